@@ -1,0 +1,52 @@
+package io.waferflow.cli;
+
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.FeaturesJob;
+import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code features}: runs the streaming feature job against the configured Kafka and Redis. */
+public final class FeaturesCommand implements Command {
+
+    @Override
+    public String name() {
+        return "features";
+    }
+
+    @Override
+    public String summary() {
+        return "run the streaming feature job (Kafka -> wafer windows -> Redis + Parquet)";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "Usage: waferflow features [--config jobs/features.yaml] [--set key=value ...]",
+                "",
+                "Runs the feature job: reads device test records from Kafka, computes per-wafer event-time window",
+                "features, upserts them into Redis and writes Parquet under offline.root. With `flink run` it is",
+                "submitted to the cluster; from bin/waferflow it runs on a local MiniCluster.",
+                "",
+                "Options:",
+                "  --config FILE     job configuration (default jobs/features.yaml)",
+                "  --set KEY=VALUE   override any configuration key, e.g. --set kafka.bootstrap_servers=broker:9092",
+                "                    (repeatable)");
+    }
+
+    @Override
+    public int run(String[] argv) throws Exception {
+        Args args = Args.parse(argv, Set.of("config"), Set.of());
+        FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
+                args.overrides());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironment.flinkConfiguration(config));
+        new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
+        env.execute(config.jobName());
+        return 0;
+    }
+}

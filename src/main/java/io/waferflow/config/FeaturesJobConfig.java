@@ -1,0 +1,211 @@
+package io.waferflow.config;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The parsed, validated configuration of the {@code features} job. Built once at start-up from
+ * {@code jobs/features.yaml} plus overrides; every problem is reported as a {@link ConfigException} before any
+ * Flink job is built. Immutable and serializable so operators can carry the parts they need.
+ */
+public final class FeaturesJobConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public enum StartingOffsets { COMMITTED, EARLIEST, LATEST }
+
+    private final String jobName;
+    private final String jobVersion;
+    private final InputSchema schema;
+    private final String featureGroup;
+    private final String featureVersion;
+    private final WindowSpec window;
+    private final Duration outOfOrderness;
+    private final Duration idleness;
+    private final boolean perRecordWatermarks;
+    private final Duration waferQuietTimeout;
+    private final String kafkaBootstrapServers;
+    private final String inputTopic;
+    private final String groupId;
+    private final StartingOffsets startingOffsets;
+    private final String redisHost;
+    private final int redisPort;
+    private final Duration redisTtl;
+    private final String redisKeyPrefix;
+    private final String offlineRoot;
+    private final Duration checkpointInterval;
+    private final String checkpointDir;
+    private final int parallelism;
+
+    private FeaturesJobConfig(RawConfig raw) {
+        jobName = raw.string("job.name");
+        jobVersion = raw.string("job.version");
+        schema = InputSchema.from(raw);
+        featureGroup = identifier(raw, "feature_group.name");
+        featureVersion = identifier(raw, "feature_group.version");
+        window = WindowSpec.from(raw);
+        outOfOrderness = raw.duration("feature_group.watermark.out_of_orderness");
+        idleness = raw.duration("feature_group.watermark.idleness");
+        String emit = raw.string("feature_group.watermark.emit", "periodic");
+        if (!emit.equals("periodic") && !emit.equals("per_record")) {
+            throw new ConfigException("feature_group.watermark.emit", "'" + emit + "' is unknown",
+                    "use periodic (production) or per_record (reproducible replays)");
+        }
+        perRecordWatermarks = emit.equals("per_record");
+        waferQuietTimeout = raw.duration("feature_group.wafer_quiet_timeout");
+        if (waferQuietTimeout.compareTo(window.allowedLateness()) <= 0) {
+            throw new ConfigException("feature_group.wafer_quiet_timeout",
+                    "is not longer than allowed_lateness " + window.allowedLateness(),
+                    "set it above feature_group.window.allowed_lateness, or a late record would find its wafer forgotten");
+        }
+        kafkaBootstrapServers = raw.string("kafka.bootstrap_servers");
+        inputTopic = raw.string("kafka.input_topic");
+        groupId = raw.string("kafka.group_id");
+        try {
+            startingOffsets = StartingOffsets.valueOf(raw.string("kafka.starting_offsets", "committed").toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("kafka.starting_offsets", "'" + raw.string("kafka.starting_offsets") + "' is unknown",
+                    "use committed, earliest or latest");
+        }
+        redisHost = raw.string("redis.host");
+        redisPort = raw.integer("redis.port", 1, 65535);
+        redisTtl = raw.duration("redis.ttl");
+        if (redisTtl.getSeconds() < 1 || redisTtl.getSeconds() > Integer.MAX_VALUE) {
+            throw new ConfigException("redis.ttl", "must be between 1 s and 68 years", "set e.g. \"7 d\"");
+        }
+        redisKeyPrefix = raw.string("redis.key_prefix");
+        offlineRoot = raw.string("offline.root");
+        checkpointInterval = raw.duration("checkpointing.interval");
+        if (checkpointInterval.toMillis() < 10) {
+            throw new ConfigException("checkpointing.interval", "is below 10 ms",
+                    "set e.g. \"30 s\": Parquet files are committed on checkpoints, so checkpointing cannot be off");
+        }
+        checkpointDir = raw.string("checkpointing.dir");
+        parallelism = raw.integer("parallelism", 1, 1024);
+    }
+
+    public static FeaturesJobConfig from(RawConfig raw) {
+        return new FeaturesJobConfig(raw);
+    }
+
+    public static FeaturesJobConfig load(Path yaml, List<String> overrides) {
+        return from(RawConfig.load(yaml, overrides));
+    }
+
+    /** Names that end up in Redis keys and Parquet paths: keep them to a safe alphabet. */
+    private static String identifier(RawConfig raw, String key) {
+        String v = raw.string(key);
+        if (!v.matches("[A-Za-z0-9_\\-]+")) {
+            throw new ConfigException(key, "'" + v + "' has characters that are unsafe in Redis keys and paths",
+                    "use letters, digits, '_' and '-' only");
+        }
+        return v;
+    }
+
+    public String jobName() {
+        return jobName;
+    }
+
+    public String jobVersion() {
+        return jobVersion;
+    }
+
+    public InputSchema schema() {
+        return schema;
+    }
+
+    public String featureGroup() {
+        return featureGroup;
+    }
+
+    public String featureVersion() {
+        return featureVersion;
+    }
+
+    public WindowSpec window() {
+        return window;
+    }
+
+    public Duration outOfOrderness() {
+        return outOfOrderness;
+    }
+
+    public Duration idleness() {
+        return idleness;
+    }
+
+    /** Whether watermarks advance on every record (reproducible lateness) instead of periodically. */
+    public boolean perRecordWatermarks() {
+        return perRecordWatermarks;
+    }
+
+    public Duration waferQuietTimeout() {
+        return waferQuietTimeout;
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafkaBootstrapServers;
+    }
+
+    public String inputTopic() {
+        return inputTopic;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    public StartingOffsets startingOffsets() {
+        return startingOffsets;
+    }
+
+    public String redisHost() {
+        return redisHost;
+    }
+
+    public int redisPort() {
+        return redisPort;
+    }
+
+    public Duration redisTtl() {
+        return redisTtl;
+    }
+
+    public String redisKeyPrefix() {
+        return redisKeyPrefix;
+    }
+
+    public String offlineRoot() {
+        return offlineRoot;
+    }
+
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public String checkpointDir() {
+        return checkpointDir;
+    }
+
+    /** The offline root as a URI: a plain path is made absolute, so files land where the user ran the command. */
+    public String offlineRootUri() {
+        return toUri(offlineRoot);
+    }
+
+    public String checkpointDirUri() {
+        return toUri(checkpointDir);
+    }
+
+    static String toUri(String pathOrUri) {
+        if (pathOrUri.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            return pathOrUri;
+        }
+        return Path.of(pathOrUri).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+}

@@ -1,0 +1,213 @@
+package io.waferflow.features;
+
+import io.waferflow.metrics.PipelineCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The per-wafer stage after the window: turns fired window summaries into feature rows, and decides what goes where.
+ *
+ * <ul>
+ *   <li><b>Neighbour yield</b> needs the whole wafer's die map, not only the window's dies: it keeps the latest test
+ *       of every die tested so far (8 bytes per die) and merges each fired window's dies into it.</li>
+ *   <li><b>Online</b> (main output): every firing, on time or late, unless a newer window of the wafer was already
+ *       emitted, so a late re-firing of an older window never overwrites newer values in Redis.</li>
+ *   <li><b>Offline</b> ({@link #OFFLINE}): one final row per (wafer, window), emitted when the watermark passes the
+ *       window end plus allowed lateness, so the Parquet store has exactly one row per window, late updates
+ *       included.</li>
+ * </ul>
+ *
+ * <p>State (keyed by wafer): die map, newest online window end, rows awaiting finalization, quiet deadline. All of it
+ * is cleared by an event-time timer once no window of the wafer has fired for {@code quietTimeout}, so state stays
+ * bounded by the wafers in flight. Exactly-once through Flink checkpoints.
+ */
+public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWindowSummary, WaferFeatures> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<WaferFeatures> OFFLINE = new OutputTag<>("offline-rows") {};
+
+    private final long allowedLatenessMs;
+    private final long quietTimeoutMs;
+    private final boolean mergingWindows;
+
+    private transient MapState<Integer, Long> dieMap;
+    private transient ValueState<Long> newestOnlineEnd;
+    private transient MapState<Long, WaferFeatures> pending;
+    private transient ValueState<Long> quietDeadline;
+    private transient PipelineCounter onlineRows;
+    private transient PipelineCounter staleSkipped;
+    private transient PipelineCounter offlineRows;
+    private transient PipelineCounter lateUpdates;
+    private transient PipelineCounter expired;
+
+    public WaferFeatureFinalizer(long allowedLatenessMs, long quietTimeoutMs, boolean mergingWindows) {
+        this.allowedLatenessMs = allowedLatenessMs;
+        this.quietTimeoutMs = quietTimeoutMs;
+        this.mergingWindows = mergingWindows;
+    }
+
+    /** Die → latest test stamp ({@link DieKeys}). Shared with savepoint tools. */
+    public static MapStateDescriptor<Integer, Long> dieMapDescriptor() {
+        return new MapStateDescriptor<>("die-map", Types.INT, Types.LONG);
+    }
+
+    public static ValueStateDescriptor<Long> newestOnlineEndDescriptor() {
+        return new ValueStateDescriptor<>("newest-online-window-end", Types.LONG);
+    }
+
+    /** Window start → latest result of that window, until it is final. */
+    public static MapStateDescriptor<Long, WaferFeatures> pendingDescriptor() {
+        return new MapStateDescriptor<>("pending-offline-rows", Types.LONG, TypeInformation.of(WaferFeatures.class));
+    }
+
+    public static ValueStateDescriptor<Long> quietDeadlineDescriptor() {
+        return new ValueStateDescriptor<>("quiet-deadline", Types.LONG);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        dieMap = getRuntimeContext().getMapState(dieMapDescriptor());
+        newestOnlineEnd = getRuntimeContext().getState(newestOnlineEndDescriptor());
+        pending = getRuntimeContext().getMapState(pendingDescriptor());
+        quietDeadline = getRuntimeContext().getState(quietDeadlineDescriptor());
+        onlineRows = PipelineCounter.register(getRuntimeContext(), PipelineCounter.ONLINE_ROWS);
+        staleSkipped = PipelineCounter.register(getRuntimeContext(), PipelineCounter.ONLINE_STALE_SKIPPED);
+        offlineRows = PipelineCounter.register(getRuntimeContext(), PipelineCounter.OFFLINE_ROWS);
+        lateUpdates = PipelineCounter.register(getRuntimeContext(), PipelineCounter.LATE_WINDOW_UPDATES);
+        expired = PipelineCounter.register(getRuntimeContext(), PipelineCounter.WAFERS_EXPIRED);
+    }
+
+    @Override
+    public void processElement(WaferWindowSummary s, Context ctx, Collector<WaferFeatures> out) throws Exception {
+        int[] windowDies = mergeIntoDieMap(s);
+        WaferFeatures f = toFeatures(s);
+        f.neighborYieldAvg = NeighborYield.average(windowDies, windowDies.length, dieMap::get);
+        f.revision = previousRevision(f) + 1;
+        if (f.revision > 0) {
+            lateUpdates.inc();
+        }
+        pending.put(f.windowStart, f);
+        ctx.timerService().registerEventTimeTimer(finalTime(f));
+
+        Long newest = newestOnlineEnd.value();
+        if (newest == null || f.windowEnd >= newest) {
+            newestOnlineEnd.update(f.windowEnd);
+            onlineRows.inc();
+            out.collect(f);
+        } else {
+            staleSkipped.inc();
+        }
+        extendQuietDeadline(ctx, f.windowEnd - 1 + quietTimeoutMs);
+    }
+
+    /** Merges the window's tests into the die map (latest test wins) and returns the window's distinct dies. */
+    private int[] mergeIntoDieMap(WaferWindowSummary s) throws Exception {
+        Set<Integer> distinct = new HashSet<>();
+        for (int i = 0; i < s.dieKeys.length; i++) {
+            Long known = dieMap.get(s.dieKeys[i]);
+            if (known == null || s.dieStamps[i] > known) {
+                dieMap.put(s.dieKeys[i], s.dieStamps[i]);
+            }
+            distinct.add(s.dieKeys[i]);
+        }
+        int[] dies = new int[distinct.size()];
+        int i = 0;
+        for (int d : distinct) {
+            dies[i++] = d;
+        }
+        return dies;
+    }
+
+    /** The revision of this window emitted before (−1 if none); session merges replace the windows they absorbed. */
+    private int previousRevision(WaferFeatures f) throws Exception {
+        if (!mergingWindows) {
+            WaferFeatures previous = pending.get(f.windowStart);
+            return previous == null ? -1 : previous.revision;
+        }
+        int revision = -1;
+        List<Long> absorbed = new ArrayList<>();
+        for (Map.Entry<Long, WaferFeatures> e : pending.entries()) {
+            WaferFeatures p = e.getValue();
+            if (p.windowStart < f.windowEnd && f.windowStart < p.windowEnd) {
+                revision = Math.max(revision, p.revision);
+                absorbed.add(e.getKey());
+            }
+        }
+        for (Long start : absorbed) {
+            pending.remove(start);
+        }
+        return revision;
+    }
+
+    private long finalTime(WaferFeatures f) {
+        return f.windowEnd - 1 + allowedLatenessMs;
+    }
+
+    private void extendQuietDeadline(Context ctx, long deadline) throws Exception {
+        Long current = quietDeadline.value();
+        if (current == null || deadline > current) {
+            if (current != null) {
+                ctx.timerService().deleteEventTimeTimer(current);
+            }
+            ctx.timerService().registerEventTimeTimer(deadline);
+            quietDeadline.update(deadline);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<WaferFeatures> out) throws Exception {
+        Long deadline = quietDeadline.value();
+        boolean waferQuiet = deadline != null && timestamp >= deadline;
+        List<Long> done = new ArrayList<>();
+        for (Map.Entry<Long, WaferFeatures> e : pending.entries()) {
+            if (waferQuiet || finalTime(e.getValue()) <= timestamp) {
+                ctx.output(OFFLINE, e.getValue());
+                offlineRows.inc();
+                done.add(e.getKey());
+            }
+        }
+        for (Long start : done) {
+            pending.remove(start);
+        }
+        if (waferQuiet) {
+            dieMap.clear();
+            newestOnlineEnd.clear();
+            pending.clear();
+            quietDeadline.clear();
+            expired.inc();
+        }
+    }
+
+    private static WaferFeatures toFeatures(WaferWindowSummary s) {
+        WaferFeatures f = new WaferFeatures();
+        f.waferId = s.waferId;
+        f.lotId = s.lotId;
+        f.windowStart = s.windowStart;
+        f.windowEnd = s.windowEnd;
+        f.deviceCount = s.deviceCount;
+        f.yieldPct = s.deviceCount == 0 ? Double.NaN : 100.0 * s.passCount / s.deviceCount;
+        f.mean = s.mean;
+        f.std = s.std;
+        f.min = s.min;
+        f.max = s.max;
+        f.p50 = s.p50;
+        f.p95 = s.p95;
+        f.avgTestTimeMs = s.avgTestTimeMs;
+        return f;
+    }
+}

@@ -1,0 +1,39 @@
+package io.waferflow.features;
+
+import java.util.Arrays;
+
+/**
+ * One row of the {@code wafer_aggregates} feature group: a wafer's features over one event-time window
+ * [{@link #windowStart}, {@link #windowEnd}). Per-parameter arrays are in schema order; NaN means "no value" (a
+ * standard deviation of one reading, a parameter that was always null, a die with no tested neighbour) and is
+ * written as null to the stores. A Flink POJO.
+ */
+public class WaferFeatures {
+
+    public String waferId;
+    public String lotId;
+    public long windowStart;
+    public long windowEnd;
+    /** 0 for the on-time result; n for the n-th update by late records. */
+    public int revision;
+    public long deviceCount;
+    public double yieldPct;
+    public double[] mean;
+    /** Sample standard deviation (n − 1). */
+    public double[] std;
+    public double[] min;
+    public double[] max;
+    public double[] p50;
+    public double[] p95;
+    public double avgTestTimeMs;
+    public double neighborYieldAvg;
+
+    public WaferFeatures() {}
+
+    @Override
+    public String toString() {
+        return "WaferFeatures{" + waferId + " [" + windowStart + "," + windowEnd + ") rev=" + revision + " n="
+                + deviceCount + " yield=" + yieldPct + " mean=" + Arrays.toString(mean) + " nbr=" + neighborYieldAvg
+                + "}";
+    }
+}

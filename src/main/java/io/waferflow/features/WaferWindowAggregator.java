@@ -1,0 +1,143 @@
+package io.waferflow.features;
+
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.sketch.QuantileSketches;
+import org.apache.flink.api.common.functions.AggregateFunction;
+
+import java.util.Arrays;
+
+/**
+ * Incremental aggregation of a wafer window: each record updates counts, Welford moments, min/max and a KLL sketch
+ * per parameter in O(parameters), so a window's state does not grow with its record count (apart from 12 bytes per
+ * die for neighbour yield). {@link #merge} combines partial aggregates exactly (Chan et al.) for session windows.
+ */
+public class WaferWindowAggregator implements AggregateFunction<DeviceTest, WaferWindowAccumulator, WaferWindowSummary> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final double P50 = 0.5;
+    private static final double P95 = 0.95;
+    private static final int INITIAL_DIES = 64;
+
+    private final int parameters;
+    private final int sketchK;
+
+    public WaferWindowAggregator(int parameters, int sketchK) {
+        this.parameters = parameters;
+        this.sketchK = sketchK;
+    }
+
+    @Override
+    public WaferWindowAccumulator createAccumulator() {
+        WaferWindowAccumulator acc = new WaferWindowAccumulator();
+        acc.count = new long[parameters];
+        acc.mean = new double[parameters];
+        acc.m2 = new double[parameters];
+        acc.min = new double[parameters];
+        acc.max = new double[parameters];
+        Arrays.fill(acc.min, Double.POSITIVE_INFINITY);
+        Arrays.fill(acc.max, Double.NEGATIVE_INFINITY);
+        acc.sketches = QuantileSketches.create(parameters, sketchK);
+        acc.dieKeys = new int[INITIAL_DIES];
+        acc.dieStamps = new long[INITIAL_DIES];
+        return acc;
+    }
+
+    @Override
+    public WaferWindowAccumulator add(DeviceTest r, WaferWindowAccumulator acc) {
+        if (acc.lotId == null) {
+            acc.lotId = r.lotId;
+        }
+        acc.deviceCount++;
+        if (r.passed()) {
+            acc.passCount++;
+        }
+        acc.testTimeSum += r.testTimeMs;
+        double[] values = r.parameters;
+        for (int i = 0; i < parameters; i++) {
+            double x = values[i];
+            if (Double.isNaN(x)) {
+                continue;
+            }
+            long n = ++acc.count[i];
+            double delta = x - acc.mean[i];
+            acc.mean[i] += delta / n;
+            acc.m2[i] += delta * (x - acc.mean[i]);
+            if (x < acc.min[i]) {
+                acc.min[i] = x;
+            }
+            if (x > acc.max[i]) {
+                acc.max[i] = x;
+            }
+            acc.sketches.update(i, x);
+        }
+        appendDie(acc, DieKeys.key(r.dieX, r.dieY), DieKeys.stamp(r.eventTime, r.passed()));
+        return acc;
+    }
+
+    private static void appendDie(WaferWindowAccumulator acc, int key, long stamp) {
+        if (acc.dieCount == acc.dieKeys.length) {
+            acc.dieKeys = Arrays.copyOf(acc.dieKeys, acc.dieCount * 2);
+            acc.dieStamps = Arrays.copyOf(acc.dieStamps, acc.dieCount * 2);
+        }
+        acc.dieKeys[acc.dieCount] = key;
+        acc.dieStamps[acc.dieCount] = stamp;
+        acc.dieCount++;
+    }
+
+    @Override
+    public WaferWindowSummary getResult(WaferWindowAccumulator acc) {
+        WaferWindowSummary s = new WaferWindowSummary();
+        s.lotId = acc.lotId;
+        s.deviceCount = acc.deviceCount;
+        s.passCount = acc.passCount;
+        s.avgTestTimeMs = acc.deviceCount == 0 ? Double.NaN : acc.testTimeSum / acc.deviceCount;
+        s.mean = new double[parameters];
+        s.std = new double[parameters];
+        s.min = new double[parameters];
+        s.max = new double[parameters];
+        s.p50 = new double[parameters];
+        s.p95 = new double[parameters];
+        for (int i = 0; i < parameters; i++) {
+            long n = acc.count[i];
+            s.mean[i] = n == 0 ? Double.NaN : acc.mean[i];
+            s.std[i] = n < 2 ? Double.NaN : Math.sqrt(acc.m2[i] / (n - 1));
+            s.min[i] = n == 0 ? Double.NaN : acc.min[i];
+            s.max[i] = n == 0 ? Double.NaN : acc.max[i];
+            s.p50[i] = acc.sketches.quantile(i, P50);
+            s.p95[i] = acc.sketches.quantile(i, P95);
+        }
+        s.dieKeys = Arrays.copyOf(acc.dieKeys, acc.dieCount);
+        s.dieStamps = Arrays.copyOf(acc.dieStamps, acc.dieCount);
+        return s;
+    }
+
+    @Override
+    public WaferWindowAccumulator merge(WaferWindowAccumulator a, WaferWindowAccumulator b) {
+        if (a.lotId == null) {
+            a.lotId = b.lotId;
+        }
+        a.deviceCount += b.deviceCount;
+        a.passCount += b.passCount;
+        a.testTimeSum += b.testTimeSum;
+        for (int i = 0; i < parameters; i++) {
+            long na = a.count[i];
+            long nb = b.count[i];
+            if (nb == 0) {
+                continue;
+            }
+            long n = na + nb;
+            double delta = b.mean[i] - a.mean[i];
+            a.mean[i] += delta * nb / n;
+            a.m2[i] += b.m2[i] + delta * delta * ((double) na * nb / n);
+            a.count[i] = n;
+            a.min[i] = Math.min(a.min[i], b.min[i]);
+            a.max[i] = Math.max(a.max[i], b.max[i]);
+        }
+        a.sketches.merge(b.sketches);
+        for (int d = 0; d < b.dieCount; d++) {
+            appendDie(a, b.dieKeys[d], b.dieStamps[d]);
+        }
+        return a;
+    }
+}

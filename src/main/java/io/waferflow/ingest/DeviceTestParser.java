@@ -1,0 +1,301 @@
+package io.waferflow.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.waferflow.config.FieldSpec;
+import io.waferflow.config.FieldType;
+import io.waferflow.config.InputSchema;
+import io.waferflow.quality.Severity;
+import io.waferflow.quality.Violation;
+
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Schema-driven JSON parser for device test records: one pass of Jackson's streaming parser over the payload bytes,
+ * no tree and no reflection, because this is the hottest code in the job. Not thread-safe; one per operator
+ * instance.
+ *
+ * <p>It reports structural violations (unparseable, missing required field, wrong type, null where not allowed,
+ * NaN/Infinity); the caller quarantines the record when any of them is critical or high. Value rules (ranges, categories) belong to
+ * the data-quality stage that runs on the parsed record.
+ */
+public final class DeviceTestParser {
+
+    private static final int EVENT_TIME = 0;
+    private static final int LOT_ID = 1;
+    private static final int WAFER_ID = 2;
+    private static final int DEVICE_ID = 3;
+    private static final int DIE_X = 4;
+    private static final int DIE_Y = 5;
+    private static final int TEST_TIME = 6;
+    private static final int PASS_FAIL = 7;
+    private static final int HARD_BIN = 8;
+    private static final int SOFT_BIN = 9;
+    private static final int TESTER_ID = 10;
+    private static final int PARAMETER = 11;
+    /** A declared field the pipeline does not store: type-checked, then skipped. */
+    private static final int OTHER = 12;
+
+    /** Where a declared field goes. */
+    private static final class Slot {
+        final FieldSpec spec;
+        final int kind;
+        final int parameterIndex;
+        final int bit;
+
+        Slot(FieldSpec spec, int kind, int parameterIndex, int bit) {
+            this.spec = spec;
+            this.kind = kind;
+            this.parameterIndex = parameterIndex;
+            this.bit = bit;
+        }
+    }
+
+    private static final Map<String, Integer> CORE_KINDS = Map.ofEntries(
+            Map.entry(InputSchema.EVENT_TIME, EVENT_TIME), Map.entry(InputSchema.LOT_ID, LOT_ID),
+            Map.entry(InputSchema.WAFER_ID, WAFER_ID), Map.entry(InputSchema.DEVICE_ID, DEVICE_ID),
+            Map.entry(InputSchema.DIE_X, DIE_X), Map.entry(InputSchema.DIE_Y, DIE_Y),
+            Map.entry(InputSchema.TEST_TIME_MS, TEST_TIME), Map.entry(InputSchema.PASS_FAIL, PASS_FAIL),
+            Map.entry(InputSchema.HARD_BIN, HARD_BIN), Map.entry(InputSchema.SOFT_BIN, SOFT_BIN),
+            Map.entry(InputSchema.TESTER_ID, TESTER_ID));
+
+    private final JsonFactory json = new JsonFactoryBuilder()
+            // Testers do write NaN and Infinity: read them so they become a precise violation, not "unparseable".
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+    private final Map<String, Slot> slots = new HashMap<>();
+    private final Slot[] bySlotBit;
+    private final long requiredMask;
+    private final int parameterCount;
+
+    public DeviceTestParser(InputSchema schema) {
+        List<FieldSpec> fields = schema.fields();
+        if (fields.size() > 64) {
+            throw new IllegalArgumentException("more than 64 declared fields need a wider presence mask");
+        }
+        bySlotBit = new Slot[fields.size()];
+        long required = 0;
+        int p = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            FieldSpec f = fields.get(i);
+            int kind = f.parameter() ? PARAMETER : CORE_KINDS.getOrDefault(f.name(), OTHER);
+            Slot slot = new Slot(f, kind, f.parameter() ? p++ : -1, i);
+            slots.put(f.name(), slot);
+            bySlotBit[i] = slot;
+            if (f.required()) {
+                required |= 1L << i;
+            }
+        }
+        requiredMask = required;
+        parameterCount = p;
+    }
+
+    /**
+     * Parses one payload. Violations found are appended to {@code violations}; the record is quarantined when any of
+     * them {@link Severity#quarantines() quarantines}. Returns the record as far as it could be read, so that even a
+     * quarantined record's identity (wafer, device, event time) can be reported.
+     */
+    public DeviceTest parse(byte[] payload, List<Violation> violations) {
+        DeviceTest record = new DeviceTest();
+        record.eventTime = Long.MIN_VALUE;
+        record.parameters = new double[parameterCount];
+        java.util.Arrays.fill(record.parameters, Double.NaN);
+        long seen = 0;
+        try (JsonParser parser = json.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                violations.add(new Violation(Violation.RULE_NOT_AN_OBJECT, "", describe(parser.currentToken()),
+                        "a JSON object", Severity.CRITICAL));
+                return record;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                Slot slot = slots.get(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (slot == null) {
+                    parser.skipChildren();
+                    continue;
+                }
+                seen |= 1L << slot.bit;
+                Violation v = read(parser, value, slot, record);
+                if (v != null) {
+                    violations.add(v);
+                }
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                violations.add(new Violation(Violation.RULE_UNPARSEABLE, "", "trailing content", "one JSON object",
+                        Severity.CRITICAL));
+            }
+        } catch (JsonProcessingException e) {
+            violations.add(new Violation(Violation.RULE_UNPARSEABLE, "", e.getOriginalMessage(), "valid JSON",
+                    Severity.CRITICAL));
+            return record;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array cannot fail with I/O", e);
+        }
+        long missing = requiredMask & ~seen;
+        while (missing != 0) {
+            int bit = Long.numberOfTrailingZeros(missing);
+            missing &= missing - 1;
+            violations.add(new Violation(Violation.RULE_REQUIRED, bySlotBit[bit].spec.name(), null, "present",
+                    Severity.CRITICAL));
+        }
+        return record;
+    }
+
+    /** Reads one value into the record; returns a violation or null. */
+    private static Violation read(JsonParser parser, JsonToken token, Slot slot, DeviceTest record) throws IOException {
+        FieldSpec spec = slot.spec;
+        if (token == JsonToken.VALUE_NULL) {
+            return spec.nullable() ? null : new Violation(Violation.RULE_NULLABLE, spec.name(), "null",
+                    "a non-null " + spec.type().name().toLowerCase(), Severity.HIGH);
+        }
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return typeMismatch(spec, token == JsonToken.START_OBJECT ? "an object" : "an array");
+        }
+        switch (spec.type()) {
+            case STRING:
+                if (token != JsonToken.VALUE_STRING) {
+                    return typeMismatch(spec, parser.getText());
+                }
+                setString(slot.kind, parser.getText(), record);
+                return null;
+            case INT:
+                return readInt(parser, token, slot, record);
+            case FLOAT:
+                return readFloat(parser, token, slot, record);
+            case TIMESTAMP:
+                return readTimestamp(parser, token, slot, record);
+            default:
+                throw new IllegalStateException("unknown type " + spec.type());
+        }
+    }
+
+    private static Violation readInt(JsonParser parser, JsonToken token, Slot slot, DeviceTest record)
+            throws IOException {
+        int value;
+        if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
+            value = parser.getIntValue();
+        } else if (token == JsonToken.VALUE_NUMBER_FLOAT && isWhole(parser.getDoubleValue())) {
+            // Producers that only know doubles write 3.0 for 3: accept exact whole numbers.
+            value = (int) parser.getDoubleValue();
+        } else {
+            return typeMismatch(slot.spec, parser.getText());
+        }
+        switch (slot.kind) {
+            case DIE_X:
+                record.dieX = value;
+                break;
+            case DIE_Y:
+                record.dieY = value;
+                break;
+            case PASS_FAIL:
+                record.passFail = value;
+                break;
+            case HARD_BIN:
+                record.hardBin = value;
+                break;
+            case SOFT_BIN:
+                record.softBin = value;
+                break;
+            case PARAMETER:
+                record.parameters[slot.parameterIndex] = value;
+                break;
+            default:
+                break;
+        }
+        return null;
+    }
+
+    private static boolean isWhole(double d) {
+        return d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE;
+    }
+
+    private static Violation readFloat(JsonParser parser, JsonToken token, Slot slot, DeviceTest record)
+            throws IOException {
+        if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+            return typeMismatch(slot.spec, parser.getText());
+        }
+        double value = parser.getDoubleValue();
+        if (!Double.isFinite(value)) {
+            return new Violation(Violation.RULE_NON_FINITE, slot.spec.name(), parser.getText(), "a finite number",
+                    Severity.HIGH);
+        }
+        if (slot.kind == TEST_TIME) {
+            record.testTimeMs = value;
+        } else if (slot.kind == PARAMETER) {
+            record.parameters[slot.parameterIndex] = value;
+        }
+        return null;
+    }
+
+    private static Violation readTimestamp(JsonParser parser, JsonToken token, Slot slot, DeviceTest record)
+            throws IOException {
+        long millis;
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            millis = parser.getLongValue();
+        } else if (token == JsonToken.VALUE_STRING) {
+            try {
+                millis = parseIsoTimestamp(parser.getText());
+            } catch (DateTimeException e) {
+                return typeMismatch(slot.spec, parser.getText());
+            }
+        } else {
+            return typeMismatch(slot.spec, parser.getText());
+        }
+        if (slot.kind == EVENT_TIME) {
+            record.eventTime = millis;
+        }
+        return null;
+    }
+
+    /** ISO-8601 with an offset ("...Z", "...+02:00"); without one the time is taken as UTC. */
+    static long parseIsoTimestamp(String text) {
+        TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
+        if (t instanceof OffsetDateTime) {
+            return ((OffsetDateTime) t).toInstant().toEpochMilli();
+        }
+        return ((LocalDateTime) t).toInstant(ZoneOffset.UTC).toEpochMilli();
+    }
+
+    private static void setString(int kind, String text, DeviceTest record) {
+        switch (kind) {
+            case LOT_ID:
+                record.lotId = text;
+                break;
+            case WAFER_ID:
+                record.waferId = text;
+                break;
+            case DEVICE_ID:
+                record.deviceId = text;
+                break;
+            case TESTER_ID:
+                record.testerId = text;
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static Violation typeMismatch(FieldSpec spec, String actual) {
+        FieldType t = spec.type();
+        return new Violation(Violation.RULE_TYPE, spec.name(), actual, t.name().toLowerCase(), Severity.HIGH);
+    }
+
+    private static String describe(JsonToken token) {
+        return token == null ? "empty input" : token.asString() == null ? token.name() : token.asString();
+    }
+}

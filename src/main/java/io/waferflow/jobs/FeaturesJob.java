@@ -1,0 +1,116 @@
+package io.waferflow.jobs;
+
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.WindowSpec;
+import io.waferflow.features.StampWindow;
+import io.waferflow.features.WaferFeatureFinalizer;
+import io.waferflow.features.WaferFeatures;
+import io.waferflow.features.WaferWindowAggregator;
+import io.waferflow.features.WaferWindowSummary;
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.ParseDeviceTests;
+import io.waferflow.ingest.PerRecordWatermarks;
+import io.waferflow.quality.TooLateToViolation;
+import io.waferflow.quality.Violation;
+import io.waferflow.sketch.QuantileSketches;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The streaming feature job (SPEC 3 {@code features}):
+ *
+ * <pre>
+ * source ─ parse ─┬─ watermarks ─ keyBy wafer ─ window (aggregate) ─ keyBy wafer ─ finalize ─┬─ online  (Redis)
+ *                 │        └──────────────────── raw archive (Parquet)        too late ─┐  └─ offline (Parquet)
+ *                 └─ quarantine ─────────────────────────────────────────────────────────┴─ quarantine (Parquet)
+ * </pre>
+ *
+ * The source and sinks are passed in; {@link #build} wires the same graph for production, tests and benchmarks.
+ * Every operator has a uid from {@link Uids}. Guarantees: exactly-once state and Parquet (files commit on
+ * checkpoints), idempotent Redis upserts, and every input record ends aggregated or quarantined.
+ */
+public final class FeaturesJob {
+
+    public static final OutputTag<DeviceTest> TOO_LATE = new OutputTag<>("too-late") {};
+
+    private final FeaturesJobConfig config;
+    private final Source<byte[], ?, ?> source;
+    private final FeaturesJobSinks sinks;
+
+    public FeaturesJob(FeaturesJobConfig config, Source<byte[], ?, ?> source, FeaturesJobSinks sinks) {
+        this.config = config;
+        this.source = source;
+        this.sinks = sinks;
+    }
+
+    public void build(StreamExecutionEnvironment env) {
+        WindowSpec window = config.window();
+        long lateness = window.allowedLateness().toMillis();
+
+        SingleOutputStreamOperator<DeviceTest> parsed = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "Device tests (Kafka)")
+                .uid(Uids.SOURCE)
+                .process(new ParseDeviceTests(config.schema()))
+                .uid(Uids.PARSE).name("Parse and validate");
+
+        // Watermarks after parsing: the event time is inside the payload. The operator chains with the source,
+        // so each source subtask keeps its own bound on out-of-orderness.
+        DataStream<DeviceTest> timed = parsed
+                .assignTimestampsAndWatermarks(watermarks(config))
+                .uid(Uids.WATERMARKS).name("Event-time watermarks");
+
+        SingleOutputStreamOperator<WaferWindowSummary> windows = timed
+                .keyBy(record -> record.waferId)
+                .window(assigner(window))
+                .allowedLateness(window.allowedLateness())
+                .sideOutputLateData(TOO_LATE)
+                .aggregate(new WaferWindowAggregator(config.schema().parameterCount(), QuantileSketches.DEFAULT_K),
+                        new StampWindow())
+                .uid(Uids.WAFER_WINDOW).name("Wafer window aggregates");
+
+        SingleOutputStreamOperator<WaferFeatures> online = windows
+                .keyBy(summary -> summary.waferId)
+                .process(new WaferFeatureFinalizer(lateness, config.waferQuietTimeout().toMillis(),
+                        window.type() == WindowSpec.Type.SESSION))
+                .uid(Uids.WAFER_FINALIZER).name("Wafer features (neighbour yield, online/offline routing)");
+
+        DataStream<Violation> tooLate = windows.getSideOutput(TOO_LATE)
+                .map(new TooLateToViolation(lateness))
+                .uid(Uids.TOO_LATE).name("Too-late records to quarantine");
+
+        sinks.online(online);
+        sinks.offline(online.getSideOutput(WaferFeatureFinalizer.OFFLINE));
+        sinks.rawArchive(timed);
+        sinks.quarantine(parsed.getSideOutput(ParseDeviceTests.QUARANTINE).union(tooLate));
+    }
+
+    static WatermarkStrategy<DeviceTest> watermarks(FeaturesJobConfig c) {
+        long bound = c.outOfOrderness().toMillis();
+        WatermarkStrategy<DeviceTest> strategy = c.perRecordWatermarks()
+                ? WatermarkStrategy.forGenerator(ctx -> new PerRecordWatermarks<>(bound))
+                : WatermarkStrategy.forBoundedOutOfOrderness(c.outOfOrderness());
+        return strategy
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime)
+                .withIdleness(c.idleness());
+    }
+
+    private static WindowAssigner<Object, TimeWindow> assigner(WindowSpec w) {
+        switch (w.type()) {
+            case SLIDING:
+                return SlidingEventTimeWindows.of(w.size(), w.slide());
+            case SESSION:
+                return EventTimeSessionWindows.withGap(w.gap());
+            default:
+                return TumblingEventTimeWindows.of(w.size());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.waferflow.jobs;
+
+/**
+ * Operator uids of every job, in one place: the streaming job, the backfill and the State Processor API tools must
+ * agree on them, and a savepoint restores only into operators with the same uid. Never change one without a state
+ * migration.
+ */
+public final class Uids {
+
+    public static final String SOURCE = "device-tests-source";
+    public static final String PARSE = "parse-device-tests";
+    public static final String WATERMARKS = "event-time-watermarks";
+    public static final String WAFER_WINDOW = "wafer-window-aggregates";
+    public static final String WAFER_FINALIZER = "wafer-feature-finalizer";
+    public static final String TOO_LATE = "too-late-to-quarantine";
+    public static final String REDIS_FIELDS = "online-redis-fields";
+    public static final String REDIS_SINK = "online-redis-sink";
+    public static final String OFFLINE_SINK = "offline-parquet-sink";
+    public static final String RAW_SINK = "raw-archive-sink";
+    public static final String QUARANTINE_SINK = "quarantine-parquet-sink";
+
+    private Uids() {}
+}

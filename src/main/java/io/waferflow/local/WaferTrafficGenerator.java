@@ -1,0 +1,244 @@
+package io.waferflow.local;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Realistic, seeded wafer-test traffic for the demo and benchmarks: several testers each probe one wafer at a time,
+ * die by die in serpentine order over a round wafer map, so records of a few wafers interleave as on a real test
+ * floor. Failures cluster spatially (a few defect clusters per wafer plus a weaker edge ring); failing dies draw more
+ * current and stop testing early. Parameter distributions follow SPEC 2.1. Optionally: a Vdd shift after some wafers
+ * (drift), malformed records, records delayed past the allowed lateness, and mild out-of-order arrival.
+ *
+ * <p>Deterministic for a given {@link Settings}: the same seed produces the same bytes. Not thread-safe.
+ */
+public final class WaferTrafficGenerator {
+
+    /** What to generate. Fields are public for brevity in callers; defaults are the demo's. */
+    public static final class Settings {
+        public long seed = 42;
+        public int testers = 8;
+        /** Wafer diameter in dies; a 30-die wafer has about 700 dies. */
+        public int waferDiameter = 30;
+        public long startMillis = Instant.parse("2026-11-27T00:00:00Z").toEpochMilli();
+        /** After this many wafers per tester, Vdd shifts up by {@link #driftVolts}; negative: never. */
+        public int driftAfterWafers = -1;
+        public double driftVolts = 0.05;
+        /** Share of malformed records (bad JSON, wrong types, missing fields, NaN). */
+        public double badRecordRate = 0.0;
+        /** Share of records held back by {@link #lateDelayMillis} of event time (beyond allowed lateness). */
+        public double lateRecordRate = 0.0;
+        public long lateDelayMillis = 10 * 60_000L;
+        /** Share of records swapped with the next one (mild out-of-order arrival). */
+        public double outOfOrderRate = 0.01;
+    }
+
+    private static final double VDD_MEAN = 1.2;
+    private static final double VDD_STD = 0.02;
+
+    private final Settings s;
+    private final Random random;
+    private final List<int[]> dieOrder;
+    private final Tester[] testers;
+    private final ArrayDeque<Delayed> delayed = new ArrayDeque<>();
+    private byte[] swapped;
+    private long generated;
+
+    private static final class Tester {
+        String id;
+        long clock;
+        int wafersDone;
+        String lotId;
+        String waferId;
+        int nextDie;
+        double[][] clusters;
+    }
+
+    private static final class Delayed {
+        final long releaseAt;
+        final byte[] payload;
+
+        Delayed(long releaseAt, byte[] payload) {
+            this.releaseAt = releaseAt;
+            this.payload = payload;
+        }
+    }
+
+    public WaferTrafficGenerator(Settings settings) {
+        this.s = settings;
+        this.random = new Random(settings.seed);
+        this.dieOrder = serpentineWaferMap(settings.waferDiameter);
+        this.testers = new Tester[settings.testers];
+        for (int i = 0; i < testers.length; i++) {
+            Tester t = new Tester();
+            t.id = String.format("T%02d", i + 1);
+            // Stagger the testers so their wafers start at different times.
+            t.clock = settings.startMillis + i * 7_000L;
+            startWafer(t);
+            testers[i] = t;
+        }
+    }
+
+    /** Dies of a round wafer map, row by row, alternating direction (how a prober steps). */
+    static List<int[]> serpentineWaferMap(int diameter) {
+        List<int[]> dies = new ArrayList<>();
+        double r = diameter / 2.0;
+        for (int y = 0; y < diameter; y++) {
+            List<int[]> row = new ArrayList<>();
+            for (int x = 0; x < diameter; x++) {
+                double dx = x + 0.5 - r;
+                double dy = y + 0.5 - r;
+                if (dx * dx + dy * dy <= r * r) {
+                    row.add(new int[] {x, y});
+                }
+            }
+            if (y % 2 == 1) {
+                java.util.Collections.reverse(row);
+            }
+            dies.addAll(row);
+        }
+        return dies;
+    }
+
+    public int diesPerWafer() {
+        return dieOrder.size();
+    }
+
+    public long generated() {
+        return generated;
+    }
+
+    private void startWafer(Tester t) {
+        int waferSeq = t.wafersDone;
+        String tester = t.id;
+        t.lotId = String.format("L%s-%03d", tester, waferSeq / 25);
+        t.waferId = String.format("W%s-%03d-%02d", tester, waferSeq / 25, waferSeq % 25 + 1);
+        t.nextDie = 0;
+        int clusterCount = random.nextInt(4);
+        t.clusters = new double[clusterCount][];
+        for (int c = 0; c < clusterCount; c++) {
+            t.clusters[c] = new double[] {random.nextDouble() * s.waferDiameter, random.nextDouble() * s.waferDiameter,
+                    1.5 + random.nextDouble() * 3};
+        }
+    }
+
+    /** The next message payload (JSON, UTF-8). */
+    public byte[] next() {
+        if (swapped != null) {
+            byte[] out = swapped;
+            swapped = null;
+            return out;
+        }
+        Tester t = earliestTester();
+        if (!delayed.isEmpty() && delayed.peekFirst().releaseAt <= t.clock) {
+            return delayed.pollFirst().payload;
+        }
+        byte[] payload = nextFrom(t);
+        generated++;
+        if (s.lateRecordRate > 0 && random.nextDouble() < s.lateRecordRate) {
+            delayed.addLast(new Delayed(t.clock + s.lateDelayMillis, payload));
+            return next();
+        }
+        if (s.outOfOrderRate > 0 && random.nextDouble() < s.outOfOrderRate) {
+            swapped = payload;
+            return nextFrom(earliestTester());
+        }
+        return payload;
+    }
+
+    private Tester earliestTester() {
+        Tester best = testers[0];
+        for (Tester t : testers) {
+            if (t.clock < best.clock) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    private byte[] nextFrom(Tester t) {
+        if (t.nextDie == dieOrder.size()) {
+            t.wafersDone++;
+            t.clock += 45_000; // unload, load and align the next wafer
+            startWafer(t);
+        }
+        int[] die = dieOrder.get(t.nextDie++);
+        boolean pass = random.nextDouble() >= failProbability(t, die[0], die[1]);
+        double testTime = pass ? clamp(120 + 15 * random.nextGaussian(), 20, 480) : clamp(60 + 10 * random.nextGaussian(), 15, 480);
+        long eventTime = t.clock;
+        t.clock += Math.round(testTime) + 40; // index time between dies
+        if (s.badRecordRate > 0 && random.nextDouble() < s.badRecordRate) {
+            return malformed(t, die, eventTime);
+        }
+        boolean drifted = s.driftAfterWafers >= 0 && t.wafersDone >= s.driftAfterWafers;
+        double vdd = VDD_MEAN + (drifted ? s.driftVolts : 0) + VDD_STD * random.nextGaussian();
+        double idd = pass ? 50 + 5 * random.nextGaussian() : 80 + 15 * random.nextGaussian();
+        double freq = 2000 + 100 * random.nextGaussian() - (pass ? 0 : 150);
+        String temperature = random.nextDouble() < 0.02 ? "null" : fmt(25 + 2 * random.nextGaussian());
+        String json = String.format(Locale.ROOT,
+                "{\"event_time\":\"%s\",\"lot_id\":\"%s\",\"wafer_id\":\"%s\",\"device_id\":\"%s-%d-%d\","
+                        + "\"die_x\":%d,\"die_y\":%d,\"vdd\":%s,\"idd\":%s,\"frequency\":%s,\"temperature\":%s,"
+                        + "\"test_time_ms\":%s,\"pass_fail\":%d,\"hard_bin\":%d,\"soft_bin\":%d,\"tester_id\":\"%s\"}",
+                Instant.ofEpochMilli(eventTime), t.lotId, t.waferId, t.waferId, die[0], die[1], die[0], die[1],
+                fmt(vdd), fmt(idd), fmt(freq), temperature, fmt(testTime), pass ? 1 : 0, pass ? 1 : 5,
+                pass ? 1 : 50 + random.nextInt(10), t.id);
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private double failProbability(Tester t, int x, int y) {
+        double p = 0.04;
+        double r = s.waferDiameter / 2.0;
+        double dx = x + 0.5 - r;
+        double dy = y + 0.5 - r;
+        if (Math.sqrt(dx * dx + dy * dy) > r - 1.5) {
+            p += 0.15; // edge ring
+        }
+        for (double[] c : t.clusters) {
+            double d = Math.hypot(x - c[0], y - c[1]);
+            if (d < c[2]) {
+                p += 0.7 * (1 - d / c[2]);
+            }
+        }
+        return Math.min(p, 0.95);
+    }
+
+    private byte[] malformed(Tester t, int[] die, long eventTime) {
+        String base = String.format(Locale.ROOT,
+                "{\"event_time\":%d,\"lot_id\":\"%s\",\"wafer_id\":\"%s\",\"device_id\":\"%s-%d-%d\",\"die_x\":%d,"
+                        + "\"die_y\":%d,",
+                eventTime, t.lotId, t.waferId, t.waferId, die[0], die[1], die[0], die[1]);
+        String rest = "\"vdd\":1.2,\"idd\":50.0,\"frequency\":2000.0,\"test_time_ms\":100.0,\"pass_fail\":1}";
+        String json;
+        switch (random.nextInt(5)) {
+            case 0:
+                json = base + rest.substring(0, 20); // truncated
+                break;
+            case 1:
+                json = base + rest.replace("\"vdd\":1.2", "\"vdd\":\"1.2V\""); // string for a number
+                break;
+            case 2:
+                json = base + rest.replace("\"idd\":50.0,", ""); // missing required field
+                break;
+            case 3:
+                json = base + rest.replace("\"frequency\":2000.0", "\"frequency\":NaN"); // tester wrote NaN
+                break;
+            default:
+                json = "[" + base + rest + "]"; // array instead of object
+                break;
+        }
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,45 @@
+package io.waferflow.quality;
+
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.metrics.PipelineCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+
+/**
+ * A valid record that arrived after its window was final (window end + allowed lateness) cannot change the offline
+ * store any more; it is quarantined as a {@code too_late} violation, with the record's values as payload so it can be
+ * replayed by a backfill, and counted. Stateless.
+ */
+public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long allowedLatenessMs;
+    private transient PipelineCounter tooLate;
+    private transient PipelineCounter quarantined;
+
+    public TooLateToViolation(long allowedLatenessMs) {
+        this.allowedLatenessMs = allowedLatenessMs;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        tooLate = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_TOO_LATE);
+        quarantined = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_QUARANTINED);
+    }
+
+    @Override
+    public Violation map(DeviceTest d) {
+        tooLate.inc();
+        quarantined.inc();
+        Violation v = new Violation(Violation.RULE_TOO_LATE, "event_time", Long.toString(d.eventTime),
+                "within the window's allowed lateness of " + allowedLatenessMs + " ms", Severity.HIGH);
+        v.lotId = d.lotId;
+        v.waferId = d.waferId;
+        v.deviceId = d.deviceId;
+        v.eventTime = d.eventTime;
+        v.observedAt = d.eventTime;
+        v.rawPayload = d.toString();
+        return v;
+    }
+}

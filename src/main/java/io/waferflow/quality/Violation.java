@@ -1,0 +1,75 @@
+package io.waferflow.quality;
+
+import java.util.Objects;
+
+/**
+ * One data-quality violation of one input record (SPEC 2.2): which rule, on which field, the offending value, what
+ * was expected, the record's identity as far as it could be read, and, for quarantined records, the raw payload so
+ * the record can be replayed after a fix. A Flink POJO.
+ */
+public class Violation {
+
+    public static final String RULE_UNPARSEABLE = "unparseable";
+    public static final String RULE_NOT_AN_OBJECT = "not_an_object";
+    public static final String RULE_REQUIRED = "required";
+    public static final String RULE_TYPE = "type";
+    public static final String RULE_NULLABLE = "nullable";
+    public static final String RULE_NON_FINITE = "non_finite";
+    /** A valid record that arrived after its window's allowed lateness: kept here, never dropped. */
+    public static final String RULE_TOO_LATE = "too_late";
+
+    public String rule;
+    /** The field the rule applies to, or empty for record-level rules. */
+    public String field;
+    public String value;
+    public String expected;
+    public Severity severity;
+    public String lotId;
+    public String waferId;
+    public String deviceId;
+    /** Event time if it could be read, else null. */
+    public Long eventTime;
+    /** When the record entered the pipeline (the Kafka record timestamp): partitions quarantine by date. */
+    public long observedAt;
+    /** The record as received (UTF-8, undecodable bytes replaced), for quarantined records. */
+    public String rawPayload;
+
+    public Violation() {}
+
+    public Violation(String rule, String field, String value, String expected, Severity severity) {
+        this.rule = rule;
+        this.field = field == null ? "" : field;
+        this.value = value;
+        this.expected = expected;
+        this.severity = severity;
+    }
+
+    /** The event-time date the violation belongs to: event time when known, else when it was observed. */
+    public long partitionTime() {
+        return eventTime != null ? eventTime : observedAt;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Violation)) {
+            return false;
+        }
+        Violation v = (Violation) o;
+        return observedAt == v.observedAt && Objects.equals(rule, v.rule) && Objects.equals(field, v.field)
+                && Objects.equals(value, v.value) && Objects.equals(expected, v.expected) && severity == v.severity
+                && Objects.equals(waferId, v.waferId) && Objects.equals(lotId, v.lotId)
+                && Objects.equals(deviceId, v.deviceId) && Objects.equals(eventTime, v.eventTime)
+                && Objects.equals(rawPayload, v.rawPayload);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(rule, field, waferId, deviceId, eventTime);
+    }
+
+    @Override
+    public String toString() {
+        return severity + " " + rule + (field.isEmpty() ? "" : " on " + field) + ": " + value + " (expected " + expected
+                + ") wafer=" + waferId + " device=" + deviceId;
+    }
+}

@@ -1,0 +1,74 @@
+package io.waferflow.stores.offline;
+
+import io.waferflow.features.FeatureColumns;
+import io.waferflow.features.WaferFeatures;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The offline feature row: entity, window bounds, every feature column, and the versions that produced it
+ * (SPEC 2.2). One row per (wafer, window).
+ */
+public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String WAFER_ID = "wafer_id";
+    public static final String LOT_ID = "lot_id";
+    public static final String WINDOW_START = "window_start";
+    public static final String WINDOW_END = "window_end";
+    public static final String REVISION = "revision";
+    public static final String FEATURE_GROUP = "feature_group";
+    public static final String FEATURE_VERSION = "feature_version";
+    public static final String JOB_VERSION = "job_version";
+
+    private final FeatureColumns columns;
+    private final String featureGroup;
+    private final String featureVersion;
+    private final String jobVersion;
+
+    public FeatureRowAvro(FeatureColumns columns, String featureGroup, String featureVersion, String jobVersion) {
+        this.columns = columns;
+        this.featureGroup = featureGroup;
+        this.featureVersion = featureVersion;
+        this.jobVersion = jobVersion;
+    }
+
+    public Schema schema() {
+        SchemaBuilder.FieldAssembler<Schema> f = SchemaBuilder.record(featureGroup).namespace("io.waferflow.offline")
+                .fields()
+                .requiredString(WAFER_ID)
+                .requiredString(LOT_ID)
+                .name(WINDOW_START).type(AvroFields.timestampMillis()).noDefault()
+                .name(WINDOW_END).type(AvroFields.timestampMillis()).noDefault()
+                .requiredInt(REVISION)
+                .requiredLong(FeatureColumns.DEVICE_COUNT);
+        for (int c = 1; c < columns.size(); c++) {
+            f = f.name(columns.names().get(c)).type(AvroFields.nullableDouble()).withDefault(null);
+        }
+        return f.requiredString(FEATURE_GROUP)
+                .requiredString(FEATURE_VERSION)
+                .requiredString(JOB_VERSION)
+                .endRecord();
+    }
+
+    @Override
+    public GenericRecord convert(WaferFeatures row, Schema schema) {
+        GenericRecord r = new GenericData.Record(schema);
+        r.put(WAFER_ID, row.waferId);
+        r.put(LOT_ID, row.lotId);
+        r.put(WINDOW_START, row.windowStart);
+        r.put(WINDOW_END, row.windowEnd);
+        r.put(REVISION, row.revision);
+        r.put(FeatureColumns.DEVICE_COUNT, row.deviceCount);
+        for (int c = 1; c < columns.size(); c++) {
+            r.put(columns.names().get(c), AvroFields.nullIfNaN(columns.value(row, c)));
+        }
+        r.put(FEATURE_GROUP, featureGroup);
+        r.put(FEATURE_VERSION, featureVersion);
+        r.put(JOB_VERSION, jobVersion);
+        return r;
+    }
+}

@@ -1,0 +1,46 @@
+package io.waferflow.stores.offline;
+
+import io.waferflow.quality.Violation;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/** The quarantine row: one violation, the record's identity as far as known, and its raw payload for replay. */
+public final class ViolationAvro implements AvroRowConverter<Violation> {
+
+    private static final long serialVersionUID = 1L;
+
+    public Schema schema() {
+        return SchemaBuilder.record("violation").namespace("io.waferflow.quarantine").fields()
+                .requiredString("rule")
+                .requiredString("field")
+                .optionalString("value")
+                .optionalString("expected")
+                .requiredString("severity")
+                .optionalString("lot_id")
+                .optionalString("wafer_id")
+                .optionalString("device_id")
+                .name("event_time").type(AvroFields.nullable(AvroFields.timestampMillis())).withDefault(null)
+                .name("observed_at").type(AvroFields.timestampMillis()).noDefault()
+                .optionalString("raw_payload")
+                .endRecord();
+    }
+
+    @Override
+    public GenericRecord convert(Violation v, Schema schema) {
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("rule", v.rule);
+        r.put("field", v.field);
+        r.put("value", v.value);
+        r.put("expected", v.expected);
+        r.put("severity", v.severity.name());
+        r.put("lot_id", v.lotId);
+        r.put("wafer_id", v.waferId);
+        r.put("device_id", v.deviceId);
+        r.put("event_time", v.eventTime);
+        r.put("observed_at", v.observedAt);
+        r.put("raw_payload", v.rawPayload);
+        return r;
+    }
+}
