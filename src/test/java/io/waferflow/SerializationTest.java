@@ -1,0 +1,68 @@
+package io.waferflow;
+
+import io.waferflow.features.WaferFeatures;
+import io.waferflow.features.WaferWindowAccumulator;
+import io.waferflow.features.WaferWindowAggregator;
+import io.waferflow.features.WaferWindowSummary;
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.quality.Violation;
+import io.waferflow.sketch.QuantileSketches;
+import io.waferflow.sketch.QuantileSketchesSerializer;
+import io.waferflow.stores.online.RedisFieldWrite;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.types.PojoTestUtils;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every record and state type serializes as a Flink POJO (or with its own serializer), never through Kryo. */
+class SerializationTest {
+
+    @ParameterizedTest
+    @ValueSource(classes = {DeviceTest.class, Violation.class, WaferWindowAccumulator.class, WaferWindowSummary.class,
+            WaferFeatures.class, RedisFieldWrite.class})
+    void recordAndStateTypesArePojosWithoutKryo(Class<?> type) {
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
+    }
+
+    @Test
+    void accumulatorRoundTripsWithItsSketches() throws Exception {
+        WaferWindowAggregator agg = new WaferWindowAggregator(2, QuantileSketches.DEFAULT_K);
+        WaferWindowAccumulator acc = agg.createAccumulator();
+        for (int i = 0; i < 1000; i++) {
+            DeviceTest d = new DeviceTest();
+            d.waferId = "W";
+            d.lotId = "L";
+            d.dieX = i % 30;
+            d.dieY = i / 30;
+            d.passFail = i % 7 == 0 ? 0 : 1;
+            d.parameters = new double[] {i, i % 2 == 0 ? Double.NaN : -i};
+            agg.add(d, acc);
+        }
+        ExecutionConfig config = new ExecutionConfig();
+        config.disableGenericTypes();
+        TypeSerializer<WaferWindowAccumulator> serializer =
+                TypeInformation.of(WaferWindowAccumulator.class).createSerializer(config.getSerializerConfig());
+        DataOutputSerializer out = new DataOutputSerializer(4096);
+        serializer.serialize(acc, out);
+        WaferWindowAccumulator back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        WaferWindowSummary before = agg.getResult(acc);
+        WaferWindowSummary after = agg.getResult(back);
+        assertThat(after.deviceCount).isEqualTo(1000);
+        assertThat(after.p50).containsExactly(before.p50);
+        assertThat(after.p95).containsExactly(before.p95);
+        assertThat(after.std).containsExactly(before.std);
+        assertThat(after.dieKeys).containsExactly(before.dieKeys);
+        assertThat(back.sketches.count(0)).isEqualTo(1000);
+        assertThat(back.sketches.count(1)).as("nulls are not counted").isEqualTo(500);
+        assertThat(QuantileSketchesSerializer.INSTANCE.copy(acc.sketches).quantile(0, 0.5))
+                .isEqualTo(acc.sketches.quantile(0, 0.5));
+    }
+}

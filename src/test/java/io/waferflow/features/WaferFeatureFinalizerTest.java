@@ -1,0 +1,137 @@
+package io.waferflow.features;
+
+import io.waferflow.ingest.DeviceTest;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.waferflow.features.TestRecords.test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The per-wafer stage: neighbour yield, the online ordering guard, final offline rows, and cleanup. */
+class WaferFeatureFinalizerTest {
+
+    private static final long MIN = 60_000;
+    private static final long LATENESS = 30_000;
+    private static final long QUIET = 10 * MIN;
+
+    private final WaferWindowAggregator aggregator = new WaferWindowAggregator(4, 200);
+    private KeyedOneInputStreamOperatorTestHarness<String, WaferWindowSummary, WaferFeatures> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, false)),
+                s -> s.waferId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    /** A fired window of the given tests, as the window operator would emit it. */
+    private void fire(long windowStart, DeviceTest... tests) throws Exception {
+        WaferWindowAccumulator acc = aggregator.createAccumulator();
+        for (DeviceTest t : tests) {
+            aggregator.add(t, acc);
+        }
+        WaferWindowSummary s = aggregator.getResult(acc);
+        s.waferId = tests[0].waferId;
+        s.windowStart = windowStart;
+        s.windowEnd = windowStart + MIN;
+        harness.processElement(new StreamRecord<>(s, s.windowEnd - 1));
+    }
+
+    private List<WaferFeatures> online() {
+        List<WaferFeatures> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord) {
+                out.add((WaferFeatures) ((StreamRecord<?>) o).getValue());
+            }
+        }
+        return out;
+    }
+
+    private List<WaferFeatures> offline() {
+        List<WaferFeatures> out = new ArrayList<>();
+        var side = harness.getSideOutput(WaferFeatureFinalizer.OFFLINE);
+        if (side != null) { // the harness creates the queue on the first side-output record
+            side.forEach(r -> out.add(r.getValue()));
+        }
+        return out;
+    }
+
+    @Test
+    void neighbourYieldUsesTheWaferDieMapAcrossWindows() throws Exception {
+        // Window 0: a row of three dies at y=0: pass, fail, pass.
+        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100), test("W", 2_000, 1, 0, false, 1.2, 50, 100),
+                test("W", 3_000, 2, 0, true, 1.2, 50, 100));
+        // Die (0,0): neighbours (1,0)=fail -> 0. Die (1,0): (0,0),(2,0) pass -> 1. Die (2,0): (1,0) fail -> 0.
+        assertThat(online().get(0).neighborYieldAvg).isCloseTo(1.0 / 3, within(1e-12));
+
+        // Window 1: die (1,1) passes; its neighbours are the three dies of window 0 -> 2/3.
+        // Die (0,0) is retested and now passes; the latest test counts for its neighbours.
+        fire(MIN, test("W", MIN + 1_000, 1, 1, true, 1.2, 50, 100), test("W", MIN + 2_000, 0, 0, true, 1.2, 50, 100));
+        WaferFeatures w1 = online().get(1);
+        // (1,1): neighbours (0,0)=pass(retest),(1,0)=fail,(2,0)=pass -> 2/3; (0,0): (1,0)=fail,(1,1)=pass -> 1/2.
+        assertThat(w1.neighborYieldAvg).isCloseTo((2.0 / 3 + 0.5) / 2, within(1e-12));
+        assertThat(w1.deviceCount).isEqualTo(2);
+        assertThat(w1.yieldPct).isEqualTo(100.0);
+    }
+
+    @Test
+    void offlineGetsOneFinalRowPerWindowAfterAllowedLateness() throws Exception {
+        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
+        harness.processWatermark(new Watermark(MIN - 1));
+        assertThat(online()).hasSize(1);
+        assertThat(offline()).as("not final while late records may still come").isEmpty();
+
+        // A late re-firing within lateness: online updated, revision 1.
+        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100), test("W", 5_000, 1, 0, false, 1.3, 50, 100));
+        assertThat(online()).hasSize(2);
+        assertThat(online().get(1).revision).isEqualTo(1);
+
+        harness.processWatermark(new Watermark(MIN - 1 + LATENESS));
+        assertThat(offline()).singleElement().satisfies(f -> {
+            assertThat(f.revision).isEqualTo(1);
+            assertThat(f.deviceCount).isEqualTo(2);
+            assertThat(f.yieldPct).isEqualTo(50.0);
+        });
+    }
+
+    @Test
+    void lateRefiringOfAnOlderWindowNeverOverwritesANewerOneOnline() throws Exception {
+        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
+        fire(MIN, test("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));
+        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100), test("W", 2_000, 2, 0, false, 1.2, 50, 100));
+        assertThat(online()).extracting(f -> f.windowStart).containsExactly(0L, MIN);
+
+        harness.processWatermark(new Watermark(2 * MIN - 1 + LATENESS));
+        assertThat(offline()).extracting(f -> f.windowStart + ":" + f.deviceCount)
+                .containsExactlyInAnyOrder("0:2", MIN + ":1");
+    }
+
+    @Test
+    void waferStateAndTimersAreGoneAfterTheWaferGoesQuiet() throws Exception {
+        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
+        fire(0 + MIN, test("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));
+        fire(0, test("V", 1_000, 0, 0, true, 1.2, 50, 100));
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.processWatermark(new Watermark(2 * MIN - 1 + QUIET));
+        assertThat(offline()).hasSize(3);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+}

@@ -1,0 +1,144 @@
+package io.waferflow.features;
+
+import io.waferflow.ingest.DeviceTest;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static io.waferflow.features.TestRecords.test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The wafer window exactly as the job builds it (tumbling event time, allowed lateness, late side output,
+ * {@link WaferWindowAggregator} + {@link StampWindow}), driven record by record with explicit watermarks.
+ */
+class WaferWindowOperatorTest {
+
+    private static final long MIN = 60_000;
+    private static final long LATENESS = 30_000;
+    private static final OutputTag<DeviceTest> TOO_LATE = new OutputTag<>("too-late") {};
+
+    private KeyedOneInputStreamOperatorTestHarness<String, DeviceTest, WaferWindowSummary> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        SingleOutputStreamOperator<WaferWindowSummary> windowed = env
+                .fromData(test("W", 0, 0, 0, true, 1.2, 50, 100))
+                .keyBy(d -> d.waferId)
+                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+                .allowedLateness(Duration.ofMillis(LATENESS))
+                .sideOutputLateData(TOO_LATE)
+                .aggregate(new WaferWindowAggregator(4, 200), new StampWindow());
+        Transformation<WaferWindowSummary> t = windowed.getTransformation();
+        @SuppressWarnings("unchecked")
+        OneInputStreamOperator<DeviceTest, WaferWindowSummary> operator =
+                (OneInputStreamOperator<DeviceTest, WaferWindowSummary>)
+                        ((OneInputTransformation<DeviceTest, WaferWindowSummary>) t).getOperator();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, d -> d.waferId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void send(DeviceTest d) throws Exception {
+        harness.processElement(new StreamRecord<>(d, d.eventTime));
+    }
+
+    private List<WaferWindowSummary> fired() {
+        List<WaferWindowSummary> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord) {
+                out.add((WaferWindowSummary) ((StreamRecord<?>) o).getValue());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void firesOnceWhenTheWatermarkPassesTheWindowWithStatisticsOfItsRecordsInAnyOrder() throws Exception {
+        double[] vdd = {1.21, 1.19, 1.25, 1.18, 1.22};
+        // Out of order inside the window; one record of the next window in between.
+        send(test("W", 40_000, 2, 0, true, vdd[2], 52, 120));
+        send(test("W", 10_000, 0, 0, true, vdd[0], 50, 100));
+        send(test("W", 70_000, 0, 1, true, 1.30, 49, 100));
+        send(test("W", 20_000, 1, 0, false, vdd[1], 80, 60));
+        send(test("W", 59_999, 4, 0, true, vdd[4], 51, 110));
+        send(test("W", 50_000, 3, 0, true, vdd[3], 53, 130));
+        assertThat(fired()).isEmpty();
+
+        harness.processWatermark(new Watermark(MIN - 1));
+        assertThat(fired()).singleElement().satisfies(s -> {
+            assertThat(s.waferId).isEqualTo("W");
+            assertThat(s.windowStart).isEqualTo(0);
+            assertThat(s.windowEnd).isEqualTo(MIN);
+            assertThat(s.deviceCount).isEqualTo(5);
+            assertThat(s.passCount).isEqualTo(4);
+            assertThat(s.avgTestTimeMs).isCloseTo((100 + 60 + 120 + 130 + 110) / 5.0, within(1e-9));
+            // Independent two-pass statistics.
+            double mean = Arrays.stream(vdd).average().orElseThrow();
+            double ss = Arrays.stream(vdd).map(v -> (v - mean) * (v - mean)).sum();
+            assertThat(s.mean[0]).isCloseTo(mean, within(1e-12));
+            assertThat(s.std[0]).isCloseTo(Math.sqrt(ss / 4), within(1e-12));
+            assertThat(s.min[0]).isEqualTo(1.18);
+            assertThat(s.max[0]).isEqualTo(1.25);
+            // Nearest rank over sorted {1.18, 1.19, 1.21, 1.22, 1.25}: p50 = 3rd, p95 = 5th.
+            assertThat(s.p50[0]).isEqualTo(1.21);
+            assertThat(s.p95[0]).isEqualTo(1.25);
+            assertThat(s.mean[3]).as("temperature never reported").isNaN();
+            assertThat(s.dieKeys).hasSize(5);
+        });
+    }
+
+    @Test
+    void lateRecordWithinAllowedLatenessRefiresWithUpdatedValuesAndLaterOnesGoToTheSideOutput() throws Exception {
+        send(test("W", 10_000, 0, 0, true, 1.20, 50, 100));
+        harness.processWatermark(new Watermark(MIN - 1));
+        assertThat(fired()).hasSize(1);
+
+        send(test("W", 30_000, 1, 0, false, 1.30, 90, 50)); // late, within lateness
+        List<WaferWindowSummary> out = fired();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(1).deviceCount).isEqualTo(2);
+        assertThat(out.get(1).passCount).isEqualTo(1);
+        assertThat(out.get(1).mean[0]).isCloseTo(1.25, within(1e-12));
+
+        harness.processWatermark(new Watermark(MIN - 1 + LATENESS));
+        send(test("W", 45_000, 2, 0, true, 1.10, 40, 100)); // too late
+        assertThat(fired()).hasSize(2);
+        ConcurrentLinkedQueue<StreamRecord<DeviceTest>> late = harness.getSideOutput(TOO_LATE);
+        assertThat(late).extracting(r -> r.getValue().eventTime).containsExactly(45_000L);
+    }
+
+    @Test
+    void windowStateAndTimersAreGoneOnceTheWindowIsFinal() throws Exception {
+        send(test("W", 10_000, 0, 0, true, 1.20, 50, 100));
+        send(test("X", 20_000, 0, 0, true, 1.20, 50, 100));
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        harness.processWatermark(new Watermark(MIN - 1 + LATENESS));
+        assertThat(fired()).hasSize(2);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+}
