@@ -1,0 +1,216 @@
+package io.waferflow.local;
+
+import io.waferflow.cli.Args;
+import io.waferflow.cli.Command;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.RawConfig;
+import io.waferflow.features.WaferWindowAccumulator;
+import io.waferflow.features.WaferWindowAggregator;
+import io.waferflow.features.WaferWindowSummary;
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.DeviceTestParser;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.FeaturesJob;
+import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.local.kafka.EmbeddedKafka;
+import io.waferflow.local.redis.LocalRedis;
+import io.waferflow.quality.Violation;
+import io.waferflow.sketch.QuantileSketches;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench}: throughput of the feature job against a plain-Java baseline, side by side in one run on the same
+ * pre-generated input.
+ *
+ * <ul>
+ *   <li><b>B</b>: one thread, no Flink: parse every payload with the job's parser and aggregate it into per
+ *       (wafer, window) accumulators in a HashMap. The cost of the computation itself.</li>
+ *   <li><b>F</b>: the production {@code features} graph on a local MiniCluster at parallelism 2, reading the input
+ *       from a Kafka topic (bounded) and writing Redis and Parquet, with exactly-once checkpoints.</li>
+ * </ul>
+ *
+ * Runs alternate B, F, B, F, ... and the medians and their ratio F/B are printed.
+ */
+public final class BenchCommand implements Command {
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "measure job throughput (F) against a single-threaded plain-Java baseline (B)";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "Usage: waferflow bench [--records N] [--runs R] [--parallelism P]",
+                "",
+                "Pre-generates N wafer-test records, then alternates R runs of",
+                "  B: single-threaded parse + aggregate in plain Java, and",
+                "  F: the features job on a local MiniCluster reading Kafka and writing Redis + Parquet,",
+                "and prints records/s of each (median) and F/B. Starts its own Kafka and redis-server.",
+                "",
+                "Options:",
+                "  --records N      input records (default 1000000)",
+                "  --runs R         runs of each (default 3)",
+                "  --parallelism P  Flink parallelism for F (default 2)");
+    }
+
+    @Override
+    public int run(String[] argv) throws Exception {
+        Args args = Args.parse(argv, Set.of("records", "runs", "parallelism", "config"), Set.of());
+        int records = args.integer("records", 1_000_000);
+        int runs = args.integer("runs", 3);
+        int parallelism = args.integer("parallelism", 2);
+
+        WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
+        settings.outOfOrderRate = 0.01;
+        WaferTrafficGenerator generator = new WaferTrafficGenerator(settings);
+        List<byte[]> input = new ArrayList<>(records);
+        long bytes = 0;
+        for (int i = 0; i < records; i++) {
+            byte[] p = generator.next();
+            input.add(p);
+            bytes += p.length;
+        }
+        System.out.printf("input: %,d records, %,.1f MB, %d dies per wafer, %d cores, %s%n", records, bytes / 1e6,
+                generator.diesPerWafer(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+
+        Path work = Files.createTempDirectory("waferflow-bench");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); LocalRedis redis = LocalRedis.start()) {
+            String topic = "bench-device-tests";
+            kafka.createTopic(topic, parallelism);
+            produce(kafka.bootstrapServers(), topic, input);
+            List<String> base = List.of(
+                    "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
+                    "kafka.input_topic=" + topic,
+                    "kafka.starting_offsets=earliest",
+                    "redis.host=" + redis.host(),
+                    "redis.port=" + redis.port(),
+                    "checkpointing.interval=10 s",
+                    "parallelism=" + parallelism);
+            FeaturesJobConfig baseConfig = FeaturesJobConfig.from(
+                    RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), base));
+
+            List<Double> b = new ArrayList<>();
+            List<Double> f = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                double bRate = baseline(baseConfig, input);
+                b.add(bRate);
+                double fRate = flink(base, args.get("config", "jobs/features.yaml"), work.resolve("run" + run),
+                        run, records);
+                f.add(fRate);
+                System.out.printf("run %d: B %,.0f rec/s   F %,.0f rec/s   F/B %.2f%n", run, bRate, fRate,
+                        fRate / bRate);
+            }
+            double mb = median(b);
+            double mf = median(f);
+            System.out.printf("%nmedian of %d runs: B %,.0f rec/s   F %,.0f rec/s   F/B %.2f%n", runs, mb, mf, mf / mb);
+        } finally {
+            deleteRecursively(work);
+        }
+        return 0;
+    }
+
+    /** B: the same parse and aggregation code, one thread, no Flink. */
+    static double baseline(FeaturesJobConfig c, List<byte[]> input) {
+        DeviceTestParser parser = new DeviceTestParser(c.schema());
+        WaferWindowAggregator aggregator =
+                new WaferWindowAggregator(c.schema().parameterCount(), QuantileSketches.DEFAULT_K);
+        long window = c.window().size().toMillis();
+        List<Violation> violations = new ArrayList<>();
+        Map<String, WaferWindowAccumulator> windows = new HashMap<>();
+        long start = System.nanoTime();
+        for (byte[] payload : input) {
+            violations.clear();
+            DeviceTest d = parser.parse(payload, violations);
+            if (!violations.isEmpty()) {
+                continue;
+            }
+            String key = d.waferId + "@" + Math.floorDiv(d.eventTime, window);
+            aggregator.add(d, windows.computeIfAbsent(key, k -> aggregator.createAccumulator()));
+        }
+        long results = 0;
+        for (WaferWindowAccumulator acc : windows.values()) {
+            WaferWindowSummary s = aggregator.getResult(acc);
+            results += s.deviceCount;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (results == 0) {
+            throw new IllegalStateException("baseline aggregated nothing");
+        }
+        return input.size() / seconds;
+    }
+
+    /** F: the production graph, bounded Kafka source to Redis + Parquet, timed from submission to completion. */
+    private static double flink(List<String> base, String configFile, Path dir, int run, int records)
+            throws Exception {
+        List<String> overrides = new ArrayList<>(base);
+        overrides.add("kafka.group_id=bench-" + run);
+        overrides.add("offline.root=" + dir.resolve("data"));
+        overrides.add("checkpointing.dir=" + dir.resolve("checkpoints"));
+        FeaturesJobConfig c = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), overrides));
+        Configuration flink = JobEnvironment.flinkConfiguration(c);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        env.setParallelism(c.parallelism());
+        new FeaturesJob(c, KafkaInput.boundedToLatest(c), FeaturesJobSinks.production(c)).build(env);
+        long start = System.nanoTime();
+        JobExecutionResult result = env.execute("bench-" + run);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long in = new JobProgress(result.getAllAccumulatorResults()).recordsIn;
+        if (in != records) {
+            throw new IllegalStateException("the job read " + in + " of " + records + " records");
+        }
+        return records / seconds;
+    }
+
+    private static void produce(String bootstrap, String topic, List<byte[]> input) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] payload : input) {
+                producer.send(new ProducerRecord<>(topic, payload));
+            }
+            producer.flush();
+        }
+    }
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static void deleteRecursively(Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package io.waferflow.local;
+
+import io.waferflow.cli.Args;
+import io.waferflow.cli.Command;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.RawConfig;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.FeaturesJob;
+import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.local.kafka.EmbeddedKafka;
+import io.waferflow.local.redis.LocalRedis;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.ScanParams;
+import redis.clients.jedis.ScanResult;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * {@code demo}: the whole {@code features} job on a local MiniCluster with the Flink web UI, fed by a generator of
+ * wafer-test traffic through a real Kafka broker, writing to a real Redis and to Parquet under {@code ./data}.
+ * Starts its own Kafka (KRaft, in this JVM) and redis-server unless pointed at existing ones, prints progress, and on
+ * {@code --duration} or Ctrl-C drains the job (all windows fire, all files commit) and stops everything it started.
+ */
+public final class DemoCommand implements Command {
+
+    private static final Set<String> OPTIONS = Set.of("config", "duration", "rate", "kafka", "redis", "data",
+            "web-port", "drift-after", "bad-rate", "late-rate", "seed", "testers");
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "run everything locally: Kafka, Redis, a traffic generator and the feature job with its web UI";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "Usage: waferflow demo [options] [--set key=value ...]",
+                "",
+                "Starts a Kafka broker and a redis-server on free loopback ports (unless --kafka/--redis are given),",
+                "generates wafer-test traffic into the input topic and runs the feature job on a local MiniCluster.",
+                "Features go to Redis and to Parquet under --data. Stops on --duration or Ctrl-C: the job is drained",
+                "(every window fires, every file is committed) and everything the demo started is stopped.",
+                "",
+                "Options:",
+                "  --duration D      how long to generate traffic, e.g. \"2 min\" (default: until Ctrl-C)",
+                "  --rate N          records per second to generate (default 2000)",
+                "  --testers N       testers probing wafers in parallel (default 8)",
+                "  --drift-after N   shift Vdd by +0.05 V after N wafers per tester (default 2; -1 = never)",
+                "  --bad-rate R      share of malformed records (default 0.002)",
+                "  --late-rate R     share of records delayed past the allowed lateness (default 0.001)",
+                "  --seed N          generator seed (default 42)",
+                "  --kafka HOST:PORT use this Kafka instead of starting one",
+                "  --redis HOST:PORT use this Redis instead of starting one",
+                "  --data DIR        offline store root (default ./data)",
+                "  --web-port P      Flink web UI port (default 8081; 0 = any free port)",
+                "  --config FILE     job configuration (default jobs/features.yaml)",
+                "  --set KEY=VALUE   override any configuration key (repeatable)");
+    }
+
+    @Override
+    public int run(String[] argv) throws Exception {
+        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Duration duration = args.get("duration").map(TimeUtils::parseDuration).orElse(null);
+        int rate = args.integer("rate", 2000);
+        Path dataDir = Path.of(args.get("data", "data")).toAbsolutePath();
+
+        List<AutoCloseable> started = new ArrayList<>();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "waferflow-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            String kafkaAddress = args.get("kafka").orElse(null);
+            if (kafkaAddress == null) {
+                log("starting Kafka (KRaft, in-process) ...");
+                EmbeddedKafka kafka = EmbeddedKafka.start();
+                started.add(0, kafka);
+                kafkaAddress = kafka.bootstrapServers();
+            }
+            String redisAddress = args.get("redis").orElse(null);
+            if (redisAddress == null) {
+                log("starting redis-server ...");
+                LocalRedis redis = LocalRedis.start();
+                started.add(0, redis);
+                redisAddress = redis.address();
+            }
+            String[] redisHostPort = redisAddress.split(":");
+            List<String> overrides = new ArrayList<>(List.of(
+                    "kafka.bootstrap_servers=" + kafkaAddress,
+                    "kafka.starting_offsets=earliest",
+                    "redis.host=" + redisHostPort[0],
+                    "redis.port=" + redisHostPort[1],
+                    "offline.root=" + dataDir,
+                    // Short checkpoints: Parquet files appear every 10 s instead of every 30 s.
+                    "checkpointing.interval=10 s"));
+            overrides.addAll(args.overrides());
+            FeaturesJobConfig config = FeaturesJobConfig.from(
+                    RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), overrides));
+            createTopic(kafkaAddress, config.inputTopic(), config.parallelism());
+
+            WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
+            settings.seed = Long.parseLong(args.get("seed", "42"));
+            settings.testers = args.integer("testers", 8);
+            settings.driftAfterWafers = args.integer("drift-after", 2);
+            settings.badRecordRate = Double.parseDouble(args.get("bad-rate", "0.002"));
+            settings.lateRecordRate = Double.parseDouble(args.get("late-rate", "0.001"));
+            // Start the simulated test floor six hours back, so event time stays in the past while it runs faster.
+            settings.startMillis = Instant.now().minus(Duration.ofHours(6)).toEpochMilli();
+            TrafficProducer producer = new TrafficProducer(kafkaAddress, config.inputTopic(),
+                    new WaferTrafficGenerator(settings), rate);
+
+            Configuration flink = JobEnvironment.flinkConfiguration(config);
+            flink.set(RestOptions.PORT, args.integer("web-port", 8081));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            env.setParallelism(config.parallelism());
+            new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
+            JobClient job = env.executeAsync(config.jobName());
+            log("feature job " + job.getJobID() + " running; web UI http://localhost:"
+                    + (args.integer("web-port", 8081) == 0 ? "<see log>" : args.integer("web-port", 8081)));
+            log("Kafka " + kafkaAddress + " topic " + config.inputTopic() + " | Redis " + redisAddress
+                    + " | Parquet " + dataDir);
+            producer.start();
+
+            long startNanos = System.nanoTime();
+            long lastIn = 0;
+            long lastNanos = startNanos;
+            while (true) {
+                boolean stop = stopRequested.await(5, TimeUnit.SECONDS)
+                        || (duration != null && System.nanoTime() - startNanos >= duration.toNanos());
+                JobProgress p = new JobProgress(job.getAccumulators().get());
+                long now = System.nanoTime();
+                double perSecond = (p.recordsIn - lastIn) / ((now - lastNanos) / 1e9);
+                log(String.format("produced %,d | in %,d (%,.0f rec/s) | windows online %,d offline %,d | "
+                                + "quarantined %,d (too late %,d) | late updates %,d",
+                        producer.sent(), p.recordsIn, perSecond, p.onlineRows, p.offlineRows, p.quarantined,
+                        p.tooLate, p.lateUpdates));
+                lastIn = p.recordsIn;
+                lastNanos = now;
+                if (stop) {
+                    break;
+                }
+            }
+
+            log("stopping the generator and draining the job (every window fires, every file commits) ...");
+            producer.close();
+            waitUntilConsumed(job, producer.sent());
+            Path savepoints = Path.of("savepoints").toAbsolutePath();
+            String savepoint = job.stopWithSavepoint(true, savepoints.toUri().toString(),
+                    SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+            JobExecutionResult result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+            printSummary(new JobProgress(result.getAllAccumulatorResults()), producer.sent(), redisAddress, config,
+                    dataDir, savepoint);
+            return 0;
+        } finally {
+            for (AutoCloseable c : started) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log("could not stop " + c + ": " + e);
+                }
+            }
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running and waits for `finished`.
+            }
+        }
+    }
+
+    private static void waitUntilConsumed(JobClient job, long produced) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (new JobProgress(job.getAccumulators().get()).recordsIn >= produced) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        log("the job had not read every produced record after 60 s; draining anyway");
+    }
+
+    private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static void printSummary(JobProgress p, long produced, String redisAddress, FeaturesJobConfig config,
+                                     Path dataDir, String savepoint) throws Exception {
+        String[] hp = redisAddress.split(":");
+        String pattern = config.redisKeyPrefix() + ":" + config.featureGroup() + ":" + config.featureVersion() + ":*";
+        long keys = 0;
+        String example = null;
+        try (Jedis jedis = new Jedis(hp[0], Integer.parseInt(hp[1]))) {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(pattern).count(1000));
+                keys += page.getResult().size();
+                if (example == null && !page.getResult().isEmpty()) {
+                    example = page.getResult().get(0);
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            System.out.println();
+            System.out.println("==== WaferFlow demo summary ====");
+            System.out.printf("records produced      %,d%n", produced);
+            System.out.printf("records in            %,d%n", p.recordsIn);
+            System.out.printf("  aggregated          %,d%n", p.valid - p.tooLate);
+            System.out.printf("  quarantined         %,d (malformed %,d, too late %,d)%n", p.quarantined,
+                    p.quarantined - p.tooLate, p.tooLate);
+            System.out.printf("windows written       online %,d, offline %,d (late updates %,d)%n", p.onlineRows,
+                    p.offlineRows, p.lateUpdates);
+            System.out.printf("Redis keys            %,d matching %s%n", keys, pattern);
+            System.out.printf("Parquet files         %,d under %s%n", countParquet(dataDir), dataDir);
+            System.out.printf("final savepoint       %s%n", savepoint);
+            if (example != null) {
+                Map<String, String> hash = jedis.hgetAll(example);
+                System.out.println("example online row   " + example);
+                for (String f : List.of("device_count", "yield_pct", "vdd_mean", "vdd_std", "vdd_p95",
+                        "neighbor_yield_avg", "window_end", "feature_version")) {
+                    System.out.printf("  %-20s %s%n", f, hash.get(f));
+                }
+            }
+        }
+    }
+
+    private static long countParquet(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet")
+                    && f.getFileName().toString().startsWith("part-")).count();
+        }
+    }
+
+    static void log(String message) {
+        System.out.println("[waferflow demo " + java.time.LocalTime.now().withNano(0) + "] " + message);
+    }
+
+    /** Sends generated records to Kafka at a steady rate on its own thread. */
+    static final class TrafficProducer implements AutoCloseable {
+
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final String topic;
+        private final WaferTrafficGenerator generator;
+        private final int rate;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicLong sent = new AtomicLong();
+        private final Thread thread;
+
+        TrafficProducer(String bootstrap, String topic, WaferTrafficGenerator generator, int rate) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            this.topic = topic;
+            this.generator = generator;
+            this.rate = rate;
+            this.thread = new Thread(this::loop, "waferflow-demo-generator");
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        long sent() {
+            return sent.get();
+        }
+
+        private void loop() {
+            long start = System.nanoTime();
+            while (running.get()) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
+                while (sent.get() < due && running.get()) {
+                    producer.send(new ProducerRecord<>(topic, generator.next()));
+                    sent.incrementAndGet();
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(10_000);
+            producer.flush();
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+}

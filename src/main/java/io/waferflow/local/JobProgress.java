@@ -1,0 +1,34 @@
+package io.waferflow.local;
+
+import io.waferflow.metrics.PipelineCounter;
+
+import java.util.Map;
+
+/** A snapshot of the job's counters (its accumulators), for progress lines and summaries of local runs. */
+public final class JobProgress {
+
+    public final long recordsIn;
+    public final long valid;
+    public final long quarantined;
+    public final long tooLate;
+    public final long lateUpdates;
+    public final long onlineRows;
+    public final long offlineRows;
+    public final long violations;
+
+    public JobProgress(Map<String, Object> accumulators) {
+        recordsIn = get(accumulators, PipelineCounter.RECORDS_IN);
+        valid = get(accumulators, PipelineCounter.RECORDS_VALID);
+        quarantined = get(accumulators, PipelineCounter.RECORDS_QUARANTINED);
+        tooLate = get(accumulators, PipelineCounter.RECORDS_TOO_LATE);
+        lateUpdates = get(accumulators, PipelineCounter.LATE_WINDOW_UPDATES);
+        onlineRows = get(accumulators, PipelineCounter.ONLINE_ROWS);
+        offlineRows = get(accumulators, PipelineCounter.OFFLINE_ROWS);
+        violations = get(accumulators, PipelineCounter.VIOLATIONS);
+    }
+
+    private static long get(Map<String, Object> accumulators, String name) {
+        Object v = accumulators.get(name);
+        return v instanceof Number ? ((Number) v).longValue() : 0L;
+    }
+}

@@ -1,0 +1,268 @@
+package io.waferflow.jobs;
+
+import io.waferflow.TestConfigs;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.local.kafka.EmbeddedKafka;
+import io.waferflow.local.redis.LocalRedis;
+import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.testing.ExpectedFeatures;
+import io.waferflow.testing.ParquetFiles;
+import io.waferflow.testing.TestDie;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The production {@code features} graph on a MiniCluster (parallelism 2) against a real Kafka broker and a real
+ * redis-server: a multi-wafer input with out-of-order, late and too-late records and malformed lines goes in; the
+ * Redis hashes and Parquet rows must equal what {@link ExpectedFeatures} computes from the same input in plain Java.
+ */
+@Timeout(300)
+class FeaturesJobITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final long MINUTE = 60_000;
+    private static final long LATENESS = 30_000;
+    private static final long BOUND = 5_000;
+    private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
+
+    private static EmbeddedKafka kafka;
+    private static LocalRedis redis;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        kafka = EmbeddedKafka.start();
+        redis = LocalRedis.start();
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** Three wafers of a 6×5 die grid on two testers, interleaved by event time. */
+    private static List<TestDie> wafers() {
+        Random random = new Random(7);
+        List<TestDie> dies = new ArrayList<>();
+        addWafer(dies, random, "L1", "WA", T0, 3_000);
+        addWafer(dies, random, "L1", "WB", T0 + 1_500, 3_000);
+        addWafer(dies, random, "L2", "WC", T0 + 100_000, 2_000);
+        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
+        return dies;
+    }
+
+    private static void addWafer(List<TestDie> out, Random random, String lot, String wafer, long start, long step) {
+        for (int k = 0; k < 30; k++) {
+            int x = k % 6;
+            int y = k / 6;
+            boolean pass = random.nextDouble() > 0.25;
+            Double temperature = random.nextDouble() < 0.2 ? null : 25 + random.nextGaussian();
+            out.add(new TestDie(start + k * step, lot, wafer, x, y, pass, 1.2 + 0.02 * random.nextGaussian(),
+                    pass ? 50 + 5 * random.nextGaussian() : 80 + 10 * random.nextGaussian(),
+                    2000 + 100 * random.nextGaussian(), temperature, pass ? 120 + random.nextInt(30) : 60));
+        }
+    }
+
+    private static int indexAfter(List<TestDie> arrivals, long time) {
+        for (int i = 0; i < arrivals.size(); i++) {
+            if (arrivals.get(i).time() > time) {
+                return i;
+            }
+        }
+        return arrivals.size();
+    }
+
+    @Test
+    void featuresInRedisAndParquetEqualAnIndependentComputation() throws Exception {
+        List<TestDie> arrivals = new ArrayList<>(wafers());
+        // Out of order within the bound: swap a few neighbours (at most 3 s apart).
+        for (int i : new int[] {5, 17, 33, 48, 70}) {
+            TestDie a = arrivals.get(i);
+            arrivals.set(i, arrivals.get(i + 1));
+            arrivals.set(i + 1, a);
+        }
+        // Late but within allowed lateness: a retest of WA die (2,1) at T0+50 s (window 0), arriving after
+        // event time T0+75 s, when window 0 has fired and window 1 has not.
+        arrivals.add(indexAfter(arrivals, T0 + 75_000),
+                new TestDie(T0 + 50_000, "L1", "WA", 2, 1, false, 1.31, 95.0, 1850.0, 26.0, 55.0));
+        // Too late: a WB test from window 0 arriving after event time T0+110 s (past window end + lateness).
+        arrivals.add(indexAfter(arrivals, T0 + 110_000),
+                new TestDie(T0 + 20_500, "L1", "WB", 5, 4, true, 1.2, 50.0, 2000.0, 25.0, 100.0));
+
+        List<byte[]> payloads = new ArrayList<>();
+        for (TestDie d : arrivals) {
+            payloads.add(d.json().getBytes(StandardCharsets.UTF_8));
+        }
+        // Malformed lines in between: they must be quarantined, never stop the job, never disturb features.
+        payloads.add(10, "{\"event_time\":\"2026-11-27T08:00:31Z\",\"wafer_id\":\"WA\",".getBytes(StandardCharsets.UTF_8));
+        payloads.add(40, arrivals.get(3).json().replace("\"wafer_id\":\"WA\",", "").replace("\"wafer_id\":\"WB\",", "")
+                .getBytes(StandardCharsets.UTF_8));
+        payloads.add(60, arrivals.get(4).json().replaceFirst("\"vdd\":[0-9.]+", "\"vdd\":\"1.2V\"")
+                .getBytes(StandardCharsets.UTF_8));
+        int malformed = 3;
+
+        ExpectedFeatures expected = ExpectedFeatures.compute(arrivals, MINUTE, LATENESS, BOUND);
+        assertThat(expected.lateWithinLateness).as("fixture has one late-within-lateness record").isEqualTo(1);
+        assertThat(expected.tooLate).as("fixture has one too-late record").hasSize(1);
+
+        String topic = "device-tests-it";
+        kafka.createTopic(topic, 1); // one partition: lateness is then decided by input order alone
+        produce(topic, payloads);
+
+        Path data = tmp.resolve("data");
+        FeaturesJobConfig config = TestConfigs.features(
+                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
+                "kafka.input_topic=" + topic,
+                "kafka.group_id=it",
+                "kafka.starting_offsets=earliest",
+                "redis.host=" + redis.host(),
+                "redis.port=" + redis.port(),
+                "redis.ttl=1 h",
+                "redis.key_prefix=it",
+                "offline.root=" + data,
+                "checkpointing.interval=500 ms",
+                "checkpointing.dir=" + tmp.resolve("checkpoints"),
+                "feature_group.window.size=1 min",
+                "feature_group.window.allowed_lateness=30 s",
+                "feature_group.watermark.out_of_orderness=5 s",
+                "feature_group.watermark.emit=per_record",
+                "parallelism=2");
+        Configuration flink = JobEnvironment.flinkConfiguration(config);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+        new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config)).build(env);
+        JobExecutionResult result = env.execute("features-it");
+
+        // Offline store: exactly one row per (wafer, window), equal to the independent computation.
+        List<GenericRecord> rows = ParquetFiles.read(data.resolve("wafer_aggregates/version=v1"));
+        Map<String, GenericRecord> byKey = rows.stream().collect(Collectors.toMap(
+                r -> r.get("wafer_id") + "@" + r.get("window_start"), r -> r));
+        assertThat(byKey).hasSameSizeAs(rows);
+        assertThat(byKey.keySet()).isEqualTo(expected.rows.keySet());
+        for (ExpectedFeatures.Row want : expected.rows.values()) {
+            GenericRecord got = byKey.get(want.wafer + "@" + want.windowStart);
+            assertThat(got.get("lot_id").toString()).isEqualTo(want.lot);
+            assertThat(got.get("window_end")).isEqualTo(want.windowEnd);
+            assertThat(got.get("revision")).as("revision of " + want.wafer + "@" + want.windowStart)
+                    .isEqualTo(want.revision);
+            assertThat(got.get("feature_version").toString()).isEqualTo("v1");
+            assertThat(got.get("job_version").toString()).isEqualTo(config.jobVersion());
+            for (Map.Entry<String, Double> f : want.features.entrySet()) {
+                Object value = got.get(f.getKey());
+                String what = want.wafer + "@" + want.windowStart + " " + f.getKey();
+                if (f.getValue() == null) {
+                    assertThat(value).as(what).isNull();
+                } else {
+                    assertThat(((Number) value).doubleValue()).as(what).isCloseTo(f.getValue(), within(1e-9));
+                }
+            }
+        }
+        // Partitioned by the window's event-time date.
+        assertThat(ParquetFiles.committed(data.resolve("wafer_aggregates/version=v1/date=2026-11-27"))).isNotEmpty();
+
+        // Online store: each wafer's hash holds its newest window, with metadata and a TTL.
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            assertThat(jedis.keys("it:wafer_aggregates:v1:*")).hasSize(3);
+            for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
+                String key = "it:wafer_aggregates:v1:" + want.wafer;
+                Map<String, String> hash = jedis.hgetAll(key);
+                assertThat(hash.get("window_start")).isEqualTo(Long.toString(want.windowStart));
+                assertThat(hash.get("window_end")).isEqualTo(Long.toString(want.windowEnd));
+                assertThat(hash.get("feature_version")).isEqualTo("v1");
+                assertThat(hash.get("lot_id")).isEqualTo(want.lot);
+                assertThat(Long.parseLong(hash.get("updated_at"))).isPositive();
+                assertThat(jedis.ttl(key)).isBetween(1L, 3600L);
+                for (Map.Entry<String, Double> f : want.features.entrySet()) {
+                    String what = key + " " + f.getKey();
+                    if (f.getValue() == null) {
+                        assertThat(hash.get(f.getKey())).as(what).isEmpty();
+                    } else {
+                        assertThat(Double.parseDouble(hash.get(f.getKey()))).as(what)
+                                .isCloseTo(f.getValue(), within(1e-9));
+                    }
+                }
+            }
+        }
+
+        // Quarantine: the malformed lines and the too-late record, with their raw payloads.
+        List<GenericRecord> quarantined = ParquetFiles.read(data.resolve("_quarantine"));
+        assertThat(quarantined).extracting(r -> r.get("rule").toString())
+                .containsExactlyInAnyOrder("unparseable", "required", "type", "too_late");
+        assertThat(quarantined).allSatisfy(r -> assertThat(r.get("raw_payload")).isNotNull());
+        GenericRecord tooLate = quarantined.stream().filter(r -> r.get("rule").toString().equals("too_late"))
+                .findFirst().orElseThrow();
+        assertThat(tooLate.get("wafer_id").toString()).isEqualTo("WB");
+        assertThat(tooLate.get("event_time")).isEqualTo(T0 + 20_500);
+
+        // Raw archive: every valid record, too-late ones included.
+        assertThat(ParquetFiles.read(data.resolve("raw"))).hasSize(arrivals.size());
+
+        // Accounting: every input record ended aggregated or quarantined, exactly once.
+        Map<String, Object> acc = result.getAllAccumulatorResults();
+        long in = (Long) acc.get(PipelineCounter.RECORDS_IN);
+        long quarantinedCount = (Long) acc.get(PipelineCounter.RECORDS_QUARANTINED);
+        long aggregated = rows.stream().mapToLong(r -> (Long) r.get("device_count")).sum();
+        assertThat(in).isEqualTo(payloads.size());
+        assertThat(quarantinedCount).isEqualTo(malformed + 1);
+        assertThat(aggregated + quarantinedCount).isEqualTo(in);
+        assertThat((Long) acc.get(PipelineCounter.RECORDS_TOO_LATE)).isEqualTo(1L);
+        assertThat((Long) acc.get(PipelineCounter.LATE_WINDOW_UPDATES)).isEqualTo(1L);
+    }
+
+    private static void produce(String topic, List<byte[]> payloads) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] payload : payloads) {
+                producer.send(new ProducerRecord<>(topic, payload));
+            }
+            producer.flush();
+        }
+    }
+}

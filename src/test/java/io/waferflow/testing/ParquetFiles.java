@@ -1,0 +1,54 @@
+package io.waferflow.testing;
+
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Reads committed Parquet files back with the plain parquet-avro reader, as any user's tool would. */
+public final class ParquetFiles {
+
+    private ParquetFiles() {}
+
+    /** Committed part files below {@code dir} (in-progress files are hidden and skipped). */
+    public static List<Path> committed(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("part-")
+                    && p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static List<GenericRecord> read(Path dir) {
+        List<GenericRecord> rows = new ArrayList<>();
+        for (Path file : committed(dir)) {
+            try (ParquetReader<GenericRecord> reader = AvroParquetReader
+                    .<GenericRecord>builder(HadoopInputFile.fromPath(
+                            new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
+                    .withDataModel(GenericData.get())
+                    .build()) {
+                GenericRecord r;
+                while ((r = reader.read()) != null) {
+                    rows.add(r);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + file, e);
+            }
+        }
+        return rows;
+    }
+}
