@@ -264,6 +264,10 @@ public final class DeviceTestParser {
 
     /** ISO-8601 with an offset ("...Z", "...+02:00"); without one the time is taken as UTC. */
     static long parseIsoTimestamp(String text) {
+        long fast = IsoTimestamps.parseCommon(text);
+        if (fast != IsoTimestamps.NOT_COMMON) {
+            return fast;
+        }
         TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
         if (t instanceof OffsetDateTime) {
             return ((OffsetDateTime) t).toInstant().toEpochMilli();

@@ -238,7 +238,13 @@ class FeaturesJobITCase {
         assertThat(tooLate.get("event_time")).isEqualTo(T0 + 20_500);
 
         // Raw archive: every valid record, too-late ones included.
-        assertThat(ParquetFiles.read(data.resolve("raw"))).hasSize(arrivals.size());
+        List<GenericRecord> raw = ParquetFiles.read(data.resolve("raw"));
+        assertThat(raw).extracting(r -> r.get("wafer_id") + "/" + r.get("die_x") + "," + r.get("die_y") + "@"
+                        + r.get("event_time") + " pass=" + r.get("pass_fail") + " vdd=" + r.get("vdd") + " t="
+                        + r.get("temperature"))
+                .containsExactlyInAnyOrderElementsOf(arrivals.stream().map(d -> d.wafer() + "/" + d.x() + "," + d.y()
+                        + "@" + d.time() + " pass=" + (d.pass() ? 1 : 0) + " vdd=" + d.vdd() + " t=" + d.temperature())
+                        .toList());
 
         // Accounting: every input record ended aggregated or quarantined, exactly once.
         Map<String, Object> acc = result.getAllAccumulatorResults();

@@ -45,9 +45,10 @@ import java.util.stream.Collectors;
  *
  * <p>Logging: the broker logs a lot at INFO. This class does not change logging configuration; to keep the
  * broker quiet set these loggers to WARN in the log4j2 configuration: {@code kafka},
- * {@code org.apache.kafka}, {@code state.change.logger} and {@code kafka.request.logger}
- * (the last two are Kafka's named, non-class loggers). {@code org.apache.kafka} also covers the Kafka
- * clients (producer, consumer, admin).
+ * {@code org.apache.kafka}, {@code state.change.logger}, {@code kafka.request.logger} (the last two are
+ * Kafka's named, non-class loggers) and {@code org.apache.zookeeper} (one INFO line from its TLS utilities,
+ * even in KRaft mode). {@code org.apache.kafka} also covers the Kafka clients (producer, consumer, admin).
+ * Without any log4j2 configuration, log4j's default level is ERROR and the broker is silent anyway.
  *
  * <p>A JVM shutdown hook stops the broker if the JVM exits without {@link #close()} (e.g. a Ctrl-C'd demo);
  * {@link #close()} removes the hook.
@@ -212,6 +213,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        // On JVM shutdown Kafka's own hook (registered when the test kit made the temp directory) deletes the
+        // directory concurrently with this orderly stop; the broker may then log a KafkaStorageException at
+        // WARN. Harmless: the final delete in shutDown() removes anything written after Kafka's hook ran.
         try {
             close();
         } catch (RuntimeException e) {
