@@ -34,6 +34,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final int redisPort;
     private final Duration redisTtl;
     private final String redisKeyPrefix;
+    private final int redisWriters;
     private final String offlineRoot;
     private final Duration checkpointInterval;
     private final String checkpointDir;
@@ -76,6 +77,7 @@ public final class FeaturesJobConfig implements Serializable {
             throw new ConfigException("redis.ttl", "must be between 1 s and 68 years", "set e.g. \"7 d\"");
         }
         redisKeyPrefix = raw.string("redis.key_prefix");
+        redisWriters = raw.integer("redis.writers", 1, 256);
         offlineRoot = raw.string("offline.root");
         checkpointInterval = raw.duration("checkpointing.interval");
         if (checkpointInterval.toMillis() < 10) {
@@ -175,6 +177,11 @@ public final class FeaturesJobConfig implements Serializable {
 
     public String redisKeyPrefix() {
         return redisKeyPrefix;
+    }
+
+    /** Parallel Redis writers: the Bahir sink waits for one round trip per field, so writers overlap the waits. */
+    public int redisWriters() {
+        return redisWriters;
     }
 
     public String offlineRoot() {

@@ -49,15 +49,24 @@ public final class FeaturesJobSinks {
                 .setPort(c.redisPort())
                 .setTimeout(5_000)
                 .build();
-        rows.flatMap(new ToRedisFieldWrites(new FeatureColumns(c.schema().parameterNames()), c.redisKeyPrefix(),
+        // Keyed by wafer, so all writes of a wafer go through one writer in order and the "never overwrite a newer
+        // window" decision made upstream still holds; more writers than cores, because each mostly waits on Redis.
+        rows.keyBy(row -> row.waferId)
+                .flatMap(new ToRedisFieldWrites(new FeatureColumns(c.schema().parameterNames()), c.redisKeyPrefix(),
                         c.featureGroup(), c.featureVersion(), (int) c.redisTtl().getSeconds()))
+                .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_FIELDS).name("Feature row to Redis fields")
                 .addSink(new RedisSink<>(redis, new RedisFieldWriteMapper()))
+                .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_SINK).name("Online store (Redis)");
     }
 
     public FeaturesJobSinks withOnline(Consumer<DataStream<WaferFeatures>> hook) {
         return new FeaturesJobSinks(hook, offline, rawArchive, quarantine);
+    }
+
+    public FeaturesJobSinks withRawArchive(Consumer<DataStream<DeviceTest>> hook) {
+        return new FeaturesJobSinks(online, offline, hook, quarantine);
     }
 
     /** Adds a hook after the existing ones for every output, e.g. to also collect results in a test. */

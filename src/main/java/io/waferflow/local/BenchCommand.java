@@ -21,6 +21,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,7 +66,7 @@ public final class BenchCommand implements Command {
     @Override
     public String usage() {
         return String.join("\n",
-                "Usage: waferflow bench [--records N] [--runs R] [--parallelism P]",
+                "Usage: waferflow bench [--records N] [--runs R] [--parallelism P] [--breakdown]",
                 "",
                 "Pre-generates N wafer-test records, then alternates R runs of",
                 "  B: single-threaded parse + aggregate in plain Java, and",
@@ -75,12 +76,13 @@ public final class BenchCommand implements Command {
                 "Options:",
                 "  --records N      input records (default 1000000)",
                 "  --runs R         runs of each (default 3)",
-                "  --parallelism P  Flink parallelism for F (default 2)");
+                "  --parallelism P  Flink parallelism for F (default 2)",
+                "  --breakdown      also run F without Redis, without the raw archive, and without both");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("records", "runs", "parallelism", "config"), Set.of());
+        Args args = Args.parse(argv, Set.of("records", "runs", "parallelism", "config"), Set.of("breakdown"));
         int records = args.integer("records", 1_000_000);
         int runs = args.integer("runs", 3);
         int parallelism = args.integer("parallelism", 2);
@@ -109,26 +111,35 @@ public final class BenchCommand implements Command {
                     "kafka.starting_offsets=earliest",
                     "redis.host=" + redis.host(),
                     "redis.port=" + redis.port(),
-                    // Bounded jobs end with a final checkpoint that waits for the next interval: keep that wait short.
-                    "checkpointing.interval=1 s",
+                    "checkpointing.interval=10 s",
                     "parallelism=" + parallelism);
             FeaturesJobConfig baseConfig = FeaturesJobConfig.from(
                     RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), base));
 
+            String configFile = args.get("config", "jobs/features.yaml");
+            List<Variant> variants = new ArrayList<>(List.of(Variant.FULL));
+            if (args.flag("breakdown")) {
+                variants.addAll(List.of(Variant.NO_REDIS, Variant.NO_RAW_ARCHIVE, Variant.NO_REDIS_NO_RAW));
+            }
             List<Double> b = new ArrayList<>();
-            List<Double> f = new ArrayList<>();
+            Map<Variant, List<Double>> f = new java.util.EnumMap<>(Variant.class);
             for (int run = 1; run <= runs; run++) {
                 double bRate = baseline(baseConfig, input);
                 b.add(bRate);
-                double fRate = flink(base, args.get("config", "jobs/features.yaml"), work.resolve("run" + run),
-                        run, records);
-                f.add(fRate);
-                System.out.printf("run %d: B %,.0f rec/s   F %,.0f rec/s   F/B %.2f%n", run, bRate, fRate,
-                        fRate / bRate);
+                StringBuilder line = new StringBuilder(String.format("run %d: B %,.0f rec/s", run, bRate));
+                for (Variant v : variants) {
+                    double fRate = flink(base, configFile, work.resolve("run" + run + v), run, records, v);
+                    f.computeIfAbsent(v, k -> new ArrayList<>()).add(fRate);
+                    line.append(String.format("   %s %,.0f rec/s (%.2f of B)", v.label, fRate, fRate / bRate));
+                }
+                System.out.println(line);
             }
             double mb = median(b);
-            double mf = median(f);
-            System.out.printf("%nmedian of %d runs: B %,.0f rec/s   F %,.0f rec/s   F/B %.2f%n", runs, mb, mf, mf / mb);
+            System.out.printf("%nmedian of %d runs: B %,.0f rec/s%n", runs, mb);
+            for (Variant v : variants) {
+                double mf = median(f.get(v));
+                System.out.printf("  %-28s %,.0f rec/s   %s/B %.2f%n", v.label, mf, v == Variant.FULL ? "F" : "", mf / mb);
+            }
         } finally {
             deleteRecursively(work);
         }
@@ -166,7 +177,19 @@ public final class BenchCommand implements Command {
     }
 
     /** F: the production graph, bounded Kafka source to Redis + Parquet, timed by the job's net runtime. */
-    private static double flink(List<String> base, String configFile, Path dir, int run, int records)
+    /** F and, with --breakdown, F with a sink replaced by a discarding one, to show what each sink costs. */
+    enum Variant {
+        FULL("F"), NO_REDIS("F without Redis"), NO_RAW_ARCHIVE("F without raw archive"),
+        NO_REDIS_NO_RAW("F without Redis and raw archive");
+
+        final String label;
+
+        Variant(String label) {
+            this.label = label;
+        }
+    }
+
+    private static double flink(List<String> base, String configFile, Path dir, int run, int records, Variant variant)
             throws Exception {
         List<String> overrides = new ArrayList<>(base);
         overrides.add("kafka.group_id=bench-" + run);
@@ -177,14 +200,21 @@ public final class BenchCommand implements Command {
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
         env.setParallelism(c.parallelism());
-        new FeaturesJob(c, KafkaInput.boundedToLatest(c), FeaturesJobSinks.production(c)).build(env);
+        FeaturesJobSinks sinks = FeaturesJobSinks.production(c);
+        if (variant == Variant.NO_REDIS || variant == Variant.NO_REDIS_NO_RAW) {
+            sinks = sinks.withOnline(rows -> rows.sinkTo(new DiscardingSink<>()).uid("bench-discard-online"));
+        }
+        if (variant == Variant.NO_RAW_ARCHIVE || variant == Variant.NO_REDIS_NO_RAW) {
+            sinks = sinks.withRawArchive(valid -> valid.sinkTo(new DiscardingSink<>()).uid("bench-discard-raw"));
+        }
+        new FeaturesJob(c, KafkaInput.boundedToLatest(c), sinks).build(env);
         long start = System.nanoTime();
         JobExecutionResult result = env.execute("bench-" + run);
         double wall = (System.nanoTime() - start) / 1e9;
         // The job's own runtime, from scheduling to the end: the local MiniCluster's start-up is not the job's.
         double seconds = result.getNetRuntime() / 1e3;
-        System.out.printf("  F run %d: job runtime %.1f s, wall time with MiniCluster start-up %.1f s%n", run,
-                seconds, wall);
+        System.out.printf("  %s run %d: job runtime %.1f s, wall time with MiniCluster start-up %.1f s%n",
+                variant.label, run, seconds, wall);
         long in = new JobProgress(result.getAllAccumulatorResults()).recordsIn;
         if (in != records) {
             throw new IllegalStateException("the job read " + in + " of " + records + " records");
