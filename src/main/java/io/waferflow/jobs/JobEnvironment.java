@@ -9,7 +9,7 @@ import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
 
 /**
  * The Flink settings every WaferFlow job needs whatever the cluster says: exactly-once checkpoints (the Parquet sinks
- * commit on them), no Kryo fallback, object reuse between chained operators, and no auto-generated uids (each stateful operator must carry its own, or a
+ * commit on them), no Kryo fallback, and no auto-generated uids (each stateful operator must carry its own, or a
  * savepoint would not restore into the next release).
  */
 public final class JobEnvironment {
@@ -21,9 +21,6 @@ public final class JobEnvironment {
         conf.set(PipelineOptions.NAME, c.jobName());
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
-        // No operator keeps or mutates a record it was handed (each builds new output), so chained operators may
-        // share objects instead of deep-copying every record between them.
-        conf.set(PipelineOptions.OBJECT_REUSE, true);
         conf.set(ExecutionCheckpointingOptions.CHECKPOINTING_INTERVAL, c.checkpointInterval());
         conf.set(ExecutionCheckpointingOptions.CHECKPOINTING_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDirUri());

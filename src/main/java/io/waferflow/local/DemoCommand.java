@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import sun.misc.Signal;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.ScanParams;
 import redis.clients.jedis.ScanResult;
@@ -102,16 +103,17 @@ public final class DemoCommand implements Command {
 
         List<AutoCloseable> started = new ArrayList<>();
         CountDownLatch stopRequested = new CountDownLatch(1);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopRequested.countDown();
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "waferflow-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // Ctrl-C (SIGINT) and SIGTERM start an orderly drain instead of a JVM shutdown, during which Flink, Kafka
+        // and Redis would be torn down under the running job. A second signal exits at once.
+        for (String name : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(name), signal -> {
+                if (stopRequested.getCount() == 0) {
+                    System.exit(130);
+                }
+                log("stop requested (" + name + "); once more to exit without draining");
+                stopRequested.countDown();
+            });
+        }
         try {
             String kafkaAddress = args.get("kafka").orElse(null);
             if (kafkaAddress == null) {
@@ -203,12 +205,6 @@ public final class DemoCommand implements Command {
                 } catch (Exception e) {
                     log("could not stop " + c + ": " + e);
                 }
-            }
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // Ctrl-C: the hook is running and waits for `finished`.
             }
         }
     }

@@ -151,22 +151,28 @@ public final class WaferTrafficGenerator {
         return payload;
     }
 
+    /**
+     * The tester whose next test comes first in event time. A tester that just finished a wafer first loads the next
+     * one (its clock moves on), so records come out in event-time order across testers.
+     */
     private Tester earliestTester() {
-        Tester best = testers[0];
-        for (Tester t : testers) {
-            if (t.clock < best.clock) {
-                best = t;
+        while (true) {
+            Tester best = testers[0];
+            for (Tester t : testers) {
+                if (t.clock < best.clock) {
+                    best = t;
+                }
             }
+            if (best.nextDie < dieOrder.size()) {
+                return best;
+            }
+            best.wafersDone++;
+            best.clock += 45_000; // unload, load and align the next wafer
+            startWafer(best);
         }
-        return best;
     }
 
     private byte[] nextFrom(Tester t) {
-        if (t.nextDie == dieOrder.size()) {
-            t.wafersDone++;
-            t.clock += 45_000; // unload, load and align the next wafer
-            startWafer(t);
-        }
         int[] die = dieOrder.get(t.nextDie++);
         boolean pass = random.nextDouble() >= failProbability(t, die[0], die[1]);
         double testTime = pass ? clamp(120 + 15 * random.nextGaussian(), 20, 480) : clamp(60 + 10 * random.nextGaussian(), 15, 480);

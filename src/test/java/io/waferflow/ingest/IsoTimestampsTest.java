@@ -26,6 +26,17 @@ class IsoTimestampsTest {
     }
 
     @Test
+    void agreesOnInstantToStringTheFormatMostProducersWrite() {
+        Random random = new Random(2);
+        long start = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+        for (int i = 0; i < 100_000; i++) {
+            long millis = start + (long) (random.nextDouble() * 366L * 86_400_000L);
+            String text = Instant.ofEpochMilli(millis).toString();
+            assertThat(IsoTimestamps.parseCommon(text)).as(text).isEqualTo(millis);
+        }
+    }
+
+    @Test
     void fractionsAreTruncatedToMillisLikeJavaTime() {
         for (String text : List.of("2026-02-28T23:59:59.9999Z", "2024-02-29T00:00:00.1+05:30", "2026-11-27T10:00:00.123456789-08:00")) {
             assertThat(IsoTimestamps.parseCommon(text)).as(text)

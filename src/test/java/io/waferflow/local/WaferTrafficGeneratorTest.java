@@ -1,0 +1,69 @@
+package io.waferflow.local;
+
+import io.waferflow.TestConfigs;
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.DeviceTestParser;
+import io.waferflow.quality.Violation;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WaferTrafficGeneratorTest {
+
+    private final DeviceTestParser parser = new DeviceTestParser(TestConfigs.features().schema());
+
+    private static WaferTrafficGenerator.Settings clean() {
+        WaferTrafficGenerator.Settings s = new WaferTrafficGenerator.Settings();
+        s.outOfOrderRate = 0;
+        return s;
+    }
+
+    @Test
+    void recordsComeInEventTimeOrderAcrossTestersAndWaferChanges() {
+        WaferTrafficGenerator g = new WaferTrafficGenerator(clean());
+        List<Violation> violations = new ArrayList<>();
+        long previous = Long.MIN_VALUE;
+        Set<String> wafers = new HashSet<>();
+        for (int i = 0; i < 30_000; i++) {
+            DeviceTest d = parser.parse(g.next(), violations);
+            assertThat(violations).isEmpty();
+            assertThat(d.eventTime).as("record %d", i).isGreaterThanOrEqualTo(previous);
+            previous = d.eventTime;
+            wafers.add(d.waferId);
+        }
+        // 8 testers, ~716 dies per wafer: several wafer changes per tester happened.
+        assertThat(wafers.size()).isGreaterThan(30);
+    }
+
+    @Test
+    void sameSeedSameBytes() {
+        WaferTrafficGenerator a = new WaferTrafficGenerator(new WaferTrafficGenerator.Settings());
+        WaferTrafficGenerator b = new WaferTrafficGenerator(new WaferTrafficGenerator.Settings());
+        for (int i = 0; i < 5_000; i++) {
+            assertThat(Arrays.equals(a.next(), b.next())).isTrue();
+        }
+    }
+
+    @Test
+    void injectedBadRecordsAreQuarantinedByTheParser() {
+        WaferTrafficGenerator.Settings s = clean();
+        s.badRecordRate = 0.05;
+        WaferTrafficGenerator g = new WaferTrafficGenerator(s);
+        List<Violation> violations = new ArrayList<>();
+        int bad = 0;
+        for (int i = 0; i < 10_000; i++) {
+            violations.clear();
+            parser.parse(g.next(), violations);
+            if (violations.stream().anyMatch(v -> v.severity.quarantines())) {
+                bad++;
+            }
+        }
+        assertThat(bad).isBetween(400, 600);
+    }
+}
