@@ -1,5 +1,6 @@
 package io.waferflow.local.kafka;
 
+import io.waferflow.local.LocalService;
 import kafka.server.BrokerServer;
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -53,7 +53,7 @@ import java.util.stream.Collectors;
  * <p>A JVM shutdown hook stops the broker if the JVM exits without {@link #close()} (e.g. a Ctrl-C'd demo);
  * {@link #close()} removes the hook.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka extends LocalService {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
@@ -62,14 +62,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final File baseDirectory;
     private final String bootstrapServers;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread shutdownHook;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster, File baseDirectory, String bootstrapServers) {
+        super("embedded-kafka");
         this.cluster = cluster;
         this.baseDirectory = baseDirectory;
         this.bootstrapServers = bootstrapServers;
-        this.shutdownHook = new Thread(this::closeQuietly, "embedded-kafka-shutdown-hook");
     }
 
     /**
@@ -120,7 +118,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDirectory, bootstrapServersOf(cluster, nodes));
-        Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
+        kafka.registerShutdownHook();
         LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {})", kafka.bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), baseDirectory);
         return kafka;
@@ -138,7 +136,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException if the topic exists with a different partition count
      */
     public void createTopic(String name, int partitions) throws Exception {
-        if (closed.get()) {
+        if (isClosed()) {
             throw new IllegalStateException("Embedded Kafka is closed");
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
@@ -195,32 +193,20 @@ public final class EmbeddedKafka implements AutoCloseable {
      * non-daemon threads behind. Calling it again does nothing.
      */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException jvmAlreadyShuttingDown) {
-                // The hook is running or about to run; closed is already set, so it will do nothing.
-            }
-        }
+    protected void stop() {
+        // On JVM shutdown Kafka's own hook (registered when the test kit made the temp directory) deletes the
+        // directory concurrently with this orderly stop; the broker may then log a KafkaStorageException at
+        // WARN. Harmless: the final delete in shutDown() removes anything written after Kafka's hook ran.
         long startNanos = System.nanoTime();
         shutDown(cluster, baseDirectory);
         LOG.info("Embedded Kafka broker at {} stopped in {} ms", bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
-    private void closeQuietly() {
-        // On JVM shutdown Kafka's own hook (registered when the test kit made the temp directory) deletes the
-        // directory concurrently with this orderly stop; the broker may then log a KafkaStorageException at
-        // WARN. Harmless: the final delete in shutDown() removes anything written after Kafka's hook ran.
-        try {
-            close();
-        } catch (RuntimeException e) {
-            LOG.warn("Stopping the embedded Kafka broker failed", e);
-        }
+
+    @Override
+    public String toString() {
+        return "embedded Kafka broker at " + bootstrapServers;
     }
 
     /** Best-effort stop used by both close() and a failed start(): a failure must not keep the directory. */

@@ -1,5 +1,6 @@
 package io.waferflow.local.redis;
 
+import io.waferflow.local.LocalService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -22,7 +23,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * it if the JVM exits without {@link #close()} (e.g. a Ctrl-C'd demo); {@link #close()} removes the hook.
  * A {@code kill -9} of the JVM cannot run the hook and leaves the server running.
  */
-public final class LocalRedis implements AutoCloseable {
+public final class LocalRedis extends LocalService {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRedis.class);
 
@@ -54,15 +54,13 @@ public final class LocalRedis implements AutoCloseable {
     private final int port;
     private final Path workDir;
     private final ProcessOutput output;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread shutdownHook;
 
     private LocalRedis(Process process, int port, Path workDir, ProcessOutput output) {
+        super("local-redis");
         this.process = process;
         this.port = port;
         this.workDir = workDir;
         this.output = output;
-        this.shutdownHook = new Thread(this::closeQuietly, "local-redis-shutdown-hook");
     }
 
     /** Starts a redis-server and returns once it answers PING. */
@@ -101,7 +99,7 @@ public final class LocalRedis implements AutoCloseable {
         ProcessOutput output = ProcessOutput.drain(process, "local-redis-" + port + "-output");
         LocalRedis redis = new LocalRedis(process, port, workDir, output);
         // Registered before waiting, so a Ctrl-C during start-up does not leak the process either.
-        Runtime.getRuntime().addShutdownHook(redis.shutdownHook);
+        redis.registerShutdownHook();
         try {
             redis.awaitReady(executable);
         } catch (Throwable t) {
@@ -164,17 +162,7 @@ public final class LocalRedis implements AutoCloseable {
      * within a few seconds; deletes its working directory. Calling it again does nothing.
      */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException jvmAlreadyShuttingDown) {
-                // The hook is running or about to run; closed is already set, so it will do nothing.
-            }
-        }
+    protected void stop() {
         try {
             process.destroy();
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -189,12 +177,10 @@ public final class LocalRedis implements AutoCloseable {
         deleteRecursively(workDir);
     }
 
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (RuntimeException e) {
-            LOG.warn("Stopping redis-server pid {} failed", process.pid(), e);
-        }
+
+    @Override
+    public String toString() {
+        return "redis-server pid " + process.pid() + " at " + address();
     }
 
     private static Path findExecutable() throws IOException {
