@@ -84,7 +84,7 @@ public final class FeaturesJob {
                 .uid(Uids.WAFER_FINALIZER).name("Wafer features (neighbour yield, online/offline routing)");
 
         DataStream<Violation> tooLate = windows.getSideOutput(TOO_LATE)
-                .map(new TooLateToViolation(lateness))
+                .map(new TooLateToViolation(lateness, config.schema().parameterNames()))
                 .uid(Uids.TOO_LATE).name("Too-late records to quarantine");
 
         sinks.online(online);

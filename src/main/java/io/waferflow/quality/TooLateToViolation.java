@@ -1,25 +1,30 @@
 package io.waferflow.quality;
 
 import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.DeviceTestJson;
 import io.waferflow.metrics.PipelineCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
+import java.util.List;
+
 /**
  * A valid record that arrived after its window was final (window end + allowed lateness) cannot change the offline
  * store any more; it is quarantined as a {@code too_late} violation, with the record's values as payload so it can be
- * replayed by a backfill, and counted. Stateless.
+ * replayed into the input topic, and counted. Stateless.
  */
 public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
 
     private static final long serialVersionUID = 1L;
 
     private final long allowedLatenessMs;
+    private final List<String> parameterNames;
     private transient PipelineCounter tooLate;
     private transient PipelineCounter quarantined;
 
-    public TooLateToViolation(long allowedLatenessMs) {
+    public TooLateToViolation(long allowedLatenessMs, List<String> parameterNames) {
         this.allowedLatenessMs = allowedLatenessMs;
+        this.parameterNames = List.copyOf(parameterNames);
     }
 
     @Override
@@ -39,7 +44,7 @@ public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
         v.deviceId = d.deviceId;
         v.eventTime = d.eventTime;
         v.observedAt = d.eventTime;
-        v.rawPayload = d.toString();
+        v.rawPayload = DeviceTestJson.toJson(d, parameterNames);
         return v;
     }
 }

@@ -2,7 +2,10 @@ package io.waferflow.jobs;
 
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.DeviceTestParser;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.quality.Violation;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.metrics.PipelineCounter;
@@ -236,6 +239,15 @@ class FeaturesJobITCase {
                 .findFirst().orElseThrow();
         assertThat(tooLate.get("wafer_id").toString()).isEqualTo("WB");
         assertThat(tooLate.get("event_time")).isEqualTo(T0 + 20_500);
+        // Its payload is a replayable input message: parsing it gives back the record as it was sent.
+        List<Violation> none = new ArrayList<>();
+        DeviceTest replayed = new DeviceTestParser(config.schema())
+                .parse(tooLate.get("raw_payload").toString().getBytes(StandardCharsets.UTF_8), none);
+        assertThat(none).isEmpty();
+        TestDie sent = expected.tooLate.get(0);
+        assertThat(replayed.eventTime).isEqualTo(sent.time());
+        assertThat(replayed.deviceId).isEqualTo("WB-5-4");
+        assertThat(replayed.parameters).containsExactly(sent.vdd(), sent.idd(), sent.frequency(), sent.temperature());
 
         // Raw archive: every valid record, too-late ones included.
         List<GenericRecord> raw = ParquetFiles.read(data.resolve("raw"));
