@@ -19,6 +19,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final String jobName;
     private final String jobVersion;
     private final InputSchema schema;
+    private final QualityConfig quality;
     private final String featureGroup;
     private final String featureVersion;
     private final WindowSpec window;
@@ -44,6 +45,7 @@ public final class FeaturesJobConfig implements Serializable {
         jobName = raw.string("job.name");
         jobVersion = raw.string("job.version");
         schema = InputSchema.from(raw);
+        quality = QualityConfig.from(raw);
         featureGroup = identifier(raw, "feature_group.name");
         featureVersion = identifier(raw, "feature_group.version");
         window = WindowSpec.from(raw);
@@ -116,6 +118,10 @@ public final class FeaturesJobConfig implements Serializable {
 
     public InputSchema schema() {
         return schema;
+    }
+
+    public QualityConfig quality() {
+        return quality;
     }
 
     public String featureGroup() {

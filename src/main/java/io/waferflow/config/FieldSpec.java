@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * One declared input field: its JSON type, whether it must be present and may be null, and whether it is a
- * parametric test. Range and allowed values are carried for the data-quality stage.
+ * parametric test, and the value rules (range, allowed values, pattern) the data-quality stage checks.
  */
 public final class FieldSpec implements Serializable {
 
@@ -22,9 +22,10 @@ public final class FieldSpec implements Serializable {
     private final Double min;
     private final Double max;
     private final List<String> allowed;
+    private final String pattern;
 
     public FieldSpec(String name, FieldType type, boolean required, boolean nullable, boolean parameter,
-                     String unit, Double min, Double max, List<String> allowed) {
+                     String unit, Double min, Double max, List<String> allowed, String pattern) {
         this.name = name;
         this.type = type;
         this.required = required;
@@ -34,6 +35,7 @@ public final class FieldSpec implements Serializable {
         this.min = min;
         this.max = max;
         this.allowed = Collections.unmodifiableList(new ArrayList<>(allowed));
+        this.pattern = pattern;
     }
 
     static FieldSpec from(RawConfig raw, String name) {
@@ -52,7 +54,30 @@ public final class FieldSpec implements Serializable {
             throw new ConfigException(p + "min", "min " + min + " is above max " + max, "swap min and max");
         }
         List<String> allowed = raw.optional(p + "allowed").map(v -> List.of(v.split("\\s*,\\s*"))).orElse(List.of());
-        return new FieldSpec(name, type, required, nullable, parameter, raw.string(p + "unit", ""), min, max, allowed);
+        if (type == FieldType.INT || type == FieldType.FLOAT) {
+            for (String a : allowed) {
+                try {
+                    Double.parseDouble(a);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(p + "allowed", "'" + a + "' is not a number but the field is " + type,
+                            "list numbers only, e.g. [0, 1]");
+                }
+            }
+        }
+        String pattern = raw.optional(p + "pattern").orElse(null);
+        if (pattern != null) {
+            if (type != FieldType.STRING) {
+                throw new ConfigException(p + "pattern", "only string fields can have a pattern", "remove it");
+            }
+            try {
+                java.util.regex.Pattern.compile(pattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new ConfigException(p + "pattern", "is not a valid regular expression (" + e.getDescription() + ")",
+                        "write a Java regular expression such as 'W[0-9]{4}'");
+            }
+        }
+        return new FieldSpec(name, type, required, nullable, parameter, raw.string(p + "unit", ""), min, max, allowed,
+                pattern);
     }
 
     public String name() {
@@ -89,5 +114,10 @@ public final class FieldSpec implements Serializable {
 
     public List<String> allowed() {
         return allowed;
+    }
+
+    /** A regular expression the whole value must match (string fields), or null. */
+    public String pattern() {
+        return pattern;
     }
 }

@@ -82,6 +82,9 @@ public final class RawConfig {
                     parts.add(String.valueOf(o));
                 }
                 out.put(key, String.join(",", parts));
+            } else if (v instanceof java.util.Date) {
+                // YAML reads unquoted timestamps as dates: keep them as ISO-8601 text, like every other value.
+                out.put(key, ((java.util.Date) v).toInstant().toString());
             } else {
                 out.put(key, v == null ? null : String.valueOf(v));
             }

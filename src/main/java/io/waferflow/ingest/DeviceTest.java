@@ -24,6 +24,8 @@ public class DeviceTest {
     public Integer softBin;
     public String testerId;
     public double[] parameters;
+    /** Bit i set: declared field i (schema order) broke a value rule (range, allowed values, pattern). */
+    public long flaggedFields;
 
     public DeviceTest() {}
 

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.waferflow.config.FieldSpec;
 import io.waferflow.config.FieldType;
 import io.waferflow.config.InputSchema;
+import io.waferflow.config.QualityConfig;
+import io.waferflow.quality.FieldValueRule;
 import io.waferflow.quality.Severity;
 import io.waferflow.quality.Violation;
 
@@ -29,8 +31,9 @@ import java.util.Map;
  * instance.
  *
  * <p>It reports structural violations (unparseable, missing required field, wrong type, null where not allowed,
- * NaN/Infinity); the caller quarantines the record when any of them is critical or high. Value rules (ranges, categories) belong to
- * the data-quality stage that runs on the parsed record.
+ * NaN/Infinity), value rules of each declared field (range, allowed values, pattern: medium, the record goes on
+ * flagged) and record-level rules (plausible event time, die on the wafer map: high). The caller quarantines the
+ * record when any violation is critical or high.
  */
 public final class DeviceTestParser {
 
@@ -55,12 +58,14 @@ public final class DeviceTestParser {
         final int kind;
         final int parameterIndex;
         final int bit;
+        final FieldValueRule rule;
 
         Slot(FieldSpec spec, int kind, int parameterIndex, int bit) {
             this.spec = spec;
             this.kind = kind;
             this.parameterIndex = parameterIndex;
             this.bit = bit;
+            this.rule = FieldValueRule.of(spec);
         }
     }
 
@@ -80,8 +85,12 @@ public final class DeviceTestParser {
     private final Slot[] bySlotBit;
     private final long requiredMask;
     private final int parameterCount;
+    private final QualityConfig quality;
+    private final long eventTimeBit;
+    private final long dieBits;
 
-    public DeviceTestParser(InputSchema schema) {
+    public DeviceTestParser(InputSchema schema, QualityConfig quality) {
+        this.quality = quality;
         List<FieldSpec> fields = schema.fields();
         if (fields.size() > 64) {
             throw new IllegalArgumentException("more than 64 declared fields need a wider presence mask");
@@ -101,19 +110,24 @@ public final class DeviceTestParser {
         }
         requiredMask = required;
         parameterCount = p;
+        eventTimeBit = 1L << slots.get(InputSchema.EVENT_TIME).bit;
+        dieBits = (1L << slots.get(InputSchema.DIE_X).bit) | (1L << slots.get(InputSchema.DIE_Y).bit);
     }
 
     /**
      * Parses one payload. Violations found are appended to {@code violations}; the record is quarantined when any of
      * them {@link Severity#quarantines() quarantines}. Returns the record as far as it could be read, so that even a
      * quarantined record's identity (wafer, device, event time) can be reported.
+     *
+     * @param nowMillis the processing time, for the future-skew limit on event times
      */
-    public DeviceTest parse(byte[] payload, List<Violation> violations) {
+    public DeviceTest parse(byte[] payload, long nowMillis, List<Violation> violations) {
         DeviceTest record = new DeviceTest();
         record.eventTime = Long.MIN_VALUE;
         record.parameters = new double[parameterCount];
         java.util.Arrays.fill(record.parameters, Double.NaN);
         long seen = 0;
+        long invalid = 0;
         try (JsonParser parser = json.createParser(payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 violations.add(new Violation(Violation.RULE_NOT_AN_OBJECT, "", describe(parser.currentToken()),
@@ -132,6 +146,11 @@ public final class DeviceTestParser {
                 Violation v = read(parser, value, slot, record);
                 if (v != null) {
                     violations.add(v);
+                    if (v.severity.quarantines()) {
+                        invalid |= 1L << slot.bit;
+                    } else {
+                        record.flaggedFields |= 1L << slot.bit;
+                    }
                 }
             }
             if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
@@ -152,7 +171,26 @@ public final class DeviceTestParser {
             violations.add(new Violation(Violation.RULE_REQUIRED, bySlotBit[bit].spec.name(), null, "present",
                     Severity.CRITICAL));
         }
+        checkRecordLevel(record, seen & ~invalid, nowMillis, violations);
         return record;
+    }
+
+    /** Rules over several fields or outside knowledge, checked only where the fields themselves were valid. */
+    private void checkRecordLevel(DeviceTest r, long valid, long nowMillis, List<Violation> violations) {
+        if ((valid & eventTimeBit) != 0) {
+            if (r.eventTime < quality.earliestEventTime()) {
+                violations.add(new Violation(Violation.RULE_EVENT_TIME, InputSchema.EVENT_TIME,
+                        Long.toString(r.eventTime), "not before " + quality.earliestEventTime(), Severity.HIGH));
+            } else if (r.eventTime > nowMillis + quality.maxFutureSkewMillis()) {
+                violations.add(new Violation(Violation.RULE_EVENT_TIME, InputSchema.EVENT_TIME,
+                        Long.toString(r.eventTime), "at most " + quality.maxFutureSkewMillis() + " ms after now ("
+                        + nowMillis + ")", Severity.HIGH));
+            }
+        }
+        if ((valid & dieBits) == dieBits && !quality.onWaferMap(r.dieX, r.dieY)) {
+            violations.add(new Violation(Violation.RULE_DIE_OFF_MAP, InputSchema.DIE_X + "," + InputSchema.DIE_Y,
+                    r.dieX + "," + r.dieY, "on the wafer map (" + quality.waferMap() + ")", Severity.HIGH));
+        }
     }
 
     /** Reads one value into the record; returns a violation or null. */
@@ -172,7 +210,7 @@ public final class DeviceTestParser {
                     return typeMismatch(spec, parser.getText());
                 }
                 setString(slot.kind, parser.getText(), record);
-                return null;
+                return slot.rule == null ? null : slot.rule.check(parser.getText());
             case INT:
                 return readInt(parser, token, slot, record);
             case FLOAT:
@@ -217,7 +255,7 @@ public final class DeviceTestParser {
             default:
                 break;
         }
-        return null;
+        return slot.rule == null ? null : slot.rule.check(value);
     }
 
     private static boolean isWhole(double d) {
@@ -239,7 +277,7 @@ public final class DeviceTestParser {
         } else if (slot.kind == PARAMETER) {
             record.parameters[slot.parameterIndex] = value;
         }
-        return null;
+        return slot.rule == null ? null : slot.rule.check(value);
     }
 
     private static Violation readTimestamp(JsonParser parser, JsonToken token, Slot slot, DeviceTest record)

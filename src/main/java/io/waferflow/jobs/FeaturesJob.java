@@ -59,7 +59,7 @@ public final class FeaturesJob {
         SingleOutputStreamOperator<DeviceTest> parsed = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "Device tests (Kafka)")
                 .uid(Uids.SOURCE)
-                .process(new ParseDeviceTests(config.schema()))
+                .process(new ParseDeviceTests(config.schema(), config.quality()))
                 .uid(Uids.PARSE).name("Parse and validate");
 
         // Watermarks after parsing: the event time is inside the payload. The operator chains with the source,
@@ -90,7 +90,7 @@ public final class FeaturesJob {
         sinks.online(online);
         sinks.offline(online.getSideOutput(WaferFeatureFinalizer.OFFLINE));
         sinks.rawArchive(timed);
-        sinks.quarantine(parsed.getSideOutput(ParseDeviceTests.QUARANTINE).union(tooLate));
+        sinks.violations(parsed.getSideOutput(ParseDeviceTests.VIOLATIONS).union(tooLate));
     }
 
     static WatermarkStrategy<DeviceTest> watermarks(FeaturesJobConfig c) {

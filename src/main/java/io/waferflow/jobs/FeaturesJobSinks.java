@@ -87,7 +87,7 @@ public final class FeaturesJobSinks {
         rawArchive.accept(s);
     }
 
-    void quarantine(DataStream<Violation> s) {
+    void violations(DataStream<Violation> s) {
         quarantine.accept(s);
     }
 }

@@ -148,7 +148,7 @@ public final class BenchCommand implements Command {
 
     /** B: the same parse and aggregation code, one thread, no Flink. */
     static double baseline(FeaturesJobConfig c, List<byte[]> input) {
-        DeviceTestParser parser = new DeviceTestParser(c.schema());
+        DeviceTestParser parser = new DeviceTestParser(c.schema(), c.quality());
         WaferWindowAggregator aggregator =
                 new WaferWindowAggregator(c.schema().parameterCount(), QuantileSketches.DEFAULT_K);
         long window = c.window().size().toMillis();
@@ -157,8 +157,8 @@ public final class BenchCommand implements Command {
         long start = System.nanoTime();
         for (byte[] payload : input) {
             violations.clear();
-            DeviceTest d = parser.parse(payload, violations);
-            if (!violations.isEmpty()) {
+            DeviceTest d = parser.parse(payload, System.currentTimeMillis(), violations);
+            if (violations.stream().anyMatch(v -> v.severity.quarantines())) {
                 continue;
             }
             String key = d.waferId + "@" + Math.floorDiv(d.eventTime, window);

@@ -149,8 +149,9 @@ public final class DemoCommand implements Command {
             settings.driftAfterWafers = args.integer("drift-after", 2);
             settings.badRecordRate = Double.parseDouble(args.get("bad-rate", "0.002"));
             settings.lateRecordRate = Double.parseDouble(args.get("late-rate", "0.001"));
-            // Start the simulated test floor six hours back, so event time stays in the past while it runs faster.
-            settings.startMillis = Instant.now().minus(Duration.ofHours(6)).toEpochMilli();
+            // The simulated test floor runs ~50x faster than the clock: start it a week back, so its event times stay
+            // in the past (a future event time beyond quality.event_time.max_future_skew is quarantined).
+            settings.startMillis = Instant.now().minus(Duration.ofDays(7)).toEpochMilli();
             TrafficProducer producer = new TrafficProducer(kafkaAddress, config.inputTopic(),
                     new WaferTrafficGenerator(settings), rate);
 
@@ -255,6 +256,7 @@ public final class DemoCommand implements Command {
             System.out.printf("  aggregated          %,d%n", p.valid - p.tooLate);
             System.out.printf("  quarantined         %,d (malformed %,d, too late %,d)%n", p.quarantined,
                     p.quarantined - p.tooLate, p.tooLate);
+            System.out.printf("violations            %s%n", p.violationsBySeverity);
             System.out.printf("windows written       online %,d, offline %,d (late updates %,d)%n", p.onlineRows,
                     p.offlineRows, p.lateUpdates);
             System.out.printf("Redis keys            %,d matching %s%n", keys, pattern);

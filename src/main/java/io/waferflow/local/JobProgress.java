@@ -2,6 +2,9 @@ package io.waferflow.local;
 
 import io.waferflow.metrics.PipelineCounter;
 
+import io.waferflow.quality.Severity;
+
+import java.util.EnumMap;
 import java.util.Map;
 
 /** A snapshot of the job's counters (its accumulators), for progress lines and summaries of local runs. */
@@ -15,6 +18,7 @@ public final class JobProgress {
     public final long onlineRows;
     public final long offlineRows;
     public final long violations;
+    public final Map<Severity, Long> violationsBySeverity = new EnumMap<>(Severity.class);
 
     public JobProgress(Map<String, Object> accumulators) {
         recordsIn = get(accumulators, PipelineCounter.RECORDS_IN);
@@ -24,7 +28,13 @@ public final class JobProgress {
         lateUpdates = get(accumulators, PipelineCounter.LATE_WINDOW_UPDATES);
         onlineRows = get(accumulators, PipelineCounter.ONLINE_ROWS);
         offlineRows = get(accumulators, PipelineCounter.OFFLINE_ROWS);
-        violations = get(accumulators, PipelineCounter.VIOLATIONS);
+        long all = 0;
+        for (Severity s : Severity.values()) {
+            long n = get(accumulators, PipelineCounter.violations(s));
+            violationsBySeverity.put(s, n);
+            all += n;
+        }
+        violations = all;
     }
 
     private static long get(Map<String, Object> accumulators, String name) {

@@ -20,7 +20,6 @@ public final class PipelineCounter implements Serializable {
     public static final String RECORDS_IN = "records_in";
     public static final String RECORDS_VALID = "records_valid";
     public static final String RECORDS_QUARANTINED = "records_quarantined";
-    public static final String VIOLATIONS = "violations";
     public static final String RECORDS_TOO_LATE = "records_too_late";
     public static final String WINDOWS_FIRED = "windows_fired";
     public static final String LATE_WINDOW_UPDATES = "late_window_updates";
@@ -28,6 +27,11 @@ public final class PipelineCounter implements Serializable {
     public static final String ONLINE_STALE_SKIPPED = "online_stale_skipped";
     public static final String OFFLINE_ROWS = "offline_rows";
     public static final String WAFERS_EXPIRED = "wafers_expired";
+
+    /** Violations of one severity, e.g. {@code violations_critical}. */
+    public static String violations(io.waferflow.quality.Severity severity) {
+        return "violations_" + severity.name().toLowerCase();
+    }
 
     private transient Counter metric;
     private transient LongCounter accumulator;

@@ -21,6 +21,7 @@ public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
     private final List<String> parameterNames;
     private transient PipelineCounter tooLate;
     private transient PipelineCounter quarantined;
+    private transient PipelineCounter highViolations;
 
     public TooLateToViolation(long allowedLatenessMs, List<String> parameterNames) {
         this.allowedLatenessMs = allowedLatenessMs;
@@ -31,12 +32,14 @@ public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
     public void open(OpenContext openContext) {
         tooLate = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_TOO_LATE);
         quarantined = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_QUARANTINED);
+        highViolations = PipelineCounter.register(getRuntimeContext(), PipelineCounter.violations(Severity.HIGH));
     }
 
     @Override
     public Violation map(DeviceTest d) {
         tooLate.inc();
         quarantined.inc();
+        highViolations.inc();
         Violation v = new Violation(Violation.RULE_TOO_LATE, "event_time", Long.toString(d.eventTime),
                 "within the window's allowed lateness of " + allowedLatenessMs + " ms", Severity.HIGH);
         v.lotId = d.lotId;
@@ -44,6 +47,7 @@ public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
         v.deviceId = d.deviceId;
         v.eventTime = d.eventTime;
         v.observedAt = d.eventTime;
+        v.quarantined = true;
         v.rawPayload = DeviceTestJson.toJson(d, parameterNames);
         return v;
     }

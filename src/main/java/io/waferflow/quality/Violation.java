@@ -15,6 +15,12 @@ public class Violation {
     public static final String RULE_TYPE = "type";
     public static final String RULE_NULLABLE = "nullable";
     public static final String RULE_NON_FINITE = "non_finite";
+    public static final String RULE_RANGE = "range";
+    public static final String RULE_CATEGORICAL = "categorical";
+    public static final String RULE_PATTERN = "pattern";
+    /** Event time before the configured earliest, or further in the future than the allowed clock skew. */
+    public static final String RULE_EVENT_TIME = "implausible_event_time";
+    public static final String RULE_DIE_OFF_MAP = "die_off_map";
     /** A valid record that arrived after its window's allowed lateness: kept here, never dropped. */
     public static final String RULE_TOO_LATE = "too_late";
 
@@ -31,6 +37,8 @@ public class Violation {
     public Long eventTime;
     /** When the record entered the pipeline (the Kafka record timestamp): partitions quarantine by date. */
     public long observedAt;
+    /** True if the record was quarantined (by this or another violation); false if it went on, flagged. */
+    public boolean quarantined;
     /** The record as received (UTF-8, undecodable bytes replaced), for quarantined records. */
     public String rawPayload;
 
@@ -55,7 +63,7 @@ public class Violation {
             return false;
         }
         Violation v = (Violation) o;
-        return observedAt == v.observedAt && Objects.equals(rule, v.rule) && Objects.equals(field, v.field)
+        return observedAt == v.observedAt && quarantined == v.quarantined && Objects.equals(rule, v.rule) && Objects.equals(field, v.field)
                 && Objects.equals(value, v.value) && Objects.equals(expected, v.expected) && severity == v.severity
                 && Objects.equals(waferId, v.waferId) && Objects.equals(lotId, v.lotId)
                 && Objects.equals(deviceId, v.deviceId) && Objects.equals(eventTime, v.eventTime)

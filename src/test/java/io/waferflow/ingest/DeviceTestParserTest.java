@@ -1,6 +1,7 @@
 package io.waferflow.ingest;
 
 import io.waferflow.TestConfigs;
+import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.quality.Severity;
 import io.waferflow.quality.Violation;
 import org.junit.jupiter.api.Test;
@@ -19,12 +20,20 @@ class DeviceTestParserTest {
             + "\"frequency\":2011.5,\"temperature\":null,\"test_time_ms\":101.5,\"pass_fail\":1,\"hard_bin\":1,"
             + "\"soft_bin\":12,\"tester_id\":\"T9\",\"unknown_extra\":{\"nested\":[1,2]}}";
 
-    private final DeviceTestParser parser = new DeviceTestParser(TestConfigs.features().schema());
+    /** The parser's clock: fixed, so the future-skew rule does not depend on when the test runs. */
+    private static final long NOW = Instant.parse("2026-11-27T12:00:00Z").toEpochMilli();
+
+    private DeviceTestParser parser = parserWith();
     private final List<Violation> violations = new ArrayList<>();
+
+    private static DeviceTestParser parserWith(String... overrides) {
+        FeaturesJobConfig c = TestConfigs.features(overrides);
+        return new DeviceTestParser(c.schema(), c.quality());
+    }
 
     private DeviceTest parse(String json) {
         violations.clear();
-        return parser.parse(json.getBytes(StandardCharsets.UTF_8), violations);
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8), NOW, violations);
     }
 
     @Test
@@ -89,5 +98,40 @@ class DeviceTestParserTest {
         parse("{}");
         assertThat(violations).extracting(v -> v.field).containsExactlyInAnyOrder("event_time", "lot_id",
                 "wafer_id", "device_id", "die_x", "die_y", "vdd", "idd", "frequency", "test_time_ms", "pass_fail");
+    }
+
+    @Test
+    void valueRulesFlagTheRecordButLetItThrough() {
+        DeviceTest d = parse(VALID.replace("\"vdd\":1.21", "\"vdd\":1.45").replace("\"pass_fail\":1", "\"pass_fail\":2"));
+        assertThat(violations).extracting(v -> v.rule + ":" + v.field + ":" + v.value + ":" + v.severity)
+                .containsExactlyInAnyOrder("range:vdd:1.45:MEDIUM", "categorical:pass_fail:2:MEDIUM");
+        assertThat(violations).allSatisfy(v -> assertThat(v.severity.quarantines()).isFalse());
+        assertThat(d.parameters[0]).as("the reading is kept").isEqualTo(1.45);
+        List<String> fields = TestConfigs.features().schema().fields().stream().map(f -> f.name()).toList();
+        assertThat(d.flaggedFields).isEqualTo((1L << fields.indexOf("vdd")) | (1L << fields.indexOf("pass_fail")));
+        // Bounds are inclusive.
+        parse(VALID.replace("\"vdd\":1.21", "\"vdd\":1.4").replace("\"idd\":48", "\"idd\":0"));
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void patternsAndAllowedStringsComeFromTheSchema() {
+        parser = parserWith("schema.fields.wafer_id.pattern=W[0-9]+", "schema.fields.tester_id.allowed=T1,T2");
+        parse(VALID.replace("\"W1\"", "\"w-1\""));
+        assertThat(violations).extracting(v -> v.rule + ":" + v.field + ":" + v.value)
+                .containsExactlyInAnyOrder("pattern:wafer_id:w-1", "categorical:tester_id:T9");
+    }
+
+    @Test
+    void implausibleEventTimesAndDiesOffTheMapAreQuarantined() {
+        parse(VALID.replace("2026-11-27T10:15:30.250Z", "1970-01-01T00:00:00Z"));
+        assertThat(violations).extracting(v -> v.rule + ":" + v.severity).containsExactly("implausible_event_time:HIGH");
+        parse(VALID.replace("2026-11-27T10:15:30.250Z", "2026-11-27T13:00:00.001Z")); // NOW + 1 h + 1 ms
+        assertThat(violations).extracting(v -> v.rule).containsExactly("implausible_event_time");
+        parse(VALID.replace("2026-11-27T10:15:30.250Z", "2026-11-27T13:00:00Z")); // exactly at the limit
+        assertThat(violations).isEmpty();
+        parse(VALID.replace("\"die_x\":3", "\"die_x\":512"));
+        assertThat(violations).extracting(v -> v.rule + ":" + v.value + ":" + v.severity)
+                .containsExactly("die_off_map:512,-4:HIGH");
     }
 }

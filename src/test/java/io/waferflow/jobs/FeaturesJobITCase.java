@@ -5,6 +5,7 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.ingest.DeviceTestParser;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.quality.Severity;
 import io.waferflow.quality.Violation;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
@@ -130,6 +131,9 @@ class FeaturesJobITCase {
         // event time T0+75 s, when window 0 has fired and window 1 has not.
         arrivals.add(indexAfter(arrivals, T0 + 75_000),
                 new TestDie(T0 + 50_000, "L1", "WA", 2, 1, false, 1.31, 95.0, 1850.0, 26.0, 55.0));
+        // Out of range (Vdd 1.5 V > 1.4 V): flagged, reported, and still aggregated.
+        arrivals.add(indexAfter(arrivals, T0 + 130_000),
+                new TestDie(T0 + 130_500, "L2", "WC", 5, 5, true, 1.5, 50.0, 2000.0, 25.0, 100.0));
         // Too late: a WB test from window 0 arriving after event time T0+110 s (past window end + lateness).
         arrivals.add(indexAfter(arrivals, T0 + 110_000),
                 new TestDie(T0 + 20_500, "L1", "WB", 5, 4, true, 1.2, 50.0, 2000.0, 25.0, 100.0));
@@ -167,6 +171,8 @@ class FeaturesJobITCase {
                 "offline.root=" + data,
                 "checkpointing.interval=500 ms",
                 "checkpointing.dir=" + tmp.resolve("checkpoints"),
+                // The fixture's fixed dates must not become "future" on a machine whose clock is behind.
+                "quality.event_time.max_future_skew=3650 d",
                 "feature_group.window.size=1 min",
                 "feature_group.window.allowed_lateness=30 s",
                 "feature_group.watermark.out_of_orderness=5 s",
@@ -231,18 +237,28 @@ class FeaturesJobITCase {
         }
 
         // Quarantine: the malformed lines and the too-late record, with their raw payloads.
-        List<GenericRecord> quarantined = ParquetFiles.read(data.resolve("_quarantine"));
-        assertThat(quarantined).extracting(r -> r.get("rule").toString())
-                .containsExactlyInAnyOrder("unparseable", "required", "type", "too_late");
-        assertThat(quarantined).allSatisfy(r -> assertThat(r.get("raw_payload")).isNotNull());
+        List<GenericRecord> violations = ParquetFiles.read(data.resolve("_quarantine"));
+        assertThat(violations).extracting(r -> r.get("rule") + ":" + r.get("severity") + ":" + r.get("quarantined"))
+                .containsExactlyInAnyOrder("unparseable:CRITICAL:true", "required:CRITICAL:true", "type:HIGH:true",
+                        "too_late:HIGH:true", "range:MEDIUM:false");
+        GenericRecord range = violations.stream().filter(r -> r.get("rule").toString().equals("range"))
+                .findFirst().orElseThrow();
+        assertThat(range.get("wafer_id").toString()).isEqualTo("WC");
+        assertThat(range.get("value").toString()).isEqualTo("1.5");
+        assertThat(range.get("raw_payload")).as("a flagged record goes on; no payload kept").isNull();
+        List<GenericRecord> quarantined = violations.stream().filter(r -> (Boolean) r.get("quarantined")).toList();
+        assertThat(quarantined).allSatisfy(r -> {
+            assertThat(r.get("raw_payload")).isNotNull();
+            assertThat(r.get("quarantined")).isEqualTo(true);
+        });
         GenericRecord tooLate = quarantined.stream().filter(r -> r.get("rule").toString().equals("too_late"))
                 .findFirst().orElseThrow();
         assertThat(tooLate.get("wafer_id").toString()).isEqualTo("WB");
         assertThat(tooLate.get("event_time")).isEqualTo(T0 + 20_500);
         // Its payload is a replayable input message: parsing it gives back the record as it was sent.
         List<Violation> none = new ArrayList<>();
-        DeviceTest replayed = new DeviceTestParser(config.schema())
-                .parse(tooLate.get("raw_payload").toString().getBytes(StandardCharsets.UTF_8), none);
+        DeviceTest replayed = new DeviceTestParser(config.schema(), config.quality())
+                .parse(tooLate.get("raw_payload").toString().getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE / 2, none);
         assertThat(none).isEmpty();
         TestDie sent = expected.tooLate.get(0);
         assertThat(replayed.eventTime).isEqualTo(sent.time());
@@ -268,6 +284,9 @@ class FeaturesJobITCase {
         assertThat(aggregated + quarantinedCount).isEqualTo(in);
         assertThat((Long) acc.get(PipelineCounter.RECORDS_TOO_LATE)).isEqualTo(1L);
         assertThat((Long) acc.get(PipelineCounter.LATE_WINDOW_UPDATES)).isEqualTo(1L);
+        assertThat(acc.get(PipelineCounter.violations(Severity.CRITICAL))).isEqualTo(2L);
+        assertThat(acc.get(PipelineCounter.violations(Severity.HIGH))).isEqualTo(2L);
+        assertThat(acc.get(PipelineCounter.violations(Severity.MEDIUM))).isEqualTo(1L);
     }
 
     private static void produce(String topic, List<byte[]> payloads) throws Exception {

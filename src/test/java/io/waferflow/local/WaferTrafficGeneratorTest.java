@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class WaferTrafficGeneratorTest {
 
-    private final DeviceTestParser parser = new DeviceTestParser(TestConfigs.features().schema());
+    private final DeviceTestParser parser = new DeviceTestParser(TestConfigs.features().schema(), TestConfigs.features().quality());
 
     private static WaferTrafficGenerator.Settings clean() {
         WaferTrafficGenerator.Settings s = new WaferTrafficGenerator.Settings();
@@ -31,7 +31,7 @@ class WaferTrafficGeneratorTest {
         long previous = Long.MIN_VALUE;
         Set<String> wafers = new HashSet<>();
         for (int i = 0; i < 30_000; i++) {
-            DeviceTest d = parser.parse(g.next(), violations);
+            DeviceTest d = parser.parse(g.next(), Long.MAX_VALUE / 2, violations);
             assertThat(violations).isEmpty();
             assertThat(d.eventTime).as("record %d", i).isGreaterThanOrEqualTo(previous);
             previous = d.eventTime;
@@ -59,7 +59,7 @@ class WaferTrafficGeneratorTest {
         int bad = 0;
         for (int i = 0; i < 10_000; i++) {
             violations.clear();
-            parser.parse(g.next(), violations);
+            parser.parse(g.next(), Long.MAX_VALUE / 2, violations);
             if (violations.stream().anyMatch(v -> v.severity.quarantines())) {
                 bad++;
             }

@@ -6,7 +6,10 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
-/** The quarantine row: one violation, the record's identity as far as known, and its raw payload for replay. */
+/**
+ * The violation row: one violation, the record's identity as far as known, whether the record was quarantined, and
+ * for quarantined records the raw payload for replay.
+ */
 public final class ViolationAvro implements AvroRowConverter<Violation> {
 
     private static final long serialVersionUID = 1L;
@@ -23,6 +26,7 @@ public final class ViolationAvro implements AvroRowConverter<Violation> {
                 .optionalString("device_id")
                 .name("event_time").type(AvroFields.nullable(AvroFields.timestampMillis())).withDefault(null)
                 .name("observed_at").type(AvroFields.timestampMillis()).noDefault()
+                .requiredBoolean("quarantined")
                 .optionalString("raw_payload")
                 .endRecord();
     }
@@ -40,6 +44,7 @@ public final class ViolationAvro implements AvroRowConverter<Violation> {
         r.put("device_id", v.deviceId);
         r.put("event_time", v.eventTime);
         r.put("observed_at", v.observedAt);
+        r.put("quarantined", v.quarantined);
         r.put("raw_payload", v.rawPayload);
         return r;
     }

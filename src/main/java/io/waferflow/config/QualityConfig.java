@@ -1,0 +1,68 @@
+package io.waferflow.config;
+
+import java.io.Serializable;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Record-level data-quality limits (SPEC 4 "Data quality"): which event times are plausible and which die
+ * coordinates lie on the wafer map. Records outside them are quarantined: a far-future event time would drag the
+ * watermark ahead and make every other record late, and a die off the map has no neighbours to compare with.
+ */
+public final class QualityConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long earliestEventTime;
+    private final long maxFutureSkewMillis;
+    private final int minX;
+    private final int maxX;
+    private final int minY;
+    private final int maxY;
+
+    public QualityConfig(long earliestEventTime, long maxFutureSkewMillis, int minX, int maxX, int minY, int maxY) {
+        this.earliestEventTime = earliestEventTime;
+        this.maxFutureSkewMillis = maxFutureSkewMillis;
+        this.minX = minX;
+        this.maxX = maxX;
+        this.minY = minY;
+        this.maxY = maxY;
+    }
+
+    static QualityConfig from(RawConfig raw) {
+        String key = "quality.event_time.earliest";
+        long earliest;
+        try {
+            earliest = Instant.parse(raw.string(key)).toEpochMilli();
+        } catch (DateTimeException e) {
+            throw new ConfigException(key, "'" + raw.string(key) + "' is not an ISO-8601 instant",
+                    "write e.g. 2000-01-01T00:00:00Z");
+        }
+        Duration skew = raw.duration("quality.event_time.max_future_skew");
+        int minX = raw.integer("quality.wafer_map.min_x", -32768, 32767);
+        int maxX = raw.integer("quality.wafer_map.max_x", -32768, 32767);
+        int minY = raw.integer("quality.wafer_map.min_y", -32768, 32767);
+        int maxY = raw.integer("quality.wafer_map.max_y", -32768, 32767);
+        if (minX > maxX || minY > maxY) {
+            throw new ConfigException("quality.wafer_map", "a minimum is above its maximum", "swap them");
+        }
+        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY);
+    }
+
+    public long earliestEventTime() {
+        return earliestEventTime;
+    }
+
+    public long maxFutureSkewMillis() {
+        return maxFutureSkewMillis;
+    }
+
+    public boolean onWaferMap(int x, int y) {
+        return x >= minX && x <= maxX && y >= minY && y <= maxY;
+    }
+
+    public String waferMap() {
+        return "x " + minX + ".." + maxX + ", y " + minY + ".." + maxY;
+    }
+}
