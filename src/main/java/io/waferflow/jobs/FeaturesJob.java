@@ -10,12 +10,15 @@ import io.waferflow.features.WaferWindowSummary;
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.ingest.ParseDeviceTests;
 import io.waferflow.ingest.PerRecordWatermarks;
+import io.waferflow.quality.DropDuplicates;
 import io.waferflow.quality.TooLateToViolation;
 import io.waferflow.quality.Violation;
 import io.waferflow.sketch.QuantileSketches;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
@@ -29,9 +32,9 @@ import org.apache.flink.util.OutputTag;
  * The streaming feature job (SPEC 3 {@code features}):
  *
  * <pre>
- * source ─ parse ─┬─ watermarks ─ keyBy wafer ─ window (aggregate) ─ keyBy wafer ─ finalize ─┬─ online  (Redis)
- *                 │        └──────────────────── raw archive (Parquet)        too late ─┐  └─ offline (Parquet)
- *                 └─ quarantine ─────────────────────────────────────────────────────────┴─ quarantine (Parquet)
+ * source ─ parse ─┬─ watermarks ─ keyBy wafer ─ drop duplicates ─ window (aggregate) ─ keyBy wafer ─ finalize ─┬─ online (Redis)
+ *                 │                                   ├─ raw archive (Parquet)   └ too late ┐            └─ offline (Parquet)
+ *                 └─ violations ──────────────────────┴ duplicates ──────────────────────────┴─ violations (Parquet)
  * </pre>
  *
  * The source and sinks are passed in; {@link #build} wires the same graph for production, tests and benchmarks.
@@ -68,8 +71,14 @@ public final class FeaturesJob {
                 .assignTimestampsAndWatermarks(watermarks(config))
                 .uid(Uids.WATERMARKS).name("Event-time watermarks");
 
-        SingleOutputStreamOperator<WaferWindowSummary> windows = timed
+        SingleOutputStreamOperator<DeviceTest> unique = timed
                 .keyBy(record -> record.waferId)
+                .process(new DropDuplicates(config.waferQuietTimeout().toMillis(), config.schema().parameterNames()))
+                .uid(Uids.DROP_DUPLICATES).name("Drop duplicates");
+
+        // Still partitioned by wafer: no second shuffle before the window.
+        SingleOutputStreamOperator<WaferWindowSummary> windows = DataStreamUtils
+                .reinterpretAsKeyedStream(unique, record -> record.waferId, Types.STRING)
                 .window(assigner(window))
                 .allowedLateness(window.allowedLateness())
                 .sideOutputLateData(TOO_LATE)
@@ -89,8 +98,9 @@ public final class FeaturesJob {
 
         sinks.online(online);
         sinks.offline(online.getSideOutput(WaferFeatureFinalizer.OFFLINE));
-        sinks.rawArchive(timed);
-        sinks.violations(parsed.getSideOutput(ParseDeviceTests.VIOLATIONS).union(tooLate));
+        sinks.rawArchive(unique);
+        sinks.violations(parsed.getSideOutput(ParseDeviceTests.VIOLATIONS)
+                .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
     }
 
     static WatermarkStrategy<DeviceTest> watermarks(FeaturesJobConfig c) {

@@ -10,6 +10,7 @@ public final class Uids {
     public static final String SOURCE = "device-tests-source";
     public static final String PARSE = "parse-device-tests";
     public static final String WATERMARKS = "event-time-watermarks";
+    public static final String DROP_DUPLICATES = "drop-duplicate-device-tests";
     public static final String WAFER_WINDOW = "wafer-window-aggregates";
     public static final String WAFER_FINALIZER = "wafer-feature-finalizer";
     public static final String TOO_LATE = "too-late-to-quarantine";

@@ -21,6 +21,7 @@ public final class PipelineCounter implements Serializable {
     public static final String RECORDS_VALID = "records_valid";
     public static final String RECORDS_QUARANTINED = "records_quarantined";
     public static final String RECORDS_TOO_LATE = "records_too_late";
+    public static final String RECORDS_DUPLICATE = "records_duplicate";
     public static final String WINDOWS_FIRED = "windows_fired";
     public static final String LATE_WINDOW_UPDATES = "late_window_updates";
     public static final String ONLINE_ROWS = "online_rows";

@@ -21,6 +21,8 @@ public class Violation {
     /** Event time before the configured earliest, or further in the future than the allowed clock skew. */
     public static final String RULE_EVENT_TIME = "implausible_event_time";
     public static final String RULE_DIE_OFF_MAP = "die_off_map";
+    /** A second record of the same (wafer, device, event time). */
+    public static final String RULE_DUPLICATE = "duplicate";
     /** A valid record that arrived after its window's allowed lateness: kept here, never dropped. */
     public static final String RULE_TOO_LATE = "too_late";
 

@@ -149,6 +149,9 @@ class FeaturesJobITCase {
         payloads.add(60, arrivals.get(4).json().replaceFirst("\"vdd\":[0-9.]+", "\"vdd\":\"1.2V\"")
                 .getBytes(StandardCharsets.UTF_8));
         int malformed = 3;
+        // An exact re-delivery of an earlier record, at the end: a duplicate, quarantined before any window sees it.
+        TestDie duplicated = arrivals.get(50);
+        payloads.add(duplicated.json().getBytes(StandardCharsets.UTF_8));
 
         ExpectedFeatures expected = ExpectedFeatures.compute(arrivals, MINUTE, LATENESS, BOUND);
         assertThat(expected.lateWithinLateness).as("fixture has one late-within-lateness record").isEqualTo(1);
@@ -240,7 +243,11 @@ class FeaturesJobITCase {
         List<GenericRecord> violations = ParquetFiles.read(data.resolve("_quarantine"));
         assertThat(violations).extracting(r -> r.get("rule") + ":" + r.get("severity") + ":" + r.get("quarantined"))
                 .containsExactlyInAnyOrder("unparseable:CRITICAL:true", "required:CRITICAL:true", "type:HIGH:true",
-                        "too_late:HIGH:true", "range:MEDIUM:false");
+                        "too_late:HIGH:true", "range:MEDIUM:false", "duplicate:HIGH:true");
+        GenericRecord duplicate = violations.stream().filter(r -> r.get("rule").toString().equals("duplicate"))
+                .findFirst().orElseThrow();
+        assertThat(duplicate.get("wafer_id").toString()).isEqualTo(duplicated.wafer());
+        assertThat(duplicate.get("event_time")).isEqualTo(duplicated.time());
         GenericRecord range = violations.stream().filter(r -> r.get("rule").toString().equals("range"))
                 .findFirst().orElseThrow();
         assertThat(range.get("wafer_id").toString()).isEqualTo("WC");
@@ -265,7 +272,7 @@ class FeaturesJobITCase {
         assertThat(replayed.deviceId).isEqualTo("WB-5-4");
         assertThat(replayed.parameters).containsExactly(sent.vdd(), sent.idd(), sent.frequency(), sent.temperature());
 
-        // Raw archive: every valid record, too-late ones included.
+        // Raw archive: every valid record once, too-late ones included, the duplicate not.
         List<GenericRecord> raw = ParquetFiles.read(data.resolve("raw"));
         assertThat(raw).extracting(r -> r.get("wafer_id") + "/" + r.get("die_x") + "," + r.get("die_y") + "@"
                         + r.get("event_time") + " pass=" + r.get("pass_fail") + " vdd=" + r.get("vdd") + " t="
@@ -280,12 +287,13 @@ class FeaturesJobITCase {
         long quarantinedCount = (Long) acc.get(PipelineCounter.RECORDS_QUARANTINED);
         long aggregated = rows.stream().mapToLong(r -> (Long) r.get("device_count")).sum();
         assertThat(in).isEqualTo(payloads.size());
-        assertThat(quarantinedCount).isEqualTo(malformed + 1);
+        assertThat(quarantinedCount).isEqualTo(malformed + 2); // + too late + duplicate
         assertThat(aggregated + quarantinedCount).isEqualTo(in);
         assertThat((Long) acc.get(PipelineCounter.RECORDS_TOO_LATE)).isEqualTo(1L);
         assertThat((Long) acc.get(PipelineCounter.LATE_WINDOW_UPDATES)).isEqualTo(1L);
         assertThat(acc.get(PipelineCounter.violations(Severity.CRITICAL))).isEqualTo(2L);
-        assertThat(acc.get(PipelineCounter.violations(Severity.HIGH))).isEqualTo(2L);
+        assertThat(acc.get(PipelineCounter.violations(Severity.HIGH))).isEqualTo(3L);
+        assertThat(acc.get(PipelineCounter.RECORDS_DUPLICATE)).isEqualTo(1L);
         assertThat(acc.get(PipelineCounter.violations(Severity.MEDIUM))).isEqualTo(1L);
     }
 

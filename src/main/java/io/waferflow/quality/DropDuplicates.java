@@ -1,0 +1,115 @@
+package io.waferflow.quality;
+
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.DeviceTestJson;
+import io.waferflow.metrics.PipelineCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.List;
+
+/**
+ * Quarantines exact duplicates: a second record of the same (wafer, device, event time), as a re-uploaded file or a
+ * producer retry delivers it. A retest of a die (same device, new event time) is not a duplicate and goes on.
+ *
+ * <p>State (keyed by wafer): the (device, event time) pairs seen, and the wafer's latest event time. Cleared by an
+ * event-time timer once the wafer has been quiet for {@code quietTimeout}; the timer is kept to one per wafer and
+ * checked at most once per minute of event time, not one per record.
+ */
+public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, DeviceTest> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Violation> DUPLICATES = new OutputTag<>("duplicates") {};
+
+    private static final long TIMER_GRANULARITY_MS = 60_000;
+
+    private final long quietTimeoutMs;
+    private final List<String> parameterNames;
+
+    private transient MapState<String, Boolean> seen;
+    private transient ValueState<Long> latestEventTime;
+    private transient ValueState<Long> cleanupTimer;
+    private transient PipelineCounter duplicates;
+    private transient PipelineCounter quarantined;
+    private transient PipelineCounter highViolations;
+
+    public DropDuplicates(long quietTimeoutMs, List<String> parameterNames) {
+        this.quietTimeoutMs = quietTimeoutMs;
+        this.parameterNames = List.copyOf(parameterNames);
+    }
+
+    public static MapStateDescriptor<String, Boolean> seenDescriptor() {
+        return new MapStateDescriptor<>("seen-device-tests", Types.STRING, Types.BOOLEAN);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        seen = getRuntimeContext().getMapState(seenDescriptor());
+        latestEventTime = getRuntimeContext().getState(new ValueStateDescriptor<>("latest-event-time", Types.LONG));
+        cleanupTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-timer", Types.LONG));
+        duplicates = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_DUPLICATE);
+        quarantined = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_QUARANTINED);
+        highViolations = PipelineCounter.register(getRuntimeContext(), PipelineCounter.violations(Severity.HIGH));
+    }
+
+    @Override
+    public void processElement(DeviceTest d, Context ctx, Collector<DeviceTest> out) throws Exception {
+        String identity = d.deviceId + '@' + d.eventTime;
+        if (seen.contains(identity)) {
+            duplicates.inc();
+            quarantined.inc();
+            highViolations.inc();
+            ctx.output(DUPLICATES, violation(d));
+            return;
+        }
+        seen.put(identity, Boolean.TRUE);
+        Long latest = latestEventTime.value();
+        if (latest == null || d.eventTime > latest) {
+            latestEventTime.update(d.eventTime);
+        }
+        if (cleanupTimer.value() == null) {
+            scheduleCleanup(ctx.timerService(), Math.max(d.eventTime, latest == null ? d.eventTime : latest));
+        }
+        out.collect(d);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceTest> out) throws Exception {
+        long latest = latestEventTime.value();
+        if (timestamp >= latest + quietTimeoutMs) {
+            seen.clear();
+            latestEventTime.clear();
+            cleanupTimer.clear();
+        } else {
+            scheduleCleanup(ctx.timerService(), latest);
+        }
+    }
+
+    private void scheduleCleanup(org.apache.flink.streaming.api.TimerService timers, long latest) throws Exception {
+        long due = latest + quietTimeoutMs;
+        long rounded = (due / TIMER_GRANULARITY_MS + 1) * TIMER_GRANULARITY_MS;
+        timers.registerEventTimeTimer(rounded);
+        cleanupTimer.update(rounded);
+    }
+
+    private Violation violation(DeviceTest d) {
+        Violation v = new Violation(Violation.RULE_DUPLICATE, "", d.deviceId + "@" + d.eventTime,
+                "one record per (wafer, device, event time)", Severity.HIGH);
+        v.lotId = d.lotId;
+        v.waferId = d.waferId;
+        v.deviceId = d.deviceId;
+        v.eventTime = d.eventTime;
+        v.observedAt = d.eventTime;
+        v.quarantined = true;
+        v.rawPayload = DeviceTestJson.toJson(d, parameterNames);
+        return v;
+    }
+}
