@@ -29,6 +29,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final Duration waferQuietTimeout;
     private final String kafkaBootstrapServers;
     private final String inputTopic;
+    private final String violationsTopic;
     private final String groupId;
     private final StartingOffsets startingOffsets;
     private final String redisHost;
@@ -65,6 +66,7 @@ public final class FeaturesJobConfig implements Serializable {
         }
         kafkaBootstrapServers = raw.string("kafka.bootstrap_servers");
         inputTopic = raw.string("kafka.input_topic");
+        violationsTopic = raw.string("kafka.violations_topic");
         groupId = raw.string("kafka.group_id");
         try {
             startingOffsets = StartingOffsets.valueOf(raw.string("kafka.starting_offsets", "committed").toUpperCase());
@@ -159,6 +161,11 @@ public final class FeaturesJobConfig implements Serializable {
 
     public String inputTopic() {
         return inputTopic;
+    }
+
+    /** Where every data-quality violation is published (JSON, keyed by wafer, exactly once). */
+    public String violationsTopic() {
+        return violationsTopic;
     }
 
     public String groupId() {

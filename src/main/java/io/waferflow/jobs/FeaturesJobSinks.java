@@ -8,6 +8,7 @@ import io.waferflow.quality.Violation;
 import io.waferflow.stores.offline.OfflineSinks;
 import io.waferflow.stores.online.RedisFieldWriteMapper;
 import io.waferflow.stores.online.ToRedisFieldWrites;
+import io.waferflow.stores.topics.ViolationTopic;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.connectors.redis.RedisSink;
 import org.apache.flink.streaming.connectors.redis.common.config.FlinkJedisPoolConfig;
@@ -39,8 +40,12 @@ public final class FeaturesJobSinks {
                 rows -> redis(c, rows),
                 rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK).name("Offline store (Parquet)"),
                 records -> records.sinkTo(OfflineSinks.rawArchive(c)).uid(Uids.RAW_SINK).name("Raw archive (Parquet)"),
-                violations -> violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
-                        .name("Quarantine (Parquet)"));
+                violations -> {
+                    violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
+                            .name("Violations (Parquet)");
+                    violations.sinkTo(ViolationTopic.sink(c)).uid(Uids.VIOLATION_TOPIC_SINK)
+                            .name("Violations (Kafka)");
+                });
     }
 
     private static void redis(FeaturesJobConfig c, DataStream<WaferFeatures> rows) {

@@ -19,6 +19,7 @@ public final class Uids {
     public static final String OFFLINE_SINK = "offline-parquet-sink";
     public static final String RAW_SINK = "raw-archive-sink";
     public static final String QUARANTINE_SINK = "quarantine-parquet-sink";
+    public static final String VIOLATION_TOPIC_SINK = "violation-topic-sink";
 
     private Uids() {}
 }

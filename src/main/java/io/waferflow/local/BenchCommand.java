@@ -104,10 +104,12 @@ public final class BenchCommand implements Command {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); LocalRedis redis = LocalRedis.start()) {
             String topic = "bench-device-tests";
             kafka.createTopic(topic, parallelism);
+            kafka.createTopic(baseViolationsTopic(), parallelism);
             produce(kafka.bootstrapServers(), topic, input);
             List<String> base = List.of(
                     "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
                     "kafka.input_topic=" + topic,
+                    "kafka.violations_topic=" + baseViolationsTopic(),
                     "kafka.starting_offsets=earliest",
                     "redis.host=" + redis.host(),
                     "redis.port=" + redis.port(),
@@ -235,6 +237,10 @@ public final class BenchCommand implements Command {
             }
             producer.flush();
         }
+    }
+
+    private static String baseViolationsTopic() {
+        return "bench-violations";
     }
 
     static double median(List<Double> values) {

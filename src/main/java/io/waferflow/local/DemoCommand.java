@@ -142,6 +142,7 @@ public final class DemoCommand implements Command {
             FeaturesJobConfig config = FeaturesJobConfig.from(
                     RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), overrides));
             createTopic(kafkaAddress, config.inputTopic(), config.parallelism());
+            createTopic(kafkaAddress, config.violationsTopic(), config.parallelism());
 
             WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
             settings.seed = Long.parseLong(args.get("seed", "42"));
@@ -165,7 +166,8 @@ public final class DemoCommand implements Command {
             JobClient job = env.executeAsync(config.jobName());
             log("feature job " + job.getJobID() + " running; web UI http://localhost:"
                     + (args.integer("web-port", 8081) == 0 ? "<see log>" : args.integer("web-port", 8081)));
-            log("Kafka " + kafkaAddress + " topic " + config.inputTopic() + " | Redis " + redisAddress
+            log("Kafka " + kafkaAddress + " topics " + config.inputTopic() + ", " + config.violationsTopic()
+                    + " | Redis " + redisAddress
                     + " | Parquet " + dataDir);
             producer.start();
 

@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.concurrent.TimeUnit;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -159,6 +162,8 @@ class FeaturesJobITCase {
 
         String topic = "device-tests-it";
         kafka.createTopic(topic, 1); // one partition: lateness is then decided by input order alone
+        String violationTopic = "device-test-violations-it";
+        kafka.createTopic(violationTopic, 2);
         produce(topic, payloads);
 
         Path data = tmp.resolve("data");
@@ -166,6 +171,7 @@ class FeaturesJobITCase {
                 "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
                 "kafka.input_topic=" + topic,
                 "kafka.group_id=it",
+                "kafka.violations_topic=" + violationTopic,
                 "kafka.starting_offsets=earliest",
                 "redis.host=" + redis.host(),
                 "redis.port=" + redis.port(),
@@ -253,6 +259,12 @@ class FeaturesJobITCase {
         assertThat(range.get("wafer_id").toString()).isEqualTo("WC");
         assertThat(range.get("value").toString()).isEqualTo("1.5");
         assertThat(range.get("raw_payload")).as("a flagged record goes on; no payload kept").isNull();
+        // The violation topic holds the same violations, read with an independent client (kcat: librdkafka, which
+        // reads only committed transactions).
+        assertThat(readWithKcat(violationTopic)).extracting(j -> j.get("rule").asText() + ":"
+                        + j.get("severity").asText() + ":" + j.get("quarantined").asBoolean())
+                .containsExactlyInAnyOrderElementsOf(violations.stream()
+                        .map(r -> r.get("rule") + ":" + r.get("severity") + ":" + r.get("quarantined")).toList());
         List<GenericRecord> quarantined = violations.stream().filter(r -> (Boolean) r.get("quarantined")).toList();
         assertThat(quarantined).allSatisfy(r -> {
             assertThat(r.get("raw_payload")).isNotNull();
@@ -295,6 +307,23 @@ class FeaturesJobITCase {
         assertThat(acc.get(PipelineCounter.violations(Severity.HIGH))).isEqualTo(3L);
         assertThat(acc.get(PipelineCounter.RECORDS_DUPLICATE)).isEqualTo(1L);
         assertThat(acc.get(PipelineCounter.violations(Severity.MEDIUM))).isEqualTo(1L);
+    }
+
+    private static List<JsonNode> readWithKcat(String topic) throws Exception {
+        Process kcat = new ProcessBuilder("kcat", "-b", kafka.bootstrapServers(), "-t", topic, "-C", "-o", "beginning",
+                "-e", "-q", "-X", "isolation.level=read_committed").redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kcat.waitFor(60, TimeUnit.SECONDS)).as("kcat finished").isTrue();
+        assertThat(kcat.exitValue()).as("kcat exit code (is kcat installed? .ci/run installs it)").isZero();
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> messages = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                messages.add(json.readTree(line));
+            }
+        }
+        return messages;
     }
 
     private static void produce(String topic, List<byte[]> payloads) throws Exception {

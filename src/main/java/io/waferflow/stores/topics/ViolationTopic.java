@@ -1,0 +1,59 @@
+package io.waferflow.stores.topics;
+
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.quality.Violation;
+import io.waferflow.quality.ViolationJson;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The violation topic: one JSON message per violation, keyed by wafer id (so a wafer's violations stay in order),
+ * written exactly once through Kafka transactions that commit with Flink's checkpoints. Readers must use
+ * {@code isolation.level=read_committed} (kcat does by default).
+ */
+public final class ViolationTopic {
+
+    /** Below the broker's default transaction.max.timeout.ms (15 min); the client default of 1 h is refused. */
+    static final String TRANSACTION_TIMEOUT_MS = "60000";
+
+    private ViolationTopic() {}
+
+    public static KafkaSink<Violation> sink(FeaturesJobConfig c) {
+        return KafkaSink.<Violation>builder()
+                .setBootstrapServers(c.kafkaBootstrapServers())
+                .setRecordSerializer(new Serializer(c.violationsTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations")
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+
+    /** Key: wafer id (null when unknown); value: {@link ViolationJson}. */
+    static final class Serializer implements KafkaRecordSerializationSchema<Violation> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String topic;
+
+        Serializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(Violation v, KafkaSinkContext context, Long timestamp) {
+            byte[] key = v.waferId == null ? null : v.waferId.getBytes(StandardCharsets.UTF_8);
+            return new ProducerRecord<>(topic, null, timestamp, key, ViolationJson.toJson(v));
+        }
+
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            // Stateless.
+        }
+    }
+}
