@@ -255,9 +255,9 @@ public final class DemoCommand implements Command {
             System.out.println("==== WaferFlow demo summary ====");
             System.out.printf("records produced      %,d%n", produced);
             System.out.printf("records in            %,d%n", p.recordsIn);
-            System.out.printf("  aggregated          %,d%n", p.valid - p.tooLate);
-            System.out.printf("  quarantined         %,d (malformed %,d, too late %,d)%n", p.quarantined,
-                    p.quarantined - p.tooLate, p.tooLate);
+            System.out.printf("  aggregated          %,d%n", p.valid - p.tooLate - p.duplicates);
+            System.out.printf("  quarantined         %,d (at parsing %,d, duplicates %,d, too late %,d)%n",
+                    p.quarantined, p.quarantined - p.tooLate - p.duplicates, p.duplicates, p.tooLate);
             System.out.printf("violations            %s%n", p.violationsBySeverity);
             System.out.printf("windows written       online %,d, offline %,d (late updates %,d)%n", p.onlineRows,
                     p.offlineRows, p.lateUpdates);

@@ -14,6 +14,7 @@ public final class JobProgress {
     public final long valid;
     public final long quarantined;
     public final long tooLate;
+    public final long duplicates;
     public final long lateUpdates;
     public final long onlineRows;
     public final long offlineRows;
@@ -25,6 +26,7 @@ public final class JobProgress {
         valid = get(accumulators, PipelineCounter.RECORDS_VALID);
         quarantined = get(accumulators, PipelineCounter.RECORDS_QUARANTINED);
         tooLate = get(accumulators, PipelineCounter.RECORDS_TOO_LATE);
+        duplicates = get(accumulators, PipelineCounter.RECORDS_DUPLICATE);
         lateUpdates = get(accumulators, PipelineCounter.LATE_WINDOW_UPDATES);
         onlineRows = get(accumulators, PipelineCounter.ONLINE_ROWS);
         offlineRows = get(accumulators, PipelineCounter.OFFLINE_ROWS);

@@ -29,7 +29,10 @@ public final class WaferTrafficGenerator {
         /** After this many wafers per tester, Vdd shifts up by {@link #driftVolts}; negative: never. */
         public int driftAfterWafers = -1;
         public double driftVolts = 0.05;
-        /** Share of malformed records (bad JSON, wrong types, missing fields, NaN). */
+        /**
+         * Share of bad records: malformed (bad JSON, wrong types, missing fields, NaN, arrays), out of range (flagged,
+         * not quarantined) and re-deliveries of the previous record (duplicates).
+         */
         public double badRecordRate = 0.0;
         /** Share of records held back by {@link #lateDelayMillis} of event time (beyond allowed lateness). */
         public double lateRecordRate = 0.0;
@@ -47,6 +50,7 @@ public final class WaferTrafficGenerator {
     private final Tester[] testers;
     private final ArrayDeque<Delayed> delayed = new ArrayDeque<>();
     private byte[] swapped;
+    private byte[] previous;
     private long generated;
 
     private static final class Tester {
@@ -179,7 +183,10 @@ public final class WaferTrafficGenerator {
         long eventTime = t.clock;
         t.clock += Math.round(testTime) + 40; // index time between dies
         if (s.badRecordRate > 0 && random.nextDouble() < s.badRecordRate) {
-            return malformed(t, die, eventTime);
+            byte[] bad = malformed(t, die, eventTime);
+            if (bad != null) {
+                return bad;
+            }
         }
         boolean drifted = s.driftAfterWafers >= 0 && t.wafersDone >= s.driftAfterWafers;
         double vdd = VDD_MEAN + (drifted ? s.driftVolts : 0) + VDD_STD * random.nextGaussian();
@@ -193,7 +200,8 @@ public final class WaferTrafficGenerator {
                 Instant.ofEpochMilli(eventTime), t.lotId, t.waferId, t.waferId, die[0], die[1], die[0], die[1],
                 fmt(vdd), fmt(idd), fmt(freq), temperature, fmt(testTime), pass ? 1 : 0, pass ? 1 : 5,
                 pass ? 1 : 50 + random.nextInt(10), t.id);
-        return json.getBytes(StandardCharsets.UTF_8);
+        previous = json.getBytes(StandardCharsets.UTF_8);
+        return previous;
     }
 
     private double failProbability(Tester t, int x, int y) {
@@ -220,7 +228,7 @@ public final class WaferTrafficGenerator {
                 eventTime, t.lotId, t.waferId, t.waferId, die[0], die[1], die[0], die[1]);
         String rest = "\"vdd\":1.2,\"idd\":50.0,\"frequency\":2000.0,\"test_time_ms\":100.0,\"pass_fail\":1}";
         String json;
-        switch (random.nextInt(5)) {
+        switch (random.nextInt(7)) {
             case 0:
                 json = base + rest.substring(0, 20); // truncated
                 break;
@@ -233,9 +241,18 @@ public final class WaferTrafficGenerator {
             case 3:
                 json = base + rest.replace("\"frequency\":2000.0", "\"frequency\":NaN"); // tester wrote NaN
                 break;
-            default:
+            case 4:
                 json = "[" + base + rest + "]"; // array instead of object
                 break;
+            case 5:
+                json = base + rest.replace("\"vdd\":1.2", "\"vdd\":1.55"); // out of range: flagged, aggregated
+                break;
+            default:
+                if (previous == null) {
+                    return null;
+                }
+                generated--; // a re-delivery, not a new record
+                return previous; // the previous record again: a duplicate
         }
         return json.getBytes(StandardCharsets.UTF_8);
     }
