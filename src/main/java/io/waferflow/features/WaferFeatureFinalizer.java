@@ -133,7 +133,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         return dies;
     }
 
-    /** The revision of this window emitted before (−1 if none); session merges replace the windows they absorbed. */
+    /** The revision of this window emitted before (−1 if none); session merges replace the sessions they contain. */
     private int previousRevision(WaferFeatures f) throws Exception {
         if (!mergingWindows) {
             WaferFeatures previous = pending.get(f.windowStart);
@@ -143,7 +143,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         List<Long> absorbed = new ArrayList<>();
         for (Map.Entry<Long, WaferFeatures> e : pending.entries()) {
             WaferFeatures p = e.getValue();
-            if (p.windowStart < f.windowEnd && f.windowStart < p.windowEnd) {
+            // A real merge contains every session it absorbed. A session that merely overlaps was already final
+            // in the window operator (a late record can open a new session next to it) and must still be written.
+            if (p.windowStart >= f.windowStart && p.windowEnd <= f.windowEnd) {
                 revision = Math.max(revision, p.revision);
                 absorbed.add(e.getKey());
             }
@@ -161,9 +163,8 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private void extendQuietDeadline(Context ctx, long deadline) throws Exception {
         Long current = quietDeadline.value();
         if (current == null || deadline > current) {
-            if (current != null) {
-                ctx.timerService().deleteEventTimeTimer(current);
-            }
+            // The old deadline's timer stays: Flink keeps one timer per timestamp, so deleting it could delete a
+            // window's finalization timer at the same time. onTimer ignores deadlines that moved on.
             ctx.timerService().registerEventTimeTimer(deadline);
             quietDeadline.update(deadline);
         }

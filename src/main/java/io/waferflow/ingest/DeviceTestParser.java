@@ -288,7 +288,8 @@ public final class DeviceTestParser {
         } else if (token == JsonToken.VALUE_STRING) {
             try {
                 millis = parseIsoTimestamp(parser.getText());
-            } catch (DateTimeException e) {
+            } catch (DateTimeException | ArithmeticException e) {
+                // ArithmeticException: a valid ISO date beyond the range of epoch millis (year ±292 million).
                 return typeMismatch(slot.spec, parser.getText());
             }
         } else {

@@ -32,7 +32,7 @@ final class IsoTimestamps {
         long millis = 0;
         if (i < n && s.charAt(i) == '.') {
             int start = ++i;
-            while (i < n && Character.isDigit(s.charAt(i))) {
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
                 i++;
             }
             int len = i - start;
@@ -50,7 +50,7 @@ final class IsoTimestamps {
         } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
             int oh = digits(s, i + 1, 2);
             int om = digits(s, i + 4, 2);
-            if (oh < 0 || om < 0 || oh > 18 || om > 59) {
+            if (oh < 0 || om < 0 || om > 59 || oh > 18 || (oh == 18 && om > 0)) {
                 return NOT_COMMON;
             }
             offsetSeconds = (s.charAt(i) == '-' ? -1 : 1) * (oh * 3600L + om * 60L);

@@ -123,6 +123,52 @@ class WaferFeatureFinalizerTest {
     }
 
     @Test
+    void aWindowFinalizedAtTheOldQuietDeadlineIsStillWrittenOnTime() throws Exception {
+        // Lateness 1 min, quiet 11 min: window [10, 11) min is final at 12 min - 1 ms, exactly the quiet deadline
+        // set by window [0, 1) min. Replacing that deadline must not cancel the finalization.
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WaferFeatureFinalizer(MIN, 11 * MIN, false)), s -> s.waferId,
+                Types.STRING);
+        harness.open();
+        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
+        fire(10 * MIN, test("W", 10 * MIN + 1_000, 1, 0, true, 1.2, 50, 100));
+        harness.processWatermark(new Watermark(12 * MIN - 1));
+        assertThat(offline()).extracting(f -> f.windowStart).containsExactlyInAnyOrder(0L, 10 * MIN);
+    }
+
+    @Test
+    void sessionsThatOnlyOverlapAreBothWrittenMergedOnesReplaceWhatTheyContain() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, true)), s -> s.waferId,
+                Types.STRING);
+        harness.open();
+        fireSession(3 * MIN, 5 * MIN, test("W", 3 * MIN, 0, 0, true, 1.2, 50, 100));
+        // A late record opened a new session overlapping the finished one: both are real.
+        fireSession(4 * MIN, 6 * MIN, test("W", 4 * MIN, 1, 0, true, 1.2, 50, 100));
+        // A merge: [7, 10) contains the earlier firing [7, 9) and replaces it, as a later revision.
+        fireSession(7 * MIN, 9 * MIN, test("W", 7 * MIN, 2, 0, true, 1.2, 50, 100));
+        fireSession(7 * MIN, 10 * MIN, test("W", 7 * MIN, 2, 0, true, 1.2, 50, 100),
+                test("W", 8 * MIN, 3, 0, true, 1.2, 50, 100));
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(offline()).extracting(f -> f.windowStart / MIN + "-" + f.windowEnd / MIN + " rev" + f.revision)
+                .containsExactlyInAnyOrder("3-5 rev0", "4-6 rev0", "7-10 rev1");
+    }
+
+    private void fireSession(long start, long end, DeviceTest... tests) throws Exception {
+        WaferWindowAccumulator acc = aggregator.createAccumulator();
+        for (DeviceTest t : tests) {
+            aggregator.add(t, acc);
+        }
+        WaferWindowSummary s = aggregator.getResult(acc);
+        s.waferId = tests[0].waferId;
+        s.windowStart = start;
+        s.windowEnd = end;
+        harness.processElement(new StreamRecord<>(s, end - 1));
+    }
+
+    @Test
     void waferStateAndTimersAreGoneAfterTheWaferGoesQuiet() throws Exception {
         fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
         fire(0 + MIN, test("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));

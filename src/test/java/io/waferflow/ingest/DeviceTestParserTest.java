@@ -86,11 +86,24 @@ class DeviceTestParserTest {
 
     @Test
     void structuralGarbageIsCriticalNeverAnException() {
-        for (String bad : List.of("", "   ", "{\"event_time\":", "[1,2]", "42", "{} {}", "{\"a\":1,}", "\u0000\u00ff")) {
+        for (String bad : List.of("", "   ", "{\"event_time\":", "[1,2]", "42", "{} {}", "{\"a\":1,}", "\u0000\u00ff",
+                "[".repeat(5000), "{\"a\":".repeat(5000))) {
             parse(bad);
             assertThat(violations).as(bad).isNotEmpty()
                     .allSatisfy(v -> assertThat(v.severity).isEqualTo(Severity.CRITICAL));
         }
+    }
+
+    @Test
+    void timestampsOutsideTheRangeOfEpochMillisAreTypeViolations() {
+        for (String t : List.of("\"+999999999-12-31T23:59:59Z\"", "\"-999999999-01-01T00:00:00Z\"")) {
+            parse(VALID.replace("\"2026-11-27T10:15:30.250Z\"", t));
+            assertThat(violations).as(t).extracting(v -> v.rule + ":" + v.field).containsExactly("type:event_time");
+        }
+        parse(VALID.replace("\"2026-11-27T10:15:30.250Z\"", "-9223372036854775808"));
+        assertThat(violations).extracting(v -> v.rule).containsExactly("implausible_event_time");
+        parse(VALID.replace("\"2026-11-27T10:15:30.250Z\"", "9223372036854775807"));
+        assertThat(violations).extracting(v -> v.rule).containsExactly("implausible_event_time");
     }
 
     @Test

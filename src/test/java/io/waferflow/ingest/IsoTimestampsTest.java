@@ -47,7 +47,8 @@ class IsoTimestampsTest {
     @Test
     void uncommonOrInvalidShapesGoToTheGeneralParser() {
         for (String text : List.of("2026-11-27T10:00:00", "2026-11-27 10:00:00Z", "2026-02-30T10:00:00Z",
-                "2026-11-27T24:00:00Z", "2026-11-27T10:00:00.Z", "2026-11-27T10:00:00+0100", "x026-11-27T10:00:00Z")) {
+                "2026-11-27T24:00:00Z", "2026-11-27T10:00:00.Z", "2026-11-27T10:00:00+0100", "x026-11-27T10:00:00Z",
+                "2026-11-27T10:00:30.\u0661\u0662\u0663Z", "2026-11-27T10:00:00+18:30")) {
             assertThat(IsoTimestamps.parseCommon(text)).as(text).isEqualTo(IsoTimestamps.NOT_COMMON);
         }
     }

@@ -27,7 +27,8 @@ public final class OfflineSinks {
         FeatureRowAvro avro = new FeatureRowAvro(new FeatureColumns(c.schema().parameterNames()), c.featureGroup(),
                 c.featureVersion(), c.jobVersion());
         String prefix = c.featureGroup() + "/version=" + c.featureVersion() + "/";
-        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), prefix, f -> f.windowEnd);
+        // By the window's last millisecond: [23:55, 00:00) belongs to the day it covers.
+        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), prefix, f -> f.windowEnd - 1);
     }
 
     public static FileSink<DeviceTest> rawArchive(FeaturesJobConfig c) {
