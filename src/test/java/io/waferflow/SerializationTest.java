@@ -5,6 +5,7 @@ import io.waferflow.features.WaferWindowAccumulator;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
 import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.ParsedDeviceTest;
 import io.waferflow.quality.Violation;
 import io.waferflow.sketch.QuantileSketches;
 import io.waferflow.sketch.QuantileSketchesSerializer;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SerializationTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {DeviceTest.class, Violation.class, WaferWindowAccumulator.class, WaferWindowSummary.class,
+    @ValueSource(classes = {DeviceTest.class, ParsedDeviceTest.class, Violation.class, WaferWindowAccumulator.class, WaferWindowSummary.class,
             WaferFeatures.class, RedisFieldWrite.class})
     void recordAndStateTypesArePojosWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);

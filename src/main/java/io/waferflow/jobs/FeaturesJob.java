@@ -8,7 +8,8 @@ import io.waferflow.features.WaferFeatures;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
 import io.waferflow.ingest.DeviceTest;
-import io.waferflow.ingest.ParseDeviceTests;
+import io.waferflow.ingest.ParsedDeviceTest;
+import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.ingest.PerRecordWatermarks;
 import io.waferflow.quality.DropDuplicates;
 import io.waferflow.quality.TooLateToViolation;
@@ -32,7 +33,7 @@ import org.apache.flink.util.OutputTag;
  * The streaming feature job (SPEC 3 {@code features}):
  *
  * <pre>
- * source ─ parse ─┬─ watermarks ─ keyBy wafer ─ drop duplicates ─ window (aggregate) ─ keyBy wafer ─ finalize ─┬─ online (Redis)
+ * source (parse, watermarks per partition) ─ route ─┬─ keyBy wafer ─ drop duplicates ─ window (aggregate) ─ keyBy wafer ─ finalize ─┬─ online (Redis)
  *                 │                                   ├─ raw archive (Parquet)   └ too late ┐            └─ offline (Parquet)
  *                 └─ violations ──────────────────────┴ duplicates ──────────────────────────┴─ violations (Parquet)
  * </pre>
@@ -46,10 +47,10 @@ public final class FeaturesJob {
     public static final OutputTag<DeviceTest> TOO_LATE = new OutputTag<>("too-late") {};
 
     private final FeaturesJobConfig config;
-    private final Source<byte[], ?, ?> source;
+    private final Source<ParsedDeviceTest, ?, ?> source;
     private final FeaturesJobSinks sinks;
 
-    public FeaturesJob(FeaturesJobConfig config, Source<byte[], ?, ?> source, FeaturesJobSinks sinks) {
+    public FeaturesJob(FeaturesJobConfig config, Source<ParsedDeviceTest, ?, ?> source, FeaturesJobSinks sinks) {
         this.config = config;
         this.source = source;
         this.sinks = sinks;
@@ -59,19 +60,14 @@ public final class FeaturesJob {
         WindowSpec window = config.window();
         long lateness = window.allowedLateness().toMillis();
 
+        // The source parses (DeviceTestDeserializer), so it assigns event time and watermarks per Kafka partition.
         SingleOutputStreamOperator<DeviceTest> parsed = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "Device tests (Kafka)")
+                .fromSource(source, watermarks(config), "Device tests (Kafka)")
                 .uid(Uids.SOURCE)
-                .process(new ParseDeviceTests(config.schema(), config.quality()))
-                .uid(Uids.PARSE).name("Parse and validate");
+                .process(new RouteDeviceTests())
+                .uid(Uids.ROUTE).name("Valid records and violations");
 
-        // Watermarks after parsing: the event time is inside the payload. The operator chains with the source,
-        // so each source subtask keeps its own bound on out-of-orderness.
-        DataStream<DeviceTest> timed = parsed
-                .assignTimestampsAndWatermarks(watermarks(config))
-                .uid(Uids.WATERMARKS).name("Event-time watermarks");
-
-        SingleOutputStreamOperator<DeviceTest> unique = timed
+        SingleOutputStreamOperator<DeviceTest> unique = parsed
                 .keyBy(record -> record.waferId)
                 .process(new DropDuplicates(config.waferQuietTimeout().toMillis(), config.schema().parameterNames()))
                 .uid(Uids.DROP_DUPLICATES).name("Drop duplicates");
@@ -99,17 +95,17 @@ public final class FeaturesJob {
         sinks.online(online);
         sinks.offline(online.getSideOutput(WaferFeatureFinalizer.OFFLINE));
         sinks.rawArchive(unique);
-        sinks.violations(parsed.getSideOutput(ParseDeviceTests.VIOLATIONS)
+        sinks.violations(parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
                 .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
     }
 
-    static WatermarkStrategy<DeviceTest> watermarks(FeaturesJobConfig c) {
+    static WatermarkStrategy<ParsedDeviceTest> watermarks(FeaturesJobConfig c) {
         long bound = c.outOfOrderness().toMillis();
-        WatermarkStrategy<DeviceTest> strategy = c.perRecordWatermarks()
+        WatermarkStrategy<ParsedDeviceTest> strategy = c.perRecordWatermarks()
                 ? WatermarkStrategy.forGenerator(ctx -> new PerRecordWatermarks<>(bound))
                 : WatermarkStrategy.forBoundedOutOfOrderness(c.outOfOrderness());
         return strategy
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime)
+                .withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeForWatermarks())
                 .withIdleness(c.idleness());
     }
 

@@ -8,8 +8,7 @@ package io.waferflow.jobs;
 public final class Uids {
 
     public static final String SOURCE = "device-tests-source";
-    public static final String PARSE = "parse-device-tests";
-    public static final String WATERMARKS = "event-time-watermarks";
+    public static final String ROUTE = "route-device-tests";
     public static final String DROP_DUPLICATES = "drop-duplicate-device-tests";
     public static final String WAFER_WINDOW = "wafer-window-aggregates";
     public static final String WAFER_FINALIZER = "wafer-feature-finalizer";

@@ -309,6 +309,76 @@ class FeaturesJobITCase {
         assertThat(acc.get(PipelineCounter.violations(Severity.MEDIUM))).isEqualTo(1L);
     }
 
+    /**
+     * Per-partition watermarks: six wafers, each keyed to one of three partitions and in event-time order there, all
+     * produced before the job starts (a backlog). One source subtask reads two partitions; if it merged them before
+     * assigning watermarks, whole batches of one partition would look late behind the other. None may.
+     */
+    @Test
+    void inOrderPartitionsReadFromABacklogProduceNoLateRecords() throws Exception {
+        Random random = new Random(11);
+        List<TestDie> dies = new ArrayList<>();
+        for (int w = 0; w < 6; w++) {
+            long start = T0 + w * 20_000L;
+            for (int k = 0; k < 150; k++) {
+                boolean pass = random.nextDouble() > 0.2;
+                dies.add(new TestDie(start + k * 2_000L, "L3", "WP" + w, k % 15, k / 15, pass,
+                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
+                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(50)));
+            }
+        }
+        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
+        String topic = "device-tests-partitioned";
+        kafka.createTopic(topic, 3);
+        kafka.createTopic("violations-partitioned", 1);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (TestDie d : dies) {
+                int partition = Integer.parseInt(d.wafer().substring(2)) % 3;
+                producer.send(new ProducerRecord<>(topic, partition, null, d.json().getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+
+        Path data = tmp.resolve("data");
+        FeaturesJobConfig config = TestConfigs.features(
+                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
+                "kafka.input_topic=" + topic,
+                "kafka.violations_topic=violations-partitioned",
+                "kafka.group_id=it-partitioned",
+                "kafka.starting_offsets=earliest",
+                "redis.host=" + redis.host(),
+                "redis.port=" + redis.port(),
+                "redis.key_prefix=it-partitioned",
+                "offline.root=" + data,
+                "checkpointing.interval=500 ms",
+                "checkpointing.dir=" + tmp.resolve("checkpoints"),
+                "quality.event_time.max_future_skew=3650 d",
+                "feature_group.window.size=1 min",
+                "feature_group.window.allowed_lateness=30 s",
+                "feature_group.watermark.out_of_orderness=5 s",
+                "parallelism=2");
+        Configuration flink = JobEnvironment.flinkConfiguration(config);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+        new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config)).build(env);
+        Map<String, Object> acc = env.execute("features-it-partitioned").getAllAccumulatorResults();
+
+        assertThat(acc.get(PipelineCounter.RECORDS_IN)).isEqualTo((long) dies.size());
+        assertThat(acc.get(PipelineCounter.RECORDS_TOO_LATE)).as("too late").isEqualTo(0L);
+        assertThat(acc.get(PipelineCounter.LATE_WINDOW_UPDATES)).as("late window updates").isEqualTo(0L);
+        ExpectedFeatures expected = ExpectedFeatures.compute(dies, MINUTE, LATENESS, BOUND);
+        List<GenericRecord> rows = ParquetFiles.read(data.resolve("wafer_aggregates/version=v1"));
+        assertThat(rows).extracting(r -> r.get("wafer_id") + "@" + r.get("window_start") + " n=" + r.get("device_count")
+                        + " yield=" + r.get("yield_pct"))
+                .containsExactlyInAnyOrderElementsOf(expected.rows.values().stream().map(r -> r.wafer + "@"
+                        + r.windowStart + " n=" + r.features.get("device_count").longValue() + " yield="
+                        + r.features.get("yield_pct")).toList());
+    }
+
     private static List<JsonNode> readWithKcat(String topic) throws Exception {
         Process kcat = new ProcessBuilder("kcat", "-b", kafka.bootstrapServers(), "-t", topic, "-C", "-o", "beginning",
                 "-e", "-q", "-X", "isolation.level=read_committed").redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -35,7 +35,7 @@ class JobGraphTest {
         var streamGraph = env.getStreamGraph();
         Set<String> uids = streamGraph.getStreamNodes().stream().map(StreamNode::getTransformationUID)
                 .filter(u -> u != null).collect(Collectors.toSet());
-        assertThat(uids).contains(Uids.SOURCE, Uids.PARSE, Uids.WATERMARKS, Uids.WAFER_WINDOW, Uids.WAFER_FINALIZER,
+        assertThat(uids).contains(Uids.SOURCE, Uids.ROUTE, Uids.DROP_DUPLICATES, Uids.WAFER_WINDOW, Uids.WAFER_FINALIZER,
                 Uids.TOO_LATE, Uids.REDIS_SINK);
         JobGraph jobGraph = streamGraph.getJobGraph();
         assertThat(jobGraph.getNumberOfVertices()).isPositive();

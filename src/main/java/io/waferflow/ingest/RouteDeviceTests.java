@@ -1,0 +1,57 @@
+package io.waferflow.ingest;
+
+import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.quality.Severity;
+import io.waferflow.quality.Violation;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Routes parsed messages: valid records (possibly flagged) go on as {@link DeviceTest}s, every violation goes to
+ * {@link #VIOLATIONS}, and a quarantined record goes no further. Stateless.
+ *
+ * <p>Every message is counted in {@code records_in} and in exactly one of {@code records_valid} (passed parsing) and
+ * {@code records_quarantined}; violations are counted by severity ({@code violations_<severity>}).
+ */
+public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTest> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Violation> VIOLATIONS = new OutputTag<>("violations") {};
+
+    private transient PipelineCounter in;
+    private transient PipelineCounter valid;
+    private transient PipelineCounter quarantined;
+    private transient Map<Severity, PipelineCounter> bySeverity;
+
+    @Override
+    public void open(OpenContext openContext) {
+        in = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_IN);
+        valid = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_VALID);
+        quarantined = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_QUARANTINED);
+        bySeverity = new EnumMap<>(Severity.class);
+        for (Severity s : Severity.values()) {
+            bySeverity.put(s, PipelineCounter.register(getRuntimeContext(), PipelineCounter.violations(s)));
+        }
+    }
+
+    @Override
+    public void processElement(ParsedDeviceTest parsed, Context ctx, Collector<DeviceTest> out) {
+        in.inc();
+        for (Violation v : parsed.violations) {
+            bySeverity.get(v.severity).inc();
+            ctx.output(VIOLATIONS, v);
+        }
+        if (parsed.quarantined) {
+            quarantined.inc();
+        } else {
+            valid.inc();
+            out.collect(parsed.record);
+        }
+    }
+}
