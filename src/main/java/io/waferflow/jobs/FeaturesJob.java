@@ -33,9 +33,9 @@ import org.apache.flink.util.OutputTag;
  * The streaming feature job (SPEC 3 {@code features}):
  *
  * <pre>
- * source (parse, watermarks per partition) ─ route ─┬─ keyBy wafer ─ drop duplicates ─ window (aggregate) ─ keyBy wafer ─ finalize ─┬─ online (Redis)
- *                 │                                   ├─ raw archive (Parquet)   └ too late ┐            └─ offline (Parquet)
- *                 └─ violations ──────────────────────┴ duplicates ──────────────────────────┴─ violations (Parquet)
+ * source (parse, watermarks per partition) ─ route ─┬─ keyBy wafer ─ drop duplicates ─ window ─ keyBy wafer ─ finalize ─┬─ online (Redis)
+ *                                                   ├─ raw archive (Parquet)       │              └ too late ┐               └─ offline (Parquet)
+ *                                                   └─ violations ─────────────────┴ duplicates ─────────────┴─ violations (Parquet, Kafka)
  * </pre>
  *
  * The source and sinks are passed in; {@link #build} wires the same graph for production, tests and benchmarks.
@@ -94,7 +94,10 @@ public final class FeaturesJob {
 
         sinks.online(online);
         sinks.offline(online.getSideOutput(WaferFeatureFinalizer.OFFLINE));
-        sinks.rawArchive(unique);
+        // Every record that passed parsing, as received (re-deliveries included; a backfill replays the archive through
+        // the same duplicate check). Chained with the source, the Parquet work shares the source's thread rather than
+        // the busier keyed one.
+        sinks.rawArchive(parsed);
         sinks.violations(parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
                 .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
     }

@@ -284,12 +284,14 @@ class FeaturesJobITCase {
         assertThat(replayed.deviceId).isEqualTo("WB-5-4");
         assertThat(replayed.parameters).containsExactly(sent.vdd(), sent.idd(), sent.frequency(), sent.temperature());
 
-        // Raw archive: every valid record once, too-late ones included, the duplicate not.
+        // Raw archive: every record that passed parsing, as received: too-late ones and the re-delivery included.
         List<GenericRecord> raw = ParquetFiles.read(data.resolve("raw"));
+        List<TestDie> received = new ArrayList<>(arrivals);
+        received.add(duplicated);
         assertThat(raw).extracting(r -> r.get("wafer_id") + "/" + r.get("die_x") + "," + r.get("die_y") + "@"
                         + r.get("event_time") + " pass=" + r.get("pass_fail") + " vdd=" + r.get("vdd") + " t="
                         + r.get("temperature"))
-                .containsExactlyInAnyOrderElementsOf(arrivals.stream().map(d -> d.wafer() + "/" + d.x() + "," + d.y()
+                .containsExactlyInAnyOrderElementsOf(received.stream().map(d -> d.wafer() + "/" + d.x() + "," + d.y()
                         + "@" + d.time() + " pass=" + (d.pass() ? 1 : 0) + " vdd=" + d.vdd() + " t=" + d.temperature())
                         .toList());
 
