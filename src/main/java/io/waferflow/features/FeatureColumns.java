@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * The feature columns of {@code wafer_aggregates}, in the order both stores write them: {@code device_count},
  * {@code yield_pct}, then {@code <parameter>_mean|std|min|max|p50|p95} for every parametric test, then
- * {@code avg_test_time_ms} and {@code neighbor_yield_avg}. One definition serves Redis, Parquet and readers.
+ * {@code avg_test_time_ms} and {@code neighbor_yield_avg}, then the data-quality columns
+ * {@code dq_<parameter>_null_rate|flagged_rate} and {@code dq_devices_flagged_pct}. One definition serves Redis,
+ * Parquet and readers.
  */
 public final class FeatureColumns implements Serializable {
 
@@ -19,6 +21,7 @@ public final class FeatureColumns implements Serializable {
     public static final String AVG_TEST_TIME_MS = "avg_test_time_ms";
     public static final String NEIGHBOR_YIELD_AVG = "neighbor_yield_avg";
     public static final List<String> PER_PARAMETER = List.of("mean", "std", "min", "max", "p50", "p95");
+    public static final String DQ_DEVICES_FLAGGED_PCT = "dq_devices_flagged_pct";
 
     private final List<String> names;
     private final int parameters;
@@ -34,6 +37,11 @@ public final class FeatureColumns implements Serializable {
         }
         n.add(AVG_TEST_TIME_MS);
         n.add(NEIGHBOR_YIELD_AVG);
+        for (String p : parameterNames) {
+            n.add("dq_" + p + "_null_rate");
+            n.add("dq_" + p + "_flagged_rate");
+        }
+        n.add(DQ_DEVICES_FLAGGED_PCT);
         this.names = Collections.unmodifiableList(n);
         this.parameters = parameterNames.size();
     }
@@ -73,6 +81,17 @@ public final class FeatureColumns implements Serializable {
                     return f.p95[param];
             }
         }
-        return p == parameters * perParam ? f.avgTestTimeMs : f.neighborYieldAvg;
+        int q = p - parameters * perParam;
+        if (q == 0) {
+            return f.avgTestTimeMs;
+        }
+        if (q == 1) {
+            return f.neighborYieldAvg;
+        }
+        int dq = q - 2;
+        if (dq < 2 * parameters) {
+            return dq % 2 == 0 ? f.nullRate[dq / 2] : f.flaggedRate[dq / 2];
+        }
+        return f.devicesFlaggedPct;
     }
 }

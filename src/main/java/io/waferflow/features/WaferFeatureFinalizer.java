@@ -208,6 +208,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         f.max = s.max;
         f.p50 = s.p50;
         f.p95 = s.p95;
+        f.nullRate = s.nullRate;
+        f.flaggedRate = s.flaggedRate;
+        f.devicesFlaggedPct = s.devicesFlaggedPct;
         f.avgTestTimeMs = s.avgTestTimeMs;
         return f;
     }

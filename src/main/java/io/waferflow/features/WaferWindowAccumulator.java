@@ -21,6 +21,10 @@ public class WaferWindowAccumulator {
     public double[] min;
     public double[] max;
     public QuantileSketches sketches;
+    /** Records whose parameter i broke a value rule (range, allowed values): flagged, still aggregated. */
+    public long[] flagged;
+    /** Records with any flagged field. */
+    public long devicesFlagged;
     public int dieCount;
     /** {@link DieKeys#key(int, int)} of each test in the window, in arrival order. */
     public int[] dieKeys;

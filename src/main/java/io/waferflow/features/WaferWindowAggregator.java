@@ -1,10 +1,13 @@
 package io.waferflow.features;
 
+import io.waferflow.config.FieldSpec;
+import io.waferflow.config.InputSchema;
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.sketch.QuantileSketches;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Incremental aggregation of a wafer window: each record updates counts, Welford moments, min/max and a KLL sketch
@@ -21,10 +24,25 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
 
     private final int parameters;
     private final int sketchK;
+    /** For parameter i, the bit of its field in {@link DeviceTest#flaggedFields}. */
+    private final long[] parameterFieldBits;
 
-    public WaferWindowAggregator(int parameters, int sketchK) {
-        this.parameters = parameters;
+    public WaferWindowAggregator(long[] parameterFieldBits, int sketchK) {
+        this.parameters = parameterFieldBits.length;
+        this.parameterFieldBits = parameterFieldBits.clone();
         this.sketchK = sketchK;
+    }
+
+    public static WaferWindowAggregator forSchema(InputSchema schema, int sketchK) {
+        List<FieldSpec> fields = schema.fields();
+        long[] bits = new long[schema.parameterCount()];
+        int p = 0;
+        for (int f = 0; f < fields.size(); f++) {
+            if (fields.get(f).parameter()) {
+                bits[p++] = 1L << f;
+            }
+        }
+        return new WaferWindowAggregator(bits, sketchK);
     }
 
     @Override
@@ -38,6 +56,7 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
         Arrays.fill(acc.min, Double.POSITIVE_INFINITY);
         Arrays.fill(acc.max, Double.NEGATIVE_INFINITY);
         acc.sketches = QuantileSketches.create(parameters, sketchK);
+        acc.flagged = new long[parameters];
         acc.dieKeys = new int[INITIAL_DIES];
         acc.dieStamps = new long[INITIAL_DIES];
         return acc;
@@ -53,6 +72,14 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
             acc.passCount++;
         }
         acc.testTimeSum += r.testTimeMs;
+        if (r.flaggedFields != 0) {
+            acc.devicesFlagged++;
+            for (int i = 0; i < parameters; i++) {
+                if ((r.flaggedFields & parameterFieldBits[i]) != 0) {
+                    acc.flagged[i]++;
+                }
+            }
+        }
         double[] values = r.parameters;
         for (int i = 0; i < parameters; i++) {
             double x = values[i];
@@ -98,8 +125,14 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
         s.max = new double[parameters];
         s.p50 = new double[parameters];
         s.p95 = new double[parameters];
+        s.nullRate = new double[parameters];
+        s.flaggedRate = new double[parameters];
+        double devices = acc.deviceCount;
+        s.devicesFlaggedPct = devices == 0 ? Double.NaN : 100.0 * acc.devicesFlagged / devices;
         for (int i = 0; i < parameters; i++) {
             long n = acc.count[i];
+            s.nullRate[i] = devices == 0 ? Double.NaN : (devices - n) / devices;
+            s.flaggedRate[i] = devices == 0 ? Double.NaN : acc.flagged[i] / devices;
             s.mean[i] = n == 0 ? Double.NaN : acc.mean[i];
             s.std[i] = n < 2 ? Double.NaN : Math.sqrt(acc.m2[i] / (n - 1));
             s.min[i] = n == 0 ? Double.NaN : acc.min[i];
@@ -120,9 +153,11 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
         a.deviceCount += b.deviceCount;
         a.passCount += b.passCount;
         a.testTimeSum += b.testTimeSum;
+        a.devicesFlagged += b.devicesFlagged;
         for (int i = 0; i < parameters; i++) {
             long na = a.count[i];
             long nb = b.count[i];
+            a.flagged[i] += b.flagged[i];
             if (nb == 0) {
                 continue;
             }

@@ -20,6 +20,12 @@ public class WaferWindowSummary {
     public double[] max;
     public double[] p50;
     public double[] p95;
+    /** Data quality: share of devices with no reading of parameter i. */
+    public double[] nullRate;
+    /** Data quality: share of devices whose parameter i broke a value rule (range, allowed values). */
+    public double[] flaggedRate;
+    /** Data quality: percent of devices with any flagged field. */
+    public double devicesFlaggedPct;
     public int[] dieKeys;
     public long[] dieStamps;
 

@@ -78,7 +78,7 @@ public final class FeaturesJob {
                 .window(assigner(window))
                 .allowedLateness(window.allowedLateness())
                 .sideOutputLateData(TOO_LATE)
-                .aggregate(new WaferWindowAggregator(config.schema().parameterCount(), QuantileSketches.DEFAULT_K),
+                .aggregate(WaferWindowAggregator.forSchema(config.schema(), QuantileSketches.DEFAULT_K),
                         new StampWindow())
                 .uid(Uids.WAFER_WINDOW).name("Wafer window aggregates");
 

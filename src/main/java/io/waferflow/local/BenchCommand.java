@@ -152,7 +152,7 @@ public final class BenchCommand implements Command {
     static double baseline(FeaturesJobConfig c, List<byte[]> input) {
         DeviceTestParser parser = new DeviceTestParser(c.schema(), c.quality());
         WaferWindowAggregator aggregator =
-                new WaferWindowAggregator(c.schema().parameterCount(), QuantileSketches.DEFAULT_K);
+                WaferWindowAggregator.forSchema(c.schema(), QuantileSketches.DEFAULT_K);
         long window = c.window().size().toMillis();
         List<Violation> violations = new ArrayList<>();
         Map<String, WaferWindowAccumulator> windows = new HashMap<>();

@@ -24,7 +24,7 @@ class WaferFeatureFinalizerTest {
     private static final long LATENESS = 30_000;
     private static final long QUIET = 10 * MIN;
 
-    private final WaferWindowAggregator aggregator = new WaferWindowAggregator(4, 200);
+    private final WaferWindowAggregator aggregator = WaferWindowAggregator.forSchema(io.waferflow.TestConfigs.features().schema(), 200);
     private KeyedOneInputStreamOperatorTestHarness<String, WaferWindowSummary, WaferFeatures> harness;
 
     @BeforeEach

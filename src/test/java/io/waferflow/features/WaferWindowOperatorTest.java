@@ -47,7 +47,7 @@ class WaferWindowOperatorTest {
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .allowedLateness(Duration.ofMillis(LATENESS))
                 .sideOutputLateData(TOO_LATE)
-                .aggregate(new WaferWindowAggregator(4, 200), new StampWindow());
+                .aggregate(WaferWindowAggregator.forSchema(io.waferflow.TestConfigs.features().schema(), 200), new StampWindow());
         Transformation<WaferWindowSummary> t = windowed.getTransformation();
         @SuppressWarnings("unchecked")
         OneInputStreamOperator<DeviceTest, WaferWindowSummary> operator =

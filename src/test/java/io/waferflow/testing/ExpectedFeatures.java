@@ -19,6 +19,9 @@ import java.util.TreeMap;
 public final class ExpectedFeatures {
 
     public static final String[] PARAMETERS = {"vdd", "idd", "frequency", "temperature"};
+    /** The default schema's ranges (jobs/features.yaml), per parameter, then test_time_ms. */
+    private static final double[][] RANGES = {{1.0, 1.4}, {0, 200}, {1000, 3000}, {-40, 125}};
+    private static final double[] TEST_TIME_RANGE = {10, 500};
 
     /** One expected feature row. */
     public static final class Row {
@@ -104,6 +107,26 @@ public final class ExpectedFeatures {
         }
         r.features.put("avg_test_time_ms", r.dies.stream().mapToDouble(TestDie::testTimeMs).average().orElseThrow());
         r.features.put("neighbor_yield_avg", neighbourYield(r));
+        int flaggedDevices = 0;
+        for (TestDie d : r.dies) {
+            boolean flagged = d.testTimeMs() < TEST_TIME_RANGE[0] || d.testTimeMs() > TEST_TIME_RANGE[1];
+            for (int p = 0; p < PARAMETERS.length; p++) {
+                flagged |= outOfRange(d.parameter(p), p);
+            }
+            flaggedDevices += flagged ? 1 : 0;
+        }
+        for (int p = 0; p < PARAMETERS.length; p++) {
+            final int i = p;
+            long nulls = r.dies.stream().filter(d -> Double.isNaN(d.parameter(i))).count();
+            long flagged = r.dies.stream().filter(d -> outOfRange(d.parameter(i), i)).count();
+            r.features.put("dq_" + PARAMETERS[p] + "_null_rate", (double) nulls / n);
+            r.features.put("dq_" + PARAMETERS[p] + "_flagged_rate", (double) flagged / n);
+        }
+        r.features.put("dq_devices_flagged_pct", 100.0 * flaggedDevices / n);
+    }
+
+    private static boolean outOfRange(double v, int parameter) {
+        return !Double.isNaN(v) && (v < RANGES[parameter][0] || v > RANGES[parameter][1]);
     }
 
     private Double neighbourYield(Row r) {
