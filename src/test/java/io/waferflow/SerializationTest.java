@@ -27,7 +27,7 @@ class SerializationTest {
 
     @ParameterizedTest
     @ValueSource(classes = {DeviceTest.class, ParsedDeviceTest.class, Violation.class, WaferWindowAccumulator.class, WaferWindowSummary.class,
-            WaferFeatures.class, RedisFieldWrite.class})
+            WaferFeatures.class, RedisFieldWrite.class, io.waferflow.quality.QualityEvent.class})
     void recordAndStateTypesArePojosWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

@@ -20,8 +20,13 @@ public final class QualityConfig implements Serializable {
     private final int maxX;
     private final int minY;
     private final int maxY;
+    private final double rangeViolationRate;
+    private final double rejectFlaggedRate;
 
-    public QualityConfig(long earliestEventTime, long maxFutureSkewMillis, int minX, int maxX, int minY, int maxY) {
+    public QualityConfig(long earliestEventTime, long maxFutureSkewMillis, int minX, int maxX, int minY, int maxY,
+                         double rangeViolationRate, double rejectFlaggedRate) {
+        this.rangeViolationRate = rangeViolationRate;
+        this.rejectFlaggedRate = rejectFlaggedRate;
         this.earliestEventTime = earliestEventTime;
         this.maxFutureSkewMillis = maxFutureSkewMillis;
         this.minX = minX;
@@ -47,7 +52,17 @@ public final class QualityConfig implements Serializable {
         if (minX > maxX || minY > maxY) {
             throw new ConfigException("quality.wafer_map", "a minimum is above its maximum", "swap them");
         }
-        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY);
+        double rangeRate = rate(raw, "quality.wafer.range_violation_rate");
+        double reject = rate(raw, "quality.wafer.reject_flagged_rate");
+        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject);
+    }
+
+    private static double rate(RawConfig raw, String key) {
+        double v = raw.number(key);
+        if (v < 0 || v > 1) {
+            throw new ConfigException(key, "is " + v + ", not a share between 0 and 1", "write e.g. 0.05 for 5 %");
+        }
+        return v;
     }
 
     public long earliestEventTime() {
@@ -60,6 +75,16 @@ public final class QualityConfig implements Serializable {
 
     public boolean onWaferMap(int x, int y) {
         return x >= minX && x <= maxX && y >= minY && y <= maxY;
+    }
+
+    /** A parameter's share of flagged devices in a wafer window above this raises a quality event. */
+    public double rangeViolationRate() {
+        return rangeViolationRate;
+    }
+
+    /** A wafer window with a larger share of flagged devices is rejected. */
+    public double rejectFlaggedRate() {
+        return rejectFlaggedRate;
     }
 
     public String waferMap() {

@@ -12,6 +12,8 @@ import io.waferflow.ingest.ParsedDeviceTest;
 import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.ingest.PerRecordWatermarks;
 import io.waferflow.quality.DropDuplicates;
+import io.waferflow.quality.QualityEvent;
+import io.waferflow.quality.WaferQualityRules;
 import io.waferflow.quality.TooLateToViolation;
 import io.waferflow.quality.Violation;
 import io.waferflow.sketch.QuantileSketches;
@@ -92,8 +94,15 @@ public final class FeaturesJob {
                 .map(new TooLateToViolation(lateness, config.schema().parameterNames()))
                 .uid(Uids.TOO_LATE).name("Too-late records to quarantine");
 
+        DataStream<WaferFeatures> finalRows = online.getSideOutput(WaferFeatureFinalizer.OFFLINE);
+        DataStream<QualityEvent> qualityEvents = finalRows
+                .flatMap(new WaferQualityRules(config.schema().parameterNames(), config.quality().rangeViolationRate(),
+                        config.quality().rejectFlaggedRate()))
+                .uid(Uids.WAFER_QUALITY).name("Wafer quality rules");
+
         sinks.online(online);
-        sinks.offline(online.getSideOutput(WaferFeatureFinalizer.OFFLINE));
+        sinks.offline(finalRows);
+        sinks.qualityEvents(qualityEvents);
         // Every record that passed parsing, as received (re-deliveries included; a backfill replays the archive through
         // the same duplicate check). Chained with the source, the Parquet work shares the source's thread rather than
         // the busier keyed one.

@@ -4,6 +4,7 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.ingest.DeviceTest;
+import io.waferflow.quality.QualityEvent;
 import io.waferflow.quality.Violation;
 import io.waferflow.stores.offline.OfflineSinks;
 import io.waferflow.stores.online.RedisFieldWriteMapper;
@@ -25,13 +26,16 @@ public final class FeaturesJobSinks {
     private final Consumer<DataStream<WaferFeatures>> offline;
     private final Consumer<DataStream<DeviceTest>> rawArchive;
     private final Consumer<DataStream<Violation>> quarantine;
+    private final Consumer<DataStream<QualityEvent>> qualityEvents;
 
     public FeaturesJobSinks(Consumer<DataStream<WaferFeatures>> online, Consumer<DataStream<WaferFeatures>> offline,
-                            Consumer<DataStream<DeviceTest>> rawArchive, Consumer<DataStream<Violation>> quarantine) {
+                            Consumer<DataStream<DeviceTest>> rawArchive, Consumer<DataStream<Violation>> quarantine,
+                            Consumer<DataStream<QualityEvent>> qualityEvents) {
         this.online = online;
         this.offline = offline;
         this.rawArchive = rawArchive;
         this.quarantine = quarantine;
+        this.qualityEvents = qualityEvents;
     }
 
     /** Redis for online features, Parquet for offline features, the raw archive and the quarantine. */
@@ -45,7 +49,9 @@ public final class FeaturesJobSinks {
                             .name("Violations (Parquet)");
                     violations.sinkTo(ViolationTopic.sink(c)).uid(Uids.VIOLATION_TOPIC_SINK)
                             .name("Violations (Kafka)");
-                });
+                },
+                events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
+                        .name("Quality events (Parquet)"));
     }
 
     private static void redis(FeaturesJobConfig c, DataStream<WaferFeatures> rows) {
@@ -67,17 +73,18 @@ public final class FeaturesJobSinks {
     }
 
     public FeaturesJobSinks withOnline(Consumer<DataStream<WaferFeatures>> hook) {
-        return new FeaturesJobSinks(hook, offline, rawArchive, quarantine);
+        return new FeaturesJobSinks(hook, offline, rawArchive, quarantine, qualityEvents);
     }
 
     public FeaturesJobSinks withRawArchive(Consumer<DataStream<DeviceTest>> hook) {
-        return new FeaturesJobSinks(online, offline, hook, quarantine);
+        return new FeaturesJobSinks(online, offline, hook, quarantine, qualityEvents);
     }
 
     /** Adds a hook after the existing ones for every output, e.g. to also collect results in a test. */
     public FeaturesJobSinks alsoTo(FeaturesJobSinks more) {
         return new FeaturesJobSinks(online.andThen(more.online), offline.andThen(more.offline),
-                rawArchive.andThen(more.rawArchive), quarantine.andThen(more.quarantine));
+                rawArchive.andThen(more.rawArchive), quarantine.andThen(more.quarantine),
+                qualityEvents.andThen(more.qualityEvents));
     }
 
     void online(DataStream<WaferFeatures> s) {
@@ -94,5 +101,9 @@ public final class FeaturesJobSinks {
 
     void violations(DataStream<Violation> s) {
         quarantine.accept(s);
+    }
+
+    void qualityEvents(DataStream<QualityEvent> s) {
+        qualityEvents.accept(s);
     }
 }

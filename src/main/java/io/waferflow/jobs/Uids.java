@@ -19,6 +19,8 @@ public final class Uids {
     public static final String RAW_SINK = "raw-archive-sink";
     public static final String QUARANTINE_SINK = "quarantine-parquet-sink";
     public static final String VIOLATION_TOPIC_SINK = "violation-topic-sink";
+    public static final String WAFER_QUALITY = "wafer-quality-rules";
+    public static final String QUALITY_EVENT_SINK = "quality-event-parquet-sink";
 
     private Uids() {}
 }

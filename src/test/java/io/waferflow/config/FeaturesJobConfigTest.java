@@ -57,6 +57,10 @@ class FeaturesJobConfigTest {
                 .hasMessageContaining("does not divide");
         assertThatThrownBy(() -> TestConfigs.features("feature_group.wafer_quiet_timeout=10 s"))
                 .hasMessageContaining("'feature_group.wafer_quiet_timeout'");
+        assertThatThrownBy(() -> TestConfigs.features("quality.wafer.reject_flagged_rate=10"))
+                .hasMessageContaining("'quality.wafer.reject_flagged_rate'").hasMessageContaining("0.05 for 5 %");
+        assertThatThrownBy(() -> TestConfigs.features("quality.event_time.earliest=yesterday"))
+                .hasMessageContaining("'quality.event_time.earliest'");
         assertThatThrownBy(() -> TestConfigs.features("feature_group.version=v1/../x"))
                 .hasMessageContaining("unsafe");
     }

@@ -36,7 +36,7 @@ class JobGraphTest {
         Set<String> uids = streamGraph.getStreamNodes().stream().map(StreamNode::getTransformationUID)
                 .filter(u -> u != null).collect(Collectors.toSet());
         assertThat(uids).contains(Uids.SOURCE, Uids.ROUTE, Uids.DROP_DUPLICATES, Uids.WAFER_WINDOW, Uids.WAFER_FINALIZER,
-                Uids.TOO_LATE, Uids.REDIS_SINK);
+                Uids.TOO_LATE, Uids.REDIS_SINK, Uids.WAFER_QUALITY);
         JobGraph jobGraph = streamGraph.getJobGraph();
         assertThat(jobGraph.getNumberOfVertices()).isPositive();
         for (JobVertex v : jobGraph.getVertices()) {

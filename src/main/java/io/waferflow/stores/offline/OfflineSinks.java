@@ -4,6 +4,7 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.ingest.DeviceTest;
+import io.waferflow.quality.QualityEvent;
 import io.waferflow.quality.Violation;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
@@ -40,6 +41,11 @@ public final class OfflineSinks {
     public static FileSink<Violation> quarantine(FeaturesJobConfig c) {
         ViolationAvro avro = new ViolationAvro();
         return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), "_quarantine/", Violation::partitionTime);
+    }
+
+    public static FileSink<QualityEvent> qualityEvents(FeaturesJobConfig c) {
+        QualityEventAvro avro = new QualityEventAvro();
+        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), "_quality_events/", e -> e.windowEnd - 1);
     }
 
     private static <T> FileSink<T> sink(FeaturesJobConfig c, BulkWriter.Factory<T> writer, String prefix,

@@ -1,0 +1,32 @@
+package io.waferflow.quality;
+
+/**
+ * A wafer-level data-quality finding for one final window (SPEC 4 "Window-level rates"), for the alerting stage: too
+ * many range violations of a parameter, or a wafer with too many flagged devices (rejected). A Flink POJO.
+ */
+public class QualityEvent {
+
+    public static final String RANGE_VIOLATIONS = "range_violations";
+    public static final String WAFER_REJECTED = "wafer_rejected";
+
+    public String type;
+    public Severity severity;
+    public String waferId;
+    public String lotId;
+    public long windowStart;
+    public long windowEnd;
+    /** The parameter concerned, or empty for wafer-level events. */
+    public String field;
+    /** The measured rate (share of the window's devices, 0..1). */
+    public double rate;
+    public double threshold;
+    public long deviceCount;
+    public String message;
+
+    public QualityEvent() {}
+
+    @Override
+    public String toString() {
+        return severity + " " + type + " " + waferId + " " + field + " " + rate + " > " + threshold;
+    }
+}

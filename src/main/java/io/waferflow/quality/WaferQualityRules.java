@@ -1,0 +1,64 @@
+package io.waferflow.quality;
+
+import io.waferflow.features.WaferFeatures;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a wafer's final window row into quality events: a parameter whose readings broke a value rule in more than
+ * {@code rangeRateThreshold} of the devices (HIGH), and a wafer with more than {@code rejectThreshold} of its devices
+ * flagged (rejected: HIGH; the alerting stage escalates). Runs on final rows only, so each window is judged once.
+ * Stateless.
+ */
+public class WaferQualityRules implements FlatMapFunction<WaferFeatures, QualityEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> parameterNames;
+    private final double rangeRateThreshold;
+    private final double rejectThreshold;
+
+    public WaferQualityRules(List<String> parameterNames, double rangeRateThreshold, double rejectThreshold) {
+        this.parameterNames = List.copyOf(parameterNames);
+        this.rangeRateThreshold = rangeRateThreshold;
+        this.rejectThreshold = rejectThreshold;
+    }
+
+    @Override
+    public void flatMap(WaferFeatures f, Collector<QualityEvent> out) {
+        for (int i = 0; i < parameterNames.size(); i++) {
+            double rate = f.flaggedRate[i];
+            if (rate > rangeRateThreshold) {
+                out.collect(event(f, QualityEvent.RANGE_VIOLATIONS, parameterNames.get(i), rate, rangeRateThreshold,
+                        String.format(Locale.ROOT, "%.1f %% of %d devices of wafer %s have %s out of range (limit %.1f %%)",
+                                100 * rate, f.deviceCount, f.waferId, parameterNames.get(i), 100 * rangeRateThreshold)));
+            }
+        }
+        double flagged = f.devicesFlaggedPct / 100.0;
+        if (flagged > rejectThreshold) {
+            out.collect(event(f, QualityEvent.WAFER_REJECTED, "", flagged, rejectThreshold,
+                    String.format(Locale.ROOT, "wafer %s rejected: %.1f %% of %d devices out of range (limit %.1f %%)",
+                            f.waferId, 100 * flagged, f.deviceCount, 100 * rejectThreshold)));
+        }
+    }
+
+    private static QualityEvent event(WaferFeatures f, String type, String field, double rate, double threshold,
+                                      String message) {
+        QualityEvent e = new QualityEvent();
+        e.type = type;
+        e.severity = Severity.HIGH;
+        e.waferId = f.waferId;
+        e.lotId = f.lotId;
+        e.windowStart = f.windowStart;
+        e.windowEnd = f.windowEnd;
+        e.field = field;
+        e.rate = rate;
+        e.threshold = threshold;
+        e.deviceCount = f.deviceCount;
+        e.message = message;
+        return e;
+    }
+}

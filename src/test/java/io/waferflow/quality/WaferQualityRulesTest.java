@@ -1,0 +1,61 @@
+package io.waferflow.quality;
+
+import io.waferflow.features.WaferFeatures;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class WaferQualityRulesTest {
+
+    private final WaferQualityRules rules = new WaferQualityRules(List.of("vdd", "idd"), 0.05, 0.10);
+
+    private static WaferFeatures row(double vddFlagged, double iddFlagged, double devicesFlaggedPct) {
+        WaferFeatures f = new WaferFeatures();
+        f.waferId = "W7";
+        f.lotId = "L1";
+        f.windowStart = 0;
+        f.windowEnd = 300_000;
+        f.deviceCount = 200;
+        f.flaggedRate = new double[] {vddFlagged, iddFlagged};
+        f.devicesFlaggedPct = devicesFlaggedPct;
+        return f;
+    }
+
+    private List<QualityEvent> judge(WaferFeatures f) {
+        List<QualityEvent> out = new ArrayList<>();
+        rules.flatMap(f, new Collector<>() {
+            @Override
+            public void collect(QualityEvent e) {
+                out.add(e);
+            }
+
+            @Override
+            public void close() {}
+        });
+        return out;
+    }
+
+    @Test
+    void aParameterOutOfRangeOnMoreThanFivePercentOfDevicesIsAHighEvent() {
+        List<QualityEvent> events = judge(row(0.06, 0.05, 6.0));
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.type).isEqualTo(QualityEvent.RANGE_VIOLATIONS);
+            assertThat(e.severity).isEqualTo(Severity.HIGH);
+            assertThat(e.field).isEqualTo("vdd");
+            assertThat(e.rate).isCloseTo(0.06, within(1e-12));
+            assertThat(e.message).contains("6.0 % of 200 devices of wafer W7 have vdd out of range");
+        });
+    }
+
+    @Test
+    void moreThanTenPercentOfDevicesFlaggedRejectsTheWafer() {
+        assertThat(judge(row(0.0, 0.0, 10.0))).as("at the limit").isEmpty();
+        assertThat(judge(row(0.08, 0.04, 10.5))).extracting(e -> e.type + ":" + e.field)
+                .containsExactlyInAnyOrder("range_violations:vdd", "wafer_rejected:");
+    }
+}
