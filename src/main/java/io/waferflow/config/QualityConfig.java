@@ -22,9 +22,11 @@ public final class QualityConfig implements Serializable {
     private final int maxY;
     private final double rangeViolationRate;
     private final double rejectFlaggedRate;
+    private final int maxRecordBytes;
 
     public QualityConfig(long earliestEventTime, long maxFutureSkewMillis, int minX, int maxX, int minY, int maxY,
-                         double rangeViolationRate, double rejectFlaggedRate) {
+                         double rangeViolationRate, double rejectFlaggedRate, int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
         this.rangeViolationRate = rangeViolationRate;
         this.rejectFlaggedRate = rejectFlaggedRate;
         this.earliestEventTime = earliestEventTime;
@@ -54,7 +56,8 @@ public final class QualityConfig implements Serializable {
         }
         double rangeRate = rate(raw, "quality.wafer.range_violation_rate");
         double reject = rate(raw, "quality.wafer.reject_flagged_rate");
-        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject);
+        int maxBytes = raw.integer("quality.max_record_bytes", 64, Integer.MAX_VALUE);
+        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject, maxBytes);
     }
 
     private static double rate(RawConfig raw, String key) {
@@ -85,6 +88,11 @@ public final class QualityConfig implements Serializable {
     /** A wafer window with a larger share of flagged devices is rejected. */
     public double rejectFlaggedRate() {
         return rejectFlaggedRate;
+    }
+
+    /** Messages larger than this are quarantined unparsed: one die's test record is a few hundred bytes. */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
     }
 
     public String waferMap() {

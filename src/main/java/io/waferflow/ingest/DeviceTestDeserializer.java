@@ -11,7 +11,11 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.RecordBatch;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,7 +62,14 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
         byte[] bytes = payload == null ? new byte[0] : payload;
         DeviceTest record;
         try {
-            record = parser.parse(bytes, now, violations);
+            if (bytes.length > quality.maxRecordBytes()) {
+                record = new DeviceTest();
+                record.eventTime = Long.MIN_VALUE;
+                violations.add(new Violation(Violation.RULE_TOO_LARGE, "", bytes.length + " bytes",
+                        "at most " + quality.maxRecordBytes() + " bytes", Severity.CRITICAL));
+            } else {
+                record = parser.parse(bytes, now, violations);
+            }
         } catch (RuntimeException e) {
             // A parser bug must not stop the job: the record is quarantined with what went wrong.
             record = new DeviceTest();
@@ -76,7 +87,7 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
         for (Violation v : violations) {
             quarantine |= v.severity.quarantines();
         }
-        String raw = quarantine ? new String(bytes, StandardCharsets.UTF_8) : null;
+        String raw = quarantine ? rawPayload(bytes) : null;
         for (Violation v : violations) {
             v.lotId = record.lotId;
             v.waferId = record.waferId;
@@ -89,6 +100,18 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
         parsed.violations = violations.toArray(NONE);
         parsed.quarantined = quarantine;
         return parsed;
+    }
+
+    /** The payload as text if it is valid UTF-8, else "base64:" and its bytes, so nothing is lost. */
+    static String rawPayload(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return "base64:" + Base64.getEncoder().encodeToString(bytes);
+        }
     }
 
     @Override

@@ -142,6 +142,13 @@ public final class DeviceTestParser {
                     parser.skipChildren();
                     continue;
                 }
+                if ((seen & (1L << slot.bit)) != 0) {
+                    // JSON allows it, but which value is meant? Quarantine rather than guess.
+                    parser.skipChildren();
+                    violations.add(new Violation(Violation.RULE_DUPLICATE_KEY, slot.spec.name(), parser.getText(),
+                            "the field once", Severity.HIGH));
+                    continue;
+                }
                 seen |= 1L << slot.bit;
                 Violation v = read(parser, value, slot, record);
                 if (v != null) {
@@ -188,7 +195,7 @@ public final class DeviceTestParser {
             }
         }
         if ((valid & dieBits) == dieBits && !quality.onWaferMap(r.dieX, r.dieY)) {
-            violations.add(new Violation(Violation.RULE_DIE_OFF_MAP, InputSchema.DIE_X + "," + InputSchema.DIE_Y,
+            violations.add(new Violation(Violation.RULE_DIE_OFF_MAP, InputSchema.DIE_X + "/" + InputSchema.DIE_Y,
                     r.dieX + "," + r.dieY, "on the wafer map (" + quality.waferMap() + ")", Severity.HIGH));
         }
     }

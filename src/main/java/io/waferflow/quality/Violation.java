@@ -21,6 +21,10 @@ public class Violation {
     /** Event time before the configured earliest, or further in the future than the allowed clock skew. */
     public static final String RULE_EVENT_TIME = "implausible_event_time";
     public static final String RULE_DIE_OFF_MAP = "die_off_map";
+    /** The same declared field twice in one JSON object. */
+    public static final String RULE_DUPLICATE_KEY = "duplicate_key";
+    /** A message larger than quality.max_record_bytes: not parsed at all. */
+    public static final String RULE_TOO_LARGE = "too_large";
     /** A second record of the same (wafer, device, event time). */
     public static final String RULE_DUPLICATE = "duplicate";
     /** A valid record that arrived after its window's allowed lateness: kept here, never dropped. */
@@ -41,7 +45,10 @@ public class Violation {
     public long observedAt;
     /** True if the record was quarantined (by this or another violation); false if it went on, flagged. */
     public boolean quarantined;
-    /** The record as received (UTF-8, undecodable bytes replaced), for quarantined records. */
+    /**
+     * The record as received, for quarantined records: the UTF-8 text, or {@code base64:} and the bytes in Base64
+     * when they are not valid UTF-8, so every quarantined record can be replayed byte for byte.
+     */
     public String rawPayload;
 
     public Violation() {}

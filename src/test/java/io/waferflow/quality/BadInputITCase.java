@@ -1,0 +1,264 @@
+package io.waferflow.quality;
+
+import io.waferflow.TestConfigs;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.FeaturesJob;
+import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.local.kafka.EmbeddedKafka;
+import io.waferflow.local.redis.LocalRedis;
+import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.testing.ExpectedFeatures;
+import io.waferflow.testing.ParquetFiles;
+import io.waferflow.testing.TestDie;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The bad-input corpus ({@code src/test/resources/bad-input/corpus.tsv}, one kind per line with the violations it
+ * must raise) mixed into valid traffic and run through the real job against real Kafka: every kind gets exactly its
+ * violations and routing, the job never fails, nothing goes missing, and the valid wafers' features are what they
+ * would be without the bad input.
+ */
+@Timeout(300)
+class BadInputITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
+    private static final Path CORPUS = Path.of("src/test/resources/bad-input/corpus.tsv");
+
+    private static EmbeddedKafka kafka;
+    private static LocalRedis redis;
+
+    @TempDir
+    Path tmp;
+
+    record Case(String kind, List<String> expected, String payload) {
+        boolean quarantines() {
+            return expected.stream().anyMatch(e -> e.endsWith(":CRITICAL") || e.endsWith(":HIGH"));
+        }
+
+        byte[] bytes() {
+            switch (payload) {
+                case "@tombstone":
+                    return null;
+                case "@non_utf8":
+                    return new byte[] {'{', '"', 'l', 'o', 't', '_', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28,
+                            (byte) 0xFF, '"', '}'};
+                case "@one_megabyte":
+                    return ("{\"lot_id\":\"" + "x".repeat(1_048_100) + "\"}").getBytes(StandardCharsets.UTF_8);
+                default:
+                    return payload.getBytes(StandardCharsets.UTF_8);
+            }
+        }
+
+        /** The raw payload a quarantined record must keep. */
+        String raw() {
+            byte[] b = bytes();
+            if (b == null) {
+                return "";
+            }
+            return payload.equals("@non_utf8") ? "base64:" + Base64.getEncoder().encodeToString(b)
+                    : new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    static List<Case> corpus() throws Exception {
+        List<Case> cases = new ArrayList<>();
+        for (String line : Files.readAllLines(CORPUS, StandardCharsets.UTF_8)) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] cols = line.split("\t", -1);
+            List<String> expected = cols[1].equals("ok") ? List.of() : Arrays.asList(cols[1].split(","));
+            cases.add(new Case(cols[0], expected, cols[2]));
+        }
+        return cases;
+    }
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        kafka = EmbeddedKafka.start();
+        redis = LocalRedis.start();
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void everyKindOfBadInputGetsItsViolationAndRoutingAndValidFeaturesAreUnaffected() throws Exception {
+        List<Case> cases = corpus();
+        assertThat(cases.stream().filter(c -> !c.expected().isEmpty()).count()).as("kinds of bad input")
+                .isGreaterThanOrEqualTo(30);
+
+        // Valid traffic: two wafers of 30 dies, after the corpus, in order.
+        Random random = new Random(3);
+        List<TestDie> valid = new ArrayList<>();
+        for (int k = 0; k < 30; k++) {
+            for (String wafer : List.of("WV1", "WV2")) {
+                boolean pass = random.nextDouble() > 0.2;
+                valid.add(new TestDie(T0 + 10_000 + k * 3_000L + (wafer.equals("WV2") ? 1_000 : 0), "LV", wafer,
+                        k % 6, k / 6, pass, 1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
+                        2000 + 100 * random.nextGaussian(), random.nextDouble() < 0.2 ? null : 25.0, 120));
+            }
+        }
+
+        String topic = "bad-input";
+        kafka.createTopic(topic, 1);
+        kafka.createTopic("bad-input-violations", 1);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Case c : cases) {
+                producer.send(new ProducerRecord<>(topic, c.bytes())).get();
+            }
+            for (TestDie d : valid) {
+                producer.send(new ProducerRecord<>(topic, d.json().getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+
+        Path data = tmp.resolve("data");
+        FeaturesJobConfig config = TestConfigs.features(
+                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
+                "kafka.input_topic=" + topic,
+                "kafka.violations_topic=bad-input-violations",
+                "kafka.group_id=bad-input",
+                "kafka.starting_offsets=earliest",
+                "redis.host=" + redis.host(),
+                "redis.port=" + redis.port(),
+                "redis.key_prefix=bad",
+                "offline.root=" + data,
+                "checkpointing.interval=500 ms",
+                "checkpointing.dir=" + tmp.resolve("checkpoints"),
+                "feature_group.window.size=1 min",
+                "feature_group.window.allowed_lateness=30 s",
+                "feature_group.watermark.out_of_orderness=5 s",
+                "feature_group.watermark.emit=per_record",
+                "parallelism=2");
+        Configuration flink = JobEnvironment.flinkConfiguration(config);
+        // No restarts: a job that fails because of input fails this test.
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+        new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config)).build(env);
+        Map<String, Object> acc = env.execute("bad-input-it").getAllAccumulatorResults();
+
+        // Each violation back to its kind: by device id where the record had one, else by its raw payload.
+        List<GenericRecord> violations = ParquetFiles.read(data.resolve("_quarantine"));
+        Map<String, List<String>> actual = new TreeMap<>();
+        Map<String, Boolean> quarantinedByKind = new TreeMap<>();
+        List<String> rawOnlyKinds = new ArrayList<>();
+        for (GenericRecord v : violations) {
+            String kind = kindOf(v, cases, rawOnlyKinds);
+            actual.computeIfAbsent(kind, k -> new ArrayList<>())
+                    .add(v.get("rule") + ":" + v.get("field") + ":" + v.get("severity"));
+            quarantinedByKind.merge(kind, (Boolean) v.get("quarantined"), (a, b) -> a && b);
+        }
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (Case c : cases) {
+            if (!c.expected().isEmpty()) {
+                expected.put(c.kind(), c.expected().stream().sorted().toList());
+                assertThat(quarantinedByKind.get(c.kind())).as("routing of " + c.kind()).isEqualTo(c.quarantines());
+            }
+        }
+        actual.replaceAll((k, v) -> v.stream().sorted().toList());
+        assertThat(actual).isEqualTo(expected);
+
+        // Nothing missing: every message is aggregated or quarantined.
+        long quarantinedCases = cases.stream().filter(Case::quarantines).count();
+        long aggregatedCases = cases.size() - quarantinedCases;
+        assertThat(acc.get(PipelineCounter.RECORDS_IN)).isEqualTo((long) (cases.size() + valid.size()));
+        assertThat(acc.get(PipelineCounter.RECORDS_QUARANTINED)).isEqualTo(quarantinedCases);
+        List<GenericRecord> rows = ParquetFiles.read(data.resolve("wafer_aggregates/version=v1"));
+        Map<String, Long> devicesByWafer = rows.stream().collect(Collectors.groupingBy(r -> r.get("wafer_id").toString(),
+                LinkedHashMap::new, Collectors.summingLong(r -> (Long) r.get("device_count"))));
+        assertThat(devicesByWafer.get("WX")).as("flagged and clean corpus records are aggregated")
+                .isEqualTo(aggregatedCases);
+        assertThat(devicesByWafer.values().stream().mapToLong(Long::longValue).sum() + quarantinedCases)
+                .isEqualTo(cases.size() + valid.size());
+
+        // The valid wafers' features are exactly what they are without any bad input.
+        valid.sort((a, b) -> Long.compare(a.time(), b.time()));
+        ExpectedFeatures model = ExpectedFeatures.compute(valid, 60_000, 30_000, 5_000);
+        for (ExpectedFeatures.Row want : model.rows.values()) {
+            GenericRecord got = rows.stream().filter(r -> r.get("wafer_id").toString().equals(want.wafer)
+                    && r.get("window_start").equals(want.windowStart)).findFirst().orElseThrow();
+            for (Map.Entry<String, Double> f : want.features.entrySet()) {
+                Object value = got.get(f.getKey());
+                String what = want.wafer + "@" + want.windowStart + " " + f.getKey();
+                if (f.getValue() == null) {
+                    assertThat(value).as(what).isNull();
+                } else {
+                    assertThat(((Number) value).doubleValue()).as(what).isCloseTo(f.getValue(), within(1e-9));
+                }
+            }
+        }
+    }
+
+    private static String kindOf(GenericRecord v, List<Case> cases, List<String> rawOnlyKindsUsed) {
+        if (v.get("rule").toString().equals(Violation.RULE_DUPLICATE)) {
+            return "exact_duplicate";
+        }
+        Object device = v.get("device_id");
+        if (device != null && device.toString().startsWith("BAD-")) {
+            return device.toString().substring(4);
+        }
+        String raw = v.get("raw_payload") == null ? null : v.get("raw_payload").toString();
+        for (Case c : cases) {
+            // Several kinds can share a raw payload (an empty message and a tombstone): take each once per violation
+            // set, in corpus order.
+            if (c.raw().equals(raw) && !(rawOnlyKindsUsed.contains(c.kind()) && c.expected().size() == 1)) {
+                rawOnlyKindsUsed.add(c.kind());
+                return c.kind();
+            }
+        }
+        throw new AssertionError("violation matches no corpus case: " + v);
+    }
+}
