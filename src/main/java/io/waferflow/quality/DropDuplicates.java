@@ -1,7 +1,6 @@
 package io.waferflow.quality;
 
 import io.waferflow.ingest.DeviceTest;
-import io.waferflow.ingest.DeviceTestJson;
 import io.waferflow.metrics.PipelineCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -101,15 +100,7 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
     }
 
     private Violation violation(DeviceTest d) {
-        Violation v = new Violation(Violation.RULE_DUPLICATE, "", d.deviceId + "@" + d.eventTime,
-                "one record per (wafer, device, event time)", Severity.HIGH);
-        v.lotId = d.lotId;
-        v.waferId = d.waferId;
-        v.deviceId = d.deviceId;
-        v.eventTime = d.eventTime;
-        v.observedAt = d.eventTime;
-        v.quarantined = true;
-        v.rawPayload = DeviceTestJson.toJson(d, parameterNames);
-        return v;
+        return Violation.quarantining(Violation.RULE_DUPLICATE, "", d.deviceId + "@" + d.eventTime,
+                "one record per (wafer, device, event time)", Severity.HIGH, d, parameterNames);
     }
 }

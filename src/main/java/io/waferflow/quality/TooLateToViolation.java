@@ -1,7 +1,6 @@
 package io.waferflow.quality;
 
 import io.waferflow.ingest.DeviceTest;
-import io.waferflow.ingest.DeviceTestJson;
 import io.waferflow.metrics.PipelineCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -40,15 +39,8 @@ public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
         tooLate.inc();
         quarantined.inc();
         highViolations.inc();
-        Violation v = new Violation(Violation.RULE_TOO_LATE, "event_time", Long.toString(d.eventTime),
-                "within the window's allowed lateness of " + allowedLatenessMs + " ms", Severity.HIGH);
-        v.lotId = d.lotId;
-        v.waferId = d.waferId;
-        v.deviceId = d.deviceId;
-        v.eventTime = d.eventTime;
-        v.observedAt = d.eventTime;
-        v.quarantined = true;
-        v.rawPayload = DeviceTestJson.toJson(d, parameterNames);
-        return v;
+        return Violation.quarantining(Violation.RULE_TOO_LATE, "event_time", Long.toString(d.eventTime),
+                "within the window's allowed lateness of " + allowedLatenessMs + " ms", Severity.HIGH, d,
+                parameterNames);
     }
 }

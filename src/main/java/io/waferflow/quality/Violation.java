@@ -1,5 +1,9 @@
 package io.waferflow.quality;
 
+import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.DeviceTestJson;
+
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -59,6 +63,23 @@ public class Violation {
         this.value = value;
         this.expected = expected;
         this.severity = severity;
+    }
+
+    /**
+     * A violation that quarantines a record already parsed (too late, a duplicate): its identity from the record, and
+     * the record re-serialized as an input message for replay.
+     */
+    public static Violation quarantining(String rule, String field, String value, String expected, Severity severity,
+                                         DeviceTest d, List<String> parameterNames) {
+        Violation v = new Violation(rule, field, value, expected, severity);
+        v.lotId = d.lotId;
+        v.waferId = d.waferId;
+        v.deviceId = d.deviceId;
+        v.eventTime = d.eventTime;
+        v.observedAt = d.eventTime;
+        v.quarantined = true;
+        v.rawPayload = DeviceTestJson.toJson(d, parameterNames);
+        return v;
     }
 
     /** The event-time date the violation belongs to: event time when known, else when it was observed. */

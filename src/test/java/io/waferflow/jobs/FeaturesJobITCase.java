@@ -1,24 +1,20 @@
 package io.waferflow.jobs;
 
-import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.ingest.DeviceTestParser;
-import io.waferflow.ingest.KafkaInput;
 import io.waferflow.quality.Severity;
 import io.waferflow.quality.Violation;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.testing.ExpectedFeatures;
+import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -167,32 +162,9 @@ class FeaturesJobITCase {
         produce(topic, payloads);
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = TestConfigs.features(
-                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
-                "kafka.input_topic=" + topic,
-                "kafka.group_id=it",
-                "kafka.violations_topic=" + violationTopic,
-                "kafka.starting_offsets=earliest",
-                "redis.host=" + redis.host(),
-                "redis.port=" + redis.port(),
-                "redis.ttl=1 h",
-                "redis.key_prefix=it",
-                "offline.root=" + data,
-                "checkpointing.interval=500 ms",
-                "checkpointing.dir=" + tmp.resolve("checkpoints"),
-                // The fixture's fixed dates must not become "future" on a machine whose clock is behind.
-                "quality.event_time.max_future_skew=3650 d",
-                "feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s",
-                "feature_group.watermark.out_of_orderness=5 s",
-                "feature_group.watermark.emit=per_record",
-                "parallelism=2");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config)).build(env);
-        JobExecutionResult result = env.execute("features-it");
+        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, violationTopic, "it",
+                "redis.ttl=1 h", "feature_group.watermark.emit=per_record");
+        JobExecutionResult result = FeaturesJobRun.execute(config, "features-it");
 
         // Offline store: exactly one row per (wafer, window), equal to the independent computation.
         List<GenericRecord> rows = ParquetFiles.read(data.resolve("wafer_aggregates/version=v1"));
@@ -208,15 +180,7 @@ class FeaturesJobITCase {
                     .isEqualTo(want.revision);
             assertThat(got.get("feature_version").toString()).isEqualTo("v1");
             assertThat(got.get("job_version").toString()).isEqualTo(config.jobVersion());
-            for (Map.Entry<String, Double> f : want.features.entrySet()) {
-                Object value = got.get(f.getKey());
-                String what = want.wafer + "@" + want.windowStart + " " + f.getKey();
-                if (f.getValue() == null) {
-                    assertThat(value).as(what).isNull();
-                } else {
-                    assertThat(((Number) value).doubleValue()).as(what).isCloseTo(f.getValue(), within(1e-9));
-                }
-            }
+            FeaturesJobRun.assertFeatures(got, want);
         }
         // Partitioned by the window's event-time date.
         assertThat(ParquetFiles.committed(data.resolve("wafer_aggregates/version=v1/date=2026-11-27"))).isNotEmpty();
@@ -345,29 +309,9 @@ class FeaturesJobITCase {
         }
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = TestConfigs.features(
-                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
-                "kafka.input_topic=" + topic,
-                "kafka.violations_topic=violations-partitioned",
-                "kafka.group_id=it-partitioned",
-                "kafka.starting_offsets=earliest",
-                "redis.host=" + redis.host(),
-                "redis.port=" + redis.port(),
-                "redis.key_prefix=it-partitioned",
-                "offline.root=" + data,
-                "checkpointing.interval=500 ms",
-                "checkpointing.dir=" + tmp.resolve("checkpoints"),
-                "quality.event_time.max_future_skew=3650 d",
-                "feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s",
-                "feature_group.watermark.out_of_orderness=5 s",
-                "parallelism=2");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config)).build(env);
-        Map<String, Object> acc = env.execute("features-it-partitioned").getAllAccumulatorResults();
+        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, "violations-partitioned",
+                "it-partitioned");
+        Map<String, Object> acc = FeaturesJobRun.execute(config, "features-it-partitioned").getAllAccumulatorResults();
 
         assertThat(acc.get(PipelineCounter.RECORDS_IN)).isEqualTo((long) dies.size());
         assertThat(acc.get(PipelineCounter.RECORDS_TOO_LATE)).as("too late").isEqualTo(0L);

@@ -1,22 +1,15 @@
 package io.waferflow.quality;
 
-import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.ingest.KafkaInput;
-import io.waferflow.jobs.FeaturesJob;
-import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.testing.ExpectedFeatures;
+import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -165,30 +158,10 @@ class BadInputITCase {
         }
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = TestConfigs.features(
-                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
-                "kafka.input_topic=" + topic,
-                "kafka.violations_topic=bad-input-violations",
-                "kafka.group_id=bad-input",
-                "kafka.starting_offsets=earliest",
-                "redis.host=" + redis.host(),
-                "redis.port=" + redis.port(),
-                "redis.key_prefix=bad",
-                "offline.root=" + data,
-                "checkpointing.interval=500 ms",
-                "checkpointing.dir=" + tmp.resolve("checkpoints"),
-                "feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s",
-                "feature_group.watermark.out_of_orderness=5 s",
-                "feature_group.watermark.emit=per_record",
-                "parallelism=2");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        // No restarts: a job that fails because of input fails this test.
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config)).build(env);
-        Map<String, Object> acc = env.execute("bad-input-it").getAllAccumulatorResults();
+        // The corpus judges future timestamps against the Kafka timestamp: keep the shipped skew limit.
+        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, "bad-input-violations",
+                "bad-input", "quality.event_time.max_future_skew=1 h", "feature_group.watermark.emit=per_record");
+        Map<String, Object> acc = FeaturesJobRun.execute(config, "bad-input-it").getAllAccumulatorResults();
 
         // Each violation back to its kind: by device id where the record had one, else by its raw payload.
         List<GenericRecord> violations = ParquetFiles.read(data.resolve("_quarantine"));
@@ -230,15 +203,7 @@ class BadInputITCase {
         for (ExpectedFeatures.Row want : model.rows.values()) {
             GenericRecord got = rows.stream().filter(r -> r.get("wafer_id").toString().equals(want.wafer)
                     && r.get("window_start").equals(want.windowStart)).findFirst().orElseThrow();
-            for (Map.Entry<String, Double> f : want.features.entrySet()) {
-                Object value = got.get(f.getKey());
-                String what = want.wafer + "@" + want.windowStart + " " + f.getKey();
-                if (f.getValue() == null) {
-                    assertThat(value).as(what).isNull();
-                } else {
-                    assertThat(((Number) value).doubleValue()).as(what).isCloseTo(f.getValue(), within(1e-9));
-                }
-            }
+            FeaturesJobRun.assertFeatures(got, want);
         }
     }
 

@@ -1,0 +1,80 @@
+package io.waferflow.testing;
+
+import io.waferflow.TestConfigs;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.FeaturesJob;
+import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.local.kafka.EmbeddedKafka;
+import io.waferflow.local.redis.LocalRedis;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Runs the production {@code features} graph in a test: the shipped configuration pointed at the test's Kafka,
+ * Redis and temp folder, 1-minute windows with 30 s lateness and a 5 s out-of-orderness bound, a bounded Kafka
+ * source, parallelism 2, and no restarts (a job that fails on input fails the test).
+ */
+public final class FeaturesJobRun {
+
+    private FeaturesJobRun() {}
+
+    public static FeaturesJobConfig config(EmbeddedKafka kafka, LocalRedis redis, Path dir, String inputTopic,
+                                           String violationsTopic, String name, String... overrides) {
+        List<String> all = new ArrayList<>(List.of(
+                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
+                "kafka.input_topic=" + inputTopic,
+                "kafka.violations_topic=" + violationsTopic,
+                "kafka.group_id=" + name,
+                "kafka.starting_offsets=earliest",
+                "redis.host=" + redis.host(),
+                "redis.port=" + redis.port(),
+                "redis.key_prefix=" + name,
+                "offline.root=" + dir.resolve("data"),
+                "checkpointing.interval=500 ms",
+                "checkpointing.dir=" + dir.resolve("checkpoints"),
+                // Fixtures have fixed dates: they must not become "future" on a machine whose clock is behind.
+                "quality.event_time.max_future_skew=3650 d",
+                "feature_group.window.size=1 min",
+                "feature_group.window.allowed_lateness=30 s",
+                "feature_group.watermark.out_of_orderness=5 s",
+                "parallelism=2"));
+        all.addAll(Arrays.asList(overrides));
+        return TestConfigs.features(all);
+    }
+
+    public static JobExecutionResult execute(FeaturesJobConfig config, String jobName) throws Exception {
+        Configuration flink = JobEnvironment.flinkConfiguration(config);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+        new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config)).build(env);
+        return env.execute(jobName);
+    }
+
+    /** Every feature column of a Parquet row equals the expected row's (1e-9; null where no value). */
+    public static void assertFeatures(GenericRecord got, ExpectedFeatures.Row want) {
+        for (Map.Entry<String, Double> f : want.features.entrySet()) {
+            Object value = got.get(f.getKey());
+            String what = want.wafer + "@" + want.windowStart + " " + f.getKey();
+            if (f.getValue() == null) {
+                assertThat(value).as(what).isNull();
+            } else {
+                assertThat(((Number) value).doubleValue()).as(what).isCloseTo(f.getValue(), within(1e-9));
+            }
+        }
+    }
+}
