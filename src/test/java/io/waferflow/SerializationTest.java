@@ -34,7 +34,7 @@ class SerializationTest {
 
     @Test
     void accumulatorRoundTripsWithItsSketches() throws Exception {
-        WaferWindowAggregator agg = new WaferWindowAggregator(new long[] {1L, 2L}, QuantileSketches.DEFAULT_K);
+        WaferWindowAggregator agg = new WaferWindowAggregator(2, QuantileSketches.DEFAULT_K);
         WaferWindowAccumulator acc = agg.createAccumulator();
         for (int i = 0; i < 1000; i++) {
             DeviceTest d = new DeviceTest();

@@ -68,10 +68,6 @@ public final class InputSchema implements Serializable {
             throw new ConfigException("schema.fields", "declares no fields",
                     "copy the schema section of jobs/features.yaml");
         }
-        if (names.size() > 64) {
-            throw new ConfigException("schema.fields", "declares " + names.size() + " fields; at most 64 are supported",
-                    "declare at most 64 fields (a wider presence mask in the parser is still to come)");
-        }
         List<FieldSpec> fields = new ArrayList<>();
         for (String name : names) {
             fields.add(FieldSpec.from(raw, name));

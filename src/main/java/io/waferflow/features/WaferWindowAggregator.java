@@ -1,13 +1,11 @@
 package io.waferflow.features;
 
-import io.waferflow.config.FieldSpec;
 import io.waferflow.config.InputSchema;
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.sketch.QuantileSketches;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Incremental aggregation of a wafer window: each record updates counts, Welford moments, min/max and a KLL sketch
@@ -24,25 +22,14 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
 
     private final int parameters;
     private final int sketchK;
-    /** For parameter i, the bit of its field in {@link DeviceTest#flaggedFields}. */
-    private final long[] parameterFieldBits;
 
-    public WaferWindowAggregator(long[] parameterFieldBits, int sketchK) {
-        this.parameters = parameterFieldBits.length;
-        this.parameterFieldBits = parameterFieldBits.clone();
+    public WaferWindowAggregator(int parameters, int sketchK) {
+        this.parameters = parameters;
         this.sketchK = sketchK;
     }
 
     public static WaferWindowAggregator forSchema(InputSchema schema, int sketchK) {
-        List<FieldSpec> fields = schema.fields();
-        long[] bits = new long[schema.parameterCount()];
-        int p = 0;
-        for (int f = 0; f < fields.size(); f++) {
-            if (fields.get(f).parameter()) {
-                bits[p++] = 1L << f;
-            }
-        }
-        return new WaferWindowAggregator(bits, sketchK);
+        return new WaferWindowAggregator(schema.parameterCount(), sketchK);
     }
 
     @Override
@@ -72,11 +59,16 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
             acc.passCount++;
         }
         acc.testTimeSum += r.testTimeMs;
-        if (r.flaggedFields != 0) {
+        if (r.flagged) {
             acc.devicesFlagged++;
-            for (int i = 0; i < parameters; i++) {
-                if ((r.flaggedFields & parameterFieldBits[i]) != 0) {
-                    acc.flagged[i]++;
+        }
+        long[] flaggedParameters = r.flaggedParameters;
+        if (flaggedParameters != null) {
+            for (int w = 0; w < flaggedParameters.length; w++) {
+                long bits = flaggedParameters[w];
+                while (bits != 0) {
+                    acc.flagged[w * 64 + Long.numberOfTrailingZeros(bits)]++;
+                    bits &= bits - 1;
                 }
             }
         }

@@ -24,8 +24,10 @@ public class DeviceTest {
     public Integer softBin;
     public String testerId;
     public double[] parameters;
-    /** Bit i set: declared field i (schema order) broke a value rule (range, allowed values, pattern). */
-    public long flaggedFields;
+    /** True if any field broke a value rule (range, allowed values, pattern): the record passes, flagged. */
+    public boolean flagged;
+    /** Bit i set: parameter i broke a value rule; null when none did (the common case). */
+    public long[] flaggedParameters;
 
     public DeviceTest() {}
 

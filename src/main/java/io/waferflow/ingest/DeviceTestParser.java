@@ -83,20 +83,24 @@ public final class DeviceTestParser {
             .build();
     private final Map<String, Slot> slots = new HashMap<>();
     private final Slot[] bySlotBit;
-    private final long requiredMask;
+    /** Presence and validity bits per declared field, one bit per field in 64-bit words: any number of fields. */
+    private final long[] requiredMask;
+    private final long[] seen;
+    private final long[] invalid;
     private final int parameterCount;
     private final QualityConfig quality;
-    private final long eventTimeBit;
-    private final long dieBits;
+    private final int eventTimeBit;
+    private final int dieXBit;
+    private final int dieYBit;
 
     public DeviceTestParser(InputSchema schema, QualityConfig quality) {
         this.quality = quality;
         List<FieldSpec> fields = schema.fields();
-        if (fields.size() > 64) {
-            throw new IllegalArgumentException("more than 64 declared fields need a wider presence mask");
-        }
         bySlotBit = new Slot[fields.size()];
-        long required = 0;
+        int words = (fields.size() + 63) / 64;
+        requiredMask = new long[words];
+        seen = new long[words];
+        invalid = new long[words];
         int p = 0;
         for (int i = 0; i < fields.size(); i++) {
             FieldSpec f = fields.get(i);
@@ -105,13 +109,21 @@ public final class DeviceTestParser {
             slots.put(f.name(), slot);
             bySlotBit[i] = slot;
             if (f.required()) {
-                required |= 1L << i;
+                set(requiredMask, i);
             }
         }
-        requiredMask = required;
         parameterCount = p;
-        eventTimeBit = 1L << slots.get(InputSchema.EVENT_TIME).bit;
-        dieBits = (1L << slots.get(InputSchema.DIE_X).bit) | (1L << slots.get(InputSchema.DIE_Y).bit);
+        eventTimeBit = slots.get(InputSchema.EVENT_TIME).bit;
+        dieXBit = slots.get(InputSchema.DIE_X).bit;
+        dieYBit = slots.get(InputSchema.DIE_Y).bit;
+    }
+
+    private static void set(long[] bits, int i) {
+        bits[i >>> 6] |= 1L << i;
+    }
+
+    private static boolean get(long[] bits, int i) {
+        return (bits[i >>> 6] & (1L << i)) != 0;
     }
 
     /**
@@ -126,8 +138,8 @@ public final class DeviceTestParser {
         record.eventTime = Long.MIN_VALUE;
         record.parameters = new double[parameterCount];
         java.util.Arrays.fill(record.parameters, Double.NaN);
-        long seen = 0;
-        long invalid = 0;
+        java.util.Arrays.fill(seen, 0L);
+        java.util.Arrays.fill(invalid, 0L);
         try (JsonParser parser = json.createParser(payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 violations.add(new Violation(Violation.RULE_NOT_AN_OBJECT, "", describe(parser.currentToken()),
@@ -142,21 +154,21 @@ public final class DeviceTestParser {
                     parser.skipChildren();
                     continue;
                 }
-                if ((seen & (1L << slot.bit)) != 0) {
+                if (get(seen, slot.bit)) {
                     // JSON allows it, but which value is meant? Quarantine rather than guess.
                     parser.skipChildren();
                     violations.add(new Violation(Violation.RULE_DUPLICATE_KEY, slot.spec.name(), parser.getText(),
                             "the field once", Severity.HIGH));
                     continue;
                 }
-                seen |= 1L << slot.bit;
+                set(seen, slot.bit);
                 Violation v = read(parser, value, slot, record);
                 if (v != null) {
                     violations.add(v);
                     if (v.severity.quarantines()) {
-                        invalid |= 1L << slot.bit;
+                        set(invalid, slot.bit);
                     } else {
-                        record.flaggedFields |= 1L << slot.bit;
+                        flag(record, slot);
                     }
                 }
             }
@@ -171,20 +183,36 @@ public final class DeviceTestParser {
         } catch (IOException e) {
             throw new IllegalStateException("reading a byte array cannot fail with I/O", e);
         }
-        long missing = requiredMask & ~seen;
-        while (missing != 0) {
-            int bit = Long.numberOfTrailingZeros(missing);
-            missing &= missing - 1;
-            violations.add(new Violation(Violation.RULE_REQUIRED, bySlotBit[bit].spec.name(), null, "present",
-                    Severity.CRITICAL));
+        for (int w = 0; w < requiredMask.length; w++) {
+            long missing = requiredMask[w] & ~seen[w];
+            while (missing != 0) {
+                int bit = w * 64 + Long.numberOfTrailingZeros(missing);
+                missing &= missing - 1;
+                violations.add(new Violation(Violation.RULE_REQUIRED, bySlotBit[bit].spec.name(), null, "present",
+                        Severity.CRITICAL));
+            }
         }
-        checkRecordLevel(record, seen & ~invalid, nowMillis, violations);
+        checkRecordLevel(record, nowMillis, violations);
         return record;
     }
 
     /** Rules over several fields or outside knowledge, checked only where the fields themselves were valid. */
-    private void checkRecordLevel(DeviceTest r, long valid, long nowMillis, List<Violation> violations) {
-        if ((valid & eventTimeBit) != 0) {
+    private boolean valid(int bit) {
+        return get(seen, bit) && !get(invalid, bit);
+    }
+
+    private void flag(DeviceTest record, Slot slot) {
+        record.flagged = true;
+        if (slot.parameterIndex >= 0) {
+            if (record.flaggedParameters == null) {
+                record.flaggedParameters = new long[(parameterCount + 63) / 64];
+            }
+            set(record.flaggedParameters, slot.parameterIndex);
+        }
+    }
+
+    private void checkRecordLevel(DeviceTest r, long nowMillis, List<Violation> violations) {
+        if (valid(eventTimeBit)) {
             if (r.eventTime < quality.earliestEventTime()) {
                 violations.add(new Violation(Violation.RULE_EVENT_TIME, InputSchema.EVENT_TIME,
                         Long.toString(r.eventTime), "not before " + quality.earliestEventTime(), Severity.HIGH));
@@ -194,7 +222,7 @@ public final class DeviceTestParser {
                         + nowMillis + ")", Severity.HIGH));
             }
         }
-        if ((valid & dieBits) == dieBits && !quality.onWaferMap(r.dieX, r.dieY)) {
+        if (valid(dieXBit) && valid(dieYBit) && !quality.onWaferMap(r.dieX, r.dieY)) {
             violations.add(new Violation(Violation.RULE_DIE_OFF_MAP, InputSchema.DIE_X + "/" + InputSchema.DIE_Y,
                     r.dieX + "," + r.dieY, "on the wafer map (" + quality.waferMap() + ")", Severity.HIGH));
         }

@@ -120,8 +120,8 @@ class DeviceTestParserTest {
                 .containsExactlyInAnyOrder("range:vdd:1.45:MEDIUM", "categorical:pass_fail:2:MEDIUM");
         assertThat(violations).allSatisfy(v -> assertThat(v.severity.quarantines()).isFalse());
         assertThat(d.parameters[0]).as("the reading is kept").isEqualTo(1.45);
-        List<String> fields = TestConfigs.features().schema().fields().stream().map(f -> f.name()).toList();
-        assertThat(d.flaggedFields).isEqualTo((1L << fields.indexOf("vdd")) | (1L << fields.indexOf("pass_fail")));
+        assertThat(d.flagged).isTrue();
+        assertThat(d.flaggedParameters).as("vdd is parameter 0; pass_fail is no parameter").containsExactly(1L);
         // Bounds are inclusive.
         parse(VALID.replace("\"vdd\":1.21", "\"vdd\":1.4").replace("\"idd\":48", "\"idd\":0"));
         assertThat(violations).isEmpty();
@@ -146,5 +146,30 @@ class DeviceTestParserTest {
         parse(VALID.replace("\"die_x\":3", "\"die_x\":512"));
         assertThat(violations).extracting(v -> v.rule + ":" + v.value + ":" + v.severity)
                 .containsExactly("die_off_map:512,-4:HIGH");
+    }
+
+    @Test
+    void anyNumberOfParametricTestsNotJustSixtyFour() {
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            overrides.add("schema.fields.p" + i + ".type=float");
+            overrides.add("schema.fields.p" + i + ".parameter=true");
+            overrides.add("schema.fields.p" + i + ".required=true");
+            overrides.add("schema.fields.p" + i + ".max=1");
+        }
+        parser = parserWith(overrides.toArray(String[]::new));
+        StringBuilder json = new StringBuilder(VALID.substring(0, VALID.length() - 1));
+        for (int i = 0; i < 300; i++) {
+            if (i != 250) { // p250 missing
+                json.append(",\"p").append(i).append("\":").append(i == 200 ? "2.5" : "0.5");
+            }
+        }
+        DeviceTest d = parse(json.append('}').toString());
+        assertThat(violations).extracting(v -> v.rule + ":" + v.field + ":" + v.severity)
+                .containsExactlyInAnyOrder("required:p250:CRITICAL", "range:p200:MEDIUM");
+        // Parameters: vdd, idd, frequency, temperature, then p0..p299, so p200 is parameter 204.
+        assertThat(d.parameters).hasSize(304);
+        assertThat(d.parameters[204]).isEqualTo(2.5);
+        assertThat(d.flaggedParameters[204 / 64]).isEqualTo(1L << (204 % 64));
     }
 }
