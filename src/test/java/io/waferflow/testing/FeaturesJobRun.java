@@ -59,9 +59,14 @@ public final class FeaturesJobRun {
     public static JobExecutionResult execute(FeaturesJobConfig config, String jobName) throws Exception {
         Configuration flink = JobEnvironment.flinkConfiguration(config);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return execute(config, jobName, flink, FeaturesJobSinks.production(config));
+    }
+
+    public static JobExecutionResult execute(FeaturesJobConfig config, String jobName, Configuration flink,
+                                             FeaturesJobSinks sinks) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(2);
-        new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config)).build(env);
+        new FeaturesJob(config, KafkaInput.boundedToLatest(config), sinks).build(env);
         return env.execute(jobName);
     }
 
