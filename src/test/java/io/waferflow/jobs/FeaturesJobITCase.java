@@ -325,6 +325,43 @@ class FeaturesJobITCase {
                         + r.features.get("yield_pct")).toList());
     }
 
+    /** Sliding windows (2 min every 1 min) through the whole job, against the same independent model. */
+    @Test
+    void slidingWindowsEqualTheIndependentComputation() throws Exception {
+        Random random = new Random(13);
+        List<TestDie> dies = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            for (int k = 0; k < 60; k++) {
+                boolean pass = random.nextDouble() > 0.25;
+                dies.add(new TestDie(T0 + w * 500L + k * 4_000L, "LS", "WS" + w, k % 8, k / 8, pass,
+                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
+                        2000 + 100 * random.nextGaussian(), random.nextDouble() < 0.1 ? null : 25.0, 110));
+            }
+        }
+        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
+        String topic = "device-tests-sliding";
+        kafka.createTopic(topic, 1);
+        kafka.createTopic("violations-sliding", 1);
+        produce(topic, dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList());
+
+        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, "violations-sliding", "it-sliding",
+                "feature_group.window.type=sliding", "feature_group.window.size=2 min",
+                "feature_group.window.slide=1 min", "feature_group.watermark.emit=per_record");
+        FeaturesJobRun.execute(config, "features-it-sliding");
+
+        ExpectedFeatures expected = ExpectedFeatures.computeSliding(dies, 2 * MINUTE, MINUTE);
+        List<GenericRecord> rows = ParquetFiles.read(tmp.resolve("data/wafer_aggregates/version=v1"));
+        Map<String, List<GenericRecord>> byKey = rows.stream().collect(Collectors.groupingBy(
+                r -> r.get("wafer_id") + "@" + r.get("window_start")));
+        assertThat(byKey.keySet()).isEqualTo(expected.rows.keySet());
+        for (ExpectedFeatures.Row want : expected.rows.values()) {
+            List<GenericRecord> got = byKey.get(want.wafer + "@" + want.windowStart);
+            assertThat(got).hasSize(1);
+            assertThat(got.get(0).get("window_end")).isEqualTo(want.windowEnd);
+            FeaturesJobRun.assertFeatures(got.get(0), want);
+        }
+    }
+
     private static List<JsonNode> readWithKcat(String topic) throws Exception {
         Process kcat = new ProcessBuilder("kcat", "-b", kafka.bootstrapServers(), "-t", topic, "-C", "-o", "beginning",
                 "-e", "-q", "-X", "isolation.level=read_committed").redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -13,8 +13,9 @@ import java.util.TreeMap;
  * sorted nearest-rank quantiles, brute-force neighbour yield, and Flink's lateness rules simulated with a watermark
  * that trails the largest event time seen by the out-of-orderness bound (updated after each record).
  *
- * <p>Neighbour yield of window w uses every die of the wafer tested in windows up to w (latest test wins); this holds
- * as long as late records of a window arrive before the next window fires, which the fixtures ensure.
+ * <p>Neighbour yield of window w uses every die of the wafer tested before w's end (latest test wins): windows fire
+ * in the order of their ends and each merges its dies into the wafer's die map. This holds as long as late records
+ * of a window arrive before the next window fires, which the fixtures ensure.
  */
 public final class ExpectedFeatures {
 
@@ -133,8 +134,10 @@ public final class ExpectedFeatures {
         // Latest test of every die of the wafer in windows up to this one.
         Map<String, TestDie> dieMap = new HashMap<>();
         rows.values().stream()
-                .filter(o -> o.wafer.equals(r.wafer) && o.windowStart <= r.windowStart)
+                .filter(o -> o.wafer.equals(r.wafer))
                 .flatMap(o -> o.dies.stream())
+                .filter(d -> d.time() < r.windowEnd)
+                .distinct()
                 .sorted(Comparator.comparingLong(TestDie::time))
                 .forEach(d -> dieMap.put(d.x() + "," + d.y(), d));
         double sum = 0;
@@ -160,6 +163,30 @@ public final class ExpectedFeatures {
             }
         }
         return counted == 0 ? null : sum / counted;
+    }
+
+    /**
+     * Sliding windows of {@code sizeMs} every {@code slideMs}, for input in event-time order (nothing late): each
+     * record belongs to every window [s, s + size) that contains it.
+     */
+    public static ExpectedFeatures computeSliding(List<TestDie> inOrder, long sizeMs, long slideMs) {
+        ExpectedFeatures e = new ExpectedFeatures();
+        for (TestDie d : inOrder) {
+            long lastStart = Math.floorDiv(d.time(), slideMs) * slideMs;
+            for (long start = lastStart; start > d.time() - sizeMs; start -= slideMs) {
+                final long s = start;
+                Row r = e.rows.computeIfAbsent(d.wafer() + "@" + s, k -> new Row());
+                r.wafer = d.wafer();
+                r.lot = r.lot == null ? d.lot() : r.lot;
+                r.windowStart = s;
+                r.windowEnd = s + sizeMs;
+                r.dies.add(d);
+            }
+        }
+        for (Row r : e.rows.values()) {
+            e.computeFeatures(r);
+        }
+        return e;
     }
 
     /** The row of each wafer's newest window: what the online store must hold. */
