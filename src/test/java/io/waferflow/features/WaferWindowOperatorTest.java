@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The wafer window exactly as the job builds it (tumbling event time, allowed lateness, late side output,
+ * The wafer window built the way the job builds it (tumbling event time, allowed lateness, late side output,
  * {@link WaferWindowAggregator} + {@link StampWindow}), driven record by record with explicit watermarks.
  */
 class WaferWindowOperatorTest {
