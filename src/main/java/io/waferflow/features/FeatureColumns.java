@@ -9,7 +9,7 @@ import java.util.List;
  * The feature columns of {@code wafer_aggregates}, in the order both stores write them: {@code device_count},
  * {@code yield_pct}, then {@code <parameter>_mean|std|min|max|p50|p95} for every parametric test, then
  * {@code avg_test_time_ms} and {@code neighbor_yield_avg}, then the data-quality columns
- * {@code dq_<parameter>_null_rate|flagged_rate} and {@code dq_devices_flagged_pct}. One definition serves Redis,
+ * {@code dq_<parameter>_null_rate|flagged_rate}, {@code dq_devices_flagged_pct} and {@code dq_quarantine_rate}. One definition serves Redis,
  * Parquet and readers.
  */
 public final class FeatureColumns implements Serializable {
@@ -22,6 +22,7 @@ public final class FeatureColumns implements Serializable {
     public static final String NEIGHBOR_YIELD_AVG = "neighbor_yield_avg";
     public static final List<String> PER_PARAMETER = List.of("mean", "std", "min", "max", "p50", "p95");
     public static final String DQ_DEVICES_FLAGGED_PCT = "dq_devices_flagged_pct";
+    public static final String DQ_QUARANTINE_RATE = "dq_quarantine_rate";
 
     private final List<String> names;
     private final int parameters;
@@ -42,6 +43,7 @@ public final class FeatureColumns implements Serializable {
             n.add("dq_" + p + "_flagged_rate");
         }
         n.add(DQ_DEVICES_FLAGGED_PCT);
+        n.add(DQ_QUARANTINE_RATE);
         this.names = Collections.unmodifiableList(n);
         this.parameters = parameterNames.size();
     }
@@ -92,6 +94,6 @@ public final class FeatureColumns implements Serializable {
         if (dq < 2 * parameters) {
             return dq % 2 == 0 ? f.nullRate[dq / 2] : f.flaggedRate[dq / 2];
         }
-        return f.devicesFlaggedPct;
+        return dq == 2 * parameters ? f.devicesFlaggedPct : f.quarantineRate;
     }
 }

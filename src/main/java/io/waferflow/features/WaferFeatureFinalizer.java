@@ -211,6 +211,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         f.nullRate = s.nullRate;
         f.flaggedRate = s.flaggedRate;
         f.devicesFlaggedPct = s.devicesFlaggedPct;
+        f.quarantineRate = s.quarantineRate;
         f.avgTestTimeMs = s.avgTestTimeMs;
         return f;
     }

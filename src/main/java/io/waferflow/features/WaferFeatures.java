@@ -31,6 +31,8 @@ public class WaferFeatures {
     public double[] flaggedRate;
     /** Data quality: percent of devices with any flagged field. */
     public double devicesFlaggedPct;
+    /** Data quality: share of the wafer window's records that were quarantined. */
+    public double quarantineRate;
     public double avgTestTimeMs;
     public double neighborYieldAvg;
 

@@ -25,6 +25,8 @@ public class WaferWindowAccumulator {
     public long[] flagged;
     /** Records with any flagged field. */
     public long devicesFlagged;
+    /** Quarantined records of this wafer and window (they count in nothing else). */
+    public long quarantined;
     public int dieCount;
     /** {@link DieKeys#key(int, int)} of each test in the window, in arrival order. */
     public int[] dieKeys;

@@ -54,6 +54,10 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
         if (acc.lotId == null) {
             acc.lotId = r.lotId;
         }
+        if (r.quarantined) {
+            acc.quarantined++;
+            return acc;
+        }
         acc.deviceCount++;
         if (r.passed()) {
             acc.passCount++;
@@ -121,6 +125,7 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
         s.flaggedRate = new double[parameters];
         double devices = acc.deviceCount;
         s.devicesFlaggedPct = devices == 0 ? Double.NaN : 100.0 * acc.devicesFlagged / devices;
+        s.quarantineRate = (double) acc.quarantined / (acc.deviceCount + acc.quarantined);
         for (int i = 0; i < parameters; i++) {
             long n = acc.count[i];
             s.nullRate[i] = devices == 0 ? Double.NaN : (devices - n) / devices;
@@ -146,6 +151,7 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
         a.passCount += b.passCount;
         a.testTimeSum += b.testTimeSum;
         a.devicesFlagged += b.devicesFlagged;
+        a.quarantined += b.quarantined;
         for (int i = 0; i < parameters; i++) {
             long na = a.count[i];
             long nb = b.count[i];

@@ -26,6 +26,8 @@ public class WaferWindowSummary {
     public double[] flaggedRate;
     /** Data quality: percent of devices with any flagged field. */
     public double devicesFlaggedPct;
+    /** Data quality: share of the wafer window's records that were quarantined. */
+    public double quarantineRate;
     public int[] dieKeys;
     public long[] dieStamps;
 

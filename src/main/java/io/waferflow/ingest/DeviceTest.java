@@ -24,12 +24,27 @@ public class DeviceTest {
     public Integer softBin;
     public String testerId;
     public double[] parameters;
+    /**
+     * A stand-in for a quarantined record whose wafer and event time are known: it travels to its wafer window only
+     * to be counted in the window's quarantine rate, never in any feature.
+     */
+    public boolean quarantined;
     /** True if any field broke a value rule (range, allowed values, pattern): the record passes, flagged. */
     public boolean flagged;
     /** Bit i set: parameter i broke a value rule; null when none did (the common case). */
     public long[] flaggedParameters;
 
     public DeviceTest() {}
+
+    public static DeviceTest quarantineMarker(String waferId, String lotId, long eventTime) {
+        DeviceTest m = new DeviceTest();
+        m.waferId = waferId;
+        m.lotId = lotId;
+        m.eventTime = eventTime;
+        m.quarantined = true;
+        m.parameters = new double[0];
+        return m;
+    }
 
     public boolean passed() {
         return passFail == 1;

@@ -99,6 +99,9 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
         }
         parsed.violations = violations.toArray(NONE);
         parsed.quarantined = quarantine;
+        parsed.attributable = quarantine && record.waferId != null && record.eventTime != Long.MIN_VALUE
+                && violations.stream().noneMatch(v -> v.field.equals(InputSchema.WAFER_ID)
+                        || v.field.equals(InputSchema.EVENT_TIME));
         return parsed;
     }
 

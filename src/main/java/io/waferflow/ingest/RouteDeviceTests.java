@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Routes parsed messages: valid records (possibly flagged) go on as {@link DeviceTest}s, every violation goes to
- * {@link #VIOLATIONS}, and a quarantined record goes no further. Stateless.
+ * {@link #VIOLATIONS}, and a quarantined record goes on only as a {@link DeviceTest#quarantined quarantine marker}
+ * when its wafer and event time are known (for its window's quarantine rate). Stateless.
  *
  * <p>Every message is counted in {@code records_in} and in exactly one of {@code records_valid} (passed parsing) and
  * {@code records_quarantined}; violations are counted by severity ({@code violations_<severity>}).
@@ -49,6 +50,11 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
         }
         if (parsed.quarantined) {
             quarantined.inc();
+            if (parsed.attributable) {
+                // In the main stream, not a side output: a second channel would let records overtake watermarks
+                // and make lateness depend on network timing.
+                out.collect(parsed.quarantineMarker());
+            }
         } else {
             valid.inc();
             out.collect(parsed.record);

@@ -91,7 +91,7 @@ public final class FeaturesJob {
                 .uid(Uids.WAFER_FINALIZER).name("Wafer features (neighbour yield, online/offline routing)");
 
         DataStream<Violation> tooLate = windows.getSideOutput(TOO_LATE)
-                .map(new TooLateToViolation(lateness, config.schema().parameterNames()))
+                .flatMap(new TooLateToViolation(lateness, config.schema().parameterNames()))
                 .uid(Uids.TOO_LATE).name("Too-late records to quarantine");
 
         DataStream<WaferFeatures> finalRows = online.getSideOutput(WaferFeatureFinalizer.OFFLINE);
@@ -106,7 +106,7 @@ public final class FeaturesJob {
         // Every record that passed parsing, as received (re-deliveries included; a backfill replays the archive through
         // the same duplicate check). Chained with the source, the Parquet work shares the source's thread rather than
         // the busier keyed one.
-        sinks.rawArchive(parsed);
+        sinks.rawArchive(parsed.filter(record -> !record.quarantined).uid(Uids.RAW_RECORDS).name("Records, not markers"));
         sinks.violations(parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
                 .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
     }

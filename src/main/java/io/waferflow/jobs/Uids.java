@@ -16,6 +16,7 @@ public final class Uids {
     public static final String REDIS_FIELDS = "online-redis-fields";
     public static final String REDIS_SINK = "online-redis-sink";
     public static final String OFFLINE_SINK = "offline-parquet-sink";
+    public static final String RAW_RECORDS = "raw-archive-records";
     public static final String RAW_SINK = "raw-archive-sink";
     public static final String QUARANTINE_SINK = "quarantine-parquet-sink";
     public static final String VIOLATION_TOPIC_SINK = "violation-topic-sink";

@@ -61,12 +61,17 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
 
     @Override
     public void processElement(DeviceTest d, Context ctx, Collector<DeviceTest> out) throws Exception {
+        if (d.quarantined) {
+            out.collect(d); // a quarantine marker: on to its window's quarantine rate
+            return;
+        }
         String identity = d.deviceId + '@' + d.eventTime;
         if (seen.contains(identity)) {
             duplicates.inc();
             quarantined.inc();
             highViolations.inc();
             ctx.output(DUPLICATES, violation(d));
+            out.collect(DeviceTest.quarantineMarker(d.waferId, d.lotId, d.eventTime));
             return;
         }
         seen.put(identity, Boolean.TRUE);

@@ -3,7 +3,8 @@ package io.waferflow.quality;
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.metrics.PipelineCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.util.Collector;
 
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * store any more; it is quarantined as a {@code too_late} violation, with the record's values as payload so it can be
  * replayed into the input topic, and counted. Stateless.
  */
-public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
+public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violation> {
 
     private static final long serialVersionUID = 1L;
 
@@ -35,12 +36,15 @@ public class TooLateToViolation extends RichMapFunction<DeviceTest, Violation> {
     }
 
     @Override
-    public Violation map(DeviceTest d) {
+    public void flatMap(DeviceTest d, Collector<Violation> out) {
+        if (d.quarantined) {
+            return; // a quarantine marker: its record is quarantined and counted already
+        }
         tooLate.inc();
         quarantined.inc();
         highViolations.inc();
-        return Violation.quarantining(Violation.RULE_TOO_LATE, "event_time", Long.toString(d.eventTime),
+        out.collect(Violation.quarantining(Violation.RULE_TOO_LATE, "event_time", Long.toString(d.eventTime),
                 "within the window's allowed lateness of " + allowedLatenessMs + " ms", Severity.HIGH, d,
-                parameterNames);
+                parameterNames));
     }
 }

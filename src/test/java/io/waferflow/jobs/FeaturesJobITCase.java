@@ -35,6 +35,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -107,6 +110,12 @@ class FeaturesJobITCase {
         }
     }
 
+    /** Another object with the same values, so an identity set can tell it from the original. */
+    private static TestDie copyOf(TestDie d) {
+        return new TestDie(d.time(), d.lot(), d.wafer(), d.x(), d.y(), d.pass(), d.vdd(), d.idd(), d.frequency(),
+                d.temperature(), d.testTimeMs());
+    }
+
     private static int indexAfter(List<TestDie> arrivals, long time) {
         for (int i = 0; i < arrivals.size(); i++) {
             if (arrivals.get(i).time() > time) {
@@ -140,18 +149,32 @@ class FeaturesJobITCase {
         for (TestDie d : arrivals) {
             payloads.add(d.json().getBytes(StandardCharsets.UTF_8));
         }
+        // The model sees the same arrival order; quarantined records with a known wafer and event time count in
+        // their window's quarantine rate (null: no wafer known).
+        List<TestDie> modelArrivals = new ArrayList<>(arrivals);
+        Set<TestDie> quarantinedInModel = Collections.newSetFromMap(new IdentityHashMap<>());
         // Malformed lines in between: they must be quarantined, never stop the job, never disturb features.
         payloads.add(10, "{\"event_time\":\"2026-11-27T08:00:31Z\",\"wafer_id\":\"WA\",".getBytes(StandardCharsets.UTF_8));
+        TestDie truncated = new TestDie(T0 + 31_000, null, "WA", 0, 0, false, 0, 0, 0, null, 0);
+        modelArrivals.add(10, truncated);
+        quarantinedInModel.add(truncated);
         payloads.add(40, arrivals.get(3).json().replace("\"wafer_id\":\"WA\",", "").replace("\"wafer_id\":\"WB\",", "")
                 .getBytes(StandardCharsets.UTF_8));
+        modelArrivals.add(40, null); // wafer_id missing: no window to count in
         payloads.add(60, arrivals.get(4).json().replaceFirst("\"vdd\":[0-9.]+", "\"vdd\":\"1.2V\"")
                 .getBytes(StandardCharsets.UTF_8));
+        TestDie wrongType = copyOf(arrivals.get(4));
+        modelArrivals.add(60, wrongType);
+        quarantinedInModel.add(wrongType);
         int malformed = 3;
         // An exact re-delivery of an earlier record, at the end: a duplicate, quarantined before any window sees it.
         TestDie duplicated = arrivals.get(50);
         payloads.add(duplicated.json().getBytes(StandardCharsets.UTF_8));
+        TestDie redelivered = copyOf(duplicated);
+        modelArrivals.add(redelivered);
+        quarantinedInModel.add(redelivered);
 
-        ExpectedFeatures expected = ExpectedFeatures.compute(arrivals, MINUTE, LATENESS, BOUND);
+        ExpectedFeatures expected = ExpectedFeatures.compute(modelArrivals, quarantinedInModel, MINUTE, LATENESS, BOUND);
         assertThat(expected.lateWithinLateness).as("fixture has one late-within-lateness record").isEqualTo(1);
         assertThat(expected.tooLate).as("fixture has one too-late record").hasSize(1);
 
@@ -268,7 +291,8 @@ class FeaturesJobITCase {
         assertThat(quarantinedCount).isEqualTo(malformed + 2); // + too late + duplicate
         assertThat(aggregated + quarantinedCount).isEqualTo(in);
         assertThat((Long) acc.get(PipelineCounter.RECORDS_TOO_LATE)).isEqualTo(1L);
-        assertThat((Long) acc.get(PipelineCounter.LATE_WINDOW_UPDATES)).isEqualTo(1L);
+        assertThat((Long) acc.get(PipelineCounter.LATE_WINDOW_UPDATES))
+                .isEqualTo((long) (expected.lateWithinLateness + expected.lateQuarantined));
         assertThat(acc.get(PipelineCounter.violations(Severity.CRITICAL))).isEqualTo(2L);
         assertThat(acc.get(PipelineCounter.violations(Severity.HIGH))).isEqualTo(3L);
         assertThat(acc.get(PipelineCounter.RECORDS_DUPLICATE)).isEqualTo(1L);

@@ -8,6 +8,10 @@ import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -196,6 +200,39 @@ class BadInputITCase {
                 .isEqualTo(aggregatedCases);
         assertThat(devicesByWafer.values().stream().mapToLong(Long::longValue).sum() + quarantinedCases)
                 .isEqualTo(cases.size() + valid.size());
+
+        // The corpus wafer's window counts its quarantined records: those whose wafer and event time are sound
+        // (read here with Jackson's tree model, and named by none of the expected violations), and the duplicate.
+        // NaN and Infinity readings are bad values in an otherwise readable record: let the reader accept them.
+        ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+        long attributable = 0;
+        for (Case c : cases) {
+            if (!c.quarantines()) {
+                continue;
+            }
+            if (c.kind().equals("exact_duplicate")) {
+                attributable++;
+                continue;
+            }
+            boolean namesIdentity = c.expected().stream().anyMatch(e -> e.contains(":wafer_id:")
+                    || e.contains(":event_time:"));
+            JsonNode node;
+            try {
+                node = c.payload().startsWith("@") ? null : json.readTree(c.payload());
+            } catch (Exception unreadable) {
+                node = null;
+            }
+            if (!namesIdentity && node != null && node.path("wafer_id").isTextual()
+                    && node.path("event_time").isTextual()) {
+                attributable++;
+            }
+        }
+        GenericRecord wx = rows.stream().filter(r -> r.get("wafer_id").toString().equals("WX")).findFirst()
+                .orElseThrow();
+        assertThat(attributable).as("quarantined corpus records attributable to WX").isGreaterThan(20);
+        assertThat((Double) wx.get("dq_quarantine_rate")).as("WX device_count " + wx.get("device_count")
+                        + ", attributable " + attributable)
+                .isCloseTo((double) attributable / (aggregatedCases + attributable), within(1e-12));
 
         // The valid wafers' features are exactly what they are without any bad input.
         valid.sort((a, b) -> Long.compare(a.time(), b.time()));

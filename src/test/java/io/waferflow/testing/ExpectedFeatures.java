@@ -33,17 +33,34 @@ public final class ExpectedFeatures {
         public int revision;
         public final Map<String, Double> features = new LinkedHashMap<>();
         final List<TestDie> dies = new ArrayList<>();
+        int quarantined;
         boolean fired;
     }
 
     public final Map<String, Row> rows = new TreeMap<>();
     public final List<TestDie> tooLate = new ArrayList<>();
     public int lateWithinLateness;
+    /** Quarantined records (known wafer and time) that re-fired an already fired window. */
+    public int lateQuarantined;
 
     public static ExpectedFeatures compute(List<TestDie> arrivals, long windowMs, long latenessMs, long boundMs) {
+        return compute(arrivals, java.util.Set.of(), windowMs, latenessMs, boundMs);
+    }
+
+    /**
+     * @param quarantined the arrivals (by identity) that stand for quarantined records: they count in their window's
+     *                    quarantine rate and can re-fire it, but are in no feature; null entries are quarantined
+     *                    records without a known wafer, which touch no window
+     */
+    public static ExpectedFeatures compute(List<TestDie> arrivals, java.util.Set<TestDie> quarantined, long windowMs,
+                                           long latenessMs, long boundMs) {
         ExpectedFeatures e = new ExpectedFeatures();
         long maxSeen = Long.MIN_VALUE;
         for (TestDie d : arrivals) {
+            if (d == null) {
+                continue;
+            }
+            boolean marker = quarantined.contains(d);
             long watermark = maxSeen == Long.MIN_VALUE ? Long.MIN_VALUE : maxSeen - boundMs - 1;
             long start = Math.floorDiv(d.time(), windowMs) * windowMs;
             long maxTs = start + windowMs - 1;
@@ -54,7 +71,9 @@ public final class ExpectedFeatures {
                 }
             }
             if (watermark != Long.MIN_VALUE && maxTs + latenessMs <= watermark) {
-                e.tooLate.add(d);
+                if (!marker) {
+                    e.tooLate.add(d);
+                }
             } else {
                 Row r = e.rows.computeIfAbsent(d.wafer() + "@" + start, k -> new Row());
                 r.wafer = d.wafer();
@@ -63,9 +82,17 @@ public final class ExpectedFeatures {
                 r.windowEnd = start + windowMs;
                 if (r.fired) {
                     r.revision++;
-                    e.lateWithinLateness++;
+                    if (marker) {
+                        e.lateQuarantined++;
+                    } else {
+                        e.lateWithinLateness++;
+                    }
                 }
-                r.dies.add(d);
+                if (marker) {
+                    r.quarantined++;
+                } else {
+                    r.dies.add(d);
+                }
             }
             maxSeen = Math.max(maxSeen, d.time());
         }
@@ -124,6 +151,7 @@ public final class ExpectedFeatures {
             r.features.put("dq_" + PARAMETERS[p] + "_flagged_rate", (double) flagged / n);
         }
         r.features.put("dq_devices_flagged_pct", 100.0 * flaggedDevices / n);
+        r.features.put("dq_quarantine_rate", (double) r.quarantined / (n + r.quarantined));
     }
 
     private static boolean outOfRange(double v, int parameter) {
