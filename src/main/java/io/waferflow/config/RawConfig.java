@@ -91,7 +91,10 @@ public final class RawConfig {
         }
     }
 
-    /** Applies {@code dotted.key=value} overrides; a value of an unknown key is allowed (it may declare a field). */
+    /**
+     * Applies {@code dotted.key=value} overrides. A key must exist in the file, so a typo fails instead of being
+     * ignored; only {@code schema.fields.*} may add keys (that is how a new field is declared).
+     */
     public RawConfig withOverrides(List<String> overrides) {
         Map<String, String> copy = new LinkedHashMap<>(values);
         for (String o : overrides) {
@@ -100,7 +103,12 @@ public final class RawConfig {
                 throw new ConfigException(o, "override is not of the form key=value",
                         "write --set feature_group.window.size=\"1 min\"");
             }
-            copy.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+            String key = o.substring(0, eq).trim();
+            if (!values.containsKey(key) && !key.startsWith("schema.fields.")) {
+                throw new ConfigException(key, "is not a key of " + source,
+                        "check the spelling against the file (keys are dotted paths such as redis.ttl)");
+            }
+            copy.put(key, o.substring(eq + 1).trim());
         }
         return new RawConfig(copy, source);
     }

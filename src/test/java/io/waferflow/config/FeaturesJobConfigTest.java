@@ -83,5 +83,7 @@ class FeaturesJobConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> TestConfigs.raw("no-equals-sign"))
                 .hasMessageContaining("key=value");
+        assertThatThrownBy(() -> TestConfigs.raw("redis.tll=1 h"))
+                .as("a typo must not be ignored").hasMessageContaining("'redis.tll'").hasMessageContaining("not a key");
     }
 }

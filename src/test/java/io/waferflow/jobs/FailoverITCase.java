@@ -2,25 +2,17 @@ package io.waferflow.jobs;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.WaferFeatures;
-import io.waferflow.local.kafka.EmbeddedKafka;
-import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FailOnceAfterCheckpoint;
 import io.waferflow.testing.FeaturesJobRun;
+import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Collectors;
 
@@ -49,33 +40,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FailoverITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
+
+    @RegisterExtension
+    static final LocalServices SERVICES = new LocalServices();
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
 
-    private static EmbeddedKafka kafka;
-    private static LocalRedis redis;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        kafka = EmbeddedKafka.start();
-        redis = LocalRedis.start();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Test
     void aFailureAfterACheckpointChangesNoResult() throws Exception {
@@ -96,20 +69,12 @@ class FailoverITCase {
         // Two partitions, one per source subtask, each wafer in one of them in order: no subtask finishes early.
         // (With a subtask that has no partition, it ends its input at once, and after a failover Flink 1.20.0's
         // sink committer rejects the re-sent end-of-input summary: FLINK-25920, see the note in the README.)
-        kafka.createTopic(topic, 2);
-        kafka.createTopic("failover-violations", 1);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (TestDie d : dies) {
-                int partition = Integer.parseInt(d.wafer().substring(2)) % 2;
-                producer.send(new ProducerRecord<>(topic, partition, null, d.json().getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
+        SERVICES.kafka().createTopic(topic, 2);
+        SERVICES.kafka().createTopic("failover-violations", 1);
+        SERVICES.produce(topic, dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList(),
+                i -> Integer.parseInt(dies.get(i).wafer().substring(2)) % 2);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, "failover-violations", "failover",
+        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "failover-violations", "failover",
                 "checkpointing.interval=100 ms", "feature_group.watermark.emit=per_record");
         Configuration flink = JobEnvironment.flinkConfiguration(config);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -136,7 +101,7 @@ class FailoverITCase {
             assertThat(got).as("rows of " + want.wafer + "@" + want.windowStart).hasSize(1);
             FeaturesJobRun.assertFeatures(got.get(0), want);
         }
-        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 Map<String, String> hash = jedis.hgetAll("failover:wafer_aggregates:v1:" + want.wafer);
                 assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));

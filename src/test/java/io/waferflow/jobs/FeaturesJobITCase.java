@@ -5,23 +5,15 @@ import io.waferflow.ingest.DeviceTest;
 import io.waferflow.ingest.DeviceTestParser;
 import io.waferflow.quality.Severity;
 import io.waferflow.quality.Violation;
-import io.waferflow.local.kafka.EmbeddedKafka;
-import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
+import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +32,6 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Collectors;
 
@@ -56,36 +47,18 @@ import static org.assertj.core.api.Assertions.within;
 class FeaturesJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
+
+    @RegisterExtension
+    static final LocalServices SERVICES = new LocalServices();
 
     private static final long MINUTE = 60_000;
     private static final long LATENESS = 30_000;
     private static final long BOUND = 5_000;
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
 
-    private static EmbeddedKafka kafka;
-    private static LocalRedis redis;
-
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        kafka = EmbeddedKafka.start();
-        redis = LocalRedis.start();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     /** Three wafers of a 6×5 die grid on two testers, interleaved by event time. */
     private static List<TestDie> wafers() {
@@ -179,13 +152,13 @@ class FeaturesJobITCase {
         assertThat(expected.tooLate).as("fixture has one too-late record").hasSize(1);
 
         String topic = "device-tests-it";
-        kafka.createTopic(topic, 1); // one partition: lateness is then decided by input order alone
+        SERVICES.kafka().createTopic(topic, 1); // one partition: lateness is then decided by input order alone
         String violationTopic = "device-test-violations-it";
-        kafka.createTopic(violationTopic, 2);
-        produce(topic, payloads);
+        SERVICES.kafka().createTopic(violationTopic, 2);
+        SERVICES.produce(topic, payloads);
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, violationTopic, "it",
+        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, violationTopic, "it",
                 "redis.ttl=1 h", "feature_group.watermark.emit=per_record");
         JobExecutionResult result = FeaturesJobRun.execute(config, "features-it");
 
@@ -209,7 +182,7 @@ class FeaturesJobITCase {
         assertThat(ParquetFiles.committed(data.resolve("wafer_aggregates/version=v1/date=2026-11-27"))).isNotEmpty();
 
         // Online store: each wafer's hash holds its newest window, with metadata and a TTL.
-        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
             assertThat(jedis.keys("it:wafer_aggregates:v1:*")).hasSize(3);
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 String key = "it:wafer_aggregates:v1:" + want.wafer;
@@ -319,21 +292,13 @@ class FeaturesJobITCase {
         }
         dies.sort((a, b) -> Long.compare(a.time(), b.time()));
         String topic = "device-tests-partitioned";
-        kafka.createTopic(topic, 3);
-        kafka.createTopic("violations-partitioned", 1);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (TestDie d : dies) {
-                int partition = Integer.parseInt(d.wafer().substring(2)) % 3;
-                producer.send(new ProducerRecord<>(topic, partition, null, d.json().getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
+        SERVICES.kafka().createTopic(topic, 3);
+        SERVICES.kafka().createTopic("violations-partitioned", 1);
+        SERVICES.produce(topic, dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList(),
+                i -> Integer.parseInt(dies.get(i).wafer().substring(2)) % 3);
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, "violations-partitioned",
+        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "violations-partitioned",
                 "it-partitioned");
         Map<String, Object> acc = FeaturesJobRun.execute(config, "features-it-partitioned").getAllAccumulatorResults();
 
@@ -364,11 +329,11 @@ class FeaturesJobITCase {
         }
         dies.sort((a, b) -> Long.compare(a.time(), b.time()));
         String topic = "device-tests-sliding";
-        kafka.createTopic(topic, 1);
-        kafka.createTopic("violations-sliding", 1);
-        produce(topic, dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList());
+        SERVICES.kafka().createTopic(topic, 1);
+        SERVICES.kafka().createTopic("violations-sliding", 1);
+        SERVICES.produce(topic, dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList());
 
-        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, "violations-sliding", "it-sliding",
+        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "violations-sliding", "it-sliding",
                 "feature_group.window.type=sliding", "feature_group.window.size=2 min",
                 "feature_group.window.slide=1 min", "feature_group.watermark.emit=per_record");
         FeaturesJobRun.execute(config, "features-it-sliding");
@@ -387,7 +352,7 @@ class FeaturesJobITCase {
     }
 
     private static List<JsonNode> readWithKcat(String topic) throws Exception {
-        Process kcat = new ProcessBuilder("kcat", "-b", kafka.bootstrapServers(), "-t", topic, "-C", "-o", "beginning",
+        Process kcat = new ProcessBuilder("kcat", "-b", SERVICES.kafka().bootstrapServers(), "-t", topic, "-C", "-o", "beginning",
                 "-e", "-q", "-X", "isolation.level=read_committed").redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         String out = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -401,19 +366,5 @@ class FeaturesJobITCase {
             }
         }
         return messages;
-    }
-
-    private static void produce(String topic, List<byte[]> payloads) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (byte[] payload : payloads) {
-                producer.send(new ProducerRecord<>(topic, payload));
-            }
-            producer.flush();
-        }
     }
 }

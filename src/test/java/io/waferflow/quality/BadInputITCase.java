@@ -1,11 +1,10 @@
 package io.waferflow.quality;
 
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.local.kafka.EmbeddedKafka;
-import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
+import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,14 +12,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,7 +28,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -54,15 +45,13 @@ import static org.assertj.core.api.Assertions.within;
 class BadInputITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
+
+    @RegisterExtension
+    static final LocalServices SERVICES = new LocalServices();
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
     private static final Path CORPUS = Path.of("src/test/resources/bad-input/corpus.tsv");
-
-    private static EmbeddedKafka kafka;
-    private static LocalRedis redis;
 
     @TempDir
     Path tmp;
@@ -110,22 +99,6 @@ class BadInputITCase {
         return cases;
     }
 
-    @BeforeAll
-    static void startServices() throws Exception {
-        kafka = EmbeddedKafka.start();
-        redis = LocalRedis.start();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     @Test
     void everyKindOfBadInputGetsItsViolationAndRoutingAndValidFeaturesAreUnaffected() throws Exception {
         List<Case> cases = corpus();
@@ -145,25 +118,16 @@ class BadInputITCase {
         }
 
         String topic = "bad-input";
-        kafka.createTopic(topic, 1);
-        kafka.createTopic("bad-input-violations", 1);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000");
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Case c : cases) {
-                producer.send(new ProducerRecord<>(topic, c.bytes())).get();
-            }
-            for (TestDie d : valid) {
-                producer.send(new ProducerRecord<>(topic, d.json().getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
+        SERVICES.kafka().createTopic(topic, 1);
+        SERVICES.kafka().createTopic("bad-input-violations", 1);
+        List<byte[]> payloads = new ArrayList<>();
+        cases.forEach(c -> payloads.add(c.bytes()));
+        valid.forEach(d -> payloads.add(d.json().getBytes(StandardCharsets.UTF_8)));
+        SERVICES.produce(topic, payloads);
 
         Path data = tmp.resolve("data");
         // The corpus judges future timestamps against the Kafka timestamp: keep the shipped skew limit.
-        FeaturesJobConfig config = FeaturesJobRun.config(kafka, redis, tmp, topic, "bad-input-violations",
+        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "bad-input-violations",
                 "bad-input", "quality.event_time.max_future_skew=1 h", "feature_group.watermark.emit=per_record");
         Map<String, Object> acc = FeaturesJobRun.execute(config, "bad-input-it").getAllAccumulatorResults();
 

@@ -12,7 +12,9 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,12 @@ import static org.assertj.core.api.Assertions.within;
 public final class FeaturesJobRun {
 
     private FeaturesJobRun() {}
+
+    /** One MiniCluster per test class: 1 TaskManager with 2 slots, for parallelism 2. */
+    public static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    }
 
     public static FeaturesJobConfig config(EmbeddedKafka kafka, LocalRedis redis, Path dir, String inputTopic,
                                            String violationsTopic, String name, String... overrides) {

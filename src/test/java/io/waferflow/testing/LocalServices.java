@@ -1,0 +1,71 @@
+package io.waferflow.testing;
+
+import io.waferflow.local.kafka.EmbeddedKafka;
+import io.waferflow.local.redis.LocalRedis;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A real Kafka broker and a real redis-server for one test class: started before its first test, stopped (by pid)
+ * after its last. Register with {@code @RegisterExtension static final LocalServices SERVICES = new LocalServices();}.
+ */
+public final class LocalServices implements BeforeAllCallback, AfterAllCallback {
+
+    private EmbeddedKafka kafka;
+    private LocalRedis redis;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        kafka = EmbeddedKafka.start();
+        redis = LocalRedis.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public LocalRedis redis() {
+        return redis;
+    }
+
+    /** Sends the payloads in order, to one partition each as {@code partitionOf} says (null: the producer's choice). */
+    public void produce(String topic, List<byte[]> payloads, java.util.function.Function<Integer, Integer> partitionOf)
+            throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // Room for the bad-input corpus's 1 MB message.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < payloads.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, partitionOf.apply(i), null, payloads.get(i)));
+            }
+            // Idempotent producer: records of a partition keep their order even with several in flight.
+            producer.flush();
+        }
+    }
+
+    public void produce(String topic, List<byte[]> payloads) throws Exception {
+        produce(topic, payloads, i -> null);
+    }
+}
