@@ -1,6 +1,7 @@
 package io.waferflow.features;
 
 import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -8,6 +9,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -35,7 +39,8 @@ import java.util.Set;
  * is cleared by an event-time timer once no window of the wafer has fired for {@code quietTimeout}, so state stays
  * bounded by the wafers in flight. Exactly-once through Flink checkpoints.
  */
-public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWindowSummary, WaferFeatures> {
+public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWindowSummary, WaferFeatures>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,11 +54,12 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private transient ValueState<Long> newestOnlineEnd;
     private transient MapState<Long, WaferFeatures> pending;
     private transient ValueState<Long> quietDeadline;
-    private transient PipelineCounter onlineRows;
-    private transient PipelineCounter staleSkipped;
-    private transient PipelineCounter offlineRows;
-    private transient PipelineCounter lateUpdates;
-    private transient PipelineCounter expired;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounter onlineRows = counters.add(PipelineCounter.ONLINE_ROWS);
+    private final PipelineCounter staleSkipped = counters.add(PipelineCounter.ONLINE_STALE_SKIPPED);
+    private final PipelineCounter offlineRows = counters.add(PipelineCounter.OFFLINE_ROWS);
+    private final PipelineCounter lateUpdates = counters.add(PipelineCounter.LATE_WINDOW_UPDATES);
+    private final PipelineCounter expired = counters.add(PipelineCounter.WAFERS_EXPIRED);
 
     public WaferFeatureFinalizer(long allowedLatenessMs, long quietTimeoutMs, boolean mergingWindows) {
         this.allowedLatenessMs = allowedLatenessMs;
@@ -85,11 +91,17 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         newestOnlineEnd = getRuntimeContext().getState(newestOnlineEndDescriptor());
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         quietDeadline = getRuntimeContext().getState(quietDeadlineDescriptor());
-        onlineRows = PipelineCounter.register(getRuntimeContext(), PipelineCounter.ONLINE_ROWS);
-        staleSkipped = PipelineCounter.register(getRuntimeContext(), PipelineCounter.ONLINE_STALE_SKIPPED);
-        offlineRows = PipelineCounter.register(getRuntimeContext(), PipelineCounter.OFFLINE_ROWS);
-        lateUpdates = PipelineCounter.register(getRuntimeContext(), PipelineCounter.LATE_WINDOW_UPDATES);
-        expired = PipelineCounter.register(getRuntimeContext(), PipelineCounter.WAFERS_EXPIRED);
+        counters.register(getRuntimeContext());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters.restore(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
     }
 
     @Override

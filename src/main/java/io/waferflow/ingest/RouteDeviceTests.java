@@ -1,9 +1,13 @@
 package io.waferflow.ingest;
 
 import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.quality.Severity;
 import io.waferflow.quality.Violation;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -14,31 +18,43 @@ import java.util.Map;
 /**
  * Routes parsed messages: valid records (possibly flagged) go on as {@link DeviceTest}s, every violation goes to
  * {@link #VIOLATIONS}, and a quarantined record goes on only as a {@link DeviceTest#quarantined quarantine marker}
- * when its wafer and event time are known (for its window's quarantine rate). Stateless.
+ * when its wafer and event time are known (for its window's quarantine rate).
  *
  * <p>Every message is counted in {@code records_in} and in exactly one of {@code records_valid} (passed parsing) and
- * {@code records_quarantined}; violations are counted by severity ({@code violations_<severity>}).
+ * {@code records_quarantined}; violations are counted by severity ({@code violations_<severity>}). The counts are
+ * operator state ({@link PipelineCounters}); nothing else is.
  */
-public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTest> {
+public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTest> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Violation> VIOLATIONS = new OutputTag<>("violations") {};
 
-    private transient PipelineCounter in;
-    private transient PipelineCounter valid;
-    private transient PipelineCounter quarantined;
-    private transient Map<Severity, PipelineCounter> bySeverity;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounter in = counters.add(PipelineCounter.RECORDS_IN);
+    private final PipelineCounter valid = counters.add(PipelineCounter.RECORDS_VALID);
+    private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
+    private final Map<Severity, PipelineCounter> bySeverity = new EnumMap<>(Severity.class);
+
+    public RouteDeviceTests() {
+        for (Severity s : Severity.values()) {
+            bySeverity.put(s, counters.add(PipelineCounter.violations(s)));
+        }
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters.restore(context);
+    }
 
     @Override
     public void open(OpenContext openContext) {
-        in = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_IN);
-        valid = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_VALID);
-        quarantined = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_QUARANTINED);
-        bySeverity = new EnumMap<>(Severity.class);
-        for (Severity s : Severity.values()) {
-            bySeverity.put(s, PipelineCounter.register(getRuntimeContext(), PipelineCounter.violations(s)));
-        }
+        counters.register(getRuntimeContext());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
     }
 
     @Override

@@ -255,7 +255,7 @@ public final class DemoCommand implements Command {
             System.out.println("==== WaferFlow demo summary ====");
             System.out.printf("records produced      %,d%n", produced);
             System.out.printf("records in            %,d%n", p.recordsIn);
-            System.out.printf("  aggregated          %,d%n", p.valid - p.tooLate - p.duplicates);
+            System.out.printf("  aggregated          %,d%n", p.aggregated());
             System.out.printf("  quarantined         %,d (at parsing %,d, duplicates %,d, too late %,d)%n",
                     p.quarantined, p.quarantined - p.tooLate - p.duplicates, p.duplicates, p.tooLate);
             System.out.printf("violations            %s%n", p.violationsBySeverity);

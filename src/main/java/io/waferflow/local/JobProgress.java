@@ -13,6 +13,7 @@ public final class JobProgress {
     public final long recordsIn;
     public final long valid;
     public final long quarantined;
+    public final long windowed;
     public final long tooLate;
     public final long duplicates;
     public final long lateUpdates;
@@ -25,6 +26,7 @@ public final class JobProgress {
         recordsIn = get(accumulators, PipelineCounter.RECORDS_IN);
         valid = get(accumulators, PipelineCounter.RECORDS_VALID);
         quarantined = get(accumulators, PipelineCounter.RECORDS_QUARANTINED);
+        windowed = get(accumulators, PipelineCounter.RECORDS_WINDOWED);
         tooLate = get(accumulators, PipelineCounter.RECORDS_TOO_LATE);
         duplicates = get(accumulators, PipelineCounter.RECORDS_DUPLICATE);
         lateUpdates = get(accumulators, PipelineCounter.LATE_WINDOW_UPDATES);
@@ -37,6 +39,17 @@ public final class JobProgress {
             all += n;
         }
         violations = all;
+    }
+
+    /** Records added to at least one window: those handed to the window operator that were not too late. */
+    public long aggregated() {
+        return windowed - tooLate;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("in %d, valid %d, windowed %d, too late %d, duplicates %d, quarantined %d", recordsIn,
+                valid, windowed, tooLate, duplicates, quarantined);
     }
 
     private static long get(Map<String, Object> accumulators, String name) {

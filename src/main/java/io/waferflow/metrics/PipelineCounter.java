@@ -1,5 +1,6 @@
 package io.waferflow.metrics;
 
+import io.waferflow.quality.Severity;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
@@ -9,7 +10,9 @@ import java.io.Serializable;
 /**
  * A count the pipeline reports twice: as a Flink metric (web UI, Prometheus; group {@code waferflow}) and as an
  * accumulator of the same name, which a local run reads through {@code JobClient#getAccumulators()} to print
- * progress and which tests read from the {@code JobExecutionResult} to check that no record went missing.
+ * progress and which tests read from the {@code JobExecutionResult} to check that no record went missing. Its
+ * running total is checkpointed by the operator's {@link PipelineCounters}, so both continue from the restored
+ * value after a failover.
  */
 public final class PipelineCounter implements Serializable {
 
@@ -20,6 +23,8 @@ public final class PipelineCounter implements Serializable {
     public static final String RECORDS_IN = "records_in";
     public static final String RECORDS_VALID = "records_valid";
     public static final String RECORDS_QUARANTINED = "records_quarantined";
+    /** Valid, not duplicate records handed to the window operator: aggregated, or too late. */
+    public static final String RECORDS_WINDOWED = "records_windowed";
     public static final String RECORDS_TOO_LATE = "records_too_late";
     public static final String RECORDS_DUPLICATE = "records_duplicate";
     public static final String WINDOWS_FIRED = "windows_fired";
@@ -30,30 +35,51 @@ public final class PipelineCounter implements Serializable {
     public static final String WAFERS_EXPIRED = "wafers_expired";
 
     /** Violations of one severity, e.g. {@code violations_critical}. */
-    public static String violations(io.waferflow.quality.Severity severity) {
+    public static String violations(Severity severity) {
         return "violations_" + severity.name().toLowerCase();
     }
 
+    private final String name;
+    private transient long total;
     private transient Counter metric;
     private transient LongCounter accumulator;
 
-    private PipelineCounter() {}
+    PipelineCounter(String name) {
+        this.name = name;
+    }
 
-    /** Registers the counter in an operator's {@code open()}. */
-    public static PipelineCounter register(RuntimeContext context, String name) {
-        PipelineCounter c = new PipelineCounter();
-        c.metric = context.getMetricGroup().addGroup(GROUP).counter(name);
+    String name() {
+        return name;
+    }
+
+    long total() {
+        return total;
+    }
+
+    void reset() {
+        total = 0;
+    }
+
+    void addRestored(long value) {
+        total += value;
+    }
+
+    void register(RuntimeContext context) {
+        metric = context.getMetricGroup().addGroup(GROUP).counter(name);
+        metric.inc(total);
         // Returns the task's existing accumulator of that name, so operators chained in one task share it.
-        c.accumulator = context.getLongCounter(name);
-        return c;
+        accumulator = context.getLongCounter(name);
+        accumulator.add(total);
     }
 
     public void inc() {
+        total++;
         metric.inc();
         accumulator.add(1L);
     }
 
     public void inc(long n) {
+        total += n;
         metric.inc(n);
         accumulator.add(n);
     }

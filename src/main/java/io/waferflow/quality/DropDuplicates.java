@@ -2,12 +2,16 @@ package io.waferflow.quality;
 
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -22,7 +26,8 @@ import java.util.List;
  * event-time timer once the wafer has been quiet for {@code quietTimeout}; the timer is kept to one per wafer and
  * checked at most once per minute of event time, not one per record.
  */
-public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, DeviceTest> {
+public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, DeviceTest>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,9 +41,11 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
     private transient MapState<String, Boolean> seen;
     private transient ValueState<Long> latestEventTime;
     private transient ValueState<Long> cleanupTimer;
-    private transient PipelineCounter duplicates;
-    private transient PipelineCounter quarantined;
-    private transient PipelineCounter highViolations;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounter windowed = counters.add(PipelineCounter.RECORDS_WINDOWED);
+    private final PipelineCounter duplicates = counters.add(PipelineCounter.RECORDS_DUPLICATE);
+    private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
+    private final PipelineCounter highViolations = counters.add(PipelineCounter.violations(Severity.HIGH));
 
     public DropDuplicates(long quietTimeoutMs, List<String> parameterNames) {
         this.quietTimeoutMs = quietTimeoutMs;
@@ -54,9 +61,17 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
         seen = getRuntimeContext().getMapState(seenDescriptor());
         latestEventTime = getRuntimeContext().getState(new ValueStateDescriptor<>("latest-event-time", Types.LONG));
         cleanupTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-timer", Types.LONG));
-        duplicates = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_DUPLICATE);
-        quarantined = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_QUARANTINED);
-        highViolations = PipelineCounter.register(getRuntimeContext(), PipelineCounter.violations(Severity.HIGH));
+        counters.register(getRuntimeContext());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters.restore(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
     }
 
     @Override
@@ -82,6 +97,7 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
         if (cleanupTimer.value() == null) {
             scheduleCleanup(ctx.timerService(), Math.max(d.eventTime, latest == null ? d.eventTime : latest));
         }
+        windowed.inc();
         out.collect(d);
     }
 

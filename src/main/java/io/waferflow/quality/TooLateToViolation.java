@@ -2,8 +2,12 @@ package io.waferflow.quality;
 
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.List;
@@ -11,17 +15,18 @@ import java.util.List;
 /**
  * A valid record that arrived after its window was final (window end + allowed lateness) cannot change the offline
  * store any more; it is quarantined as a {@code too_late} violation, with the record's values as payload so it can be
- * replayed into the input topic, and counted. Stateless.
+ * replayed into the input topic, and counted (the counts are its only state).
  */
-public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violation> {
+public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violation> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     private final long allowedLatenessMs;
     private final List<String> parameterNames;
-    private transient PipelineCounter tooLate;
-    private transient PipelineCounter quarantined;
-    private transient PipelineCounter highViolations;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounter tooLate = counters.add(PipelineCounter.RECORDS_TOO_LATE);
+    private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
+    private final PipelineCounter highViolations = counters.add(PipelineCounter.violations(Severity.HIGH));
 
     public TooLateToViolation(long allowedLatenessMs, List<String> parameterNames) {
         this.allowedLatenessMs = allowedLatenessMs;
@@ -29,10 +34,18 @@ public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violatio
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters.restore(context);
+    }
+
+    @Override
     public void open(OpenContext openContext) {
-        tooLate = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_TOO_LATE);
-        quarantined = PipelineCounter.register(getRuntimeContext(), PipelineCounter.RECORDS_QUARANTINED);
-        highViolations = PipelineCounter.register(getRuntimeContext(), PipelineCounter.violations(Severity.HIGH));
+        counters.register(getRuntimeContext());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.waferflow.local.redis.LocalRedis;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,8 +37,13 @@ public final class FeaturesJobRun {
 
     /** One MiniCluster per test class: 1 TaskManager with 2 slots, for parallelism 2. */
     public static MiniClusterExtension miniCluster() {
+        return miniCluster(new Configuration());
+    }
+
+    /** The same, with cluster-level settings (those the JobManager reads, such as retained checkpoints). */
+    public static MiniClusterExtension miniCluster(Configuration cluster) {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+                .setConfiguration(cluster).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
     }
 
     public static FeaturesJobConfig config(EmbeddedKafka kafka, LocalRedis redis, Path dir, String inputTopic,
@@ -76,6 +82,15 @@ public final class FeaturesJobRun {
         env.setParallelism(2);
         new FeaturesJob(config, KafkaInput.boundedToLatest(config), sinks).build(env);
         return env.execute(jobName);
+    }
+
+    /** Starts the job on the unbounded source, as production runs it; the test stops it. */
+    public static JobClient start(FeaturesJobConfig config, String jobName, Configuration flink,
+                                  FeaturesJobSinks sinks) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+        new FeaturesJob(config, KafkaInput.source(config), sinks).build(env);
+        return env.executeAsync(jobName);
     }
 
     /** Every feature column of a Parquet row equals the expected row's (1e-9; null where no value). */
