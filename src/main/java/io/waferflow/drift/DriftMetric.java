@@ -1,0 +1,47 @@
+package io.waferflow.drift;
+
+/**
+ * One drift test of one feature over one drift window (SPEC 2.2 "Drift metrics"): written to Parquet, the latest per
+ * feature to Redis, and (moderate or drift) passed to alerting. A Flink POJO.
+ */
+public class DriftMetric {
+
+    public String feature;
+    public long windowStart;
+    public long windowEnd;
+    /** Where the baseline came from: {@code stream:<start>..<end>} or {@code file:<name>}. */
+    public String baselineId;
+    public long nBaseline;
+    public long nCurrent;
+    public double baselineMean;
+    public double baselineStd;
+    public double currentMean;
+    public double currentStd;
+    /** (current mean − baseline mean) / baseline std. */
+    public double shiftSigma;
+    public double psi;
+    /** KS distance measured between the two (possibly sketched) distributions. */
+    public double ksD;
+    /** max(0, D − ε_baseline − ε_current): the smallest D the true distributions can have. */
+    public double ksDLower;
+    /** p-value of {@link #ksD} from the true sample sizes (what a tool that trusts the sketch would report). */
+    public double ksPValue;
+    /** p-value of {@link #ksDLower}: what the verdict uses; below α only for shifts beyond sketch error. */
+    public double ksPValueConservative;
+    /** Asymptotic critical D at the configured α. */
+    public double ksCritical;
+    public double rankErrorBaseline;
+    public double rankErrorCurrent;
+    /** Both sides exact (every value known): a plain KS test. */
+    public boolean exact;
+    public DriftVerdict verdict;
+
+    public DriftMetric() {}
+
+    @Override
+    public String toString() {
+        return String.format("%s [%d, %d) %s psi=%.4f D=%.4f p=%.3g n=%d/%d shift=%.2fσ", feature, windowStart,
+                windowEnd, verdict == null ? "?" : verdict.label(), psi, ksD, ksPValueConservative, nBaseline, nCurrent,
+                shiftSigma);
+    }
+}

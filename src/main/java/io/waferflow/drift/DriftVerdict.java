@@ -1,0 +1,16 @@
+package io.waferflow.drift;
+
+/** The answer of one drift test, in increasing order of concern. */
+public enum DriftVerdict {
+    /** Too few values in the baseline or the current window to test. */
+    INSUFFICIENT_DATA,
+    STABLE,
+    /** A shift beyond sketch error, with PSI between the moderate and the drift threshold. */
+    MODERATE,
+    /** A shift beyond sketch error, with PSI at or above the drift threshold. */
+    DRIFT;
+
+    public String label() {
+        return name().toLowerCase();
+    }
+}
