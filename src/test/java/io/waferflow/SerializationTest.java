@@ -27,7 +27,10 @@ class SerializationTest {
 
     @ParameterizedTest
     @ValueSource(classes = {DeviceTest.class, ParsedDeviceTest.class, Violation.class, WaferWindowAccumulator.class, WaferWindowSummary.class,
-            WaferFeatures.class, RedisFieldWrite.class, io.waferflow.quality.QualityEvent.class})
+            WaferFeatures.class, RedisFieldWrite.class, io.waferflow.quality.QualityEvent.class,
+            io.waferflow.metrics.PipelineCount.class, io.waferflow.drift.Distribution.class,
+            io.waferflow.drift.Baseline.class, io.waferflow.drift.WaferParameterWindow.class,
+            io.waferflow.drift.DriftMetric.class})
     void recordAndStateTypesArePojosWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

@@ -23,6 +23,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final String featureGroup;
     private final String featureVersion;
     private final WindowSpec window;
+    private final DriftConfig drift;
     private final Duration outOfOrderness;
     private final Duration idleness;
     private final boolean perRecordWatermarks;
@@ -50,6 +51,13 @@ public final class FeaturesJobConfig implements Serializable {
         featureGroup = identifier(raw, "feature_group.name");
         featureVersion = identifier(raw, "feature_group.version");
         window = WindowSpec.from(raw);
+        drift = DriftConfig.from(raw, schema.parameterNames());
+        if (drift.enabled() && window.type() == WindowSpec.Type.SLIDING
+                && window.size().toMillis() % window.slide().toMillis() != 0) {
+            throw new ConfigException("feature_group.window.slide", "does not divide the window size, so no set of "
+                    + "sliding windows tiles time and drift would count values twice",
+                    "choose a slide that divides the size, or set drift.enabled=false");
+        }
         outOfOrderness = raw.duration("feature_group.watermark.out_of_orderness");
         idleness = raw.duration("feature_group.watermark.idleness");
         String emit = raw.string("feature_group.watermark.emit", "periodic");
@@ -136,6 +144,10 @@ public final class FeaturesJobConfig implements Serializable {
 
     public WindowSpec window() {
         return window;
+    }
+
+    public DriftConfig drift() {
+        return drift;
     }
 
     public Duration outOfOrderness() {

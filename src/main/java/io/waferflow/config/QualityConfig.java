@@ -23,9 +23,14 @@ public final class QualityConfig implements Serializable {
     private final double rangeViolationRate;
     private final double rejectFlaggedRate;
     private final int maxRecordBytes;
+    private final double meanShiftSigma;
+    private final double iqrFence;
 
     public QualityConfig(long earliestEventTime, long maxFutureSkewMillis, int minX, int maxX, int minY, int maxY,
-                         double rangeViolationRate, double rejectFlaggedRate, int maxRecordBytes) {
+                         double rangeViolationRate, double rejectFlaggedRate, int maxRecordBytes,
+                         double meanShiftSigma, double iqrFence) {
+        this.meanShiftSigma = meanShiftSigma;
+        this.iqrFence = iqrFence;
         this.maxRecordBytes = maxRecordBytes;
         this.rangeViolationRate = rangeViolationRate;
         this.rejectFlaggedRate = rejectFlaggedRate;
@@ -57,7 +62,18 @@ public final class QualityConfig implements Serializable {
         double rangeRate = rate(raw, "quality.wafer.range_violation_rate");
         double reject = rate(raw, "quality.wafer.reject_flagged_rate");
         int maxBytes = raw.integer("quality.max_record_bytes", 64, Integer.MAX_VALUE);
-        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject, maxBytes);
+        double shift = positive(raw, "quality.wafer.mean_shift_sigma");
+        double fence = positive(raw, "quality.wafer.iqr_fence");
+        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject, maxBytes,
+                shift, fence);
+    }
+
+    private static double positive(RawConfig raw, String key) {
+        double v = raw.number(key);
+        if (!(v > 0)) {
+            throw new ConfigException(key, "is " + v + ", not above zero", "set a positive number such as 2");
+        }
+        return v;
     }
 
     private static double rate(RawConfig raw, String key) {
@@ -93,6 +109,16 @@ public final class QualityConfig implements Serializable {
     /** Messages larger than this are quarantined unparsed: one die's test record is a few hundred bytes. */
     public int maxRecordBytes() {
         return maxRecordBytes;
+    }
+
+    /** A wafer window mean this many baseline σ from the baseline mean is a distribution shift. */
+    public double meanShiftSigma() {
+        return meanShiftSigma;
+    }
+
+    /** Tukey's fence factor for IQR outliers within a wafer window. */
+    public double iqrFence() {
+        return iqrFence;
     }
 
     public String waferMap() {

@@ -3,12 +3,17 @@ package io.waferflow.drift;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 
+import java.io.Serializable;
+
 /**
  * The distribution of one feature's values: exact moments (count, Welford mean and M2, min, max) and a KLL quantile
  * sketch in its compact binary form. Mergeable, a few KB however many values it summarises, and a Flink POJO (the
- * sketch is a {@code byte[]} field), so it evolves with Flink's POJO schema rules and never goes through Kryo.
+ * sketch is a {@code byte[]} field), so it evolves with Flink's POJO schema rules and never goes through Kryo
+ * (Serializable only so a baseline read at start-up can travel inside an operator).
  */
-public class Distribution {
+public class Distribution implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public long n;
     public double mean;

@@ -1,5 +1,7 @@
 package io.waferflow.features;
 
+import io.waferflow.drift.Distribution;
+import io.waferflow.drift.WaferParameterWindow;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -45,15 +47,23 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<WaferFeatures> OFFLINE = new OutputTag<>("offline-rows") {};
+    /** Per parameter, the values of each final wafer window that tiles time: the drift detector's input. */
+    public static final OutputTag<WaferParameterWindow> DISTRIBUTIONS =
+            new OutputTag<>("final-window-distributions") {};
 
     private final long allowedLatenessMs;
     private final long quietTimeoutMs;
     private final boolean mergingWindows;
+    /** Parameter names, when distributions go to drift detection; null otherwise. */
+    private final List<String> parameterNames;
+    /** Only windows starting at a multiple of this feed drift (sliding windows: the size); 0 for all. */
+    private final long driftTileMs;
 
     private transient MapState<Integer, Long> dieMap;
     private transient ValueState<Long> newestOnlineEnd;
     private transient MapState<Long, WaferFeatures> pending;
     private transient ValueState<Long> quietDeadline;
+    private transient MapState<Long, Distribution[]> pendingDistributions;
     private final PipelineCounters counters = new PipelineCounters();
     private final PipelineCounter onlineRows = counters.add(PipelineCounter.ONLINE_ROWS);
     private final PipelineCounter staleSkipped = counters.add(PipelineCounter.ONLINE_STALE_SKIPPED);
@@ -62,9 +72,21 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private final PipelineCounter expired = counters.add(PipelineCounter.WAFERS_EXPIRED);
 
     public WaferFeatureFinalizer(long allowedLatenessMs, long quietTimeoutMs, boolean mergingWindows) {
+        this(allowedLatenessMs, quietTimeoutMs, mergingWindows, null, 0);
+    }
+
+    /**
+     * Also emits, on {@link #DISTRIBUTIONS}, each final window's per-parameter distributions (from summaries made by
+     * {@link WaferWindowAggregator#withDistributions()}). With sliding windows only those starting at a multiple of
+     * {@code driftTileMs} (the size) are emitted: they tile time, so no value counts twice in drift.
+     */
+    public WaferFeatureFinalizer(long allowedLatenessMs, long quietTimeoutMs, boolean mergingWindows,
+                                 List<String> parameterNames, long driftTileMs) {
         this.allowedLatenessMs = allowedLatenessMs;
         this.quietTimeoutMs = quietTimeoutMs;
         this.mergingWindows = mergingWindows;
+        this.parameterNames = parameterNames == null ? null : List.copyOf(parameterNames);
+        this.driftTileMs = driftTileMs;
     }
 
     /** Die → latest test stamp ({@link DieKeys}). Shared with savepoint tools. */
@@ -81,6 +103,12 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         return new MapStateDescriptor<>("pending-offline-rows", Types.LONG, TypeInformation.of(WaferFeatures.class));
     }
 
+    /** Window start → per-parameter distributions of its latest result, until it is final. */
+    public static MapStateDescriptor<Long, Distribution[]> pendingDistributionsDescriptor() {
+        return new MapStateDescriptor<>("pending-distributions", Types.LONG,
+                TypeInformation.of(Distribution[].class));
+    }
+
     public static ValueStateDescriptor<Long> quietDeadlineDescriptor() {
         return new ValueStateDescriptor<>("quiet-deadline", Types.LONG);
     }
@@ -91,6 +119,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         newestOnlineEnd = getRuntimeContext().getState(newestOnlineEndDescriptor());
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         quietDeadline = getRuntimeContext().getState(quietDeadlineDescriptor());
+        pendingDistributions = getRuntimeContext().getMapState(pendingDistributionsDescriptor());
         counters.register(getRuntimeContext());
     }
 
@@ -114,6 +143,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
             lateUpdates.inc();
         }
         pending.put(f.windowStart, f);
+        if (parameterNames != null && s.distributions != null && tilesTime(f)) {
+            pendingDistributions.put(f.windowStart, s.distributions);
+        }
         ctx.timerService().registerEventTimeTimer(finalTime(f));
 
         Long newest = newestOnlineEnd.value();
@@ -164,6 +196,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         }
         for (Long start : absorbed) {
             pending.remove(start);
+            pendingDistributions.remove(start);
         }
         return revision;
     }
@@ -191,18 +224,43 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
             if (waferQuiet || finalTime(e.getValue()) <= timestamp) {
                 ctx.output(OFFLINE, e.getValue());
                 offlineRows.inc();
+                emitDistributions(ctx, e.getValue());
                 done.add(e.getKey());
             }
         }
         for (Long start : done) {
             pending.remove(start);
+            pendingDistributions.remove(start);
         }
         if (waferQuiet) {
             dieMap.clear();
             newestOnlineEnd.clear();
             pending.clear();
+            pendingDistributions.clear();
             quietDeadline.clear();
             expired.inc();
+        }
+    }
+
+    private boolean tilesTime(WaferFeatures f) {
+        return driftTileMs == 0 || Math.floorMod(f.windowStart, driftTileMs) == 0;
+    }
+
+    private void emitDistributions(OnTimerContext ctx, WaferFeatures f) throws Exception {
+        Distribution[] distributions = pendingDistributions.get(f.windowStart);
+        if (distributions == null) {
+            return;
+        }
+        for (int i = 0; i < distributions.length; i++) {
+            WaferParameterWindow w = new WaferParameterWindow();
+            w.feature = parameterNames.get(i);
+            w.waferId = f.waferId;
+            w.lotId = f.lotId;
+            w.windowStart = f.windowStart;
+            w.windowEnd = f.windowEnd;
+            w.deviceCount = f.deviceCount;
+            w.distribution = distributions[i];
+            ctx.output(DISTRIBUTIONS, w);
         }
     }
 

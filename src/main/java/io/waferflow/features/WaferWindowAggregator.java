@@ -1,6 +1,7 @@
 package io.waferflow.features;
 
 import io.waferflow.config.InputSchema;
+import io.waferflow.drift.Distribution;
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.sketch.QuantileSketches;
 import org.apache.flink.api.common.functions.AggregateFunction;
@@ -22,10 +23,21 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
 
     private final int parameters;
     private final int sketchK;
+    private final boolean withDistributions;
 
     public WaferWindowAggregator(int parameters, int sketchK) {
+        this(parameters, sketchK, false);
+    }
+
+    private WaferWindowAggregator(int parameters, int sketchK, boolean withDistributions) {
         this.parameters = parameters;
         this.sketchK = sketchK;
+        this.withDistributions = withDistributions;
+    }
+
+    /** The same, also putting each parameter's {@link Distribution} (sketch and moments) in the summary, for drift. */
+    public WaferWindowAggregator withDistributions() {
+        return new WaferWindowAggregator(parameters, sketchK, true);
     }
 
     public static WaferWindowAggregator forSchema(InputSchema schema, int sketchK) {
@@ -136,6 +148,12 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
             s.max[i] = n == 0 ? Double.NaN : acc.max[i];
             s.p50[i] = acc.sketches.quantile(i, P50);
             s.p95[i] = acc.sketches.quantile(i, P95);
+        }
+        if (withDistributions) {
+            s.distributions = new Distribution[parameters];
+            for (int i = 0; i < parameters; i++) {
+                s.distributions[i] = Distribution.of(acc.sketches.sketch(i), acc.count[i], acc.mean[i], acc.m2[i]);
+            }
         }
         s.dieKeys = Arrays.copyOf(acc.dieKeys, acc.dieCount);
         s.dieStamps = Arrays.copyOf(acc.dieStamps, acc.dieCount);

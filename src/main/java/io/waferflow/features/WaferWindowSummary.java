@@ -1,5 +1,7 @@
 package io.waferflow.features;
 
+import io.waferflow.drift.Distribution;
+
 /**
  * What a wafer window yields when it fires: the window's statistics and its die list, before the per-wafer stage
  * adds neighbour yield. {@link #revision} is 0 for the on-time firing and counts late re-firings. A Flink POJO.
@@ -28,6 +30,8 @@ public class WaferWindowSummary {
     public double devicesFlaggedPct;
     /** Data quality: share of the wafer window's records that were quarantined. */
     public double quarantineRate;
+    /** Per parameter, its values' sketch and moments, when drift detection is on (else null). */
+    public Distribution[] distributions;
     public int[] dieKeys;
     public long[] dieStamps;
 

@@ -1,6 +1,12 @@
 package io.waferflow.jobs;
 
+import io.waferflow.config.DriftConfig;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.drift.BaselineFile;
+import io.waferflow.drift.DriftDetector;
+import io.waferflow.drift.DriftMetric;
+import io.waferflow.drift.DriftVerdict;
+import io.waferflow.drift.WaferDistributionRules;
 import io.waferflow.config.WindowSpec;
 import io.waferflow.features.StampWindow;
 import io.waferflow.features.WaferFeatureFinalizer;
@@ -38,6 +44,10 @@ import org.apache.flink.util.OutputTag;
  * source (parse, watermarks per partition) ─ route ─┬─ keyBy wafer ─ drop duplicates ─ window ─ keyBy wafer ─ finalize ─┬─ online (Redis)
  *                                                   ├─ raw archive (Parquet)       │              └ too late ┐               └─ offline (Parquet)
  *                                                   └─ violations ─────────────────┴ duplicates ─────────────┴─ violations (Parquet, Kafka)
+ *
+ * final windows' distributions ─ keyBy parameter ─ drift (PSI, KS vs baseline) ─┬─ drift metrics (Parquet, Redis)
+ *                                                                               ├─ drift events (alerting)
+ *                                                                               └─ wafer shift / IQR quality events
  * </pre>
  *
  * The source and sinks are passed in; {@link #build} wires the same graph for production, tests and benchmarks.
@@ -80,14 +90,12 @@ public final class FeaturesJob {
                 .window(assigner(window))
                 .allowedLateness(window.allowedLateness())
                 .sideOutputLateData(TOO_LATE)
-                .aggregate(WaferWindowAggregator.forSchema(config.schema(), QuantileSketches.DEFAULT_K),
-                        new StampWindow())
+                .aggregate(aggregator(config), new StampWindow())
                 .uid(Uids.WAFER_WINDOW).name("Wafer window aggregates");
 
         SingleOutputStreamOperator<WaferFeatures> online = windows
                 .keyBy(summary -> summary.waferId)
-                .process(new WaferFeatureFinalizer(lateness, config.waferQuietTimeout().toMillis(),
-                        window.type() == WindowSpec.Type.SESSION))
+                .process(finalizer(config))
                 .uid(Uids.WAFER_FINALIZER).name("Wafer features (neighbour yield, online/offline routing)");
 
         DataStream<Violation> tooLate = windows.getSideOutput(TOO_LATE)
@@ -100,6 +108,17 @@ public final class FeaturesJob {
                         config.quality().rejectFlaggedRate()))
                 .uid(Uids.WAFER_QUALITY).name("Wafer quality rules");
 
+        if (config.drift().enabled()) {
+            SingleOutputStreamOperator<DriftMetric> drift = online.getSideOutput(WaferFeatureFinalizer.DISTRIBUTIONS)
+                    .keyBy(w -> w.feature)
+                    .process(driftDetector(config))
+                    .uid(Uids.DRIFT_DETECTOR).name("Drift per feature (PSI, KS)");
+            qualityEvents = qualityEvents.union(drift.getSideOutput(DriftDetector.QUALITY_EVENTS));
+            sinks.driftMetrics(drift);
+            sinks.driftEvents(drift.filter(m -> m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT)
+                    .uid(Uids.DRIFT_EVENTS).name("Drift events (moderate, drift)"));
+        }
+
         sinks.online(online);
         sinks.offline(finalRows);
         sinks.qualityEvents(qualityEvents);
@@ -109,6 +128,35 @@ public final class FeaturesJob {
         sinks.rawArchive(parsed.filter(record -> !record.quarantined).uid(Uids.RAW_RECORDS).name("Records, not markers"));
         sinks.violations(parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
                 .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
+    }
+
+    private static WaferWindowAggregator aggregator(FeaturesJobConfig c) {
+        WaferWindowAggregator a = WaferWindowAggregator.forSchema(c.schema(), QuantileSketches.DEFAULT_K);
+        return c.drift().enabled() ? a.withDistributions() : a;
+    }
+
+    private static WaferFeatureFinalizer finalizer(FeaturesJobConfig c) {
+        WindowSpec w = c.window();
+        long lateness = w.allowedLateness().toMillis();
+        long quiet = c.waferQuietTimeout().toMillis();
+        boolean merging = w.type() == WindowSpec.Type.SESSION;
+        if (!c.drift().enabled()) {
+            return new WaferFeatureFinalizer(lateness, quiet, merging);
+        }
+        long tile = w.type() == WindowSpec.Type.SLIDING ? w.size().toMillis() : 0;
+        return new WaferFeatureFinalizer(lateness, quiet, merging, c.schema().parameterNames(), tile);
+    }
+
+    private static DriftDetector driftDetector(FeaturesJobConfig c) {
+        DriftConfig d = c.drift();
+        WaferDistributionRules rules = new WaferDistributionRules(c.quality().meanShiftSigma(),
+                c.quality().iqrFence(), d.sketchK());
+        long lateness = c.window().allowedLateness().toMillis();
+        if (d.baselineFrom() != DriftConfig.BaselineFrom.FILE) {
+            return new DriftDetector(d, lateness, rules, null, null);
+        }
+        BaselineFile file = d.readBaselineFile();
+        return new DriftDetector(d, lateness, rules, file.features, file.id(java.nio.file.Path.of(d.baselineFile())));
     }
 
     static WatermarkStrategy<ParsedDeviceTest> watermarks(FeaturesJobConfig c) {

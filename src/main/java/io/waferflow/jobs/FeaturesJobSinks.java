@@ -4,9 +4,11 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.ingest.DeviceTest;
+import io.waferflow.drift.DriftMetric;
 import io.waferflow.quality.QualityEvent;
 import io.waferflow.quality.Violation;
 import io.waferflow.stores.offline.OfflineSinks;
+import io.waferflow.stores.online.DriftToRedisFields;
 import io.waferflow.stores.online.RedisFieldWriteMapper;
 import io.waferflow.stores.online.ToRedisFieldWrites;
 import io.waferflow.stores.topics.ViolationTopic;
@@ -18,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Where each output of the {@code features} job goes: one hook per stream (the Immerok {@code defineWorkflow}
- * pattern), so tests and benchmarks run the production graph and only swap what they must.
+ * pattern), so tests and benchmarks run the production graph and only swap what they must. Immutable: the
+ * {@code with…} methods return a copy with one hook replaced.
  */
 public final class FeaturesJobSinks {
 
@@ -27,39 +30,67 @@ public final class FeaturesJobSinks {
     private final Consumer<DataStream<DeviceTest>> rawArchive;
     private final Consumer<DataStream<Violation>> quarantine;
     private final Consumer<DataStream<QualityEvent>> qualityEvents;
+    private final Consumer<DataStream<DriftMetric>> driftMetrics;
+    private final Consumer<DataStream<DriftMetric>> driftEvents;
 
-    public FeaturesJobSinks(Consumer<DataStream<WaferFeatures>> online, Consumer<DataStream<WaferFeatures>> offline,
-                            Consumer<DataStream<DeviceTest>> rawArchive, Consumer<DataStream<Violation>> quarantine,
-                            Consumer<DataStream<QualityEvent>> qualityEvents) {
+    private FeaturesJobSinks(Consumer<DataStream<WaferFeatures>> online, Consumer<DataStream<WaferFeatures>> offline,
+                             Consumer<DataStream<DeviceTest>> rawArchive, Consumer<DataStream<Violation>> quarantine,
+                             Consumer<DataStream<QualityEvent>> qualityEvents,
+                             Consumer<DataStream<DriftMetric>> driftMetrics,
+                             Consumer<DataStream<DriftMetric>> driftEvents) {
         this.online = online;
         this.offline = offline;
         this.rawArchive = rawArchive;
         this.quarantine = quarantine;
         this.qualityEvents = qualityEvents;
+        this.driftMetrics = driftMetrics;
+        this.driftEvents = driftEvents;
     }
 
-    /** Redis for online features, Parquet for offline features, the raw archive and the quarantine. */
+    /** Every output unused: a stream without a sink is not part of the job. */
+    public static FeaturesJobSinks none() {
+        return new FeaturesJobSinks(s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { });
+    }
+
+    /**
+     * Redis for online features and the latest drift per feature; Parquet for offline features, the raw archive, the
+     * quarantine, quality events and drift metrics; the violation topic. Drift events have no sink of their own yet:
+     * they are the alerting stage's input.
+     */
     public static FeaturesJobSinks production(FeaturesJobConfig c) {
-        return new FeaturesJobSinks(
-                rows -> redis(c, rows),
-                rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK).name("Offline store (Parquet)"),
-                records -> records.sinkTo(OfflineSinks.rawArchive(c)).uid(Uids.RAW_SINK).name("Raw archive (Parquet)"),
-                violations -> {
+        return none()
+                .withOnline(rows -> redis(c, rows))
+                .withOffline(rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK)
+                        .name("Offline store (Parquet)"))
+                .withRawArchive(records -> records.sinkTo(OfflineSinks.rawArchive(c)).uid(Uids.RAW_SINK)
+                        .name("Raw archive (Parquet)"))
+                .withViolations(violations -> {
                     violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
                             .name("Violations (Parquet)");
                     violations.sinkTo(ViolationTopic.sink(c)).uid(Uids.VIOLATION_TOPIC_SINK)
                             .name("Violations (Kafka)");
-                },
-                events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
-                        .name("Quality events (Parquet)"));
+                })
+                .withQualityEvents(events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
+                        .name("Quality events (Parquet)"))
+                .withDriftMetrics(metrics -> {
+                    metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK).name("Drift metrics (Parquet)");
+                    // One writer: metrics of a feature reach Redis in window order, so the newest one stays.
+                    metrics.flatMap(new DriftToRedisFields(c.redisKeyPrefix(), (int) c.redisTtl().getSeconds()))
+                            .setParallelism(1).uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis fields")
+                            .addSink(new RedisSink<>(jedis(c), new RedisFieldWriteMapper()))
+                            .setParallelism(1).uid(Uids.DRIFT_REDIS_SINK).name("Latest drift (Redis)");
+                });
     }
 
-    private static void redis(FeaturesJobConfig c, DataStream<WaferFeatures> rows) {
-        FlinkJedisPoolConfig redis = new FlinkJedisPoolConfig.Builder()
+    private static FlinkJedisPoolConfig jedis(FeaturesJobConfig c) {
+        return new FlinkJedisPoolConfig.Builder()
                 .setHost(c.redisHost())
                 .setPort(c.redisPort())
                 .setTimeout(5_000)
                 .build();
+    }
+
+    private static void redis(FeaturesJobConfig c, DataStream<WaferFeatures> rows) {
         // Keyed by wafer, so all writes of a wafer go through one writer in order and the "never overwrite a newer
         // window" decision made upstream still holds; more writers than cores, because each mostly waits on Redis.
         rows.keyBy(row -> row.waferId)
@@ -67,24 +98,46 @@ public final class FeaturesJobSinks {
                         c.featureGroup(), c.featureVersion(), (int) c.redisTtl().getSeconds()))
                 .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_FIELDS).name("Feature row to Redis fields")
-                .addSink(new RedisSink<>(redis, new RedisFieldWriteMapper()))
+                .addSink(new RedisSink<>(jedis(c), new RedisFieldWriteMapper()))
                 .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_SINK).name("Online store (Redis)");
     }
 
     public FeaturesJobSinks withOnline(Consumer<DataStream<WaferFeatures>> hook) {
-        return new FeaturesJobSinks(hook, offline, rawArchive, quarantine, qualityEvents);
+        return new FeaturesJobSinks(hook, offline, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents);
+    }
+
+    public FeaturesJobSinks withOffline(Consumer<DataStream<WaferFeatures>> hook) {
+        return new FeaturesJobSinks(online, hook, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents);
     }
 
     public FeaturesJobSinks withRawArchive(Consumer<DataStream<DeviceTest>> hook) {
-        return new FeaturesJobSinks(online, offline, hook, quarantine, qualityEvents);
+        return new FeaturesJobSinks(online, offline, hook, quarantine, qualityEvents, driftMetrics, driftEvents);
+    }
+
+    public FeaturesJobSinks withViolations(Consumer<DataStream<Violation>> hook) {
+        return new FeaturesJobSinks(online, offline, rawArchive, hook, qualityEvents, driftMetrics, driftEvents);
+    }
+
+    public FeaturesJobSinks withQualityEvents(Consumer<DataStream<QualityEvent>> hook) {
+        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, hook, driftMetrics, driftEvents);
+    }
+
+    public FeaturesJobSinks withDriftMetrics(Consumer<DataStream<DriftMetric>> hook) {
+        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, hook, driftEvents);
+    }
+
+    /** Drift metrics with a moderate or drift verdict: the alerting stage's input. */
+    public FeaturesJobSinks withDriftEvents(Consumer<DataStream<DriftMetric>> hook) {
+        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, driftMetrics, hook);
     }
 
     /** Adds a hook after the existing ones for every output, e.g. to also collect results in a test. */
     public FeaturesJobSinks alsoTo(FeaturesJobSinks more) {
         return new FeaturesJobSinks(online.andThen(more.online), offline.andThen(more.offline),
                 rawArchive.andThen(more.rawArchive), quarantine.andThen(more.quarantine),
-                qualityEvents.andThen(more.qualityEvents));
+                qualityEvents.andThen(more.qualityEvents), driftMetrics.andThen(more.driftMetrics),
+                driftEvents.andThen(more.driftEvents));
     }
 
     void online(DataStream<WaferFeatures> s) {
@@ -105,5 +158,13 @@ public final class FeaturesJobSinks {
 
     void qualityEvents(DataStream<QualityEvent> s) {
         qualityEvents.accept(s);
+    }
+
+    void driftMetrics(DataStream<DriftMetric> s) {
+        driftMetrics.accept(s);
+    }
+
+    void driftEvents(DataStream<DriftMetric> s) {
+        driftEvents.accept(s);
     }
 }

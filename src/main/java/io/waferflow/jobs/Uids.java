@@ -22,6 +22,11 @@ public final class Uids {
     public static final String VIOLATION_TOPIC_SINK = "violation-topic-sink";
     public static final String WAFER_QUALITY = "wafer-quality-rules";
     public static final String QUALITY_EVENT_SINK = "quality-event-parquet-sink";
+    public static final String DRIFT_DETECTOR = "drift-detector";
+    public static final String DRIFT_SINK = "drift-metric-parquet-sink";
+    public static final String DRIFT_REDIS_FIELDS = "drift-redis-fields";
+    public static final String DRIFT_REDIS_SINK = "drift-redis-sink";
+    public static final String DRIFT_EVENTS = "drift-events";
 
     private Uids() {}
 }

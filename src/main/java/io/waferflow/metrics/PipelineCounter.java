@@ -33,6 +33,9 @@ public final class PipelineCounter implements Serializable {
     public static final String ONLINE_STALE_SKIPPED = "online_stale_skipped";
     public static final String OFFLINE_ROWS = "offline_rows";
     public static final String WAFERS_EXPIRED = "wafers_expired";
+    public static final String DRIFT_METRICS = "drift_metrics";
+    /** Wafer-window distributions that reached the drift detector after their drift window was judged. */
+    public static final String DRIFT_LATE_INPUTS = "drift_late_inputs";
 
     /** Violations of one severity, e.g. {@code violations_critical}. */
     public static String violations(Severity severity) {

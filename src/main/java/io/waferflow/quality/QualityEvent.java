@@ -8,6 +8,10 @@ public class QualityEvent {
 
     public static final String RANGE_VIOLATIONS = "range_violations";
     public static final String WAFER_REJECTED = "wafer_rejected";
+    /** A window mean far from the drift baseline ({@code rate} is the shift in baseline σ). */
+    public static final String DISTRIBUTION_SHIFT = "distribution_shift";
+    /** Values outside the window's Tukey fences ({@code rate} is their share, {@code threshold} the fence factor). */
+    public static final String IQR_OUTLIERS = "iqr_outliers";
 
     public String type;
     public Severity severity;
@@ -17,7 +21,7 @@ public class QualityEvent {
     public long windowEnd;
     /** The parameter concerned, or empty for wafer-level events. */
     public String field;
-    /** The measured rate (share of the window's devices, 0..1). */
+    /** The measured value: a share of the window's devices (0..1), or a shift in σ for distribution shifts. */
     public double rate;
     public double threshold;
     public long deviceCount;

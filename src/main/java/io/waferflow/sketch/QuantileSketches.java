@@ -35,7 +35,8 @@ public final class QuantileSketches {
         return sketches.length;
     }
 
-    KllDoublesSketch sketch(int i) {
+    /** The live sketch of parameter i (to merge or serialize; do not update it outside this class). */
+    public KllDoublesSketch sketch(int i) {
         return sketches[i];
     }
 

@@ -81,13 +81,9 @@ class FailoverITCase {
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
         FailOnceAfterCheckpoint.FAILED.set(false);
-        FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(new FeaturesJobSinks(
-                online -> { },
-                offline -> offline.map(new FailOnceAfterCheckpoint<WaferFeatures>()).uid("test-fail-once")
-                        .sinkTo(new DiscardingSink<>()).uid("test-discard"),
-                raw -> { },
-                violations -> { },
-                events -> { }));
+        FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
+                .withOffline(offline -> offline.map(new FailOnceAfterCheckpoint<WaferFeatures>()).uid("test-fail-once")
+                        .sinkTo(new DiscardingSink<>()).uid("test-discard")));
         FeaturesJobRun.execute(config, "failover-it", flink, sinks);
         assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
 

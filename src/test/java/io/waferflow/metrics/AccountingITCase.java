@@ -97,13 +97,9 @@ class AccountingITCase {
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         FailOnceAfterCheckpoint.FAILED.set(false);
-        FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(new FeaturesJobSinks(
-                online -> { },
-                offline -> offline.map(new FailOnceAfterCheckpoint<WaferFeatures>()).uid("test-fail-once")
-                        .sinkTo(new DiscardingSink<>()).uid("test-discard"),
-                raw -> { },
-                violations -> { },
-                events -> { }));
+        FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
+                .withOffline(offline -> offline.map(new FailOnceAfterCheckpoint<WaferFeatures>()).uid("test-fail-once")
+                        .sinkTo(new DiscardingSink<>()).uid("test-discard")));
         JobClient job = FeaturesJobRun.start(config, "accounting-it", flink, sinks);
 
         long sent = 0;

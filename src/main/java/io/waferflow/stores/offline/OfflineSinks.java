@@ -1,6 +1,7 @@
 package io.waferflow.stores.offline;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.drift.DriftMetric;
 import io.waferflow.features.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.ingest.DeviceTest;
@@ -17,7 +18,8 @@ import java.util.List;
 
 /**
  * The Parquet sinks under the offline root: feature rows at {@code <group>/version=<v>/date=...}, the raw archive at
- * {@code raw/date=...} and the quarantine at {@code _quarantine/date=...}. Exactly-once: files become visible when
+ * {@code raw/date=...}, the quarantine at {@code _quarantine/date=...}, quality events at
+ * {@code _quality_events/date=...} and drift metrics at {@code _drift/date=...}. Exactly-once: files become visible when
  * the checkpoint that covers them completes.
  */
 public final class OfflineSinks {
@@ -46,6 +48,11 @@ public final class OfflineSinks {
     public static FileSink<QualityEvent> qualityEvents(FeaturesJobConfig c) {
         QualityEventAvro avro = new QualityEventAvro();
         return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), "_quality_events/", e -> e.windowEnd - 1);
+    }
+
+    public static FileSink<DriftMetric> driftMetrics(FeaturesJobConfig c) {
+        DriftMetricAvro avro = new DriftMetricAvro();
+        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), "_drift/", m -> m.windowEnd - 1);
     }
 
     private static <T> FileSink<T> sink(FeaturesJobConfig c, BulkWriter.Factory<T> writer, String prefix,

@@ -1,0 +1,53 @@
+package io.waferflow.stores.online;
+
+import io.waferflow.drift.DriftMetric;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The latest drift metric of each feature as a Redis hash {@code <prefix>:drift:<feature>}: verdict, PSI, KS, sample
+ * sizes and moments, the window it covers, {@code updated_at} last with the TTL. Stateless.
+ */
+public class DriftToRedisFields implements FlatMapFunction<DriftMetric, RedisFieldWrite> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String keyPrefix;
+    private final int ttlSeconds;
+
+    public DriftToRedisFields(String keyPrefix, int ttlSeconds) {
+        this.keyPrefix = keyPrefix;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    public static String key(String prefix, String feature) {
+        return prefix + ":drift:" + feature;
+    }
+
+    @Override
+    public void flatMap(DriftMetric m, Collector<RedisFieldWrite> out) {
+        String key = key(keyPrefix, m.feature);
+        String[][] fields = {
+                {"verdict", m.verdict.label()},
+                {OnlineKeys.WINDOW_START, Long.toString(m.windowStart)},
+                {OnlineKeys.WINDOW_END, Long.toString(m.windowEnd)},
+                {"baseline_id", m.baselineId == null ? "" : m.baselineId},
+                {"psi", OnlineKeys.format(m.psi)},
+                {"ks_d", OnlineKeys.format(m.ksD)},
+                {"ks_p_value", OnlineKeys.format(m.ksPValue)},
+                {"ks_p_value_conservative", OnlineKeys.format(m.ksPValueConservative)},
+                {"n_baseline", Long.toString(m.nBaseline)},
+                {"n_current", Long.toString(m.nCurrent)},
+                {"baseline_mean", OnlineKeys.format(m.baselineMean)},
+                {"baseline_std", OnlineKeys.format(m.baselineStd)},
+                {"current_mean", OnlineKeys.format(m.currentMean)},
+                {"current_std", OnlineKeys.format(m.currentStd)},
+                {"shift_sigma", OnlineKeys.format(m.shiftSigma)},
+        };
+        for (String[] f : fields) {
+            out.collect(new RedisFieldWrite(key, f[0], f[1], null));
+        }
+        out.collect(new RedisFieldWrite(key, OnlineKeys.UPDATED_AT, Long.toString(System.currentTimeMillis()),
+                ttlSeconds));
+    }
+}

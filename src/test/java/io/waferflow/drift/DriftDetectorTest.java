@@ -1,0 +1,143 @@
+package io.waferflow.drift;
+
+import io.waferflow.TestConfigs;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.quality.QualityEvent;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The drift operator on wafer-window distributions, in event time: no verdict while the baseline forms, stable
+ * while nothing changes, drift in exactly the feature that shifted by 2.5 σ; the baseline survives a restore.
+ */
+class DriftDetectorTest {
+
+    private static final long MIN = 60_000;
+    private static final long WAFER_WINDOW = 5 * MIN;
+    private static final long LATENESS = MIN;
+    private static final long DRIFT_WINDOW = 30 * MIN;
+    private static final String[] FEATURES = {"vdd", "idd", "frequency"};
+    private static final double[] MEAN = {1.2, 50, 2000};
+    private static final double[] STD = {0.02, 5, 100};
+
+    private final FeaturesJobConfig config = TestConfigs.features("drift.window=30 min",
+            "drift.baseline.from=stream_records", "drift.baseline.records=3000", "drift.min_baseline=1000",
+            "drift.min_current=200");
+    private final Random random = new Random(7);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, WaferParameterWindow, DriftMetric> harness()
+            throws Exception {
+        DriftDetector detector = new DriftDetector(config.drift(), LATENESS,
+                new WaferDistributionRules(2.0, 1.5, 200), null, null);
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector), w -> w.feature,
+                Types.STRING);
+    }
+
+    /** Two wafers per 5-minute window, 150 devices each; feature 0 shifted by {@code vddShiftSigma} σ. */
+    private void feedWaferWindows(KeyedOneInputStreamOperatorTestHarness<String, WaferParameterWindow, DriftMetric> h,
+                                  long from, long to, double vddShiftSigma) throws Exception {
+        for (long start = from; start < to; start += WAFER_WINDOW) {
+            for (int wafer = 0; wafer < 2; wafer++) {
+                for (int f = 0; f < FEATURES.length; f++) {
+                    double[] values = new double[150];
+                    double shift = f == 0 ? vddShiftSigma * STD[f] : 0;
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = MEAN[f] + shift + STD[f] * random.nextGaussian();
+                    }
+                    WaferParameterWindow w = new WaferParameterWindow();
+                    w.feature = FEATURES[f];
+                    w.waferId = "W" + wafer;
+                    w.lotId = "L1";
+                    w.windowStart = start;
+                    w.windowEnd = start + WAFER_WINDOW;
+                    w.deviceCount = values.length;
+                    w.distribution = Distribution.ofValues(values, 200);
+                    // Emitted when final: at the window's end plus the allowed lateness.
+                    h.processElement(new StreamRecord<>(w, w.windowEnd - 1 + LATENESS));
+                }
+            }
+            h.processWatermark(new Watermark(start + WAFER_WINDOW - 1 + LATENESS));
+        }
+    }
+
+    private static List<DriftMetric> metrics(KeyedOneInputStreamOperatorTestHarness<String, ?, DriftMetric> h) {
+        return h.extractOutputValues();
+    }
+
+    @Test
+    void detectsAShiftedFeatureAndOnlyIt() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            // 0:00–1:00 builds the baseline: 1800 values per feature per drift window, complete after the second.
+            feedWaferWindows(h, 0, 60 * MIN, 0);
+            List<DriftMetric> forming = metrics(h);
+            assertThat(forming).hasSize(2 * FEATURES.length);
+            assertThat(forming).allSatisfy(m -> assertThat(m.verdict).isEqualTo(DriftVerdict.INSUFFICIENT_DATA));
+            assertThat(forming.get(forming.size() - 1).nBaseline).isEqualTo(3600);
+
+            // 1:00–1:30 unchanged: stable everywhere.
+            feedWaferWindows(h, 60 * MIN, 90 * MIN, 0);
+            List<DriftMetric> stable = metrics(h).subList(forming.size(), metrics(h).size());
+            assertThat(stable).hasSize(FEATURES.length);
+            assertThat(stable).allSatisfy(m -> assertThat(m.verdict).as(m.toString()).isEqualTo(DriftVerdict.STABLE));
+            assertThat(stable).allSatisfy(m -> assertThat(m.baselineId).isEqualTo(
+                    "stream:1970-01-01T00:00:00Z..1970-01-01T01:00:00Z"));
+
+            // 1:30–2:00: vdd shifted by 2.5 σ.
+            int before = metrics(h).size();
+            feedWaferWindows(h, 90 * MIN, 120 * MIN, 2.5);
+            Map<String, DriftMetric> last = metrics(h).subList(before, metrics(h).size()).stream()
+                    .collect(Collectors.toMap(m -> m.feature, m -> m));
+            assertThat(last.keySet()).containsExactlyInAnyOrder(FEATURES);
+            DriftMetric vdd = last.get("vdd");
+            assertThat(vdd.verdict).as(vdd.toString()).isEqualTo(DriftVerdict.DRIFT);
+            assertThat(vdd.shiftSigma).isBetween(2.3, 2.7);
+            assertThat(vdd.nCurrent).isEqualTo(1800);
+            assertThat(vdd.windowStart).isEqualTo(90 * MIN);
+            assertThat(vdd.windowEnd).isEqualTo(120 * MIN);
+            assertThat(last.get("idd").verdict).isEqualTo(DriftVerdict.STABLE);
+            assertThat(last.get("frequency").verdict).isEqualTo(DriftVerdict.STABLE);
+
+            // The shifted wafer windows are distribution-shift quality events (> 2 baseline σ), for vdd only.
+            List<QualityEvent> shifts = h.getSideOutput(DriftDetector.QUALITY_EVENTS).stream()
+                    .map(StreamRecord::getValue).filter(e -> e.type.equals(QualityEvent.DISTRIBUTION_SHIFT))
+                    .collect(Collectors.toList());
+            assertThat(shifts).hasSize(12); // 6 wafer windows × 2 wafers
+            assertThat(shifts).allSatisfy(e -> assertThat(e.field).isEqualTo("vdd"));
+            assertThat(shifts).allSatisfy(e -> assertThat(e.windowStart).isGreaterThanOrEqualTo(90 * MIN));
+        }
+    }
+
+    @Test
+    void theBaselineSurvivesARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            feedWaferWindows(h, 0, 60 * MIN, 0);
+            snapshot = h.snapshot(1, 60 * MIN);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            feedWaferWindows(h, 60 * MIN, 90 * MIN, 2.5);
+            List<DriftMetric> after = new ArrayList<>(metrics(h));
+            assertThat(after).hasSize(FEATURES.length);
+            assertThat(after).allSatisfy(m -> assertThat(m.nBaseline).isEqualTo(3600));
+            assertThat(after.stream().filter(m -> m.verdict == DriftVerdict.DRIFT).map(m -> m.feature))
+                    .containsExactly("vdd");
+        }
+    }
+}
