@@ -26,6 +26,8 @@ public final class DriftStatistics {
     public static final int PSI_BINS = 10;
     public static final double PSI_FLOOR = 1e-4;
     private static final long EXACT_P_PRODUCT = 10_000;
+    /** Below this t = D·√(nm/(n+m)) the Kolmogorov distribution's K(t) is under 1e-50: p = 1 in doubles. */
+    private static final double SURELY_ONE_T = 0.1;
     private static final KolmogorovSmirnovTest KS = new KolmogorovSmirnovTest();
 
     private DriftStatistics() {}
@@ -110,6 +112,11 @@ public final class DriftStatistics {
         }
         int a = (int) Math.min(n, Integer.MAX_VALUE);
         int b = (int) Math.min(m, Integer.MAX_VALUE);
+        if ((double) n * m >= EXACT_P_PRODUCT && d * Math.sqrt((double) n * m / ((double) n + m)) < SURELY_ONE_T) {
+            // Commons Math sums the Kolmogorov series term by term and throws TooManyIterationsException once it
+            // needs 100,000 terms (t < ~5e-5, e.g. a sketch's D − ε just above 0 at large n); there 1 − K(t) is 1.
+            return 1;
+        }
         double p = (double) n * m < EXACT_P_PRODUCT ? KS.exactP(d, a, b, false) : KS.approximateP(d, a, b);
         return Math.min(1, Math.max(0, p));
     }
