@@ -1,6 +1,8 @@
 package io.waferflow;
 
+import io.waferflow.cli.BaselineCommand;
 import io.waferflow.cli.Command;
+import io.waferflow.cli.DriftCommand;
 import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.config.ConfigException;
 
@@ -68,6 +70,8 @@ public final class WaferFlow {
     private static List<Command> commands() {
         List<Command> list = new ArrayList<>();
         list.add(new FeaturesCommand());
+        list.add(new DriftCommand());
+        list.add(new BaselineCommand());
         for (String className : LOCAL_COMMANDS.values()) {
             try {
                 list.add((Command) Class.forName(className).getDeclaredConstructor().newInstance());

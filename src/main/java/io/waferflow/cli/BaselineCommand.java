@@ -1,0 +1,118 @@
+package io.waferflow.cli;
+
+import io.waferflow.config.ConfigException;
+import io.waferflow.drift.BaselineFile;
+import io.waferflow.drift.Distribution;
+import io.waferflow.drift.StepCdf;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code baseline}: builds a drift baseline file from history: per numeric feature, the exact moments and the KLL
+ * sketch of its values ({@link Distribution}), written as a {@link BaselineFile} that {@code drift} and the
+ * streaming detector read.
+ */
+public final class BaselineCommand implements Command {
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public BaselineCommand() {
+        this(System.out, System.err);
+    }
+
+    public BaselineCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public String name() {
+        return "baseline";
+    }
+
+    @Override
+    public String summary() {
+        return "build a drift baseline file (moments + KLL sketch per feature) from history";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "Usage: waferflow baseline --input PATH --out FILE [--features a,b] [--k 200]",
+                "",
+                "Reads history and writes a baseline file: per numeric feature its count, mean, variance, min, max",
+                "and a KLL quantile sketch (a few KB however many values). Prints n, mean, std and the exact",
+                "5th/50th/95th percentiles of each feature.",
+                "",
+                "Options:",
+                "  --input PATH     .jsonl/.json (JSON lines), .csv (header row), .parquet, or a directory: every",
+                "                   *.parquet below it, e.g. the raw archive <offline.root>/raw",
+                "  --out FILE       the baseline file to write (JSON; overwritten if it exists)",
+                "  --features A,B   features to include (default: every numeric column with values)",
+                "  --k K            KLL sketch parameter (default 200, as the streaming job)");
+    }
+
+    @Override
+    public int run(String[] argv) throws Exception {
+        try {
+            return baseline(argv);
+        } catch (ConfigException | FeatureColumnsReader.BadInput | IOException e) {
+            err.println("waferflow baseline: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int baseline(String[] argv) throws IOException {
+        Args args = Args.parse(argv, Set.of("input", "out", "features", "k"), Set.of());
+        Path input = DriftCommand.requiredPath(args, "input");
+        Path outFile = DriftCommand.requiredPath(args, "out");
+        List<String> requested = DriftCommand.featureList(args);
+        int k = DriftCommand.sketchK(args);
+        if (Files.isDirectory(outFile)) {
+            throw new ConfigException("--out", outFile + " is a directory", "name the file to write, e.g. "
+                    + outFile.resolve("baseline.json"));
+        }
+
+        FeatureColumnsReader.Columns columns = FeatureColumnsReader.read("--input", input, Set.copyOf(requested));
+        List<String> features = requested.isEmpty() ? columns.numericNames() : requested;
+        if (features.isEmpty()) {
+            throw new FeatureColumnsReader.BadInput("--input: " + input + " has no numeric column with values ("
+                    + columns.rows() + " records)");
+        }
+        if (requested.isEmpty() && !columns.emptyNames().isEmpty()) {
+            err.println("waferflow baseline: skipped (no values): " + String.join(", ", columns.emptyNames()));
+        }
+
+        Map<String, Distribution> distributions = new LinkedHashMap<>();
+        TextTable summary = new TextTable("feature", "n", "mean", "std", "min", "p5", "p50", "p95", "max");
+        for (String feature : features) {
+            double[] values = columns.values(feature);
+            Distribution d = Distribution.ofValues(values, k);
+            distributions.put(feature, d);
+            StepCdf exact = StepCdf.exact(values);
+            summary.row(feature, d.n, g(d.mean), g(d.std()), g(d.min), g(exact.quantile(0.05)),
+                    g(exact.quantile(0.5)), g(exact.quantile(0.95)), g(d.max));
+        }
+        new BaselineFile(input.toString(), Instant.now(), k, distributions).write(outFile);
+
+        out.printf(Locale.ROOT, "baseline of %s (%d records), KLL k=%d%n%n", input, columns.rows(), k);
+        out.print(summary.render());
+        out.printf(Locale.ROOT, "%nwrote %s: %d features, %,d bytes%n", outFile, distributions.size(),
+                Files.size(outFile));
+        return 0;
+    }
+
+    private static String g(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "n/a";
+    }
+}
