@@ -24,6 +24,7 @@ public final class WaferFlow {
     static {
         LOCAL_COMMANDS.put("demo", "io.waferflow.local.DemoCommand");
         LOCAL_COMMANDS.put("bench", "io.waferflow.local.BenchCommand");
+        LOCAL_COMMANDS.put("drift-accuracy", "io.waferflow.local.DriftAccuracyCommand");
     }
 
     private WaferFlow() {}
