@@ -10,6 +10,7 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
+import io.waferflow.stores.online.DriftToRedisFields;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
@@ -82,7 +83,8 @@ public final class DemoCommand implements Command {
                 "  --duration D      how long to generate traffic, e.g. \"2 min\" (default: until Ctrl-C)",
                 "  --rate N          records per second to generate (default 2000)",
                 "  --testers N       testers probing wafers in parallel (default 8)",
-                "  --drift-after N   shift Vdd by +0.05 V after N wafers per tester (default 2; -1 = never)",
+                "  --drift-after N   shift Vdd by +0.05 V (2.5 σ) after N wafers per tester (default 8:",
+                "                    after the drift baseline has formed; -1 = never)",
                 "  --bad-rate R      share of malformed records (default 0.002)",
                 "  --late-rate R     share of records delayed past the allowed lateness (default 0.001)",
                 "  --seed N          generator seed (default 42)",
@@ -137,7 +139,9 @@ public final class DemoCommand implements Command {
                     "redis.port=" + redisHostPort[1],
                     "offline.root=" + dataDir,
                     // Short checkpoints: Parquet files appear every 10 s instead of every 30 s.
-                    "checkpointing.interval=10 s"));
+                    "checkpointing.interval=10 s",
+                    // The simulated floor runs ~50x faster than the clock: 10-minute drift windows close every ~12 s.
+                    "drift.window=10 min"));
             overrides.addAll(args.overrides());
             FeaturesJobConfig config = FeaturesJobConfig.from(
                     RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), overrides));
@@ -147,7 +151,7 @@ public final class DemoCommand implements Command {
             WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
             settings.seed = Long.parseLong(args.get("seed", "42"));
             settings.testers = args.integer("testers", 8);
-            settings.driftAfterWafers = args.integer("drift-after", 2);
+            settings.driftAfterWafers = args.integer("drift-after", 8);
             settings.badRecordRate = Double.parseDouble(args.get("bad-rate", "0.002"));
             settings.lateRecordRate = Double.parseDouble(args.get("late-rate", "0.001"));
             // The simulated test floor runs ~50x faster than the clock: start it a week back, so its event times stay
@@ -263,6 +267,15 @@ public final class DemoCommand implements Command {
                     p.offlineRows, p.lateUpdates);
             System.out.printf("Redis keys            %,d matching %s%n", keys, pattern);
             System.out.printf("Parquet files         %,d under %s%n", countParquet(dataDir), dataDir);
+            System.out.printf("drift metrics         %,d (latest per feature below)%n", p.driftMetrics);
+            for (String feature : config.schema().parameterNames()) {
+                Map<String, String> d = jedis.hgetAll(DriftToRedisFields.key(config.redisKeyPrefix(), feature));
+                if (!d.isEmpty()) {
+                    System.out.printf("  %-12s %-17s psi %-8s KS D %-8s shift %s σ (n %s vs baseline %s)%n", feature,
+                            d.get("verdict"), round(d.get("psi")), round(d.get("ks_d")), round(d.get("shift_sigma")),
+                            d.get("n_current"), d.get("n_baseline"));
+                }
+            }
             System.out.printf("final savepoint       %s%n", savepoint);
             if (example != null) {
                 Map<String, String> hash = jedis.hgetAll(example);
@@ -273,6 +286,10 @@ public final class DemoCommand implements Command {
                 }
             }
         }
+    }
+
+    private static String round(String number) {
+        return number == null || number.isEmpty() ? "-" : String.format("%.3f", Double.parseDouble(number));
     }
 
     private static long countParquet(Path dir) throws Exception {

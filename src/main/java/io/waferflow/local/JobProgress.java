@@ -20,6 +20,7 @@ public final class JobProgress {
     public final long onlineRows;
     public final long offlineRows;
     public final long violations;
+    public final long driftMetrics;
     public final Map<Severity, Long> violationsBySeverity = new EnumMap<>(Severity.class);
 
     public JobProgress(Map<String, Object> accumulators) {
@@ -39,6 +40,7 @@ public final class JobProgress {
             all += n;
         }
         violations = all;
+        driftMetrics = get(accumulators, PipelineCounter.DRIFT_METRICS);
     }
 
     /** Records added to at least one window: those handed to the window operator that were not too late. */
