@@ -77,12 +77,13 @@ public final class BenchCommand implements Command {
                 "  --records N      input records (default 1000000)",
                 "  --runs R         runs of each (default 3)",
                 "  --parallelism P  Flink parallelism for F (default 2)",
-                "  --breakdown      also run F without Redis, without the raw archive, and without both");
+                "  --breakdown      also run F without Redis, without the raw archive, and without both",
+                "  --drift-cost     also run F with drift detection off, and print F (on) / F (off)");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("records", "runs", "parallelism", "config"), Set.of("breakdown"));
+        Args args = Args.parse(argv, Set.of("records", "runs", "parallelism", "config"), Set.of("breakdown", "drift-cost"));
         int records = args.integer("records", 1_000_000);
         int runs = args.integer("runs", 3);
         int parallelism = args.integer("parallelism", 2);
@@ -142,6 +143,15 @@ public final class BenchCommand implements Command {
                 double mf = median(f.get(v));
                 System.out.printf("  %-28s %,.0f rec/s   %s/B %.2f%n", v.label, mf, v == Variant.FULL ? "F" : "", mf / mb);
             }
+            if (f.containsKey(Variant.NO_DRIFT)) {
+                // Per-run ratios: each pair ran back to back, so machine noise hits both alike.
+                List<Double> ratios = new ArrayList<>();
+                for (int i = 0; i < runs; i++) {
+                    ratios.add(f.get(Variant.FULL).get(i) / f.get(Variant.NO_DRIFT).get(i));
+                }
+                System.out.printf("drift cost: F (drift on) / F (drift off), median of per-run ratios %.2f %s%n",
+                        median(ratios), ratios);
+            }
         } finally {
             deleteRecursively(work);
         }
@@ -182,12 +192,14 @@ public final class BenchCommand implements Command {
     /** F and, with --breakdown, F with a sink replaced by a discarding one, to show what each sink costs. */
     enum Variant {
         FULL("F"), NO_REDIS("F without Redis"), NO_RAW_ARCHIVE("F without raw archive"),
-        NO_REDIS_NO_RAW("F without Redis and raw archive");
+        NO_REDIS_NO_RAW("F without Redis and raw archive"), NO_DRIFT("F with drift off", "drift.enabled=false");
 
         final String label;
+        final List<String> overrides;
 
-        Variant(String label) {
+        Variant(String label, String... overrides) {
             this.label = label;
+            this.overrides = List.of(overrides);
         }
     }
 
@@ -197,6 +209,7 @@ public final class BenchCommand implements Command {
         overrides.add("kafka.group_id=bench-" + run);
         overrides.add("offline.root=" + dir.resolve("data"));
         overrides.add("checkpointing.dir=" + dir.resolve("checkpoints"));
+        overrides.addAll(variant.overrides);
         FeaturesJobConfig c = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), overrides));
         Configuration flink = JobEnvironment.flinkConfiguration(c);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");

@@ -122,6 +122,32 @@ class DriftDetectorTest {
     }
 
     @Test
+    void aFileBaselineJudgesTheFirstWindow() throws Exception {
+        Map<String, Distribution> file = new java.util.HashMap<>();
+        for (int f = 0; f < FEATURES.length; f++) {
+            double[] history = new double[50_000];
+            for (int i = 0; i < history.length; i++) {
+                history[i] = MEAN[f] + STD[f] * random.nextGaussian();
+            }
+            file.put(FEATURES[f], Distribution.ofValues(history, 200));
+        }
+        DriftDetector detector = new DriftDetector(config.drift(), LATENESS,
+                new WaferDistributionRules(2.0, 1.5, 200), file, "file:history.json");
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector),
+                (WaferParameterWindow w) -> w.feature, Types.STRING)) {
+            h.open();
+            feedWaferWindows(h, 0, 30 * MIN, 2.5);
+            Map<String, DriftMetric> first = metrics(h).stream().collect(Collectors.toMap(m -> m.feature, m -> m));
+            assertThat(first.get("vdd").verdict).isEqualTo(DriftVerdict.DRIFT);
+            assertThat(first.get("idd").verdict).isEqualTo(DriftVerdict.STABLE);
+            assertThat(first.values()).allSatisfy(m -> {
+                assertThat(m.baselineId).isEqualTo("file:history.json");
+                assertThat(m.nBaseline).isEqualTo(50_000);
+            });
+        }
+    }
+
+    @Test
     void theBaselineSurvivesARestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = harness()) {
