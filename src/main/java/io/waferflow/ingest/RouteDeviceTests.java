@@ -13,6 +13,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,7 +22,8 @@ import java.util.Map;
  * when its wafer and event time are known (for its window's quarantine rate).
  *
  * <p>Every message is counted in {@code records_in} and in exactly one of {@code records_valid} (passed parsing) and
- * {@code records_quarantined}; violations are counted by severity ({@code violations_<severity>}). The counts are
+ * {@code records_quarantined}; violations are counted by severity ({@code violations_<severity>}) and by rule
+ * ({@code violation_rule_<rule>}). The counts are
  * operator state ({@link PipelineCounters}); nothing else is.
  */
 public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTest> implements CheckpointedFunction {
@@ -35,10 +37,14 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
     private final PipelineCounter valid = counters.add(PipelineCounter.RECORDS_VALID);
     private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
     private final Map<Severity, PipelineCounter> bySeverity = new EnumMap<>(Severity.class);
+    private final Map<String, PipelineCounter> byRule = new HashMap<>();
 
     public RouteDeviceTests() {
         for (Severity s : Severity.values()) {
             bySeverity.put(s, counters.add(PipelineCounter.violations(s)));
+        }
+        for (String rule : Violation.PARSER_RULES) {
+            byRule.put(rule, counters.add(PipelineCounter.violationsOfRule(rule)));
         }
     }
 
@@ -62,6 +68,7 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
         in.inc();
         for (Violation v : parsed.violations) {
             bySeverity.get(v.severity).inc();
+            byRule.get(v.rule).inc();
             ctx.output(VIOLATIONS, v);
         }
         if (parsed.quarantined) {

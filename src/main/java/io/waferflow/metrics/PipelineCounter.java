@@ -37,6 +37,11 @@ public final class PipelineCounter implements Serializable {
     /** Wafer-window distributions that reached the drift detector after their drift window was judged. */
     public static final String DRIFT_LATE_INPUTS = "drift_late_inputs";
 
+    /** Violations of one rule, e.g. {@code violation_rule_range}. */
+    public static String violationsOfRule(String rule) {
+        return "violation_rule_" + rule;
+    }
+
     /** Violations of one severity, e.g. {@code violations_critical}. */
     public static String violations(Severity severity) {
         return "violations_" + severity.name().toLowerCase();

@@ -46,6 +46,8 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
     private final PipelineCounter duplicates = counters.add(PipelineCounter.RECORDS_DUPLICATE);
     private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
     private final PipelineCounter highViolations = counters.add(PipelineCounter.violations(Severity.HIGH));
+    private final PipelineCounter duplicateViolations =
+            counters.add(PipelineCounter.violationsOfRule(Violation.RULE_DUPLICATE));
 
     public DropDuplicates(long quietTimeoutMs, List<String> parameterNames) {
         this.quietTimeoutMs = quietTimeoutMs;
@@ -85,6 +87,7 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
             duplicates.inc();
             quarantined.inc();
             highViolations.inc();
+            duplicateViolations.inc();
             ctx.output(DUPLICATES, violation(d));
             out.collect(DeviceTest.quarantineMarker(d.waferId, d.lotId, d.eventTime));
             return;

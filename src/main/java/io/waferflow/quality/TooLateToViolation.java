@@ -27,6 +27,8 @@ public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violatio
     private final PipelineCounter tooLate = counters.add(PipelineCounter.RECORDS_TOO_LATE);
     private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
     private final PipelineCounter highViolations = counters.add(PipelineCounter.violations(Severity.HIGH));
+    private final PipelineCounter tooLateViolations =
+            counters.add(PipelineCounter.violationsOfRule(Violation.RULE_TOO_LATE));
 
     public TooLateToViolation(long allowedLatenessMs, List<String> parameterNames) {
         this.allowedLatenessMs = allowedLatenessMs;
@@ -56,6 +58,7 @@ public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violatio
         tooLate.inc();
         quarantined.inc();
         highViolations.inc();
+        tooLateViolations.inc();
         out.collect(Violation.quarantining(Violation.RULE_TOO_LATE, "event_time", Long.toString(d.eventTime),
                 "within the window's allowed lateness of " + allowedLatenessMs + " ms", Severity.HIGH, d,
                 parameterNames));

@@ -34,6 +34,11 @@ public class Violation {
     /** A valid record that arrived after its window's allowed lateness: kept here, never dropped. */
     public static final String RULE_TOO_LATE = "too_late";
 
+    /** The rules the parser checks (every rule but the two judged later, in keyed state and by the window). */
+    public static final java.util.List<String> PARSER_RULES = java.util.List.of(RULE_UNPARSEABLE, RULE_NOT_AN_OBJECT,
+            RULE_REQUIRED, RULE_TYPE, RULE_NULLABLE, RULE_NON_FINITE, RULE_RANGE, RULE_CATEGORICAL, RULE_PATTERN,
+            RULE_EVENT_TIME, RULE_DIE_OFF_MAP, RULE_DUPLICATE_KEY, RULE_TOO_LARGE);
+
     public String rule;
     /** The field the rule applies to, or empty for record-level rules. */
     public String field;

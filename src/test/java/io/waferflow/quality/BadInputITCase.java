@@ -152,6 +152,17 @@ class BadInputITCase {
         actual.replaceAll((k, v) -> v.stream().sorted().toList());
         assertThat(actual).isEqualTo(expected);
 
+        // Violations are counted by rule: the corpus's expectations, added up, equal the job's counters.
+        Map<String, Long> expectedByRule = new TreeMap<>();
+        for (Case c : cases) {
+            c.expected().forEach(e -> expectedByRule.merge(e.split(":")[0], 1L, Long::sum));
+        }
+        Map<String, Object> countedByRule = new TreeMap<>();
+        for (String rule : expectedByRule.keySet()) {
+            countedByRule.put(rule, acc.get(PipelineCounter.violationsOfRule(rule)));
+        }
+        assertThat(countedByRule).isEqualTo(new TreeMap<String, Object>(expectedByRule));
+
         // Nothing missing: every message is aggregated or quarantined.
         long quarantinedCases = cases.stream().filter(Case::quarantines).count();
         long aggregatedCases = cases.size() - quarantinedCases;
