@@ -170,6 +170,8 @@ class AccountingITCase {
             midStream |= in > 0 && in < sent;
         }
         assertThat(midStream).as("some checkpoint was taken mid-stream").isTrue();
+        System.out.printf("AccountingITCase: ledger balanced in %d retained checkpoints (%d to %d)%n", ledgers.size(),
+                ledgers.firstKey(), ledgers.lastKey());
         Map<String, Long> end = ledgers.lastEntry().getValue();
         assertThat(end.get(PipelineCounter.RECORDS_IN)).isEqualTo(sent);
         assertThat(end.get(PipelineCounter.RECORDS_QUARANTINED)).isEqualTo(malformed + duplicates + TOO_LATE);
