@@ -25,10 +25,12 @@ public final class QualityConfig implements Serializable {
     private final int maxRecordBytes;
     private final double meanShiftSigma;
     private final double iqrFence;
+    private final double quarantineRate;
 
     public QualityConfig(long earliestEventTime, long maxFutureSkewMillis, int minX, int maxX, int minY, int maxY,
                          double rangeViolationRate, double rejectFlaggedRate, int maxRecordBytes,
-                         double meanShiftSigma, double iqrFence) {
+                         double meanShiftSigma, double iqrFence, double quarantineRate) {
+        this.quarantineRate = quarantineRate;
         this.meanShiftSigma = meanShiftSigma;
         this.iqrFence = iqrFence;
         this.maxRecordBytes = maxRecordBytes;
@@ -65,7 +67,7 @@ public final class QualityConfig implements Serializable {
         double shift = positive(raw, "quality.wafer.mean_shift_sigma");
         double fence = positive(raw, "quality.wafer.iqr_fence");
         return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject, maxBytes,
-                shift, fence);
+                shift, fence, rate(raw, "quality.wafer.quarantine_rate"));
     }
 
     private static double positive(RawConfig raw, String key) {
@@ -114,6 +116,11 @@ public final class QualityConfig implements Serializable {
     /** A wafer window mean this many baseline σ from the baseline mean is a distribution shift. */
     public double meanShiftSigma() {
         return meanShiftSigma;
+    }
+
+    /** A wafer window with a larger share of quarantined records is a critical data-quality event. */
+    public double quarantineRate() {
+        return quarantineRate;
     }
 
     /** Tukey's fence factor for IQR outliers within a wafer window. */

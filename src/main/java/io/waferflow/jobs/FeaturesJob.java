@@ -105,7 +105,7 @@ public final class FeaturesJob {
         DataStream<WaferFeatures> finalRows = online.getSideOutput(WaferFeatureFinalizer.OFFLINE);
         DataStream<QualityEvent> qualityEvents = finalRows
                 .flatMap(new WaferQualityRules(config.schema().parameterNames(), config.quality().rangeViolationRate(),
-                        config.quality().rejectFlaggedRate()))
+                        config.quality().rejectFlaggedRate(), config.quality().quarantineRate()))
                 .uid(Uids.WAFER_QUALITY).name("Wafer quality rules");
 
         if (config.drift().enabled()) {

@@ -8,6 +8,8 @@ public class QualityEvent {
 
     public static final String RANGE_VIOLATIONS = "range_violations";
     public static final String WAFER_REJECTED = "wafer_rejected";
+    /** Most of a wafer window's records quarantined ({@code rate} is the quarantined share). */
+    public static final String WAFER_QUARANTINED = "wafer_quarantined";
     /** A window mean far from the drift baseline ({@code rate} is the shift in baseline σ). */
     public static final String DISTRIBUTION_SHIFT = "distribution_shift";
     /** Values outside the window's Tukey fences ({@code rate} is their share, {@code threshold} the fence factor). */

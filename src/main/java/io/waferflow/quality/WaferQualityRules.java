@@ -10,7 +10,9 @@ import java.util.Locale;
 /**
  * Turns a wafer's final window row into quality events: a parameter whose readings broke a value rule in more than
  * {@code rangeRateThreshold} of the devices (HIGH), and a wafer with more than {@code rejectThreshold} of its devices
- * flagged (rejected: HIGH; the alerting stage escalates). Runs on final rows only, so each window is judged once.
+ * flagged (rejected: HIGH; the alerting stage escalates), and a window in which more than {@code quarantineThreshold}
+ * of the wafer's records were quarantined (CRITICAL: the wafer's data is unusable). Runs on final rows only, so each
+ * window is judged once.
  * Stateless.
  */
 public class WaferQualityRules implements FlatMapFunction<WaferFeatures, QualityEvent> {
@@ -20,11 +22,14 @@ public class WaferQualityRules implements FlatMapFunction<WaferFeatures, Quality
     private final List<String> parameterNames;
     private final double rangeRateThreshold;
     private final double rejectThreshold;
+    private final double quarantineThreshold;
 
-    public WaferQualityRules(List<String> parameterNames, double rangeRateThreshold, double rejectThreshold) {
+    public WaferQualityRules(List<String> parameterNames, double rangeRateThreshold, double rejectThreshold,
+                             double quarantineThreshold) {
         this.parameterNames = List.copyOf(parameterNames);
         this.rangeRateThreshold = rangeRateThreshold;
         this.rejectThreshold = rejectThreshold;
+        this.quarantineThreshold = quarantineThreshold;
     }
 
     @Override
@@ -42,6 +47,14 @@ public class WaferQualityRules implements FlatMapFunction<WaferFeatures, Quality
             out.collect(event(f, QualityEvent.WAFER_REJECTED, "", flagged, rejectThreshold,
                     String.format(Locale.ROOT, "wafer %s rejected: %.1f %% of %d devices out of range (limit %.1f %%)",
                             f.waferId, 100 * flagged, f.deviceCount, 100 * rejectThreshold)));
+        }
+        if (f.quarantineRate > quarantineThreshold) {
+            QualityEvent e = event(f, QualityEvent.WAFER_QUARANTINED, "", f.quarantineRate, quarantineThreshold,
+                    String.format(Locale.ROOT, "%.1f %% of wafer %s's records in this window were quarantined "
+                                    + "(limit %.1f %%): its features rest on %d devices",
+                            100 * f.quarantineRate, f.waferId, 100 * quarantineThreshold, f.deviceCount));
+            e.severity = Severity.CRITICAL;
+            out.collect(e);
         }
     }
 

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class WaferQualityRulesTest {
 
-    private final WaferQualityRules rules = new WaferQualityRules(List.of("vdd", "idd"), 0.05, 0.10);
+    private final WaferQualityRules rules = new WaferQualityRules(List.of("vdd", "idd"), 0.05, 0.10, 0.5);
 
     private static WaferFeatures row(double vddFlagged, double iddFlagged, double devicesFlaggedPct) {
         WaferFeatures f = new WaferFeatures();
@@ -23,6 +23,7 @@ class WaferQualityRulesTest {
         f.deviceCount = 200;
         f.flaggedRate = new double[] {vddFlagged, iddFlagged};
         f.devicesFlaggedPct = devicesFlaggedPct;
+        f.quarantineRate = 0.0;
         return f;
     }
 
@@ -57,5 +58,21 @@ class WaferQualityRulesTest {
         assertThat(judge(row(0.0, 0.0, 10.0))).as("at the limit").isEmpty();
         assertThat(judge(row(0.08, 0.04, 10.5))).extracting(e -> e.type + ":" + e.field)
                 .containsExactlyInAnyOrder("range_violations:vdd", "wafer_rejected:");
+    }
+
+    @Test
+    void aWindowWithMostRecordsQuarantinedIsCritical() {
+        WaferFeatures half = row(0.0, 0.0, 0.0);
+        half.quarantineRate = 0.5;
+        assertThat(judge(half)).as("at the limit").isEmpty();
+        WaferFeatures most = row(0.0, 0.0, 0.0);
+        most.quarantineRate = 0.8;
+        most.deviceCount = 40;
+        assertThat(judge(most)).singleElement().satisfies(e -> {
+            assertThat(e.type).isEqualTo(QualityEvent.WAFER_QUARANTINED);
+            assertThat(e.severity).isEqualTo(Severity.CRITICAL);
+            assertThat(e.rate).isEqualTo(0.8);
+            assertThat(e.message).contains("80.0 % of wafer W7's records");
+        });
     }
 }
