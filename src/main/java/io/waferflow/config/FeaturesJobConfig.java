@@ -24,6 +24,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final String featureVersion;
     private final WindowSpec window;
     private final DriftConfig drift;
+    private final AlertsConfig alerts;
     private final Duration outOfOrderness;
     private final Duration idleness;
     private final boolean perRecordWatermarks;
@@ -54,6 +55,7 @@ public final class FeaturesJobConfig implements Serializable {
         // Sliding windows whose slide divides the size (WindowSpec insists) include a subset that tiles time: drift
         // reads only those, so no value counts twice.
         drift = DriftConfig.from(raw, schema.parameterNames());
+        alerts = AlertsConfig.from(raw, drift.window(), window);
         outOfOrderness = raw.duration("feature_group.watermark.out_of_orderness");
         idleness = raw.duration("feature_group.watermark.idleness");
         String emit = raw.string("feature_group.watermark.emit", "periodic");
@@ -140,6 +142,10 @@ public final class FeaturesJobConfig implements Serializable {
 
     public WindowSpec window() {
         return window;
+    }
+
+    public AlertsConfig alerts() {
+        return alerts;
     }
 
     public DriftConfig drift() {

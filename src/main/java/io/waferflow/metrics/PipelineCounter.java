@@ -34,6 +34,11 @@ public final class PipelineCounter implements Serializable {
     public static final String OFFLINE_ROWS = "offline_rows";
     public static final String WAFERS_EXPIRED = "wafers_expired";
     public static final String DRIFT_METRICS = "drift_metrics";
+    public static final String ALERTS_FIRED = "alerts_fired";
+    public static final String ALERTS_RESOLVED = "alerts_resolved";
+    public static final String ALERTS_ESCALATED = "alerts_escalated";
+    /** Conditions that met the firing rule within a cooldown after their last resolution. */
+    public static final String ALERTS_SUPPRESSED = "alerts_suppressed";
     /** Wafer-window distributions that reached the drift detector after their drift window was judged. */
     public static final String DRIFT_LATE_INPUTS = "drift_late_inputs";
 

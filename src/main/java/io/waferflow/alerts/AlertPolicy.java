@@ -1,0 +1,211 @@
+package io.waferflow.alerts;
+
+import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.metrics.PipelineCounters;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * When a condition becomes an alert (SPEC 5), per alert key, in event time:
+ *
+ * <ul>
+ *   <li><b>Sustained:</b> fires when the condition held in N of the last M windows (window ends within M windows of
+ *       the newest).</li>
+ *   <li><b>Deduplicated:</b> while firing, further windows only update occurrences and last-seen; nothing is sent.</li>
+ *   <li><b>Resolved:</b> after K windows without the condition, either observed clear or not observed at all (a
+ *       wafer window without a finding produces no observation): a timer at last-held window end + K windows + the
+ *       grace in which observations can still arrive.</li>
+ *   <li><b>Cooldown:</b> no new episode within the cooldown after a resolution (flapping conditions stay quiet).</li>
+ *   <li><b>Escalation:</b> a P2 still firing {@code escalate_after} past its first window is sent again as P1.</li>
+ * </ul>
+ *
+ * State is one {@link AlertEpisode} per key, cleared once a key is neither firing, nor in cooldown, nor holding
+ * recent windows, so per-wafer keys do not accumulate.
+ */
+public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert> implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, AlertPolicySpec> policies;
+
+    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounter fired = counters.add(PipelineCounter.ALERTS_FIRED);
+    private final PipelineCounter resolved = counters.add(PipelineCounter.ALERTS_RESOLVED);
+    private final PipelineCounter escalations = counters.add(PipelineCounter.ALERTS_ESCALATED);
+    private final PipelineCounter suppressed = counters.add(PipelineCounter.ALERTS_SUPPRESSED);
+
+    private transient ValueState<AlertEpisode> episode;
+
+    public AlertPolicy(Map<String, AlertPolicySpec> policies) {
+        this.policies = Map.copyOf(policies);
+    }
+
+    public static ValueStateDescriptor<AlertEpisode> episodeDescriptor() {
+        return new ValueStateDescriptor<>("alert-episode", TypeInformation.of(AlertEpisode.class));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters.restore(context);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        episode = getRuntimeContext().getState(episodeDescriptor());
+        counters.register(getRuntimeContext());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
+    }
+
+    @Override
+    public void processElement(AlertSignal s, Context ctx, Collector<Alert> out) throws Exception {
+        AlertPolicySpec p = policy(s.policy);
+        AlertEpisode e = episode.value();
+        if (e == null) {
+            if (!s.active) {
+                return; // nothing held, nothing to remember
+            }
+            e = new AlertEpisode();
+        }
+        e.policy = s.policy;
+        long w = s.windowEnd;
+        e.activeWindows = recent(e.activeWindows, w, p);
+        if (s.active) {
+            e.context = s.context;
+            if (Arrays.stream(e.activeWindows).noneMatch(x -> x == w)) {
+                e.activeWindows = append(e.activeWindows, w);
+            }
+            e.lastActiveEnd = Math.max(e.lastActiveEnd, w);
+            if (e.firing) {
+                e.occurrences++;
+                e.lastSeen = Math.max(e.lastSeen, w);
+            } else if (e.activeWindows.length >= p.fireN) {
+                if (w < e.cooldownUntil) {
+                    suppressed.inc();
+                } else {
+                    fire(e, s, p, ctx, out);
+                }
+            }
+            e.resolveAt = e.lastActiveEnd + p.resolveK * p.windowMs + p.graceMs;
+            ctx.timerService().registerEventTimeTimer(e.resolveAt);
+        } else if (e.firing && w >= e.lastActiveEnd + p.resolveK * p.windowMs) {
+            resolve(e, s.windowStart, w, p, ctx, out); // K windows observed clear
+        }
+        keepOrForget(e, p, ctx);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        AlertEpisode e = episode.value();
+        if (e == null) {
+            return;
+        }
+        AlertPolicySpec p = policy(e.policy);
+        if (e.firing && timestamp >= e.resolveAt) {
+            resolve(e, e.lastActiveEnd, timestamp, p, ctx, out); // K windows passed without the condition
+        } else if (e.firing && !e.escalated && e.escalateAt != Long.MIN_VALUE && timestamp >= e.escalateAt) {
+            e.escalated = true;
+            escalations.inc();
+            Alert a = notification(e, AlertStatus.FIRING);
+            a.severity = AlertSeverity.P1;
+            a.escalated = true;
+            a.title = "Escalated (firing since " + java.time.Instant.ofEpochMilli(e.firstSeen) + "): " + a.title;
+            out.collect(a);
+        }
+        e.activeWindows = recent(e.activeWindows, timestamp - p.graceMs, p);
+        keepOrForget(e, p, ctx);
+    }
+
+    private void fire(AlertEpisode e, AlertSignal s, AlertPolicySpec p, Context ctx, Collector<Alert> out) {
+        e.firing = true;
+        e.escalated = false;
+        e.firstSeen = Arrays.stream(e.activeWindows).min().orElse(s.windowEnd);
+        e.lastSeen = s.windowEnd;
+        e.occurrences = e.activeWindows.length;
+        e.alertId = s.key + "@" + e.firstSeen;
+        e.notifications = 0;
+        fired.inc();
+        out.collect(notification(e, AlertStatus.FIRING));
+        if (s.context.severity == AlertSeverity.P2 && p.escalateAfterMs > 0) {
+            e.escalateAt = e.firstSeen + p.escalateAfterMs + p.graceMs;
+            ctx.timerService().registerEventTimeTimer(e.escalateAt);
+        } else {
+            e.escalateAt = Long.MIN_VALUE;
+        }
+    }
+
+    private void resolve(AlertEpisode e, long windowStart, long at, AlertPolicySpec p, Context ctx,
+                         Collector<Alert> out) {
+        e.firing = false;
+        resolved.inc();
+        Alert a = notification(e, AlertStatus.RESOLVED);
+        a.windowStart = windowStart;
+        a.windowEnd = at;
+        a.title = "Resolved: " + a.title;
+        out.collect(a);
+        e.activeWindows = new long[0];
+        e.cooldownUntil = at + p.cooldownMs;
+        e.escalateAt = Long.MIN_VALUE;
+    }
+
+    private static Alert notification(AlertEpisode e, AlertStatus status) {
+        Alert a = e.context.copy();
+        a.alertId = e.alertId;
+        a.notificationId = e.alertId + "#" + (++e.notifications);
+        a.status = status;
+        a.firstSeen = e.firstSeen;
+        a.lastSeen = e.lastSeen;
+        a.occurrences = e.occurrences;
+        AlertGuidance.apply(a);
+        return a;
+    }
+
+    /** Keeps the episode while it matters, with a timer to forget it afterwards; forgets it otherwise. */
+    private void keepOrForget(AlertEpisode e, AlertPolicySpec p, Context ctx) throws Exception {
+        if (!e.firing && e.activeWindows.length == 0 && ctx.timerService().currentWatermark() >= e.cooldownUntil) {
+            episode.clear();
+            return;
+        }
+        episode.update(e);
+        if (!e.firing) {
+            long forgetAt = Math.max(e.cooldownUntil,
+                    e.lastActiveEnd == Long.MIN_VALUE ? Long.MIN_VALUE : e.lastActiveEnd + p.fireM * p.windowMs + p.graceMs);
+            if (forgetAt != Long.MIN_VALUE) {
+                ctx.timerService().registerEventTimeTimer(forgetAt);
+            }
+        }
+    }
+
+    /** The window ends within the last fire_m windows up to {@code newest}. */
+    private static long[] recent(long[] windows, long newest, AlertPolicySpec p) {
+        long oldest = newest - (long) p.fireM * p.windowMs;
+        return Arrays.stream(windows).filter(x -> x > oldest).toArray();
+    }
+
+    private static long[] append(long[] windows, long w) {
+        long[] more = Arrays.copyOf(windows, windows.length + 1);
+        more[windows.length] = w;
+        return more;
+    }
+
+    private AlertPolicySpec policy(String name) {
+        AlertPolicySpec p = policies.get(name);
+        if (p == null) {
+            throw new IllegalStateException("no alert policy '" + name + "' (known: " + policies.keySet() + ")");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,146 @@
+package io.waferflow.alerts;
+
+import io.waferflow.drift.DriftMetric;
+import io.waferflow.drift.DriftVerdict;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns one drift window's metrics, of every feature, into alert observations (keyed by drift window end).
+ *
+ * <p>The detector judges all features of a window at the same event time; this operator collects them and fires at
+ * that time, after all have arrived. With false-discovery control on, a feature's drift condition holds only if its
+ * verdict is moderate or drift <em>and</em> its conservative KS p-value is rejected by Benjamini–Hochberg at
+ * {@code q} among all features tested in that window; otherwise the verdict alone decides. Every feature gets an
+ * observation (held or clear), so the policy sees clear windows explicitly. One more observation, {@code drift:*},
+ * holds when at least {@code severalFeatures} features drift in the window (P1 in SPEC 5).
+ */
+public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertSignal> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String POLICY = "drift";
+    public static final String TYPE = "drift";
+    public static final String TYPE_MULTIPLE = "drift_multiple";
+
+    private final boolean fdr;
+    private final double q;
+    private final int severalFeatures;
+
+    private transient ListState<DriftMetric> window;
+
+    public DriftSignals(boolean fdr, double q, int severalFeatures) {
+        this.fdr = fdr;
+        this.q = q;
+        this.severalFeatures = severalFeatures;
+    }
+
+    public static ListStateDescriptor<DriftMetric> windowDescriptor() {
+        return new ListStateDescriptor<>("drift-window-metrics", TypeInformation.of(DriftMetric.class));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        window = getRuntimeContext().getListState(windowDescriptor());
+    }
+
+    @Override
+    public void processElement(DriftMetric m, Context ctx, Collector<AlertSignal> out) throws Exception {
+        window.add(m);
+        // The detector emits a window's metrics at its judging time; fire once the watermark passes it.
+        ctx.timerService().registerEventTimeTimer(ctx.timestamp());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertSignal> out) throws Exception {
+        List<DriftMetric> metrics = new ArrayList<>();
+        window.get().forEach(metrics::add);
+        window.clear();
+        if (metrics.isEmpty()) {
+            return;
+        }
+        double threshold = fdr ? BenjaminiHochberg.threshold(testedPValues(metrics), q) : Double.NaN;
+        List<String> drifting = new ArrayList<>();
+        DriftMetric any = metrics.get(0);
+        for (DriftMetric m : metrics) {
+            boolean flagged = m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT;
+            boolean active = flagged && (!fdr || m.ksPValueConservative <= threshold);
+            if (active) {
+                drifting.add(m.feature);
+            }
+            out.collect(featureSignal(m, active, threshold));
+        }
+        drifting.sort(null);
+        out.collect(multipleSignal(any, drifting));
+    }
+
+    private static double[] testedPValues(List<DriftMetric> metrics) {
+        return metrics.stream().filter(m -> m.verdict != DriftVerdict.INSUFFICIENT_DATA)
+                .mapToDouble(m -> m.ksPValueConservative).toArray();
+    }
+
+    private AlertSignal featureSignal(DriftMetric m, boolean active, double threshold) {
+        Alert a = new Alert();
+        a.type = TYPE;
+        a.key = TYPE + ":" + m.feature;
+        a.subject = m.feature;
+        a.feature = m.feature;
+        a.severity = AlertSeverity.P2;
+        a.baselineMean = m.baselineMean;
+        a.baselineStd = m.baselineStd;
+        a.currentMean = m.currentMean;
+        a.currentStd = m.currentStd;
+        a.shiftSigma = m.shiftSigma;
+        a.psi = m.psi;
+        a.ksD = m.ksD;
+        a.ksPValue = m.ksPValueConservative;
+        a.fdrThreshold = fdr ? threshold : Double.NaN;
+        a.nBaseline = m.nBaseline;
+        a.nCurrent = m.nCurrent;
+        a.title = String.format(Locale.ROOT, "%s drifting: %s, PSI %.3f, KS D %.3f", m.feature,
+                m.verdict.label(), m.psi, m.ksD);
+        a.message = String.format(Locale.ROOT,
+                "%s: mean %.6g ± %.4g now vs %.6g ± %.4g in the baseline (%+.2f baseline σ); PSI %.3f; KS D %.4f, "
+                        + "p %.3g beyond sketch error%s; %d values vs %d in the baseline",
+                m.feature, m.currentMean, m.currentStd, m.baselineMean, m.baselineStd, m.shiftSigma, m.psi, m.ksD,
+                m.ksPValueConservative,
+                fdr ? String.format(Locale.ROOT, " (Benjamini–Hochberg threshold %.3g at q %.2f)", threshold, q) : "",
+                m.nCurrent, m.nBaseline);
+        return signal(a, active, m);
+    }
+
+    private AlertSignal multipleSignal(DriftMetric any, List<String> drifting) {
+        Alert a = new Alert();
+        a.type = TYPE_MULTIPLE;
+        a.key = TYPE + ":*";
+        a.subject = "*";
+        a.severity = AlertSeverity.P1;
+        a.features = String.join(",", drifting);
+        a.title = drifting.size() + " features drifting at once";
+        a.message = String.format(Locale.ROOT, "%d features drift in the same window (%s); %d or more point to a "
+                + "common cause such as a tester, probe card or process change", drifting.size(), a.features,
+                severalFeatures);
+        return signal(a, drifting.size() >= severalFeatures, any);
+    }
+
+    private static AlertSignal signal(Alert context, boolean active, DriftMetric m) {
+        AlertSignal s = new AlertSignal();
+        s.key = context.key;
+        s.policy = POLICY;
+        s.active = active;
+        s.windowStart = m.windowStart;
+        s.windowEnd = m.windowEnd;
+        context.windowStart = m.windowStart;
+        context.windowEnd = m.windowEnd;
+        s.context = context;
+        return s;
+    }
+}

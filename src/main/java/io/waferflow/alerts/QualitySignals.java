@@ -1,0 +1,73 @@
+package io.waferflow.alerts;
+
+import io.waferflow.quality.QualityEvent;
+import org.apache.flink.api.common.functions.MapFunction;
+
+/**
+ * A wafer-window quality event as an alert observation, keyed by wafer, field and type
+ * ({@code dq:W0042:vdd:range_violations}, {@code dq:W0042:wafer_rejected}). Severity per SPEC 5: most of a wafer's
+ * records quarantined P0, a rejected wafer P1, range violations over the rate and a shifted wafer mean P2, IQR
+ * outliers P3. Stateless.
+ */
+public class QualitySignals implements MapFunction<QualityEvent, AlertSignal> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String POLICY = "data_quality";
+
+    @Override
+    public AlertSignal map(QualityEvent e) {
+        Alert a = new Alert();
+        a.type = e.type;
+        a.key = "dq:" + e.waferId + (e.field == null || e.field.isEmpty() ? "" : ":" + e.field) + ":" + e.type;
+        a.subject = e.waferId;
+        a.severity = severity(e.type);
+        a.waferId = e.waferId;
+        a.lotId = e.lotId;
+        a.field = e.field;
+        a.rate = e.rate;
+        a.threshold = e.threshold;
+        a.windowStart = e.windowStart;
+        a.windowEnd = e.windowEnd;
+        a.title = title(e);
+        a.message = e.message;
+        AlertSignal s = new AlertSignal();
+        s.key = a.key;
+        s.policy = POLICY;
+        s.active = true;
+        s.windowStart = e.windowStart;
+        s.windowEnd = e.windowEnd;
+        s.context = a;
+        return s;
+    }
+
+    static AlertSeverity severity(String type) {
+        switch (type) {
+            case QualityEvent.WAFER_QUARANTINED:
+                return AlertSeverity.P0;
+            case QualityEvent.WAFER_REJECTED:
+                return AlertSeverity.P1;
+            case QualityEvent.IQR_OUTLIERS:
+                return AlertSeverity.P3;
+            default:
+                return AlertSeverity.P2;
+        }
+    }
+
+    private static String title(QualityEvent e) {
+        switch (e.type) {
+            case QualityEvent.WAFER_QUARANTINED:
+                return "Wafer " + e.waferId + ": most records quarantined";
+            case QualityEvent.WAFER_REJECTED:
+                return "Wafer " + e.waferId + " rejected: too many devices out of range";
+            case QualityEvent.RANGE_VIOLATIONS:
+                return "Wafer " + e.waferId + ": " + e.field + " out of range on too many devices";
+            case QualityEvent.DISTRIBUTION_SHIFT:
+                return "Wafer " + e.waferId + ": " + e.field + " mean shifted from the baseline";
+            case QualityEvent.IQR_OUTLIERS:
+                return "Wafer " + e.waferId + ": " + e.field + " outliers";
+            default:
+                return "Wafer " + e.waferId + ": " + e.type;
+        }
+    }
+}
