@@ -30,7 +30,8 @@ class SerializationTest {
             WaferFeatures.class, RedisFieldWrite.class, io.waferflow.quality.QualityEvent.class,
             io.waferflow.metrics.PipelineCount.class, io.waferflow.drift.Distribution.class,
             io.waferflow.drift.Baseline.class, io.waferflow.drift.WaferParameterWindow.class,
-            io.waferflow.drift.DriftMetric.class})
+            io.waferflow.drift.DriftMetric.class, io.waferflow.alerts.Alert.class, io.waferflow.alerts.AlertSignal.class,
+            io.waferflow.alerts.AlertEpisode.class})
     void recordAndStateTypesArePojosWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

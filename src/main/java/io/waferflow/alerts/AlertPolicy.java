@@ -110,7 +110,9 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         AlertEpisode e = episode.value();
-        if (e == null) {
+        if (e == null || ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            // The end of a bounded input (a backfill, a test) fires every timer: that is no evidence that a
+            // condition cleared or persisted, so nothing is sent.
             return;
         }
         AlertPolicySpec p = policy(e.policy);

@@ -26,10 +26,12 @@ public final class QualityConfig implements Serializable {
     private final double meanShiftSigma;
     private final double iqrFence;
     private final double quarantineRate;
+    private final double iqrOutlierRate;
 
     public QualityConfig(long earliestEventTime, long maxFutureSkewMillis, int minX, int maxX, int minY, int maxY,
                          double rangeViolationRate, double rejectFlaggedRate, int maxRecordBytes,
-                         double meanShiftSigma, double iqrFence, double quarantineRate) {
+                         double meanShiftSigma, double iqrFence, double quarantineRate, double iqrOutlierRate) {
+        this.iqrOutlierRate = iqrOutlierRate;
         this.quarantineRate = quarantineRate;
         this.meanShiftSigma = meanShiftSigma;
         this.iqrFence = iqrFence;
@@ -67,7 +69,7 @@ public final class QualityConfig implements Serializable {
         double shift = positive(raw, "quality.wafer.mean_shift_sigma");
         double fence = positive(raw, "quality.wafer.iqr_fence");
         return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject, maxBytes,
-                shift, fence, rate(raw, "quality.wafer.quarantine_rate"));
+                shift, fence, rate(raw, "quality.wafer.quarantine_rate"), rate(raw, "quality.wafer.iqr_outlier_rate"));
     }
 
     private static double positive(RawConfig raw, String key) {
@@ -121,6 +123,11 @@ public final class QualityConfig implements Serializable {
     /** A wafer window with a larger share of quarantined records is a critical data-quality event. */
     public double quarantineRate() {
         return quarantineRate;
+    }
+
+    /** A window with a larger share of its values outside the fences raises an IQR-outlier event. */
+    public double iqrOutlierRate() {
+        return iqrOutlierRate;
     }
 
     /** Tukey's fence factor for IQR outliers within a wafer window. */

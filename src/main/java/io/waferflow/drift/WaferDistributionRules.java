@@ -12,8 +12,9 @@ import java.util.List;
  * <ul>
  *   <li><b>distribution shift</b> (high): the window mean lies more than {@code meanShiftSigma} baseline standard
  *       deviations from the baseline mean (|mean − μ_b| / σ_b, as the notebook computes it);</li>
- *   <li><b>IQR outliers</b> (low): values outside Tukey's fences [Q1 − f·IQR, Q3 + f·IQR] of the window's own
- *       quartiles. Counted from the window's sketch: exact while the window has at most k values of the parameter,
+ *   <li><b>IQR outliers</b> (low): more than {@code iqrOutlierRate} of the values outside Tukey's fences
+ *       [Q1 − f·IQR, Q3 + f·IQR] of the window's own quartiles (normal data has about 0.7 % outside; the notebook
+ *       reports any, which floods). Counted from the window's sketch: exact while the window has at most k values of the parameter,
  *       within the sketch's rank error beyond.</li>
  * </ul>
  */
@@ -23,11 +24,13 @@ public final class WaferDistributionRules implements Serializable {
 
     private final double meanShiftSigma;
     private final double iqrFence;
+    private final double iqrOutlierRate;
     private final int k;
 
-    public WaferDistributionRules(double meanShiftSigma, double iqrFence, int k) {
+    public WaferDistributionRules(double meanShiftSigma, double iqrFence, double iqrOutlierRate, int k) {
         this.meanShiftSigma = meanShiftSigma;
         this.iqrFence = iqrFence;
+        this.iqrOutlierRate = iqrOutlierRate;
         this.k = k;
     }
 
@@ -55,7 +58,7 @@ public final class WaferDistributionRules implements Serializable {
         double high = q3 + iqrFence * iqr;
         double outside = cdf.cdf(Math.nextDown(low)) + (1 - cdf.cdf(high));
         long outliers = Math.round(outside * d.n);
-        if (outliers > 0) {
+        if (outliers > 0 && (double) outliers / d.n > iqrOutlierRate) {
             events.add(event(w, QualityEvent.IQR_OUTLIERS, Severity.LOW, (double) outliers / d.n, iqrFence,
                     String.format("%s has %d outliers on wafer %s (%.1f %% of %d values outside [%.6g, %.6g], "
                             + "Q1 − %.1f·IQR .. Q3 + %.1f·IQR)", w.feature, outliers, w.waferId,

@@ -1,5 +1,11 @@
 package io.waferflow.jobs;
 
+import io.waferflow.alerts.Alert;
+import io.waferflow.alerts.AlertPolicy;
+import io.waferflow.alerts.AlertSignal;
+import io.waferflow.alerts.DriftSignals;
+import io.waferflow.alerts.QualitySignals;
+import io.waferflow.config.AlertsConfig;
 import io.waferflow.config.DriftConfig;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.BaselineFile;
@@ -37,6 +43,8 @@ import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
 
+import java.util.Map;
+
 /**
  * The streaming feature job (SPEC 3 {@code features}):
  *
@@ -48,6 +56,9 @@ import org.apache.flink.util.OutputTag;
  * final windows' distributions ─ keyBy parameter ─ drift (PSI, KS vs baseline) ─┬─ drift metrics (Parquet, Redis)
  *                                                                               ├─ drift events (alerting)
  *                                                                               └─ wafer shift / IQR quality events
+ *
+ * quality events ─ observations ─┬─ keyBy alert key ─ alert policy ─ alerts (Kafka, webhook, log)
+ * drift metrics ─ keyBy window ─ Benjamini-Hochberg ─┘
  * </pre>
  *
  * The source and sinks are passed in; {@link #build} wires the same graph for production, tests and benchmarks.
@@ -108,15 +119,20 @@ public final class FeaturesJob {
                         config.quality().rejectFlaggedRate(), config.quality().quarantineRate()))
                 .uid(Uids.WAFER_QUALITY).name("Wafer quality rules");
 
+        DataStream<DriftMetric> driftMetrics = null;
         if (config.drift().enabled()) {
             SingleOutputStreamOperator<DriftMetric> drift = online.getSideOutput(WaferFeatureFinalizer.DISTRIBUTIONS)
                     .keyBy(w -> w.feature)
                     .process(driftDetector(config))
                     .uid(Uids.DRIFT_DETECTOR).name("Drift per feature (PSI, KS)");
             qualityEvents = qualityEvents.union(drift.getSideOutput(DriftDetector.QUALITY_EVENTS));
+            driftMetrics = drift;
             sinks.driftMetrics(drift);
             sinks.driftEvents(drift.filter(m -> m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT)
                     .uid(Uids.DRIFT_EVENTS).name("Drift events (moderate, drift)"));
+        }
+        if (config.alerts().enabled()) {
+            sinks.alerts(alerts(config, driftMetrics, qualityEvents));
         }
 
         sinks.online(online);
@@ -128,6 +144,25 @@ public final class FeaturesJob {
         sinks.rawArchive(parsed.filter(record -> !record.quarantined).uid(Uids.RAW_RECORDS).name("Records, not markers"));
         sinks.violations(parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
                 .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
+    }
+
+    /** Drift and quality findings → observations per window → the alert policy (SPEC 5). */
+    private static DataStream<Alert> alerts(FeaturesJobConfig c, DataStream<DriftMetric> driftMetrics,
+                                            DataStream<QualityEvent> qualityEvents) {
+        AlertsConfig a = c.alerts();
+        DataStream<AlertSignal> signals = qualityEvents.map(new QualitySignals())
+                .uid(Uids.QUALITY_SIGNALS).name("Quality findings to alert observations");
+        if (driftMetrics != null) {
+            signals = signals.union(driftMetrics
+                    .keyBy(m -> m.windowEnd)
+                    .process(new DriftSignals(a.fdr(), a.fdrQ(), a.severalFeatures()))
+                    .uid(Uids.DRIFT_SIGNALS).name("Drift observations (Benjamini-Hochberg per window)"));
+        }
+        return signals
+                .keyBy(s -> s.key)
+                .process(new AlertPolicy(Map.of(DriftSignals.POLICY, a.driftPolicy(),
+                        QualitySignals.POLICY, a.qualityPolicy())))
+                .uid(Uids.ALERT_POLICY).name("Alert policy (sustain, dedup, resolve, escalate)");
     }
 
     private static WaferWindowAggregator aggregator(FeaturesJobConfig c) {
@@ -150,7 +185,7 @@ public final class FeaturesJob {
     private static DriftDetector driftDetector(FeaturesJobConfig c) {
         DriftConfig d = c.drift();
         WaferDistributionRules rules = new WaferDistributionRules(c.quality().meanShiftSigma(),
-                c.quality().iqrFence(), d.sketchK());
+                c.quality().iqrFence(), c.quality().iqrOutlierRate(), d.sketchK());
         long lateness = c.window().allowedLateness().toMillis();
         if (d.baselineFrom() != DriftConfig.BaselineFrom.FILE) {
             return new DriftDetector(d, lateness, rules, null, null);

@@ -1,5 +1,10 @@
 package io.waferflow.jobs;
 
+import io.waferflow.alerts.Alert;
+import io.waferflow.alerts.sinks.AlertTopic;
+import io.waferflow.alerts.sinks.LogSink;
+import io.waferflow.alerts.sinks.WebhookSink;
+import io.waferflow.config.AlertsConfig;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
@@ -16,6 +21,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.connectors.redis.RedisSink;
 import org.apache.flink.streaming.connectors.redis.common.config.FlinkJedisPoolConfig;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +31,8 @@ import java.util.function.Consumer;
  */
 public final class FeaturesJobSinks {
 
+    private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+
     private final Consumer<DataStream<WaferFeatures>> online;
     private final Consumer<DataStream<WaferFeatures>> offline;
     private final Consumer<DataStream<DeviceTest>> rawArchive;
@@ -32,12 +40,14 @@ public final class FeaturesJobSinks {
     private final Consumer<DataStream<QualityEvent>> qualityEvents;
     private final Consumer<DataStream<DriftMetric>> driftMetrics;
     private final Consumer<DataStream<DriftMetric>> driftEvents;
+    private final Consumer<DataStream<Alert>> alerts;
 
     private FeaturesJobSinks(Consumer<DataStream<WaferFeatures>> online, Consumer<DataStream<WaferFeatures>> offline,
                              Consumer<DataStream<DeviceTest>> rawArchive, Consumer<DataStream<Violation>> quarantine,
                              Consumer<DataStream<QualityEvent>> qualityEvents,
                              Consumer<DataStream<DriftMetric>> driftMetrics,
-                             Consumer<DataStream<DriftMetric>> driftEvents) {
+                             Consumer<DataStream<DriftMetric>> driftEvents,
+                             Consumer<DataStream<Alert>> alerts) {
         this.online = online;
         this.offline = offline;
         this.rawArchive = rawArchive;
@@ -45,11 +55,12 @@ public final class FeaturesJobSinks {
         this.qualityEvents = qualityEvents;
         this.driftMetrics = driftMetrics;
         this.driftEvents = driftEvents;
+        this.alerts = alerts;
     }
 
     /** Every output unused: a stream without a sink is not part of the job. */
     public static FeaturesJobSinks none() {
-        return new FeaturesJobSinks(s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { });
+        return new FeaturesJobSinks(s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { });
     }
 
     /**
@@ -79,7 +90,26 @@ public final class FeaturesJobSinks {
                             .setParallelism(1).uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis fields")
                             .addSink(new RedisSink<>(jedis(c), new RedisFieldWriteMapper()))
                             .setParallelism(1).uid(Uids.DRIFT_REDIS_SINK).name("Latest drift (Redis)");
-                });
+                })
+                .withAlerts(alerts -> alertSinks(c, alerts));
+    }
+
+    /** Every configured alert sink; each one that fails after its retries fails the job rather than drop alerts. */
+    private static void alertSinks(FeaturesJobConfig c, DataStream<Alert> alerts) {
+        AlertsConfig a = c.alerts();
+        if (!a.kafkaTopic().isEmpty()) {
+            alerts.sinkTo(AlertTopic.sink(c.kafkaBootstrapServers(), a.kafkaTopic(),
+                            c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts"))
+                    .uid(Uids.ALERT_TOPIC_SINK).name("Alerts (Kafka)");
+        }
+        if (!a.webhookUrl().isEmpty()) {
+            alerts.sinkTo(new WebhookSink(a.webhookUrl(), WebhookSink.Format.valueOf(a.webhookFormat().name()),
+                            WEBHOOK_TIMEOUT, a.webhookAttempts(), a.webhookBackoff()))
+                    .uid(Uids.ALERT_WEBHOOK_SINK).name("Alerts (webhook)");
+        }
+        if (a.log()) {
+            alerts.sinkTo(new LogSink()).uid(Uids.ALERT_LOG_SINK).name("Alerts (log)");
+        }
     }
 
     private static FlinkJedisPoolConfig jedis(FeaturesJobConfig c) {
@@ -104,32 +134,42 @@ public final class FeaturesJobSinks {
     }
 
     public FeaturesJobSinks withOnline(Consumer<DataStream<WaferFeatures>> hook) {
-        return new FeaturesJobSinks(hook, offline, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents);
+        return new FeaturesJobSinks(hook, offline, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents,
+                alerts);
     }
 
     public FeaturesJobSinks withOffline(Consumer<DataStream<WaferFeatures>> hook) {
-        return new FeaturesJobSinks(online, hook, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents);
+        return new FeaturesJobSinks(online, hook, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents,
+                alerts);
     }
 
     public FeaturesJobSinks withRawArchive(Consumer<DataStream<DeviceTest>> hook) {
-        return new FeaturesJobSinks(online, offline, hook, quarantine, qualityEvents, driftMetrics, driftEvents);
+        return new FeaturesJobSinks(online, offline, hook, quarantine, qualityEvents, driftMetrics, driftEvents,
+                alerts);
     }
 
     public FeaturesJobSinks withViolations(Consumer<DataStream<Violation>> hook) {
-        return new FeaturesJobSinks(online, offline, rawArchive, hook, qualityEvents, driftMetrics, driftEvents);
+        return new FeaturesJobSinks(online, offline, rawArchive, hook, qualityEvents, driftMetrics, driftEvents,
+                alerts);
     }
 
     public FeaturesJobSinks withQualityEvents(Consumer<DataStream<QualityEvent>> hook) {
-        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, hook, driftMetrics, driftEvents);
+        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, hook, driftMetrics, driftEvents, alerts);
     }
 
     public FeaturesJobSinks withDriftMetrics(Consumer<DataStream<DriftMetric>> hook) {
-        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, hook, driftEvents);
+        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, hook, driftEvents, alerts);
     }
 
     /** Drift metrics with a moderate or drift verdict: the alerting stage's input. */
     public FeaturesJobSinks withDriftEvents(Consumer<DataStream<DriftMetric>> hook) {
-        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, driftMetrics, hook);
+        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, driftMetrics, hook, alerts);
+    }
+
+    /** Alert notifications (firing, escalated, resolved). */
+    public FeaturesJobSinks withAlerts(Consumer<DataStream<Alert>> hook) {
+        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents,
+                hook);
     }
 
     /** Adds a hook after the existing ones for every output, e.g. to also collect results in a test. */
@@ -137,7 +177,7 @@ public final class FeaturesJobSinks {
         return new FeaturesJobSinks(online.andThen(more.online), offline.andThen(more.offline),
                 rawArchive.andThen(more.rawArchive), quarantine.andThen(more.quarantine),
                 qualityEvents.andThen(more.qualityEvents), driftMetrics.andThen(more.driftMetrics),
-                driftEvents.andThen(more.driftEvents));
+                driftEvents.andThen(more.driftEvents), alerts.andThen(more.alerts));
     }
 
     void online(DataStream<WaferFeatures> s) {
@@ -166,5 +206,9 @@ public final class FeaturesJobSinks {
 
     void driftEvents(DataStream<DriftMetric> s) {
         driftEvents.accept(s);
+    }
+
+    void alerts(DataStream<Alert> s) {
+        alerts.accept(s);
     }
 }

@@ -27,6 +27,12 @@ public final class Uids {
     public static final String DRIFT_REDIS_FIELDS = "drift-redis-fields";
     public static final String DRIFT_REDIS_SINK = "drift-redis-sink";
     public static final String DRIFT_EVENTS = "drift-events";
+    public static final String QUALITY_SIGNALS = "quality-alert-signals";
+    public static final String DRIFT_SIGNALS = "drift-alert-signals";
+    public static final String ALERT_POLICY = "alert-policy";
+    public static final String ALERT_TOPIC_SINK = "alert-topic-sink";
+    public static final String ALERT_WEBHOOK_SINK = "alert-webhook-sink";
+    public static final String ALERT_LOG_SINK = "alert-log-sink";
 
     private Uids() {}
 }

@@ -41,7 +41,7 @@ class DriftDetectorTest {
     private KeyedOneInputStreamOperatorTestHarness<String, WaferParameterWindow, DriftMetric> harness()
             throws Exception {
         DriftDetector detector = new DriftDetector(config.drift(), LATENESS,
-                new WaferDistributionRules(2.0, 1.5, 200), null, null);
+                new WaferDistributionRules(2.0, 1.5, 0.01, 200), null, null);
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector), w -> w.feature,
                 Types.STRING);
     }
@@ -132,7 +132,7 @@ class DriftDetectorTest {
             file.put(FEATURES[f], Distribution.ofValues(history, 200));
         }
         DriftDetector detector = new DriftDetector(config.drift(), LATENESS,
-                new WaferDistributionRules(2.0, 1.5, 200), file, "file:history.json");
+                new WaferDistributionRules(2.0, 1.5, 0.01, 200), file, "file:history.json");
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector),
                 (WaferParameterWindow w) -> w.feature, Types.STRING)) {
             h.open();

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.within;
 /** The wafer-window checks against the seed notebook's definitions, computed here from the raw values. */
 class WaferDistributionRulesTest {
 
-    private final WaferDistributionRules rules = new WaferDistributionRules(2.0, 1.5, 200);
+    private final WaferDistributionRules rules = new WaferDistributionRules(2.0, 1.5, 0.01, 200);
 
     private static WaferParameterWindow window(double[] values) {
         WaferParameterWindow w = new WaferParameterWindow();
@@ -61,6 +61,8 @@ class WaferDistributionRulesTest {
         assertThat(expected).isGreaterThanOrEqualTo(3);
 
         List<QualityEvent> events = rules.check(window(values), null);
+        assertThat(new WaferDistributionRules(2.0, 1.5, (double) expected / values.length, 200)
+                .check(window(values), null)).as("at the rate limit").isEmpty();
         assertThat(events).hasSize(1);
         QualityEvent e = events.get(0);
         assertThat(e.type).isEqualTo(QualityEvent.IQR_OUTLIERS);
