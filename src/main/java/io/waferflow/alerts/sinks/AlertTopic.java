@@ -1,0 +1,73 @@
+package io.waferflow.alerts.sinks;
+
+import io.waferflow.alerts.Alert;
+import io.waferflow.alerts.AlertJson;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The alert topic (SPEC 2.2 "Alerts"): one JSON message per notification ({@link AlertJson}), keyed by the alert key
+ * (so the notifications of one condition stay in order on one partition), written exactly once through Kafka
+ * transactions that commit with Flink's checkpoints. Notifications become visible when the checkpoint after them
+ * completes (up to one checkpoint interval of latency). Readers must use {@code isolation.level=read_committed}
+ * ({@code waferflow alerts tail} and kcat do).
+ *
+ * <p>The message timestamp is the time the sink wrote the notification (processing time), not event time, so
+ * {@code alerts tail --since 1h} means "notified in the last hour"; the event time of the condition is in
+ * {@code first_seen} / {@code last_seen}.
+ */
+public final class AlertTopic {
+
+    /** Below the broker's default transaction.max.timeout.ms (15 min); the client default of 1 h is refused. */
+    static final String TRANSACTION_TIMEOUT_MS = "60000";
+
+    private AlertTopic() {}
+
+    /**
+     * @param transactionalIdPrefix unique per job and sink across the Kafka cluster (two jobs sharing one would fence
+     *                              each other's transactions), and stable across restarts of the job
+     */
+    public static KafkaSink<Alert> sink(String bootstrapServers, String topic, String transactionalIdPrefix) {
+        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
+            throw new IllegalArgumentException("the alert topic is written exactly once and needs a transactional id"
+                    + " prefix that is unique per job, e.g. <job name>-alerts");
+        }
+        return KafkaSink.<Alert>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new Serializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+
+    /** Key: the alert key (e.g. {@code drift:vdd}); value: {@link AlertJson#toJson}; timestamp: write time. */
+    static final class Serializer implements KafkaRecordSerializationSchema<Alert> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String topic;
+
+        Serializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(Alert alert, KafkaSinkContext context, Long timestamp) {
+            byte[] key = alert.key == null ? null : alert.key.getBytes(StandardCharsets.UTF_8);
+            // A null timestamp lets the producer stamp the send time (see the class comment).
+            return new ProducerRecord<>(topic, null, null, key, AlertJson.toJson(alert));
+        }
+
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            // Stateless.
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package io.waferflow.alerts.sinks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waferflow.alerts.Alert;
+import io.waferflow.alerts.AlertJson;
+import io.waferflow.alerts.AlertSeverity;
+import io.waferflow.alerts.TestAlerts;
+import io.waferflow.alerts.sinks.WebhookReceiver.Response;
+import org.apache.flink.api.common.JobInfo;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.metrics.groups.InternalSinkWriterMetricGroup;
+import org.apache.flink.util.InstantiationUtil;
+import org.apache.flink.util.UserCodeClassLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The webhook writer against a real local HTTP server: one POST per alert on success, retries with backoff on 503,
+ * 429 and I/O errors, a clear failure after the last attempt, and no retry of other 4xx.
+ */
+@Timeout(60)
+class WebhookSinkTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration BACKOFF = Duration.ofMillis(40);
+
+    private WebhookReceiver receiver;
+    private final SinkWriterMetricGroup metrics =
+            InternalSinkWriterMetricGroup.wrap(UnregisteredMetricsGroup.createOperatorMetricGroup());
+
+    @AfterEach
+    void stop() {
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    @Test
+    void eachAlertIsPostedOnceAsJsonWithItsIdempotencyKey() throws Exception {
+        receiver = new WebhookReceiver(r -> Response.status(200));
+        List<Alert> alerts = List.of(TestAlerts.drift("n-1", AlertSeverity.P2),
+                TestAlerts.rangeViolations("n-2", AlertSeverity.P2), TestAlerts.drift("n-3", AlertSeverity.P1));
+
+        try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 3)) {
+            for (Alert a : alerts) {
+                writer.write(a, CONTEXT);
+            }
+            writer.flush(true);
+        }
+
+        List<WebhookReceiver.Request> got = receiver.requests();
+        assertThat(got).extracting(WebhookReceiver.Request::idempotencyKey).containsExactly("n-1", "n-2", "n-3");
+        assertThat(got).allSatisfy(r -> {
+            assertThat(r.method()).isEqualTo("POST");
+            assertThat(r.contentType()).isEqualTo("application/json");
+            assertThat(r.attempt()).isEqualTo(1);
+        });
+        for (int i = 0; i < alerts.size(); i++) {
+            assertThat(got.get(i).body()).isEqualTo(new String(AlertJson.toJson(alerts.get(i)), StandardCharsets.UTF_8));
+        }
+        assertThat(metrics.getNumRecordsSendCounter().getCount()).isEqualTo(3);
+        assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isZero();
+    }
+
+    @Test
+    void slackFormatPostsTheSlackPayload() throws Exception {
+        receiver = new WebhookReceiver(r -> Response.status(200));
+
+        try (SinkWriter<Alert> writer = writer(WebhookSink.Format.SLACK, 1)) {
+            writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT);
+        }
+
+        JsonNode body = new ObjectMapper().readTree(receiver.requests().get(0).body());
+        assertThat(body.has("text")).isTrue();
+        assertThat(body.get("blocks").get(0).get("type").asText()).isEqualTo("header");
+    }
+
+    @Test
+    void retriesAfter503sWithGrowingBackoffAndSucceeds() throws Exception {
+        receiver = new WebhookReceiver(r -> r.attempt() <= 2 ? Response.status(503, "upstream busy") : Response.status(200));
+
+        long start = System.nanoTime();
+        try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 5)) {
+            writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT);
+        }
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::attempt).containsExactly(1, 2, 3);
+        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::idempotencyKey).containsOnly("n-1");
+        // Waits of 40 ms then 80 ms.
+        assertThat(elapsedMillis).isGreaterThanOrEqualTo(BACKOFF.toMillis() * 3);
+        assertThat(metrics.getNumRecordsSendCounter().getCount()).isEqualTo(1);
+        assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void retriesA429AndHonoursRetryAfter() throws Exception {
+        receiver = new WebhookReceiver(r -> r.attempt() == 1
+                ? new Response(429, 0, "Retry-After", "1", "slow down") : Response.status(200));
+
+        long start = System.nanoTime();
+        try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 3)) {
+            writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT);
+        }
+
+        assertThat(receiver.requests()).hasSize(2);
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void failsWithAClearMessageAfterTheLastAttempt() throws Exception {
+        receiver = new WebhookReceiver(r -> Response.status(503, "maintenance"));
+
+        try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 3)) {
+            assertThatThrownBy(() -> writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(receiver.url())
+                    .hasMessageContaining("alert n-1 (drift:vdd) not delivered after 3 attempts")
+                    .hasMessageContaining("HTTP 503: maintenance");
+        }
+        assertThat(receiver.requests()).hasSize(3);
+        assertThat(metrics.getNumRecordsSendCounter().getCount()).isZero();
+    }
+
+    @Test
+    void doesNotRetryA400() throws Exception {
+        receiver = new WebhookReceiver(r -> Response.status(400, "invalid_payload"));
+
+        try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 5)) {
+            assertThatThrownBy(() -> writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("webhook " + receiver.url() + " refused alert n-1")
+                    .hasMessageContaining("HTTP 400: invalid_payload")
+                    .hasMessageContaining("not retried");
+        }
+        assertThat(receiver.requests()).hasSize(1);
+    }
+
+    @Test
+    void retriesATimedOutRequest() throws Exception {
+        receiver = new WebhookReceiver(r -> r.attempt() == 1 ? new Response(200, 3000, null, null, "")
+                : Response.status(200));
+        WebhookSink sink = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, Duration.ofMillis(300), 2, BACKOFF);
+
+        try (SinkWriter<Alert> writer = sink.createWriter(new MinimalInitContext(metrics))) {
+            writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT);
+        }
+
+        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::attempt).containsExactly(1, 2);
+    }
+
+    @Test
+    void anUnreachableReceiverFailsAfterRetryingWithTheIoErrorAsCause() throws Exception {
+        int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+        WebhookSink sink = new WebhookSink("http://127.0.0.1:" + freePort + "/hook", WebhookSink.Format.JSON,
+                TIMEOUT, 2, BACKOFF);
+
+        try (SinkWriter<Alert> writer = sink.createWriter(new MinimalInitContext(metrics))) {
+            assertThatThrownBy(() -> writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("not delivered after 2 attempts")
+                    .hasCauseInstanceOf(ConnectException.class);
+        }
+        assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void backoffDoublesUpToTheCapAndRespectsRetryAfter() {
+        Duration second = Duration.ofSeconds(1);
+        assertThat(WebhookSink.backoffMillis(second, 1, 0)).isEqualTo(1000);
+        assertThat(WebhookSink.backoffMillis(second, 2, 0)).isEqualTo(2000);
+        assertThat(WebhookSink.backoffMillis(second, 3, 0)).isEqualTo(4000);
+        assertThat(WebhookSink.backoffMillis(second, 40, 0)).isEqualTo(WebhookSink.MAX_BACKOFF.toMillis());
+        assertThat(WebhookSink.backoffMillis(second, 1, 5000)).isEqualTo(5000);
+        assertThat(WebhookSink.backoffMillis(second, 1, 3_600_000)).isEqualTo(WebhookSink.MAX_BACKOFF.toMillis());
+        assertThat(WebhookSink.backoffMillis(Duration.ZERO, 5, 0)).isZero();
+    }
+
+    @Test
+    void impossibleSettingsAreRefusedAtConstruction() {
+        assertThatThrownBy(() -> new WebhookSink("ftp://x/y", WebhookSink.Format.JSON, TIMEOUT, 3, BACKOFF))
+                .hasMessageContaining("not an http(s) URL");
+        assertThatThrownBy(() -> new WebhookSink("http://localhost/x", WebhookSink.Format.JSON, TIMEOUT, 0, BACKOFF))
+                .hasMessageContaining("max attempts");
+        assertThatThrownBy(() -> new WebhookSink("http://localhost/x", WebhookSink.Format.JSON, Duration.ZERO, 3, BACKOFF))
+                .hasMessageContaining("timeout");
+    }
+
+    @Test
+    void theSinkIsSerializable() throws Exception {
+        WebhookSink sink = new WebhookSink("https://hooks.example.com/x", WebhookSink.Format.SLACK, TIMEOUT, 3, BACKOFF)
+                .withRunbookBaseUrl("https://git.example.com/waferflow/blob/main/");
+
+        assertThat(InstantiationUtil.clone(sink)).isNotNull();
+    }
+
+    private SinkWriter<Alert> writer(WebhookSink.Format format, int maxAttempts) {
+        return new WebhookSink(receiver.url(), format, TIMEOUT, maxAttempts, BACKOFF)
+                .createWriter(new MinimalInitContext(metrics));
+    }
+
+    private static final SinkWriter.Context CONTEXT = new SinkWriter.Context() {
+        @Override
+        public long currentWatermark() {
+            return Long.MIN_VALUE;
+        }
+
+        @Override
+        public Long timestamp() {
+            return null;
+        }
+    };
+
+    /** Just enough of a writer context for a writer that only reads its metric group. */
+    static final class MinimalInitContext implements WriterInitContext {
+
+        private final SinkWriterMetricGroup metrics;
+
+        MinimalInitContext(SinkWriterMetricGroup metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public SinkWriterMetricGroup metricGroup() {
+            return metrics;
+        }
+
+        @Override
+        public UserCodeClassLoader getUserCodeClassLoader() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public MailboxExecutor getMailboxExecutor() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ProcessingTimeService getProcessingTimeService() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SerializationSchema.InitializationContext asSerializationSchemaInitializationContext() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isObjectReuseEnabled() {
+            return false;
+        }
+
+        @Override
+        public <IN> TypeSerializer<IN> createInputSerializer() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public OptionalLong getRestoredCheckpointId() {
+            return OptionalLong.empty();
+        }
+
+        @Override
+        public JobInfo getJobInfo() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public TaskInfo getTaskInfo() {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
