@@ -1,5 +1,6 @@
 package io.waferflow;
 
+import io.waferflow.cli.AlertsCommand;
 import io.waferflow.cli.BaselineCommand;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.DriftCommand;
@@ -73,6 +74,7 @@ public final class WaferFlow {
         list.add(new FeaturesCommand());
         list.add(new DriftCommand());
         list.add(new BaselineCommand());
+        list.add(new AlertsCommand());
         for (String className : LOCAL_COMMANDS.values()) {
             try {
                 list.add((Command) Class.forName(className).getDeclaredConstructor().newInstance());

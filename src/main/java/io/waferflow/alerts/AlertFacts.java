@@ -78,15 +78,15 @@ public final class AlertFacts {
     }
 
     /**
-     * The rate's meaning depends on the type (see {@code QualityEvent}): a shift in baseline σ for distribution
-     * shifts, the share of values outside the fences (threshold = fence factor) for IQR outliers, else a share of
-     * the window's devices or records against a share.
+     * The rate's meaning depends on the type (see {@code QualityEvent}): for distribution shifts the distance of the
+     * window mean from the baseline mean in baseline σ, for IQR outliers the share of values outside the fences
+     * (threshold = fence factor), else a share of the window's devices or records against a share.
      */
     private static Fact rate(Alert a) {
         String type = a.type == null ? "" : a.type;
         switch (type) {
             case "distribution_shift":
-                return new Fact("mean shift", signed(a.rate) + " σ" + (Double.isFinite(a.threshold)
+                return new Fact("mean shift", number(a.rate) + " σ" + (Double.isFinite(a.threshold)
                         ? " (threshold " + number(a.threshold) + " σ)" : ""));
             case "iqr_outliers":
                 return new Fact("outliers", percent(a.rate) + " of values" + (Double.isFinite(a.threshold)
