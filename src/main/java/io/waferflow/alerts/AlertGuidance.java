@@ -35,7 +35,7 @@ public final class AlertGuidance {
                 "Split the feature by tester_id and lot_id in the raw archive: one tester points at equipment, every tester at product or process",
                 "Check that tester's calibration record and the probe card's touchdown count and last clean; run a correlation (golden) wafer",
                 "Check test program and STDF converter releases deployed since the baseline was built",
-                "If the shift is an intended, confirmed process change, rebuild the baseline (bin/waferflow baseline) and restart from a savepoint",
+                "If the shift is an intended, confirmed process change, build a new baseline (bin/waferflow baseline) and start the job fresh with it: restored state keeps the old one",
         }, DRIFT_RUNBOOK));
         BY_TYPE.put("drift_multiple", new Guidance(new String[] {
                 "Test program or STDF converter change that affects several measurements at once",

@@ -24,7 +24,13 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AlertTopic {
 
-    /** Below the broker's default transaction.max.timeout.ms (15 min); the client default of 1 h is refused. */
+    /**
+     * Below the broker's default transaction.max.timeout.ms (15 min); the client default of 1 h is refused. A
+     * transaction lives from the first alert after a checkpoint until the checkpoint after it completes and its
+     * commit runs, which after a failure means until the job has restarted; if that takes longer than this timeout
+     * the broker aborts it and its alerts are lost (the connector logs it). So checkpoint interval + checkpoint
+     * duration + restart time must stay below 60 s, the same bound as the violation topic's.
+     */
     static final String TRANSACTION_TIMEOUT_MS = "60000";
 
     private AlertTopic() {}

@@ -33,8 +33,11 @@ import java.util.Locale;
  * a 3xx: redirects are not followed for POSTs) fails at once, since repeating the same request cannot succeed.
  *
  * <p>Sending blocks the sink's task while a receiver is slow or down (alert volume is low, so throughput does not
- * matter); keep {@code maxAttempts × timeout} plus the backoffs well below the checkpoint timeout. The sink keeps no
- * state; the {@link HttpClient} is created per writer, so the sink itself stays serializable.
+ * matter), and a blocked task holds back every checkpoint of the job: up to {@link #worstCaseDelay()} per alert. Keep
+ * that well below the checkpoint timeout, and below the Kafka sinks' {@code transaction.timeout.ms} minus the
+ * checkpoint interval: a transaction of the violation or alert topic that is pre-committed but waits longer than its
+ * timeout for the checkpoint to complete is aborted by the broker, and its records are lost. The sink keeps no state;
+ * the {@link HttpClient} is created per writer, so the sink itself stays serializable.
  *
  * <p>Metrics (the standard sink-writer group): {@code numRecordsSend} alerts delivered, {@code numBytesSend} their
  * bytes, {@code numRecordsSendErrors} failed attempts (each retry counts).
@@ -119,6 +122,16 @@ public final class WebhookSink implements Sink<Alert> {
     @Override
     public SinkWriter<Alert> createWriter(WriterInitContext context) {
         return new Writer(this, context.metricGroup());
+    }
+
+    /**
+     * The longest one alert can block the sink before the writer gives up and fails the job: every attempt timing
+     * out (connecting, then waiting for the response, each up to {@code timeout}) and every wait as long as a 429's
+     * {@code Retry-After} can make it ({@link #MAX_BACKOFF}). With only 5xx and I/O errors the waits are the
+     * doubling backoffs instead, usually far shorter.
+     */
+    public Duration worstCaseDelay() {
+        return timeout.multipliedBy(2L * maxAttempts).plus(MAX_BACKOFF.multipliedBy(maxAttempts - 1L));
     }
 
     /** The wait before attempt {@code failedAttempts + 1}: doubling from the initial backoff, capped. */

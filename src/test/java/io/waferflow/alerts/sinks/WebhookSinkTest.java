@@ -201,6 +201,17 @@ class WebhookSinkTest {
     }
 
     @Test
+    void worstCaseDelayCountsEveryTimeoutAndTheLongestWaits() {
+        WebhookSink sink = new WebhookSink("https://hooks.example.com/x", WebhookSink.Format.JSON,
+                Duration.ofSeconds(10), 5, Duration.ofMillis(500));
+
+        // 5 attempts × (connect + response) 10 s each, 4 waits of at most a minute (a 429's Retry-After).
+        assertThat(sink.worstCaseDelay()).isEqualTo(Duration.ofSeconds(5 * 20 + 4 * 60));
+        assertThat(new WebhookSink("https://hooks.example.com/x", WebhookSink.Format.JSON, Duration.ofSeconds(2), 1,
+                Duration.ofSeconds(1)).worstCaseDelay()).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
     void impossibleSettingsAreRefusedAtConstruction() {
         assertThatThrownBy(() -> new WebhookSink("ftp://x/y", WebhookSink.Format.JSON, TIMEOUT, 3, BACKOFF))
                 .hasMessageContaining("not an http(s) URL");
