@@ -49,7 +49,7 @@ public final class AlertGuidance {
                 "Split each feature by tester_id and lot_id in the raw archive: a common tester, lot or start time is the lead",
                 "Ask the test floor about program, converter, probe card or tester changes at the drift start (first_seen)",
                 "Hold model-based disposition for the affected lots until the cause is known",
-                "Once explained and intended, rebuild the baselines; otherwise fix the equipment and watch the alert resolve",
+                "Once explained and intended, build new baselines (a fresh start: restored state keeps the old ones); otherwise fix the equipment and watch the alert resolve",
         }, DRIFT_RUNBOOK));
         BY_TYPE.put("range_violations", new Guidance(new String[] {
                 "Probe card contact problem on this wafer (opens, high contact resistance) giving out-of-range readings",
@@ -105,7 +105,7 @@ public final class AlertGuidance {
                 "Group the wafer's rows in _quarantine Parquet by rule and field to see which check fails",
                 "Read a few raw_payload values (or kcat the violation topic) to see what the converter sends",
                 "Check the tester's clock (NTP) when the rules are implausible_event_time or too_late",
-                "After the fix, replay the quarantined raw payloads into the input topic",
+                "After the fix, replay quarantined raw payloads whose windows are still within the allowed lateness; older ones need a backfill",
         }, DATA_QUALITY_RUNBOOK));
     }
 
