@@ -3,16 +3,22 @@ package io.waferflow.alerts;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,7 +35,8 @@ import java.util.Map;
  *   <li><b>Escalation:</b> a P2 still firing {@code escalate_after} past its first window is sent again as P1.</li>
  * </ul>
  *
- * State is one {@link AlertEpisode} per key, cleared once a key is neither firing, nor in cooldown, nor holding
+ * Observations are judged in event-time order: each waits until the watermark passes its timestamp (no added
+ * latency in practice: the watermark follows right behind). State is one {@link AlertEpisode} per key, cleared once a key is neither firing, nor in cooldown, nor holding
  * recent windows, so per-wafer keys do not accumulate.
  */
 public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert> implements CheckpointedFunction {
@@ -45,6 +52,7 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
     private final PipelineCounter suppressed = counters.add(PipelineCounter.ALERTS_SUPPRESSED);
 
     private transient ValueState<AlertEpisode> episode;
+    private transient MapState<Long, List<AlertSignal>> pending;
 
     public AlertPolicy(Map<String, AlertPolicySpec> policies) {
         this.policies = Map.copyOf(policies);
@@ -52,6 +60,12 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
 
     public static ValueStateDescriptor<AlertEpisode> episodeDescriptor() {
         return new ValueStateDescriptor<>("alert-episode", TypeInformation.of(AlertEpisode.class));
+    }
+
+    /** Observations by stream timestamp, until the watermark passes it. */
+    public static MapStateDescriptor<Long, List<AlertSignal>> pendingDescriptor() {
+        return new MapStateDescriptor<>("pending-alert-signals", Types.LONG,
+                Types.LIST(TypeInformation.of(AlertSignal.class)));
     }
 
     @Override
@@ -62,6 +76,7 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
     @Override
     public void open(OpenContext openContext) {
         episode = getRuntimeContext().getState(episodeDescriptor());
+        pending = getRuntimeContext().getMapState(pendingDescriptor());
         counters.register(getRuntimeContext());
     }
 
@@ -72,6 +87,18 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
 
     @Override
     public void processElement(AlertSignal s, Context ctx, Collector<Alert> out) throws Exception {
+        // Observations of one key can arrive out of order (windows judged on different upstream subtasks during a
+        // backlog): hold each until the watermark passes its time, then judge them in order.
+        long at = ctx.timestamp() == null ? s.windowEnd : ctx.timestamp();
+        List<AlertSignal> due = pending.get(at);
+        List<AlertSignal> more = due == null ? new ArrayList<>() : new ArrayList<>(due);
+        more.add(s);
+        pending.put(at, more);
+        ctx.timerService().registerEventTimeTimer(at);
+    }
+
+    /** Judges one observation; observations reach here in event-time order. */
+    private void observe(AlertSignal s, long now, Context ctx, Collector<Alert> out) throws Exception {
         AlertPolicySpec p = policy(s.policy);
         AlertEpisode e = episode.value();
         if (e == null) {
@@ -104,11 +131,20 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         } else if (e.firing && w >= e.lastActiveEnd + p.resolveK * p.windowMs) {
             resolve(e, s.windowStart, w, p, ctx, out); // K windows observed clear
         }
-        keepOrForget(e, p, ctx);
+        keepOrForget(e, p, now, ctx);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        List<AlertSignal> due = pending.get(timestamp);
+        if (due != null) {
+            pending.remove(timestamp);
+            List<AlertSignal> ordered = new ArrayList<>(due);
+            ordered.sort(Comparator.comparingLong(x -> x.windowEnd));
+            for (AlertSignal s : ordered) {
+                observe(s, timestamp, ctx, out);
+            }
+        }
         AlertEpisode e = episode.value();
         if (e == null || ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
             // The end of a bounded input (a backfill, a test) fires every timer: that is no evidence that a
@@ -128,7 +164,7 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
             out.collect(a);
         }
         e.activeWindows = recent(e.activeWindows, timestamp - p.graceMs, p);
-        keepOrForget(e, p, ctx);
+        keepOrForget(e, p, timestamp, ctx);
     }
 
     private void fire(AlertEpisode e, AlertSignal s, AlertPolicySpec p, Context ctx, Collector<Alert> out) {
@@ -175,9 +211,12 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         return a;
     }
 
-    /** Keeps the episode while it matters, with a timer to forget it afterwards; forgets it otherwise. */
-    private void keepOrForget(AlertEpisode e, AlertPolicySpec p, Context ctx) throws Exception {
-        if (!e.firing && e.activeWindows.length == 0 && ctx.timerService().currentWatermark() >= e.cooldownUntil) {
+    /**
+     * Keeps the episode while it matters, with a timer to forget it afterwards; forgets it otherwise. {@code now} is
+     * the event time being processed, never the watermark, whose jumps depend on timing.
+     */
+    private void keepOrForget(AlertEpisode e, AlertPolicySpec p, long now, Context ctx) throws Exception {
+        if (!e.firing && e.activeWindows.length == 0 && now >= e.cooldownUntil) {
             episode.clear();
             return;
         }

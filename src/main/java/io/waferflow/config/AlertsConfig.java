@@ -1,6 +1,7 @@
 package io.waferflow.config;
 
 import io.waferflow.alerts.AlertPolicySpec;
+import io.waferflow.alerts.AlertSeverity;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -25,6 +26,7 @@ public final class AlertsConfig implements Serializable {
     private final WebhookFormat webhookFormat;
     private final int webhookAttempts;
     private final Duration webhookBackoff;
+    private final AlertSeverity webhookMinSeverity;
     private final boolean log;
 
     private AlertsConfig(RawConfig raw, Duration driftWindow, WindowSpec waferWindows) {
@@ -54,6 +56,12 @@ public final class AlertsConfig implements Serializable {
         }
         webhookAttempts = raw.integer("alerts.sinks.webhook_attempts", 1, 100);
         webhookBackoff = raw.duration("alerts.sinks.webhook_backoff");
+        try {
+            webhookMinSeverity = AlertSeverity.valueOf(raw.string("alerts.sinks.webhook_min_severity").toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("alerts.sinks.webhook_min_severity", "'"
+                    + raw.string("alerts.sinks.webhook_min_severity") + "' is not a severity", "use P0, P1, P2 or P3");
+        }
         log = raw.bool("alerts.sinks.log", true);
     }
 
@@ -134,6 +142,11 @@ public final class AlertsConfig implements Serializable {
 
     public Duration webhookBackoff() {
         return webhookBackoff;
+    }
+
+    /** The webhook (people) gets this severity and the more urgent ones; the topic and the log get everything. */
+    public AlertSeverity webhookMinSeverity() {
+        return webhookMinSeverity;
     }
 
     public boolean log() {

@@ -1,6 +1,7 @@
 package io.waferflow.jobs;
 
 import io.waferflow.alerts.Alert;
+import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.sinks.AlertTopic;
 import io.waferflow.alerts.sinks.LogSink;
 import io.waferflow.alerts.sinks.WebhookSink;
@@ -103,7 +104,10 @@ public final class FeaturesJobSinks {
                     .uid(Uids.ALERT_TOPIC_SINK).name("Alerts (Kafka)");
         }
         if (!a.webhookUrl().isEmpty()) {
-            alerts.sinkTo(new WebhookSink(a.webhookUrl(), WebhookSink.Format.valueOf(a.webhookFormat().name()),
+            AlertSeverity least = a.webhookMinSeverity();
+            alerts.filter(alert -> alert.severity.compareTo(least) <= 0)
+                    .uid(Uids.ALERT_WEBHOOK_FILTER).name("Alerts for people (" + least + " and above)")
+                    .sinkTo(new WebhookSink(a.webhookUrl(), WebhookSink.Format.valueOf(a.webhookFormat().name()),
                             WEBHOOK_TIMEOUT, a.webhookAttempts(), a.webhookBackoff()))
                     .uid(Uids.ALERT_WEBHOOK_SINK).name("Alerts (webhook)");
         }

@@ -31,6 +31,7 @@ public final class Uids {
     public static final String DRIFT_SIGNALS = "drift-alert-signals";
     public static final String ALERT_POLICY = "alert-policy";
     public static final String ALERT_TOPIC_SINK = "alert-topic-sink";
+    public static final String ALERT_WEBHOOK_FILTER = "alert-webhook-filter";
     public static final String ALERT_WEBHOOK_SINK = "alert-webhook-sink";
     public static final String ALERT_LOG_SINK = "alert-log-sink";
 
