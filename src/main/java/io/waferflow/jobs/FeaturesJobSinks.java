@@ -6,6 +6,7 @@ import io.waferflow.alerts.sinks.AlertTopic;
 import io.waferflow.alerts.sinks.LogSink;
 import io.waferflow.alerts.sinks.WebhookSink;
 import io.waferflow.config.AlertsConfig;
+import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
@@ -17,6 +18,7 @@ import io.waferflow.stores.offline.OfflineSinks;
 import io.waferflow.stores.online.DriftToRedisFields;
 import io.waferflow.stores.online.RedisFieldWriteMapper;
 import io.waferflow.stores.online.ToRedisFieldWrites;
+import io.waferflow.stores.topics.KafkaTransactions;
 import io.waferflow.stores.topics.ViolationTopic;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.connectors.redis.RedisSink;
@@ -104,11 +106,21 @@ public final class FeaturesJobSinks {
                     .uid(Uids.ALERT_TOPIC_SINK).name("Alerts (Kafka)");
         }
         if (!a.webhookUrl().isEmpty()) {
+            WebhookSink webhook = new WebhookSink(a.webhookUrl(), WebhookSink.Format.valueOf(a.webhookFormat().name()),
+                    WEBHOOK_TIMEOUT, a.webhookAttempts(), a.webhookBackoff());
+            // A receiver that is down holds back every checkpoint while the sink retries; the exactly-once topics'
+            // transactions must outlive that, or the broker aborts them and their records are lost.
+            Duration held = c.checkpointInterval().plus(webhook.worstCaseDelay());
+            if (held.compareTo(KafkaTransactions.TIMEOUT) >= 0) {
+                throw new ConfigException("alerts.sinks.webhook_attempts", "lets a failing webhook hold a checkpoint "
+                        + "back for up to " + webhook.worstCaseDelay().toSeconds() + " s, which with the checkpoint "
+                        + "interval exceeds the Kafka transaction timeout of " + KafkaTransactions.TIMEOUT.toSeconds()
+                        + " s", "use fewer attempts or a shorter checkpointing.interval");
+            }
             AlertSeverity least = a.webhookMinSeverity();
             alerts.filter(alert -> alert.severity.compareTo(least) <= 0)
                     .uid(Uids.ALERT_WEBHOOK_FILTER).name("Alerts for people (" + least + " and above)")
-                    .sinkTo(new WebhookSink(a.webhookUrl(), WebhookSink.Format.valueOf(a.webhookFormat().name()),
-                            WEBHOOK_TIMEOUT, a.webhookAttempts(), a.webhookBackoff()))
+                    .sinkTo(webhook)
                     .uid(Uids.ALERT_WEBHOOK_SINK).name("Alerts (webhook)");
         }
         if (a.log()) {

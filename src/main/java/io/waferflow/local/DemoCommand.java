@@ -57,7 +57,7 @@ import java.util.stream.Stream;
 public final class DemoCommand implements Command {
 
     private static final Set<String> OPTIONS = Set.of("config", "duration", "rate", "kafka", "redis", "data",
-            "web-port", "drift-after", "bad-rate", "late-rate", "seed", "testers");
+            "web-port", "drift-after", "bad-rate", "late-rate", "seed", "testers", "unit-error-wafer");
 
     @Override
     public String name() {
@@ -86,6 +86,8 @@ public final class DemoCommand implements Command {
                 "  --drift-after N   shift Vdd by +0.05 V (2.5 σ) after N wafers per tester (default 8:",
                 "                    after the drift baseline has formed; -1 = never)",
                 "  --bad-rate R      share of malformed records (default 0.002)",
+                "  --unit-error-wafer N  tester T01 writes Vdd in mV on its N-th wafer and every 10th after",
+                "                    (default 12: a rejected wafer; -1 = never)",
                 "  --late-rate R     share of records delayed past the allowed lateness (default 0.001)",
                 "  --seed N          generator seed (default 42)",
                 "  --kafka HOST:PORT use this Kafka instead of starting one",
@@ -147,6 +149,10 @@ public final class DemoCommand implements Command {
                     RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), overrides));
             createTopic(kafkaAddress, config.inputTopic(), config.parallelism());
             createTopic(kafkaAddress, config.violationsTopic(), config.parallelism());
+            boolean alertTopic = config.alerts().enabled() && !config.alerts().kafkaTopic().isEmpty();
+            if (alertTopic) {
+                createTopic(kafkaAddress, config.alerts().kafkaTopic(), config.parallelism());
+            }
 
             WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
             settings.seed = Long.parseLong(args.get("seed", "42"));
@@ -154,6 +160,8 @@ public final class DemoCommand implements Command {
             settings.driftAfterWafers = args.integer("drift-after", 8);
             settings.badRecordRate = Double.parseDouble(args.get("bad-rate", "0.002"));
             settings.lateRecordRate = Double.parseDouble(args.get("late-rate", "0.001"));
+            // Tester T01 writes Vdd in millivolts on its 12th wafer and every 10th after: a rejected wafer.
+            settings.unitErrorWafer = args.integer("unit-error-wafer", 12);
             // The simulated test floor runs ~50x faster than the clock: start it a week back, so its event times stay
             // in the past (a future event time beyond quality.event_time.max_future_skew is quarantined).
             settings.startMillis = Instant.now().minus(Duration.ofDays(7)).toEpochMilli();
@@ -174,6 +182,12 @@ public final class DemoCommand implements Command {
                     + " | Redis " + redisAddress
                     + " | Parquet " + dataDir);
             producer.start();
+            AlertPrinter alerts = alertTopic
+                    ? new AlertPrinter(kafkaAddress, config.alerts().kafkaTopic(), DemoCommand::log) : null;
+            if (alerts != null) {
+                started.add(0, alerts);
+                alerts.start();
+            }
 
             long startNanos = System.nanoTime();
             long lastIn = 0;
@@ -202,8 +216,11 @@ public final class DemoCommand implements Command {
             String savepoint = job.stopWithSavepoint(true, savepoints.toUri().toString(),
                     SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
             JobExecutionResult result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+            if (alerts != null) {
+                Thread.sleep(1_000); // the final checkpoint's alerts: committed with the savepoint
+            }
             printSummary(new JobProgress(result.getAllAccumulatorResults()), producer.sent(), redisAddress, config,
-                    dataDir, savepoint);
+                    dataDir, savepoint, alerts == null ? "alert topic off" : alerts.summary());
             return 0;
         } finally {
             for (AutoCloseable c : started) {
@@ -240,7 +257,7 @@ public final class DemoCommand implements Command {
     }
 
     private static void printSummary(JobProgress p, long produced, String redisAddress, FeaturesJobConfig config,
-                                     Path dataDir, String savepoint) throws Exception {
+                                     Path dataDir, String savepoint, String alerts) throws Exception {
         String[] hp = redisAddress.split(":");
         String pattern = config.redisKeyPrefix() + ":" + config.featureGroup() + ":" + config.featureVersion() + ":*";
         long keys = 0;
@@ -276,6 +293,8 @@ public final class DemoCommand implements Command {
                             d.get("n_current"), d.get("n_baseline"));
                 }
             }
+            System.out.printf("alerts                fired %,d, resolved %,d, escalated %,d; from the topic: %s%n",
+                    p.alertsFired, p.alertsResolved, p.alertsEscalated, alerts);
             System.out.printf("final savepoint       %s%n", savepoint);
             if (example != null) {
                 Map<String, String> hash = jedis.hgetAll(example);

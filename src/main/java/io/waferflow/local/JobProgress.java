@@ -21,6 +21,9 @@ public final class JobProgress {
     public final long offlineRows;
     public final long violations;
     public final long driftMetrics;
+    public final long alertsFired;
+    public final long alertsResolved;
+    public final long alertsEscalated;
     public final Map<Severity, Long> violationsBySeverity = new EnumMap<>(Severity.class);
 
     public JobProgress(Map<String, Object> accumulators) {
@@ -41,6 +44,9 @@ public final class JobProgress {
         }
         violations = all;
         driftMetrics = get(accumulators, PipelineCounter.DRIFT_METRICS);
+        alertsFired = get(accumulators, PipelineCounter.ALERTS_FIRED);
+        alertsResolved = get(accumulators, PipelineCounter.ALERTS_RESOLVED);
+        alertsEscalated = get(accumulators, PipelineCounter.ALERTS_ESCALATED);
     }
 
     /** Records added to at least one window: those handed to the window operator that were not too late. */

@@ -13,7 +13,8 @@ import java.util.Random;
  * die by die in serpentine order over a round wafer map, so records of a few wafers interleave as on a real test
  * floor. Failures cluster spatially (a few defect clusters per wafer plus a weaker edge ring); failing dies draw more
  * current and stop testing early. Parameter distributions follow SPEC 2.1. Optionally: a Vdd shift after some wafers
- * (drift), malformed records, records delayed past the allowed lateness, and mild out-of-order arrival.
+ * (drift), malformed records, wafers whose Vdd is written in the wrong unit, records delayed past the allowed
+ * lateness, and mild out-of-order arrival.
  *
  * <p>Deterministic for a given {@link Settings}: the same seed produces the same bytes. Not thread-safe.
  */
@@ -37,6 +38,12 @@ public final class WaferTrafficGenerator {
         /** Share of records held back by {@link #lateDelayMillis} of event time (beyond allowed lateness). */
         public double lateRecordRate = 0.0;
         public long lateDelayMillis = 10 * 60_000L;
+        /**
+         * The first tester writes Vdd in millivolts on its wafers with this sequence number and every
+         * {@link #unitErrorEvery}-th after it (a converter bug: every die out of range, the wafer rejected); -1: never.
+         */
+        public int unitErrorWafer = -1;
+        public int unitErrorEvery = 10;
         /** Share of records swapped with the next one (mild out-of-order arrival). */
         public double outOfOrderRate = 0.01;
     }
@@ -190,6 +197,10 @@ public final class WaferTrafficGenerator {
         }
         boolean drifted = s.driftAfterWafers >= 0 && t.wafersDone >= s.driftAfterWafers;
         double vdd = VDD_MEAN + (drifted ? s.driftVolts : 0) + VDD_STD * random.nextGaussian();
+        if (t == testers[0] && s.unitErrorWafer >= 0 && t.wafersDone >= s.unitErrorWafer
+                && (t.wafersDone - s.unitErrorWafer) % s.unitErrorEvery == 0) {
+            vdd *= 1000; // millivolts
+        }
         double idd = pass ? 50 + 5 * random.nextGaussian() : 80 + 15 * random.nextGaussian();
         double freq = 2000 + 100 * random.nextGaussian() - (pass ? 0 : 150);
         String temperature = random.nextDouble() < 0.02 ? "null" : fmt(25 + 2 * random.nextGaussian());

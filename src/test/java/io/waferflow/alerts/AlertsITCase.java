@@ -1,6 +1,5 @@
 package io.waferflow.alerts;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.waferflow.config.FeaturesJobConfig;
@@ -38,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Alerts end to end on the demo's traffic (Vdd +2.5 σ from each tester's third wafer): the production job delivers
  * every notification to a real HTTP endpoint and to the alert topic (read with read_committed), each exactly once,
- * the same set in both; one P2 drift alert for vdd and none for the unchanged features; a distribution-shift alert
- * for exactly the shifted wafers; every resolution after its firing.
+ * the topic's P0–P2 ones at the webhook; one P2 drift alert for vdd and none for the unchanged features; one
+ * distribution-shift alert for vdd however many wafers shifted; every resolution after its firing.
  */
 @Timeout(300)
 class AlertsITCase {
@@ -130,19 +129,15 @@ class AlertsITCase {
             assertThat(a.recommendedActions).isNotEmpty();
         });
 
-        Set<String> shiftedWafers = new TreeSet<>();
-        for (byte[] p : payloads) {
-            JsonNode r = JSON.readTree(p);
-            String[] id = r.get("wafer_id").asText().split("-");
-            if (Integer.parseInt(id[1]) * 25 + Integer.parseInt(id[2]) - 1 >= DRIFT_AFTER_WAFERS) {
-                shiftedWafers.add(r.get("wafer_id").asText());
-            }
-        }
-        Set<String> shiftAlerted = viaWebhook.stream()
-                .filter(a -> a.type.equals("distribution_shift") && a.status == AlertStatus.FIRING)
-                .peek(a -> assertThat(a.field).isEqualTo("vdd"))
-                .map(a -> a.waferId).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(shiftAlerted).isEqualTo(shiftedWafers);
+        // Every shifted wafer's windows are distribution-shift findings, but they make one alert for vdd.
+        List<Alert> shift = viaWebhook.stream().filter(a -> a.type.equals("distribution_shift"))
+                .collect(Collectors.toList());
+        assertThat(shift).singleElement().satisfies(a -> {
+            assertThat(a.key).isEqualTo("dq:vdd:distribution_shift");
+            assertThat(a.status).isEqualTo(AlertStatus.FIRING);
+            assertThat(a.field).isEqualTo("vdd");
+            assertThat(a.rate).as("shift in baseline σ").isBetween(2.0, 3.0);
+        });
 
         Map<String, Long> firedAt = new HashMap<>();
         Set<String> firingIds = new HashSet<>();

@@ -65,6 +65,8 @@ public final class FeaturesJobRun {
                 "feature_group.window.size=1 min",
                 "feature_group.window.allowed_lateness=30 s",
                 "feature_group.watermark.out_of_orderness=5 s",
+                // No alert topic unless a test creates one and names it (the broker does not create topics).
+                "alerts.sinks.kafka_topic=",
                 "parallelism=2"));
         all.addAll(Arrays.asList(overrides));
         return TestConfigs.features(all);

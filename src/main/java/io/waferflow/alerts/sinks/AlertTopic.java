@@ -2,6 +2,7 @@ package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertJson;
+import io.waferflow.stores.topics.KafkaTransactions;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -24,14 +25,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AlertTopic {
 
-    /**
-     * Below the broker's default transaction.max.timeout.ms (15 min); the client default of 1 h is refused. A
-     * transaction lives from the first alert after a checkpoint until the checkpoint after it completes and its
-     * commit runs, which after a failure means until the job has restarted; if that takes longer than this timeout
-     * the broker aborts it and its alerts are lost (the connector logs it). So checkpoint interval + checkpoint
-     * duration + restart time must stay below 60 s, the same bound as the violation topic's.
-     */
-    static final String TRANSACTION_TIMEOUT_MS = "60000";
+    // Transaction timeout: KafkaTransactions.TIMEOUT (shared with the violation topic, and why it is what it is).
 
     private AlertTopic() {}
 
@@ -49,7 +43,7 @@ public final class AlertTopic {
                 .setRecordSerializer(new Serializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, KafkaTransactions.timeoutMillis())
                 .build();
     }
 

@@ -19,9 +19,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ViolationTopic {
 
-    /** Below the broker's default transaction.max.timeout.ms (15 min); the client default of 1 h is refused. */
-    static final String TRANSACTION_TIMEOUT_MS = "60000";
-
     private ViolationTopic() {}
 
     public static KafkaSink<Violation> sink(FeaturesJobConfig c) {
@@ -30,7 +27,7 @@ public final class ViolationTopic {
                 .setRecordSerializer(new Serializer(c.violationsTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations")
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, KafkaTransactions.timeoutMillis())
                 .build();
     }
 
