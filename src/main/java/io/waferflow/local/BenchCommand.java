@@ -106,11 +106,13 @@ public final class BenchCommand implements Command {
             String topic = "bench-device-tests";
             kafka.createTopic(topic, parallelism);
             kafka.createTopic(baseViolationsTopic(), parallelism);
+            kafka.createTopic("bench-alerts", parallelism);
             produce(kafka.bootstrapServers(), topic, input);
             List<String> base = List.of(
                     "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
                     "kafka.input_topic=" + topic,
                     "kafka.violations_topic=" + baseViolationsTopic(),
+                    "alerts.sinks.kafka_topic=bench-alerts",
                     "kafka.starting_offsets=earliest",
                     "redis.host=" + redis.host(),
                     "redis.port=" + redis.port(),
