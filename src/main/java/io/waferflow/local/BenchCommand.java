@@ -126,6 +126,9 @@ public final class BenchCommand implements Command {
             if (args.flag("breakdown")) {
                 variants.addAll(List.of(Variant.NO_REDIS, Variant.NO_RAW_ARCHIVE, Variant.NO_REDIS_NO_RAW));
             }
+            if (args.flag("drift-cost")) {
+                variants.add(Variant.NO_DRIFT);
+            }
             List<Double> b = new ArrayList<>();
             Map<Variant, List<Double>> f = new java.util.EnumMap<>(Variant.class);
             for (int run = 1; run <= runs; run++) {
