@@ -135,7 +135,13 @@ public final class BenchCommand implements Command {
                 double bRate = baseline(baseConfig, input);
                 b.add(bRate);
                 StringBuilder line = new StringBuilder(String.format("run %d: B %,.0f rec/s", run, bRate));
-                for (Variant v : variants) {
+                // Alternate the order of the F variants between runs, so warm-up and drift of the machine do not
+                // favour whichever runs first.
+                List<Variant> order = new ArrayList<>(variants);
+                if (run % 2 == 0) {
+                    java.util.Collections.reverse(order);
+                }
+                for (Variant v : order) {
                     double fRate = flink(base, configFile, work.resolve("run" + run + v), run, records, v);
                     f.computeIfAbsent(v, k -> new ArrayList<>()).add(fRate);
                     line.append(String.format("   %s %,.0f rec/s (%.2f of B)", v.label, fRate, fRate / bRate));
