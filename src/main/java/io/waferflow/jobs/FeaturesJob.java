@@ -23,6 +23,7 @@ import io.waferflow.ingest.DeviceTest;
 import io.waferflow.ingest.ParsedDeviceTest;
 import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.ingest.PerRecordWatermarks;
+import io.waferflow.ingest.RestoredWatermark;
 import io.waferflow.quality.DropDuplicates;
 import io.waferflow.quality.QualityEvent;
 import io.waferflow.quality.WaferQualityRules;
@@ -31,6 +32,7 @@ import io.waferflow.quality.Violation;
 import io.waferflow.sketch.QuantileSketches;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -87,6 +89,9 @@ public final class FeaturesJob {
         SingleOutputStreamOperator<DeviceTest> parsed = env
                 .fromSource(source, watermarks(config), "Device tests (Kafka)")
                 .uid(Uids.SOURCE)
+                .transform("Watermark kept across restores", TypeInformation.of(ParsedDeviceTest.class),
+                        new RestoredWatermark<ParsedDeviceTest>())
+                .uid(Uids.RESTORED_WATERMARK)
                 .process(new RouteDeviceTests())
                 .uid(Uids.ROUTE).name("Valid records and violations");
 

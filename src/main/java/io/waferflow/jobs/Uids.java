@@ -8,6 +8,7 @@ package io.waferflow.jobs;
 public final class Uids {
 
     public static final String SOURCE = "device-tests-source";
+    public static final String RESTORED_WATERMARK = "restored-watermark";
     public static final String ROUTE = "route-device-tests";
     public static final String DROP_DUPLICATES = "drop-duplicate-device-tests";
     public static final String WAFER_WINDOW = "wafer-window-aggregates";
