@@ -5,6 +5,7 @@ import io.waferflow.cli.BaselineCommand;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.DriftCommand;
 import io.waferflow.cli.FeaturesCommand;
+import io.waferflow.cli.SavepointCommand;
 import io.waferflow.config.ConfigException;
 
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ public final class WaferFlow {
     private static List<Command> commands() {
         List<Command> list = new ArrayList<>();
         list.add(new FeaturesCommand());
+        list.add(new SavepointCommand());
         list.add(new DriftCommand());
         list.add(new BaselineCommand());
         list.add(new AlertsCommand());

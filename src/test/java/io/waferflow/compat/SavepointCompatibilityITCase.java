@@ -68,7 +68,7 @@ class SavepointCompatibilityITCase {
 
     static final String RELEASE = "0.1.0";
     static final Path COMMITTED = Path.of("src/test/resources/savepoints/features-" + RELEASE);
-    private static final long T0 = Instant.parse("2026-11-27T06:00:00Z").toEpochMilli();
+    static final long T0 = Instant.parse("2026-11-27T06:00:00Z").toEpochMilli();
     private static final String TOPIC = "compat-in";
     static final ConcurrentLinkedQueue<WaferFeatures> OFFLINE = new ConcurrentLinkedQueue<>();
 
@@ -117,7 +117,7 @@ class SavepointCompatibilityITCase {
                 .collect(Collectors.toList()), i -> Integer.parseInt(records.get(i).wafer().substring(2)) % 2);
     }
 
-    private FeaturesJobConfig config() {
+    FeaturesJobConfig config() {
         return FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, TOPIC, "compat-violations", "compat",
                 "feature_group.watermark.emit=per_record", "drift.window=2 min", "drift.baseline.records=200",
                 "drift.min_baseline=100", "drift.min_current=50");

@@ -1,0 +1,115 @@
+package io.waferflow.cli;
+
+import io.waferflow.config.ConfigException;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.savepoints.SavepointInspection;
+import io.waferflow.savepoints.StateRows;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code savepoint inspect PATH}: what a savepoint or retained checkpoint of the features job holds, read with the
+ * State Processor API on the job's operator uids. (Bootstrap and migrate: issue 6, not built yet.)
+ */
+public final class SavepointCommand implements Command {
+
+    private final PrintStream out;
+
+    public SavepointCommand() {
+        this(System.out);
+    }
+
+    SavepointCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String name() {
+        return "savepoint";
+    }
+
+    @Override
+    public String summary() {
+        return "inspect a savepoint of the features job (counters, drift baselines, wafers and windows in flight, alerts)";
+    }
+
+    @Override
+    public String usage() {
+        return String.join("\n",
+                "Usage: waferflow savepoint inspect PATH [--config jobs/features.yaml] [--set key=value ...]",
+                "",
+                "Reads a savepoint (or a retained checkpoint, chk-N) of the features job with the State Processor API",
+                "and prints: the pipeline counters (records in, valid, quarantined, ...), each parameter's drift",
+                "baseline (source, n, mean, std, p5/p50/p95) and open drift windows, the wafers in flight (dies",
+                "known, windows waiting to be final), the open wafer windows with their device counts, and the alert",
+                "keys with state (firing or not). The configuration must be the one the job ran with (it names the",
+                "parameters and the sketch size). Runs a few small batch jobs on a local MiniCluster.");
+    }
+
+    @Override
+    public int run(String[] argv) throws Exception {
+        if (argv.length < 2 || !argv[0].equals("inspect")) {
+            throw new ConfigException(argv.length == 0 ? "savepoint" : argv[0], "is not a savepoint subcommand",
+                    "use: waferflow savepoint inspect PATH");
+        }
+        String path = argv[1];
+        Path local = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
+        if (!path.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !Files.exists(local.resolve("_metadata"))) {
+            throw new ConfigException(path, "is not a savepoint or checkpoint directory (no _metadata in it)",
+                    "pass the directory the job wrote, e.g. savepoints/savepoint-1a2b3c-0123456789ab");
+        }
+        Args args = Args.parse(Arrays.copyOfRange(argv, 2, argv.length), Set.of("config"), Set.of());
+        FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
+                args.overrides());
+        String uri = path.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? path : local.toAbsolutePath().toUri().toString();
+        print(SavepointInspection.read(uri, config), path);
+        return 0;
+    }
+
+    void print(SavepointInspection s, String path) {
+        out.println("savepoint " + path);
+        out.println();
+        out.println("counters");
+        for (Map.Entry<String, Long> c : s.counters.entrySet()) {
+            out.printf(Locale.ROOT, "  %-34s %,d%n", c.getKey(), c.getValue());
+        }
+        out.println();
+        out.println("drift baselines (" + s.baselines.size() + " parameters)");
+        for (StateRows.Baseline b : s.baselines) {
+            out.printf(Locale.ROOT, "  %-14s %-9s n %,d  mean %.6g  std %.4g  p5 %.6g  p50 %.6g  p95 %.6g  (%s)  "
+                            + "open drift windows %d with %,d values%n", b.feature,
+                    b.n == 0 ? "none yet" : b.complete ? "complete" : "forming", b.n, b.mean, b.std, b.p05, b.p50,
+                    b.p95, b.id, b.openDriftWindows, b.openDriftValues);
+        }
+        out.println();
+        out.println("wafers in flight (" + s.wafers.size() + ")");
+        for (StateRows.Wafer w : s.wafers) {
+            out.printf(Locale.ROOT, "  %-16s dies known %d, windows not yet final %d, newest online window end %s%n",
+                    w.waferId, w.diesKnown, w.pendingWindows, time(w.newestOnlineWindowEnd));
+        }
+        out.println();
+        out.println("open wafer windows (" + s.windows.size() + ")");
+        for (StateRows.Window w : s.windows) {
+            out.printf(Locale.ROOT, "  %-16s [%s, %s)  %d devices%n", w.waferId, time(w.windowStart),
+                    time(w.windowEnd), w.devices);
+        }
+        out.println();
+        out.println("alert keys with state (" + s.alerts.size() + ")");
+        for (StateRows.AlertState a : s.alerts) {
+            out.printf(Locale.ROOT, "  %-40s %s%n", a.key, a.firing
+                    ? "FIRING since " + time(a.firstSeen) + ", " + a.occurrences + " windows"
+                    : "not firing, " + a.recentActiveWindows + " recent windows held");
+        }
+    }
+
+    private static String time(long millis) {
+        return millis < 0 ? "-" : Instant.ofEpochMilli(millis).toString();
+    }
+}
