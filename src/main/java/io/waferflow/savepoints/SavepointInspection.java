@@ -55,24 +55,25 @@ public final class SavepointInspection {
         SavepointInspection r = new SavepointInspection();
         for (String uid : List.of(Uids.ROUTE, Uids.DROP_DUPLICATES, Uids.TOO_LATE, Uids.WAFER_FINALIZER,
                 Uids.DRIFT_DETECTOR, Uids.ALERT_POLICY)) {
-            for (PipelineCount c : collect(reader(path).readListState(OperatorIdentifier.forUid(uid),
+            for (PipelineCount c : collect(path, reader -> reader.readListState(OperatorIdentifier.forUid(uid),
                     PipelineCounters.STATE_NAME, TypeInformation.of(PipelineCount.class)))) {
                 r.counters.merge(c.name, c.value, Long::sum);
             }
         }
         if (config.drift().enabled()) {
-            r.baselines.addAll(collect(reader(path).readKeyedState(OperatorIdentifier.forUid(Uids.DRIFT_DETECTOR),
-                    new BaselineReader(config.drift().sketchK()), Types.STRING,
+            int k = config.drift().sketchK();
+            r.baselines.addAll(collect(path, reader -> reader.readKeyedState(
+                    OperatorIdentifier.forUid(Uids.DRIFT_DETECTOR), new BaselineReader(k), Types.STRING,
                     TypeInformation.of(StateRows.Baseline.class))));
         }
-        r.wafers.addAll(collect(reader(path).readKeyedState(OperatorIdentifier.forUid(Uids.WAFER_FINALIZER),
+        r.wafers.addAll(collect(path, reader -> reader.readKeyedState(OperatorIdentifier.forUid(Uids.WAFER_FINALIZER),
                 new WaferReader(), Types.STRING, TypeInformation.of(StateRows.Wafer.class))));
         WaferWindowAggregator aggregator = WaferWindowAggregator.forSchema(config.schema(), QuantileSketches.DEFAULT_K);
-        r.windows.addAll(collect(reader(path).window(new TimeWindow.Serializer()).aggregate(Uids.WAFER_WINDOW,
-                aggregator, new WindowReader(), Types.STRING, TypeInformation.of(WaferWindowAccumulator.class),
-                TypeInformation.of(StateRows.Window.class))));
+        r.windows.addAll(collect(path, reader -> reader.window(new TimeWindow.Serializer()).aggregate(
+                Uids.WAFER_WINDOW, aggregator, new WindowReader(), Types.STRING,
+                TypeInformation.of(WaferWindowAccumulator.class), TypeInformation.of(StateRows.Window.class))));
         if (config.alerts().enabled()) {
-            r.alerts.addAll(collect(reader(path).readKeyedState(OperatorIdentifier.forUid(Uids.ALERT_POLICY),
+            r.alerts.addAll(collect(path, reader -> reader.readKeyedState(OperatorIdentifier.forUid(Uids.ALERT_POLICY),
                     new AlertReader(), Types.STRING, TypeInformation.of(StateRows.AlertState.class))));
         }
         r.baselines.sort((a, b) -> a.feature.compareTo(b.feature));
@@ -83,16 +84,20 @@ public final class SavepointInspection {
         return r;
     }
 
-    private static SavepointReader reader(String path) throws Exception {
+    /** What one section reads from the savepoint. */
+    private interface Section<T> {
+        DataStream<T> read(SavepointReader reader) throws Exception;
+    }
+
+    /** Runs one section as a batch job and returns its rows (collected at the end of the job, so a local run works). */
+    private static <T> List<T> collect(String path, Section<T> section) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setParallelism(1);
-        return SavepointReader.read(env, path, new HashMapStateBackend());
-    }
-
-    private static <T> List<T> collect(DataStream<T> stream) throws Exception {
+        DataStream<T> rows = section.read(SavepointReader.read(env, path, new HashMapStateBackend()));
         List<T> out = new ArrayList<>();
-        try (CloseableIterator<T> it = stream.executeAndCollect("waferflow savepoint inspect")) {
+        try (CloseableIterator<T> it = rows.collectAsync()) {
+            env.execute("waferflow savepoint inspect");
             it.forEachRemaining(out::add);
         }
         return out;
