@@ -6,6 +6,7 @@ import io.waferflow.cli.Command;
 import io.waferflow.cli.DriftCommand;
 import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.cli.SavepointCommand;
+import io.waferflow.cli.VersionCommand;
 import io.waferflow.config.ConfigException;
 
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ public final class WaferFlow {
         List<Command> list = new ArrayList<>();
         list.add(new FeaturesCommand());
         list.add(new SavepointCommand());
+        list.add(new VersionCommand());
         list.add(new DriftCommand());
         list.add(new BaselineCommand());
         list.add(new AlertsCommand());

@@ -5,7 +5,9 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.stores.online.ServingVersions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import redis.clients.jedis.Jedis;
 
 import java.nio.file.Path;
 import java.util.Set;
@@ -46,7 +48,22 @@ public final class FeaturesCommand implements Command {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironment.flinkConfiguration(config));
         new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
+        claimServingVersion(config);
         env.execute(config.jobName());
         return 0;
+    }
+
+    /** The first version of a feature group to run becomes the one readers serve (see {@code waferflow version}). */
+    public static void claimServingVersion(FeaturesJobConfig config) {
+        try (Jedis jedis = new Jedis(config.redisHost(), config.redisPort())) {
+            ServingVersions versions = new ServingVersions(jedis, config.redisKeyPrefix());
+            if (versions.claimIfUnset(config.featureGroup(), config.featureVersion())) {
+                System.out.println(config.featureGroup() + ": " + config.featureVersion() + " is the served version");
+            }
+        } catch (RuntimeException e) {
+            // The client may not reach Redis (the job's TaskManagers do): the pointer is then set by hand.
+            System.err.println("waferflow: could not claim the served version in Redis (" + e.getMessage()
+                    + "); set it with 'waferflow version switch " + config.featureVersion() + " --force'");
+        }
     }
 }

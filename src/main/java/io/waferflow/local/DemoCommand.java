@@ -2,6 +2,7 @@ package io.waferflow.local;
 
 import io.waferflow.cli.Args;
 import io.waferflow.cli.Command;
+import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
@@ -175,6 +176,7 @@ public final class DemoCommand implements Command {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             env.setParallelism(config.parallelism());
             new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
+            FeaturesCommand.claimServingVersion(config);
             JobClient job = env.executeAsync(config.jobName());
             log("feature job " + job.getJobID() + " running; web UI http://localhost:"
                     + (args.integer("web-port", 8081) == 0 ? "<see log>" : args.integer("web-port", 8081)));
