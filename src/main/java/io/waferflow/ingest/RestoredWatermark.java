@@ -29,6 +29,7 @@ public class RestoredWatermark<T> extends AbstractStreamOperator<T> implements O
     private transient long restored;
     private transient long forwarded;
     private transient boolean restoredSent;
+    private transient long lastRealWatermark;
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
@@ -44,6 +45,7 @@ public class RestoredWatermark<T> extends AbstractStreamOperator<T> implements O
             restored = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
         }
         forwarded = Long.MIN_VALUE;
+        lastRealWatermark = restored;
         restoredSent = restored == Long.MIN_VALUE;
     }
 
@@ -58,7 +60,15 @@ public class RestoredWatermark<T> extends AbstractStreamOperator<T> implements O
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        state.update(java.util.List.of(Math.max(forwarded, restored)));
+        state.update(java.util.List.of(Math.max(eventTimeWatermark(), restored)));
+    }
+
+    /**
+     * The watermark to keep: never the end-of-input one ({@code Long.MAX_VALUE}, sent when a job is drained with
+     * stop-with-savepoint), which would make every record after a restore late; the last real one instead.
+     */
+    private long eventTimeWatermark() {
+        return forwarded == Long.MAX_VALUE ? lastRealWatermark : forwarded;
     }
 
     private void sendRestored() {
@@ -80,6 +90,9 @@ public class RestoredWatermark<T> extends AbstractStreamOperator<T> implements O
         sendRestored();
         if (mark.getTimestamp() > forwarded) {
             forwarded = mark.getTimestamp();
+            if (forwarded != Long.MAX_VALUE) {
+                lastRealWatermark = forwarded;
+            }
             super.processWatermark(mark);
         }
     }

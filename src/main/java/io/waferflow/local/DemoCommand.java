@@ -10,12 +10,14 @@ import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.kafka.EmbeddedKafka;
+import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.stores.online.DriftToRedisFields;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -58,7 +60,8 @@ import java.util.stream.Stream;
 public final class DemoCommand implements Command {
 
     private static final Set<String> OPTIONS = Set.of("config", "duration", "rate", "kafka", "redis", "data",
-            "web-port", "drift-after", "bad-rate", "late-rate", "seed", "testers", "unit-error-wafer");
+            "web-port", "drift-after", "bad-rate", "late-rate", "seed", "testers", "unit-error-wafer",
+            "from-savepoint");
 
     @Override
     public String name() {
@@ -91,6 +94,11 @@ public final class DemoCommand implements Command {
                 "                    (default 12: a rejected wafer; -1 = never)",
                 "  --late-rate R     share of records delayed past the allowed lateness (default 0.001)",
                 "  --seed N          generator seed (default 42)",
+                "  --savepoint-on-exit  stop with a resumable savepoint (windows stay open in it) instead of",
+                "                    draining the job (every window written)",
+                "  --from-savepoint PATH  resume from a --savepoint-on-exit savepoint: state,",
+                "                    counters, drift baselines and alerts carry on, and the generated traffic",
+                "                    starts after the event time the saved job had reached",
                 "  --kafka HOST:PORT use this Kafka instead of starting one",
                 "  --redis HOST:PORT use this Redis instead of starting one",
                 "  --data DIR        offline store root (default ./data)",
@@ -101,7 +109,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Args args = Args.parse(argv, OPTIONS, Set.of("savepoint-on-exit"));
         Duration duration = args.get("duration").map(TimeUtils::parseDuration).orElse(null);
         int rate = args.integer("rate", 2000);
         Path dataDir = Path.of(args.get("data", "data")).toAbsolutePath();
@@ -166,10 +174,21 @@ public final class DemoCommand implements Command {
             // The simulated test floor runs ~50x faster than the clock: start it a week back, so its event times stay
             // in the past (a future event time beyond quality.event_time.max_future_skew is quarantined).
             settings.startMillis = Instant.now().minus(Duration.ofDays(7)).toEpochMilli();
+            String resumeFrom = args.get("from-savepoint").map(DemoCommand::savepointUri).orElse(null);
+            if (resumeFrom != null) {
+                // Records older than the saved job's watermark would be too late: continue after it.
+                long watermark = SavepointInspection.watermark(resumeFrom);
+                settings.startMillis = Math.max(settings.startMillis, watermark + Duration.ofMinutes(10).toMillis());
+                log("resuming from " + resumeFrom + " (its watermark " + Instant.ofEpochMilli(watermark)
+                        + "); traffic starts at " + Instant.ofEpochMilli(settings.startMillis));
+            }
             TrafficProducer producer = new TrafficProducer(kafkaAddress, config.inputTopic(),
                     new WaferTrafficGenerator(settings), rate);
 
             Configuration flink = JobEnvironment.flinkConfiguration(config);
+            if (resumeFrom != null) {
+                flink.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
+            }
             flink.set(RestOptions.PORT, args.integer("web-port", 8081));
             // Accumulators (the progress counters) travel with TaskManager heartbeats: every 2 s instead of 10 s.
             flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
@@ -211,18 +230,23 @@ public final class DemoCommand implements Command {
                 }
             }
 
-            log("stopping the generator and draining the job (every window fires, every file commits) ...");
+            log(args.flag("savepoint-on-exit")
+                    ? "stopping the generator and the job with a resumable savepoint ..."
+                    : "stopping the generator and draining the job (every window fires, every file commits) ...");
             producer.close();
             waitUntilConsumed(job, producer.sent());
             Path savepoints = Path.of("savepoints").toAbsolutePath();
-            String savepoint = job.stopWithSavepoint(true, savepoints.toUri().toString(),
+            // Drained (every window fires, every file commits) unless the run is to be resumed: Flink 1.20.0 cannot
+            // restore a drained savepoint (its sinks' end-of-input summaries, FLINK-25920).
+            boolean resumable = args.flag("savepoint-on-exit");
+            String savepoint = job.stopWithSavepoint(!resumable, savepoints.toUri().toString(),
                     SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
             JobExecutionResult result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
             if (alerts != null) {
                 Thread.sleep(1_000); // the final checkpoint's alerts: committed with the savepoint
             }
             printSummary(new JobProgress(result.getAllAccumulatorResults()), producer.sent(), redisAddress, config,
-                    dataDir, savepoint, alerts == null ? "alert topic off" : alerts.summary());
+                    dataDir, savepoint, alerts == null ? "alert topic off" : alerts.summary(), resumable);
             return 0;
         } finally {
             for (AutoCloseable c : started) {
@@ -259,7 +283,8 @@ public final class DemoCommand implements Command {
     }
 
     private static void printSummary(JobProgress p, long produced, String redisAddress, FeaturesJobConfig config,
-                                     Path dataDir, String savepoint, String alerts) throws Exception {
+                                     Path dataDir, String savepoint, String alerts, boolean resumable)
+            throws Exception {
         String[] hp = redisAddress.split(":");
         String pattern = config.redisKeyPrefix() + ":" + config.featureGroup() + ":" + config.featureVersion() + ":*";
         long keys = 0;
@@ -297,7 +322,13 @@ public final class DemoCommand implements Command {
             }
             System.out.printf("alerts                fired %,d, resolved %,d, escalated %,d; from the topic: %s%n",
                     p.alertsFired, p.alertsResolved, p.alertsEscalated, alerts);
-            System.out.printf("final savepoint       %s%n", savepoint);
+            if (resumable) {
+                System.out.printf("savepoint (resumable) %s%n", savepoint);
+                System.out.printf("                      resume: bin/waferflow demo --from-savepoint %s%n", savepoint);
+            } else {
+                System.out.printf("final savepoint       %s (drained: windows still open at the end were written;"
+                        + " to resume later, run with --savepoint-on-exit)%n", savepoint);
+            }
             if (example != null) {
                 Map<String, String> hash = jedis.hgetAll(example);
                 System.out.println("example online row   " + example);
@@ -321,6 +352,10 @@ public final class DemoCommand implements Command {
             return files.filter(f -> f.getFileName().toString().endsWith(".parquet")
                     && f.getFileName().toString().startsWith("part-")).count();
         }
+    }
+
+    private static String savepointUri(String path) {
+        return path.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? path : Path.of(path).toAbsolutePath().toUri().toString();
     }
 
     static void log(String message) {

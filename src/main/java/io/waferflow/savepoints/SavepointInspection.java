@@ -84,6 +84,19 @@ public final class SavepointInspection {
         return r;
     }
 
+    /**
+     * The event-time watermark the job had reached ({@link io.waferflow.ingest.RestoredWatermark}'s state: the lowest
+     * of its subtasks'); {@code Long.MIN_VALUE} if the savepoint has none.
+     */
+    public static long watermark(String path) throws Exception {
+        long lowest = Long.MAX_VALUE;
+        for (Long w : collect(path, reader -> reader.readUnionState(OperatorIdentifier.forUid(Uids.RESTORED_WATERMARK),
+                io.waferflow.ingest.RestoredWatermark.STATE_NAME, Types.LONG))) {
+            lowest = Math.min(lowest, w);
+        }
+        return lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
+    }
+
     /** What one section reads from the savepoint. */
     private interface Section<T> {
         DataStream<T> read(SavepointReader reader) throws Exception;
