@@ -141,7 +141,7 @@ public final class FeaturesJobSinks {
         // window" decision made upstream still holds; more writers than cores, because each mostly waits on Redis.
         rows.keyBy(row -> row.waferId)
                 .flatMap(new ToRedisFieldWrites(new FeatureColumns(c.schema().parameterNames()), c.redisKeyPrefix(),
-                        c.featureGroup(), c.featureVersion(), (int) c.redisTtl().getSeconds()))
+                        c.featureGroup(), c.featureVersion(), c.jobVersion(), (int) c.redisTtl().getSeconds()))
                 .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_FIELDS).name("Feature row to Redis fields")
                 .addSink(new RedisSink<>(jedis(c), new RedisFieldWriteMapper()))

@@ -18,10 +18,12 @@ public class ToRedisFieldWrites implements FlatMapFunction<WaferFeatures, RedisF
     private final String keyPrefix;
     private final String featureGroup;
     private final String featureVersion;
+    private final String jobVersion;
     private final int ttlSeconds;
 
     public ToRedisFieldWrites(FeatureColumns columns, String keyPrefix, String featureGroup, String featureVersion,
-                              int ttlSeconds) {
+                              String jobVersion, int ttlSeconds) {
+        this.jobVersion = jobVersion;
         this.columns = columns;
         this.keyPrefix = keyPrefix;
         this.featureGroup = featureGroup;
@@ -41,6 +43,7 @@ public class ToRedisFieldWrites implements FlatMapFunction<WaferFeatures, RedisF
         out.collect(new RedisFieldWrite(key, OnlineKeys.WINDOW_END, Long.toString(f.windowEnd), null));
         out.collect(new RedisFieldWrite(key, OnlineKeys.REVISION, Integer.toString(f.revision), null));
         out.collect(new RedisFieldWrite(key, OnlineKeys.FEATURE_VERSION, featureVersion, null));
+        out.collect(new RedisFieldWrite(key, OnlineKeys.JOB_VERSION, jobVersion, null));
         out.collect(new RedisFieldWrite(key, OnlineKeys.UPDATED_AT, Long.toString(System.currentTimeMillis()),
                 ttlSeconds));
     }
