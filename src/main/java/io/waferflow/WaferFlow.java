@@ -2,6 +2,7 @@ package io.waferflow;
 
 import io.waferflow.cli.AlertsCommand;
 import io.waferflow.cli.BaselineCommand;
+import io.waferflow.cli.BackfillCommand;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.DriftCommand;
 import io.waferflow.cli.FeaturesCommand;
@@ -76,6 +77,7 @@ public final class WaferFlow {
         list.add(new FeaturesCommand());
         list.add(new SavepointCommand());
         list.add(new VersionCommand());
+        list.add(new BackfillCommand());
         list.add(new DriftCommand());
         list.add(new BaselineCommand());
         list.add(new AlertsCommand());

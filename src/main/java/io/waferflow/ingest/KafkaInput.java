@@ -25,6 +25,18 @@ public final class KafkaInput {
         return builder(c).setBounded(OffsetsInitializer.latest()).build();
     }
 
+    /**
+     * A bounded range of the input topic for a backfill: from the first record at or after {@code startMillis}
+     * (Kafka timestamp; null: the beginning) to the last before {@code endMillis} (null: the offsets latest at start).
+     */
+    public static KafkaSource<ParsedDeviceTest> range(FeaturesJobConfig c, Long startMillis, Long endMillis) {
+        return builder(c)
+                .setStartingOffsets(startMillis == null ? OffsetsInitializer.earliest()
+                        : OffsetsInitializer.timestamp(startMillis))
+                .setBounded(endMillis == null ? OffsetsInitializer.latest() : OffsetsInitializer.timestamp(endMillis))
+                .build();
+    }
+
     private static KafkaSourceBuilder<ParsedDeviceTest> builder(FeaturesJobConfig c) {
         OffsetsInitializer start;
         switch (c.startingOffsets()) {

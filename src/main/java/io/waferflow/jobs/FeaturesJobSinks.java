@@ -128,6 +128,23 @@ public final class FeaturesJobSinks {
         }
     }
 
+    /**
+     * A backfill writes history, not the present: the offline store, the quarantine, quality events and drift metrics
+     * as Parquet under the configured version; nothing online (Redis, the violation and alert topics, webhooks), and
+     * no raw archive (its records are the backfill's input).
+     */
+    public static FeaturesJobSinks backfill(FeaturesJobConfig c) {
+        return none()
+                .withOffline(rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK)
+                        .name("Offline store (Parquet)"))
+                .withViolations(violations -> violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
+                        .name("Violations (Parquet)"))
+                .withQualityEvents(events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
+                        .name("Quality events (Parquet)"))
+                .withDriftMetrics(metrics -> metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK)
+                        .name("Drift metrics (Parquet)"));
+    }
+
     private static FlinkJedisPoolConfig jedis(FeaturesJobConfig c) {
         return new FlinkJedisPoolConfig.Builder()
                 .setHost(c.redisHost())
