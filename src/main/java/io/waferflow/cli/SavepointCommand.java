@@ -2,6 +2,8 @@ package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.drift.BaselineFile;
+import io.waferflow.savepoints.BaselineBootstrap;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.savepoints.StateRows;
 
@@ -44,20 +46,28 @@ public final class SavepointCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "Usage: waferflow savepoint inspect PATH [--config jobs/features.yaml] [--set key=value ...]",
+                "       waferflow savepoint bootstrap --baseline FILE --out DIR",
                 "",
                 "Reads a savepoint (or a retained checkpoint, chk-N) of the features job with the State Processor API",
                 "and prints: the pipeline counters (records in, valid, quarantined, ...), each parameter's drift",
                 "baseline (source, n, mean, std, p5/p50/p95) and open drift windows, the wafers in flight (dies",
                 "known, windows waiting to be final), the open wafer windows with their device counts, and the alert",
                 "keys with state (firing or not). The configuration must be the one the job ran with (it names the",
-                "parameters and the sketch size). Runs a few small batch jobs on a local MiniCluster.");
+                "parameters and the sketch size). Runs a few small batch jobs on a local MiniCluster.",
+                "",
+                "bootstrap writes a savepoint whose drift detector already holds complete baselines, one per feature",
+                "of a baseline file (from 'waferflow baseline'): a job started from it judges its first drift window",
+                "against them and keeps them as state. Every other operator starts empty.");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
+        if (argv.length >= 1 && argv[0].equals("bootstrap")) {
+            return bootstrap(Arrays.copyOfRange(argv, 1, argv.length));
+        }
         if (argv.length < 2 || !argv[0].equals("inspect")) {
             throw new ConfigException(argv.length == 0 ? "savepoint" : argv[0], "is not a savepoint subcommand",
-                    "use: waferflow savepoint inspect PATH");
+                    "use: waferflow savepoint inspect PATH, or waferflow savepoint bootstrap --baseline FILE --out DIR");
         }
         String path = argv[1];
         Path local = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
@@ -70,6 +80,23 @@ public final class SavepointCommand implements Command {
                 args.overrides());
         String uri = path.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? path : local.toAbsolutePath().toUri().toString();
         print(SavepointInspection.read(uri, config), path);
+        return 0;
+    }
+
+    /** {@code bootstrap --baseline FILE --out DIR}: a savepoint whose drift detector starts with these baselines. */
+    private int bootstrap(String[] argv) throws Exception {
+        Args args = Args.parse(argv, Set.of("baseline", "out"), Set.of());
+        String file = args.get("baseline").orElseThrow(() -> new ConfigException("--baseline", "is missing",
+                "pass a file built by 'waferflow baseline --input <history> --out FILE'"));
+        String dir = args.get("out").orElseThrow(() -> new ConfigException("--out", "is missing",
+                "pass the directory to write the savepoint to, e.g. savepoints/bootstrap-v2"));
+        Path baseline = Path.of(file);
+        BaselineFile baselines = BaselineFile.read(baseline);
+        Path target = Path.of(dir).toAbsolutePath();
+        BaselineBootstrap.write(baselines, "bootstrap:" + baseline.getFileName(), target.toUri().toString());
+        out.println("savepoint with drift baselines for " + new java.util.TreeSet<>(baselines.features.keySet())
+                + " written to " + target);
+        out.println("start the job from it: flink run -s " + target + " ... (or execution.savepoint.path)");
         return 0;
     }
 

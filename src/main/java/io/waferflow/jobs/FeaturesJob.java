@@ -82,6 +82,7 @@ public final class FeaturesJob {
     }
 
     public void build(StreamExecutionEnvironment env) {
+        env.setMaxParallelism(JobEnvironment.MAX_PARALLELISM);
         WindowSpec window = config.window();
         long lateness = window.allowedLateness().toMillis();
 

@@ -14,6 +14,12 @@ import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
  */
 public final class JobEnvironment {
 
+    /**
+     * Key groups of keyed state: fixed, so savepoints written by the State Processor API (bootstrap, migrate) and by
+     * any release agree, and the job can be rescaled up to this parallelism. Flink's default for parallelism 2.
+     */
+    public static final int MAX_PARALLELISM = 128;
+
     private JobEnvironment() {}
 
     public static Configuration flinkConfiguration(FeaturesJobConfig c) {
