@@ -168,11 +168,27 @@ class AlertsITCase {
                     .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            // The last transaction can become visible a moment after the job ended: read until the committed end
+            // stops moving.
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, Long> target = end;
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < target.get(p))
+                        && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                }
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                Map<TopicPartition, Long> now = consumer.endOffsets(partitions);
+                if (now.equals(end)) {
+                    break;
+                }
+                end = now;
             }
         }
         return out;
