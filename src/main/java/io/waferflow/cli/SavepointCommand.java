@@ -4,6 +4,7 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.savepoints.BaselineBootstrap;
+import io.waferflow.savepoints.DriftStateMigration;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.savepoints.StateRows;
 
@@ -47,6 +48,7 @@ public final class SavepointCommand implements Command {
         return String.join("\n",
                 "Usage: waferflow savepoint inspect PATH [--config jobs/features.yaml] [--set key=value ...]",
                 "       waferflow savepoint bootstrap --baseline FILE --out DIR",
+                "       waferflow savepoint migrate PATH --out DIR [--rename old=new,...] [--sketch-k K]",
                 "",
                 "Reads a savepoint (or a retained checkpoint, chk-N) of the features job with the State Processor API",
                 "and prints: the pipeline counters (records in, valid, quarantined, ...), each parameter's drift",
@@ -57,13 +59,20 @@ public final class SavepointCommand implements Command {
                 "",
                 "bootstrap writes a savepoint whose drift detector already holds complete baselines, one per feature",
                 "of a baseline file (from 'waferflow baseline'): a job started from it judges its first drift window",
-                "against them and keeps them as state. Every other operator starts empty.");
+                "against them and keeps them as state. Every other operator starts empty.",
+                "",
+                "migrate copies a savepoint, transforming the drift detector's state for a breaking change: features",
+                "renamed (their baselines and open drift windows move to the new name) and/or every sketch re-made",
+                "with a new size k. All other state is copied unchanged.");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
         if (argv.length >= 1 && argv[0].equals("bootstrap")) {
             return bootstrap(Arrays.copyOfRange(argv, 1, argv.length));
+        }
+        if (argv.length >= 2 && argv[0].equals("migrate")) {
+            return migrate(argv[1], Arrays.copyOfRange(argv, 2, argv.length));
         }
         if (argv.length < 2 || !argv[0].equals("inspect")) {
             throw new ConfigException(argv.length == 0 ? "savepoint" : argv[0], "is not a savepoint subcommand",
@@ -98,6 +107,37 @@ public final class SavepointCommand implements Command {
                 + " written to " + target);
         out.println("start the job from it: flink run -s " + target + " ... (or execution.savepoint.path)");
         return 0;
+    }
+
+    /** {@code migrate FROM --out TO [--rename old=new,...] [--sketch-k K]}: the drift state for a breaking change. */
+    private int migrate(String from, String[] argv) throws Exception {
+        Args args = Args.parse(argv, Set.of("out", "rename", "sketch-k", "config"), Set.of());
+        String to = args.get("out").orElseThrow(() -> new ConfigException("--out", "is missing",
+                "pass the directory to write the migrated savepoint to"));
+        java.util.Map<String, String> renames = new java.util.LinkedHashMap<>();
+        for (String pair : args.get("rename", "").split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] kv = pair.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                throw new ConfigException("--rename", "'" + pair + "' is not old=new", "write e.g. temperature=temp_c");
+            }
+            renames.put(kv[0].trim(), kv[1].trim());
+        }
+        int k = args.integer("sketch-k", 0);
+        FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
+                args.overrides());
+        Path target = Path.of(to).toAbsolutePath();
+        DriftStateMigration.migrate(uriOf(from), target.toUri().toString(), renames, k,
+                config.window().allowedLateness().toMillis());
+        out.println("migrated drift state" + (renames.isEmpty() ? "" : ", renamed " + renames)
+                + (k > 0 ? ", sketches re-made with k = " + k : "") + ": " + target);
+        return 0;
+    }
+
+    private static String uriOf(String path) {
+        return path.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? path : Path.of(path).toAbsolutePath().toUri().toString();
     }
 
     void print(SavepointInspection s, String path) {

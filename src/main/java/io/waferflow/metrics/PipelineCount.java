@@ -1,7 +1,13 @@
 package io.waferflow.metrics;
 
-/** One counter's value in a checkpoint: the operator state behind {@link PipelineCounters}. A POJO. */
-public class PipelineCount {
+/**
+ * One counter's value in a checkpoint: the operator state behind {@link PipelineCounters}. A POJO (Serializable so a
+ * savepoint migration can carry counters inside the function that writes them back).
+ */
+public class PipelineCount implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
+
 
     public String name;
     public long value;

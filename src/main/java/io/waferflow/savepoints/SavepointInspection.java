@@ -97,6 +97,12 @@ public final class SavepointInspection {
         return lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
     }
 
+    /** One operator's pipeline counters, entry by entry (to carry them into a rewritten operator). */
+    public static List<PipelineCount> counterEntries(String path, String uid) throws Exception {
+        return collect(path, reader -> reader.readListState(OperatorIdentifier.forUid(uid),
+                PipelineCounters.STATE_NAME, TypeInformation.of(PipelineCount.class)));
+    }
+
     /** What one section reads from the savepoint. */
     private interface Section<T> {
         DataStream<T> read(SavepointReader reader) throws Exception;
