@@ -180,16 +180,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         m.baselineStd = b.distribution.std();
         m.currentMean = current.mean;
         m.currentStd = current.std();
-        m.shiftSigma = Double.NaN;
-        m.psi = Double.NaN;
-        m.ksD = Double.NaN;
-        m.ksDLower = Double.NaN;
-        m.ksPValue = Double.NaN;
-        m.ksPValueConservative = Double.NaN;
-        m.ksCritical = Double.NaN;
-        m.rankErrorBaseline = Double.NaN;
-        m.rankErrorCurrent = Double.NaN;
-        m.verdict = DriftVerdict.INSUFFICIENT_DATA;
+        m.verdict = DriftVerdict.INSUFFICIENT_DATA; // the statistics stay NaN
         return m;
     }
 }

@@ -2,7 +2,8 @@ package io.waferflow.drift;
 
 /**
  * One drift test of one feature over one drift window (SPEC 2.2 "Drift metrics"): written to Parquet, the latest per
- * feature to Redis, and (moderate or drift) passed to alerting. A Flink POJO.
+ * feature to Redis, and (moderate or drift) passed to alerting. A Flink POJO; a statistic that was not computed
+ * (too little data, a baseline still forming) stays NaN.
  */
 public class DriftMetric {
 
@@ -13,25 +14,25 @@ public class DriftMetric {
     public String baselineId;
     public long nBaseline;
     public long nCurrent;
-    public double baselineMean;
-    public double baselineStd;
-    public double currentMean;
-    public double currentStd;
+    public double baselineMean = Double.NaN;
+    public double baselineStd = Double.NaN;
+    public double currentMean = Double.NaN;
+    public double currentStd = Double.NaN;
     /** (current mean − baseline mean) / baseline std. */
-    public double shiftSigma;
-    public double psi;
+    public double shiftSigma = Double.NaN;
+    public double psi = Double.NaN;
     /** KS distance measured between the two (possibly sketched) distributions. */
-    public double ksD;
+    public double ksD = Double.NaN;
     /** max(0, D − ε_baseline − ε_current): the smallest D the true distributions can have. */
-    public double ksDLower;
+    public double ksDLower = Double.NaN;
     /** p-value of {@link #ksD} from the true sample sizes (what a tool that trusts the sketch would report). */
-    public double ksPValue;
+    public double ksPValue = Double.NaN;
     /** p-value of {@link #ksDLower}: what the verdict uses; below α only for shifts beyond sketch error. */
-    public double ksPValueConservative;
+    public double ksPValueConservative = Double.NaN;
     /** Asymptotic critical D at the configured α. */
-    public double ksCritical;
-    public double rankErrorBaseline;
-    public double rankErrorCurrent;
+    public double ksCritical = Double.NaN;
+    public double rankErrorBaseline = Double.NaN;
+    public double rankErrorCurrent = Double.NaN;
     /** Both sides exact (every value known): a plain KS test. */
     public boolean exact;
     public DriftVerdict verdict;

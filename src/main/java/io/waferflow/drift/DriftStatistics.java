@@ -48,12 +48,6 @@ public final class DriftStatistics {
         m.rankErrorCurrent = current.rankError();
         m.exact = baseline.rankError() == 0 && current.rankError() == 0;
         if (baseline.isEmpty() || current.isEmpty()) {
-            m.psi = Double.NaN;
-            m.ksD = Double.NaN;
-            m.ksDLower = Double.NaN;
-            m.ksPValue = Double.NaN;
-            m.ksPValueConservative = Double.NaN;
-            m.ksCritical = Double.NaN;
             m.verdict = DriftVerdict.INSUFFICIENT_DATA;
             return m;
         }
