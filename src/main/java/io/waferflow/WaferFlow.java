@@ -93,8 +93,9 @@ public final class WaferFlow {
 
     private static String overview(List<Command> commands) {
         StringBuilder sb = new StringBuilder("Usage: waferflow <command> [options]   (waferflow <command> --help)\n\nCommands:\n");
+        int width = commands.stream().mapToInt(c -> c.name().length()).max().orElse(10);
         for (Command c : commands) {
-            sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+            sb.append(String.format("  %-" + width + "s  %s%n", c.name(), c.summary()));
         }
         return sb.toString();
     }
