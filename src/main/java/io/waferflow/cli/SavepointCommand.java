@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * {@code savepoint inspect PATH}: what a savepoint or retained checkpoint of the features job holds, read with the
- * State Processor API on the job's operator uids. (Bootstrap and migrate: issue 6, not built yet.)
+ * State Processor API on the job's operator uids; {@code bootstrap} and {@code migrate} write savepoints.
  */
 public final class SavepointCommand implements Command {
 
@@ -40,7 +40,7 @@ public final class SavepointCommand implements Command {
 
     @Override
     public String summary() {
-        return "inspect a savepoint of the features job (counters, drift baselines, wafers and windows in flight, alerts)";
+        return "inspect, bootstrap (drift baselines) or migrate (drift state) a savepoint of the features job";
     }
 
     @Override
