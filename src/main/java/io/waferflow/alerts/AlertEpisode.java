@@ -16,8 +16,6 @@ public class AlertEpisode {
     public long lastActiveEnd = Long.MIN_VALUE;
     /** No new episode before this event time. */
     public long cooldownUntil = Long.MIN_VALUE;
-    public long resolveAt = Long.MIN_VALUE;
-    public long escalateAt = Long.MIN_VALUE;
     /** Notifications sent for this key (numbers them, so every notification has its own id). */
     public int notifications;
     /** The latest observation's context, copied into notifications. */

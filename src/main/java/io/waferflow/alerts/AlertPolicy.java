@@ -126,8 +126,7 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
                     fire(e, s, p, ctx, out);
                 }
             }
-            e.resolveAt = e.lastActiveEnd + p.resolveK * p.windowMs + p.graceMs;
-            ctx.timerService().registerEventTimeTimer(e.resolveAt);
+            ctx.timerService().registerEventTimeTimer(resolveAt(e, p));
         } else if (e.firing && w >= e.lastActiveEnd + p.resolveK * p.windowMs) {
             resolve(e, s.windowStart, w, p, ctx, out); // K windows observed clear
         }
@@ -152,9 +151,9 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
             return;
         }
         AlertPolicySpec p = policy(e.policy);
-        if (e.firing && timestamp >= e.resolveAt) {
+        if (e.firing && timestamp >= resolveAt(e, p)) {
             resolve(e, e.lastActiveEnd, timestamp, p, ctx, out); // K windows passed without the condition
-        } else if (e.firing && !e.escalated && e.escalateAt != Long.MIN_VALUE && timestamp >= e.escalateAt) {
+        } else if (e.firing && !e.escalated && escalates(e, p) && timestamp >= escalateAt(e, p)) {
             e.escalated = true;
             escalations.inc();
             Alert a = notification(e, AlertStatus.FIRING);
@@ -177,12 +176,22 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         e.notifications = 0;
         fired.inc();
         out.collect(notification(e, AlertStatus.FIRING));
-        if (s.context.severity == AlertSeverity.P2 && p.escalateAfterMs > 0) {
-            e.escalateAt = e.firstSeen + p.escalateAfterMs + p.graceMs;
-            ctx.timerService().registerEventTimeTimer(e.escalateAt);
-        } else {
-            e.escalateAt = Long.MIN_VALUE;
+        if (escalates(e, p)) {
+            ctx.timerService().registerEventTimeTimer(escalateAt(e, p));
         }
+    }
+
+    /** K windows after the last one in which the condition held, plus the time its observations may take. */
+    private static long resolveAt(AlertEpisode e, AlertPolicySpec p) {
+        return e.lastActiveEnd + p.resolveK * p.windowMs + p.graceMs;
+    }
+
+    private static boolean escalates(AlertEpisode e, AlertPolicySpec p) {
+        return e.context.severity == AlertSeverity.P2 && p.escalateAfterMs > 0;
+    }
+
+    private static long escalateAt(AlertEpisode e, AlertPolicySpec p) {
+        return e.firstSeen + p.escalateAfterMs + p.graceMs;
     }
 
     private void resolve(AlertEpisode e, long windowStart, long at, AlertPolicySpec p, Context ctx,
@@ -196,7 +205,6 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         out.collect(a);
         e.activeWindows = new long[0];
         e.cooldownUntil = at + p.cooldownMs;
-        e.escalateAt = Long.MIN_VALUE;
     }
 
     private static Alert notification(AlertEpisode e, AlertStatus status) {

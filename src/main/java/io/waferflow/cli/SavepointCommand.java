@@ -79,15 +79,14 @@ public final class SavepointCommand implements Command {
                     "use: waferflow savepoint inspect PATH, or waferflow savepoint bootstrap --baseline FILE --out DIR");
         }
         String path = argv[1];
-        Path local = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
-        if (!path.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !Files.exists(local.resolve("_metadata"))) {
+        String uri = FeaturesJobConfig.toUri(path);
+        if (uri.startsWith("file:") && !Files.exists(Path.of(java.net.URI.create(uri)).resolve("_metadata"))) {
             throw new ConfigException(path, "is not a savepoint or checkpoint directory (no _metadata in it)",
                     "pass the directory the job wrote, e.g. savepoints/savepoint-1a2b3c-0123456789ab");
         }
         Args args = Args.parse(Arrays.copyOfRange(argv, 2, argv.length), Set.of("config"), Set.of());
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 args.overrides());
-        String uri = path.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? path : local.toAbsolutePath().toUri().toString();
         print(SavepointInspection.read(uri, config), path);
         return 0;
     }
@@ -129,15 +128,11 @@ public final class SavepointCommand implements Command {
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 args.overrides());
         Path target = Path.of(to).toAbsolutePath();
-        DriftStateMigration.migrate(uriOf(from), target.toUri().toString(), renames, k,
+        DriftStateMigration.migrate(FeaturesJobConfig.toUri(from), target.toUri().toString(), renames, k,
                 config.window().allowedLateness().toMillis());
         out.println("migrated drift state" + (renames.isEmpty() ? "" : ", renamed " + renames)
                 + (k > 0 ? ", sketches re-made with k = " + k : "") + ": " + target);
         return 0;
-    }
-
-    private static String uriOf(String path) {
-        return path.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? path : Path.of(path).toAbsolutePath().toUri().toString();
     }
 
     void print(SavepointInspection s, String path) {

@@ -232,8 +232,12 @@ public final class FeaturesJobConfig implements Serializable {
         return toUri(checkpointDir);
     }
 
-    static String toUri(String pathOrUri) {
-        if (pathOrUri.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+    /**
+     * A location as Flink wants it: a URI stays as it is ({@code s3://...}, {@code file:/...}, as Flink prints
+     * savepoint paths); a plain path is made absolute.
+     */
+    public static String toUri(String pathOrUri) {
+        if (pathOrUri.matches("[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
             return pathOrUri;
         }
         return Path.of(pathOrUri).toAbsolutePath().normalize().toUri().toString();

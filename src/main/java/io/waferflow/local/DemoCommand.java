@@ -174,7 +174,7 @@ public final class DemoCommand implements Command {
             // The simulated test floor runs ~50x faster than the clock: start it a week back, so its event times stay
             // in the past (a future event time beyond quality.event_time.max_future_skew is quarantined).
             settings.startMillis = Instant.now().minus(Duration.ofDays(7)).toEpochMilli();
-            String resumeFrom = args.get("from-savepoint").map(DemoCommand::savepointUri).orElse(null);
+            String resumeFrom = args.get("from-savepoint").map(FeaturesJobConfig::toUri).orElse(null);
             if (resumeFrom != null) {
                 // Records older than the saved job's watermark would be too late: continue after it.
                 long watermark = SavepointInspection.watermark(resumeFrom);
@@ -352,10 +352,6 @@ public final class DemoCommand implements Command {
             return files.filter(f -> f.getFileName().toString().endsWith(".parquet")
                     && f.getFileName().toString().startsWith("part-")).count();
         }
-    }
-
-    private static String savepointUri(String path) {
-        return path.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? path : Path.of(path).toAbsolutePath().toUri().toString();
     }
 
     static void log(String message) {

@@ -138,6 +138,15 @@ public final class WaferTrafficGenerator {
         }
     }
 
+    /** The next {@code n} message payloads. */
+    public List<byte[]> take(int n) {
+        List<byte[]> payloads = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            payloads.add(next());
+        }
+        return payloads;
+    }
+
     /** The next message payload (JSON, UTF-8). */
     public byte[] next() {
         if (swapped != null) {

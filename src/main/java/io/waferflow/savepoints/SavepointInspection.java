@@ -53,12 +53,18 @@ public final class SavepointInspection {
 
     public static SavepointInspection read(String path, FeaturesJobConfig config) throws Exception {
         SavepointInspection r = new SavepointInspection();
-        for (String uid : List.of(Uids.ROUTE, Uids.DROP_DUPLICATES, Uids.TOO_LATE, Uids.WAFER_FINALIZER,
-                Uids.DRIFT_DETECTOR, Uids.ALERT_POLICY)) {
-            for (PipelineCount c : collect(path, reader -> reader.readListState(OperatorIdentifier.forUid(uid),
-                    PipelineCounters.STATE_NAME, TypeInformation.of(PipelineCount.class)))) {
-                r.counters.merge(c.name, c.value, Long::sum);
+        // Every counting operator's counters, in one job.
+        for (PipelineCount c : collect(path, reader -> {
+            DataStream<PipelineCount> all = null;
+            for (String uid : List.of(Uids.ROUTE, Uids.DROP_DUPLICATES, Uids.TOO_LATE, Uids.WAFER_FINALIZER,
+                    Uids.DRIFT_DETECTOR, Uids.ALERT_POLICY)) {
+                DataStream<PipelineCount> one = reader.readListState(OperatorIdentifier.forUid(uid),
+                        PipelineCounters.STATE_NAME, TypeInformation.of(PipelineCount.class));
+                all = all == null ? one : all.union(one);
             }
+            return all;
+        })) {
+            r.counters.merge(c.name, c.value, Long::sum);
         }
         if (config.drift().enabled()) {
             int k = config.drift().sketchK();
@@ -151,6 +157,7 @@ public final class SavepointInspection {
                 row.n = b.distribution.n;
                 row.mean = b.distribution.mean;
                 row.std = b.distribution.std();
+                row.sketchK = b.distribution.kll(k).getK();
                 StepCdf cdf = StepCdf.of(b.distribution, k);
                 row.p05 = cdf.quantile(0.05);
                 row.p50 = cdf.quantile(0.5);

@@ -16,6 +16,8 @@ public final class StateRows {
         public double p05;
         public double p50;
         public double p95;
+        /** The KLL parameter k of the baseline's sketch. */
+        public int sketchK;
         public int openDriftWindows;
         public long openDriftValues;
 

@@ -1,17 +1,12 @@
 package io.waferflow.alerts;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.WaferTrafficGenerator;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -51,7 +44,6 @@ class AlertsITCase {
 
     private static final int RECORDS = 40_000;
     private static final int DRIFT_AFTER_WAFERS = 2;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -68,11 +60,7 @@ class AlertsITCase {
         server.start();
         WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
         settings.driftAfterWafers = DRIFT_AFTER_WAFERS;
-        WaferTrafficGenerator generator = new WaferTrafficGenerator(settings);
-        List<byte[]> payloads = new ArrayList<>();
-        for (int i = 0; i < RECORDS; i++) {
-            payloads.add(generator.next());
-        }
+        List<byte[]> payloads = new WaferTrafficGenerator(settings).take(RECORDS);
         try {
             SERVICES.kafka().createTopic("alerts-in", 1);
             SERVICES.kafka().createTopic("alerts-violations", 1);
@@ -95,7 +83,7 @@ class AlertsITCase {
         }
         Map<String, Alert> viaTopic = new HashMap<>();
         List<String> topicIds = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : readCommitted("alerts-out")) {
+        for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted("alerts-out")) {
             Alert a = AlertJson.fromJson(r.value());
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(a.key);
             topicIds.add(a.notificationId);
@@ -154,44 +142,6 @@ class AlertsITCase {
                 all.stream()
                 .collect(Collectors.groupingBy(a -> a.type + "/" + a.status, TreeMapSupplier.INSTANCE,
                         Collectors.counting())));
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVICES.kafka().bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            // The last transaction can become visible a moment after the job ended: read until the committed end
-            // stops moving.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (System.nanoTime() < deadline) {
-                Map<TopicPartition, Long> target = end;
-                while (partitions.stream().anyMatch(p -> consumer.position(p) < target.get(p))
-                        && System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                }
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                Map<TopicPartition, Long> now = consumer.endOffsets(partitions);
-                if (now.equals(end)) {
-                    break;
-                }
-                end = now;
-            }
-        }
-        return out;
     }
 
     private enum TreeMapSupplier implements java.util.function.Supplier<Map<String, Long>> {

@@ -56,6 +56,8 @@ class SavepointMigrateITCase {
             assertThat(is.get(f).mean).as(f).isCloseTo(was.get(f).mean, within(1e-12));
             assertThat(is.get(f).std).as(f).isCloseTo(was.get(f).std, within(1e-12));
             assertThat(is.get(f).complete).isTrue();
+            assertThat(was.get(f).sketchK).as(f + " before").isEqualTo(200);
+            assertThat(is.get(f).sketchK).as(f + " re-sketched").isEqualTo(100);
         }
         assertThat(after.counters).isEqualTo(before.counters);
         assertThat(after.wafers).usingRecursiveFieldByFieldElementComparator().isEqualTo(before.wafers);

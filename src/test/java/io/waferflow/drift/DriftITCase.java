@@ -58,11 +58,7 @@ class DriftITCase {
     void injectedDriftIsDetectedAndStored() throws Exception {
         WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
         settings.driftAfterWafers = DRIFT_AFTER_WAFERS;
-        WaferTrafficGenerator generator = new WaferTrafficGenerator(settings);
-        List<byte[]> payloads = new ArrayList<>();
-        for (int i = 0; i < RECORDS; i++) {
-            payloads.add(generator.next());
-        }
+        List<byte[]> payloads = new WaferTrafficGenerator(settings).take(RECORDS);
         SERVICES.kafka().createTopic("drift-in", 1); // one partition: lateness decided by input order alone
         SERVICES.kafka().createTopic("drift-violations", 1);
         SERVICES.produce("drift-in", payloads);

@@ -2,6 +2,11 @@ package io.waferflow.testing;
 
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -10,6 +15,10 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Properties;
 
@@ -67,5 +76,41 @@ public final class LocalServices implements BeforeAllCallback, AfterAllCallback 
 
     public void produce(String topic, List<byte[]> payloads) throws Exception {
         produce(topic, payloads, i -> null);
+    }
+
+    /**
+     * Every committed record of a topic (read_committed, as the job's readers must). The last transaction of a job
+     * can become visible a moment after the job ended (Kafka writes commit markers asynchronously), so this reads
+     * until the committed end stops moving for a second (at most 30 s).
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, Long> target = end;
+                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < target.get(tp))
+                        && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                }
+                Thread.sleep(1_000);
+                Map<TopicPartition, Long> now = consumer.endOffsets(partitions);
+                if (now.equals(end)) {
+                    return out;
+                }
+                end = now;
+            }
+        }
+        return out;
     }
 }

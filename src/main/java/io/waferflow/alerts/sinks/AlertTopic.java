@@ -4,10 +4,8 @@ import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertJson;
 import io.waferflow.stores.topics.KafkaTransactions;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -25,8 +23,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AlertTopic {
 
-    // Transaction timeout: KafkaTransactions.TIMEOUT (shared with the violation topic, and why it is what it is).
-
     private AlertTopic() {}
 
     /**
@@ -34,17 +30,7 @@ public final class AlertTopic {
      *                              each other's transactions), and stable across restarts of the job
      */
     public static KafkaSink<Alert> sink(String bootstrapServers, String topic, String transactionalIdPrefix) {
-        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
-            throw new IllegalArgumentException("the alert topic is written exactly once and needs a transactional id"
-                    + " prefix that is unique per job, e.g. <job name>-alerts");
-        }
-        return KafkaSink.<Alert>builder()
-                .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new Serializer(topic))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, KafkaTransactions.timeoutMillis())
-                .build();
+        return KafkaTransactions.exactlyOnceSink(bootstrapServers, transactionalIdPrefix, new Serializer(topic));
     }
 
     /** Key: the alert key (e.g. {@code drift:vdd}); value: {@link AlertJson#toJson}; timestamp: write time. */

@@ -1,5 +1,10 @@
 package io.waferflow.stores.topics;
 
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
 import java.time.Duration;
 
 /**
@@ -16,7 +21,22 @@ public final class KafkaTransactions {
 
     private KafkaTransactions() {}
 
-    public static String timeoutMillis() {
-        return Long.toString(TIMEOUT.toMillis());
+    /**
+     * An exactly-once Kafka sink with this timeout. {@code transactionalIdPrefix} must be unique per job and sink
+     * across the cluster (two jobs sharing one fence each other's transactions) and stable across restarts.
+     */
+    public static <T> KafkaSink<T> exactlyOnceSink(String bootstrapServers, String transactionalIdPrefix,
+                                                   KafkaRecordSerializationSchema<T> serializer) {
+        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
+            throw new IllegalArgumentException("an exactly-once topic needs a transactional id prefix unique per job"
+                    + " and sink, e.g. <job name>-alerts");
+        }
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TIMEOUT.toMillis()))
+                .build();
     }
 }

@@ -4,10 +4,8 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.quality.Violation;
 import io.waferflow.quality.ViolationJson;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -22,13 +20,9 @@ public final class ViolationTopic {
     private ViolationTopic() {}
 
     public static KafkaSink<Violation> sink(FeaturesJobConfig c) {
-        return KafkaSink.<Violation>builder()
-                .setBootstrapServers(c.kafkaBootstrapServers())
-                .setRecordSerializer(new Serializer(c.violationsTopic()))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations")
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, KafkaTransactions.timeoutMillis())
-                .build();
+        return KafkaTransactions.exactlyOnceSink(c.kafkaBootstrapServers(),
+                c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations",
+                new Serializer(c.violationsTopic()));
     }
 
     /** Key: wafer id (null when unknown); value: {@link ViolationJson}. */

@@ -12,11 +12,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,11 +21,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,7 +63,7 @@ class AlertTopicITCase {
         env.execute("alert-topic-it");
         long after = System.currentTimeMillis();
 
-        List<ConsumerRecord<byte[], byte[]>> records = readCommitted(alerts.size());
+        List<ConsumerRecord<byte[], byte[]>> records = SERVICES.readCommitted(TOPIC);
         assertThat(records).hasSize(alerts.size());
         List<String> ids = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -88,34 +81,5 @@ class AlertTopicITCase {
                         "--severity", "P1", "--format", "json"});
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).strip().split("\n")).hasSize(3);
-    }
-
-    /**
-     * Reads committed records until {@code expected} have arrived (or 30 s passed, or more arrived): the last
-     * transaction of a bounded job can become visible to read_committed readers a moment after the job has ended,
-     * so one look at the end offsets is not enough (seen once in CI: 3 of 6).
-     */
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(int expected) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVICES.kafka().bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            // Anything beyond the expected records (a duplicate) is read too, so the size check can catch it.
-            Map<TopicPartition, Long> end = c.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }
