@@ -36,14 +36,14 @@ public final class FeaturesJobSinks {
 
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Consumer<DataStream<WaferFeatures>> online;
-    private final Consumer<DataStream<WaferFeatures>> offline;
-    private final Consumer<DataStream<DeviceTest>> rawArchive;
-    private final Consumer<DataStream<Violation>> quarantine;
-    private final Consumer<DataStream<QualityEvent>> qualityEvents;
-    private final Consumer<DataStream<DriftMetric>> driftMetrics;
-    private final Consumer<DataStream<DriftMetric>> driftEvents;
-    private final Consumer<DataStream<Alert>> alerts;
+    private Consumer<DataStream<WaferFeatures>> online;
+    private Consumer<DataStream<WaferFeatures>> offline;
+    private Consumer<DataStream<DeviceTest>> rawArchive;
+    private Consumer<DataStream<Violation>> quarantine;
+    private Consumer<DataStream<QualityEvent>> qualityEvents;
+    private Consumer<DataStream<DriftMetric>> driftMetrics;
+    private Consumer<DataStream<DriftMetric>> driftEvents;
+    private Consumer<DataStream<Alert>> alerts;
 
     private FeaturesJobSinks(Consumer<DataStream<WaferFeatures>> online, Consumer<DataStream<WaferFeatures>> offline,
                              Consumer<DataStream<DeviceTest>> rawArchive, Consumer<DataStream<Violation>> quarantine,
@@ -167,42 +167,58 @@ public final class FeaturesJobSinks {
     }
 
     public FeaturesJobSinks withOnline(Consumer<DataStream<WaferFeatures>> hook) {
-        return new FeaturesJobSinks(hook, offline, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents,
-                alerts);
+        FeaturesJobSinks copy = copy();
+        copy.online = hook;
+        return copy;
     }
 
     public FeaturesJobSinks withOffline(Consumer<DataStream<WaferFeatures>> hook) {
-        return new FeaturesJobSinks(online, hook, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents,
-                alerts);
+        FeaturesJobSinks copy = copy();
+        copy.offline = hook;
+        return copy;
     }
 
     public FeaturesJobSinks withRawArchive(Consumer<DataStream<DeviceTest>> hook) {
-        return new FeaturesJobSinks(online, offline, hook, quarantine, qualityEvents, driftMetrics, driftEvents,
-                alerts);
+        FeaturesJobSinks copy = copy();
+        copy.rawArchive = hook;
+        return copy;
     }
 
     public FeaturesJobSinks withViolations(Consumer<DataStream<Violation>> hook) {
-        return new FeaturesJobSinks(online, offline, rawArchive, hook, qualityEvents, driftMetrics, driftEvents,
-                alerts);
+        FeaturesJobSinks copy = copy();
+        copy.quarantine = hook;
+        return copy;
     }
 
     public FeaturesJobSinks withQualityEvents(Consumer<DataStream<QualityEvent>> hook) {
-        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, hook, driftMetrics, driftEvents, alerts);
+        FeaturesJobSinks copy = copy();
+        copy.qualityEvents = hook;
+        return copy;
     }
 
     public FeaturesJobSinks withDriftMetrics(Consumer<DataStream<DriftMetric>> hook) {
-        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, hook, driftEvents, alerts);
+        FeaturesJobSinks copy = copy();
+        copy.driftMetrics = hook;
+        return copy;
     }
 
     /** Drift metrics with a moderate or drift verdict: the alerting stage's input. */
     public FeaturesJobSinks withDriftEvents(Consumer<DataStream<DriftMetric>> hook) {
-        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, driftMetrics, hook, alerts);
+        FeaturesJobSinks copy = copy();
+        copy.driftEvents = hook;
+        return copy;
     }
 
     /** Alert notifications (firing, escalated, resolved). */
     public FeaturesJobSinks withAlerts(Consumer<DataStream<Alert>> hook) {
+        FeaturesJobSinks copy = copy();
+        copy.alerts = hook;
+        return copy;
+    }
+
+    private FeaturesJobSinks copy() {
         return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents,
-                hook);
+                alerts);
     }
 
     /** Adds a hook after the existing ones for every output, e.g. to also collect results in a test. */
