@@ -34,6 +34,8 @@ public final class FeaturesJobConfig implements Serializable {
     private final String violationsTopic;
     private final String groupId;
     private final StartingOffsets startingOffsets;
+    /** 0: auto (one reader per input partition, at most {@link #parallelism}). */
+    private final int sourceParallelism;
     private final String redisHost;
     private final int redisPort;
     private final Duration redisTtl;
@@ -79,6 +81,12 @@ public final class FeaturesJobConfig implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("kafka.starting_offsets", "'" + raw.string("kafka.starting_offsets") + "' is unknown",
                     "use committed, earliest or latest");
+        }
+        String readers = raw.string("kafka.source_parallelism", "auto");
+        if (readers.equals("auto")) {
+            sourceParallelism = 0;
+        } else {
+            sourceParallelism = raw.integer("kafka.source_parallelism", 1, 1024);
         }
         redisHost = raw.string("redis.host");
         redisPort = raw.integer("redis.port", 1, 65535);
@@ -245,5 +253,10 @@ public final class FeaturesJobConfig implements Serializable {
 
     public int parallelism() {
         return parallelism;
+    }
+
+    /** Kafka readers configured explicitly, or 0 for auto (see {@code KafkaInput.readers}). */
+    public int sourceParallelism() {
+        return sourceParallelism;
     }
 }

@@ -4,7 +4,17 @@ import io.waferflow.config.FeaturesJobConfig;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The input topic as a Flink source of parsed, validated messages ({@link DeviceTestDeserializer}): parsing in the
@@ -12,6 +22,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * (exactly-once state); the commit back to Kafka is for lag monitoring only.
  */
 public final class KafkaInput {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaInput.class);
 
     private KafkaInput() {}
 
@@ -35,6 +47,35 @@ public final class KafkaInput {
                         : OffsetsInitializer.timestamp(startMillis))
                 .setBounded(endMillis == null ? OffsetsInitializer.latest() : OffsetsInitializer.timestamp(endMillis))
                 .build();
+    }
+
+    /**
+     * How many source readers to run: {@code kafka.source_parallelism}, or for {@code auto} one per input partition
+     * and at most the job's parallelism. A reader without a partition does nothing useful, and in a bounded run it
+     * finishes at a moment of its own: until then it holds every window's watermark back, so whether a record is late
+     * would depend on timing instead of on input order. If the topic cannot be described (no broker reachable from
+     * the client that builds the job), the job's parallelism.
+     */
+    public static int readers(FeaturesJobConfig c) {
+        if (c.sourceParallelism() > 0) {
+            return c.sourceParallelism();
+        }
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrapServers());
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        try (Admin admin = Admin.create(props)) {
+            int partitions = admin.describeTopics(List.of(c.inputTopic())).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(c.inputTopic()).partitions().size();
+            return Math.max(1, Math.min(partitions, c.parallelism()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return c.parallelism();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("Could not describe input topic {} ({}); running {} source readers", c.inputTopic(),
+                    e.getMessage(), c.parallelism());
+            return c.parallelism();
+        }
     }
 
     private static KafkaSourceBuilder<ParsedDeviceTest> builder(FeaturesJobConfig c) {

@@ -20,6 +20,7 @@ import io.waferflow.features.WaferFeatures;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
 import io.waferflow.ingest.DeviceTest;
+import io.waferflow.ingest.KafkaInput;
 import io.waferflow.ingest.ParsedDeviceTest;
 import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.ingest.PerRecordWatermarks;
@@ -87,14 +88,17 @@ public final class FeaturesJob {
         long lateness = window.allowedLateness().toMillis();
 
         // The source parses (DeviceTestDeserializer), so it assigns event time and watermarks per Kafka partition.
+        // Routing stays chained to the readers, so each partition's records and watermarks reach the keyed
+        // operators through one channel, in order.
+        int readers = KafkaInput.readers(config);
         SingleOutputStreamOperator<DeviceTest> parsed = env
                 .fromSource(source, watermarks(config), "Device tests (Kafka)")
-                .uid(Uids.SOURCE)
+                .uid(Uids.SOURCE).setParallelism(readers)
                 .transform("Watermark kept across restores", TypeInformation.of(ParsedDeviceTest.class),
                         new RestoredWatermark<ParsedDeviceTest>())
-                .uid(Uids.RESTORED_WATERMARK)
+                .uid(Uids.RESTORED_WATERMARK).setParallelism(readers)
                 .process(new RouteDeviceTests())
-                .uid(Uids.ROUTE).name("Valid records and violations");
+                .uid(Uids.ROUTE).name("Valid records and violations").setParallelism(readers);
 
         SingleOutputStreamOperator<DeviceTest> unique = parsed
                 .keyBy(record -> record.waferId)
