@@ -93,6 +93,20 @@ public final class Args {
         }
     }
 
+    /** An ISO-8601 instant option as epoch millis, or null when absent. */
+    public Long instant(String name) {
+        String v = options.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(v).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new io.waferflow.config.ConfigException("--" + name, "'" + v + "' is not an ISO-8601 instant",
+                    "write e.g. 2026-11-27T00:00:00Z");
+        }
+    }
+
     public List<String> overrides() {
         return overrides;
     }

@@ -1,6 +1,5 @@
 package io.waferflow.cli;
 
-import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
@@ -10,8 +9,6 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,7 +52,7 @@ public final class BackfillCommand implements Command {
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 overrides);
         StreamExecutionEnvironment env = environment(config);
-        new FeaturesJob(config, KafkaInput.range(config, instant(args, "from"), instant(args, "to")),
+        new FeaturesJob(config, KafkaInput.range(config, args.instant("from"), args.instant("to")),
                 FeaturesJobSinks.backfill(config)).build(env);
         env.execute(config.jobName() + "-backfill-" + config.featureVersion());
         System.out.println("backfill of " + config.featureGroup() + " " + config.featureVersion() + " written under "
@@ -70,18 +67,5 @@ public final class BackfillCommand implements Command {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setParallelism(config.parallelism());
         return env;
-    }
-
-    private static Long instant(Args args, String option) {
-        String v = args.get(option).orElse(null);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new ConfigException("--" + option, "'" + v + "' is not an ISO-8601 instant",
-                    "write e.g. 2026-11-27T00:00:00Z");
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.savepoints.BaselineBootstrap;
 import io.waferflow.savepoints.DriftStateMigration;
+import io.waferflow.savepoints.HistoryBootstrap;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.savepoints.StateRows;
 
@@ -47,6 +48,7 @@ public final class SavepointCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "Usage: waferflow savepoint inspect PATH [--config jobs/features.yaml] [--set key=value ...]",
+                "       waferflow savepoint bootstrap --until INSTANT --out DIR [--version V] [--timeout 2 h]",
                 "       waferflow savepoint bootstrap --baseline FILE --out DIR",
                 "       waferflow savepoint migrate PATH --out DIR [--rename old=new,...] [--sketch-k K]",
                 "",
@@ -57,7 +59,13 @@ public final class SavepointCommand implements Command {
                 "keys with state (firing or not). The configuration must be the one the job ran with (it names the",
                 "parameters and the sketch size). Runs a few small batch jobs on a local MiniCluster.",
                 "",
-                "bootstrap writes a savepoint whose drift detector already holds complete baselines, one per feature",
+                "bootstrap --until writes the state a features job of this configuration (and --version) would hold",
+                "had it processed the input topic up to Kafka timestamp INSTANT: de-duplication keys, wafer windows in",
+                "flight, die maps, drift baselines and windows, alert episodes, counters, watermark. The job's own",
+                "graph computes it (streaming, no sinks) on a local MiniCluster; the source's offsets are then removed",
+                "with the State Processor API, so start the job from it with kafka.starting_offsets=INSTANT.",
+                "",
+                "bootstrap --baseline writes a savepoint whose drift detector already holds complete baselines, one per feature",
                 "of a baseline file (from 'waferflow baseline'): a job started from it judges its first drift window",
                 "against them and keeps them as state. Every other operator starts empty.",
                 "",
@@ -91,16 +99,42 @@ public final class SavepointCommand implements Command {
         return 0;
     }
 
-    /** {@code bootstrap --baseline FILE --out DIR}: a savepoint whose drift detector starts with these baselines. */
+    /**
+     * {@code bootstrap --until T --out DIR}: every operator's state as of T, computed by the job's graph over the
+     * topic's history; {@code bootstrap --baseline FILE --out DIR}: only the drift detector's, with these baselines.
+     */
     private int bootstrap(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("baseline", "out"), Set.of());
-        String file = args.get("baseline").orElseThrow(() -> new ConfigException("--baseline", "is missing",
-                "pass a file built by 'waferflow baseline --input <history> --out FILE'"));
+        Args args = Args.parse(argv, Set.of("baseline", "out", "until", "config", "version", "timeout"), Set.of());
         String dir = args.get("out").orElseThrow(() -> new ConfigException("--out", "is missing",
                 "pass the directory to write the savepoint to, e.g. savepoints/bootstrap-v2"));
+        Path target = Path.of(dir).toAbsolutePath();
+        Long until = args.instant("until");
+        if (until != null) {
+            if (args.get("baseline").isPresent()) {
+                throw new ConfigException("--baseline", "cannot be combined with --until",
+                        "with --until the baselines come from history as the configured drift.baseline says");
+            }
+            java.util.List<String> overrides = new java.util.ArrayList<>(args.overrides());
+            args.get("version").ifPresent(v -> overrides.add("feature_group.version=" + v));
+            FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
+                    overrides);
+            java.time.Duration timeout = io.waferflow.config.RawConfig.parseDuration("--timeout",
+                    args.get("timeout", "2 h"));
+            HistoryBootstrap.Result r = HistoryBootstrap.write(config, Instant.ofEpochMilli(until),
+                    target.toUri().toString(), timeout);
+            out.println("savepoint of " + config.featureGroup() + " " + config.featureVersion() + " as of "
+                    + Instant.ofEpochMilli(until) + " (" + r.records + " input records) written to " + target);
+            out.println("start the job from it, reading from the same instant:");
+            out.println("  flink run -s " + target + " ... features --set kafka.starting_offsets="
+                    + Instant.ofEpochMilli(until) + (args.get("version").map(v -> " --set feature_group.version=" + v)
+                    .orElse("")));
+            return 0;
+        }
+        String file = args.get("baseline").orElseThrow(() -> new ConfigException("--baseline or --until",
+                "is missing", "pass --until INSTANT (state from history) or --baseline FILE (a file built by "
+                        + "'waferflow baseline --input <history> --out FILE')"));
         Path baseline = Path.of(file);
         BaselineFile baselines = BaselineFile.read(baseline);
-        Path target = Path.of(dir).toAbsolutePath();
         BaselineBootstrap.write(baselines, "bootstrap:" + baseline.getFileName(), target.toUri().toString());
         out.println("savepoint with drift baselines for " + new java.util.TreeSet<>(baselines.features.keySet())
                 + " written to " + target);

@@ -14,7 +14,8 @@ public final class FeaturesJobConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    public enum StartingOffsets { COMMITTED, EARLIEST, LATEST }
+    /** Where a job without restored source state starts reading; TIMESTAMP: {@link #startingTimestamp}. */
+    public enum StartingOffsets { COMMITTED, EARLIEST, LATEST, TIMESTAMP }
 
     private final String jobName;
     private final String jobVersion;
@@ -34,6 +35,8 @@ public final class FeaturesJobConfig implements Serializable {
     private final String violationsTopic;
     private final String groupId;
     private final StartingOffsets startingOffsets;
+    /** Kafka record timestamp (epoch ms) to start from when starting_offsets is an instant; else -1. */
+    private final long startingTimestamp;
     /** 0: auto (one reader per input partition, at most {@link #parallelism}). */
     private final int sourceParallelism;
     private final String redisHost;
@@ -76,11 +79,23 @@ public final class FeaturesJobConfig implements Serializable {
         inputTopic = raw.string("kafka.input_topic");
         violationsTopic = raw.string("kafka.violations_topic");
         groupId = raw.string("kafka.group_id");
-        try {
-            startingOffsets = StartingOffsets.valueOf(raw.string("kafka.starting_offsets", "committed").toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("kafka.starting_offsets", "'" + raw.string("kafka.starting_offsets") + "' is unknown",
-                    "use committed, earliest or latest");
+        String start = raw.string("kafka.starting_offsets", "committed");
+        if (start.matches("\\d{4}-.*")) {
+            try {
+                startingTimestamp = java.time.Instant.parse(start).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException("kafka.starting_offsets", "'" + start + "' is not an ISO-8601 instant",
+                        "write e.g. 2026-11-27T00:00:00Z");
+            }
+            startingOffsets = StartingOffsets.TIMESTAMP;
+        } else {
+            startingTimestamp = -1;
+            try {
+                startingOffsets = StartingOffsets.valueOf(start.toUpperCase());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("kafka.starting_offsets", "'" + start + "' is unknown",
+                        "use committed, earliest, latest or an instant such as 2026-11-27T00:00:00Z");
+            }
         }
         String readers = raw.string("kafka.source_parallelism", "auto");
         if (readers.equals("auto")) {
@@ -192,6 +207,11 @@ public final class FeaturesJobConfig implements Serializable {
 
     public String groupId() {
         return groupId;
+    }
+
+    /** The Kafka record timestamp to start from, for {@link StartingOffsets#TIMESTAMP}. */
+    public long startingTimestamp() {
+        return startingTimestamp;
     }
 
     public StartingOffsets startingOffsets() {

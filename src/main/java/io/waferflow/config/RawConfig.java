@@ -177,7 +177,11 @@ public final class RawConfig {
 
     /** A strictly positive duration in Flink's syntax ("10 s", "5 min"). */
     public Duration duration(String key) {
-        String v = string(key);
+        return parseDuration(key, string(key));
+    }
+
+    /** A duration in Flink's syntax, from a value that is not in the file (a command-line option named {@code key}). */
+    public static Duration parseDuration(String key, String v) {
         Duration d;
         try {
             d = TimeUtils.parseDuration(v);

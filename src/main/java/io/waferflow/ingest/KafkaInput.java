@@ -7,10 +7,12 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,17 @@ public final class KafkaInput {
     }
 
     /**
+     * The input topic from the beginning up to (excluding) the given offsets, as an <em>unbounded</em> source: its
+     * readers stop reading there but never finish, so the job keeps running and can be stopped with a savepoint
+     * that holds every operator's state as of those offsets ({@code savepoint bootstrap --until}).
+     */
+    public static KafkaSource<ParsedDeviceTest> history(FeaturesJobConfig c, String groupId,
+                                                        Map<TopicPartition, Long> stopAt) {
+        return builder(c).setGroupId(groupId).setStartingOffsets(OffsetsInitializer.earliest())
+                .setUnbounded(OffsetsInitializer.offsets(stopAt)).build();
+    }
+
+    /**
      * How many source readers to run: {@code kafka.source_parallelism}, or for {@code auto} one per input partition
      * and at most the job's parallelism. A reader without a partition does nothing useful, and in a bounded run it
      * finishes at a moment of its own: until then it holds every window's watermark back, so whether a record is late
@@ -86,6 +99,9 @@ public final class KafkaInput {
                 break;
             case LATEST:
                 start = OffsetsInitializer.latest();
+                break;
+            case TIMESTAMP:
+                start = OffsetsInitializer.timestamp(c.startingTimestamp());
                 break;
             default:
                 start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);

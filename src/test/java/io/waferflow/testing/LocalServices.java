@@ -58,6 +58,12 @@ public final class LocalServices implements BeforeAllCallback, AfterAllCallback 
     /** Sends the payloads in order, to one partition each as {@code partitionOf} says (null: the producer's choice). */
     public void produce(String topic, List<byte[]> payloads, java.util.function.Function<Integer, Integer> partitionOf)
             throws Exception {
+        produce(topic, payloads, partitionOf, null);
+    }
+
+    /** The same, with each record's Kafka timestamp as {@code timestampOf} says (null: the producer's clock). */
+    public void produce(String topic, List<byte[]> payloads, java.util.function.Function<Integer, Integer> partitionOf,
+                        java.util.function.Function<Integer, Long> timestampOf) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -67,7 +73,8 @@ public final class LocalServices implements BeforeAllCallback, AfterAllCallback 
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < payloads.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, partitionOf.apply(i), null, payloads.get(i)));
+                producer.send(new ProducerRecord<>(topic, partitionOf.apply(i),
+                        timestampOf == null ? null : timestampOf.apply(i), null, payloads.get(i)));
             }
             // Idempotent producer: records of a partition keep their order even with several in flight.
             producer.flush();
