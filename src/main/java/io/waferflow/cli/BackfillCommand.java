@@ -1,7 +1,11 @@
 package io.waferflow.cli;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.ConfigException;
+import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.ingest.ParsedDeviceTest;
+import org.apache.flink.api.connector.source.Source;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
@@ -34,25 +38,37 @@ public final class BackfillCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "Usage: waferflow backfill [--version V] [--from INSTANT] [--to INSTANT]",
+                "                          [--source kafka|archive] [--archive ROOT]",
                 "                          [--config jobs/features.yaml] [--set key=value ...]",
                 "",
                 "Runs the features job graph in BATCH execution over the input topic's records with Kafka timestamps",
                 "in [--from, --to) (default: all of it), and writes Parquet under offline.root:",
                 "<group>/version=V/..., _quarantine/, _quality_events/, _drift/. Nothing is written online.",
                 "--version overrides feature_group.version (e.g. backfill v2 while v1 serves).",
+                "--source archive reads the raw archive (ROOT/raw/date=..., default ROOT: offline.root) instead, with",
+                "[--from, --to) on event time; each archived row goes through this version's parser and rules. The",
+                "archive holds what its writer did not quarantine, and only the fields its schema declared.",
                 "In batch execution every record is on time (the watermark is perfect): records a live run",
                 "quarantined as too late are aggregated here.");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("config", "version", "from", "to"), Set.of());
+        Args args = Args.parse(argv, Set.of("config", "version", "from", "to", "source", "archive"), Set.of());
         List<String> overrides = new ArrayList<>(args.overrides());
         args.get("version").ifPresent(v -> overrides.add("feature_group.version=" + v));
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 overrides);
         StreamExecutionEnvironment env = environment(config);
-        new FeaturesJob(config, KafkaInput.range(config, args.instant("from"), args.instant("to")),
+        String from = args.get("source", "kafka");
+        if (!from.equals("kafka") && !from.equals("archive")) {
+            throw new ConfigException("--source", "'" + from + "' is unknown", "use kafka or archive");
+        }
+        Source<ParsedDeviceTest, ?, ?> source = from.equals("kafka")
+                ? KafkaInput.range(config, args.instant("from"), args.instant("to"))
+                : ArchiveInput.source(config, args.get("archive", config.offlineRoot()), args.instant("from"),
+                        args.instant("to"));
+        new FeaturesJob(config, source,
                 FeaturesJobSinks.backfill(config)).build(env);
         env.execute(config.jobName() + "-backfill-" + config.featureVersion());
         System.out.println("backfill of " + config.featureGroup() + " " + config.featureVersion() + " written under "

@@ -46,6 +46,11 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
+        open();
+    }
+
+    /** Outside a Kafka source (the raw archive's reader). */
+    void open() {
         parser = new DeviceTestParser(schema, quality);
         violations = new ArrayList<>();
     }

@@ -90,7 +90,8 @@ public final class FeaturesJob {
         // The source parses (DeviceTestDeserializer), so it assigns event time and watermarks per Kafka partition.
         // Routing stays chained to the readers, so each partition's records and watermarks reach the keyed
         // operators through one channel, in order.
-        int readers = KafkaInput.readers(config);
+        int readers = source instanceof org.apache.flink.connector.kafka.source.KafkaSource
+                ? KafkaInput.readers(config) : config.parallelism();
         SingleOutputStreamOperator<DeviceTest> parsed = env
                 .fromSource(source, watermarks(config), "Device tests (Kafka)")
                 .uid(Uids.SOURCE).setParallelism(readers)

@@ -2,6 +2,7 @@ package io.waferflow.backfill;
 
 import io.waferflow.cli.BackfillCommand;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
@@ -80,6 +81,14 @@ class BackfillITCase {
         new FeaturesJob(history, KafkaInput.range(history, null, null), FeaturesJobSinks.backfill(history)).build(env);
         env.execute("backfill-it-batch");
 
+        // Backfill from the live run's raw archive instead of the topic.
+        FeaturesJobConfig archived = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp.resolve("archived"),
+                "backfill-in", "backfill-violations", "archived");
+        StreamExecutionEnvironment archiveEnv = BackfillCommand.environment(archived);
+        new FeaturesJob(archived, ArchiveInput.source(archived, tmp.resolve("live/data").toString(), null, null),
+                FeaturesJobSinks.backfill(archived)).build(archiveEnv);
+        archiveEnv.execute("backfill-it-archive");
+
         Function<GenericRecord, String> key = r -> r.get("wafer_id") + "@" + r.get("window_start");
         Map<String, GenericRecord> streamed = ParquetFiles.read(tmp.resolve("live/data/wafer_aggregates/version=v1"))
                 .stream().collect(Collectors.toMap(key, r -> r));
@@ -89,10 +98,14 @@ class BackfillITCase {
         assertThat(expected.tooLate).as("a fixture without late records").isEmpty();
         assertThat(streamed.keySet()).isEqualTo(expected.rows.keySet());
         assertThat(backfilled.keySet()).isEqualTo(streamed.keySet());
+        Map<String, GenericRecord> fromArchive = ParquetFiles.read(
+                tmp.resolve("archived/data/wafer_aggregates/version=v1")).stream().collect(Collectors.toMap(key, r -> r));
+        assertThat(fromArchive.keySet()).isEqualTo(streamed.keySet());
         for (String k : streamed.keySet()) {
             assertThat(backfilled.get(k).toString()).as(k).isEqualTo(streamed.get(k).toString());
+            assertThat(fromArchive.get(k).toString()).as("from the archive: " + k).isEqualTo(streamed.get(k).toString());
             FeaturesJobRun.assertFeatures(backfilled.get(k), expected.rows.get(k));
         }
-        System.out.printf("BackfillITCase: %d feature rows identical in streaming and batch%n", streamed.size());
+        System.out.printf("BackfillITCase: %d feature rows identical in streaming, batch over the topic and batch over the raw archive%n", streamed.size());
     }
 }
