@@ -1,15 +1,15 @@
 package io.waferflow.cli;
 
-import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.ConfigException;
+import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.ingest.ParsedDeviceTest;
-import org.apache.flink.api.connector.source.Source;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Path;

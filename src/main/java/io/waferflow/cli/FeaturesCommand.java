@@ -6,6 +6,8 @@ import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.stores.online.ServingVersions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import redis.clients.jedis.Jedis;
 
@@ -28,7 +30,7 @@ public final class FeaturesCommand implements Command {
     @Override
     public String usage() {
         return String.join("\n",
-                "Usage: waferflow features [--config jobs/features.yaml] [--set key=value ...]",
+                "Usage: waferflow features [--config jobs/features.yaml] [--from-savepoint PATH] [--set key=value ...]",
                 "",
                 "Runs the feature job: reads device test records from Kafka, computes per-wafer event-time window",
                 "features, upserts them into Redis and writes Parquet under offline.root. With `flink run` it is",
@@ -36,17 +38,23 @@ public final class FeaturesCommand implements Command {
                 "",
                 "Options:",
                 "  --config FILE     job configuration (default jobs/features.yaml)",
+                "  --from-savepoint PATH  start from a savepoint or retained checkpoint (local runs; with flink run",
+                "                    use -s PATH); every state in it must belong to an operator of this job",
                 "  --set KEY=VALUE   override any configuration key, e.g. --set kafka.bootstrap_servers=broker:9092",
                 "                    (repeatable)");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("config"), Set.of());
+        Args args = Args.parse(argv, Set.of("config", "from-savepoint"), Set.of());
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 args.overrides());
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironment.flinkConfiguration(config));
+        Configuration flink = JobEnvironment.flinkConfiguration(config);
+        args.get("from-savepoint").ifPresent(path -> {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, FeaturesJobConfig.toUri(path));
+            flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
+        });
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
         claimServingVersion(config);
         env.execute(config.jobName());
