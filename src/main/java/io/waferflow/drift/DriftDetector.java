@@ -2,6 +2,7 @@ package io.waferflow.drift;
 
 import io.waferflow.config.DriftConfig;
 import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.metrics.DriftGauges;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.quality.QualityEvent;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -52,6 +53,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     private final String fileBaselineId;
 
     private final PipelineCounters counters = new PipelineCounters();
+    private transient DriftGauges gauges;
     private final PipelineCounter lateInputs = counters.add(PipelineCounter.DRIFT_LATE_INPUTS);
     private final PipelineCounter metricsOut = counters.add(PipelineCounter.DRIFT_METRICS);
 
@@ -86,6 +88,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         baseline = getRuntimeContext().getState(baselineDescriptor());
         open = getRuntimeContext().getMapState(openWindowsDescriptor());
         counters.register(getRuntimeContext());
+        gauges = new DriftGauges(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -152,6 +155,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         m.windowEnd = end;
         m.baselineId = b.id;
         metricsOut.inc();
+        gauges.update(m);
         out.collect(m);
     }
 

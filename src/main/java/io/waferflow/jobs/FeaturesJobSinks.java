@@ -16,12 +16,11 @@ import io.waferflow.quality.QualityEvent;
 import io.waferflow.quality.Violation;
 import io.waferflow.stores.offline.OfflineSinks;
 import io.waferflow.stores.online.DriftToRedisFields;
-import io.waferflow.stores.online.RedisFieldWriteMapper;
+import io.waferflow.stores.online.MeasuredRedisSink;
 import io.waferflow.stores.online.ToRedisFieldWrites;
 import io.waferflow.stores.topics.KafkaTransactions;
 import io.waferflow.stores.topics.ViolationTopic;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.connectors.redis.RedisSink;
 import org.apache.flink.streaming.connectors.redis.common.config.FlinkJedisPoolConfig;
 
 import java.time.Duration;
@@ -91,7 +90,7 @@ public final class FeaturesJobSinks {
                     // One writer: metrics of a feature reach Redis in window order, so the newest one stays.
                     metrics.flatMap(new DriftToRedisFields(c.redisKeyPrefix(), (int) c.redisTtl().getSeconds()))
                             .setParallelism(1).uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis fields")
-                            .addSink(new RedisSink<>(jedis(c), new RedisFieldWriteMapper()))
+                            .addSink(new MeasuredRedisSink(jedis(c)))
                             .setParallelism(1).uid(Uids.DRIFT_REDIS_SINK).name("Latest drift (Redis)");
                 })
                 .withAlerts(alerts -> alertSinks(c, alerts));
@@ -161,7 +160,7 @@ public final class FeaturesJobSinks {
                         c.featureGroup(), c.featureVersion(), c.jobVersion(), (int) c.redisTtl().getSeconds()))
                 .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_FIELDS).name("Feature row to Redis fields")
-                .addSink(new RedisSink<>(jedis(c), new RedisFieldWriteMapper()))
+                .addSink(new MeasuredRedisSink(jedis(c)))
                 .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_SINK).name("Online store (Redis)");
     }

@@ -1,0 +1,35 @@
+package io.waferflow.metrics;
+
+import io.waferflow.drift.DriftMetric;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The latest drift result per feature as Flink gauges, one metric group per feature
+ * ({@code waferflow.feature.<name>}; the Prometheus reporter turns the name into a {@code feature} label):
+ * {@code drift_verdict} (0 insufficient data, 1 stable, 2 moderate, 3 drift — the {@code DriftVerdict} order),
+ * {@code drift_psi} and {@code drift_ks_d}. Not state: after a restore a feature's gauges appear with its next
+ * judged window.
+ */
+public final class DriftGauges {
+
+    private final MetricGroup group;
+    private final Map<String, DriftMetric> latest = new HashMap<>();
+
+    public DriftGauges(MetricGroup operatorGroup) {
+        this.group = operatorGroup.addGroup(PipelineCounter.GROUP);
+    }
+
+    public void update(DriftMetric m) {
+        if (latest.put(m.feature, m) == null) {
+            MetricGroup feature = group.addGroup("feature", m.feature);
+            String name = m.feature;
+            feature.gauge("drift_verdict", (Gauge<Integer>) () -> latest.get(name).verdict.ordinal());
+            feature.gauge("drift_psi", (Gauge<Double>) () -> latest.get(name).psi);
+            feature.gauge("drift_ks_d", (Gauge<Double>) () -> latest.get(name).ksD);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.waferflow.metrics;
+
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * What an online-store writer reports: {@code redis_write_latency_us} (a histogram of each write's round trip in
+ * microseconds, over the last 1,000) and {@code feature_freshness_ms}, how far the newest window this writer has served lags the
+ * wall clock (window end to now, at the time of reading): the age of the freshest features a model can read.
+ */
+public final class OnlineWriteMetrics {
+
+    private final Histogram latency;
+    private volatile long newestWindowEnd = Long.MIN_VALUE;
+
+    public OnlineWriteMetrics(MetricGroup operatorGroup) {
+        MetricGroup group = operatorGroup.addGroup(PipelineCounter.GROUP);
+        latency = group.histogram("redis_write_latency_us", new DescriptiveStatisticsHistogram(1_000));
+        group.gauge("feature_freshness_ms", (Gauge<Long>) () -> newestWindowEnd == Long.MIN_VALUE ? -1L
+                : System.currentTimeMillis() - newestWindowEnd);
+    }
+
+    public void written(long startNanos) {
+        latency.update((System.nanoTime() - startNanos) / 1_000);
+    }
+
+    public void served(long windowEnd) {
+        if (windowEnd > newestWindowEnd) {
+            newestWindowEnd = windowEnd;
+        }
+    }
+}
