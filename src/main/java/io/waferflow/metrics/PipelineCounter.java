@@ -27,7 +27,6 @@ public final class PipelineCounter implements Serializable {
     public static final String RECORDS_WINDOWED = "records_windowed";
     public static final String RECORDS_TOO_LATE = "records_too_late";
     public static final String RECORDS_DUPLICATE = "records_duplicate";
-    public static final String WINDOWS_FIRED = "windows_fired";
     public static final String LATE_WINDOW_UPDATES = "late_window_updates";
     public static final String ONLINE_ROWS = "online_rows";
     public static final String ONLINE_STALE_SKIPPED = "online_stale_skipped";

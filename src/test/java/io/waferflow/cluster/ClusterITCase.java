@@ -1,0 +1,231 @@
+package io.waferflow.cluster;
+
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.testing.FeaturesJobRun;
+import io.waferflow.testing.LocalServices;
+import io.waferflow.testing.ParquetFiles;
+import io.waferflow.testing.StandaloneCluster;
+import io.waferflow.testing.TestDie;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 7 item 4: the shaded job jar on a real multi-process standalone cluster ({@code bin/flink-cluster}: a
+ * JobManager and two TaskManagers, separate JVMs, Flink's own jars and {@code flink-conf/}), submitted with Flink's
+ * CLI against real Kafka and Redis. A TaskManager is killed with {@code kill -9} mid-stream, the job recovers from its
+ * last checkpoint, is stopped with a savepoint and resumed from it; the Parquet offline store then equals a
+ * failure-free run's row for row, and Redis holds the same final values. The Prometheus reporter is scraped once.
+ * Tagged so it can run alone: {@code mvn test -Dgroups=cluster}.
+ */
+@Tag("cluster")
+@Timeout(900)
+class ClusterITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
+
+    @RegisterExtension
+    static final LocalServices SERVICES = new LocalServices();
+
+    private static final Path JAR = Path.of("target/waferflow.jar").toAbsolutePath();
+    private static final String MAIN = "io.waferflow.WaferFlow";
+    private static final long T0 = Instant.parse("2026-11-27T09:00:00Z").toEpochMilli();
+    private static final long BOUND = 5_000;
+    private static final long LATENESS = 30_000;
+    private static final String TOPIC = "cluster-in";
+
+    @TempDir
+    Path tmp;
+
+    /** Eight wafers of 120 dies, two in flight at a time, then one die 10 minutes later that makes them all final. */
+    private static List<TestDie> traffic() {
+        Random random = new Random(5);
+        List<TestDie> dies = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            for (int k = 0; k < 120; k++) {
+                boolean pass = random.nextDouble() > 0.15;
+                dies.add(new TestDie(T0 + w * 60_000L + k * 1_000L, "LC", "WC" + w, k % 12, k / 12, pass,
+                        1.2 + 0.02 * random.nextGaussian(), pass ? 50 + 5 * random.nextGaussian() : 90.0,
+                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 100 + random.nextInt(40)));
+            }
+        }
+        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
+        long last = dies.get(dies.size() - 1).time();
+        dies.add(new TestDie(last + 600_000, "LC", "WCLOCK", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+        return dies;
+    }
+
+    private List<String> settings(String name) {
+        return List.of(
+                "kafka.bootstrap_servers=" + SERVICES.kafka().bootstrapServers(),
+                "kafka.input_topic=" + TOPIC,
+                "kafka.violations_topic=cluster-violations",
+                "kafka.group_id=" + name,
+                "kafka.starting_offsets=earliest",
+                "redis.host=" + SERVICES.redis().host(),
+                "redis.port=" + SERVICES.redis().port(),
+                "redis.key_prefix=" + name,
+                "offline.root=" + tmp.resolve(name).resolve("data"),
+                "checkpointing.interval=2 s",
+                "checkpointing.dir=" + tmp.resolve(name).resolve("checkpoints"),
+                "quality.event_time.max_future_skew=3650 d",
+                "feature_group.window.size=1 min",
+                "feature_group.window.allowed_lateness=30 s",
+                "feature_group.watermark.out_of_orderness=5 s",
+                "feature_group.watermark.emit=per_record",
+                "drift.window=2 min",
+                "drift.baseline.records=200",
+                "alerts.sinks.kafka_topic=",
+                "parallelism=2");
+    }
+
+    private String[] featuresJob(String... before) {
+        List<String> args = new ArrayList<>(List.of(before));
+        args.addAll(List.of("-c", MAIN, JAR.toString(), "features", "--config",
+                Path.of("jobs/features.yaml").toAbsolutePath().toString()));
+        for (String s : settings("cluster")) {
+            args.add("--set");
+            args.add(s);
+        }
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    void failoverAndSavepointOnARealClusterLoseAndDuplicateNothing() throws Exception {
+        assertThat(JAR).as("the shaded job jar (built before the tests)").exists();
+        List<TestDie> dies = traffic();
+        List<byte[]> payloads = dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
+                .collect(Collectors.toList());
+        int third = payloads.size() / 3;
+        SERVICES.kafka().createTopic(TOPIC, 1); // one partition: lateness decided by input order alone
+        SERVICES.kafka().createTopic("cluster-violations", 1);
+
+        try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve("flink"), 2,
+                "state.checkpoints.dir=" + tmp.resolve("flink-checkpoints").toUri(),
+                "state.savepoints.dir=" + tmp.resolve("flink-savepoints").toUri(),
+                "restart-strategy.exponential-delay.initial-backoff=1 s", "taskmanager.numberOfTaskSlots=1",
+                // Notice the killed TaskManager in seconds rather than the production 50 s.
+                "heartbeat.timeout=10000", "heartbeat.interval=2000",
+                "taskmanager.memory.process.size=1200m", "jobmanager.memory.process.size=1000m")) {
+            SERVICES.produce(TOPIC, payloads.subList(0, third));
+            String job = cluster.submit(featuresJob());
+            cluster.await(Duration.ofMinutes(2), "the job to run and checkpoint",
+                    () -> cluster.jobState(job).equals("RUNNING") && cluster.completedCheckpoints(job) >= 2);
+            cluster.await(Duration.ofMinutes(2), "the first features online", () -> redisKeys("cluster") > 0);
+
+            // kill -9 a TaskManager while the job runs (one slot each: both run tasks); a supervisor starts it
+            // again, and the job recovers from its last checkpoint.
+            cluster.killTaskManager(1);
+            SERVICES.produce(TOPIC, payloads.subList(third, 2 * third));
+            cluster.startTaskManager(1);
+            cluster.await(Duration.ofMinutes(3), "the job to restore from a checkpoint and run again",
+                    () -> cluster.restoredFrom(job) != null && cluster.jobState(job).equals("RUNNING"));
+            long afterRestore = cluster.completedCheckpoints(job);
+            cluster.await(Duration.ofMinutes(2), "checkpoints after the restore",
+                    () -> cluster.completedCheckpoints(job) >= afterRestore + 2);
+
+            // Stop with a savepoint, let more data arrive while it is down, resume from the savepoint.
+            String savepoint = cluster.stopWithSavepoint(job, tmp.resolve("savepoints"));
+            SERVICES.produce(TOPIC, payloads.subList(2 * third, payloads.size()));
+            String resumed = cluster.submit(featuresJob("-s", savepoint));
+            cluster.await(Duration.ofMinutes(2), "the resumed job to run",
+                    () -> cluster.jobState(resumed).equals("RUNNING"));
+
+            // The reference: the same input through the same graph, bounded, no failure, in this JVM.
+            FeaturesJobConfig reference = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(),
+                    tmp.resolve("reference"), TOPIC, "cluster-violations", "reference",
+                    "feature_group.watermark.emit=per_record", "drift.window=2 min", "drift.baseline.records=200");
+            FeaturesJobRun.execute(reference, "cluster-reference");
+            long watermark = dies.get(dies.size() - 1).time() - BOUND - 1;
+            Map<String, Map<String, Object>> expected = rows(tmp.resolve("reference/data"));
+            expected.values().removeIf(r -> (Long) r.get("window_end") - 1 + LATENESS > watermark);
+            assertThat(expected).hasSizeGreaterThanOrEqualTo(16);
+
+            cluster.await(Duration.ofMinutes(3), "every final window in the cluster's offline store",
+                    () -> rowsQuietly(tmp.resolve("cluster/data")).keySet().containsAll(expected.keySet()));
+            Map<String, Map<String, Object>> written = rows(tmp.resolve("cluster/data"));
+            written.values().removeIf(r -> (Long) r.get("window_end") - 1 + LATENESS > watermark);
+            assertThat(written).isEqualTo(expected);
+
+            try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+                for (int w = 0; w < 8; w++) {
+                    Map<String, String> want = new TreeMap<>(jedis.hgetAll("reference:wafer_aggregates:v1:WC" + w));
+                    Map<String, String> got = new TreeMap<>(jedis.hgetAll("cluster:wafer_aggregates:v1:WC" + w));
+                    want.remove("updated_at");
+                    got.remove("updated_at");
+                    assertThat(got).as("WC" + w).isNotEmpty().isEqualTo(want);
+                }
+            }
+
+            String metrics = cluster.scrapePrometheus();
+            Files.writeString(cluster.logs().resolve("prometheus.txt"), metrics); // kept with the logs
+            for (String name : List.of("flink_taskmanager_job_task_operator_waferflow_records_in",
+                    "flink_taskmanager_job_task_operator_waferflow_records_quarantined",
+                    "flink_taskmanager_job_task_operator_waferflow_offline_rows",
+                    "flink_taskmanager_job_task_operator_waferflow_feature_drift_verdict",
+                    "flink_taskmanager_job_task_operator_pendingRecords",
+                    "flink_taskmanager_job_task_operator_waferflow_redis_write_latency_us",
+                    "flink_taskmanager_job_task_operator_waferflow_feature_freshness_ms",
+                    "flink_jobmanager_job_lastCheckpointDuration")) {
+                assertThat(metrics).as("Prometheus exposes " + name).contains(name);
+            }
+            System.out.printf("ClusterITCase: %d rows equal after kill -9 and stop/resume; %d metric lines scraped%n",
+                    written.size(), metrics.lines().filter(l -> l.startsWith("flink_")).count());
+            cluster.flink("cancel", resumed);
+        }
+    }
+
+    private static long redisKeys(String prefix) {
+        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+            return jedis.keys(prefix + ":wafer_aggregates:v1:*").size();
+        }
+    }
+
+    private static Map<String, Map<String, Object>> rowsQuietly(Path root) {
+        try {
+            return rows(root);
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    /** Every committed feature row under an offline root, by {@code <wafer>@<window_start>}. */
+    private static Map<String, Map<String, Object>> rows(Path root) throws Exception {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        Path table = root.resolve("wafer_aggregates/version=v1");
+        if (!Files.exists(table)) {
+            return out;
+        }
+        for (GenericRecord r : ParquetFiles.read(table)) {
+            Map<String, Object> row = new TreeMap<>();
+            for (Schema.Field f : r.getSchema().getFields()) {
+                Object v = r.get(f.name());
+                row.put(f.name(), v instanceof CharSequence ? v.toString() : v);
+            }
+            Object previous = out.put(r.get("wafer_id") + "@" + r.get("window_start"), row);
+            assertThat(previous).as("one row per (wafer, window)").isNull();
+        }
+        return out;
+    }
+}
