@@ -5,14 +5,11 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.stores.topics.KafkaTransactions;
 import io.waferflow.testing.BuildSettings;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MetricOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -30,13 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +44,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FlinkConfTest {
 
     private static final Path DIR = Path.of("flink-conf");
-    private static final String REPORTER_PREFIX = "metrics.reporter.prom.";
 
     private static Configuration conf;
 
@@ -99,9 +92,10 @@ class FlinkConfTest {
 
     @Test
     void reportsMetricsToPrometheusOnAPortRange() {
-        assertThat(conf.getString(REPORTER_PREFIX + MetricOptions.REPORTER_FACTORY_CLASS.key(), null))
+        String reporter = FlinkConfigKeys.PROMETHEUS_REPORTER;
+        assertThat(conf.getString(reporter + MetricOptions.REPORTER_FACTORY_CLASS.key(), null))
                 .isEqualTo(PrometheusReporterFactory.class.getName());
-        Iterator<Integer> ports = NetUtils.getPortRangeFromString(conf.getString(REPORTER_PREFIX + "port", null));
+        Iterator<Integer> ports = NetUtils.getPortRangeFromString(conf.getString(reporter + "port", null));
         List<Integer> range = new ArrayList<>();
         ports.forEachRemaining(range::add);
         assertThat(range).as("a port each for a JobManager and two TaskManagers on one host").hasSizeGreaterThan(2);
@@ -126,16 +120,8 @@ class FlinkConfTest {
 
     /** Flink ignores a key it does not know (a typo, or a key of another version) without a word. */
     @Test
-    void everyKeyIsOneFlink120Knows() throws Exception {
-        Set<String> known = new HashSet<>();
-        for (Class<?> options : List.of(CoreOptions.class, JobManagerOptions.class, TaskManagerOptions.class,
-                CheckpointingOptions.class, StateBackendOptions.class, RestartStrategyOptions.class, RestOptions.class)) {
-            known.addAll(currentKeys(options));
-        }
-        // Reporter settings are per reporter name: Flink's factory.class, and the Prometheus reporter's own port.
-        known.add(REPORTER_PREFIX + MetricOptions.REPORTER_FACTORY_CLASS.key());
-        known.add(REPORTER_PREFIX + "port");
-
+    void everyKeyIsOneFlink120Knows() {
+        Set<String> known = FlinkConfigKeys.known();
         assertThat(conf.keySet()).hasSizeGreaterThan(20);
         assertThat(conf.keySet().stream().filter(key -> !known.contains(key))).as("deprecated or unknown keys")
                 .isEmpty();
@@ -177,16 +163,5 @@ class FlinkConfTest {
             config.start();
             return config;
         }
-    }
-
-    /** Current keys of the ConfigOptions declared in a class (not their deprecated fallback keys). */
-    private static Set<String> currentKeys(Class<?> options) throws IllegalAccessException {
-        Set<String> keys = new HashSet<>();
-        for (Field f : options.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
-                keys.add(((ConfigOption<?>) f.get(null)).key());
-            }
-        }
-        return keys;
     }
 }
