@@ -15,10 +15,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The one entry point: {@code waferflow <command> [options]}, like Flink's {@code bin/flink}. Local-only commands
- * (demo, bench) live outside the cluster jar and are looked up by name, so the jar runs without them.
+ * The one entry point: {@code waferflow <command> [options]}, like Flink's {@code bin/flink}, and the job jar's main
+ * class ({@code flink run -c io.waferflow.WaferFlow waferflow.jar features ...}). Local-only commands (demo, bench,
+ * drift-accuracy) live outside the job jar and are looked up by name, so the jar runs without them.
  */
 public final class WaferFlow {
 
@@ -49,46 +51,66 @@ public final class WaferFlow {
     }
 
     static int run(String[] argv) throws Exception {
-        List<Command> commands = commands();
         if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
-            System.out.println(overview(commands));
+            System.out.println(overview(allCommands()));
             return argv.length == 0 ? 2 : 0;
         }
-        for (Command c : commands) {
-            if (c.name().equals(argv[0])) {
-                String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
-                if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
-                    System.out.println(c.usage());
-                    return 0;
-                }
-                return c.run(rest);
+        Optional<Command> command = find(argv[0]);
+        if (command.isEmpty()) {
+            if (LOCAL_COMMANDS.containsKey(argv[0])) {
+                System.err.println("waferflow: '" + argv[0] + "' runs only from a source checkout: bin/waferflow "
+                        + argv[0] + " (the job jar leaves local tooling out)");
+            } else {
+                System.err.println("waferflow: unknown command '" + argv[0] + "'\n\n" + overview(allCommands()));
             }
-        }
-        if (LOCAL_COMMANDS.containsKey(argv[0])) {
-            System.err.println("waferflow: '" + argv[0] + "' runs only from a source checkout: bin/waferflow " + argv[0]);
             return 2;
         }
-        System.err.println("waferflow: unknown command '" + argv[0] + "'\n\n" + overview(commands));
-        return 2;
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            System.out.println(command.get().usage());
+            return 0;
+        }
+        return command.get().run(rest);
     }
 
-    private static List<Command> commands() {
-        List<Command> list = new ArrayList<>();
-        list.add(new FeaturesCommand());
-        list.add(new SavepointCommand());
-        list.add(new VersionCommand());
-        list.add(new BackfillCommand());
-        list.add(new DriftCommand());
-        list.add(new BaselineCommand());
-        list.add(new AlertsCommand());
-        for (String className : LOCAL_COMMANDS.values()) {
-            try {
-                list.add((Command) Class.forName(className).getDeclaredConstructor().newInstance());
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // Not in this jar: the cluster jar leaves local tooling out.
+    /**
+     * The named command. A local command is loaded only when it is asked for, so the job commands never touch
+     * io.waferflow.local, which the job jar leaves out.
+     */
+    private static Optional<Command> find(String name) throws ReflectiveOperationException {
+        for (Command c : jobCommands()) {
+            if (c.name().equals(name)) {
+                return Optional.of(c);
             }
         }
+        return localCommand(name);
+    }
+
+    /** Commands that run anywhere, including from the job jar under {@code flink run}. */
+    private static List<Command> jobCommands() {
+        return List.of(new FeaturesCommand(), new SavepointCommand(), new VersionCommand(), new BackfillCommand(),
+                new DriftCommand(), new BaselineCommand(), new AlertsCommand());
+    }
+
+    private static List<Command> allCommands() throws ReflectiveOperationException {
+        List<Command> list = new ArrayList<>(jobCommands());
+        for (String name : LOCAL_COMMANDS.keySet()) {
+            localCommand(name).ifPresent(list::add);
+        }
         return list;
+    }
+
+    /** Empty when its class is not on the class path (the job jar); any other failure to load it is a real error. */
+    private static Optional<Command> localCommand(String name) throws ReflectiveOperationException {
+        String className = LOCAL_COMMANDS.get(name);
+        if (className == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of((Command) Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ClassNotFoundException e) {
+            return Optional.empty();
+        }
     }
 
     private static String overview(List<Command> commands) {
