@@ -16,6 +16,12 @@ import java.util.Map;
  */
 public final class DriftGauges {
 
+    /** The user-group key whose value is the feature's name (a label in Prometheus). */
+    public static final String FEATURE = "feature";
+    public static final String VERDICT = "drift_verdict";
+    public static final String PSI = "drift_psi";
+    public static final String KS_D = "drift_ks_d";
+
     private final MetricGroup group;
     private final Map<String, DriftMetric> latest = new HashMap<>();
 
@@ -25,11 +31,11 @@ public final class DriftGauges {
 
     public void update(DriftMetric m) {
         if (latest.put(m.feature, m) == null) {
-            MetricGroup feature = group.addGroup("feature", m.feature);
+            MetricGroup feature = group.addGroup(FEATURE, m.feature);
             String name = m.feature;
-            feature.gauge("drift_verdict", (Gauge<Integer>) () -> latest.get(name).verdict.ordinal());
-            feature.gauge("drift_psi", (Gauge<Double>) () -> latest.get(name).psi);
-            feature.gauge("drift_ks_d", (Gauge<Double>) () -> latest.get(name).ksD);
+            feature.gauge(VERDICT, (Gauge<Integer>) () -> latest.get(name).verdict.ordinal());
+            feature.gauge(PSI, (Gauge<Double>) () -> latest.get(name).psi);
+            feature.gauge(KS_D, (Gauge<Double>) () -> latest.get(name).ksD);
         }
     }
 }

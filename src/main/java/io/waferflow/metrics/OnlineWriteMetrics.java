@@ -12,13 +12,16 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  */
 public final class OnlineWriteMetrics {
 
+    public static final String LATENCY = "redis_write_latency_us";
+    public static final String FRESHNESS = "feature_freshness_ms";
+
     private final Histogram latency;
     private volatile long newestWindowEnd = Long.MIN_VALUE;
 
     public OnlineWriteMetrics(MetricGroup operatorGroup) {
         MetricGroup group = operatorGroup.addGroup(PipelineCounter.GROUP);
-        latency = group.histogram("redis_write_latency_us", new DescriptiveStatisticsHistogram(1_000));
-        group.gauge("feature_freshness_ms", (Gauge<Long>) () -> newestWindowEnd == Long.MIN_VALUE ? -1L
+        latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(1_000));
+        group.gauge(FRESHNESS, (Gauge<Long>) () -> newestWindowEnd == Long.MIN_VALUE ? -1L
                 : System.currentTimeMillis() - newestWindowEnd);
     }
 

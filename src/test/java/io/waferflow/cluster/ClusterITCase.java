@@ -1,6 +1,8 @@
 package io.waferflow.cluster;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.testing.BuildSettings;
+import io.waferflow.testing.DashboardMetricNames;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
@@ -48,8 +50,8 @@ class ClusterITCase {
     @RegisterExtension
     static final LocalServices SERVICES = new LocalServices();
 
-    private static final Path JAR = Path.of("target/waferflow.jar").toAbsolutePath();
-    private static final String MAIN = "io.waferflow.WaferFlow";
+    private static final Path JAR = BuildSettings.jobJar().toAbsolutePath();
+    private static final String MAIN = BuildSettings.mainClass();
     private static final long T0 = Instant.parse("2026-11-27T09:00:00Z").toEpochMilli();
     private static final long BOUND = 5_000;
     private static final long LATENESS = 30_000;
@@ -180,16 +182,12 @@ class ClusterITCase {
 
             String metrics = cluster.scrapePrometheus();
             Files.writeString(cluster.logs().resolve("prometheus.txt"), metrics); // kept with the logs
-            for (String name : List.of("flink_taskmanager_job_task_operator_waferflow_records_in",
-                    "flink_taskmanager_job_task_operator_waferflow_records_quarantined",
-                    "flink_taskmanager_job_task_operator_waferflow_offline_rows",
-                    "flink_taskmanager_job_task_operator_waferflow_feature_drift_verdict",
-                    "flink_taskmanager_job_task_operator_pendingRecords",
-                    "flink_taskmanager_job_task_operator_waferflow_redis_write_latency_us",
-                    "flink_taskmanager_job_task_operator_waferflow_feature_freshness_ms",
-                    "flink_jobmanager_job_lastCheckpointDuration")) {
-                assertThat(metrics).as("Prometheus exposes " + name).contains(name);
+            // Every name the Grafana dashboard queries is really exported.
+            for (String name : DashboardMetricNames.load()) {
+                assertThat(metrics).as("Prometheus exposes " + name).containsPattern("(?m)^" + name + "[{ ]");
             }
+            assertThat(metrics).as("one drift verdict series per parameter")
+                    .contains("feature_drift_verdict{feature=\"vdd\"", "feature_drift_verdict{feature=\"temperature\"");
             System.out.printf("ClusterITCase: %d rows equal after kill -9 and stop/resume; %d metric lines scraped%n",
                     written.size(), metrics.lines().filter(l -> l.startsWith("flink_")).count());
             cluster.flink("cancel", resumed);

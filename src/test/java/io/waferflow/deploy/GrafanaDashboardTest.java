@@ -2,6 +2,8 @@ package io.waferflow.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waferflow.metrics.DriftGauges;
+import io.waferflow.metrics.OnlineWriteMetrics;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.quality.Severity;
 import io.waferflow.testing.DashboardMetricNames;
@@ -47,7 +49,7 @@ class GrafanaDashboardTest {
         List<String> titles = new ArrayList<>();
         dashboard.get("panels").forEach(p -> titles.add(p.get("title").asText()));
         assertThat(titles).containsExactly("Throughput", "Kafka lag", "Windows written", "Violations by severity",
-                "Drift tests", "Alerts", "Checkpoint duration", "Job restarts");
+                "Drift tests", "Alerts", "Checkpoint duration", "Job restarts", "Drift per feature", "Online store");
     }
 
     @Test
@@ -109,16 +111,27 @@ class GrafanaDashboardTest {
         assertThat(jobNames).allSatisfy(name -> assertThat(counters).contains(name.substring(prefix.length())));
     }
 
-    /** Counter names of {@link PipelineCounter}: its name constants and one violation counter per severity. */
+    /**
+     * The job's metric names under its group: {@link PipelineCounter}'s name constants and one violation counter per
+     * severity, {@link OnlineWriteMetrics}' names, and {@link DriftGauges}' names under their feature group.
+     */
     private static Set<String> declaredCounters() throws IllegalAccessException {
-        Set<String> names = new HashSet<>();
-        for (Field f : PipelineCounter.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && !f.getName().equals("GROUP")) {
-                names.add((String) f.get(null));
-            }
-        }
+        Set<String> names = new HashSet<>(constants(PipelineCounter.class, ""));
         for (Severity s : Severity.values()) {
             names.add(PipelineCounter.violations(s));
+        }
+        names.addAll(constants(OnlineWriteMetrics.class, ""));
+        names.addAll(constants(DriftGauges.class, DriftGauges.FEATURE + "_"));
+        return names;
+    }
+
+    private static Set<String> constants(Class<?> type, String prefix) throws IllegalAccessException {
+        Set<String> names = new HashSet<>();
+        for (Field f : type.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && !f.getName().equals("GROUP")
+                    && !f.getName().equals("FEATURE")) {
+                names.add(prefix + f.get(null));
+            }
         }
         return names;
     }
