@@ -35,7 +35,13 @@ public final class WaferFlow {
 
     private WaferFlow() {}
 
+    /**
+     * From {@code bin/waferflow} ({@code -Dwaferflow.launcher=local}) the exit code is the process's. Inside Flink's
+     * client ({@code flink run}, or the JobManager in application mode) the process is Flink's, so success returns
+     * and failure throws, as Flink expects of a job's main.
+     */
     public static void main(String[] argv) {
+        boolean local = "local".equals(System.getProperty("waferflow.launcher"));
         int code;
         try {
             code = run(argv);
@@ -47,7 +53,13 @@ public final class WaferFlow {
             e.printStackTrace();
             code = 1;
         }
-        System.exit(code);
+        if (local) {
+            System.exit(code);
+        }
+        if (code != 0) {
+            throw new IllegalStateException("waferflow " + String.join(" ", argv) + " failed (exit code " + code
+                    + "); see the message above");
+        }
     }
 
     static int run(String[] argv) throws Exception {
