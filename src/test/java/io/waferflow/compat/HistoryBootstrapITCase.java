@@ -8,8 +8,6 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -207,18 +205,7 @@ class HistoryBootstrapITCase {
                 "history-violations", name, overrides.toArray(new String[0]));
     }
 
-    /** Every row of a Parquet table under a run's offline root, by {@code <keyField>@<window_start>}. */
-    private Map<String, Map<String, Object>> rows(String run, String table, String keyField) throws Exception {
-        Map<String, Map<String, Object>> out = new TreeMap<>();
-        for (GenericRecord r : ParquetFiles.read(tmp.resolve(run).resolve("data").resolve(table))) {
-            Map<String, Object> row = new TreeMap<>();
-            for (Schema.Field f : r.getSchema().getFields()) {
-                Object v = r.get(f.name());
-                row.put(f.name(), v instanceof CharSequence ? v.toString() : v);
-            }
-            Object previous = out.put(r.get(keyField) + "@" + r.get("window_start"), row);
-            assertThat(previous).as("one row per key").isNull();
-        }
-        return out;
+    private Map<String, Map<String, Object>> rows(String run, String table, String keyField) {
+        return ParquetFiles.rowsByWindow(tmp.resolve(run).resolve("data").resolve(table), keyField);
     }
 }

@@ -1,5 +1,6 @@
 package io.waferflow.testing;
 
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
@@ -13,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** Reads committed Parquet files back with the plain parquet-avro reader, as any user's tool would. */
@@ -50,5 +53,28 @@ public final class ParquetFiles {
             }
         }
         return rows;
+    }
+
+    /**
+     * Every committed row under {@code dir} as column name → value (text as String), by
+     * {@code <keyField>@<window_start>}; fails on a second row with the same key. An absent folder has no rows.
+     */
+    public static Map<String, Map<String, Object>> rowsByWindow(Path dir, String keyField) {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        if (!Files.exists(dir)) {
+            return out;
+        }
+        for (GenericRecord r : read(dir)) {
+            Map<String, Object> row = new TreeMap<>();
+            for (Schema.Field f : r.getSchema().getFields()) {
+                Object v = r.get(f.name());
+                row.put(f.name(), v instanceof CharSequence ? v.toString() : v);
+            }
+            String key = r.get(keyField) + "@" + r.get("window_start");
+            if (out.put(key, row) != null) {
+                throw new AssertionError("two rows for " + key + " under " + dir);
+            }
+        }
+        return out;
     }
 }
