@@ -7,13 +7,11 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.local.JobProgress;
+import io.waferflow.testing.CollectSink;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -36,7 +34,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -69,8 +66,8 @@ class SavepointCompatibilityITCase {
     static final String RELEASE = "0.1.0";
     static final Path COMMITTED = Path.of("src/test/resources/savepoints/features-" + RELEASE);
     static final long T0 = Instant.parse("2026-11-27T06:00:00Z").toEpochMilli();
-    private static final String TOPIC = "compat-in";
-    static final ConcurrentLinkedQueue<WaferFeatures> OFFLINE = new ConcurrentLinkedQueue<>();
+    static final String TOPIC = "compat-in";
+    static final String OFFLINE = "compat-offline";
 
     @TempDir
     Path tmp;
@@ -113,7 +110,12 @@ class SavepointCompatibilityITCase {
     }
 
     private void produce(List<TestDie> records) throws Exception {
-        SERVICES.produce(TOPIC, records.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
+        produce(SERVICES, records);
+    }
+
+    /** Wafers 0 and 2 to partition 0, 1 and 3 to partition 1, as the savepoint's job read them. */
+    static void produce(LocalServices services, List<TestDie> records) throws Exception {
+        services.produce(TOPIC, records.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
                 .collect(Collectors.toList()), i -> Integer.parseInt(records.get(i).wafer().substring(2)) % 2);
     }
 
@@ -124,9 +126,9 @@ class SavepointCompatibilityITCase {
     }
 
     /** The production operators; every output that has state upstream ends in a collecting or discarding sink. */
-    private static FeaturesJobSinks sinks() {
+    static FeaturesJobSinks sinks() {
         return FeaturesJobSinks.none()
-                .withOffline(rows -> rows.sinkTo(new Collect()).uid("compat-collect-offline"))
+                .withOffline(rows -> rows.sinkTo(new CollectSink<>(OFFLINE)).uid("compat-collect-offline"))
                 .withOnline(rows -> rows.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
                         .uid("compat-discard-online"))
                 .withDriftMetrics(m -> m.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
@@ -183,7 +185,7 @@ class SavepointCompatibilityITCase {
 
         assertThat(COMMITTED.resolve("_metadata")).as("the committed savepoint of release " + RELEASE).exists();
         produce(after);
-        OFFLINE.clear();
+        CollectSink.clear(OFFLINE);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, COMMITTED.toAbsolutePath().toUri().toString());
         flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
         JobClient job = start(flink);
@@ -209,7 +211,7 @@ class SavepointCompatibilityITCase {
         List<ExpectedFeatures.Row> afterRestore = expected.rows.values().stream()
                 .filter(r -> r.windowEnd - 1 + 30_000 > savepointWatermark).collect(Collectors.toList());
         assertThat(afterRestore.size()).as("windows still open at the savepoint").isBetween(8, expected.rows.size() - 8);
-        Map<String, List<WaferFeatures>> byWindow = OFFLINE.stream()
+        Map<String, List<WaferFeatures>> byWindow = CollectSink.<WaferFeatures>collected(OFFLINE).stream()
                 .collect(Collectors.groupingBy(f -> f.waferId + "@" + f.windowStart));
         assertThat(byWindow.keySet()).isEqualTo(afterRestore.stream().map(r -> r.wafer + "@" + r.windowStart)
                 .collect(Collectors.toSet()));
@@ -238,40 +240,6 @@ class SavepointCompatibilityITCase {
             for (Path f : files.collect(Collectors.toList())) {
                 Files.copy(f, COMMITTED.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
-        }
-    }
-
-    /** Collects final offline rows into {@link #OFFLINE} (MiniCluster: same JVM). Stateless. */
-    static final class Collect implements Sink<WaferFeatures> {
-
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        @SuppressWarnings("deprecation")
-        public SinkWriter<WaferFeatures> createWriter(InitContext context) {
-            return writer();
-        }
-
-        @Override
-        public SinkWriter<WaferFeatures> createWriter(WriterInitContext context) {
-            return writer();
-        }
-
-        private static SinkWriter<WaferFeatures> writer() {
-            return new SinkWriter<>() {
-                @Override
-                public void write(WaferFeatures row, Context context) {
-                    OFFLINE.add(row);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
         }
     }
 }

@@ -5,13 +5,27 @@ import io.waferflow.cli.SavepointCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.savepoints.StateRows;
+import io.waferflow.drift.DriftMetric;
+import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.local.JobProgress;
+import io.waferflow.testing.CollectSink;
 import io.waferflow.testing.FeaturesJobRun;
+import io.waferflow.testing.LocalServices;
+import io.waferflow.testing.TestDie;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -23,7 +37,13 @@ import static org.assertj.core.api.Assertions.within;
  * name, every sketch is re-made at the new size with the same count and moments, and all other state is copied
  * unchanged (compared through {@code savepoint inspect} before and after).
  */
+@org.junit.jupiter.api.Timeout(300)
 class SavepointMigrateITCase {
+
+    private static final String DRIFT = "migrate-drift";
+
+    @RegisterExtension
+    static final LocalServices SERVICES = new LocalServices();
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
@@ -63,5 +83,85 @@ class SavepointMigrateITCase {
         assertThat(after.wafers).usingRecursiveFieldByFieldElementComparator().isEqualTo(before.wafers);
         assertThat(after.windows).usingRecursiveFieldByFieldElementComparator().isEqualTo(before.windows);
         assertThat(after.alerts).usingRecursiveFieldByFieldElementComparator().isEqualTo(before.alerts);
+    }
+
+    /**
+     * The drift windows that were open in a savepoint get their judging timers back in the migrated one. A job is
+     * stopped with a savepoint while drift window [6 min, 8 min) holds the final wafer windows of [6 min, 7 min) and
+     * will receive no more values (the last record, at 7 min 40 s, only moves the watermark: it is quarantined). After
+     * {@code migrate --rename temperature=temp_c --sketch-k 100}, a job restored from it whose input ends at once must
+     * judge that window from the restored timer alone (no new value arrives to register one), under the new name,
+     * over exactly the values it held.
+     */
+    @Test
+    void openDriftWindowsAreJudgedAfterRestoringTheMigratedSavepoint() throws Exception {
+        long t0 = java.time.Instant.parse("2026-11-27T03:00:00Z").toEpochMilli();
+        java.util.Random random = new java.util.Random(3);
+        List<byte[]> records = new java.util.ArrayList<>();
+        for (int s = 0; s < 420; s++) {
+            for (int w = 0; w < 2; w++) {
+                records.add(new TestDie(t0 + s * 1_000L, "LM", "WM" + w, s % 20, s / 20, true,
+                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
+                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 120).json()
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        String clock = new TestDie(t0 + 460_000, "LM", "WCLOCK", 0, 0, true, 1.2, 50, 2000, 25.0, 120).json()
+                .replaceFirst("\"vdd\":[0-9.]+,", "");
+        records.add(clock.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        SERVICES.kafka().createTopic("migrate-in", 1);
+        SERVICES.kafka().createTopic("migrate-violations", 1);
+        SERVICES.produce("migrate-in", records);
+        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "migrate-in",
+                "migrate-violations", "migrate", "feature_group.watermark.emit=per_record", "drift.window=2 min",
+                "drift.baseline.records=200", "drift.min_baseline=100", "drift.min_current=50");
+        Configuration flink = JobEnvironment.flinkConfiguration(config);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        FeaturesJobSinks sinks = FeaturesJobSinks.none()
+                .withDriftMetrics(m -> m.sinkTo(new CollectSink<>(DRIFT)).uid("migrate-collect-drift"));
+        JobClient job = FeaturesJobRun.start(config, "migrate-before", flink, sinks);
+        awaitRecordsIn(job, records.size());
+        Thread.sleep(2_000); // let every operator see them
+        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+
+        Path migrated = tmp.resolve("migrated");
+        assertThat(new SavepointCommand().run(new String[] {"migrate", savepoint, "--out", migrated.toString(),
+                "--rename", "temperature=temp_c", "--sketch-k", "100",
+                "--set", "feature_group.window.size=1 min", "--set", "feature_group.window.allowed_lateness=30 s",
+                "--set", "drift.window=2 min", "--set", "drift.baseline.records=200"})).isZero();
+        Map<String, StateRows.Baseline> open = SavepointInspection.read(migrated.toUri().toString(), config)
+                .baselines.stream().collect(Collectors.toMap(b -> b.feature, b -> b));
+        assertThat(open.keySet()).containsExactlyInAnyOrder("vdd", "idd", "frequency", "temp_c");
+        assertThat(open.values()).allSatisfy(b -> {
+            assertThat(b.openDriftWindows).as(b.feature + " open drift windows").isEqualTo(1);
+            assertThat(b.openDriftValues).as(b.feature + " values in it: wafer window [6, 7) of 2 wafers")
+                    .isEqualTo(120);
+        });
+
+        CollectSink.clear(DRIFT);
+        flink.set(StateRecoveryOptions.SAVEPOINT_PATH, migrated.toUri().toString());
+        flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
+        // Restored splits keep the unbounded end of the job that wrote them, so the restored job runs until it is
+        // drained: the final watermark then fires every timer in it.
+        JobClient restored = FeaturesJobRun.start(config, "migrate-after", flink, sinks);
+        awaitRecordsIn(restored, records.size()); // counters restored: the job runs
+        restored.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
+
+        List<DriftMetric> judged = CollectSink.collected(DRIFT);
+        assertThat(judged).extracting(m -> m.feature).containsExactlyInAnyOrder("vdd", "idd", "frequency", "temp_c");
+        assertThat(judged).allSatisfy(m -> {
+            assertThat(m.windowStart).isEqualTo(t0 + 360_000);
+            assertThat(m.nCurrent).isEqualTo(120);
+        });
+    }
+
+    private static void awaitRecordsIn(JobClient job, long expected) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        while (new JobProgress(job.getAccumulators().get()).recordsIn < expected) {
+            assertThat(System.nanoTime()).as("the job has read " + expected + " records").isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 }
