@@ -152,7 +152,7 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
         if (withDistributions) {
             s.distributions = new Distribution[parameters];
             for (int i = 0; i < parameters; i++) {
-                s.distributions[i] = Distribution.of(acc.sketches.sketch(i), acc.count[i], acc.mean[i], acc.m2[i]);
+                s.distributions[i] = Distribution.of(acc.sketches.toSketch(i), acc.count[i], acc.mean[i], acc.m2[i]);
             }
         }
         s.dieKeys = Arrays.copyOf(acc.dieKeys, acc.dieCount);

@@ -1,77 +1,236 @@
 package io.waferflow.sketch;
 
 import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
- * One mergeable KLL quantile sketch per parametric test (Apache DataSketches {@link KllDoublesSketch}). State stays
- * a few KB per parameter however many values a window holds; a sketch is exact until it first compacts (about
- * {@code k} values) and has normalized rank error {@link #rankError()} after that.
+ * The quantiles of each parametric test in one wafer window: the values themselves while there are at most
+ * {@link #EXACT_VALUES} of them, then a mergeable KLL sketch (Apache DataSketches {@link KllDoublesSketch}, size k).
  *
- * <p>Serialized by {@link QuantileSketchesSerializer} in the sketch's own compact binary format (never Kryo); on the
- * heap state backend the live sketch objects are updated in place, so no per-record serialization happens.
+ * <p>Why not a sketch from the start: KLL compacts at random (DataSketches draws from one unseeded, JVM-wide
+ * generator), so a sketch past k values gives slightly different quantiles each time the same values go through it —
+ * in a replay after failover, in a backfill. Kept exactly, a window's p50 and p95 are the true nearest-rank quantiles
+ * and come out the same in every run; a wafer window rarely holds more than a thousand values of a parameter. Beyond
+ * that the state stays a few KB whatever the count, at the sketch's rank error {@link #rankError(int)}.
+ *
+ * <p>Serialized by {@link QuantileSketchesSerializer} (never Kryo): a sketch as DataSketches' compact bytes, exact
+ * values as doubles. On the heap state backend the live objects are updated in place.
  */
 @TypeInfo(QuantileSketchesTypeInfo.Factory.class)
 public final class QuantileSketches {
 
     public static final int DEFAULT_K = 200;
+    /** Values of one parameter kept exactly before they go into a sketch. */
+    public static final int EXACT_VALUES = 1024;
+    /** In the serialized form, where a sketch has its byte length (never negative): exact values follow. */
+    private static final int EXACT_MARKER = -1;
 
+    private final int k;
+    /** Per parameter: the sketch, or null while its values are kept exactly. */
     private final KllDoublesSketch[] sketches;
+    /** Per parameter: the values in arrival order (the first {@link #sizes} of them), or null once sketched. */
+    private final double[][] values;
+    private final int[] sizes;
 
-    QuantileSketches(KllDoublesSketch[] sketches) {
-        this.sketches = sketches;
+    private QuantileSketches(int k, int count) {
+        this.k = k;
+        this.sketches = new KllDoublesSketch[count];
+        this.values = new double[count][];
+        this.sizes = new int[count];
     }
 
     public static QuantileSketches create(int count, int k) {
-        KllDoublesSketch[] s = new KllDoublesSketch[count];
-        for (int i = 0; i < count; i++) {
-            s[i] = KllDoublesSketch.newHeapInstance(k);
-        }
-        return new QuantileSketches(s);
+        QuantileSketches q = new QuantileSketches(k, count);
+        Arrays.fill(q.values, new double[0]);
+        return q;
     }
 
     public int size() {
         return sketches.length;
     }
 
-    /** The live sketch of parameter i (to merge or serialize; do not update it outside this class). */
-    public KllDoublesSketch sketch(int i) {
-        return sketches[i];
-    }
-
     /** Adds a value; NaN (a null reading) is ignored. */
     public void update(int i, double value) {
-        if (!Double.isNaN(value)) {
-            sketches[i].update(value);
+        if (Double.isNaN(value)) {
+            return;
         }
+        if (sketches[i] != null) {
+            sketches[i].update(value);
+            return;
+        }
+        if (sizes[i] == EXACT_VALUES) {
+            sketch(i).update(value);
+            return;
+        }
+        if (sizes[i] == values[i].length) {
+            values[i] = Arrays.copyOf(values[i], Math.max(16, Math.min(EXACT_VALUES, sizes[i] * 2)));
+        }
+        values[i][sizes[i]++] = value;
     }
 
     public void merge(QuantileSketches other) {
         for (int i = 0; i < sketches.length; i++) {
-            sketches[i].merge(other.sketches[i]);
+            if (sketches[i] == null && other.sketches[i] == null && sizes[i] + other.sizes[i] <= EXACT_VALUES) {
+                for (int v = 0; v < other.sizes[i]; v++) {
+                    update(i, other.values[i][v]);
+                }
+            } else if (other.sketches[i] == null) {
+                KllDoublesSketch mine = sketch(i);
+                for (int v = 0; v < other.sizes[i]; v++) {
+                    mine.update(other.values[i][v]);
+                }
+            } else {
+                sketch(i).merge(other.sketches[i]);
+            }
         }
     }
 
-    public long count(int i) {
-        return sketches[i].getN();
+    /** Turns parameter i's exact values into a sketch (once), and returns it. */
+    private KllDoublesSketch sketch(int i) {
+        if (sketches[i] == null) {
+            KllDoublesSketch s = KllDoublesSketch.newHeapInstance(k);
+            for (int v = 0; v < sizes[i]; v++) {
+                s.update(values[i][v]);
+            }
+            sketches[i] = s;
+            values[i] = null;
+            sizes[i] = 0;
+        }
+        return sketches[i];
     }
 
     /**
-     * The nearest-rank quantile: the smallest retained value {@code v} with at least {@code rank · n} values
-     * {@code ≤ v}. Exact while the sketch has not compacted; NaN when empty.
+     * Parameter i's values as a KLL sketch of size k (for a drift {@code Distribution}): a new sketch built from the
+     * exact values, or a copy of the live one.
      */
-    public double quantile(int i, double rank) {
-        KllDoublesSketch s = sketches[i];
-        return s.isEmpty() ? Double.NaN : s.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+    public KllDoublesSketch toSketch(int i) {
+        if (sketches[i] != null) {
+            return KllDoublesSketch.heapify(Memory.wrap(sketches[i].toByteArray()));
+        }
+        KllDoublesSketch s = KllDoublesSketch.newHeapInstance(k);
+        for (int v = 0; v < sizes[i]; v++) {
+            s.update(values[i][v]);
+        }
+        return s;
     }
 
-    /** Normalized rank error of a single-quantile query (about 1.3 % for k = 200). */
+    public long count(int i) {
+        return sketches[i] != null ? sketches[i].getN() : sizes[i];
+    }
+
+    /**
+     * The nearest-rank quantile: the smallest value {@code v} with at least {@code rank · n} values {@code ≤ v}.
+     * Exact while the values are kept; NaN when there are none.
+     */
+    public double quantile(int i, double rank) {
+        if (sketches[i] != null) {
+            return sketches[i].isEmpty() ? Double.NaN : sketches[i].getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+        }
+        int n = sizes[i];
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = Arrays.copyOf(values[i], n);
+        Arrays.sort(sorted);
+        return sorted[Math.max(0, (int) Math.ceil(rank * n) - 1)];
+    }
+
+    /** Normalized rank error of a single-quantile query: 0 while exact, about 1.3 % for a sketch with k = 200. */
     public double rankError(int i) {
-        return sketches[i].getNormalizedRankError(false);
+        return isExact(i) ? 0 : sketches[i].getNormalizedRankError(false);
     }
 
     public boolean isExact(int i) {
-        return !sketches[i].isEstimationMode();
+        return sketches[i] == null || !sketches[i].isEstimationMode();
+    }
+
+    QuantileSketches copy() {
+        QuantileSketches c = new QuantileSketches(k, sketches.length);
+        for (int i = 0; i < sketches.length; i++) {
+            if (sketches[i] != null) {
+                c.sketches[i] = KllDoublesSketch.heapify(Memory.wrap(sketches[i].toByteArray()));
+            } else {
+                c.values[i] = Arrays.copyOf(values[i], sizes[i]);
+                c.sizes[i] = sizes[i];
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The parameter count, then per parameter either a sketch (its byte length, then DataSketches' compact bytes:
+     * the only form before exact values existed, so older state reads unchanged) or {@link #EXACT_MARKER}, k, the
+     * value count and the values.
+     */
+    void write(DataOutputView out) throws IOException {
+        out.writeInt(sketches.length);
+        for (int i = 0; i < sketches.length; i++) {
+            if (sketches[i] != null) {
+                byte[] bytes = sketches[i].toByteArray();
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            } else {
+                out.writeInt(EXACT_MARKER);
+                out.writeInt(k);
+                out.writeInt(sizes[i]);
+                for (int v = 0; v < sizes[i]; v++) {
+                    out.writeDouble(values[i][v]);
+                }
+            }
+        }
+    }
+
+    static QuantileSketches read(DataInputView in) throws IOException {
+        int count = in.readInt();
+        KllDoublesSketch[] sketches = new KllDoublesSketch[count];
+        double[][] values = new double[count][];
+        int[] sizes = new int[count];
+        int k = DEFAULT_K;
+        for (int i = 0; i < count; i++) {
+            int length = in.readInt();
+            if (length == EXACT_MARKER) {
+                k = in.readInt();
+                sizes[i] = in.readInt();
+                values[i] = new double[sizes[i]];
+                for (int v = 0; v < sizes[i]; v++) {
+                    values[i][v] = in.readDouble();
+                }
+            } else {
+                byte[] bytes = new byte[length];
+                in.readFully(bytes);
+                sketches[i] = KllDoublesSketch.heapify(Memory.wrap(bytes));
+                k = sketches[i].getK();
+            }
+        }
+        QuantileSketches q = new QuantileSketches(k, count);
+        System.arraycopy(sketches, 0, q.sketches, 0, count);
+        System.arraycopy(values, 0, q.values, 0, count);
+        System.arraycopy(sizes, 0, q.sizes, 0, count);
+        return q;
+    }
+
+    /** Copies one serialized instance from {@code in} to {@code out} without building it. */
+    static void copy(DataInputView in, DataOutputView out) throws IOException {
+        int count = in.readInt();
+        out.writeInt(count);
+        for (int i = 0; i < count; i++) {
+            int length = in.readInt();
+            out.writeInt(length);
+            if (length == EXACT_MARKER) {
+                out.writeInt(in.readInt()); // k
+                int n = in.readInt();
+                out.writeInt(n);
+                out.write(in, n * Double.BYTES);
+            } else {
+                out.write(in, length);
+            }
+        }
     }
 }

@@ -1,7 +1,5 @@
 package io.waferflow.sketch;
 
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -11,8 +9,9 @@ import org.apache.flink.core.memory.DataOutputView;
 import java.io.IOException;
 
 /**
- * Writes {@link QuantileSketches} as a count followed by each sketch's compact DataSketches bytes. The format is
- * DataSketches' own, stable across its releases, so state survives library upgrades.
+ * Writes {@link QuantileSketches} as a count followed by each parameter's sketch in DataSketches' compact bytes
+ * (stable across its releases, so state survives library upgrades) or its exact values; see
+ * {@link QuantileSketches#write}. State written before exact values existed reads unchanged.
  */
 public final class QuantileSketchesSerializer extends TypeSerializerSingleton<QuantileSketches> {
 
@@ -32,11 +31,7 @@ public final class QuantileSketchesSerializer extends TypeSerializerSingleton<Qu
 
     @Override
     public QuantileSketches copy(QuantileSketches from) {
-        KllDoublesSketch[] copy = new KllDoublesSketch[from.size()];
-        for (int i = 0; i < copy.length; i++) {
-            copy[i] = KllDoublesSketch.heapify(Memory.wrap(from.sketch(i).toByteArray()));
-        }
-        return new QuantileSketches(copy);
+        return from.copy();
     }
 
     @Override
@@ -51,24 +46,12 @@ public final class QuantileSketchesSerializer extends TypeSerializerSingleton<Qu
 
     @Override
     public void serialize(QuantileSketches record, DataOutputView target) throws IOException {
-        target.writeInt(record.size());
-        for (int i = 0; i < record.size(); i++) {
-            byte[] bytes = record.sketch(i).toByteArray();
-            target.writeInt(bytes.length);
-            target.write(bytes);
-        }
+        record.write(target);
     }
 
     @Override
     public QuantileSketches deserialize(DataInputView source) throws IOException {
-        int n = source.readInt();
-        KllDoublesSketch[] sketches = new KllDoublesSketch[n];
-        for (int i = 0; i < n; i++) {
-            byte[] bytes = new byte[source.readInt()];
-            source.readFully(bytes);
-            sketches[i] = KllDoublesSketch.heapify(Memory.wrap(bytes));
-        }
-        return new QuantileSketches(sketches);
+        return QuantileSketches.read(source);
     }
 
     @Override
@@ -78,13 +61,7 @@ public final class QuantileSketchesSerializer extends TypeSerializerSingleton<Qu
 
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
-        int n = source.readInt();
-        target.writeInt(n);
-        for (int i = 0; i < n; i++) {
-            int len = source.readInt();
-            target.writeInt(len);
-            target.write(source, len);
-        }
+        QuantileSketches.copy(source, target);
     }
 
     @Override
