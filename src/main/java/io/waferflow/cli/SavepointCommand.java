@@ -51,6 +51,7 @@ public final class SavepointCommand implements Command {
                 "       waferflow savepoint bootstrap --until INSTANT --out DIR [--version V] [--timeout 2 h]",
                 "       waferflow savepoint bootstrap --baseline FILE --out DIR",
                 "       waferflow savepoint migrate PATH --out DIR [--rename old=new,...] [--sketch-k K]",
+                "                              [--config FILE] [--set key=value ...]   (the job's configuration)",
                 "",
                 "Reads a savepoint (or a retained checkpoint, chk-N) of the features job with the State Processor API",
                 "and prints: the pipeline counters (records in, valid, quarantined, ...), each parameter's drift",
@@ -71,7 +72,9 @@ public final class SavepointCommand implements Command {
                 "",
                 "migrate copies a savepoint, transforming the drift detector's state for a breaking change: features",
                 "renamed (their baselines and open drift windows move to the new name) and/or every sketch re-made",
-                "with a new size k. All other state is copied unchanged.");
+                "with a new size k. All other state is copied unchanged. Pass the configuration the job ran with:",
+                "open drift windows get their judging timers back at end - 1 + its allowed_lateness.",
+                "DIR and PATH may be local paths or file system URIs (s3://..., hdfs://...).");
     }
 
     @Override
@@ -107,7 +110,7 @@ public final class SavepointCommand implements Command {
         Args args = Args.parse(argv, Set.of("baseline", "out", "until", "config", "version", "timeout"), Set.of());
         String dir = args.get("out").orElseThrow(() -> new ConfigException("--out", "is missing",
                 "pass the directory to write the savepoint to, e.g. savepoints/bootstrap-v2"));
-        Path target = Path.of(dir).toAbsolutePath();
+        String target = FeaturesJobConfig.toUri(dir);
         Long until = args.instant("until");
         if (until != null) {
             if (args.get("baseline").isPresent()) {
@@ -120,8 +123,7 @@ public final class SavepointCommand implements Command {
                     overrides);
             java.time.Duration timeout = io.waferflow.config.RawConfig.parseDuration("--timeout",
                     args.get("timeout", "2 h"));
-            HistoryBootstrap.Result r = HistoryBootstrap.write(config, Instant.ofEpochMilli(until),
-                    target.toUri().toString(), timeout);
+            HistoryBootstrap.Result r = HistoryBootstrap.write(config, Instant.ofEpochMilli(until), target, timeout);
             out.println("savepoint of " + config.featureGroup() + " " + config.featureVersion() + " as of "
                     + Instant.ofEpochMilli(until) + " (" + r.records + " input records) written to " + target);
             out.println("start the job from it, reading from the same instant:");
@@ -135,7 +137,7 @@ public final class SavepointCommand implements Command {
                         + "'waferflow baseline --input <history> --out FILE')"));
         Path baseline = Path.of(file);
         BaselineFile baselines = BaselineFile.read(baseline);
-        BaselineBootstrap.write(baselines, "bootstrap:" + baseline.getFileName(), target.toUri().toString());
+        BaselineBootstrap.write(baselines, "bootstrap:" + baseline.getFileName(), target);
         out.println("savepoint with drift baselines for " + new java.util.TreeSet<>(baselines.features.keySet())
                 + " written to " + target);
         out.println("start the job from it: flink run -s " + target + " ... (or execution.savepoint.path)");
@@ -161,8 +163,8 @@ public final class SavepointCommand implements Command {
         int k = args.integer("sketch-k", 0);
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 args.overrides());
-        Path target = Path.of(to).toAbsolutePath();
-        DriftStateMigration.migrate(FeaturesJobConfig.toUri(from), target.toUri().toString(), renames, k,
+        String target = FeaturesJobConfig.toUri(to);
+        DriftStateMigration.migrate(FeaturesJobConfig.toUri(from), target, renames, k,
                 config.window().allowedLateness().toMillis());
         out.println("migrated drift state" + (renames.isEmpty() ? "" : ", renamed " + renames)
                 + (k > 0 ? ", sketches re-made with k = " + k : "") + ": " + target);

@@ -4,8 +4,8 @@ import io.waferflow.drift.DriftMetric;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latest drift result per feature as Flink gauges, one metric group per feature
@@ -23,7 +23,8 @@ public final class DriftGauges {
     public static final String KS_D = "drift_ks_d";
 
     private final MetricGroup group;
-    private final Map<String, DriftMetric> latest = new HashMap<>();
+    /** Written by the task thread, read by the metric reporters' threads. */
+    private final Map<String, DriftMetric> latest = new ConcurrentHashMap<>();
 
     public DriftGauges(MetricGroup operatorGroup) {
         this.group = operatorGroup.addGroup(PipelineCounter.GROUP);

@@ -63,19 +63,27 @@ public final class HistoryBootstrap {
     }
 
     /**
-     * @param config the new version's configuration (its group id gets a {@code -bootstrap} suffix, so the live
-     *               job's committed offsets are left alone)
+     * @param config the new version's configuration (the bootstrap commits under a consumer group of its own, unique
+     *               to this run and deleted at the end, so neither the live job's offsets nor another bootstrap's
+     *               commits can end the wait early)
      * @param out    where the savepoint goes (a path or URI); a scratch savepoint is written next to it and deleted
      */
     public static Result write(FeaturesJobConfig config, Instant until, String out, Duration timeout)
             throws Exception {
-        String group = groupId(config);
+        String group = config.groupId() + "-bootstrap-" + java.util.UUID.randomUUID();
         Map<TopicPartition, Long> stopAt;
         long records;
         try (Admin admin = admin(config)) {
             stopAt = offsetsAt(admin, config.inputTopic(), until.toEpochMilli());
             records = recordsBefore(admin, stopAt);
-            forgetGroup(admin, group); // a previous attempt's commits would end the wait too early
+        }
+        int readers = KafkaInput.readers(config);
+        if (stopAt.size() > readers) {
+            // A reader whose partitions stop one after the other lets its watermark run ahead of where the live
+            // job's was at the cut (a finished partition no longer holds it back).
+            throw new io.waferflow.config.ConfigException("parallelism", "gives " + readers + " Kafka readers for the "
+                    + stopAt.size() + " partitions of " + config.inputTopic() + "; a bootstrap is exact only with one "
+                    + "partition per reader", "bootstrap with --set parallelism=" + stopAt.size());
         }
         LOG.info("Bootstrapping {} {} from {} records before {} (offsets {})", config.featureGroup(),
                 config.featureVersion(), records, until, stopAt);
@@ -87,7 +95,8 @@ public final class HistoryBootstrap {
         new FeaturesJob(config, KafkaInput.history(config, group, stopAt), FeaturesJobSinks.none()).build(env);
         JobClient job = env.executeAsync(config.jobName() + "-bootstrap-" + config.featureVersion());
 
-        String scratch = FeaturesJobConfig.toUri(out) + "-scratch";
+        String target = FeaturesJobConfig.toUri(out).replaceAll("/+$", "");
+        String scratch = target + "-scratch";
         String raw;
         try {
             awaitCommitted(config, group, stopAt, job, timeout);
@@ -95,6 +104,10 @@ public final class HistoryBootstrap {
         } catch (Exception e) {
             job.cancel();
             throw e;
+        } finally {
+            try (Admin admin = admin(config)) {
+                forgetGroup(admin, group);
+            }
         }
 
         StreamExecutionEnvironment batch = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -102,15 +115,11 @@ public final class HistoryBootstrap {
         batch.setParallelism(1);
         SavepointWriter.fromExistingSavepoint(batch, raw, new HashMapStateBackend())
                 .removeOperator(OperatorIdentifier.forUid(Uids.SOURCE))
-                .write(FeaturesJobConfig.toUri(out));
+                .write(target);
         batch.execute("waferflow savepoint bootstrap (drop source offsets)");
         org.apache.flink.core.fs.Path scratchPath = new org.apache.flink.core.fs.Path(scratch);
         scratchPath.getFileSystem().delete(scratchPath, true); // the written savepoint holds copies of its files
-        return new Result(FeaturesJobConfig.toUri(out), records);
-    }
-
-    static String groupId(FeaturesJobConfig config) {
-        return config.groupId() + "-bootstrap";
+        return new Result(target, records);
     }
 
     /** Per partition, the offset of the first record with a timestamp at or after {@code until}, else its end. */

@@ -122,8 +122,8 @@ class ClusterITCase {
         SERVICES.kafka().createTopic("cluster-violations", 1);
 
         try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve("flink"), 2,
-                "state.checkpoints.dir=" + tmp.resolve("flink-checkpoints").toUri(),
-                "state.savepoints.dir=" + tmp.resolve("flink-savepoints").toUri(),
+                "execution.checkpointing.dir=" + tmp.resolve("flink-checkpoints").toUri(),
+                "execution.checkpointing.savepoint-dir=" + tmp.resolve("flink-savepoints").toUri(),
                 "restart-strategy.exponential-delay.initial-backoff=1 s", "taskmanager.numberOfTaskSlots=1",
                 // Notice the killed TaskManager in seconds rather than the production 50 s.
                 "heartbeat.timeout=10000", "heartbeat.interval=2000",

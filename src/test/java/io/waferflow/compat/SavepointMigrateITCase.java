@@ -146,8 +146,7 @@ class SavepointMigrateITCase {
         // drained: the final watermark then fires every timer in it.
         JobClient restored = FeaturesJobRun.start(config, "migrate-after", flink, sinks);
         awaitRecordsIn(restored, records.size()); // counters restored: the job runs
-        restored.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(2, TimeUnit.MINUTES);
+        drain(restored);
 
         List<DriftMetric> judged = CollectSink.collected(DRIFT);
         assertThat(judged).extracting(m -> m.feature).containsExactlyInAnyOrder("vdd", "idd", "frequency", "temp_c");
@@ -162,6 +161,22 @@ class SavepointMigrateITCase {
         while (new JobProgress(job.getAccumulators().get()).recordsIn < expected) {
             assertThat(System.nanoTime()).as("the job has read " + expected + " records").isLessThan(deadline);
             Thread.sleep(200);
+        }
+    }
+
+    /** Stops with a draining savepoint, again while tasks are still starting (Flink refuses it until all run). */
+    private void drain(JobClient job) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(2, TimeUnit.MINUTES);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
         }
     }
 }

@@ -56,11 +56,15 @@ public final class StandaloneCluster implements AutoCloseable {
             command.add(s);
         }
         StandaloneCluster cluster = new StandaloneCluster(work, rest, prometheus);
-        String out = run(command, Duration.ofMinutes(5));
-        System.out.println(out.strip());
-        cluster.await(Duration.ofSeconds(90), "TaskManagers to register",
-                () -> cluster.get("/taskmanagers").path("taskmanagers").size() == taskManagers);
-        return cluster;
+        try {
+            System.out.println(run(command, Duration.ofMinutes(5)).strip());
+            cluster.await(Duration.ofSeconds(90), "TaskManagers to register",
+                    () -> cluster.get("/taskmanagers").path("taskmanagers").size() == taskManagers);
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close(); // whatever did start must not outlive the test
+            throw e;
+        }
     }
 
     /** Runs Flink's CLI against this cluster and returns what it printed (failing the test if it failed). */
@@ -174,6 +178,9 @@ public final class StandaloneCluster implements AutoCloseable {
                 .strip());
         Path kept = HOME.resolve("target/cluster-logs");
         Files.createDirectories(kept);
+        if (!Files.isDirectory(work.resolve("log"))) {
+            return;
+        }
         try (var logs = Files.list(work.resolve("log"))) {
             for (Path f : (Iterable<Path>) logs::iterator) {
                 Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -181,18 +188,22 @@ public final class StandaloneCluster implements AutoCloseable {
         }
     }
 
+    /** Runs a command to its end (at most {@code timeout}; its output goes to a file, so a hang cannot block us). */
     private static String run(List<String> command, Duration timeout) throws Exception {
-        Process p = new ProcessBuilder(command).directory(HOME.toFile()).redirectErrorStream(true).start();
-        byte[] out;
+        Path output = Files.createTempFile("flink-cluster-", ".out");
+        Process p = new ProcessBuilder(command).directory(HOME.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        String text;
         try {
-            out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout
+                        + ":\n" + Files.readString(output));
             }
+            text = Files.readString(output, StandardCharsets.UTF_8);
         } finally {
             p.destroyForcibly();
+            Files.deleteIfExists(output);
         }
-        String text = new String(out, StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n"
                     + text);
