@@ -31,7 +31,7 @@ public final class AlertGuidance {
                 "New lot or process change upstream: a real product shift",
                 "Upstream STDF converter bug: wrong unit or scaling, or the wrong test number mapped to this field",
         }, new String[] {
-                "Compare baseline and current: redis-cli HGETALL wf:drift:<feature>, and the feature's history in _drift Parquet",
+                "Compare baseline and current: redis-cli HGETALL wf:drift:<group>:<version>:<feature>, and the feature's history in _drift Parquet",
                 "Split the feature by tester_id and lot_id in the raw archive: one tester points at equipment, every tester at product or process",
                 "Check that tester's calibration record and the probe card's touchdown count and last clean; run a correlation (golden) wafer",
                 "Check test program and STDF converter releases deployed since the baseline was built",
@@ -45,7 +45,7 @@ public final class AlertGuidance {
                 "New lot or process change upstream",
                 "Schema or converter mapping error: fields swapped, units changed",
         }, new String[] {
-                "List the drifting features (alert 'features') and read wf:drift:<feature> for each in Redis",
+                "List the drifting features (alert 'features') and read wf:drift:<group>:<version>:<feature> for each in Redis",
                 "Split each feature by tester_id and lot_id in the raw archive: a common tester, lot or start time is the lead",
                 "Ask the test floor about program, converter, probe card or tester changes at the drift start (first_seen)",
                 "Hold model-based disposition for the affected lots until the cause is known",
@@ -69,7 +69,7 @@ public final class AlertGuidance {
                 "Probe card wear or contamination, or a tester calibration drift, on the tester of this wafer",
                 "Test program change between the baseline and this wafer",
         }, new String[] {
-                "Compare the wafer's window mean with the baseline: redis-cli HGETALL wf:wafer_aggregates:v1:<wafer> and wf:drift:<field>",
+                "Compare the wafer's window mean with the baseline: redis-cli HGETALL wf:wafer_aggregates:v1:<wafer> and wf:drift:<group>:<version>:<field>",
                 "Check whether other wafers of the lot and of the same tester shift too (_quality_events Parquet, type distribution_shift)",
                 "Look at the wafer map of the field: a spatial pattern (edge, cluster) points at process, a uniform offset at the tester",
                 "If several wafers of one tester shift, treat it as drift on that tester (see the drift runbook)",

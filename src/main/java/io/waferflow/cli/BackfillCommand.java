@@ -8,11 +8,13 @@ import io.waferflow.ingest.ParsedDeviceTest;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.savepoints.SavepointInspection;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +40,7 @@ public final class BackfillCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "Usage: waferflow backfill [--version V] [--from INSTANT] [--to INSTANT]",
-                "                          [--source kafka|archive] [--archive ROOT]",
+                "                          [--source kafka|archive] [--archive ROOT] [--until-savepoint PATH]",
                 "                          [--config jobs/features.yaml] [--set key=value ...]",
                 "",
                 "Runs the features job graph in BATCH execution over the input topic's records with Kafka timestamps",
@@ -48,13 +50,16 @@ public final class BackfillCommand implements Command {
                 "--source archive reads the raw archive (ROOT/raw/date=..., default ROOT: offline.root) instead, with",
                 "[--from, --to) on event time; each archived row goes through this version's parser and rules. The",
                 "archive holds what its writer did not quarantine, and only the fields its schema declared.",
+                "--until-savepoint hands over to a job started from that savepoint (savepoint bootstrap --until T,",
+                "with --to T): only windows final at the savepoint's watermark are written, the ones that job will",
+                "not write again, so no (wafer, window) row exists twice.",
                 "In batch execution every record is on time (the watermark is perfect): records a live run",
                 "quarantined as too late are aggregated here.");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("config", "version", "from", "to", "source", "archive"), Set.of());
+        Args args = Args.parse(argv, Set.of("config", "version", "from", "to", "source", "archive", "until-savepoint"), Set.of());
         List<String> overrides = new ArrayList<>(args.overrides());
         args.get("version").ifPresent(v -> overrides.add("feature_group.version=" + v));
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
@@ -68,8 +73,19 @@ public final class BackfillCommand implements Command {
                 ? KafkaInput.range(config, args.instant("from"), args.instant("to"))
                 : ArchiveInput.source(config, args.get("archive", config.offlineRoot()), args.instant("from"),
                         args.instant("to"));
-        new FeaturesJob(config, source,
-                FeaturesJobSinks.backfill(config)).build(env);
+        FeaturesJobSinks sinks = FeaturesJobSinks.backfill(config);
+        if (args.get("until-savepoint").isPresent()) {
+            String savepoint = FeaturesJobConfig.toUri(args.get("until-savepoint").get());
+            long watermark = SavepointInspection.watermark(savepoint);
+            if (watermark == Long.MIN_VALUE) {
+                throw new ConfigException("--until-savepoint", "names a savepoint without a watermark",
+                        "pass the savepoint written by 'waferflow savepoint bootstrap --until'");
+            }
+            System.out.println("backfill: writing the windows final by " + Instant.ofEpochMilli(watermark)
+                    + " (the savepoint's watermark)");
+            sinks = sinks.finalBy(watermark, config.window().allowedLateness().toMillis());
+        }
+        new FeaturesJob(config, source, sinks).build(env);
         env.execute(config.jobName() + "-backfill-" + config.featureVersion());
         System.out.println("backfill of " + config.featureGroup() + " " + config.featureVersion() + " written under "
                 + config.offlineRoot());

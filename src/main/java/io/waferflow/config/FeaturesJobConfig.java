@@ -48,6 +48,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final Duration checkpointInterval;
     private final String checkpointDir;
     private final int parallelism;
+    private final boolean rawArchive;
 
     private FeaturesJobConfig(RawConfig raw) {
         jobName = raw.string("job.name");
@@ -112,6 +113,7 @@ public final class FeaturesJobConfig implements Serializable {
         redisKeyPrefix = raw.string("redis.key_prefix");
         redisWriters = raw.integer("redis.writers", 1, 256);
         offlineRoot = raw.string("offline.root");
+        rawArchive = raw.bool("offline.raw_archive", true);
         checkpointInterval = raw.duration("checkpointing.interval");
         if (checkpointInterval.toMillis() < 10) {
             throw new ConfigException("checkpointing.interval", "is below 10 ms",
@@ -273,6 +275,11 @@ public final class FeaturesJobConfig implements Serializable {
 
     public int parallelism() {
         return parallelism;
+    }
+
+    /** Whether this job writes the raw archive (one writer per offline root: off for a second version). */
+    public boolean rawArchive() {
+        return rawArchive;
     }
 
     /** Kafka readers configured explicitly, or 0 for auto (see {@code KafkaInput.readers}). */

@@ -75,8 +75,11 @@ public final class FeaturesJobSinks {
                 .withOnline(rows -> redis(c, rows))
                 .withOffline(rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK)
                         .name("Offline store (Parquet)"))
-                .withRawArchive(records -> records.sinkTo(OfflineSinks.rawArchive(c)).uid(Uids.RAW_SINK)
-                        .name("Raw archive (Parquet)"))
+                .withRawArchive(records -> {
+                    if (c.rawArchive()) {
+                        records.sinkTo(OfflineSinks.rawArchive(c)).uid(Uids.RAW_SINK).name("Raw archive (Parquet)");
+                    }
+                })
                 .withViolations(violations -> {
                     violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
                             .name("Violations (Parquet)");
@@ -88,7 +91,8 @@ public final class FeaturesJobSinks {
                 .withDriftMetrics(metrics -> {
                     metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK).name("Drift metrics (Parquet)");
                     // One writer: metrics of a feature reach Redis in window order, so the newest one stays.
-                    metrics.flatMap(new DriftToRedisFields(c.redisKeyPrefix(), (int) c.redisTtl().getSeconds()))
+                    metrics.flatMap(new DriftToRedisFields(c.redisKeyPrefix(), c.featureGroup(), c.featureVersion(),
+                                    (int) c.redisTtl().getSeconds()))
                             .setParallelism(1).uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis fields")
                             .addSink(new MeasuredRedisSink(jedis(c)))
                             .setParallelism(1).uid(Uids.DRIFT_REDIS_SINK).name("Latest drift (Redis)");
@@ -212,6 +216,26 @@ public final class FeaturesJobSinks {
     public FeaturesJobSinks withAlerts(Consumer<DataStream<Alert>> hook) {
         FeaturesJobSinks copy = copy();
         copy.alerts = hook;
+        return copy;
+    }
+
+    /**
+     * The same sinks, given only what a streaming job had written by the time its watermark reached
+     * {@code watermark}: feature rows, quality events and drift metrics of windows final by then (end − 1 +
+     * {@code latenessMs} at or below it). A backfill that hands over to a job bootstrapped at that watermark writes
+     * exactly the rows that job will not, so no (wafer, window) is written twice.
+     */
+    public FeaturesJobSinks finalBy(long watermark, long latenessMs) {
+        FeaturesJobSinks copy = copy();
+        Consumer<DataStream<WaferFeatures>> rows = offline;
+        Consumer<DataStream<QualityEvent>> events = qualityEvents;
+        Consumer<DataStream<DriftMetric>> metrics = driftMetrics;
+        copy.offline = s -> rows.accept(s.filter(f -> f.windowEnd - 1 + latenessMs <= watermark)
+                .uid(Uids.FINAL_BY_ROWS).name("Rows final by the hand-over"));
+        copy.qualityEvents = s -> events.accept(s.filter(e -> e.windowEnd - 1 + latenessMs <= watermark)
+                .uid(Uids.FINAL_BY_QUALITY_EVENTS).name("Quality events final by the hand-over"));
+        copy.driftMetrics = s -> metrics.accept(s.filter(m -> m.windowEnd - 1 + latenessMs <= watermark)
+                .uid(Uids.FINAL_BY_DRIFT).name("Drift metrics final by the hand-over"));
         return copy;
     }
 

@@ -36,5 +36,10 @@ public final class Uids {
     public static final String ALERT_WEBHOOK_SINK = "alert-webhook-sink";
     public static final String ALERT_LOG_SINK = "alert-log-sink";
 
+    /** Stateless filters of a backfill that hands over to a bootstrapped job ({@code FeaturesJobSinks#finalBy}). */
+    public static final String FINAL_BY_ROWS = "backfill-final-by-rows";
+    public static final String FINAL_BY_QUALITY_EVENTS = "backfill-final-by-quality-events";
+    public static final String FINAL_BY_DRIFT = "backfill-final-by-drift";
+
     private Uids() {}
 }

@@ -313,7 +313,8 @@ public final class DemoCommand implements Command {
             System.out.printf("Parquet files         %,d under %s%n", countParquet(dataDir), dataDir);
             System.out.printf("drift metrics         %,d (latest per feature below)%n", p.driftMetrics);
             for (String feature : config.schema().parameterNames()) {
-                Map<String, String> d = jedis.hgetAll(DriftToRedisFields.key(config.redisKeyPrefix(), feature));
+                Map<String, String> d = jedis.hgetAll(DriftToRedisFields.key(config.redisKeyPrefix(), config.featureGroup(),
+                        config.featureVersion(), feature));
                 if (!d.isEmpty()) {
                     System.out.printf("  %-12s %-17s psi %-8s KS D %-8s shift %s σ (n %s vs baseline %s)%n", feature,
                             d.get("verdict"), round(d.get("psi")), round(d.get("ks_d")), round(d.get("shift_sigma")),

@@ -1,9 +1,13 @@
 package io.waferflow.compat;
 
+import io.waferflow.cli.BackfillCommand;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.savepoints.HistoryBootstrap;
+import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
@@ -11,6 +15,7 @@ import io.waferflow.testing.TestDie;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -152,22 +157,7 @@ class HistoryBootstrapITCase {
         Map<String, Map<String, Object>> driftAfterCut = new TreeMap<>(fullDrift);
         driftAfterCut.values().removeIf(r -> (Long) r.get("window_end") - 1 + LATENESS <= watermarkAtCut);
         assertThat(driftAfterCut.values()).anyMatch(r -> !r.get("verdict").equals("insufficient_data"));
-        // Moments merge wafer windows in the order they arrive from parallel finalizers, so two runs of the same
-        // job agree to rounding only (about 1e-15 relative); every sketch is exact here, so PSI and KS D agree fully.
-        assertThat(bootDrift.keySet()).isEqualTo(driftAfterCut.keySet());
-        for (String key : driftAfterCut.keySet()) {
-            Map<String, Object> want = driftAfterCut.get(key);
-            Map<String, Object> got = bootDrift.get(key);
-            assertThat(got.keySet()).isEqualTo(want.keySet());
-            for (String field : want.keySet()) {
-                if (want.get(field) instanceof Double) {
-                    assertThat((Double) got.get(field)).as(key + " " + field)
-                            .isCloseTo((Double) want.get(field), within(1e-9 * Math.max(1, Math.abs((Double) want.get(field)))));
-                } else {
-                    assertThat(got.get(field)).as(key + " " + field).isEqualTo(want.get(field));
-                }
-            }
-        }
+        assertSameDrift(bootDrift, driftAfterCut);
 
         // Online: each wafer's newest window, the same values in both (but the write time).
         try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
@@ -182,6 +172,18 @@ class HistoryBootstrapITCase {
             }
             assertThat(jedis.keys("boot:wafer_aggregates:v1:*")).hasSizeGreaterThanOrEqualTo(3);
         }
+
+        // The hand-over: a backfill of the history before the cut writes, into the same version, exactly the rows
+        // the bootstrapped job did not (those final at the savepoint's watermark). Together: the full run's rows.
+        long handOver = SavepointInspection.watermark(savepoint.toUri().toString());
+        assertThat(handOver).isEqualTo(watermarkAtCut);
+        StreamExecutionEnvironment batch = BackfillCommand.environment(boot);
+        new FeaturesJob(boot, KafkaInput.range(boot, null, CUT),
+                FeaturesJobSinks.backfill(boot).finalBy(handOver, LATENESS)).build(batch);
+        batch.execute("history-backfill-until-cut");
+        assertThat(rows("boot", "wafer_aggregates/version=v1", "wafer_id")).as("backfill + bootstrapped job")
+                .isEqualTo(fullRows);
+        assertSameDrift(rows("boot", "_drift", "feature"), fullDrift);
 
         // Cold start from the cut: the too-late record makes a window of its own, the duplicate counts twice,
         // the retest re-fires nothing, and wafers in flight lose their earlier dies.
@@ -207,5 +209,30 @@ class HistoryBootstrapITCase {
 
     private Map<String, Map<String, Object>> rows(String run, String table, String keyField) {
         return ParquetFiles.rowsByWindow(tmp.resolve(run).resolve("data").resolve(table), keyField);
+    }
+
+    /**
+     * Drift metrics equal row for row. Moments merge wafer windows in the order they arrive from parallel finalizers,
+     * so two runs agree to rounding only (about 1e-15 relative); every sketch is exact here, so PSI and KS D agree.
+     */
+    private static void assertSameDrift(Map<String, Map<String, Object>> got, Map<String, Map<String, Object>> want) {
+        assertThat(got.keySet()).isEqualTo(want.keySet());
+        for (String key : want.keySet()) {
+            assertThat(got.get(key).keySet()).isEqualTo(want.get(key).keySet());
+            for (Map.Entry<String, Object> field : want.get(key).entrySet()) {
+                Object value = got.get(key).get(field.getKey());
+                if (field.getValue() instanceof Double) {
+                    double w = (Double) field.getValue();
+                    if (Double.isNaN(w)) {
+                        assertThat((Double) value).as(key + " " + field.getKey()).isNaN();
+                    } else {
+                        assertThat((Double) value).as(key + " " + field.getKey())
+                                .isCloseTo(w, within(1e-9 * Math.max(1, Math.abs(w))));
+                    }
+                } else {
+                    assertThat(value).as(key + " " + field.getKey()).isEqualTo(field.getValue());
+                }
+            }
+        }
     }
 }

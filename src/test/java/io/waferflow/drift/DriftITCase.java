@@ -117,7 +117,7 @@ class DriftITCase {
         try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
             for (String feature : byFeature.keySet()) {
                 GenericRecord newest = byFeature.get(feature).lastEntry().getValue();
-                Map<String, String> hash = jedis.hgetAll(DriftToRedisFields.key("drift", feature));
+                Map<String, String> hash = jedis.hgetAll("drift:drift:wafer_aggregates:v1:" + feature);
                 assertThat(hash.get("window_end")).as(feature).isEqualTo(newest.get("window_end").toString());
                 assertThat(hash.get("verdict")).as(feature).isEqualTo(newest.get("verdict").toString());
                 assertThat(hash.get("n_current")).as(feature).isEqualTo(newest.get("n_current").toString());

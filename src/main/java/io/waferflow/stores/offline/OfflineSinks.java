@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * The Parquet sinks under the offline root: feature rows at {@code <group>/version=<v>/date=...}, the raw archive at
- * {@code raw/date=...}, the quarantine at {@code _quarantine/date=...}, quality events at
- * {@code _quality_events/date=...} and drift metrics at {@code _drift/date=...}. Exactly-once: files become visible when
+ * {@code raw/date=...}, and per version the quarantine, quality events and drift metrics at
+ * {@code _quarantine|_quality_events|_drift/<group>/version=<v>/date=...}. Exactly-once: files become visible when
  * the checkpoint that covers them completes.
  */
 public final class OfflineSinks {
@@ -42,17 +42,29 @@ public final class OfflineSinks {
 
     public static FileSink<Violation> quarantine(FeaturesJobConfig c) {
         ViolationAvro avro = new ViolationAvro();
-        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), "_quarantine/", Violation::partitionTime);
+        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), versioned(c, "_quarantine"),
+                Violation::partitionTime);
     }
 
     public static FileSink<QualityEvent> qualityEvents(FeaturesJobConfig c) {
         QualityEventAvro avro = new QualityEventAvro();
-        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), "_quality_events/", e -> e.windowEnd - 1);
+        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), versioned(c, "_quality_events"),
+                e -> e.windowEnd - 1);
     }
 
     public static FileSink<DriftMetric> driftMetrics(FeaturesJobConfig c) {
         DriftMetricAvro avro = new DriftMetricAvro();
-        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), "_drift/", m -> m.windowEnd - 1);
+        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), versioned(c, "_drift"),
+                m -> m.windowEnd - 1);
+    }
+
+    /**
+     * Where a version's own table goes: {@code <table>/<group>/version=<v>/}, so two versions running side by side
+     * (or a backfill of one while the other runs) never write into each other's quarantine, quality events or drift
+     * metrics. The raw archive is the input's, not a version's: one writer per offline root.
+     */
+    private static String versioned(FeaturesJobConfig c, String table) {
+        return table + "/" + c.featureGroup() + "/version=" + c.featureVersion() + "/";
     }
 
     private static <T> FileSink<T> sink(FeaturesJobConfig c, BulkWriter.Factory<T> writer, String prefix,

@@ -5,28 +5,33 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The latest drift metric of each feature as a Redis hash {@code <prefix>:drift:<feature>}: verdict, PSI, KS, sample
- * sizes and moments, the window it covers, {@code updated_at} last with the TTL. Stateless.
+ * The latest drift metric of each feature as a Redis hash {@code <prefix>:drift:<group>:<version>:<feature>} (per
+ * version, as feature rows are): verdict, PSI, KS, sample sizes and moments, the window it covers, {@code updated_at}
+ * last with the TTL. Stateless.
  */
 public class DriftToRedisFields implements FlatMapFunction<DriftMetric, RedisFieldWrite> {
 
     private static final long serialVersionUID = 1L;
 
     private final String keyPrefix;
+    private final String featureGroup;
+    private final String featureVersion;
     private final int ttlSeconds;
 
-    public DriftToRedisFields(String keyPrefix, int ttlSeconds) {
+    public DriftToRedisFields(String keyPrefix, String featureGroup, String featureVersion, int ttlSeconds) {
         this.keyPrefix = keyPrefix;
+        this.featureGroup = featureGroup;
+        this.featureVersion = featureVersion;
         this.ttlSeconds = ttlSeconds;
     }
 
-    public static String key(String prefix, String feature) {
-        return prefix + ":drift:" + feature;
+    public static String key(String prefix, String featureGroup, String featureVersion, String feature) {
+        return prefix + ":drift:" + featureGroup + ":" + featureVersion + ":" + feature;
     }
 
     @Override
     public void flatMap(DriftMetric m, Collector<RedisFieldWrite> out) {
-        String key = key(keyPrefix, m.feature);
+        String key = key(keyPrefix, featureGroup, featureVersion, m.feature);
         String[][] fields = {
                 {"verdict", m.verdict.label()},
                 {OnlineKeys.WINDOW_START, Long.toString(m.windowStart)},
