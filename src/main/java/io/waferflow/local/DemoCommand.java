@@ -11,6 +11,7 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.savepoints.SavepointInspection;
+import io.waferflow.savepoints.SourceOffsets;
 import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.stores.online.DriftToRedisFields;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -187,6 +188,14 @@ public final class DemoCommand implements Command {
 
             Configuration flink = JobEnvironment.flinkConfiguration(config);
             if (resumeFrom != null) {
+                if (args.get("kafka").isEmpty()) {
+                    // A new in-process broker: the saved offsets belong to the deleted one. Read this broker's topic
+                    // from its start instead (its traffic begins after the saved watermark).
+                    String withoutOffsets = Path.of("savepoints", "resume-" + System.currentTimeMillis())
+                            .toAbsolutePath().toUri().toString();
+                    SourceOffsets.drop(resumeFrom, withoutOffsets);
+                    resumeFrom = withoutOffsets;
+                }
                 flink.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
             }
             flink.set(RestOptions.PORT, args.integer("web-port", 8081));

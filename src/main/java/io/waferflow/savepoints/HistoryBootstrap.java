@@ -5,15 +5,10 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
-import io.waferflow.jobs.Uids;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.api.OperatorIdentifier;
-import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -110,13 +105,7 @@ public final class HistoryBootstrap {
             }
         }
 
-        StreamExecutionEnvironment batch = StreamExecutionEnvironment.getExecutionEnvironment();
-        batch.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        batch.setParallelism(1);
-        SavepointWriter.fromExistingSavepoint(batch, raw, new HashMapStateBackend())
-                .removeOperator(OperatorIdentifier.forUid(Uids.SOURCE))
-                .write(target);
-        batch.execute("waferflow savepoint bootstrap (drop source offsets)");
+        SourceOffsets.drop(raw, target);
         org.apache.flink.core.fs.Path scratchPath = new org.apache.flink.core.fs.Path(scratch);
         scratchPath.getFileSystem().delete(scratchPath, true); // the written savepoint holds copies of its files
         return new Result(target, records);

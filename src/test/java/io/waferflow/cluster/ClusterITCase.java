@@ -134,10 +134,24 @@ class ClusterITCase {
                     () -> cluster.jobState(job).equals("RUNNING") && cluster.completedCheckpoints(job) >= 2);
             cluster.await(Duration.ofMinutes(2), "the first features online", () -> redisKeys("cluster") > 0);
 
-            // kill -9 a TaskManager while the job runs (one slot each: both run tasks); a supervisor starts it
-            // again, and the job recovers from its last checkpoint.
+            // kill -9 a TaskManager mid-stream (one slot each: both run tasks), while the second third arrives in
+            // small batches over ~8 s, so records after the last checkpoint are in flight and are replayed; a
+            // supervisor starts it again, and the job recovers from its last checkpoint.
+            List<byte[]> second = payloads.subList(third, 2 * third);
+            Thread producer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < second.size(); i += 20) {
+                        SERVICES.produce(TOPIC, second.subList(i, Math.min(second.size(), i + 20)));
+                        Thread.sleep(500);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "throttled-producer");
+            producer.start();
+            Thread.sleep(3_000);
             cluster.killTaskManager(1);
-            SERVICES.produce(TOPIC, payloads.subList(third, 2 * third));
+            producer.join();
             cluster.startTaskManager(1);
             cluster.await(Duration.ofMinutes(3), "the job to restore from a checkpoint and run again",
                     () -> cluster.restoredFrom(job) != null && cluster.jobState(job).equals("RUNNING"));
