@@ -49,6 +49,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final String checkpointDir;
     private final int parallelism;
     private final boolean rawArchive;
+    private final String kafkaSinkEpoch;
 
     private FeaturesJobConfig(RawConfig raw) {
         jobName = raw.string("job.name");
@@ -103,6 +104,11 @@ public final class FeaturesJobConfig implements Serializable {
             sourceParallelism = 0;
         } else {
             sourceParallelism = raw.integer("kafka.source_parallelism", 1, 1024);
+        }
+        kafkaSinkEpoch = raw.string("kafka.sink_epoch", "");
+        if (!kafkaSinkEpoch.matches("[a-zA-Z0-9_]*")) {
+            throw new ConfigException("kafka.sink_epoch", "'" + kafkaSinkEpoch + "' has characters other than letters,"
+                    + " digits and _", "use e.g. 2 or moved_2026_11");
         }
         redisHost = raw.string("redis.host");
         redisPort = raw.integer("redis.port", 1, 65535);
@@ -275,6 +281,19 @@ public final class FeaturesJobConfig implements Serializable {
 
     public int parallelism() {
         return parallelism;
+    }
+
+    /**
+     * Names the output topics' exactly-once sinks (their uids and transactional ids) for one Kafka cluster: a new
+     * value starts them without the previous cluster's pending transactions (restore with unclaimed state allowed).
+     */
+    public String kafkaSinkEpoch() {
+        return kafkaSinkEpoch;
+    }
+
+    /** The uid, or transactional-id prefix, of an output topic's sink under {@link #kafkaSinkEpoch}. */
+    public String kafkaSinkName(String name) {
+        return kafkaSinkEpoch.isEmpty() ? name : name + "-" + kafkaSinkEpoch;
     }
 
     /** Whether this job writes the raw archive (one writer per offline root: off for a second version). */

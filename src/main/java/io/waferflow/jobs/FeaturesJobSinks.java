@@ -83,7 +83,7 @@ public final class FeaturesJobSinks {
                 .withViolations(violations -> {
                     violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
                             .name("Violations (Parquet)");
-                    violations.sinkTo(ViolationTopic.sink(c)).uid(Uids.VIOLATION_TOPIC_SINK)
+                    violations.sinkTo(ViolationTopic.sink(c)).uid(c.kafkaSinkName(Uids.VIOLATION_TOPIC_SINK))
                             .name("Violations (Kafka)");
                 })
                 .withQualityEvents(events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
@@ -105,8 +105,8 @@ public final class FeaturesJobSinks {
         AlertsConfig a = c.alerts();
         if (!a.kafkaTopic().isEmpty()) {
             alerts.sinkTo(AlertTopic.sink(c.kafkaBootstrapServers(), a.kafkaTopic(),
-                            c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts"))
-                    .uid(Uids.ALERT_TOPIC_SINK).name("Alerts (Kafka)");
+                            c.kafkaSinkName(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts")))
+                    .uid(c.kafkaSinkName(Uids.ALERT_TOPIC_SINK)).name("Alerts (Kafka)");
         }
         if (!a.webhookUrl().isEmpty()) {
             WebhookSink webhook = new WebhookSink(a.webhookUrl(), WebhookSink.Format.valueOf(a.webhookFormat().name()),

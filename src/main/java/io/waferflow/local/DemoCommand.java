@@ -11,7 +11,6 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.savepoints.SavepointInspection;
-import io.waferflow.savepoints.SourceOffsets;
 import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.stores.online.DriftToRedisFields;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -154,6 +153,12 @@ public final class DemoCommand implements Command {
                     "checkpointing.interval=10 s",
                     // The simulated floor runs ~50x faster than the clock: 10-minute drift windows close every ~12 s.
                     "drift.window=10 min"));
+            boolean newBroker = args.get("from-savepoint").isPresent() && args.get("kafka").isEmpty();
+            if (newBroker) {
+                // Resuming on a new in-process broker: the saved job's pending Kafka transactions belong to the
+                // deleted one, and committing them here fails the job. Fresh topic sinks instead.
+                overrides.add("kafka.sink_epoch=resumed_" + System.currentTimeMillis() / 1000);
+            }
             overrides.addAll(args.overrides());
             FeaturesJobConfig config = FeaturesJobConfig.from(
                     RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), overrides));
@@ -188,15 +193,11 @@ public final class DemoCommand implements Command {
 
             Configuration flink = JobEnvironment.flinkConfiguration(config);
             if (resumeFrom != null) {
-                if (args.get("kafka").isEmpty()) {
-                    // A new in-process broker: the saved offsets belong to the deleted one. Read this broker's topic
-                    // from its start instead (its traffic begins after the saved watermark).
-                    String withoutOffsets = Path.of("savepoints", "resume-" + System.currentTimeMillis())
-                            .toAbsolutePath().toUri().toString();
-                    SourceOffsets.drop(resumeFrom, withoutOffsets);
-                    resumeFrom = withoutOffsets;
-                }
                 flink.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
+                // Only the old topic sinks' state goes unclaimed (kafka.sink_epoch above). The restored source
+                // offsets lie past the end of the new broker's topic when the job starts reading, so the readers fall
+                // back to its start (starting_offsets=earliest): traffic after the saved watermark.
+                flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, newBroker);
             }
             flink.set(RestOptions.PORT, args.integer("web-port", 8081));
             // Accumulators (the progress counters) travel with TaskManager heartbeats: every 2 s instead of 10 s.

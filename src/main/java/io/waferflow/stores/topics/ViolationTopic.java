@@ -21,7 +21,7 @@ public final class ViolationTopic {
 
     public static KafkaSink<Violation> sink(FeaturesJobConfig c) {
         return KafkaTransactions.exactlyOnceSink(c.kafkaBootstrapServers(),
-                c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations",
+                c.kafkaSinkName(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations"),
                 new Serializer(c.violationsTopic()));
     }
 
