@@ -146,8 +146,9 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
             s.std[i] = n < 2 ? Double.NaN : Math.sqrt(acc.m2[i] / (n - 1));
             s.min[i] = n == 0 ? Double.NaN : acc.min[i];
             s.max[i] = n == 0 ? Double.NaN : acc.max[i];
-            s.p50[i] = acc.sketches.quantile(i, P50);
-            s.p95[i] = acc.sketches.quantile(i, P95);
+            double[] q = acc.sketches.quantiles(i, P50, P95);
+            s.p50[i] = q[0];
+            s.p95[i] = q[1];
         }
         if (withDistributions) {
             s.distributions = new Distribution[parameters];

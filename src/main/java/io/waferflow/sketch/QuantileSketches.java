@@ -126,20 +126,32 @@ public final class QuantileSketches {
     }
 
     /**
-     * The nearest-rank quantile: the smallest value {@code v} with at least {@code rank · n} values {@code ≤ v}.
-     * Exact while the values are kept; NaN when there are none.
+     * Nearest-rank quantiles: for each rank, the smallest value {@code v} with at least {@code rank · n} values
+     * {@code ≤ v}. Exact while the values are kept (sorted once for all ranks); NaN when there are none.
      */
-    public double quantile(int i, double rank) {
+    public double[] quantiles(int i, double... ranks) {
+        double[] out = new double[ranks.length];
+        if (count(i) == 0) {
+            Arrays.fill(out, Double.NaN);
+            return out;
+        }
         if (sketches[i] != null) {
-            return sketches[i].isEmpty() ? Double.NaN : sketches[i].getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+            for (int r = 0; r < ranks.length; r++) {
+                out[r] = sketches[i].getQuantile(ranks[r], QuantileSearchCriteria.INCLUSIVE);
+            }
+            return out;
         }
         int n = sizes[i];
-        if (n == 0) {
-            return Double.NaN;
-        }
         double[] sorted = Arrays.copyOf(values[i], n);
         Arrays.sort(sorted);
-        return sorted[Math.max(0, (int) Math.ceil(rank * n) - 1)];
+        for (int r = 0; r < ranks.length; r++) {
+            out[r] = sorted[Math.max(0, (int) Math.ceil(ranks[r] * n) - 1)];
+        }
+        return out;
+    }
+
+    public double quantile(int i, double rank) {
+        return quantiles(i, rank)[0];
     }
 
     /** Normalized rank error of a single-quantile query: 0 while exact, about 1.3 % for a sketch with k = 200. */

@@ -3,12 +3,9 @@ package io.waferflow.alerts.sinks;
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertJson;
 import io.waferflow.stores.topics.KafkaTransactions;
-import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import io.waferflow.stores.topics.KeyedJsonRecords;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * The alert topic (SPEC 2.2 "Alerts"): one JSON message per notification ({@link AlertJson}), keyed by the alert key
@@ -30,30 +27,8 @@ public final class AlertTopic {
      *                              each other's transactions), and stable across restarts of the job
      */
     public static KafkaSink<Alert> sink(String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return KafkaTransactions.exactlyOnceSink(bootstrapServers, transactionalIdPrefix, new Serializer(topic));
-    }
-
-    /** Key: the alert key (e.g. {@code drift:vdd}); value: {@link AlertJson#toJson}; timestamp: write time. */
-    static final class Serializer implements KafkaRecordSerializationSchema<Alert> {
-
-        private static final long serialVersionUID = 1L;
-
-        private final String topic;
-
-        Serializer(String topic) {
-            this.topic = topic;
-        }
-
-        @Override
-        public ProducerRecord<byte[], byte[]> serialize(Alert alert, KafkaSinkContext context, Long timestamp) {
-            byte[] key = alert.key == null ? null : alert.key.getBytes(StandardCharsets.UTF_8);
-            // A null timestamp lets the producer stamp the send time (see the class comment).
-            return new ProducerRecord<>(topic, null, null, key, AlertJson.toJson(alert));
-        }
-
-        @Override
-        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-            // Stateless.
-        }
+        // Key: the alert key (e.g. drift:vdd); value: AlertJson; timestamp: write time (see the class comment).
+        return KafkaTransactions.exactlyOnceSink(bootstrapServers, transactionalIdPrefix,
+                new KeyedJsonRecords<Alert>(topic, alert -> alert.key, AlertJson::toJson, false));
     }
 }
