@@ -14,6 +14,7 @@ import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.DriftVerdict;
 import io.waferflow.drift.WaferDistributionRules;
 import io.waferflow.config.WindowSpec;
+import io.waferflow.features.RestoredWatermark;
 import io.waferflow.features.StampWindow;
 import io.waferflow.features.WaferFeatureFinalizer;
 import io.waferflow.features.WaferFeatures;
@@ -24,7 +25,6 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.ingest.ParsedDeviceTest;
 import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.ingest.PerRecordWatermarks;
-import io.waferflow.ingest.RestoredWatermark;
 import io.waferflow.quality.DropDuplicates;
 import io.waferflow.quality.QualityEvent;
 import io.waferflow.quality.WaferQualityRules;
@@ -52,9 +52,9 @@ import java.util.Map;
  * The streaming feature job (SPEC 3 {@code features}):
  *
  * <pre>
- * source (parse, watermarks per partition) ─ route ─┬─ keyBy wafer ─ drop duplicates ─ window ─ keyBy wafer ─ finalize ─┬─ online (Redis)
- *                                                   ├─ raw archive (Parquet)       │              └ too late ┐               └─ offline (Parquet)
- *                                                   └─ violations ─────────────────┴ duplicates ─────────────┴─ violations (Parquet, Kafka)
+ * source (parse, watermarks per partition) ─ route ─┬─ keyBy wafer ─ lateness floor ─ drop duplicates ─ window ─ keyBy wafer ─ finalize ─┬─ online (Redis)
+ *                                                   ├─ raw archive (Parquet)                        │              └ too late ┐               └─ offline (Parquet)
+ *                                                   └─ violations ──────────────────────────────────┴ duplicates ─────────────┴─ violations (Parquet, Kafka)
  *
  * final windows' distributions ─ keyBy parameter ─ drift (PSI, KS vs baseline) ─┬─ drift metrics (Parquet, Redis)
  *                                                                               ├─ drift events (alerting)
@@ -95,18 +95,21 @@ public final class FeaturesJob {
         SingleOutputStreamOperator<DeviceTest> parsed = env
                 .fromSource(source, watermarks(config), "Device tests (Kafka)")
                 .uid(Uids.SOURCE).setParallelism(readers)
-                .transform("Watermark kept across restores", TypeInformation.of(ParsedDeviceTest.class),
-                        new RestoredWatermark<ParsedDeviceTest>())
-                .uid(Uids.RESTORED_WATERMARK).setParallelism(readers)
                 .process(new RouteDeviceTests())
                 .uid(Uids.ROUTE).name("Valid records and violations").setParallelism(readers);
 
-        SingleOutputStreamOperator<DeviceTest> unique = parsed
+        // The lateness floor is the keyed task's first operator, so it holds whatever order the channels' records and
+        // watermarks arrive in after a restore; the operators after it stay partitioned by wafer (no second shuffle).
+        SingleOutputStreamOperator<DeviceTest> floored = parsed
                 .keyBy(record -> record.waferId)
+                .transform("Lateness floor kept across restores", TypeInformation.of(DeviceTest.class),
+                        new RestoredWatermark<DeviceTest>())
+                .uid(Uids.RESTORED_WATERMARK);
+        SingleOutputStreamOperator<DeviceTest> unique = DataStreamUtils
+                .reinterpretAsKeyedStream(floored, record -> record.waferId, Types.STRING)
                 .process(new DropDuplicates(config.waferQuietTimeout().toMillis(), config.schema().parameterNames()))
                 .uid(Uids.DROP_DUPLICATES).name("Drop duplicates");
 
-        // Still partitioned by wafer: no second shuffle before the window.
         SingleOutputStreamOperator<WaferWindowSummary> windows = DataStreamUtils
                 .reinterpretAsKeyedStream(unique, record -> record.waferId, Types.STRING)
                 .window(assigner(window))

@@ -91,13 +91,13 @@ public final class SavepointInspection {
     }
 
     /**
-     * The event-time watermark the job had reached ({@link io.waferflow.ingest.RestoredWatermark}'s state: the lowest
+     * The event-time watermark the job had reached ({@link io.waferflow.features.RestoredWatermark}'s state: the lowest
      * of its subtasks'); {@code Long.MIN_VALUE} if the savepoint has none.
      */
     public static long watermark(String path) throws Exception {
         long lowest = Long.MAX_VALUE;
         for (Long w : collect(path, reader -> reader.readUnionState(OperatorIdentifier.forUid(Uids.RESTORED_WATERMARK),
-                io.waferflow.ingest.RestoredWatermark.STATE_NAME, Types.LONG))) {
+                io.waferflow.features.RestoredWatermark.STATE_NAME, Types.LONG))) {
             lowest = Math.min(lowest, w);
         }
         return lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;

@@ -1,4 +1,4 @@
-package io.waferflow.ingest;
+package io.waferflow.features;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -11,13 +11,22 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Carries the event-time watermark across a restore. Flink does not checkpoint watermarks: after a failover or a
- * restore from a savepoint every operator starts at "no watermark" until each source subtask has produced one
- * again, and in that gap a record far older than the job's progress is not late: it would reopen a window that
- * was final (and written) long before, and write it again. This pass-through operator, right after the source,
- * keeps the watermark it last forwarded in union operator state; after a restore it starts from the lowest one
- * of all subtasks (the job's watermark at the snapshot) and never forwards a lower one, so lateness is judged as
- * in a run that never stopped.
+ * The lateness floor of the wafer windows, kept across restores. Flink does not checkpoint watermarks: after a
+ * failover or a restore from a savepoint every operator starts at "no watermark" until each upstream subtask has sent
+ * one again, and in that gap a record far older than the job's progress is not late: it would reopen a window that was
+ * final (and written) long before, and write it again.
+ *
+ * <p>This pass-through operator sits in the keyed stage, chained in front of the window operator (after the keyBy,
+ * not at the source): it keeps the watermark it last forwarded in union operator state, and after a restore emits the
+ * lowest of all subtasks' values (with aligned checkpoints they are equal: the job's watermark at the snapshot) from
+ * {@link #open}, before the task reads its first record, and never forwards a lower one. The window operator therefore
+ * judges every record after a restore against at least that floor, whatever order the input channels' watermarks and
+ * records arrive in: a record for a window that was final at the snapshot goes to {@code too_late}, deterministically.
+ * (At the source, each subtask's restored watermark raced the other subtasks' records to the keyed operators, which
+ * take the lowest watermark of their channels.)
+ *
+ * <p>State: one long per subtask (union list state named {@link #STATE_NAME}); no keyed state. Its uid is the one the
+ * source-side operator of release 0.1.0 had, so savepoints of that release restore their watermark into it.
  */
 public class RestoredWatermark<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {
 

@@ -1,4 +1,4 @@
-package io.waferflow.ingest;
+package io.waferflow.features;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
