@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import redis.clients.jedis.Jedis;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code features}: runs the streaming feature job against the configured Kafka and Redis. */
@@ -30,30 +31,40 @@ public final class FeaturesCommand implements Command {
     @Override
     public String usage() {
         return String.join("\n",
-                "Usage: waferflow features [--config jobs/features.yaml] [--from-savepoint PATH] [--set key=value ...]",
+                "Usage: waferflow features [--config jobs/features.yaml] [--from-savepoint PATH | --fresh]",
+                "                          [--set key=value ...]",
                 "",
                 "Runs the feature job: reads device test records from Kafka, computes per-wafer event-time window",
                 "features, upserts them into Redis and writes Parquet under offline.root. With `flink run` it is",
                 "submitted to the cluster; from bin/waferflow it runs on a local MiniCluster.",
                 "",
+                "A restart continues where the last run stopped: the job resumes from the latest checkpoint it kept",
+                "under checkpointing.dir/<group>/<version> (kept also when the process is killed). With no checkpoint",
+                "there, it refuses to start from offsets a previous run committed to Kafka (that would lose the state",
+                "of the windows open at its last checkpoint) unless --fresh says so.",
+                "",
                 "Options:",
                 "  --config FILE     job configuration (default jobs/features.yaml)",
-                "  --from-savepoint PATH  start from a savepoint or retained checkpoint (local runs; with flink run",
-                "                    use -s PATH); every state in it must belong to an operator of this job",
+                "  --from-savepoint PATH  start from a savepoint or retained checkpoint (with flink run, -s PATH works",
+                "                    too); every state in it must belong to an operator of this job",
+                "  --fresh           start without state even if a checkpoint is kept, from kafka.starting_offsets",
                 "  --set KEY=VALUE   override any configuration key, e.g. --set kafka.bootstrap_servers=broker:9092",
                 "                    (repeatable)");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("config", "from-savepoint"), Set.of());
+        Args args = Args.parse(argv, Set.of("config", "from-savepoint"), Set.of("fresh"));
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 args.overrides());
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        args.get("from-savepoint").ifPresent(path -> {
-            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, FeaturesJobConfig.toUri(path));
-            flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
-        });
+        Configuration flink = JobEnvironment.resumable(config);
+        // Under `flink run -s PATH` the client's configuration already names the state to restore.
+        Optional<String> fromCli = StreamExecutionEnvironment.getExecutionEnvironment(flink).getConfiguration()
+                .getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
+        StartingState start = StartingState.decide(config, args.get("from-savepoint").or(() -> fromCli),
+                args.flag("fresh"));
+        System.out.println("waferflow features: " + start.description());
+        start.applyTo(flink);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
         claimServingVersion(config);

@@ -6,6 +6,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,11 +75,7 @@ public final class KafkaInput {
         if (c.sourceParallelism() > 0) {
             return c.sourceParallelism();
         }
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrapServers());
-        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = admin(c)) {
             int partitions = admin.describeTopics(List.of(c.inputTopic())).allTopicNames()
                     .get(10, TimeUnit.SECONDS).get(c.inputTopic()).partitions().size();
             return Math.max(1, Math.min(partitions, c.parallelism()));
@@ -89,6 +87,35 @@ public final class KafkaInput {
                     e.getMessage(), c.parallelism());
             return c.parallelism();
         }
+    }
+
+    /**
+     * The offsets the job's consumer group ({@code kafka.group_id}) has committed on the input topic, by partition:
+     * empty if it never committed any. The source commits them on completed checkpoints, so they tell that a job ran
+     * before and how far it read.
+     */
+    public static Map<Integer, Long> committedOffsets(FeaturesJobConfig c)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try (Admin admin = admin(c)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(c.groupId())
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<Integer, Long> offsets = new TreeMap<>();
+            committed.forEach((tp, offset) -> {
+                if (tp.topic().equals(c.inputTopic()) && offset != null) {
+                    offsets.put(tp.partition(), offset.offset());
+                }
+            });
+            return offsets;
+        }
+    }
+
+    /** An admin client that gives up after 10 s, for look-ups the client makes before it submits the job. */
+    private static Admin admin(FeaturesJobConfig c) {
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrapServers());
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        return Admin.create(props);
     }
 
     private static KafkaSourceBuilder<ParsedDeviceTest> builder(FeaturesJobConfig c) {

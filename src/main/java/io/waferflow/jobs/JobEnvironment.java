@@ -3,6 +3,7 @@ package io.waferflow.jobs;
 import io.waferflow.config.FeaturesJobConfig;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
@@ -33,5 +34,29 @@ public final class JobEnvironment {
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.setString("parallelism.default", Integer.toString(c.parallelism()));
         return conf;
+    }
+
+    /**
+     * The settings of a long-running {@code features} job that a plain restart continues: its checkpoints go to a
+     * directory of its own ({@link #checkpointsOf}) and are kept when the job is cancelled or its process dies, so the
+     * next start finds the latest one ({@link RetainedCheckpoints}) instead of starting without state from the
+     * offsets the source committed to Kafka.
+     */
+    public static Configuration resumable(FeaturesJobConfig c) {
+        Configuration conf = flinkConfiguration(c);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsOf(c));
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        return conf;
+    }
+
+    /**
+     * Where the features job of one feature group version checkpoints: {@code <checkpointing.dir>/<group>/<version>}
+     * (Flink adds {@code /<job id>/chk-<n>}). One directory per version, so two versions sharing a root never resume
+     * from each other's state.
+     */
+    public static String checkpointsOf(FeaturesJobConfig c) {
+        String root = c.checkpointDirUri();
+        return (root.endsWith("/") ? root : root + "/") + c.featureGroup() + "/" + c.featureVersion();
     }
 }

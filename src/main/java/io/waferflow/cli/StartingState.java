@@ -1,0 +1,104 @@
+package io.waferflow.cli;
+
+import io.waferflow.config.ConfigException;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.jobs.RetainedCheckpoints;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What state a {@code features} job starts from. Restarting means continuing: without a savepoint the job resumes
+ * from the latest checkpoint it retained under {@link JobEnvironment#checkpointsOf its checkpoint directory}, so a
+ * plain restart after a crash (even {@code kill -9} of the whole process) loses nothing. Starting without state
+ * while the consumer group has committed offsets would read on from those offsets with every window, die map and
+ * duplicate check of the previous run gone, so it is refused unless asked for ({@code --fresh}).
+ *
+ * @param restoreFrom the savepoint or checkpoint to restore, or null to start without state
+ * @param description one line for the console: where the job starts from and why
+ */
+public record StartingState(String restoreFrom, String description) {
+
+    /**
+     * @param savepoint a savepoint or checkpoint given on the command line ({@code --from-savepoint}, or {@code -s}
+     *                  of {@code flink run}), if any
+     * @param fresh     {@code --fresh}: start without state on purpose
+     */
+    public static StartingState decide(FeaturesJobConfig c, Optional<String> savepoint, boolean fresh) {
+        if (savepoint.isPresent() && fresh) {
+            throw new ConfigException("--fresh", "contradicts --from-savepoint " + savepoint.get(),
+                    "pass one of them: --from-savepoint to restore that state, --fresh to start without any");
+        }
+        if (savepoint.isPresent()) {
+            String path = FeaturesJobConfig.toUri(savepoint.get());
+            return new StartingState(path, "starting from savepoint " + path);
+        }
+        String directory = JobEnvironment.checkpointsOf(c);
+        if (fresh) {
+            return new StartingState(null, "starting without state (--fresh), from kafka.starting_offsets="
+                    + startingOffsets(c) + "; checkpoints go to " + directory);
+        }
+        Optional<RetainedCheckpoints.Checkpoint> latest;
+        try {
+            latest = RetainedCheckpoints.latest(directory);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("checkpointing.dir", "cannot be read to find the job's latest checkpoint under "
+                    + directory + " (" + e.getMessage() + ")", "make it readable from this machine, or pass "
+                    + "--from-savepoint PATH (state to restore) or --fresh (start without state)");
+        }
+        if (latest.isPresent()) {
+            RetainedCheckpoints.Checkpoint k = latest.get();
+            return new StartingState(k.path(), "resuming from checkpoint " + k.id() + " of job " + k.jobId()
+                    + " (completed " + k.completedAt() + "): " + k.path());
+        }
+        if (c.startingOffsets() != FeaturesJobConfig.StartingOffsets.COMMITTED) {
+            return new StartingState(null, "no checkpoint under " + directory + ": starting without state, from "
+                    + "kafka.starting_offsets=" + startingOffsets(c));
+        }
+        Map<Integer, Long> committed = committedOffsets(c);
+        if (!committed.isEmpty()) {
+            throw new ConfigException("--fresh", "no checkpoint of " + c.featureGroup() + " " + c.featureVersion()
+                    + " under " + directory + ", but consumer group '" + c.groupId() + "' has committed offsets on '"
+                    + c.inputTopic() + "' " + committed + ". Starting from them without the job's state would lose "
+                    + "what that state held: the windows still open at the last checkpoint (their records were read "
+                    + "and will not be read again), every wafer's die map (neighbour yield), the duplicate checks, "
+                    + "drift baselines and alert episodes", "pass --from-savepoint PATH with a savepoint or a retained"
+                    + " checkpoint (chk-N) of the previous run, or --fresh to start without state from the committed "
+                    + "offsets anyway");
+        }
+        return new StartingState(null, "first start: no checkpoint under " + directory + " and no offsets committed "
+                + "by consumer group '" + c.groupId() + "'; reading '" + c.inputTopic() + "' from the beginning");
+    }
+
+    private static Map<Integer, Long> committedOffsets(FeaturesJobConfig c) {
+        try {
+            return KafkaInput.committedOffsets(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading committed offsets", e);
+        } catch (Exception e) {
+            throw new ConfigException("kafka.bootstrap_servers", "no Kafka broker at " + c.kafkaBootstrapServers()
+                    + " told the offsets committed by consumer group '" + c.groupId() + "' (" + e.getMessage() + ")",
+                    "start the broker or correct the key");
+        }
+    }
+
+    private static String startingOffsets(FeaturesJobConfig c) {
+        return c.startingOffsets() == FeaturesJobConfig.StartingOffsets.TIMESTAMP
+                ? java.time.Instant.ofEpochMilli(c.startingTimestamp()).toString()
+                : c.startingOffsets().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Sets the restore path in the job's Flink configuration; every piece of state must find its operator. */
+    public void applyTo(Configuration flink) {
+        if (restoreFrom != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+            flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
+        }
+    }
+}
