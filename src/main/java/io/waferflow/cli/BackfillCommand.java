@@ -8,12 +8,15 @@ import io.waferflow.ingest.ParsedDeviceTest;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.metrics.JobProgress;
+import org.apache.flink.api.common.JobExecutionResult;
 import io.waferflow.savepoints.SavepointInspection;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +72,9 @@ public final class BackfillCommand implements Command {
         if (!from.equals("kafka") && !from.equals("archive")) {
             throw new ConfigException("--source", "'" + from + "' is unknown", "use kafka or archive");
         }
+        if (from.equals("kafka")) {
+            Preflight.kafka(config, false);
+        }
         Source<ParsedDeviceTest, ?, ?> source = from.equals("kafka")
                 ? KafkaInput.range(config, args.instant("from"), args.instant("to"))
                 : ArchiveInput.source(config, args.get("archive", config.offlineRoot()), args.instant("from"),
@@ -86,10 +92,27 @@ public final class BackfillCommand implements Command {
             sinks = sinks.finalBy(watermark, config.window().allowedLateness().toMillis());
         }
         new FeaturesJob(config, source, sinks).build(env);
-        env.execute(config.jobName() + "-backfill-" + config.featureVersion());
-        System.out.println("backfill of " + config.featureGroup() + " " + config.featureVersion() + " written under "
-                + config.offlineRoot());
+        JobExecutionResult result;
+        try (JobConsole console = new JobConsole(config, false, System.out)) {
+            result = console.follow(env.executeAsync(config.jobName() + "-backfill-" + config.featureVersion()),
+                    Duration.ofSeconds(10));
+        }
+        printSummary(config, new JobProgress(result.getAllAccumulatorResults()));
         return 0;
+    }
+
+    /** What the backfill wrote, per table: the rows its sinks counted. */
+    private static void printSummary(FeaturesJobConfig c, JobProgress p) {
+        String version = "version=" + c.featureVersion();
+        System.out.println("backfill of " + c.featureGroup() + " " + c.featureVersion() + " written under "
+                + c.offlineRoot() + ":");
+        System.out.printf("  %-16s %,12d rows  %s/%s/%n", "features", p.offlineRows, c.featureGroup(), version);
+        System.out.printf("  %-16s %,12d rows  _quarantine/%s/%s/ (%,d records quarantined of %,d read)%n",
+                "violations", p.violations, c.featureGroup(), version, p.quarantined, p.recordsIn);
+        System.out.printf("  %-16s %,12d rows  _quality_events/%s/%s/%n", "quality events", p.qualityEvents,
+                c.featureGroup(), version);
+        System.out.printf("  %-16s %,12d rows  _drift/%s/%s/%n", "drift metrics", p.driftMetrics, c.featureGroup(),
+                version);
     }
 
     /** The job's Flink settings, in batch execution (checkpointing does not apply). */

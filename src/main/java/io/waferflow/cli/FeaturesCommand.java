@@ -7,16 +7,21 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.stores.online.ServingVersions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import redis.clients.jedis.Jedis;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
 /** {@code features}: runs the streaming feature job against the configured Kafka and Redis. */
 public final class FeaturesCommand implements Command {
+
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     @Override
     public String name() {
@@ -43,21 +48,35 @@ public final class FeaturesCommand implements Command {
                 "there, it refuses to start from offsets a previous run committed to Kafka (that would lose the state",
                 "of the windows open at its last checkpoint) unless --fresh says so.",
                 "",
+                "Before submitting it checks that the Kafka broker, the input, violation and alert topics and Redis",
+                "answer, and stops with the key to fix if not. While it runs (attached) it prints progress every 10 s",
+                "and says when Kafka or Redis stops answering and when it is back.",
+                "",
                 "Options:",
                 "  --config FILE     job configuration (default jobs/features.yaml)",
                 "  --from-savepoint PATH  start from a savepoint or retained checkpoint (with flink run, -s PATH works",
                 "                    too); every state in it must belong to an operator of this job",
                 "  --fresh           start without state even if a checkpoint is kept, from kafka.starting_offsets",
+                "  --no-checks       skip the start-up checks that Kafka, the topics and Redis answer (for a client",
+                "                    that cannot reach them while the cluster can)",
                 "  --set KEY=VALUE   override any configuration key, e.g. --set kafka.bootstrap_servers=broker:9092",
                 "                    (repeatable)");
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("config", "from-savepoint"), Set.of("fresh"));
+        Args args = Args.parse(argv, Set.of("config", "from-savepoint"), Set.of("fresh", "no-checks"));
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 args.overrides());
+        if (!args.flag("no-checks")) {
+            Preflight.kafka(config, true);
+            Preflight.redis(config);
+        }
         Configuration flink = JobEnvironment.resumable(config);
+        if ("local".equals(System.getProperty("waferflow.launcher"))) {
+            // Progress counters travel with TaskManager heartbeats: every 2 s instead of 10 s on a local cluster.
+            flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
+        }
         // Under `flink run -s PATH` the client's configuration already names the state to restore.
         Optional<String> fromCli = StreamExecutionEnvironment.getExecutionEnvironment(flink).getConfiguration()
                 .getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
@@ -68,7 +87,13 @@ public final class FeaturesCommand implements Command {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
         claimServingVersion(config);
-        env.execute(config.jobName());
+        if (!env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true)) { // flink run -d
+            System.out.println("waferflow features: submitted job " + env.executeAsync(config.jobName()).getJobID());
+            return 0;
+        }
+        try (JobConsole console = new JobConsole(config, true, System.out)) {
+            console.follow(env.executeAsync(config.jobName()), PROGRESS_EVERY);
+        }
         return 0;
     }
 

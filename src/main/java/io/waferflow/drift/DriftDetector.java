@@ -56,6 +56,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     private transient DriftGauges gauges;
     private final PipelineCounter lateInputs = counters.add(PipelineCounter.DRIFT_LATE_INPUTS);
     private final PipelineCounter metricsOut = counters.add(PipelineCounter.DRIFT_METRICS);
+    private final PipelineCounter qualityEvents = counters.add(PipelineCounter.QUALITY_EVENTS);
 
     private transient ValueState<Baseline> baseline;
     private transient MapState<Long, Distribution> open;
@@ -100,6 +101,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     public void processElement(WaferParameterWindow w, Context ctx, Collector<DriftMetric> out) throws Exception {
         Baseline b = baselineOf(ctx.getCurrentKey());
         for (QualityEvent e : waferRules.check(w, b)) {
+            qualityEvents.inc();
             ctx.output(QUALITY_EVENTS, e);
         }
         if (w.distribution == null || w.distribution.isEmpty()) {

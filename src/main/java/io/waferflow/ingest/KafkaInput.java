@@ -109,8 +109,8 @@ public final class KafkaInput {
         }
     }
 
-    /** An admin client that gives up after 10 s, for look-ups the client makes before it submits the job. */
-    private static Admin admin(FeaturesJobConfig c) {
+    /** An admin client that gives up after 10 s, for look-ups the client makes before and while the job runs. */
+    public static Admin admin(FeaturesJobConfig c) {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrapServers());
         props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");

@@ -3,6 +3,7 @@ package io.waferflow.local;
 import io.waferflow.cli.Args;
 import io.waferflow.cli.Command;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.metrics.JobProgress;
 import io.waferflow.config.RawConfig;
 import io.waferflow.features.WaferWindowAccumulator;
 import io.waferflow.features.WaferWindowAggregator;

@@ -4,6 +4,7 @@ import io.waferflow.cli.Args;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.metrics.JobProgress;
 import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;

@@ -33,6 +33,8 @@ public final class PipelineCounter implements Serializable {
     public static final String OFFLINE_ROWS = "offline_rows";
     public static final String WAFERS_EXPIRED = "wafers_expired";
     public static final String DRIFT_METRICS = "drift_metrics";
+    /** Wafer-window quality events (range violations, rejects, quarantine rate, distribution shift, IQR outliers). */
+    public static final String QUALITY_EVENTS = "quality_events";
     public static final String ALERTS_FIRED = "alerts_fired";
     public static final String ALERTS_RESOLVED = "alerts_resolved";
     public static final String ALERTS_ESCALATED = "alerts_escalated";

@@ -1,7 +1,13 @@
 package io.waferflow.quality;
 
 import io.waferflow.features.WaferFeatures;
-import org.apache.flink.api.common.functions.FlatMapFunction;
+import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.metrics.PipelineCounters;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.List;
@@ -12,10 +18,10 @@ import java.util.Locale;
  * {@code rangeRateThreshold} of the devices (HIGH), and a wafer with more than {@code rejectThreshold} of its devices
  * flagged (rejected: HIGH; the alerting stage escalates), and a window in which more than {@code quarantineThreshold}
  * of the wafer's records were quarantined (CRITICAL: the wafer's data is unusable). Runs on final rows only, so each
- * window is judged once.
- * Stateless.
+ * window is judged once. Its only state is the count of events ({@code quality_events}).
  */
-public class WaferQualityRules implements FlatMapFunction<WaferFeatures, QualityEvent> {
+public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, QualityEvent>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -23,6 +29,8 @@ public class WaferQualityRules implements FlatMapFunction<WaferFeatures, Quality
     private final double rangeRateThreshold;
     private final double rejectThreshold;
     private final double quarantineThreshold;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounter events = counters.add(PipelineCounter.QUALITY_EVENTS);
 
     public WaferQualityRules(List<String> parameterNames, double rangeRateThreshold, double rejectThreshold,
                              double quarantineThreshold) {
@@ -33,18 +41,33 @@ public class WaferQualityRules implements FlatMapFunction<WaferFeatures, Quality
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters.restore(context);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        counters.register(getRuntimeContext());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot();
+    }
+
+    @Override
     public void flatMap(WaferFeatures f, Collector<QualityEvent> out) {
         for (int i = 0; i < parameterNames.size(); i++) {
             double rate = f.flaggedRate[i];
             if (rate > rangeRateThreshold) {
-                out.collect(event(f, QualityEvent.RANGE_VIOLATIONS, parameterNames.get(i), rate, rangeRateThreshold,
+                emit(out, event(f, QualityEvent.RANGE_VIOLATIONS, parameterNames.get(i), rate, rangeRateThreshold,
                         String.format(Locale.ROOT, "%.1f %% of %d devices of wafer %s have %s out of range (limit %.1f %%)",
                                 100 * rate, f.deviceCount, f.waferId, parameterNames.get(i), 100 * rangeRateThreshold)));
             }
         }
         double flagged = f.devicesFlaggedPct / 100.0;
         if (flagged > rejectThreshold) {
-            out.collect(event(f, QualityEvent.WAFER_REJECTED, "", flagged, rejectThreshold,
+            emit(out, event(f, QualityEvent.WAFER_REJECTED, "", flagged, rejectThreshold,
                     String.format(Locale.ROOT, "wafer %s rejected: %.1f %% of %d devices out of range (limit %.1f %%)",
                             f.waferId, 100 * flagged, f.deviceCount, 100 * rejectThreshold)));
         }
@@ -54,8 +77,13 @@ public class WaferQualityRules implements FlatMapFunction<WaferFeatures, Quality
                                     + "(limit %.1f %%): its features rest on %d devices",
                             100 * f.quarantineRate, f.waferId, 100 * quarantineThreshold, f.deviceCount));
             e.severity = Severity.CRITICAL;
-            out.collect(e);
+            emit(out, e);
         }
+    }
+
+    private void emit(Collector<QualityEvent> out, QualityEvent e) {
+        events.inc();
+        out.collect(e);
     }
 
     private static QualityEvent event(WaferFeatures f, String type, String field, double rate, double threshold,

@@ -6,7 +6,7 @@ import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.local.JobProgress;
+import io.waferflow.metrics.JobProgress;
 import io.waferflow.testing.CollectSink;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;

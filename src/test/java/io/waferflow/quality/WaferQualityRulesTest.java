@@ -1,7 +1,10 @@
 package io.waferflow.quality;
 
 import io.waferflow.features.WaferFeatures;
-import org.apache.flink.util.Collector;
+import io.waferflow.metrics.PipelineCounter;
+import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -27,22 +30,20 @@ class WaferQualityRulesTest {
         return f;
     }
 
-    private List<QualityEvent> judge(WaferFeatures f) {
-        List<QualityEvent> out = new ArrayList<>();
-        rules.flatMap(f, new Collector<>() {
-            @Override
-            public void collect(QualityEvent e) {
-                out.add(e);
-            }
-
-            @Override
-            public void close() {}
-        });
-        return out;
+    /** The events of one row, from the operator as the job runs it; they are also counted in quality_events. */
+    private List<QualityEvent> judge(WaferFeatures f) throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(rules))) {
+            h.open();
+            h.processElement(new StreamRecord<>(f));
+            List<QualityEvent> out = new ArrayList<>(h.extractOutputValues());
+            assertThat(h.getEnvironment().getAccumulatorRegistry().getUserMap().get(PipelineCounter.QUALITY_EVENTS)
+                    .getLocalValue()).as("quality_events").isEqualTo((long) out.size());
+            return out;
+        }
     }
 
     @Test
-    void aParameterOutOfRangeOnMoreThanFivePercentOfDevicesIsAHighEvent() {
+    void aParameterOutOfRangeOnMoreThanFivePercentOfDevicesIsAHighEvent() throws Exception {
         List<QualityEvent> events = judge(row(0.06, 0.05, 6.0));
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.type).isEqualTo(QualityEvent.RANGE_VIOLATIONS);
@@ -54,14 +55,14 @@ class WaferQualityRulesTest {
     }
 
     @Test
-    void moreThanTenPercentOfDevicesFlaggedRejectsTheWafer() {
+    void moreThanTenPercentOfDevicesFlaggedRejectsTheWafer() throws Exception {
         assertThat(judge(row(0.0, 0.0, 10.0))).as("at the limit").isEmpty();
         assertThat(judge(row(0.08, 0.04, 10.5))).extracting(e -> e.type + ":" + e.field)
                 .containsExactlyInAnyOrder("range_violations:vdd", "wafer_rejected:");
     }
 
     @Test
-    void aWindowWithMostRecordsQuarantinedIsCritical() {
+    void aWindowWithMostRecordsQuarantinedIsCritical() throws Exception {
         WaferFeatures half = row(0.0, 0.0, 0.0);
         half.quarantineRate = 0.5;
         assertThat(judge(half)).as("at the limit").isEmpty();

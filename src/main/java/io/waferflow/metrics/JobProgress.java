@@ -1,6 +1,5 @@
-package io.waferflow.local;
+package io.waferflow.metrics;
 
-import io.waferflow.metrics.PipelineCounter;
 
 import io.waferflow.quality.Severity;
 
@@ -21,6 +20,7 @@ public final class JobProgress {
     public final long offlineRows;
     public final long violations;
     public final long driftMetrics;
+    public final long qualityEvents;
     public final long alertsFired;
     public final long alertsResolved;
     public final long alertsEscalated;
@@ -44,6 +44,7 @@ public final class JobProgress {
         }
         violations = all;
         driftMetrics = get(accumulators, PipelineCounter.DRIFT_METRICS);
+        qualityEvents = get(accumulators, PipelineCounter.QUALITY_EVENTS);
         alertsFired = get(accumulators, PipelineCounter.ALERTS_FIRED);
         alertsResolved = get(accumulators, PipelineCounter.ALERTS_RESOLVED);
         alertsEscalated = get(accumulators, PipelineCounter.ALERTS_ESCALATED);

@@ -1,0 +1,158 @@
+package io.waferflow.cli;
+
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.ingest.KafkaInput;
+import io.waferflow.metrics.JobProgress;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import redis.clients.jedis.Jedis;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What an operator sees while a job runs from the command line: a progress line every few seconds (records in,
+ * windows written, quarantined, Kafka lag at the last checkpoint), and a line when Kafka or Redis stops answering and
+ * when it is back. Reads the job's counters (accumulators) and asks Kafka and Redis directly; it changes nothing.
+ */
+public final class JobConsole implements AutoCloseable {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final int PROBE_TIMEOUT_MS = 2_000;
+
+    private final FeaturesJobConfig config;
+    private final boolean streaming;
+    private final PrintStream out;
+    private final Admin admin;
+    private final Map<String, Boolean> answering = new HashMap<>();
+
+    /**
+     * @param streaming the {@code features} job (writes Redis, commits offsets); false for a backfill, which reads a
+     *                  bounded range and writes Parquet only
+     */
+    public JobConsole(FeaturesJobConfig config, boolean streaming, PrintStream out) {
+        this.config = config;
+        this.streaming = streaming;
+        this.out = out;
+        this.admin = KafkaInput.admin(config);
+    }
+
+    /** Prints progress until the job ends, then returns its result (or throws its failure). */
+    public JobExecutionResult follow(JobClient job, Duration every) throws Exception {
+        say("job " + job.getJobID() + " running");
+        long lastIn = 0;
+        long lastNanos = System.nanoTime();
+        while (true) {
+            JobStatus status = job.getJobStatus().get();
+            if (status.isGloballyTerminalState()) {
+                break;
+            }
+            sleepUntilDone(job, every);
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                break;
+            }
+            JobProgress p = new JobProgress(job.getAccumulators().get());
+            long now = System.nanoTime();
+            double perSecond = (p.recordsIn - lastIn) / ((now - lastNanos) / 1e9);
+            lastIn = p.recordsIn;
+            lastNanos = now;
+            watch("Kafka at " + config.kafkaBootstrapServers(), this::kafkaAnswers);
+            if (streaming) {
+                watch("Redis at " + config.redisHost() + ":" + config.redisPort(), this::redisAnswers);
+            }
+            say(String.format("in %,d (%,.0f rec/s) | windows online %,d offline %,d | quarantined %,d (too late %,d,"
+                            + " duplicates %,d)%s", p.recordsIn, perSecond, p.onlineRows, p.offlineRows,
+                    p.quarantined, p.tooLate, p.duplicates, streaming ? " | lag " + lag() : ""));
+        }
+        return job.getJobExecutionResult().get();
+    }
+
+    private static void sleepUntilDone(JobClient job, Duration every) throws InterruptedException {
+        try {
+            job.getJobExecutionResult().get(every.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            // the usual case: time for the next line
+        } catch (java.util.concurrent.ExecutionException failed) {
+            // reported by follow's final get
+        }
+    }
+
+    /** Prints a line when a dependency stops answering and when it answers again. */
+    private void watch(String dependency, java.util.function.Supplier<String> problem) {
+        String p = problem.get();
+        boolean up = p == null;
+        Boolean before = answering.put(dependency, up);
+        if (before != null && before && !up) {
+            say(dependency + " stopped answering (" + p + ")");
+        } else if (before != null && !before && up) {
+            say(dependency + " answers again");
+        } else if (before == null && !up) {
+            say(dependency + " does not answer (" + p + ")");
+        }
+    }
+
+    private String kafkaAnswers() {
+        try {
+            admin.describeCluster().nodes().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (Exception e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    private String redisAnswers() {
+        try (Jedis jedis = new Jedis(config.redisHost(), config.redisPort(), PROBE_TIMEOUT_MS)) {
+            jedis.ping();
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Records on the input topic after the offsets the job committed at its last checkpoint. */
+    private String lag() {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.groupId())
+                    .partitionsToOffsetAndMetadata().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            List<TopicPartition> partitions = admin.describeTopics(List.of(config.inputTopic())).allTopicNames()
+                    .get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(config.inputTopic()).partitions().stream()
+                    .map(p -> new TopicPartition(config.inputTopic(), p.partition())).toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all()
+                    .get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            long lag = 0;
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata c = committed.get(tp);
+                if (c == null) {
+                    return "n/a (no checkpoint yet)";
+                }
+                lag += Math.max(0, end.get(tp).offset() - c.offset());
+            }
+            return String.format("%,d", lag);
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    private void say(String line) {
+        out.println(LocalTime.now().format(CLOCK) + " " + line);
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
