@@ -64,8 +64,15 @@ public final class LocalServices implements BeforeAllCallback, AfterAllCallback 
     /** The same, with each record's Kafka timestamp as {@code timestampOf} says (null: the producer's clock). */
     public void produce(String topic, List<byte[]> payloads, java.util.function.Function<Integer, Integer> partitionOf,
                         java.util.function.Function<Integer, Long> timestampOf) throws Exception {
+        produce(kafka.bootstrapServers(), topic, payloads, partitionOf, timestampOf);
+    }
+
+    /** The same, to any broker. */
+    public static void produce(String bootstrapServers, String topic, List<byte[]> payloads,
+                               java.util.function.Function<Integer, Integer> partitionOf,
+                               java.util.function.Function<Integer, Long> timestampOf) throws Exception {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         // Room for the bad-input corpus's 1 MB message.
@@ -91,8 +98,14 @@ public final class LocalServices implements BeforeAllCallback, AfterAllCallback 
      * until the committed end stops moving for a second (at most 30 s).
      */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) throws InterruptedException {
+        return readCommitted(kafka.bootstrapServers(), topic);
+    }
+
+    /** The same, from any broker. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic)
+            throws InterruptedException {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
