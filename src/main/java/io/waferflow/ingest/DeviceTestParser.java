@@ -62,8 +62,8 @@ public final class DeviceTestParser {
      * violation. Converting them costs time that grows with their length and buys no precision.
      */
     static final int MAX_NUMBER_CHARS = 1000;
-    /** Characters of an over-long number shown in its violation. */
-    private static final int SHOWN_NUMBER_CHARS = 40;
+    /** Characters of an over-long number or string shown in its violation. */
+    private static final int SHOWN_CHARS = 40;
 
     /** Where a declared field goes. */
     private static final class Slot {
@@ -286,8 +286,8 @@ public final class DeviceTestParser {
             }
         } else if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)
                 && parser.getTextLength() > MAX_NUMBER_CHARS) {
-            return new Violation(Violation.RULE_TYPE, spec.name(), parser.getText().substring(0, SHOWN_NUMBER_CHARS)
-                    + "… (" + parser.getTextLength() + " characters)", spec.type().name().toLowerCase()
+            return new Violation(Violation.RULE_TYPE, spec.name(), shown(parser.getText()),
+                    spec.type().name().toLowerCase()
                     + " (a number of at most " + MAX_NUMBER_CHARS + " characters)", Severity.HIGH);
         }
         switch (spec.type()) {
@@ -299,6 +299,10 @@ public final class DeviceTestParser {
                 if (spec.required() && blank(text)) {
                     return new Violation(Violation.RULE_BLANK, spec.name(), text, "a string with a visible character",
                             Severity.HIGH);
+                }
+                if (text.length() > quality.maxStringChars()) {
+                    return new Violation(Violation.RULE_TOO_LONG, spec.name(), shown(text),
+                            "at most " + quality.maxStringChars() + " characters", Severity.HIGH);
                 }
                 setString(slot.kind, text, record);
                 return slot.rule == null ? null : slot.rule.check(text);
@@ -456,6 +460,15 @@ public final class DeviceTestParser {
             }
         }
         return null;
+    }
+
+    /** A long text as its start and its length: the whole is in the raw payload. */
+    private static String shown(String text) {
+        if (text.length() <= SHOWN_CHARS) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(SHOWN_CHARS - 1)) ? SHOWN_CHARS - 1 : SHOWN_CHARS;
+        return text.substring(0, end) + "… (" + text.length() + " characters)";
     }
 
     /** The text with every surrogate written as its JSON escape, so an unpaired one shows as sent. */

@@ -32,6 +32,8 @@ public class Violation {
     public static final String RULE_TOO_LARGE = "too_large";
     /** A required string field that is empty or has no visible character: no id to key a record by. */
     public static final String RULE_BLANK = "blank";
+    /** A string field longer than quality.max_string_chars: ids end up in keys and alert texts. */
+    public static final String RULE_TOO_LONG = "too_long";
     /**
      * Bytes that are not UTF-8 (overlong forms, encoded surrogates, stray or missing continuation bytes, beyond
      * U+10FFFF) or a JSON escape of an unpaired UTF-16 surrogate (U+D800 to U+DFFF): text that any writer would
@@ -46,7 +48,8 @@ public class Violation {
     /** The rules the parser checks (every rule but the two judged later, in keyed state and by the window). */
     public static final List<String> PARSER_RULES = List.of(RULE_UNPARSEABLE, RULE_NOT_AN_OBJECT,
             RULE_REQUIRED, RULE_TYPE, RULE_NULLABLE, RULE_NON_FINITE, RULE_RANGE, RULE_CATEGORICAL, RULE_PATTERN,
-            RULE_EVENT_TIME, RULE_DIE_OFF_MAP, RULE_DUPLICATE_KEY, RULE_TOO_LARGE, RULE_BLANK, RULE_INVALID_UNICODE);
+            RULE_EVENT_TIME, RULE_DIE_OFF_MAP, RULE_DUPLICATE_KEY, RULE_TOO_LARGE, RULE_BLANK, RULE_TOO_LONG,
+            RULE_INVALID_UNICODE);
 
     public String rule;
     /** The field the rule applies to, or empty for record-level rules. */
