@@ -52,9 +52,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * must never stop the job. The limits: Kafka's own {@code message.max.bytes} for the input topic (1048588 by
  * default, raised on this test's input topic so that far larger messages reach the job),
  * {@code quality.max_record_bytes} (the shipped 1048000), the violation producer's {@code max.request.size}
- * (1048576; a violation carrying a payload that grows when JSON-escaped used to exceed it), and the Parquet
- * quarantine (its 1 MiB pages; it keeps every payload whole). Valid traffic around them must come out as without
- * them.
+ * (1048576; a violation carrying a payload that grows when JSON-escaped used to exceed it), the Parquet
+ * quarantine (its 1 MiB pages; it keeps every payload whole), and {@code quality.max_string_chars} (ids reach alert
+ * keys and texts, and the alert topic's producer has the same 1 MiB limit). Valid traffic around them must come out
+ * as without them.
  */
 @Timeout(300)
 class InputLimitsITCase {
@@ -124,13 +125,14 @@ class InputLimitsITCase {
         java.util.Arrays.fill(controls, (byte) 1);
         limits.add(new Message("escapes_to_6_mb", controls, List.of("unparseable:")));
         // quality.max_string_chars: ids at it with a value far longer than a violation message keeps; ids far over it
-        // (they would reach keys and alert texts).
+        // in a record that is bad anyway (read, the wafer id would name a wafer whose window is all quarantined, and
+        // the alert about it would be larger than the alert topic accepts).
         int maxChars = probe.quality().maxStringChars();
         limits.add(new Message("ids_at_max_string_chars", ids(n[0]++, "L".repeat(maxChars), "W".repeat(maxChars),
                 "D".repeat(maxChars), "\"" + "v".repeat(900_000) + "\""), List.of("type:vdd")));
         limits.add(new Message("ids_far_over_max_string_chars", ids(n[0]++, "L".repeat(300_000),
-                "W".repeat(300_000), "D".repeat(300_000), "1.2"),
-                List.of("too_long:lot_id", "too_long:wafer_id", "too_long:device_id")));
+                "W".repeat(300_000), "D".repeat(300_000), "\"1.2V\""),
+                List.of("too_long:lot_id", "too_long:wafer_id", "too_long:device_id", "type:vdd")));
         // Kafka's default message.max.bytes (the most a default input topic delivers), 1 MiB (the producer limit and
         // the Parquet page size) and one byte more, and far above all of them (this topic's own limit is raised).
         for (int size : new int[] {LARGEST_DEFAULT_VALUE, PRODUCER_MAX_REQUEST_SIZE, PRODUCER_MAX_REQUEST_SIZE + 1,
@@ -163,10 +165,13 @@ class InputLimitsITCase {
         String violationsTopic = "limits-violations";
         createTopic(topic, Map.of("max.message.bytes", Integer.toString(2 * FAR_ABOVE)));
         createTopic(violationsTopic, Map.of());
+        createTopic("limits-alerts", Map.of());
         produce(topic, payloads);
 
         FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic,
-                violationsTopic, "limits", "feature_group.watermark.emit=per_record");
+                violationsTopic, "limits", "feature_group.watermark.emit=per_record",
+                // Alerts name wafers: a quarantined wafer's alert goes to its (exactly-once) topic too.
+                "alerts.sinks.kafka_topic=limits-alerts");
         // Restart strategy none (FeaturesJobRun): any failure of any sink on any of these messages fails the run.
         Map<String, Object> acc = FeaturesJobRun.execute(config, "input-limits-it").getAllAccumulatorResults();
 
