@@ -75,8 +75,9 @@ public final class QualityConfig implements Serializable {
                 ? raw.integer("quality.max_string_chars", 1, Integer.MAX_VALUE) : DEFAULT_MAX_STRING_CHARS;
         double shift = positive(raw, "quality.wafer.mean_shift_sigma");
         double fence = positive(raw, "quality.wafer.iqr_fence");
-        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject, maxBytes, maxChars,
-                shift, fence, rate(raw, "quality.wafer.quarantine_rate"), rate(raw, "quality.wafer.iqr_outlier_rate"));
+        return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject, maxBytes,
+                maxChars, shift, fence, rate(raw, "quality.wafer.quarantine_rate"),
+                rate(raw, "quality.wafer.iqr_outlier_rate"));
     }
 
     private static double positive(RawConfig raw, String key) {

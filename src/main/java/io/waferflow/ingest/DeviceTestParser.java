@@ -286,9 +286,9 @@ public final class DeviceTestParser {
             }
         } else if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)
                 && parser.getTextLength() > MAX_NUMBER_CHARS) {
-            return new Violation(Violation.RULE_TYPE, spec.name(), shown(parser.getText()),
-                    spec.type().name().toLowerCase()
-                    + " (a number of at most " + MAX_NUMBER_CHARS + " characters)", Severity.HIGH);
+            // Valid JSON but no reading: a type violation of its field, so the record keeps its identity.
+            return new Violation(Violation.RULE_TYPE, spec.name(), shown(parser.getText()), spec.type().name()
+                    .toLowerCase() + " (a number of at most " + MAX_NUMBER_CHARS + " characters)", Severity.HIGH);
         }
         switch (spec.type()) {
             case STRING:

@@ -116,7 +116,8 @@ public final class ViolationJson {
                 width = 1;
             } else if (c < 0x800) {
                 width = 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 width = 4;
                 chars = 2;
             } else {

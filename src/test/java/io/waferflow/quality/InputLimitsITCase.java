@@ -192,7 +192,8 @@ class InputLimitsITCase {
             assertThat(m).as("a quarantine row of no sent message: " + row.get("rule")).isNotNull();
             assertThat(row.get("raw_payload").toString()).as(m.name()).isEqualTo(m.raw());
             assertThat(row.get("raw_payload_bytes")).as(m.name()).isEqualTo((long) m.bytes().length);
-            rulesByMessage.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(row.get("rule") + ":" + row.get("field"));
+            rulesByMessage.computeIfAbsent(m.name(), k -> new ArrayList<>())
+                    .add(row.get("rule") + ":" + row.get("field"));
         }
         Map<String, List<String>> expected = limits.stream().filter(Message::quarantined)
                 .collect(Collectors.toMap(Message::name, m -> m.expected().stream().sorted().toList()));
