@@ -33,6 +33,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final String kafkaBootstrapServers;
     private final String inputTopic;
     private final String violationsTopic;
+    private final int violationsPayloadPrefixBytes;
     private final String groupId;
     private final StartingOffsets startingOffsets;
     /** Kafka record timestamp (epoch ms) to start from when starting_offsets is an instant; else -1. */
@@ -50,6 +51,9 @@ public final class FeaturesJobConfig implements Serializable {
     private final int parallelism;
     private final boolean rawArchive;
     private final String kafkaSinkEpoch;
+
+    /** Whole payloads of records up to 64 KiB on the violation topic: any realistic device test record. */
+    public static final int DEFAULT_VIOLATIONS_PAYLOAD_PREFIX_BYTES = 65_536;
 
     private FeaturesJobConfig(RawConfig raw) {
         jobName = raw.string("job.name");
@@ -80,6 +84,10 @@ public final class FeaturesJobConfig implements Serializable {
         kafkaBootstrapServers = raw.string("kafka.bootstrap_servers");
         inputTopic = raw.string("kafka.input_topic");
         violationsTopic = raw.string("kafka.violations_topic");
+        // Whether the prefix fits the producer's request limit is checked where the sink is built (ViolationTopic).
+        violationsPayloadPrefixBytes = raw.optional("kafka.violations_payload_prefix_bytes").isPresent()
+                ? raw.integer("kafka.violations_payload_prefix_bytes", 0, Integer.MAX_VALUE)
+                : DEFAULT_VIOLATIONS_PAYLOAD_PREFIX_BYTES;
         groupId = raw.string("kafka.group_id");
         String start = raw.string("kafka.starting_offsets", "committed");
         if (start.matches("\\d{4}-.*")) {
@@ -211,6 +219,14 @@ public final class FeaturesJobConfig implements Serializable {
     /** Where every data-quality violation is published (JSON, keyed by wafer, exactly once). */
     public String violationsTopic() {
         return violationsTopic;
+    }
+
+    /**
+     * UTF-8 bytes of a quarantined record's raw payload that its violation message carries; the Parquet quarantine
+     * keeps the whole payload.
+     */
+    public int violationsPayloadPrefixBytes() {
+        return violationsPayloadPrefixBytes;
     }
 
     public String groupId() {

@@ -23,14 +23,19 @@ public final class QualityConfig implements Serializable {
     private final double rangeViolationRate;
     private final double rejectFlaggedRate;
     private final int maxRecordBytes;
+    private final int maxStringChars;
     private final double meanShiftSigma;
     private final double iqrFence;
     private final double quarantineRate;
     private final double iqrOutlierRate;
 
+    /** Ids are tens of characters; 256 leaves room for any naming scheme. */
+    public static final int DEFAULT_MAX_STRING_CHARS = 256;
+
     public QualityConfig(long earliestEventTime, long maxFutureSkewMillis, int minX, int maxX, int minY, int maxY,
-                         double rangeViolationRate, double rejectFlaggedRate, int maxRecordBytes,
+                         double rangeViolationRate, double rejectFlaggedRate, int maxRecordBytes, int maxStringChars,
                          double meanShiftSigma, double iqrFence, double quarantineRate, double iqrOutlierRate) {
+        this.maxStringChars = maxStringChars;
         this.iqrOutlierRate = iqrOutlierRate;
         this.quarantineRate = quarantineRate;
         this.meanShiftSigma = meanShiftSigma;
@@ -66,10 +71,13 @@ public final class QualityConfig implements Serializable {
         double rangeRate = rate(raw, "quality.wafer.range_violation_rate");
         double reject = rate(raw, "quality.wafer.reject_flagged_rate");
         int maxBytes = raw.integer("quality.max_record_bytes", 64, Integer.MAX_VALUE);
+        int maxChars = raw.optional("quality.max_string_chars").isPresent()
+                ? raw.integer("quality.max_string_chars", 1, Integer.MAX_VALUE) : DEFAULT_MAX_STRING_CHARS;
         double shift = positive(raw, "quality.wafer.mean_shift_sigma");
         double fence = positive(raw, "quality.wafer.iqr_fence");
         return new QualityConfig(earliest, skew.toMillis(), minX, maxX, minY, maxY, rangeRate, reject, maxBytes,
-                shift, fence, rate(raw, "quality.wafer.quarantine_rate"), rate(raw, "quality.wafer.iqr_outlier_rate"));
+                maxChars, shift, fence, rate(raw, "quality.wafer.quarantine_rate"),
+                rate(raw, "quality.wafer.iqr_outlier_rate"));
     }
 
     private static double positive(RawConfig raw, String key) {
@@ -113,6 +121,15 @@ public final class QualityConfig implements Serializable {
     /** Messages larger than this are quarantined unparsed: one die's test record is a few hundred bytes. */
     public int maxRecordBytes() {
         return maxRecordBytes;
+    }
+
+    /**
+     * Longest value of a string field (an id), in characters; longer ones quarantine the record. Ids become Redis
+     * keys, Parquet values, alert keys and alert texts: one of a megabyte would make an alert larger than the alert
+     * topic accepts, and fail the job on every retry.
+     */
+    public int maxStringChars() {
+        return maxStringChars;
     }
 
     /** A wafer window mean this many baseline σ from the baseline mean is a distribution shift. */

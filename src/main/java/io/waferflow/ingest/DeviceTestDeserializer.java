@@ -2,6 +2,7 @@ package io.waferflow.ingest;
 
 import io.waferflow.config.InputSchema;
 import io.waferflow.config.QualityConfig;
+import io.waferflow.quality.RawPayload;
 import io.waferflow.quality.Severity;
 import io.waferflow.quality.Violation;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -11,11 +12,6 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.RecordBatch;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,7 +88,8 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
         for (Violation v : violations) {
             quarantine |= v.severity.quarantines();
         }
-        String raw = quarantine ? rawPayload(bytes) : null;
+        // Whole, however large: the Parquet quarantine keeps it for replay; the violation topic bounds its copy.
+        RawPayload raw = quarantine ? RawPayload.of(bytes) : null;
         for (Violation v : violations) {
             v.lotId = record.lotId;
             v.waferId = record.waferId;
@@ -100,7 +97,9 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
             v.eventTime = record.eventTime != Long.MIN_VALUE ? record.eventTime : null;
             v.observedAt = now;
             v.quarantined = quarantine;
-            v.rawPayload = raw;
+            if (raw != null) {
+                raw.attachTo(v);
+            }
         }
         parsed.violations = violations.toArray(NONE);
         parsed.quarantined = quarantine;
@@ -108,18 +107,6 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
                 && violations.stream().noneMatch(v -> v.field.equals(InputSchema.WAFER_ID)
                         || v.field.equals(InputSchema.EVENT_TIME));
         return parsed;
-    }
-
-    /** The payload as text if it is valid UTF-8, else "base64:" and its bytes, so nothing is lost. */
-    static String rawPayload(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return "base64:" + Base64.getEncoder().encodeToString(bytes);
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.waferflow.config.FieldSpec;
 import io.waferflow.config.FieldType;
@@ -31,9 +32,13 @@ import java.util.Map;
  * instance.
  *
  * <p>It reports structural violations (unparseable, missing required field, wrong type, null where not allowed,
- * NaN/Infinity), value rules of each declared field (range, allowed values, pattern: medium, the record goes on
- * flagged) and record-level rules (plausible event time, die on the wafer map: high). The caller quarantines the
- * record when any violation is critical or high.
+ * NaN/Infinity, a blank required string, text that is not valid Unicode), value rules of each declared field
+ * (range, allowed values, pattern: medium, the record goes on flagged) and record-level rules (plausible event time,
+ * die on the wafer map: high). The caller quarantines the record when any violation is critical or high.
+ *
+ * <p>Valid JSON is never "unparseable": Jackson's own limits (number, string and name length, nesting depth) are
+ * raised to the record size limit, and a number too long to be a reading is a {@code type} violation of its field,
+ * so the record keeps its identity and counts in its wafer's quarantine rate.
  */
 public final class DeviceTestParser {
 
@@ -51,6 +56,14 @@ public final class DeviceTestParser {
     private static final int PARAMETER = 11;
     /** A declared field the pipeline does not store: type-checked, then skipped. */
     private static final int OTHER = 12;
+
+    /**
+     * Longest number literal read as a value, in characters (Jackson's default limit): longer ones are a type
+     * violation. Converting them costs time that grows with their length and buys no precision.
+     */
+    static final int MAX_NUMBER_CHARS = 1000;
+    /** Characters of an over-long number or string shown in its violation. */
+    private static final int SHOWN_CHARS = 40;
 
     /** Where a declared field goes. */
     private static final class Slot {
@@ -77,10 +90,8 @@ public final class DeviceTestParser {
             Map.entry(InputSchema.HARD_BIN, HARD_BIN), Map.entry(InputSchema.SOFT_BIN, SOFT_BIN),
             Map.entry(InputSchema.TESTER_ID, TESTER_ID));
 
-    private final JsonFactory json = new JsonFactoryBuilder()
-            // Testers do write NaN and Infinity: read them so they become a precise violation, not "unparseable".
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
+    private final JsonFactory json;
+    private final MalformedUtf8 utf8 = new MalformedUtf8();
     private final Map<String, Slot> slots = new HashMap<>();
     private final Slot[] bySlotBit;
     /** Presence and validity bits per declared field, one bit per field in 64-bit words: any number of fields. */
@@ -95,6 +106,16 @@ public final class DeviceTestParser {
 
     public DeviceTestParser(InputSchema schema, QualityConfig quality) {
         this.quality = quality;
+        // Nothing in a record within quality.max_record_bytes may hit a limit of Jackson's own: that would turn valid
+        // JSON into "unparseable" and lose the record's identity. Each limit counts characters or levels, and a
+        // record has at least one byte per character or level.
+        int limit = Math.max(quality.maxRecordBytes(), StreamReadConstraints.DEFAULT_MAX_STRING_LEN);
+        json = new JsonFactoryBuilder()
+                // Testers do write NaN and Infinity: read them so they become a precise violation, not "unparseable".
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(limit).maxStringLength(limit)
+                        .maxNameLength(limit).maxNestingDepth(limit).build())
+                .build();
         List<FieldSpec> fields = schema.fields();
         bySlotBit = new Slot[fields.size()];
         int words = (fields.size() + 63) / 64;
@@ -140,7 +161,9 @@ public final class DeviceTestParser {
         java.util.Arrays.fill(record.parameters, Double.NaN);
         java.util.Arrays.fill(seen, 0L);
         java.util.Arrays.fill(invalid, 0L);
-        try (JsonParser parser = json.createParser(payload)) {
+        boolean malformed = utf8.scan(payload);
+        // Masked, Jackson reads the structure around malformed bytes, which are then charged to their fields.
+        try (JsonParser parser = json.createParser(malformed ? utf8.masked(payload) : payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 violations.add(new Violation(Violation.RULE_NOT_AN_OBJECT, "", describe(parser.currentToken()),
                         "a JSON object", Severity.CRITICAL));
@@ -149,6 +172,11 @@ public final class DeviceTestParser {
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 Slot slot = slots.get(parser.currentName());
+                if (malformed && slot != null && utf8.within(parser.currentTokenLocation().getByteOffset(),
+                        parser.currentLocation().getByteOffset())) {
+                    // A name with masked bytes is not the declared name it now spells: an unknown field.
+                    slot = null;
+                }
                 JsonToken value = parser.nextToken();
                 if (slot == null) {
                     parser.skipChildren();
@@ -162,7 +190,7 @@ public final class DeviceTestParser {
                     continue;
                 }
                 set(seen, slot.bit);
-                Violation v = read(parser, value, slot, record);
+                Violation v = read(parser, value, slot, record, malformed ? payload : null);
                 if (v != null) {
                     violations.add(v);
                     if (v.severity.quarantines()) {
@@ -177,11 +205,19 @@ public final class DeviceTestParser {
                         Severity.CRITICAL));
             }
         } catch (JsonProcessingException e) {
-            violations.add(new Violation(Violation.RULE_UNPARSEABLE, "", e.getOriginalMessage(), "valid JSON",
-                    Severity.CRITICAL));
+            // Masked bytes read as '?' in Jackson's message: say where they were.
+            String where = malformed ? " (the payload is not UTF-8 at " + utf8.first(payload) + ")" : "";
+            violations.add(new Violation(Violation.RULE_UNPARSEABLE, "", e.getOriginalMessage() + where,
+                    "valid JSON", Severity.CRITICAL));
             return record;
         } catch (IOException e) {
             throw new IllegalStateException("reading a byte array cannot fail with I/O", e);
+        }
+        String notCharged = malformed ? utf8.firstUncharged(payload) : null;
+        if (notCharged != null) {
+            // In a field name or an unknown field's value: nothing of the record is altered, but it is not UTF-8.
+            violations.add(new Violation(Violation.RULE_INVALID_UNICODE, "", notCharged, "UTF-8 text",
+                    Severity.HIGH));
         }
         for (int w = 0; w < requiredMask.length; w++) {
             long missing = requiredMask[w] & ~seen[w];
@@ -228,8 +264,12 @@ public final class DeviceTestParser {
         }
     }
 
-    /** Reads one value into the record; returns a violation or null. */
-    private static Violation read(JsonParser parser, JsonToken token, Slot slot, DeviceTest record) throws IOException {
+    /**
+     * Reads one value into the record; returns a violation or null. {@code payload} is the unmasked payload if it has
+     * malformed UTF-8, else null.
+     */
+    private Violation read(JsonParser parser, JsonToken token, Slot slot, DeviceTest record, byte[] payload)
+            throws IOException {
         FieldSpec spec = slot.spec;
         if (token == JsonToken.VALUE_NULL) {
             return spec.nullable() ? null : new Violation(Violation.RULE_NULLABLE, spec.name(), "null",
@@ -239,13 +279,33 @@ public final class DeviceTestParser {
             parser.skipChildren();
             return typeMismatch(spec, token == JsonToken.START_OBJECT ? "an object" : "an array");
         }
+        if (token == JsonToken.VALUE_STRING) {
+            Violation v = checkUnicode(parser, spec, payload);
+            if (v != null) {
+                return v;
+            }
+        } else if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)
+                && parser.getTextLength() > MAX_NUMBER_CHARS) {
+            // Valid JSON but no reading: a type violation of its field, so the record keeps its identity.
+            return new Violation(Violation.RULE_TYPE, spec.name(), shown(parser.getText()), spec.type().name()
+                    .toLowerCase() + " (a number of at most " + MAX_NUMBER_CHARS + " characters)", Severity.HIGH);
+        }
         switch (spec.type()) {
             case STRING:
                 if (token != JsonToken.VALUE_STRING) {
                     return typeMismatch(spec, parser.getText());
                 }
-                setString(slot.kind, parser.getText(), record);
-                return slot.rule == null ? null : slot.rule.check(parser.getText());
+                String text = parser.getText();
+                if (spec.required() && blank(text)) {
+                    return new Violation(Violation.RULE_BLANK, spec.name(), text, "a string with a visible character",
+                            Severity.HIGH);
+                }
+                if (text.length() > quality.maxStringChars()) {
+                    return new Violation(Violation.RULE_TOO_LONG, spec.name(), shown(text),
+                            "at most " + quality.maxStringChars() + " characters", Severity.HIGH);
+                }
+                setString(slot.kind, text, record);
+                return slot.rule == null ? null : slot.rule.check(text);
             case INT:
                 return readInt(parser, token, slot, record);
             case FLOAT:
@@ -319,6 +379,10 @@ public final class DeviceTestParser {
             throws IOException {
         long millis;
         if (token == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType type = parser.getNumberType();
+            if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) {
+                return typeMismatch(slot.spec, parser.getText());
+            }
             millis = parser.getLongValue();
         } else if (token == JsonToken.VALUE_STRING) {
             try {
@@ -366,6 +430,75 @@ public final class DeviceTestParser {
             default:
                 break;
         }
+    }
+
+    /**
+     * An {@code invalid_unicode} violation if the string value just read is not valid Unicode: it held malformed
+     * UTF-8 (masked before parsing) or an escaped surrogate without its other half. Either would be stored as other
+     * characters than were sent.
+     */
+    private Violation checkUnicode(JsonParser parser, FieldSpec spec, byte[] payload) throws IOException {
+        String text = parser.getText();
+        if (payload != null) {
+            // After getText() the parser stands behind the closing quote.
+            long start = parser.currentTokenLocation().getByteOffset();
+            long end = parser.currentLocation().getByteOffset();
+            if (utf8.charge(start, end)) {
+                return new Violation(Violation.RULE_INVALID_UNICODE, spec.name(),
+                        utf8.show(payload, (int) start + 1, (int) end - 1), "UTF-8 text", Severity.HIGH);
+            }
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1)))) {
+                return new Violation(Violation.RULE_INVALID_UNICODE, spec.name(), showSurrogates(text),
+                        "text without unpaired surrogates", Severity.HIGH);
+            }
+            if (Character.isHighSurrogate(c)) {
+                i++; // its low half, checked above
+            }
+        }
+        return null;
+    }
+
+    /** A long text as its start and its length: the whole is in the raw payload. */
+    private static String shown(String text) {
+        if (text.length() <= SHOWN_CHARS) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(SHOWN_CHARS - 1)) ? SHOWN_CHARS - 1 : SHOWN_CHARS;
+        return text.substring(0, end) + "… (" + text.length() + " characters)";
+    }
+
+    /** The text with every surrogate written as its JSON escape, so an unpaired one shows as sent. */
+    private static String showSurrogates(String text) {
+        StringBuilder s = new StringBuilder(text.length() + 12);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                s.append(String.format("\\u%04X", (int) c));
+            } else {
+                s.append(c);
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * Empty, or only whitespace, control and invisible format characters (such as a zero-width space): nothing a
+     * person could read back as an id.
+     */
+    static boolean blank(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && !Character.isISOControl(c)
+                    && Character.getType(c) != Character.FORMAT) {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
     }
 
     private static Violation typeMismatch(FieldSpec spec, String actual) {

@@ -3,6 +3,7 @@ package io.waferflow.quality;
 import io.waferflow.ingest.DeviceTest;
 import io.waferflow.ingest.DeviceTestJson;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,15 +30,26 @@ public class Violation {
     public static final String RULE_DUPLICATE_KEY = "duplicate_key";
     /** A message larger than quality.max_record_bytes: not parsed at all. */
     public static final String RULE_TOO_LARGE = "too_large";
+    /** A required string field that is empty or has no visible character: no id to key a record by. */
+    public static final String RULE_BLANK = "blank";
+    /** A string field longer than quality.max_string_chars: ids end up in keys and alert texts. */
+    public static final String RULE_TOO_LONG = "too_long";
+    /**
+     * Bytes that are not UTF-8 (overlong forms, encoded surrogates, stray or missing continuation bytes, beyond
+     * U+10FFFF) or a JSON escape of an unpaired UTF-16 surrogate (U+D800 to U+DFFF): text that any writer would
+     * silently alter.
+     */
+    public static final String RULE_INVALID_UNICODE = "invalid_unicode";
     /** A second record of the same (wafer, device, event time). */
     public static final String RULE_DUPLICATE = "duplicate";
     /** A valid record that arrived after its window's allowed lateness: kept here, never dropped. */
     public static final String RULE_TOO_LATE = "too_late";
 
     /** The rules the parser checks (every rule but the two judged later, in keyed state and by the window). */
-    public static final java.util.List<String> PARSER_RULES = java.util.List.of(RULE_UNPARSEABLE, RULE_NOT_AN_OBJECT,
+    public static final List<String> PARSER_RULES = List.of(RULE_UNPARSEABLE, RULE_NOT_AN_OBJECT,
             RULE_REQUIRED, RULE_TYPE, RULE_NULLABLE, RULE_NON_FINITE, RULE_RANGE, RULE_CATEGORICAL, RULE_PATTERN,
-            RULE_EVENT_TIME, RULE_DIE_OFF_MAP, RULE_DUPLICATE_KEY, RULE_TOO_LARGE);
+            RULE_EVENT_TIME, RULE_DIE_OFF_MAP, RULE_DUPLICATE_KEY, RULE_TOO_LARGE, RULE_BLANK, RULE_TOO_LONG,
+            RULE_INVALID_UNICODE);
 
     public String rule;
     /** The field the rule applies to, or empty for record-level rules. */
@@ -59,6 +71,13 @@ public class Violation {
      * when they are not valid UTF-8, so every quarantined record can be replayed byte for byte.
      */
     public String rawPayload;
+    /** Size in bytes of the message as received (null without a raw payload). */
+    public Long rawPayloadBytes;
+    /**
+     * SHA-256 of the message as received, in hex (null without a raw payload): the violation topic carries only a
+     * prefix of large payloads, and this finds the whole one in the Parquet quarantine.
+     */
+    public String rawPayloadSha256;
 
     public Violation() {}
 
@@ -83,7 +102,7 @@ public class Violation {
         v.eventTime = d.eventTime;
         v.observedAt = d.eventTime;
         v.quarantined = true;
-        v.rawPayload = DeviceTestJson.toJson(d, parameterNames);
+        RawPayload.of(DeviceTestJson.toJson(d, parameterNames).getBytes(StandardCharsets.UTF_8)).attachTo(v);
         return v;
     }
 
@@ -102,7 +121,8 @@ public class Violation {
                 && Objects.equals(value, v.value) && Objects.equals(expected, v.expected) && severity == v.severity
                 && Objects.equals(waferId, v.waferId) && Objects.equals(lotId, v.lotId)
                 && Objects.equals(deviceId, v.deviceId) && Objects.equals(eventTime, v.eventTime)
-                && Objects.equals(rawPayload, v.rawPayload);
+                && Objects.equals(rawPayload, v.rawPayload) && Objects.equals(rawPayloadBytes, v.rawPayloadBytes)
+                && Objects.equals(rawPayloadSha256, v.rawPayloadSha256);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.waferflow.ingest;
 
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.quality.Violation;
+import io.waferflow.testing.BadInputCorpus;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -10,8 +12,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -78,5 +83,35 @@ class DeviceTestDeserializerTest {
         assertThat(early.violations[0].rawPayload).isEqualTo(VALID);
         ParsedDeviceTest fine = read(VALID.getBytes(StandardCharsets.UTF_8), eventTime - 3_600_000L);
         assertThat(fine.violations).isEmpty();
+    }
+
+    /**
+     * Every kind of the bad-input corpus gets exactly its violations from the source's deserializer, with the
+     * record's whole payload, its size and its SHA-256 when quarantined (the job-level check is BadInputITCase).
+     * Duplicates are judged later, in keyed state, so the corpus's duplicate reads as a valid record here.
+     */
+    @Test
+    void everyCorpusKindGetsExactlyItsViolationsAndAQuarantinedOneKeepsItsWholePayload() throws Exception {
+        long kafkaTimestamp = Instant.parse("2026-11-27T08:30:00Z").toEpochMilli();
+        for (BadInputCorpus.Case c : BadInputCorpus.read()) {
+            List<String> expected = c.expected().stream().filter(e -> !e.startsWith(Violation.RULE_DUPLICATE + ":"))
+                    .sorted().toList();
+            ParsedDeviceTest p = read(c.bytes(), kafkaTimestamp);
+            assertThat(Arrays.stream(p.violations).map(v -> v.rule + ":" + v.field + ":" + v.severity).sorted())
+                    .as(c.kind()).containsExactlyElementsOf(expected);
+            boolean quarantines = expected.stream().anyMatch(e -> e.endsWith(":CRITICAL") || e.endsWith(":HIGH"));
+            assertThat(p.quarantined).as(c.kind()).isEqualTo(quarantines);
+            byte[] bytes = c.bytes() == null ? new byte[0] : c.bytes();
+            for (Violation v : p.violations) {
+                if (quarantines) {
+                    assertThat(v.rawPayload).as(c.kind()).isEqualTo(c.raw());
+                    assertThat(v.rawPayloadBytes).as(c.kind()).isEqualTo(bytes.length);
+                    assertThat(v.rawPayloadSha256).as(c.kind())
+                            .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+                } else {
+                    assertThat(v.rawPayload).as(c.kind()).isNull();
+                }
+            }
+        }
     }
 }

@@ -172,4 +172,83 @@ class DeviceTestParserTest {
         assertThat(d.parameters[204]).isEqualTo(2.5);
         assertThat(d.flaggedParameters[204 / 64]).isEqualTo(1L << (204 % 64));
     }
+
+    private DeviceTest parse(byte[] payload) {
+        violations.clear();
+        return parser.parse(payload, NOW, violations);
+    }
+
+    /** VALID with the device id's value replaced by these raw bytes. */
+    private static byte[] withDeviceIdBytes(byte... raw) {
+        String[] parts = VALID.split("\"D7\"");
+        byte[] head = (parts[0] + "\"").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\"" + parts[1]).getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + raw.length + tail.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(raw, 0, out, head.length, raw.length);
+        System.arraycopy(tail, 0, out, head.length + raw.length, tail.length);
+        return out;
+    }
+
+    @Test
+    void invalidUtf8IsChargedToItsFieldShownAsSentAndTheRestOfTheRecordIsRead() {
+        // D, an overlong NUL (Jackson alone reads it as U+0000), 7, and a lead byte whose continuation is missing.
+        DeviceTest d = parse(withDeviceIdBytes((byte) 'D', (byte) 0xC0, (byte) 0x80, (byte) '7', (byte) 0xC3,
+                (byte) '('));
+        assertThat(violations).singleElement().satisfies(v -> {
+            assertThat(v.rule + ":" + v.field + ":" + v.severity).isEqualTo("invalid_unicode:device_id:HIGH");
+            assertThat(v.value).isEqualTo("D\\xC0\\x807\\xC3(");
+        });
+        assertThat(d.deviceId).as("never an altered id").isNull();
+        assertThat(d.waferId).isEqualTo("W1");
+        assertThat(d.eventTime).isEqualTo(Instant.parse("2026-11-27T10:15:30.250Z").toEpochMilli());
+        // Valid multi-byte text is read as it is.
+        DeviceTest ok = parse(withDeviceIdBytes("Dé€".getBytes(StandardCharsets.UTF_8)));
+        assertThat(violations).isEmpty();
+        assertThat(ok.deviceId).isEqualTo("Dé€");
+    }
+
+    @Test
+    void anUnpairedSurrogateEscapeIsAViolationShownAsItsEscape() {
+        DeviceTest d = parse(VALID.replace("\"W1\"", "\"W\\ud800\""));
+        assertThat(violations).extracting(v -> v.rule + ":" + v.field + ":" + v.value)
+                .containsExactly("invalid_unicode:wafer_id:W\\uD800");
+        assertThat(d.waferId).isNull();
+        DeviceTest pair = parse(VALID.replace("\"W1\"", "\"W\\ud83d\\ude00\""));
+        assertThat(violations).isEmpty();
+        assertThat(pair.waferId).isEqualTo("W" + new String(Character.toChars(0x1F600)));
+    }
+
+    @Test
+    void blankMeansNoVisibleCharacter() {
+        for (String blank : List.of("", " ", "\t\r\n", "\u00a0", "\u3000", "\u200b", "\ufeff", "\u0000")) {
+            assertThat(DeviceTestParser.blank(blank)).as("U+%04X...", blank.isEmpty() ? 0 : (int) blank.charAt(0))
+                    .isTrue();
+        }
+        for (String id : List.of("W", " W ", "\u00e9", new String(Character.toChars(0x1F600)))) {
+            assertThat(DeviceTestParser.blank(id)).as(id).isFalse();
+        }
+    }
+
+    @Test
+    void longStringsAndNumbersAreShownAsTheirStartAndLength() {
+        parse(VALID.replace("\"D7\"", "\"" + "D".repeat(300) + "\""));
+        assertThat(violations).extracting(v -> v.rule + ":" + v.value + ":" + v.expected)
+                .containsExactly("too_long:" + "D".repeat(40) + "… (300 characters):at most 256 characters");
+        parse(VALID.replace("\"vdd\":1.21", "\"vdd\":1." + "2".repeat(1_000)));
+        assertThat(violations).extracting(v -> v.rule + ":" + v.value + ":" + v.expected)
+                .containsExactly("type:1." + "2".repeat(38) + "… (1002 characters):float (a number of at most 1000"
+                        + " characters)");
+    }
+
+    @Test
+    void noLimitOfJacksonsOwnIsBelowTheRecordSizeLimit() {
+        // Above Jackson's defaults: 20 M characters a string, 50,000 a name, 1,000 nesting levels.
+        parser = parserWith("quality.max_record_bytes=30000000");
+        String unknown = ",\"note\":\"" + "x".repeat(21_000_000) + "\",\"" + "n".repeat(60_000) + "\":1,\"deep\":"
+                + "[".repeat(5_000) + "]".repeat(5_000);
+        DeviceTest d = parse(VALID.substring(0, VALID.length() - 1) + unknown + "}");
+        assertThat(violations).isEmpty();
+        assertThat(d.deviceId).isEqualTo("D7");
+    }
 }

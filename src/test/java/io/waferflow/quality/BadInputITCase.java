@@ -2,15 +2,18 @@ package io.waferflow.quality;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.testing.BadInputCorpus;
+import io.waferflow.testing.BadInputCorpus.Case;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -18,13 +21,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,57 +52,13 @@ class BadInputITCase {
     static final LocalServices SERVICES = new LocalServices();
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
-    private static final Path CORPUS = Path.of("src/test/resources/bad-input/corpus.tsv");
 
     @TempDir
     Path tmp;
 
-    record Case(String kind, List<String> expected, String payload) {
-        boolean quarantines() {
-            return expected.stream().anyMatch(e -> e.endsWith(":CRITICAL") || e.endsWith(":HIGH"));
-        }
-
-        byte[] bytes() {
-            switch (payload) {
-                case "@tombstone":
-                    return null;
-                case "@non_utf8":
-                    return new byte[] {'{', '"', 'l', 'o', 't', '_', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28,
-                            (byte) 0xFF, '"', '}'};
-                case "@one_megabyte":
-                    return ("{\"lot_id\":\"" + "x".repeat(1_048_100) + "\"}").getBytes(StandardCharsets.UTF_8);
-                default:
-                    return payload.getBytes(StandardCharsets.UTF_8);
-            }
-        }
-
-        /** The raw payload a quarantined record must keep. */
-        String raw() {
-            byte[] b = bytes();
-            if (b == null) {
-                return "";
-            }
-            return payload.equals("@non_utf8") ? "base64:" + Base64.getEncoder().encodeToString(b)
-                    : new String(b, StandardCharsets.UTF_8);
-        }
-    }
-
-    static List<Case> corpus() throws Exception {
-        List<Case> cases = new ArrayList<>();
-        for (String line : Files.readAllLines(CORPUS, StandardCharsets.UTF_8)) {
-            if (line.startsWith("#") || line.isBlank()) {
-                continue;
-            }
-            String[] cols = line.split("\t", -1);
-            List<String> expected = cols[1].equals("ok") ? List.of() : Arrays.asList(cols[1].split(","));
-            cases.add(new Case(cols[0], expected, cols[2]));
-        }
-        return cases;
-    }
-
     @Test
     void everyKindOfBadInputGetsItsViolationAndRoutingAndValidFeaturesAreUnaffected() throws Exception {
-        List<Case> cases = corpus();
+        List<Case> cases = BadInputCorpus.read();
         assertThat(cases.stream().filter(c -> !c.expected().isEmpty()).count()).as("kinds of bad input")
                 .isGreaterThanOrEqualTo(30);
 
@@ -136,8 +93,10 @@ class BadInputITCase {
         Map<String, List<String>> actual = new TreeMap<>();
         Map<String, Boolean> quarantinedByKind = new TreeMap<>();
         List<String> rawOnlyKinds = new ArrayList<>();
+        Map<String, String> raws = new LinkedHashMap<>();
+        cases.forEach(c -> raws.put(c.kind(), c.raw()));
         for (GenericRecord v : violations) {
-            String kind = kindOf(v, cases, rawOnlyKinds);
+            String kind = kindOf(v, cases, raws, rawOnlyKinds);
             actual.computeIfAbsent(kind, k -> new ArrayList<>())
                     .add(v.get("rule") + ":" + v.get("field") + ":" + v.get("severity"));
             quarantinedByKind.merge(kind, (Boolean) v.get("quarantined"), (a, b) -> a && b);
@@ -176,10 +135,9 @@ class BadInputITCase {
         assertThat(devicesByWafer.values().stream().mapToLong(Long::longValue).sum() + quarantinedCases)
                 .isEqualTo(cases.size() + valid.size());
 
-        // The corpus wafer's window counts its quarantined records: those whose wafer and event time are sound
-        // (read here with Jackson's tree model, and named by none of the expected violations), and the duplicate.
-        // NaN and Infinity readings are bad values in an otherwise readable record: let the reader accept them.
-        ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+        // The corpus wafer's window counts its quarantined records whose wafer and event time were read without
+        // fault (named by none of the expected violations, and read here with Jackson's streaming parser before any
+        // error in the message), and the duplicate. Messages over the size limit are not read at all.
         long attributable = 0;
         for (Case c : cases) {
             if (!c.quarantines()) {
@@ -191,14 +149,9 @@ class BadInputITCase {
             }
             boolean namesIdentity = c.expected().stream().anyMatch(e -> e.contains(":wafer_id:")
                     || e.contains(":event_time:"));
-            JsonNode node;
-            try {
-                node = c.payload().startsWith("@") ? null : json.readTree(c.payload());
-            } catch (Exception unreadable) {
-                node = null;
-            }
-            if (!namesIdentity && node != null && node.path("wafer_id").isTextual()
-                    && node.path("event_time").isTextual()) {
+            byte[] bytes = c.bytes();
+            if (!namesIdentity && bytes != null && bytes.length <= config.quality().maxRecordBytes()
+                    && identityBeforeAnyFault(bytes)) {
                 attributable++;
             }
         }
@@ -219,7 +172,36 @@ class BadInputITCase {
         }
     }
 
-    private static String kindOf(GenericRecord v, List<Case> cases, List<String> rawOnlyKindsUsed) {
+    /**
+     * True if a top-level textual wafer_id and event_time come before anything Jackson cannot read. Bytes that are not
+     * UTF-8 read as U+FFFD here; NaN and Infinity, long numbers and deep nesting are readable JSON values.
+     */
+    private static boolean identityBeforeAnyFault(byte[] bytes) {
+        JsonFactory lenient = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(Integer.MAX_VALUE)
+                        .maxNestingDepth(Integer.MAX_VALUE).maxNameLength(Integer.MAX_VALUE).build())
+                .build();
+        boolean wafer = false;
+        boolean eventTime = false;
+        try (JsonParser p = lenient.createParser(new String(bytes, StandardCharsets.UTF_8))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                wafer |= name.equals("wafer_id") && value == JsonToken.VALUE_STRING;
+                eventTime |= name.equals("event_time") && value == JsonToken.VALUE_STRING;
+                p.skipChildren();
+            }
+        } catch (IOException fault) {
+            // What was read before it counts.
+        }
+        return wafer && eventTime;
+    }
+
+    private static String kindOf(GenericRecord v, List<Case> cases, Map<String, String> raws,
+                                 List<String> rawOnlyKindsUsed) {
         if (v.get("rule").toString().equals(Violation.RULE_DUPLICATE)) {
             return "exact_duplicate";
         }
@@ -231,7 +213,7 @@ class BadInputITCase {
         for (Case c : cases) {
             // Several kinds can share a raw payload (an empty message and a tombstone): take each once per violation
             // set, in corpus order.
-            if (c.raw().equals(raw) && !(rawOnlyKindsUsed.contains(c.kind()) && c.expected().size() == 1)) {
+            if (raws.get(c.kind()).equals(raw) && !(rawOnlyKindsUsed.contains(c.kind()) && c.expected().size() == 1)) {
                 rawOnlyKindsUsed.add(c.kind());
                 return c.kind();
             }

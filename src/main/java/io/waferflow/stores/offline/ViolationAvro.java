@@ -8,7 +8,8 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * The violation row: one violation, the record's identity as far as known, whether the record was quarantined, and
- * for quarantined records the raw payload for replay.
+ * for quarantined records the whole raw payload for replay, with its size and SHA-256 (the violation topic carries
+ * only a prefix of a large payload, and these find its row here).
  */
 public final class ViolationAvro implements AvroRowConverter<Violation> {
 
@@ -28,6 +29,8 @@ public final class ViolationAvro implements AvroRowConverter<Violation> {
                 .name("observed_at").type(AvroFields.timestampMillis()).noDefault()
                 .requiredBoolean("quarantined")
                 .optionalString("raw_payload")
+                .optionalLong("raw_payload_bytes")
+                .optionalString("raw_payload_sha256")
                 .endRecord();
     }
 
@@ -46,6 +49,8 @@ public final class ViolationAvro implements AvroRowConverter<Violation> {
         r.put("observed_at", v.observedAt);
         r.put("quarantined", v.quarantined);
         r.put("raw_payload", v.rawPayload);
+        r.put("raw_payload_bytes", v.rawPayloadBytes);
+        r.put("raw_payload_sha256", v.rawPayloadSha256);
         return r;
     }
 }
