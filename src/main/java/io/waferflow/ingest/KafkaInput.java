@@ -73,8 +73,7 @@ public final class KafkaInput {
         if (c.sourceParallelism() > 0) {
             return c.sourceParallelism();
         }
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrapServers());
+        Properties props = c.kafkaClient().clientProperties();
         props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         try (Admin admin = Admin.create(props)) {
@@ -108,7 +107,7 @@ public final class KafkaInput {
                 break;
         }
         return KafkaSource.<ParsedDeviceTest>builder()
-                .setBootstrapServers(c.kafkaBootstrapServers())
+                .setProperties(c.kafkaClient().clientProperties())
                 .setTopics(c.inputTopic())
                 .setGroupId(c.groupId())
                 .setStartingOffsets(start)
