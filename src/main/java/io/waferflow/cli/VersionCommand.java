@@ -23,7 +23,7 @@ public final class VersionCommand implements Command {
         this(System.out);
     }
 
-    VersionCommand(PrintStream out) {
+    public VersionCommand(PrintStream out) {
         this.out = out;
     }
 
