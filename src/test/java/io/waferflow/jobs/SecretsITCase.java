@@ -12,6 +12,7 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.local.WaferTrafficGenerator;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
+import io.waferflow.stores.online.MeasuredRedisSink;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.FlinkRestAnswers;
@@ -155,6 +156,14 @@ class SecretsITCase {
             assertThat(shown.toString(StandardCharsets.UTF_8))
                     .as("the served version the job's start claimed").startsWith("wafer_aggregates: current v1");
             run.assertNoSecretAnywhere();
+
+            String wrong = secret("wrong");
+            assertThatThrownBy(() -> new MeasuredRedisSink(redis.connection().withCredentials("", Secret.of(wrong)))
+                    .open(new Configuration()))
+                    .as("a refused password fails the sink, naming the server, not the password")
+                    .hasMessageContaining("cannot reach Redis redis://127.0.0.1:" + redis.port() + " (password ******)")
+                    .hasMessageContaining("WRONGPASS")
+                    .hasMessageNotContaining(wrong).hasMessageNotContaining(REDIS_REQUIREPASS);
         }
     }
 
@@ -244,6 +253,7 @@ class SecretsITCase {
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
+            run.statusAtFirstLook = job.getJobStatus().get();
             answers.collect(job.getJobID());
             run.restWhileRunning = new HashMap<>(answers.answers());
             job.getJobExecutionResult().get(240, TimeUnit.SECONDS);
@@ -265,8 +275,9 @@ class SecretsITCase {
                 .anyMatch(e -> e.contains("sasl.jaas.config = [hidden]"));
         assertThat(run.events).as("the readers were counted through the SASL listener too")
                 .noneMatch(e -> e.contains("Could not describe input topic"));
-        System.out.printf("SecretsITCase %s: %d log events, %d printed characters, %d + %d REST answers searched%n",
-                name, run.events.size(), run.printed.length(), run.restWhileRunning.size(), run.rest.size());
+        System.out.printf("SecretsITCase %s: %d log events, %d printed characters, %d REST answers (job %s) + %d"
+                + " (job finished) searched%n", name, run.events.size(), run.printed.length(),
+                run.restWhileRunning.size(), run.statusAtFirstLook, run.rest.size());
         return run;
     }
 
@@ -289,6 +300,7 @@ class SecretsITCase {
 
     /** What one run let the test capture. */
     private static final class Run {
+        JobStatus statusAtFirstLook;
         List<String> events;
         String printed;
         Map<String, FlinkRestAnswers.Answer> restWhileRunning;

@@ -40,7 +40,13 @@ public class MeasuredRedisSink extends RichSinkFunction<RedisFieldWrite> {
             redis.open(); // PING: a wrong password or certificate fails here, naming the server, not the secret
         } catch (RuntimeException e) {
             redis.close();
-            throw new IllegalStateException("cannot reach Redis " + connection + ": " + e.getMessage(), e);
+            // The pool says only "Could not get a resource"; the reason (WRONGPASS, NOAUTH, a TLS failure) is below.
+            Throwable reason = e;
+            while (reason.getCause() != null && reason.getCause() != reason) {
+                reason = reason.getCause();
+            }
+            throw new IllegalStateException("cannot reach Redis " + connection + ": " + e.getMessage()
+                    + (reason == e ? "" : " (" + reason + ")"), e);
         }
         metrics = new OnlineWriteMetrics(getRuntimeContext().getMetricGroup());
     }
