@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -80,7 +81,7 @@ public final class KafkaClientSettings implements Serializable {
 
     /** The pass-through settings, without the bootstrap servers. */
     public Map<String, String> passThrough() {
-        return java.util.Collections.unmodifiableMap(properties);
+        return Collections.unmodifiableMap(properties);
     }
 
     /** A new {@link Properties} for a Kafka client: the pass-through and the bootstrap servers. */
