@@ -201,6 +201,16 @@ class SecretsITCase {
                     defaultUser.ping();
                 }
             }).as("the ACL user's password is not the default user's").hasMessageContaining("WRONGPASS");
+            // The certificate names 127.0.0.1 only; "localhost" is the same server under a name it does not carry.
+            assertThatThrownBy(() -> ping(redis.connection().at("localhost", redis.port())))
+                    .as("the host name is verified").isInstanceOf(JedisException.class);
+            assertThat(ping(redis.connection().at("localhost", redis.port()).withTls(
+                    certificates.caCertificate().toString(), certificates.clientKeystore().toString(),
+                    Secret.of(KEYSTORE_PASSWORD), false))).as("unless switched off").isEqualTo("PONG");
+            assertThatThrownBy(() -> ping(redis.connection().withTls("", certificates.clientKeystore().toString(),
+                    Secret.of(KEYSTORE_PASSWORD), true)))
+                    .as("the server's certificate must chain to the configured CA, not just any")
+                    .isInstanceOf(JedisException.class);
         }
     }
 
@@ -279,6 +289,12 @@ class SecretsITCase {
                 + " (job finished) searched%n", name, run.events.size(), run.printed.length(),
                 run.restWhileRunning.size(), run.statusAtFirstLook, run.rest.size());
         return run;
+    }
+
+    private static String ping(RedisConnection connection) {
+        try (Jedis jedis = RedisClients.jedis(connection)) {
+            return jedis.ping();
+        }
     }
 
     private static Set<String> waferKeys(Jedis jedis, String prefix) {
