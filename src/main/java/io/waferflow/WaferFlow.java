@@ -1,6 +1,7 @@
 package io.waferflow;
 
 import io.waferflow.cli.AlertsCommand;
+import io.waferflow.cli.Args;
 import io.waferflow.cli.BaselineCommand;
 import io.waferflow.cli.BackfillCommand;
 import io.waferflow.cli.Command;
@@ -57,7 +58,8 @@ public final class WaferFlow {
             System.exit(code);
         }
         if (code != 0) {
-            throw new IllegalStateException("waferflow " + String.join(" ", argv) + " failed (exit code " + code
+            // Under flink run this message reaches the JobManager's log and REST answers: no secret in it.
+            throw new IllegalStateException("waferflow " + Args.shown(argv) + " failed (exit code " + code
                     + "); see the message above");
         }
     }

@@ -5,6 +5,7 @@ import io.waferflow.alerts.AlertFacts;
 import io.waferflow.alerts.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.config.ConfigException;
+import io.waferflow.config.KafkaClientSettings;
 import io.waferflow.config.RawConfig;
 import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -145,8 +146,9 @@ public final class AlertsCommand implements Command {
         }
         boolean follow = args.flag("follow");
 
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // The job's kafka.properties.* (security) apply to the tail's consumer too, whichever brokers it reads.
+        Properties p = config == null ? KafkaClientSettings.plain(bootstrap).clientProperties()
+                : KafkaClientSettings.from(config, bootstrap).clientProperties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "waferflow-alerts-tail");

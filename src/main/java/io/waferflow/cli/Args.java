@@ -1,6 +1,7 @@
 package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
+import io.waferflow.config.SecretKeys;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,5 +110,25 @@ public final class Args {
 
     public List<String> overrides() {
         return overrides;
+    }
+
+    /**
+     * A command line as it may be shown (an error message, a log): the values of {@code --set} overrides of secret
+     * keys masked, unless they are references such as {@code ${env:NAME}}.
+     */
+    public static String shown(String[] argv) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            if (arg.equals("--set") && i + 1 < argv.length) {
+                out.add(arg);
+                out.add(SecretKeys.shownOverride(argv[++i]));
+            } else if (arg.startsWith("--set=")) {
+                out.add("--set=" + SecretKeys.shownOverride(arg.substring("--set=".length())));
+            } else {
+                out.add(arg);
+            }
+        }
+        return String.join(" ", out);
     }
 }

@@ -1,16 +1,20 @@
 package io.waferflow.cli;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.ServingVersions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 
 import java.nio.file.Path;
@@ -21,6 +25,7 @@ import java.util.Set;
 /** {@code features}: runs the streaming feature job against the configured Kafka and Redis. */
 public final class FeaturesCommand implements Command {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FeaturesCommand.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     @Override
@@ -66,8 +71,10 @@ public final class FeaturesCommand implements Command {
     @Override
     public int run(String[] argv) throws Exception {
         Args args = Args.parse(argv, Set.of("config", "from-savepoint"), Set.of("fresh", "no-checks"));
-        FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
-                args.overrides());
+        RawConfig raw = RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), args.overrides());
+        // Unresolved and with secrets masked: safe to log, and it says where each secret comes from.
+        LOG.info("Configuration {}", raw);
+        FeaturesJobConfig config = FeaturesJobConfig.from(raw);
         if (!args.flag("no-checks")) {
             Preflight.kafka(config, true);
             Preflight.redis(config);
@@ -99,7 +106,7 @@ public final class FeaturesCommand implements Command {
 
     /** The first version of a feature group to run becomes the one readers serve (see {@code waferflow version}). */
     public static void claimServingVersion(FeaturesJobConfig config) {
-        try (Jedis jedis = new Jedis(config.redisHost(), config.redisPort())) {
+        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
             ServingVersions versions = new ServingVersions(jedis, config.redisKeyPrefix());
             if (versions.claimIfUnset(config.featureGroup(), config.featureVersion())) {
                 System.out.println(config.featureGroup() + ": " + config.featureVersion() + " is the served version");

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import io.waferflow.stores.online.RedisClients;
 import redis.clients.jedis.Jedis;
 
 import java.io.PrintStream;
@@ -113,7 +114,7 @@ public final class JobConsole implements AutoCloseable {
     }
 
     private String redisAnswers() {
-        try (Jedis jedis = new Jedis(config.redisHost(), config.redisPort(), PROBE_TIMEOUT_MS)) {
+        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
             jedis.ping();
             return null;
         } catch (RuntimeException e) {

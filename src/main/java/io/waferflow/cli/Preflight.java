@@ -5,7 +5,9 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import io.waferflow.stores.online.RedisClients;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,11 +67,16 @@ public final class Preflight {
 
     /** Redis answers a PING. */
     public static void redis(FeaturesJobConfig c) {
-        try (Jedis jedis = new Jedis(c.redisHost(), c.redisPort(), TIMEOUT_SECONDS * 1000)) {
+        try (Jedis jedis = RedisClients.jedis(c.redisConnection())) {
             jedis.ping();
+        } catch (JedisDataException e) {
+            // The server answered: refused credentials (NOAUTH, WRONGPASS, NOPERM), whose messages hold no secret.
+            throw new ConfigException("redis.password", "Redis at " + c.redisHost() + ":" + c.redisPort()
+                    + " refused the connection's credentials (" + cause(e) + ")",
+                    "set redis.user and redis.password (e.g. ${env:REDIS_PASSWORD}) to an account the server knows");
         } catch (RuntimeException e) {
             throw new ConfigException("redis.host", "no Redis answered at " + c.redisHost() + ":" + c.redisPort()
-                    + " (" + cause(e) + ")", "start Redis, or correct redis.host and redis.port");
+                    + " (" + cause(e) + ")", "start Redis, or correct redis.host and redis.port (and redis.tls)");
         }
     }
 

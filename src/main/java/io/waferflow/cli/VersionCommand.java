@@ -2,6 +2,7 @@ package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.ServingVersions;
 import redis.clients.jedis.Jedis;
 
@@ -22,7 +23,7 @@ public final class VersionCommand implements Command {
         this(System.out);
     }
 
-    VersionCommand(PrintStream out) {
+    public VersionCommand(PrintStream out) {
         this.out = out;
     }
 
@@ -66,7 +67,7 @@ public final class VersionCommand implements Command {
         FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
                 args.overrides());
         String group = args.get("group", config.featureGroup());
-        try (Jedis jedis = new Jedis(config.redisHost(), config.redisPort())) {
+        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
             ServingVersions versions = new ServingVersions(jedis, config.redisKeyPrefix());
             switch (action) {
                 case "switch":

@@ -23,6 +23,8 @@ public final class AlertsConfig implements Serializable {
     private final AlertPolicySpec qualityPolicy;
     private final String kafkaTopic;
     private final String webhookUrl;
+    private final Secret webhookToken;
+    private final String webhookTokenHeader;
     private final WebhookFormat webhookFormat;
     private final int webhookAttempts;
     private final Duration webhookBackoff;
@@ -44,10 +46,17 @@ public final class AlertsConfig implements Serializable {
         kafkaTopic = raw.optional("alerts.sinks.kafka_topic").orElse("");
         Optional<String> url = raw.optional("alerts.sinks.webhook_url");
         if (url.isPresent() && !url.get().matches("https?://.+")) {
-            throw new ConfigException("alerts.sinks.webhook_url", "'" + url.get() + "' is not an http(s) URL",
+            // Not quoted: a webhook URL may carry its secret (Slack's do, in the path).
+            throw new ConfigException("alerts.sinks.webhook_url", "does not start with http:// or https://",
                     "write e.g. https://hooks.example.com/waferflow, or leave it empty for no webhook");
         }
         webhookUrl = url.orElse("");
+        webhookToken = Secret.of(raw.string("alerts.sinks.webhook_token", ""));
+        webhookTokenHeader = raw.string("alerts.sinks.webhook_token_header", "Authorization");
+        if (!webhookTokenHeader.matches("[A-Za-z0-9-]+")) {
+            throw new ConfigException("alerts.sinks.webhook_token_header", "'" + webhookTokenHeader
+                    + "' is not an HTTP header name", "use e.g. Authorization or X-Webhook-Token");
+        }
         try {
             webhookFormat = WebhookFormat.valueOf(raw.string("alerts.sinks.webhook_format").toUpperCase());
         } catch (IllegalArgumentException e) {
@@ -130,6 +139,16 @@ public final class AlertsConfig implements Serializable {
     /** Empty: no webhook. */
     public String webhookUrl() {
         return webhookUrl;
+    }
+
+    /** Sent with every webhook request ({@link #webhookTokenHeader}); empty: no token. */
+    public Secret webhookToken() {
+        return webhookToken;
+    }
+
+    /** {@code Authorization} (the token sent as {@code Bearer <token>}) or a header that carries the token as is. */
+    public String webhookTokenHeader() {
+        return webhookTokenHeader;
     }
 
     public WebhookFormat webhookFormat() {

@@ -30,7 +30,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final Duration idleness;
     private final boolean perRecordWatermarks;
     private final Duration waferQuietTimeout;
-    private final String kafkaBootstrapServers;
+    private final KafkaClientSettings kafkaClient;
     private final String inputTopic;
     private final String violationsTopic;
     private final int violationsPayloadPrefixBytes;
@@ -40,8 +40,7 @@ public final class FeaturesJobConfig implements Serializable {
     private final long startingTimestamp;
     /** 0: auto (one reader per input partition, at most {@link #parallelism}). */
     private final int sourceParallelism;
-    private final String redisHost;
-    private final int redisPort;
+    private final RedisConnection redis;
     private final Duration redisTtl;
     private final String redisKeyPrefix;
     private final int redisWriters;
@@ -81,7 +80,7 @@ public final class FeaturesJobConfig implements Serializable {
                     "is not longer than allowed_lateness " + window.allowedLateness(),
                     "set it above feature_group.window.allowed_lateness, or a late record would find its wafer forgotten");
         }
-        kafkaBootstrapServers = raw.string("kafka.bootstrap_servers");
+        kafkaClient = KafkaClientSettings.from(raw);
         inputTopic = raw.string("kafka.input_topic");
         violationsTopic = raw.string("kafka.violations_topic");
         // Whether the prefix fits the producer's request limit is checked where the sink is built (ViolationTopic).
@@ -118,8 +117,7 @@ public final class FeaturesJobConfig implements Serializable {
             throw new ConfigException("kafka.sink_epoch", "'" + kafkaSinkEpoch + "' has characters other than letters,"
                     + " digits and _", "use e.g. 2 or moved_2026_11");
         }
-        redisHost = raw.string("redis.host");
-        redisPort = raw.integer("redis.port", 1, 65535);
+        redis = RedisConnection.from(raw);
         redisTtl = raw.duration("redis.ttl");
         if (redisTtl.getSeconds() < 1 || redisTtl.getSeconds() > Integer.MAX_VALUE) {
             throw new ConfigException("redis.ttl", "must be between 1 s and 68 years", "set e.g. \"7 d\"");
@@ -209,7 +207,12 @@ public final class FeaturesJobConfig implements Serializable {
     }
 
     public String kafkaBootstrapServers() {
-        return kafkaBootstrapServers;
+        return kafkaClient.bootstrapServers();
+    }
+
+    /** Bootstrap servers and the {@code kafka.properties.*} pass-through, for every Kafka client of the job. */
+    public KafkaClientSettings kafkaClient() {
+        return kafkaClient;
     }
 
     public String inputTopic() {
@@ -243,11 +246,16 @@ public final class FeaturesJobConfig implements Serializable {
     }
 
     public String redisHost() {
-        return redisHost;
+        return redis.host();
     }
 
     public int redisPort() {
-        return redisPort;
+        return redis.port();
+    }
+
+    /** Address, credentials and TLS settings of the online store, for every Redis client. */
+    public RedisConnection redisConnection() {
+        return redis;
     }
 
     public Duration redisTtl() {

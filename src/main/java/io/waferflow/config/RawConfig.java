@@ -19,19 +19,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A YAML document flattened to dotted keys ({@code feature_group.window.size}), in document order, with command-line
  * overrides applied on top. Typed getters throw {@link ConfigException} naming the key and the fix.
+ *
+ * <p>Values may refer to the environment or to files ({@code ${env:NAME}}, {@code ${file:PATH}}, see
+ * {@link ConfigReferences}); they are resolved when read, so the file and the overrides only ever hold the reference.
+ * Values of secret keys ({@link SecretKeys}) never appear in messages or in {@link #toString()}.
  */
 public final class RawConfig {
 
     private final Map<String, String> values;
     private final String source;
+    private final Function<String, String> environment;
 
-    private RawConfig(Map<String, String> values, String source) {
+    private RawConfig(Map<String, String> values, String source, Function<String, String> environment) {
         this.values = values;
         this.source = source;
+        this.environment = environment;
     }
 
     /** Loads a YAML file and applies {@code key=value} overrides in order. */
@@ -67,7 +75,7 @@ public final class RawConfig {
             }
             flatten("", (Map<?, ?>) root, flat);
         }
-        return new RawConfig(flat, source);
+        return new RawConfig(flat, source, System::getenv);
     }
 
     private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
@@ -93,7 +101,8 @@ public final class RawConfig {
 
     /**
      * Applies {@code dotted.key=value} overrides. A key must exist in the file, so a typo fails instead of being
-     * ignored; only {@code schema.fields.*} may add keys (that is how a new field is declared).
+     * ignored; only {@code schema.fields.*} (how a new field is declared) and {@code kafka.properties.*} (any Kafka
+     * client setting) may add keys.
      */
     public RawConfig withOverrides(List<String> overrides) {
         Map<String, String> copy = new LinkedHashMap<>(values);
@@ -104,13 +113,19 @@ public final class RawConfig {
                         "write --set feature_group.window.size=\"1 min\"");
             }
             String key = o.substring(0, eq).trim();
-            if (!values.containsKey(key) && !key.startsWith("schema.fields.")) {
+            if (!values.containsKey(key) && !key.startsWith("schema.fields.")
+                    && !key.startsWith(SecretKeys.KAFKA_PROPERTIES)) {
                 throw new ConfigException(key, "is not a key of " + source,
                         "check the spelling against the file (keys are dotted paths such as redis.ttl)");
             }
             copy.put(key, o.substring(eq + 1).trim());
         }
-        return new RawConfig(copy, source);
+        return new RawConfig(copy, source, environment);
+    }
+
+    /** The same configuration, resolving {@code ${env:NAME}} from the given lookup instead of the process's. */
+    public RawConfig withEnvironment(Function<String, String> lookup) {
+        return new RawConfig(values, source, lookup);
     }
 
     public RawConfig with(String key, String value) {
@@ -122,8 +137,20 @@ public final class RawConfig {
     }
 
     public Optional<String> optional(String key) {
-        String v = values.get(key);
+        String v = ConfigReferences.resolve(key, values.get(key), environment);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    /** Every key under {@code prefix.} with its resolved, non-empty value, the prefix removed, sorted by key. */
+    public Map<String, String> under(String prefix) {
+        String p = prefix + ".";
+        Map<String, String> out = new TreeMap<>();
+        for (String k : values.keySet()) {
+            if (k.startsWith(p)) {
+                optional(k).ifPresent(v -> out.put(k.substring(p.length()), v));
+            }
+        }
+        return out;
     }
 
     public String string(String key) {
@@ -145,7 +172,7 @@ public final class RawConfig {
             }
             return i;
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, "'" + v + "' is not a whole number", "set a whole number such as 2");
+            throw new ConfigException(key, shown(key, v) + " is not a whole number", "set a whole number such as 2");
         }
     }
 
@@ -154,7 +181,7 @@ public final class RawConfig {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, "'" + v + "' is not a number", "set a number such as 1.5");
+            throw new ConfigException(key, shown(key, v) + " is not a number", "set a number such as 1.5");
         }
     }
 
@@ -171,8 +198,13 @@ public final class RawConfig {
             case "no":
                 return false;
             default:
-                throw new ConfigException(key, "'" + v.get() + "' is not true or false", "set true or false");
+                throw new ConfigException(key, shown(key, v.get()) + " is not true or false", "set true or false");
         }
+    }
+
+    /** A value quoted for an error message, or "its value" for a secret key. */
+    private static String shown(String key, String value) {
+        return SecretKeys.isSecret(key) ? "its value" : "'" + value + "'";
     }
 
     /** A strictly positive duration in Flink's syntax ("10 s", "5 min"). */
@@ -186,7 +218,8 @@ public final class RawConfig {
         try {
             d = TimeUtils.parseDuration(v);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, "'" + v + "' is not a duration", "write a duration such as \"10 s\" or \"5 min\"");
+            throw new ConfigException(key, shown(key, v) + " is not a duration",
+                    "write a duration such as \"10 s\" or \"5 min\"");
         }
         if (d.isNegative()) {
             throw new ConfigException(key, "is negative", "set a duration of zero or more");
@@ -206,5 +239,16 @@ public final class RawConfig {
             }
         }
         return new ArrayList<>(names);
+    }
+
+    /**
+     * The configuration as {@code key: value} lines, for logs and for printing: unresolved (a reference shows as
+     * written), and every literal value of a secret key masked.
+     */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder(source).append(':');
+        values.forEach((k, v) -> out.append("\n  ").append(k).append(": ").append(SecretKeys.shownValue(k, v)));
+        return out.toString();
     }
 }

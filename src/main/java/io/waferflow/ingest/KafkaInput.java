@@ -111,8 +111,7 @@ public final class KafkaInput {
 
     /** An admin client that gives up after 10 s, for look-ups the client makes before and while the job runs. */
     public static Admin admin(FeaturesJobConfig c) {
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrapServers());
+        Properties props = c.kafkaClient().clientProperties();
         props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         return Admin.create(props);
@@ -135,7 +134,7 @@ public final class KafkaInput {
                 break;
         }
         return KafkaSource.<ParsedDeviceTest>builder()
-                .setBootstrapServers(c.kafkaBootstrapServers())
+                .setProperties(c.kafkaClient().clientProperties())
                 .setTopics(c.inputTopic())
                 .setGroupId(c.groupId())
                 .setStartingOffsets(start)

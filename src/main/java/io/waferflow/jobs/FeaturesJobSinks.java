@@ -21,7 +21,6 @@ import io.waferflow.stores.online.ToRedisFieldWrites;
 import io.waferflow.stores.topics.KafkaTransactions;
 import io.waferflow.stores.topics.ViolationTopic;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.connectors.redis.common.config.FlinkJedisPoolConfig;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -94,7 +93,7 @@ public final class FeaturesJobSinks {
                     metrics.flatMap(new DriftToRedisFields(c.redisKeyPrefix(), c.featureGroup(), c.featureVersion(),
                                     (int) c.redisTtl().getSeconds()))
                             .setParallelism(1).uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis fields")
-                            .addSink(new MeasuredRedisSink(jedis(c)))
+                            .addSink(new MeasuredRedisSink(c.redisConnection()))
                             .setParallelism(1).uid(Uids.DRIFT_REDIS_SINK).name("Latest drift (Redis)");
                 })
                 .withAlerts(alerts -> alertSinks(c, alerts));
@@ -104,13 +103,14 @@ public final class FeaturesJobSinks {
     private static void alertSinks(FeaturesJobConfig c, DataStream<Alert> alerts) {
         AlertsConfig a = c.alerts();
         if (!a.kafkaTopic().isEmpty()) {
-            alerts.sinkTo(AlertTopic.sink(c.kafkaBootstrapServers(), a.kafkaTopic(),
+            alerts.sinkTo(AlertTopic.sink(c.kafkaClient(), a.kafkaTopic(),
                             c.kafkaSinkName(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts")))
                     .uid(c.kafkaSinkName(Uids.ALERT_TOPIC_SINK)).name("Alerts (Kafka)");
         }
         if (!a.webhookUrl().isEmpty()) {
             WebhookSink webhook = new WebhookSink(a.webhookUrl(), WebhookSink.Format.valueOf(a.webhookFormat().name()),
-                    WEBHOOK_TIMEOUT, a.webhookAttempts(), a.webhookBackoff());
+                    WEBHOOK_TIMEOUT, a.webhookAttempts(), a.webhookBackoff())
+                    .withToken(a.webhookTokenHeader(), a.webhookToken());
             // A receiver that is down holds back every checkpoint while the sink retries; the exactly-once topics'
             // transactions must outlive that, or the broker aborts them and their records are lost.
             Duration held = c.checkpointInterval().plus(webhook.worstCaseDelay());
@@ -148,14 +148,6 @@ public final class FeaturesJobSinks {
                         .name("Drift metrics (Parquet)"));
     }
 
-    private static FlinkJedisPoolConfig jedis(FeaturesJobConfig c) {
-        return new FlinkJedisPoolConfig.Builder()
-                .setHost(c.redisHost())
-                .setPort(c.redisPort())
-                .setTimeout(5_000)
-                .build();
-    }
-
     private static void redis(FeaturesJobConfig c, DataStream<WaferFeatures> rows) {
         // Keyed by wafer, so all writes of a wafer go through one writer in order and the "never overwrite a newer
         // window" decision made upstream still holds; more writers than cores, because each mostly waits on Redis.
@@ -164,7 +156,7 @@ public final class FeaturesJobSinks {
                         c.featureGroup(), c.featureVersion(), c.jobVersion(), (int) c.redisTtl().getSeconds()))
                 .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_FIELDS).name("Feature row to Redis fields")
-                .addSink(new MeasuredRedisSink(jedis(c)))
+                .addSink(new MeasuredRedisSink(c.redisConnection()))
                 .setParallelism(c.redisWriters())
                 .uid(Uids.REDIS_SINK).name("Online store (Redis)");
     }

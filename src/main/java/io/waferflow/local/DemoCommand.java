@@ -13,6 +13,7 @@ import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.local.redis.LocalRedis;
+import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.DriftToRedisFields;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -296,11 +297,10 @@ public final class DemoCommand implements Command {
     private static void printSummary(JobProgress p, long produced, String redisAddress, FeaturesJobConfig config,
                                      Path dataDir, String savepoint, String alerts, boolean resumable)
             throws Exception {
-        String[] hp = redisAddress.split(":");
         String pattern = config.redisKeyPrefix() + ":" + config.featureGroup() + ":" + config.featureVersion() + ":*";
         long keys = 0;
         String example = null;
-        try (Jedis jedis = new Jedis(hp[0], Integer.parseInt(hp[1]))) {
+        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
                 ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(pattern).count(1000));

@@ -1,11 +1,15 @@
 package io.waferflow.config;
 
 import io.waferflow.TestConfigs;
+import io.waferflow.cli.Args;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,5 +89,93 @@ class FeaturesJobConfigTest {
                 .hasMessageContaining("key=value");
         assertThatThrownBy(() -> TestConfigs.raw("redis.tll=1 h"))
                 .as("a typo must not be ignored").hasMessageContaining("'redis.tll'").hasMessageContaining("not a key");
+    }
+
+    @Test
+    void secretsComeFromTheEnvironmentOrFilesAndNeverPrint(@TempDir Path tmp) throws Exception {
+        Path redisPassword = tmp.resolve("redis_password");
+        Files.writeString(redisPassword, "redis-pw-1f3a\n");
+        Map<String, String> env = Map.of("WEBHOOK_TOKEN", "hook-token-9c2e", "KAFKA_PASSWORD", "kafka-pw-77b0");
+        RawConfig raw = TestConfigs.raw(
+                "redis.user=waferflow",
+                "redis.password=${file:" + redisPassword + "}",
+                "alerts.sinks.webhook_url=https://hooks.example.com/waferflow",
+                "alerts.sinks.webhook_token=${env:WEBHOOK_TOKEN}",
+                "kafka.properties.security.protocol=SASL_PLAINTEXT",
+                "kafka.properties.sasl.mechanism=PLAIN",
+                "kafka.properties.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"wf\" password=\"${env:KAFKA_PASSWORD}\";",
+                "kafka.properties.ssl.truststore.password=literal-pw-5d1c")
+                .withEnvironment(env::get);
+        FeaturesJobConfig c = FeaturesJobConfig.from(raw);
+
+        assertThat(c.redisConnection().user()).isEqualTo("waferflow");
+        assertThat(c.redisConnection().password().value()).isEqualTo("redis-pw-1f3a");
+        assertThat(c.alerts().webhookToken().value()).isEqualTo("hook-token-9c2e");
+        assertThat(c.alerts().webhookTokenHeader()).isEqualTo("Authorization");
+        assertThat(c.kafkaClient().clientProperties())
+                .containsEntry("bootstrap.servers", "localhost:9092")
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"wf\" password=\"kafka-pw-77b0\";")
+                .containsEntry("ssl.truststore.password", "literal-pw-5d1c");
+
+        String printed = String.join("\n", raw.toString(), c.redisConnection().toString(),
+                c.kafkaClient().toString(), c.alerts().webhookToken().toString());
+        assertThat(printed).doesNotContain("redis-pw-1f3a", "hook-token-9c2e", "kafka-pw-77b0", "literal-pw-5d1c")
+                .contains("redis.password: ${file:" + redisPassword + "}",
+                        "alerts.sinks.webhook_token: ${env:WEBHOOK_TOKEN}",
+                        "kafka.properties.ssl.truststore.password: ******",
+                        "kafka.properties.security.protocol: SASL_PLAINTEXT",
+                        "sasl.jaas.config=******", "redis://waferflow@localhost:6379 (password ******)");
+    }
+
+    @Test
+    void secretKeysAreFlinksSensitiveNamesAndKafkasPasswordTypes() {
+        assertThat(List.of("redis.password", "redis.tls_keystore_password", "alerts.sinks.webhook_token",
+                "kafka.properties.sasl.jaas.config", "kafka.properties.ssl.key.password",
+                "kafka.properties.ssl.keystore.key", "kafka.properties.ssl.truststore.certificates"))
+                .allMatch(SecretKeys::isSecret);
+        assertThat(List.of("redis.user", "redis.host", "alerts.sinks.webhook_url", "kafka.properties.sasl.mechanism",
+                "kafka.properties.ssl.keystore.location")).noneMatch(SecretKeys::isSecret);
+    }
+
+    @Test
+    void aFailedCommandLineShowsSecretOverridesMasked() {
+        assertThat(Args.shown(new String[] {"features", "--set", "redis.password=hunter2", "--set",
+                "alerts.sinks.webhook_token=${env:TOKEN}", "--set", "redis.port=6380"}))
+                .isEqualTo("features --set redis.password=****** --set alerts.sinks.webhook_token=${env:TOKEN}"
+                        + " --set redis.port=6380");
+    }
+
+    @Test
+    void kafkaPassThroughRefusesKeysTheJobOwnsAndUnknownKeys() {
+        assertThatThrownBy(() -> TestConfigs.features("kafka.properties.bootstrap.servers=other:9092"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'kafka.properties.bootstrap.servers'").hasMessageContaining("kafka.bootstrap_servers");
+        assertThatThrownBy(() -> TestConfigs.features("kafka.properties.transactional.id=x"))
+                .hasMessageContaining("'kafka.properties.transactional.id'");
+        assertThatThrownBy(() -> TestConfigs.features("kafka.properties.sasl.mechansim=PLAIN"))
+                .hasMessageContaining("'kafka.properties.sasl.mechansim'").hasMessageContaining("not a Kafka");
+        assertThat(TestConfigs.features("kafka.properties.max.poll.records=100").kafkaClient().passThrough())
+                .containsExactly(Map.entry("max.poll.records", "100"));
+    }
+
+    @Test
+    void redisAuthenticationAndTlsSettingsAreChecked() {
+        assertThatThrownBy(() -> TestConfigs.features("redis.user=waferflow"))
+                .hasMessageContaining("'redis.password'").hasMessageContaining("redis.user");
+        assertThatThrownBy(() -> TestConfigs.features("redis.tls_ca_file=/etc/redis/ca.pem"))
+                .hasMessageContaining("'redis.tls_ca_file'").hasMessageContaining("redis.tls: true");
+        assertThatThrownBy(() -> TestConfigs.features("redis.tls=true", "redis.tls_keystore_password=pw"))
+                .hasMessageContaining("'redis.tls_keystore_password'").hasMessageNotContaining("=pw");
+        RedisConnection tls = TestConfigs.features("redis.tls=true", "redis.tls_ca_file=/etc/redis/ca.pem")
+                .redisConnection();
+        assertThat(tls.tls()).isTrue();
+        assertThat(tls.tlsVerifyHostname()).isTrue();
+        assertThat(tls.password().isEmpty()).isTrue();
+        assertThat(tls.toString()).isEqualTo("rediss://localhost:6379");
+        assertThatThrownBy(() -> TestConfigs.features("alerts.sinks.webhook_token_header=Bad Header"))
+                .hasMessageContaining("'alerts.sinks.webhook_token_header'");
     }
 }

@@ -2,6 +2,7 @@ package io.waferflow.testing;
 
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
@@ -48,6 +49,12 @@ public final class FeaturesJobRun {
 
     public static FeaturesJobConfig config(EmbeddedKafka kafka, LocalRedis redis, Path dir, String inputTopic,
                                            String violationsTopic, String name, String... overrides) {
+        return FeaturesJobConfig.from(rawConfig(kafka, redis, dir, inputTopic, violationsTopic, name, overrides));
+    }
+
+    /** The same, before parsing (e.g. to resolve {@code ${env:NAME}} from a test's own environment). */
+    public static RawConfig rawConfig(EmbeddedKafka kafka, LocalRedis redis, Path dir, String inputTopic,
+                                      String violationsTopic, String name, String... overrides) {
         List<String> all = new ArrayList<>(List.of(
                 "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
                 "kafka.input_topic=" + inputTopic,
@@ -69,7 +76,7 @@ public final class FeaturesJobRun {
                 "alerts.sinks.kafka_topic=",
                 "parallelism=2"));
         all.addAll(Arrays.asList(overrides));
-        return TestConfigs.features(all);
+        return RawConfig.load(TestConfigs.FEATURES_YAML, all);
     }
 
     public static JobExecutionResult execute(FeaturesJobConfig config, String jobName) throws Exception {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 
 /**
  * A real Kafka broker and a real redis-server for one test class: started before its first test, stopped (by pid)
@@ -28,12 +29,22 @@ import java.util.Properties;
  */
 public final class LocalServices implements BeforeAllCallback, AfterAllCallback {
 
+    private final Callable<EmbeddedKafka> startKafka;
     private EmbeddedKafka kafka;
     private LocalRedis redis;
 
+    public LocalServices() {
+        this(EmbeddedKafka::start);
+    }
+
+    /** With a broker started another way (e.g. {@link EmbeddedKafka#startWithSaslUser}). */
+    public LocalServices(Callable<EmbeddedKafka> startKafka) {
+        this.startKafka = startKafka;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        kafka = EmbeddedKafka.start();
+        kafka = startKafka.call();
         redis = LocalRedis.start();
     }
 

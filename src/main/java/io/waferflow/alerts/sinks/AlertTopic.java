@@ -2,6 +2,7 @@ package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertJson;
+import io.waferflow.config.KafkaClientSettings;
 import io.waferflow.stores.topics.KafkaTransactions;
 import io.waferflow.stores.topics.KeyedJsonRecords;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -23,12 +24,13 @@ public final class AlertTopic {
     private AlertTopic() {}
 
     /**
+     * @param kafka                 bootstrap servers and the {@code kafka.properties.*} pass-through
      * @param transactionalIdPrefix unique per job and sink across the Kafka cluster (two jobs sharing one would fence
      *                              each other's transactions), and stable across restarts of the job
      */
-    public static KafkaSink<Alert> sink(String bootstrapServers, String topic, String transactionalIdPrefix) {
+    public static KafkaSink<Alert> sink(KafkaClientSettings kafka, String topic, String transactionalIdPrefix) {
         // Key: the alert key (e.g. drift:vdd); value: AlertJson; timestamp: write time (see the class comment).
-        return KafkaTransactions.exactlyOnceSink(bootstrapServers, transactionalIdPrefix,
+        return KafkaTransactions.exactlyOnceSink(kafka, transactionalIdPrefix,
                 new KeyedJsonRecords<Alert>(topic, alert -> alert.key, AlertJson::toJson, false));
     }
 }

@@ -2,6 +2,7 @@ package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertJson;
+import io.waferflow.config.Secret;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -20,7 +21,12 @@ import java.util.Locale;
 
 /**
  * POSTs each alert to an HTTP endpoint: the flat alert JSON ({@link Format#JSON}) or a Slack incoming-webhook payload
- * ({@link Format#SLACK}), with {@code Content-Type: application/json} and {@code Idempotency-Key: <notification id>}.
+ * ({@link Format#SLACK}), with {@code Content-Type: application/json}, {@code Idempotency-Key: <notification id>} and,
+ * if configured, a secret token ({@code Authorization: Bearer <token>}, or the token as is in another header).
+ *
+ * <p>Neither the token nor the secret parts of the URL appear in logs or exceptions: the endpoint is named by its
+ * scheme, host, port and first path segment only (a Slack incoming-webhook URL carries its secret in the path,
+ * other receivers in the query or in user information).
  *
  * <p><b>Delivery: at least once.</b> {@code write} sends synchronously and returns only when the receiver answered
  * 2xx, so every alert that reached the sink before a checkpoint barrier has been delivered when that checkpoint
@@ -58,6 +64,8 @@ public final class WebhookSink implements Sink<Alert> {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final String runbookBaseUrl;
+    private final String tokenHeader;
+    private final Secret token;
 
     /**
      * @param url            http(s) endpoint, e.g. a Slack incoming-webhook URL
@@ -66,11 +74,11 @@ public final class WebhookSink implements Sink<Alert> {
      * @param initialBackoff the wait after the first failed attempt; doubled after each further one
      */
     public WebhookSink(String url, Format format, Duration timeout, int maxAttempts, Duration initialBackoff) {
-        this(parseUrl(url), format, timeout, maxAttempts, initialBackoff, null);
+        this(parseUrl(url), format, timeout, maxAttempts, initialBackoff, null, "Authorization", Secret.none());
     }
 
     private WebhookSink(URI url, Format format, Duration timeout, int maxAttempts, Duration initialBackoff,
-                        String runbookBaseUrl) {
+                        String runbookBaseUrl, String tokenHeader, Secret token) {
         if (format == null) {
             throw new IllegalArgumentException("webhook format is missing: use JSON or SLACK");
         }
@@ -90,11 +98,35 @@ public final class WebhookSink implements Sink<Alert> {
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.runbookBaseUrl = runbookBaseUrl;
+        this.tokenHeader = tokenHeader;
+        this.token = token;
     }
 
     /** Slack format only: link runbooks under this base URL (e.g. the repository's web URL + {@code /blob/main/}). */
     public WebhookSink withRunbookBaseUrl(String baseUrl) {
-        return new WebhookSink(url, format, timeout, maxAttempts, initialBackoff, baseUrl);
+        return new WebhookSink(url, format, timeout, maxAttempts, initialBackoff, baseUrl, tokenHeader, token);
+    }
+
+    /**
+     * Sends {@code token} with every request: as {@code Authorization: Bearer <token>} when {@code header} is
+     * {@code Authorization}, else as the value of {@code header} (e.g. {@code X-Webhook-Token}). An empty token: none.
+     */
+    public WebhookSink withToken(String header, Secret token) {
+        if (header == null || !header.matches("[A-Za-z0-9-]+")) {
+            throw new IllegalArgumentException("webhook token header '" + header + "' is not an HTTP header name");
+        }
+        return new WebhookSink(url, format, timeout, maxAttempts, initialBackoff, runbookBaseUrl, header,
+                token == null ? Secret.none() : token);
+    }
+
+    /** The endpoint as messages show it: scheme, host, port and first path segment (secrets live in the rest). */
+    static String shown(URI url) {
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
+        int second = path.indexOf('/', 1);
+        boolean cut = second > 0 && second < path.length() - 1;
+        String shownPath = cut ? path.substring(0, second + 1) + "…" : path;
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + shownPath
+                + (url.getRawQuery() == null ? "" : "?…");
     }
 
     private static URI parseUrl(String url) {
@@ -102,12 +134,13 @@ public final class WebhookSink implements Sink<Alert> {
         try {
             uri = URI.create(url == null ? "" : url.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("webhook URL '" + url + "' is not a URL: " + e.getMessage());
+            throw new IllegalArgumentException("webhook URL is not a URL (" + e.getClass().getSimpleName()
+                    + "): check alerts.sinks.webhook_url");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new IllegalArgumentException("webhook URL '" + url + "' is not an http(s) URL with a host,"
-                    + " e.g. https://hooks.slack.com/services/...");
+            throw new IllegalArgumentException("webhook URL with scheme '" + scheme + "' is not an http(s) URL with a"
+                    + " host, e.g. https://hooks.slack.com/services/...");
         }
         return uri;
     }
@@ -149,6 +182,7 @@ public final class WebhookSink implements Sink<Alert> {
         private static final int BODY_EXCERPT = 300;
 
         private final WebhookSink sink;
+        private final String endpoint;
         private final HttpClient client;
         private final Counter sent;
         private final Counter bytesSent;
@@ -156,6 +190,7 @@ public final class WebhookSink implements Sink<Alert> {
 
         Writer(WebhookSink sink, SinkWriterMetricGroup metrics) {
             this.sink = sink;
+            this.endpoint = shown(sink.url);
             // HTTP/1.1: a plain-http endpoint would otherwise get an h2c upgrade request, which some proxies refuse.
             this.client = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
@@ -178,6 +213,10 @@ public final class WebhookSink implements Sink<Alert> {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             if (alert.notificationId != null) {
                 request.header("Idempotency-Key", alert.notificationId);
+            }
+            if (!sink.token.isEmpty()) {
+                request.header(sink.tokenHeader, sink.tokenHeader.equalsIgnoreCase("Authorization")
+                        ? "Bearer " + sink.token.value() : sink.token.value());
             }
             HttpRequest post = request.build();
             String what = "alert " + alert.notificationId + " (" + alert.key + ")";
@@ -202,7 +241,7 @@ public final class WebhookSink implements Sink<Alert> {
                     failure = "HTTP " + status + excerpt(response.body());
                     if (status < 500 && status != 429) {
                         sendErrors.inc();
-                        throw new IOException("webhook " + sink.url + " refused " + what + " with " + failure
+                        throw new IOException("webhook " + endpoint + " refused " + what + " with " + failure
                                 + " (not retried: a " + status + " means the request itself is wrong; check the URL,"
                                 + " its token and the payload format " + sink.format + ")");
                     }
@@ -212,12 +251,12 @@ public final class WebhookSink implements Sink<Alert> {
                 }
                 sendErrors.inc();
                 if (attempt >= sink.maxAttempts) {
-                    throw new IOException("webhook " + sink.url + ": " + what + " not delivered after " + attempt
+                    throw new IOException("webhook " + endpoint + ": " + what + " not delivered after " + attempt
                             + " attempt" + (attempt == 1 ? "" : "s") + "; last failure: " + failure
                             + ". Failing the job so the alert is not lost: it is sent again after the restart.", error);
                 }
                 long wait = backoffMillis(sink.initialBackoff, attempt, retryAfterMillis);
-                LOG.warn("Webhook {}: attempt {}/{} for {} failed ({}); retrying in {} ms", sink.url, attempt,
+                LOG.warn("Webhook {}: attempt {}/{} for {} failed ({}); retrying in {} ms", endpoint, attempt,
                         sink.maxAttempts, what, failure, wait);
                 Thread.sleep(wait);
             }

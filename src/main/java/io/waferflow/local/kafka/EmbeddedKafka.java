@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -59,15 +61,20 @@ public final class EmbeddedKafka extends LocalService {
 
     private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final String SASL_LISTENER = "SASL";
+
     private final KafkaClusterTestKit cluster;
     private final File baseDirectory;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, File baseDirectory, String bootstrapServers) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, File baseDirectory, String bootstrapServers,
+                          String saslBootstrapServers) {
         super("embedded-kafka");
         this.cluster = cluster;
         this.baseDirectory = baseDirectory;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
     }
 
     /**
@@ -75,6 +82,18 @@ public final class EmbeddedKafka extends LocalService {
      * for clients. Takes a few seconds.
      */
     public static EmbeddedKafka start() throws Exception {
+        return start(null, null);
+    }
+
+    /**
+     * The same broker with a second client listener, SASL_PLAINTEXT with mechanism PLAIN, that accepts one user
+     * ({@link #saslBootstrapServers()}); the plain listener stays as it is (for test producers and readers).
+     */
+    public static EmbeddedKafka startWithSaslUser(String user, String password) throws Exception {
+        return start(user, password);
+    }
+
+    private static EmbeddedKafka start(String saslUser, String saslPassword) throws Exception {
         long startNanos = System.nanoTime();
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
@@ -88,12 +107,26 @@ public final class EmbeddedKafka extends LocalService {
 
         KafkaClusterTestKit cluster = null;
         try {
-            cluster = new KafkaClusterTestKit.Builder(nodes)
-                    // The test kit would bind to "localhost", i.e. possibly to every address "localhost" maps to;
-                    // a local demo must not be reachable from the network. Port 0 = a free port chosen at bind time.
-                    // (The test kit still tells the broker to reach the controller at "localhost:PORT"; Java
-                    // resolves that to 127.0.0.1 unless java.net.preferIPv6Addresses=true is set.)
-                    .setConfigProp("listeners", "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0")
+            // The test kit would bind to "localhost", i.e. possibly to every address "localhost" maps to;
+            // a local demo must not be reachable from the network. Port 0 = a free port chosen at bind time.
+            // (The test kit still tells the broker to reach the controller at "localhost:PORT"; Java
+            // resolves that to 127.0.0.1 unless java.net.preferIPv6Addresses=true is set.)
+            String listeners = "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0";
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            if (saslUser != null) {
+                // Server side only: the broker talks to itself over the plain EXTERNAL listener, so it needs no
+                // credentials of its own.
+                String prefix = "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".";
+                listeners += "," + SASL_LISTENER + "://127.0.0.1:0";
+                builder.setConfigProp("listener.security.protocol.map",
+                                "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + SASL_LISTENER + ":SASL_PLAINTEXT")
+                        .setConfigProp(prefix + "sasl.enabled.mechanisms", "PLAIN")
+                        .setConfigProp(prefix + "plain.sasl.jaas.config",
+                                "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslUser
+                                        + "=\"" + saslPassword.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+            }
+            cluster = builder
+                    .setConfigProp("listeners", listeners)
                     .setConfigProp("unstable.api.versions.enable", "false")
                     .setConfigProp("unstable.feature.versions.enable", "false")
                     .setConfigProp("auto.create.topics.enable", "false")
@@ -117,7 +150,9 @@ public final class EmbeddedKafka extends LocalService {
             throw t;
         }
 
-        EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDirectory, bootstrapServersOf(cluster, nodes));
+        EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDirectory,
+                bootstrapServersOf(cluster, nodes.externalListenerName()),
+                saslUser == null ? null : bootstrapServersOf(cluster, new ListenerName(SASL_LISTENER)));
         kafka.registerShutdownHook();
         LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {})", kafka.bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), baseDirectory);
@@ -127,6 +162,14 @@ public final class EmbeddedKafka extends LocalService {
     /** {@code 127.0.0.1:PORT} of the broker's client listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** {@code 127.0.0.1:PORT} of the SASL_PLAINTEXT listener of {@link #startWithSaslUser}. */
+    public String saslBootstrapServers() {
+        if (saslBootstrapServers == null) {
+            throw new IllegalStateException("this broker has no SASL listener: start it with startWithSaslUser");
+        }
+        return saslBootstrapServers;
     }
 
     /**
@@ -228,11 +271,11 @@ public final class EmbeddedKafka extends LocalService {
         }
     }
 
-    private static String bootstrapServersOf(KafkaClusterTestKit cluster, TestKitNodes nodes) {
+    private static String bootstrapServersOf(KafkaClusterTestKit cluster, ListenerName listener) {
         // Not cluster.bootstrapServers(): that says "localhost", which may resolve to ::1 first on some
         // machines, while we listen on 127.0.0.1 only.
         return cluster.brokers().values().stream()
-                .map((BrokerServer broker) -> "127.0.0.1:" + broker.boundPort(nodes.externalListenerName()))
+                .map((BrokerServer broker) -> "127.0.0.1:" + broker.boundPort(listener))
                 .collect(Collectors.joining(","));
     }
 }

@@ -1,6 +1,9 @@
 package io.waferflow.local.redis;
 
+import io.waferflow.config.RedisConnection;
+import io.waferflow.config.Secret;
 import io.waferflow.local.LocalService;
+import io.waferflow.stores.online.RedisClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -16,8 +19,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -38,6 +43,10 @@ import java.util.stream.Stream;
  * temporary working directory, so nothing is written next to the caller's files. A JVM shutdown hook stops
  * it if the JVM exits without {@link #close()} (e.g. a Ctrl-C'd demo); {@link #close()} removes the hook.
  * A {@code kill -9} of the JVM cannot run the hook and leaves the server running.
+ *
+ * <p>{@link #start(Security, RedisConnection)} starts a server that requires passwords (the default user's
+ * {@code requirepass}, an ACL user) and TLS. Its settings go into a {@code redis.conf} readable by the owner only,
+ * not onto the command line, where every user of the machine could read the passwords ({@code ps}).
  */
 public final class LocalRedis extends LocalService {
 
@@ -50,26 +59,54 @@ public final class LocalRedis extends LocalService {
     private static final int START_ATTEMPTS = 3;
     private static final int OUTPUT_LINES_KEPT = 50;
 
+    /**
+     * What a secured server asks of its clients. {@code requirePass}: the default user's password (empty: none);
+     * {@code aclUser}/{@code aclPassword}: an extra ACL user with every permission (empty user: none); TLS (null
+     * files: none): the server's PEM certificate and key, and the CA that client certificates must chain to (clients
+     * must present one: {@code tls-auth-clients yes}, Redis's default). With TLS the server has no plain port.
+     */
+    public record Security(Secret requirePass, String aclUser, Secret aclPassword, Path tlsCert, Path tlsKey,
+                           Path tlsCa) {
+
+        public static Security none() {
+            return new Security(Secret.none(), "", Secret.none(), null, null, null);
+        }
+
+        boolean tls() {
+            return tlsCert != null;
+        }
+    }
+
     private final Process process;
     private final int port;
     private final Path workDir;
     private final ProcessOutput output;
+    private final RedisConnection connection;
 
-    private LocalRedis(Process process, int port, Path workDir, ProcessOutput output) {
+    private LocalRedis(Process process, int port, Path workDir, ProcessOutput output, RedisConnection connection) {
         super("local-redis");
         this.process = process;
         this.port = port;
         this.workDir = workDir;
         this.output = output;
+        this.connection = connection;
     }
 
     /** Starts a redis-server and returns once it answers PING. */
     public static LocalRedis start() throws Exception {
+        return start(Security.none(), RedisConnection.plain(HOST, 0));
+    }
+
+    /**
+     * Starts a redis-server with passwords and/or TLS and returns once it answers PING through {@code client}: the
+     * credentials and TLS settings of the clients (its host and port are replaced by the server's).
+     */
+    public static LocalRedis start(Security security, RedisConnection client) throws Exception {
         Path executable = findExecutable();
         IllegalStateException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(executable, freePort());
+                return startOnce(executable, freePort(), security, client);
             } catch (PortTakenException e) {
                 lastFailure = e;
                 LOG.info("redis-server could not bind its port (attempt {} of {}), retrying", attempt, START_ATTEMPTS);
@@ -78,18 +115,15 @@ public final class LocalRedis extends LocalService {
         throw lastFailure;
     }
 
-    private static LocalRedis startOnce(Path executable, int port) throws Exception {
+    private static LocalRedis startOnce(Path executable, int port, Security security, RedisConnection client)
+            throws Exception {
         Path workDir = Files.createTempDirectory("waferflow-redis-");
         Process process;
         try {
-            process = new ProcessBuilder(List.of(
-                    executable.toString(),
-                    "--port", Integer.toString(port),
-                    "--bind", HOST,
-                    "--save", "",
-                    "--appendonly", "no",
-                    "--daemonize", "no",
-                    "--dir", workDir.toString()))
+            Path conf = workDir.resolve("redis.conf");
+            Files.createFile(conf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(conf, configuration(port, workDir, security), StandardCharsets.UTF_8);
+            process = new ProcessBuilder(List.of(executable.toString(), conf.toString()))
                     .redirectErrorStream(true)
                     .start();
         } catch (IOException e) {
@@ -97,7 +131,7 @@ public final class LocalRedis extends LocalService {
             throw e;
         }
         ProcessOutput output = ProcessOutput.drain(process, "local-redis-" + port + "-output");
-        LocalRedis redis = new LocalRedis(process, port, workDir, output);
+        LocalRedis redis = new LocalRedis(process, port, workDir, output, client.at(HOST, port));
         // Registered before waiting, so a Ctrl-C during start-up does not leak the process either.
         redis.registerShutdownHook();
         try {
@@ -124,7 +158,7 @@ public final class LocalRedis extends LocalService {
                 }
                 throw new IllegalStateException(message);
             }
-            try (Jedis jedis = new Jedis(HOST, port, 500)) {
+            try (Jedis jedis = RedisClients.jedis(connection)) {
                 if ("PONG".equals(jedis.ping())) {
                     return;
                 }
@@ -139,8 +173,45 @@ public final class LocalRedis extends LocalService {
         }
     }
 
+    /** redis.conf lines; values quoted as redis.conf reads them (a password may hold spaces or quotes). */
+    private static List<String> configuration(int port, Path workDir, Security security) {
+        List<String> lines = new ArrayList<>(List.of(
+                "bind " + HOST,
+                "save \"\"",
+                "appendonly no",
+                "daemonize no",
+                "dir " + quoted(workDir.toString())));
+        if (security.tls()) {
+            lines.add("port 0");
+            lines.add("tls-port " + port);
+            lines.add("tls-cert-file " + quoted(security.tlsCert().toString()));
+            lines.add("tls-key-file " + quoted(security.tlsKey().toString()));
+            lines.add("tls-ca-cert-file " + quoted(security.tlsCa().toString()));
+            lines.add("tls-auth-clients yes");
+        } else {
+            lines.add("port " + port);
+        }
+        if (!security.requirePass().isEmpty()) {
+            lines.add("requirepass " + quoted(security.requirePass().value()));
+        }
+        if (!security.aclUser().isEmpty()) {
+            lines.add("user " + quoted(security.aclUser()) + " on " + quoted(">" + security.aclPassword().value())
+                    + " ~* &* +@all");
+        }
+        return lines;
+    }
+
+    private static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     public String host() {
         return HOST;
+    }
+
+    /** How clients reach this server: its address with the credentials and TLS settings it was started for. */
+    public RedisConnection connection() {
+        return connection;
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package io.waferflow.stores.topics;
 
+import io.waferflow.config.KafkaClientSettings;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -30,14 +31,14 @@ public final class KafkaTransactions {
      * An exactly-once Kafka sink with this timeout. {@code transactionalIdPrefix} must be unique per job and sink
      * across the cluster (two jobs sharing one fence each other's transactions) and stable across restarts.
      */
-    public static <T> KafkaSink<T> exactlyOnceSink(String bootstrapServers, String transactionalIdPrefix,
+    public static <T> KafkaSink<T> exactlyOnceSink(KafkaClientSettings kafka, String transactionalIdPrefix,
                                                    KafkaRecordSerializationSchema<T> serializer) {
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException("an exactly-once topic needs a transactional id prefix unique per job"
                     + " and sink, e.g. <job name>-alerts");
         }
         return KafkaSink.<T>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(kafka.clientProperties())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)

@@ -28,7 +28,7 @@ public final class ViolationTopic {
     public static KafkaSink<Violation> sink(FeaturesJobConfig c) {
         int prefix = c.violationsPayloadPrefixBytes();
         checkFitsRequestLimit(prefix);
-        return KafkaTransactions.exactlyOnceSink(c.kafkaBootstrapServers(),
+        return KafkaTransactions.exactlyOnceSink(c.kafkaClient(),
                 c.kafkaSinkName(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations"),
                 // Key: wafer id (null when unknown); value: ViolationJson; timestamp: the stream record's (event time).
                 new KeyedJsonRecords<Violation>(c.violationsTopic(), ViolationJson::key,

@@ -5,6 +5,7 @@ import io.waferflow.alerts.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.TestAlerts;
 import io.waferflow.cli.AlertsCommand;
+import io.waferflow.config.KafkaClientSettings;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import org.apache.flink.configuration.Configuration;
@@ -58,7 +59,8 @@ class AlertTopicITCase {
         env.enableCheckpointing(300);
         long before = System.currentTimeMillis();
         env.fromData(alerts.toArray(new Alert[0]))
-                .sinkTo(AlertTopic.sink(SERVICES.kafka().bootstrapServers(), TOPIC, "alert-topic-it"))
+                .sinkTo(AlertTopic.sink(KafkaClientSettings.plain(SERVICES.kafka().bootstrapServers()), TOPIC,
+                        "alert-topic-it"))
                 .name("alert-topic");
         env.execute("alert-topic-it");
         long after = System.currentTimeMillis();

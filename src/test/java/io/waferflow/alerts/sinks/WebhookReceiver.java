@@ -10,7 +10,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,18 +22,29 @@ import java.util.function.Function;
  * A real HTTP server on a free loopback port that records every request and answers as a test script says (status,
  * optional delay, body), given the request and how many earlier requests carried the same Idempotency-Key.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
-    /** One received request; {@code attempt} is 1 for the first request with its Idempotency-Key. */
-    record Request(String method, String idempotencyKey, String contentType, String body, int attempt) {}
+    /**
+     * One received request; {@code attempt} is 1 for the first request with its Idempotency-Key; {@code headers} by
+     * lower-case name.
+     */
+    public record Request(String method, String idempotencyKey, String contentType, String body, int attempt,
+                          Map<String, List<String>> headers) {
+
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
 
     /** The answer: status, a delay before answering (to provoke client timeouts), extra header, body. */
-    record Response(int status, long delayMillis, String header, String headerValue, String body) {
-        static Response status(int status) {
+    public record Response(int status, long delayMillis, String header, String headerValue, String body) {
+        public static Response status(int status) {
             return new Response(status, 0, null, null, "");
         }
 
-        static Response status(int status, String body) {
+        public static Response status(int status, String body) {
             return new Response(status, 0, null, null, body);
         }
     }
@@ -42,7 +55,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private final Function<Request, Response> script;
 
-    WebhookReceiver(Function<Request, Response> script) throws IOException {
+    public WebhookReceiver(Function<Request, Response> script) throws IOException {
         this.script = script;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/hook", this::handle);
@@ -50,7 +63,7 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
@@ -58,8 +71,11 @@ final class WebhookReceiver implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         int attempt = attempts.merge(key == null ? "" : key, 1, Integer::sum);
+        Map<String, List<String>> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
+                List.copyOf(values)));
         Request request = new Request(exchange.getRequestMethod(), key,
-                exchange.getRequestHeaders().getFirst("Content-Type"), body, attempt);
+                exchange.getRequestHeaders().getFirst("Content-Type"), body, attempt, headers);
         synchronized (requests) {
             requests.add(request);
         }
@@ -87,7 +103,7 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }

@@ -7,6 +7,7 @@ import io.waferflow.alerts.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.TestAlerts;
 import io.waferflow.alerts.sinks.WebhookReceiver.Response;
+import io.waferflow.config.Secret;
 import org.apache.flink.api.common.JobInfo;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -198,6 +199,40 @@ class WebhookSinkTest {
         assertThat(WebhookSink.backoffMillis(second, 1, 5000)).isEqualTo(5000);
         assertThat(WebhookSink.backoffMillis(second, 1, 3_600_000)).isEqualTo(WebhookSink.MAX_BACKOFF.toMillis());
         assertThat(WebhookSink.backoffMillis(Duration.ZERO, 5, 0)).isZero();
+    }
+
+    @Test
+    void aTokenGoesAsABearerTokenOrInItsOwnHeaderAndNeverIntoAMessage() throws Exception {
+        String token = "hook-token-4b7e";
+        receiver = new WebhookReceiver(r -> ("Bearer " + token).equals(r.header("Authorization"))
+                || token.equals(r.header("X-Webhook-Token")) ? Response.status(204) : Response.status(401, "no"));
+        Alert alert = TestAlerts.drift("n-1", AlertSeverity.P2);
+        for (String header : List.of("Authorization", "X-Webhook-Token")) {
+            try (SinkWriter<Alert> writer = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, TIMEOUT, 1,
+                    BACKOFF).withToken(header, Secret.of(token)).createWriter(new MinimalInitContext(metrics))) {
+                writer.write(alert, CONTEXT);
+            }
+        }
+        assertThat(receiver.requests()).hasSize(2);
+
+        try (SinkWriter<Alert> writer = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, TIMEOUT, 1, BACKOFF)
+                .withToken("Authorization", Secret.of("wrong-" + token)).createWriter(new MinimalInitContext(metrics))) {
+            assertThatThrownBy(() -> writer.write(alert, CONTEXT)).hasMessageContaining("HTTP 401")
+                    .hasMessageNotContaining(token);
+        }
+        assertThat(receiver.requests().get(2).header("Authorization")).isEqualTo("Bearer wrong-" + token);
+    }
+
+    @Test
+    void messagesNameTheEndpointWithoutTheSecretPartsOfItsUrl() {
+        assertThat(WebhookSink.shown(java.net.URI.create("https://hooks.slack.com/services/T0/B0/XXXXSECRET")))
+                .isEqualTo("https://hooks.slack.com/services/…");
+        assertThat(WebhookSink.shown(java.net.URI.create("https://user:pw@hooks.example.com:8443/hook?token=abc")))
+                .isEqualTo("https://hooks.example.com:8443/hook?…");
+        assertThat(WebhookSink.shown(java.net.URI.create("http://127.0.0.1:9000/hook")))
+                .isEqualTo("http://127.0.0.1:9000/hook");
+        assertThat(WebhookSink.shown(java.net.URI.create("http://127.0.0.1:9000/hook/")))
+                .isEqualTo("http://127.0.0.1:9000/hook/");
     }
 
     @Test
