@@ -9,7 +9,8 @@ import io.waferflow.ingest.ParsedDeviceTest;
 import io.waferflow.quality.Violation;
 import io.waferflow.sketch.QuantileSketches;
 import io.waferflow.sketch.QuantileSketchesSerializer;
-import io.waferflow.stores.online.RedisFieldWrite;
+import io.waferflow.stores.online.RedisHashWrite;
+import io.waferflow.stores.online.StoreStatus;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -27,7 +28,7 @@ class SerializationTest {
 
     @ParameterizedTest
     @ValueSource(classes = {DeviceTest.class, ParsedDeviceTest.class, Violation.class, WaferWindowAccumulator.class, WaferWindowSummary.class,
-            WaferFeatures.class, RedisFieldWrite.class, io.waferflow.quality.QualityEvent.class,
+            WaferFeatures.class, RedisHashWrite.class, StoreStatus.class, io.waferflow.quality.QualityEvent.class,
             io.waferflow.metrics.PipelineCount.class, io.waferflow.drift.Distribution.class,
             io.waferflow.drift.Baseline.class, io.waferflow.drift.WaferParameterWindow.class,
             io.waferflow.drift.DriftMetric.class, io.waferflow.alerts.Alert.class, io.waferflow.alerts.AlertSignal.class,

@@ -109,6 +109,21 @@ public final class AlertGuidance {
         }, DATA_QUALITY_RUNBOOK));
     }
 
+    static {
+        BY_TYPE.put(StoreOutageAlerts.TYPE, new Guidance(new String[] {
+                "The Redis process stopped, is restarting or is being failed over",
+                "The network between the TaskManagers and Redis: a firewall rule, DNS, a moved host or port",
+                "TLS: an expired or replaced server certificate, a CA the job does not trust",
+                "Redis overloaded: connections or commands time out (slow log, memory, persistence stalls)",
+        }, new String[] {
+                "From a TaskManager host: redis-cli -h <redis.host> -p <redis.port> PING (with --tls and credentials as configured)",
+                "Read the Redis server's log, and INFO memory / INFO persistence / INFO clients on it",
+                "Nothing is lost meanwhile: rows wait in the job's state (gauge online_store_up = 0) and are written when Redis answers; checkpoints grow with the waiting rows",
+                "Models read stale online features until then: serve defaults or hold model decisions if that matters",
+                "The alert resolves by itself on the first write that succeeds",
+        }, PIPELINE_HEALTH_RUNBOOK));
+    }
+
     private static final Guidance UNKNOWN = new Guidance(new String[] {
             "A pipeline condition: job restarts, failing checkpoints, Kafka lag, Redis unreachable, Parquet commits lagging",
     }, new String[] {

@@ -5,6 +5,7 @@ import io.waferflow.alerts.AlertPolicy;
 import io.waferflow.alerts.AlertSignal;
 import io.waferflow.alerts.DriftSignals;
 import io.waferflow.alerts.QualitySignals;
+import io.waferflow.alerts.StoreOutageAlerts;
 import io.waferflow.config.AlertsConfig;
 import io.waferflow.config.DriftConfig;
 import io.waferflow.config.FeaturesJobConfig;
@@ -31,6 +32,7 @@ import io.waferflow.quality.WaferQualityRules;
 import io.waferflow.quality.TooLateToViolation;
 import io.waferflow.quality.Violation;
 import io.waferflow.sketch.QuantileSketches;
+import io.waferflow.stores.online.StoreStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -133,6 +135,8 @@ public final class FeaturesJob {
                         config.quality().rejectFlaggedRate(), config.quality().quarantineRate()))
                 .uid(Uids.WAFER_QUALITY).name("Wafer quality rules");
 
+        // The online sinks hand back their writers' reports on Redis: an outage is alerted on as well.
+        DataStream<StoreStatus> stores = sinks.online(online);
         DataStream<DriftMetric> driftMetrics = null;
         if (config.drift().enabled()) {
             SingleOutputStreamOperator<DriftMetric> drift = online.getSideOutput(WaferFeatureFinalizer.DISTRIBUTIONS)
@@ -141,15 +145,14 @@ public final class FeaturesJob {
                     .uid(Uids.DRIFT_DETECTOR).name("Drift per feature (PSI, KS)");
             qualityEvents = qualityEvents.union(drift.getSideOutput(DriftDetector.QUALITY_EVENTS));
             driftMetrics = drift;
-            sinks.driftMetrics(drift);
+            stores = StoreHook.union(stores, sinks.driftMetrics(drift));
             sinks.driftEvents(drift.filter(m -> m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT)
                     .uid(Uids.DRIFT_EVENTS).name("Drift events (moderate, drift)"));
         }
         if (config.alerts().enabled()) {
-            sinks.alerts(alerts(config, driftMetrics, qualityEvents));
+            sinks.alerts(alerts(config, driftMetrics, qualityEvents, stores));
         }
 
-        sinks.online(online);
         sinks.offline(finalRows);
         sinks.qualityEvents(qualityEvents);
         // Every record that passed parsing, as received (re-deliveries included; a backfill replays the archive through
@@ -160,9 +163,12 @@ public final class FeaturesJob {
                 .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
     }
 
-    /** Drift and quality findings → observations per window → the alert policy (SPEC 5). */
+    /**
+     * Drift and quality findings → observations per window → the alert policy (SPEC 5); and, on processing time, the
+     * P0 of a store its writers cannot reach ({@code stores} may be null: no writer reports).
+     */
     private static DataStream<Alert> alerts(FeaturesJobConfig c, DataStream<DriftMetric> driftMetrics,
-                                            DataStream<QualityEvent> qualityEvents) {
+                                            DataStream<QualityEvent> qualityEvents, DataStream<StoreStatus> stores) {
         AlertsConfig a = c.alerts();
         DataStream<AlertSignal> signals = qualityEvents.map(new QualitySignals())
                 .uid(Uids.QUALITY_SIGNALS).name("Quality findings to alert observations");
@@ -172,11 +178,18 @@ public final class FeaturesJob {
                     .process(new DriftSignals(a.fdr(), a.fdrQ(), a.severalFeatures()))
                     .uid(Uids.DRIFT_SIGNALS).name("Drift observations (Benjamini-Hochberg per window)"));
         }
-        return signals
+        DataStream<Alert> notifications = signals
                 .keyBy(s -> s.key)
                 .process(new AlertPolicy(Map.of(DriftSignals.POLICY, a.driftPolicy(),
                         QualitySignals.POLICY, a.qualityPolicy())))
                 .uid(Uids.ALERT_POLICY).name("Alert policy (sustain, dedup, resolve, escalate)");
+        if (stores == null) {
+            return notifications;
+        }
+        return notifications.union(stores
+                .keyBy(s -> s.store)
+                .process(new StoreOutageAlerts())
+                .uid(Uids.STORE_OUTAGE_ALERTS).name("Store outages (P0)"));
     }
 
     private static WaferWindowAggregator aggregator(FeaturesJobConfig c) {

@@ -15,11 +15,15 @@ import io.waferflow.drift.DriftMetric;
 import io.waferflow.quality.QualityEvent;
 import io.waferflow.quality.Violation;
 import io.waferflow.stores.offline.OfflineSinks;
-import io.waferflow.stores.online.DriftToRedisFields;
-import io.waferflow.stores.online.MeasuredRedisSink;
-import io.waferflow.stores.online.ToRedisFieldWrites;
+import io.waferflow.stores.online.DriftMetricToRedis;
+import io.waferflow.stores.online.FeatureRowToRedis;
+import io.waferflow.stores.online.OnlineStoreWriter;
+import io.waferflow.stores.online.OnlineStoreWriterOperator;
+import io.waferflow.stores.online.RedisHashWrite;
+import io.waferflow.stores.online.StoreStatus;
 import io.waferflow.stores.topics.KafkaTransactions;
 import io.waferflow.stores.topics.ViolationTopic;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.time.Duration;
@@ -34,19 +38,19 @@ public final class FeaturesJobSinks {
 
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
-    private Consumer<DataStream<WaferFeatures>> online;
+    private StoreHook<WaferFeatures> online;
     private Consumer<DataStream<WaferFeatures>> offline;
     private Consumer<DataStream<DeviceTest>> rawArchive;
     private Consumer<DataStream<Violation>> quarantine;
     private Consumer<DataStream<QualityEvent>> qualityEvents;
-    private Consumer<DataStream<DriftMetric>> driftMetrics;
+    private StoreHook<DriftMetric> driftMetrics;
     private Consumer<DataStream<DriftMetric>> driftEvents;
     private Consumer<DataStream<Alert>> alerts;
 
-    private FeaturesJobSinks(Consumer<DataStream<WaferFeatures>> online, Consumer<DataStream<WaferFeatures>> offline,
+    private FeaturesJobSinks(StoreHook<WaferFeatures> online, Consumer<DataStream<WaferFeatures>> offline,
                              Consumer<DataStream<DeviceTest>> rawArchive, Consumer<DataStream<Violation>> quarantine,
                              Consumer<DataStream<QualityEvent>> qualityEvents,
-                             Consumer<DataStream<DriftMetric>> driftMetrics,
+                             StoreHook<DriftMetric> driftMetrics,
                              Consumer<DataStream<DriftMetric>> driftEvents,
                              Consumer<DataStream<Alert>> alerts) {
         this.online = online;
@@ -61,7 +65,8 @@ public final class FeaturesJobSinks {
 
     /** Every output unused: a stream without a sink is not part of the job. */
     public static FeaturesJobSinks none() {
-        return new FeaturesJobSinks(s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { }, s -> { });
+        return new FeaturesJobSinks(StoreHook.of(s -> { }), s -> { }, s -> { }, s -> { }, s -> { },
+                StoreHook.of(s -> { }), s -> { }, s -> { });
     }
 
     /**
@@ -70,8 +75,7 @@ public final class FeaturesJobSinks {
      * they are the alerting stage's input.
      */
     public static FeaturesJobSinks production(FeaturesJobConfig c) {
-        return none()
-                .withOnline(rows -> redis(c, rows))
+        FeaturesJobSinks sinks = none()
                 .withOffline(rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK)
                         .name("Offline store (Parquet)"))
                 .withRawArchive(records -> {
@@ -87,16 +91,32 @@ public final class FeaturesJobSinks {
                 })
                 .withQualityEvents(events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
                         .name("Quality events (Parquet)"))
-                .withDriftMetrics(metrics -> {
-                    metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK).name("Drift metrics (Parquet)");
-                    // One writer: metrics of a feature reach Redis in window order, so the newest one stays.
-                    metrics.flatMap(new DriftToRedisFields(c.redisKeyPrefix(), c.featureGroup(), c.featureVersion(),
-                                    (int) c.redisTtl().getSeconds()))
-                            .setParallelism(1).uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis fields")
-                            .addSink(new MeasuredRedisSink(c.redisConnection()))
-                            .setParallelism(1).uid(Uids.DRIFT_REDIS_SINK).name("Latest drift (Redis)");
-                })
                 .withAlerts(alerts -> alertSinks(c, alerts));
+        sinks.online = rows -> redis(c, rows.map(new FeatureRowToRedis(new FeatureColumns(c.schema().parameterNames()),
+                        c.redisKeyPrefix(), c.featureGroup(), c.featureVersion(), c.jobVersion(),
+                        (int) c.redisTtl().getSeconds())).uid(Uids.REDIS_FIELDS).name("Feature row to Redis hash"),
+                Uids.REDIS_WRITER, c.redisWriters(), "Online store (Redis)");
+        sinks.driftMetrics = metrics -> {
+            metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK).name("Drift metrics (Parquet)");
+            return redis(c, metrics.map(new DriftMetricToRedis(c.redisKeyPrefix(), c.featureGroup(),
+                            c.featureVersion(), (int) c.redisTtl().getSeconds()))
+                    .uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis hash"),
+                    Uids.DRIFT_REDIS_WRITER, 1, "Latest drift (Redis)");
+        };
+        return sinks;
+    }
+
+    /**
+     * Rows to Redis through {@link OnlineStoreWriter}s, keyed by Redis key: all rows of a key go through one writer in
+     * order, so the "never overwrite a newer window" decision made upstream still holds, and a row that waits for an
+     * absent Redis is replaced by its key's newer one. Returns the writers' reports on Redis.
+     */
+    private static DataStream<StoreStatus> redis(FeaturesJobConfig c, DataStream<RedisHashWrite> writes, String uid,
+                                                 int writers, String name) {
+        return writes.keyBy(w -> w.key)
+                .transform(name, TypeInformation.of(StoreStatus.class),
+                        new OnlineStoreWriterOperator(new OnlineStoreWriter(c.redisConnection(), "online")))
+                .setParallelism(writers).uid(uid);
     }
 
     /** Every configured alert sink; each one that fails after its retries fails the job rather than drop alerts. */
@@ -148,22 +168,9 @@ public final class FeaturesJobSinks {
                         .name("Drift metrics (Parquet)"));
     }
 
-    private static void redis(FeaturesJobConfig c, DataStream<WaferFeatures> rows) {
-        // Keyed by wafer, so all writes of a wafer go through one writer in order and the "never overwrite a newer
-        // window" decision made upstream still holds; more writers than cores, because each mostly waits on Redis.
-        rows.keyBy(row -> row.waferId)
-                .flatMap(new ToRedisFieldWrites(new FeatureColumns(c.schema().parameterNames()), c.redisKeyPrefix(),
-                        c.featureGroup(), c.featureVersion(), c.jobVersion(), (int) c.redisTtl().getSeconds()))
-                .setParallelism(c.redisWriters())
-                .uid(Uids.REDIS_FIELDS).name("Feature row to Redis fields")
-                .addSink(new MeasuredRedisSink(c.redisConnection()))
-                .setParallelism(c.redisWriters())
-                .uid(Uids.REDIS_SINK).name("Online store (Redis)");
-    }
-
     public FeaturesJobSinks withOnline(Consumer<DataStream<WaferFeatures>> hook) {
         FeaturesJobSinks copy = copy();
-        copy.online = hook;
+        copy.online = StoreHook.of(hook);
         return copy;
     }
 
@@ -193,7 +200,7 @@ public final class FeaturesJobSinks {
 
     public FeaturesJobSinks withDriftMetrics(Consumer<DataStream<DriftMetric>> hook) {
         FeaturesJobSinks copy = copy();
-        copy.driftMetrics = hook;
+        copy.driftMetrics = StoreHook.of(hook);
         return copy;
     }
 
@@ -221,12 +228,12 @@ public final class FeaturesJobSinks {
         FeaturesJobSinks copy = copy();
         Consumer<DataStream<WaferFeatures>> rows = offline;
         Consumer<DataStream<QualityEvent>> events = qualityEvents;
-        Consumer<DataStream<DriftMetric>> metrics = driftMetrics;
+        StoreHook<DriftMetric> metrics = driftMetrics;
         copy.offline = s -> rows.accept(s.filter(f -> f.windowEnd - 1 + latenessMs <= watermark)
                 .uid(Uids.FINAL_BY_ROWS).name("Rows final by the hand-over"));
         copy.qualityEvents = s -> events.accept(s.filter(e -> e.windowEnd - 1 + latenessMs <= watermark)
                 .uid(Uids.FINAL_BY_QUALITY_EVENTS).name("Quality events final by the hand-over"));
-        copy.driftMetrics = s -> metrics.accept(s.filter(m -> m.windowEnd - 1 + latenessMs <= watermark)
+        copy.driftMetrics = s -> metrics.write(s.filter(m -> m.windowEnd - 1 + latenessMs <= watermark)
                 .uid(Uids.FINAL_BY_DRIFT).name("Drift metrics final by the hand-over"));
         return copy;
     }
@@ -244,8 +251,9 @@ public final class FeaturesJobSinks {
                 driftEvents.andThen(more.driftEvents), alerts.andThen(more.alerts));
     }
 
-    void online(DataStream<WaferFeatures> s) {
-        online.accept(s);
+    /** The online sink; its store reports, or null. */
+    DataStream<StoreStatus> online(DataStream<WaferFeatures> s) {
+        return online.write(s);
     }
 
     void offline(DataStream<WaferFeatures> s) {
@@ -264,8 +272,9 @@ public final class FeaturesJobSinks {
         qualityEvents.accept(s);
     }
 
-    void driftMetrics(DataStream<DriftMetric> s) {
-        driftMetrics.accept(s);
+    /** The drift metric sinks; their store reports, or null. */
+    DataStream<StoreStatus> driftMetrics(DataStream<DriftMetric> s) {
+        return driftMetrics.write(s);
     }
 
     void driftEvents(DataStream<DriftMetric> s) {

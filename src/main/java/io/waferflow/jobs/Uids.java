@@ -15,7 +15,8 @@ public final class Uids {
     public static final String WAFER_FINALIZER = "wafer-feature-finalizer";
     public static final String TOO_LATE = "too-late-to-quarantine";
     public static final String REDIS_FIELDS = "online-redis-fields";
-    public static final String REDIS_SINK = "online-redis-sink";
+    /** The feature rows' Redis writer (release 0.1.0 had a stateless sink, "online-redis-sink", in its place). */
+    public static final String REDIS_WRITER = "online-redis-writer";
     public static final String OFFLINE_SINK = "offline-parquet-sink";
     public static final String RAW_RECORDS = "raw-archive-records";
     public static final String RAW_SINK = "raw-archive-sink";
@@ -26,7 +27,8 @@ public final class Uids {
     public static final String DRIFT_DETECTOR = "drift-detector";
     public static final String DRIFT_SINK = "drift-metric-parquet-sink";
     public static final String DRIFT_REDIS_FIELDS = "drift-redis-fields";
-    public static final String DRIFT_REDIS_SINK = "drift-redis-sink";
+    public static final String DRIFT_REDIS_WRITER = "drift-redis-writer";
+    public static final String STORE_OUTAGE_ALERTS = "store-outage-alerts";
     public static final String DRIFT_EVENTS = "drift-events";
     public static final String QUALITY_SIGNALS = "quality-alert-signals";
     public static final String DRIFT_SIGNALS = "drift-alert-signals";

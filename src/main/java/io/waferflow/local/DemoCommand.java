@@ -14,7 +14,7 @@ import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.local.redis.LocalRedis;
 import io.waferflow.stores.online.RedisClients;
-import io.waferflow.stores.online.DriftToRedisFields;
+import io.waferflow.stores.online.DriftMetricToRedis;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
@@ -324,7 +324,7 @@ public final class DemoCommand implements Command {
             System.out.printf("Parquet files         %,d under %s%n", countParquet(dataDir), dataDir);
             System.out.printf("drift metrics         %,d (latest per feature below)%n", p.driftMetrics);
             for (String feature : config.schema().parameterNames()) {
-                Map<String, String> d = jedis.hgetAll(DriftToRedisFields.key(config.redisKeyPrefix(), config.featureGroup(),
+                Map<String, String> d = jedis.hgetAll(DriftMetricToRedis.key(config.redisKeyPrefix(), config.featureGroup(),
                         config.featureVersion(), feature));
                 if (!d.isEmpty()) {
                     System.out.printf("  %-12s %-17s psi %-8s KS D %-8s shift %s σ (n %s vs baseline %s)%n", feature,

@@ -8,18 +8,22 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * What an online-store writer reports: {@code redis_write_latency_us} (a histogram of each write's round trip in
  * microseconds, over the last 1,000) and {@code feature_freshness_ms}, how far the newest window this writer has served lags the
- * wall clock (window end to now, at the time of reading): the age of the freshest features a model can read.
+ * wall clock (window end to now, at the time of reading): the age of the freshest features a model can read; and
+ * {@code online_store_up}, 0 while the writer's Redis does not answer (rows then wait in the job's state).
  */
 public final class OnlineWriteMetrics {
 
     public static final String LATENCY = "redis_write_latency_us";
     public static final String FRESHNESS = "feature_freshness_ms";
+    public static final String UP = "online_store_up";
 
     private final Histogram latency;
     private volatile long newestWindowEnd = Long.MIN_VALUE;
 
-    public OnlineWriteMetrics(MetricGroup operatorGroup) {
+    /** @param up whether the writer's store answers, as the {@code online_store_up} gauge (1 or 0) */
+    public OnlineWriteMetrics(MetricGroup operatorGroup, java.util.function.BooleanSupplier up) {
         MetricGroup group = operatorGroup.addGroup(PipelineCounter.GROUP);
+        group.gauge(UP, (Gauge<Integer>) () -> up.getAsBoolean() ? 1 : 0);
         latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(1_000));
         group.gauge(FRESHNESS, (Gauge<Long>) () -> newestWindowEnd == Long.MIN_VALUE ? -1L
                 : System.currentTimeMillis() - newestWindowEnd);

@@ -37,7 +37,8 @@ class JobGraphTest {
         Set<String> uids = streamGraph.getStreamNodes().stream().map(StreamNode::getTransformationUID)
                 .filter(u -> u != null).collect(Collectors.toSet());
         assertThat(uids).contains(Uids.SOURCE, Uids.ROUTE, Uids.DROP_DUPLICATES, Uids.WAFER_WINDOW, Uids.WAFER_FINALIZER,
-                Uids.TOO_LATE, Uids.REDIS_SINK, Uids.WAFER_QUALITY);
+                Uids.TOO_LATE, Uids.REDIS_WRITER, Uids.DRIFT_REDIS_WRITER, Uids.STORE_OUTAGE_ALERTS, Uids.WAFER_QUALITY,
+                Uids.RESTORED_WATERMARK);
         JobGraph jobGraph = streamGraph.getJobGraph();
         assertThat(jobGraph.getNumberOfVertices()).isPositive();
         for (JobVertex v : jobGraph.getVertices()) {

@@ -12,7 +12,7 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.local.WaferTrafficGenerator;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
-import io.waferflow.stores.online.MeasuredRedisSink;
+import io.waferflow.stores.online.RedisStore;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.FlinkRestAnswers;
@@ -158,9 +158,8 @@ class SecretsITCase {
             run.assertNoSecretAnywhere();
 
             String wrong = secret("wrong");
-            assertThatThrownBy(() -> new MeasuredRedisSink(redis.connection().withCredentials("", Secret.of(wrong)))
-                    .open(new Configuration()))
-                    .as("a refused password fails the sink, naming the server, not the password")
+            assertThatThrownBy(() -> RedisStore.connect(redis.connection().withCredentials("", Secret.of(wrong))))
+                    .as("a refused password fails the online store's writer, naming the server, not the password")
                     .hasMessageContaining("cannot reach Redis redis://127.0.0.1:" + redis.port() + " (password ******)")
                     .hasMessageContaining("WRONGPASS")
                     .hasMessageNotContaining(wrong).hasMessageNotContaining(REDIS_REQUIREPASS);

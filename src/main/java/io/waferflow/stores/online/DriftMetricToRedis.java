@@ -1,15 +1,14 @@
 package io.waferflow.stores.online;
 
 import io.waferflow.drift.DriftMetric;
-import org.apache.flink.api.common.functions.FlatMapFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * The latest drift metric of each feature as a Redis hash {@code <prefix>:drift:<group>:<version>:<feature>} (per
  * version, as feature rows are): verdict, PSI, KS, sample sizes and moments, the window it covers, {@code updated_at}
  * last with the TTL. Stateless.
  */
-public class DriftToRedisFields implements FlatMapFunction<DriftMetric, RedisFieldWrite> {
+public class DriftMetricToRedis implements MapFunction<DriftMetric, RedisHashWrite> {
 
     private static final long serialVersionUID = 1L;
 
@@ -18,7 +17,7 @@ public class DriftToRedisFields implements FlatMapFunction<DriftMetric, RedisFie
     private final String featureVersion;
     private final int ttlSeconds;
 
-    public DriftToRedisFields(String keyPrefix, String featureGroup, String featureVersion, int ttlSeconds) {
+    public DriftMetricToRedis(String keyPrefix, String featureGroup, String featureVersion, int ttlSeconds) {
         this.keyPrefix = keyPrefix;
         this.featureGroup = featureGroup;
         this.featureVersion = featureVersion;
@@ -30,7 +29,7 @@ public class DriftToRedisFields implements FlatMapFunction<DriftMetric, RedisFie
     }
 
     @Override
-    public void flatMap(DriftMetric m, Collector<RedisFieldWrite> out) {
+    public RedisHashWrite map(DriftMetric m) {
         String key = key(keyPrefix, featureGroup, featureVersion, m.feature);
         String[][] fields = {
                 {"verdict", m.verdict.label()},
@@ -49,10 +48,14 @@ public class DriftToRedisFields implements FlatMapFunction<DriftMetric, RedisFie
                 {"current_std", OnlineKeys.format(m.currentStd)},
                 {"shift_sigma", OnlineKeys.format(m.shiftSigma)},
         };
-        for (String[] f : fields) {
-            out.collect(new RedisFieldWrite(key, f[0], f[1], null));
+        String[] names = new String[fields.length + 1];
+        String[] values = new String[names.length];
+        for (int i = 0; i < fields.length; i++) {
+            names[i] = fields[i][0];
+            values[i] = fields[i][1];
         }
-        out.collect(new RedisFieldWrite(key, OnlineKeys.UPDATED_AT, Long.toString(System.currentTimeMillis()),
-                ttlSeconds));
+        names[fields.length] = OnlineKeys.UPDATED_AT;
+        values[fields.length] = Long.toString(System.currentTimeMillis());
+        return new RedisHashWrite(key, names, values, ttlSeconds, m.windowEnd);
     }
 }

@@ -1,0 +1,56 @@
+package io.waferflow.stores.online;
+
+import io.waferflow.features.FeatureColumns;
+import io.waferflow.features.WaferFeatures;
+import org.apache.flink.api.common.functions.MapFunction;
+
+/**
+ * A feature row as its Redis hash: every feature (a full value, never an increment, so a replay after failover
+ * rewrites the same values), then the row's metadata, {@code updated_at} last. Stateless; which rows may be written
+ * at all is decided upstream (an older window never reaches this point).
+ */
+public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWrite> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final String[] METADATA = {OnlineKeys.LOT_ID, OnlineKeys.WINDOW_START, OnlineKeys.WINDOW_END,
+            OnlineKeys.REVISION, OnlineKeys.FEATURE_VERSION, OnlineKeys.JOB_VERSION, OnlineKeys.UPDATED_AT};
+
+    private final FeatureColumns columns;
+    private final String keyPrefix;
+    private final String featureGroup;
+    private final String featureVersion;
+    private final String jobVersion;
+    private final int ttlSeconds;
+
+    public FeatureRowToRedis(FeatureColumns columns, String keyPrefix, String featureGroup, String featureVersion,
+                             String jobVersion, int ttlSeconds) {
+        this.jobVersion = jobVersion;
+        this.columns = columns;
+        this.keyPrefix = keyPrefix;
+        this.featureGroup = featureGroup;
+        this.featureVersion = featureVersion;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    @Override
+    public RedisHashWrite map(WaferFeatures f) {
+        int n = columns.size();
+        String[] fields = new String[n + METADATA.length];
+        String[] values = new String[fields.length];
+        for (int c = 0; c < n; c++) {
+            fields[c] = columns.names().get(c);
+            values[c] = c == 0 ? Long.toString(f.deviceCount) : OnlineKeys.format(columns.value(f, c));
+        }
+        System.arraycopy(METADATA, 0, fields, n, METADATA.length);
+        values[n] = f.lotId;
+        values[n + 1] = Long.toString(f.windowStart);
+        values[n + 2] = Long.toString(f.windowEnd);
+        values[n + 3] = Integer.toString(f.revision);
+        values[n + 4] = featureVersion;
+        values[n + 5] = jobVersion;
+        values[n + 6] = Long.toString(System.currentTimeMillis());
+        return new RedisHashWrite(OnlineKeys.key(keyPrefix, featureGroup, featureVersion, f.waferId), fields, values,
+                ttlSeconds, f.windowEnd);
+    }
+}
