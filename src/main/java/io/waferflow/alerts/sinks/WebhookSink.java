@@ -3,20 +3,21 @@ package io.waferflow.alerts.sinks;
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertJson;
 import io.waferflow.config.Secret;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,27 +29,21 @@ import java.util.Locale;
  * scheme, host, port and first path segment only (a Slack incoming-webhook URL carries its secret in the path,
  * other receivers in the query or in user information).
  *
- * <p><b>Delivery: at least once.</b> {@code write} sends synchronously and returns only when the receiver answered
- * 2xx, so every alert that reached the sink before a checkpoint barrier has been delivered when that checkpoint
- * completes. After a failover the job replays from the last checkpoint and the alerts after it are POSTed again:
- * receivers must drop duplicates by the {@code Idempotency-Key} header (= {@code notification_id}, stable across
- * replays). Alerts are never dropped: a 5xx, a 429 or an I/O error (refused connection, timeout) is retried with
- * exponential backoff ({@code initialBackoff · 2^(attempt−1)}, at most {@link #MAX_BACKOFF}, longer if a 429 says
- * {@code Retry-After}); after {@code maxAttempts} the writer throws and the job fails (and restarts per its restart
- * strategy, re-sending from the last checkpoint). Any other status (a 4xx: bad URL, revoked token, payload refused;
- * a 3xx: redirects are not followed for POSTs) fails at once, since repeating the same request cannot succeed.
+ * <p><b>Delivery: at least once, in order, without holding the job back</b> ({@link WebhookWriter}). Each alert gets
+ * {@code maxAttempts} attempts in place with exponential backoff ({@code initialBackoff · 2^(attempt−1)}, at most
+ * {@link #MAX_BACKOFF}, longer if a 429 says {@code Retry-After}); one that still fails (5xx, 429, I/O error) waits in
+ * the writer's checkpointed state and is retried on a timer until the receiver takes it, so a receiver that is down
+ * for minutes loses nothing and the job neither stops nor restarts. Receivers drop duplicates (a notification re-sent
+ * after a failover) by the {@code Idempotency-Key} header (= {@code notification_id}, stable across replays). Any
+ * other status (a 4xx: bad URL, revoked token, payload refused; a 3xx: redirects are not followed for POSTs) fails the
+ * job at once, since repeating the same request cannot succeed.
  *
- * <p>Sending blocks the sink's task while a receiver is slow or down (alert volume is low, so throughput does not
- * matter), and a blocked task holds back every checkpoint of the job: up to {@link #worstCaseDelay()} per alert. Keep
- * that well below the checkpoint timeout, and below the Kafka sinks' {@code transaction.timeout.ms} minus the
- * checkpoint interval: a transaction of the violation or alert topic that is pre-committed but waits longer than its
- * timeout for the checkpoint to complete is aborted by the broker, and its records are lost. The sink keeps no state;
- * the {@link HttpClient} is created per writer, so the sink itself stays serializable.
- *
- * <p>Metrics (the standard sink-writer group): {@code numRecordsSend} alerts delivered, {@code numBytesSend} their
- * bytes, {@code numRecordsSendErrors} failed attempts (each retry counts).
+ * <p>The attempts in place block the sink's task, and with it the job's checkpoints, for up to
+ * {@link #worstCaseDelay()} on the first alert that meets a failing receiver (later ones queue behind it without an
+ * attempt in place): keep that below the Kafka sinks' {@code transaction.timeout.ms} minus the checkpoint interval,
+ * which the job checks at start-up. The {@link HttpClient} is created per writer, so the sink stays serializable.
  */
-public final class WebhookSink implements Sink<Alert> {
+public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert, Alert> {
 
     private static final long serialVersionUID = 1L;
 
@@ -149,16 +144,92 @@ public final class WebhookSink implements Sink<Alert> {
     @Override
     @Deprecated
     public SinkWriter<Alert> createWriter(InitContext context) {
-        return new Writer(this, context.metricGroup());
+        return new WebhookWriter(this, context.metricGroup(), null, List.of());
     }
 
     @Override
-    public SinkWriter<Alert> createWriter(WriterInitContext context) {
-        return new Writer(this, context.metricGroup());
+    public StatefulSinkWriter<Alert, Alert> createWriter(WriterInitContext context) {
+        return restoreWriter(context, List.of());
+    }
+
+    /** A writer with the alerts that were waiting for delivery at the checkpoint it restores. */
+    @Override
+    public StatefulSinkWriter<Alert, Alert> restoreWriter(WriterInitContext context, Collection<Alert> waiting) {
+        return new WebhookWriter(this, context.metricGroup(), timers(context), waiting);
+    }
+
+    /** The waiting alerts, as their JSON (which carries every field). */
+    @Override
+    public SimpleVersionedSerializer<Alert> getWriterStateSerializer() {
+        return new SimpleVersionedSerializer<>() {
+            @Override
+            public int getVersion() {
+                return 1;
+            }
+
+            @Override
+            public byte[] serialize(Alert alert) {
+                return AlertJson.toJson(alert);
+            }
+
+            @Override
+            public Alert deserialize(int version, byte[] json) throws IOException {
+                return AlertJson.fromJson(json);
+            }
+        };
+    }
+
+    private static ProcessingTimeService timers(WriterInitContext context) {
+        try {
+            return context.getProcessingTimeService();
+        } catch (UnsupportedOperationException none) {
+            return null; // a bare test context
+        }
+    }
+
+    /** The POST of one alert, with its idempotency key and the token. */
+    HttpRequest request(Alert alert, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "waferflow-alerts")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (alert.notificationId != null) {
+            request.header("Idempotency-Key", alert.notificationId);
+        }
+        if (!token.isEmpty()) {
+            request.header(tokenHeader, tokenHeader.equalsIgnoreCase("Authorization")
+                    ? "Bearer " + token.value() : token.value());
+        }
+        return request.build();
+    }
+
+    URI url() {
+        return url;
+    }
+
+    Format format() {
+        return format;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    int maxAttempts() {
+        return maxAttempts;
+    }
+
+    Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    String runbookBaseUrl() {
+        return runbookBaseUrl;
     }
 
     /**
-     * The longest one alert can block the sink before the writer gives up and fails the job: every attempt timing
+     * The longest one alert can block the sink before it waits in state instead: every attempt timing
      * out (connecting, then waiting for the response, each up to {@code timeout}) and every wait as long as a 429's
      * {@code Retry-After} can make it ({@link #MAX_BACKOFF}). With only 5xx and I/O errors the waits are the
      * doubling backoffs instead, usually far shorter.
@@ -175,120 +246,4 @@ public final class WebhookSink implements Sink<Alert> {
         return Math.min(MAX_BACKOFF.toMillis(), Math.max(wait, retryAfterMillis));
     }
 
-    /** Sends one alert at a time, synchronously; see the class comment for retries and guarantees. */
-    static final class Writer implements SinkWriter<Alert> {
-
-        private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
-        private static final int BODY_EXCERPT = 300;
-
-        private final WebhookSink sink;
-        private final String endpoint;
-        private final HttpClient client;
-        private final Counter sent;
-        private final Counter bytesSent;
-        private final Counter sendErrors;
-
-        Writer(WebhookSink sink, SinkWriterMetricGroup metrics) {
-            this.sink = sink;
-            this.endpoint = shown(sink.url);
-            // HTTP/1.1: a plain-http endpoint would otherwise get an h2c upgrade request, which some proxies refuse.
-            this.client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(sink.timeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
-            this.sent = metrics.getNumRecordsSendCounter();
-            this.bytesSent = metrics.getNumBytesSendCounter();
-            this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
-        }
-
-        @Override
-        public void write(Alert alert, Context context) throws IOException, InterruptedException {
-            byte[] body = sink.format == Format.SLACK ? AlertJson.toSlack(alert, sink.runbookBaseUrl)
-                    : AlertJson.toJson(alert);
-            HttpRequest.Builder request = HttpRequest.newBuilder(sink.url)
-                    .timeout(sink.timeout)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "waferflow-alerts")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            if (alert.notificationId != null) {
-                request.header("Idempotency-Key", alert.notificationId);
-            }
-            if (!sink.token.isEmpty()) {
-                request.header(sink.tokenHeader, sink.tokenHeader.equalsIgnoreCase("Authorization")
-                        ? "Bearer " + sink.token.value() : sink.token.value());
-            }
-            HttpRequest post = request.build();
-            String what = "alert " + alert.notificationId + " (" + alert.key + ")";
-
-            for (int attempt = 1; ; attempt++) {
-                HttpResponse<String> response = null;
-                IOException error = null;
-                try {
-                    response = client.send(post, HttpResponse.BodyHandlers.ofString());
-                } catch (IOException e) {
-                    error = e; // refused, reset, timed out (HttpTimeoutException): worth another attempt
-                }
-                String failure;
-                long retryAfterMillis = 0;
-                if (response != null) {
-                    int status = response.statusCode();
-                    if (status >= 200 && status < 300) {
-                        sent.inc();
-                        bytesSent.inc(body.length);
-                        return;
-                    }
-                    failure = "HTTP " + status + excerpt(response.body());
-                    if (status < 500 && status != 429) {
-                        sendErrors.inc();
-                        throw new IOException("webhook " + endpoint + " refused " + what + " with " + failure
-                                + " (not retried: a " + status + " means the request itself is wrong; check the URL,"
-                                + " its token and the payload format " + sink.format + ")");
-                    }
-                    retryAfterMillis = retryAfterMillis(response);
-                } else {
-                    failure = error.toString();
-                }
-                sendErrors.inc();
-                if (attempt >= sink.maxAttempts) {
-                    throw new IOException("webhook " + endpoint + ": " + what + " not delivered after " + attempt
-                            + " attempt" + (attempt == 1 ? "" : "s") + "; last failure: " + failure
-                            + ". Failing the job so the alert is not lost: it is sent again after the restart.", error);
-                }
-                long wait = backoffMillis(sink.initialBackoff, attempt, retryAfterMillis);
-                LOG.warn("Webhook {}: attempt {}/{} for {} failed ({}); retrying in {} ms", endpoint, attempt,
-                        sink.maxAttempts, what, failure, wait);
-                Thread.sleep(wait);
-            }
-        }
-
-        /** Retry-After in seconds (the HTTP-date form is rare on 429s and is ignored). */
-        private static long retryAfterMillis(HttpResponse<?> response) {
-            return response.headers().firstValue("Retry-After").map(v -> {
-                try {
-                    return Math.max(0, Long.parseLong(v.trim())) * 1000;
-                } catch (NumberFormatException e) {
-                    return 0L;
-                }
-            }).orElse(0L);
-        }
-
-        private static String excerpt(String body) {
-            if (body == null || body.isBlank()) {
-                return "";
-            }
-            String b = body.strip().replaceAll("\\s+", " ");
-            return ": " + (b.length() <= BODY_EXCERPT ? b : b.substring(0, BODY_EXCERPT) + "…");
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {
-            // Nothing buffered: write returns only after delivery.
-        }
-
-        @Override
-        public void close() {
-            // Java 17's HttpClient has no close(); its threads are daemons and end with the client.
-        }
-    }
 }

@@ -15,10 +15,13 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.runtime.metrics.groups.InternalSinkWriterMetricGroup;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.apache.flink.util.InstantiationUtil;
 import org.apache.flink.util.UserCodeClassLoader;
 import org.junit.jupiter.api.AfterEach;
@@ -30,15 +33,18 @@ import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The webhook writer against a real local HTTP server: one POST per alert on success, retries with backoff on 503,
- * 429 and I/O errors, a clear failure after the last attempt, and no retry of other 4xx.
+ * 429 and I/O errors, alerts that still fail waiting in state (in order) until the receiver is back, and no retry of
+ * other 4xx.
  */
 @Timeout(60)
 class WebhookSinkTest {
@@ -130,18 +136,52 @@ class WebhookSinkTest {
     }
 
     @Test
-    void failsWithAClearMessageAfterTheLastAttempt() throws Exception {
-        receiver = new WebhookReceiver(r -> Response.status(503, "maintenance"));
+    void anAlertStillFailingAfterItsAttemptsWaitsInStateAndIsDeliveredInOrderOnceTheReceiverIsBack()
+            throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        receiver = new WebhookReceiver(r -> down.get() ? Response.status(503, "maintenance") : Response.status(200));
+        TestProcessingTimeService timers = new TestProcessingTimeService();
+        WebhookSink sink = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, TIMEOUT, 3, BACKOFF);
 
-        try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 3)) {
-            assertThatThrownBy(() -> writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageContaining(receiver.url())
-                    .hasMessageContaining("alert n-1 (drift:vdd) not delivered after 3 attempts")
-                    .hasMessageContaining("HTTP 503: maintenance");
+        try (StatefulSinkWriter<Alert, Alert> writer = sink.createWriter(new MinimalInitContext(metrics, timers))) {
+            writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT); // no exception: the job goes on
+            assertThat(receiver.requests()).as("attempts in place").hasSize(3);
+            writer.write(TestAlerts.drift("n-2", AlertSeverity.P2), CONTEXT);
+            assertThat(receiver.requests()).as("a later alert queues behind without an attempt").hasSize(3);
+            assertThat(writer.snapshotState(1)).extracting(a -> a.notificationId).containsExactly("n-1", "n-2");
+
+            timers.setCurrentTime(timers.getCurrentProcessingTime() + 60_000); // a retry while still down
+            assertThat(receiver.requests()).hasSize(4);
+            assertThat(writer.snapshotState(2)).hasSize(2);
+
+            down.set(false);
+            timers.setCurrentTime(timers.getCurrentProcessingTime() + 60_000);
+            assertThat(writer.snapshotState(3)).as("nothing waits").isEmpty();
         }
-        assertThat(receiver.requests()).hasSize(3);
-        assertThat(metrics.getNumRecordsSendCounter().getCount()).isZero();
+        List<WebhookReceiver.Request> requests = receiver.requests();
+        assertThat(requests.subList(requests.size() - 2, requests.size()))
+                .extracting(WebhookReceiver.Request::idempotencyKey).containsExactly("n-1", "n-2");
+        assertThat(metrics.getNumRecordsSendCounter().getCount()).isEqualTo(2);
+        assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(4);
+    }
+
+    @Test
+    void alertsWaitingAtACheckpointAreDeliveredByTheRestoredWriter() throws Exception {
+        receiver = new WebhookReceiver(r -> Response.status(200));
+        WebhookSink sink = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, TIMEOUT, 3, BACKOFF);
+        SimpleVersionedSerializer<Alert> state = sink.getWriterStateSerializer();
+        List<Alert> waiting = new ArrayList<>();
+        for (Alert a : List.of(TestAlerts.drift("n-1", AlertSeverity.P2),
+                TestAlerts.rangeViolations("n-2", AlertSeverity.P1))) {
+            waiting.add(state.deserialize(state.getVersion(), state.serialize(a)));
+        }
+
+        try (StatefulSinkWriter<Alert, Alert> writer = sink.restoreWriter(new MinimalInitContext(metrics), waiting)) {
+            writer.flush(true); // the end of the input: no timer fires any more
+            assertThat(writer.snapshotState(1)).isEmpty();
+        }
+        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::idempotencyKey)
+                .containsExactly("n-1", "n-2");
     }
 
     @Test
@@ -172,7 +212,7 @@ class WebhookSinkTest {
     }
 
     @Test
-    void anUnreachableReceiverFailsAfterRetryingWithTheIoErrorAsCause() throws Exception {
+    void anUnreachableReceiverCountsEachAttemptAndKeepsTheAlertWaiting() throws Exception {
         int freePort;
         try (ServerSocket s = new ServerSocket(0)) {
             freePort = s.getLocalPort();
@@ -180,13 +220,12 @@ class WebhookSinkTest {
         WebhookSink sink = new WebhookSink("http://127.0.0.1:" + freePort + "/hook", WebhookSink.Format.JSON,
                 TIMEOUT, 2, BACKOFF);
 
-        try (SinkWriter<Alert> writer = sink.createWriter(new MinimalInitContext(metrics))) {
-            assertThatThrownBy(() -> writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageContaining("not delivered after 2 attempts")
-                    .hasCauseInstanceOf(ConnectException.class);
+        try (StatefulSinkWriter<Alert, Alert> writer = sink.createWriter(new MinimalInitContext(metrics))) {
+            writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT);
+            assertThat(writer.snapshotState(1)).extracting(a -> a.notificationId).containsExactly("n-1");
         }
         assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(2);
+        assertThat(metrics.getNumRecordsSendCounter().getCount()).isZero();
     }
 
     @Test
@@ -285,9 +324,15 @@ class WebhookSinkTest {
     static final class MinimalInitContext implements WriterInitContext {
 
         private final SinkWriterMetricGroup metrics;
+        private final ProcessingTimeService timers;
 
         MinimalInitContext(SinkWriterMetricGroup metrics) {
+            this(metrics, null);
+        }
+
+        MinimalInitContext(SinkWriterMetricGroup metrics, ProcessingTimeService timers) {
             this.metrics = metrics;
+            this.timers = timers;
         }
 
         @Override
@@ -307,7 +352,10 @@ class WebhookSinkTest {
 
         @Override
         public ProcessingTimeService getProcessingTimeService() {
-            throw new UnsupportedOperationException();
+            if (timers == null) {
+                throw new UnsupportedOperationException();
+            }
+            return timers;
         }
 
         @Override
