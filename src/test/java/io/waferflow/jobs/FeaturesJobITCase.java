@@ -190,7 +190,7 @@ class FeaturesJobITCase {
                 assertThat(hash.get("window_start")).isEqualTo(Long.toString(want.windowStart));
                 assertThat(hash.get("window_end")).isEqualTo(Long.toString(want.windowEnd));
                 assertThat(hash.get("feature_version")).isEqualTo("v1");
-                assertThat(hash.get("job_version")).isEqualTo("0.1.0");
+                assertThat(hash.get("job_version")).isEqualTo("0.2.0-SNAPSHOT");
                 assertThat(hash.get("lot_id")).isEqualTo(want.lot);
                 assertThat(Long.parseLong(hash.get("updated_at"))).isPositive();
                 assertThat(jedis.ttl(key)).isBetween(1L, 3600L);
