@@ -1,27 +1,24 @@
 package io.waferflow.compat;
 
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.features.WaferFeatures;
-import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
-import io.waferflow.ingest.KafkaInput;
 import io.waferflow.local.JobProgress;
-import io.waferflow.testing.CollectSink;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
+import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,20 +36,24 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
- * SPEC 6 "a savepoint of the previous release restores into the next": a savepoint taken by release 0.1.0 of the
- * features job is committed under {@code src/test/resources/savepoints/features-0.1.0}; the current code must restore
- * it with {@code allowNonRestoredState=false} (every piece of state finds its operator) and continue as if it had
- * never stopped: counters continue, a record re-delivered across the savepoint is still a duplicate and is judged
- * against the restored watermark (it must not reopen its long-final window: {@link
- * io.waferflow.ingest.RestoredWatermark}), and the windows open at the savepoint end with exactly the features of an
- * uninterrupted run.
+ * SPEC 6 "a savepoint of the previous release restores into the next": the savepoint that release 0.1.0 (tag
+ * {@code v0.1.0}, see {@code RELEASES.md}) took of this fixture, with the production sinks, is committed under
+ * {@code src/test/resources/savepoints/features-0.1.0}. The current code restores it with
+ * {@code allowNonRestoredState=false} (every piece of state finds its operator), with the production sinks, onto a new
+ * Kafka broker, Redis and offline root, and must continue as if it had never stopped: counters continue, a record
+ * re-delivered across the savepoint is still a duplicate and, as the very first record read, too late for its
+ * long-final window (the lateness floor restored from the savepoint: {@link io.waferflow.ingest.RestoredWatermark}),
+ * and every window open at the savepoint ends with every column of the independent model's row: in Parquet, and the
+ * newest per wafer in Redis.
  *
- * <p>Writing the savepoint (only when a release changes state on purpose, together with a migration):
- * {@code mvn test -Dtest=SavepointCompatibilityITCase -Dwaferflow.generate-savepoint=true} runs the first half of the
- * fixture with the current code, stops with a savepoint (no drain: windows stay open in state) and replaces the
- * committed one. Both modes use the same graph: the production operators with collecting sinks.
+ * <p>Writing a release's savepoint (when a release is cut, with that release's code: see {@code RELEASES.md}):
+ * {@code mvn test -Dtest=SavepointCompatibilityITCase -Dwaferflow.generate-savepoint=<release>} runs the first half of
+ * the fixture, waits until the violation topic's transactions are committed (so the savepoint holds none that a new
+ * broker would not know), stops with a savepoint (no drain: windows stay open in state) and writes it under
+ * {@code src/test/resources/savepoints/features-<release>}.
  */
 @Timeout(300)
 class SavepointCompatibilityITCase {
@@ -67,7 +68,7 @@ class SavepointCompatibilityITCase {
     static final Path COMMITTED = Path.of("src/test/resources/savepoints/features-" + RELEASE);
     static final long T0 = Instant.parse("2026-11-27T06:00:00Z").toEpochMilli();
     static final String TOPIC = "compat-in";
-    static final String OFFLINE = "compat-offline";
+    static final String VIOLATIONS = "compat-violations";
 
     @TempDir
     Path tmp;
@@ -98,14 +99,15 @@ class SavepointCompatibilityITCase {
     }
 
     /**
-     * The rest, then a re-delivery of the 20th record, from before the savepoint: a duplicate (the check's state came
+     * A re-delivery of the 20th record, from before the savepoint, then the rest: a duplicate (the check's state came
      * through the savepoint) and, as in a run that never stopped, too late for its window, which was final and written
-     * before the savepoint. (Sent first of all, right after the restore, it could still reach its window before every
-     * upstream subtask had re-sent the restored watermark: see README, known limitations.)
+     * before the savepoint. It is the first record the restored job reads, so only the lateness floor restored from
+     * the 0.1.0 savepoint (kept by its source-side operator under the same uid) can tell its window it is final.
      */
     private static List<TestDie> after(List<TestDie> dies) {
-        List<TestDie> part = new ArrayList<>(dies.subList(1_200, dies.size()));
+        List<TestDie> part = new ArrayList<>();
         part.add(dies.get(19));
+        part.addAll(dies.subList(1_200, dies.size()));
         return part;
     }
 
@@ -120,31 +122,14 @@ class SavepointCompatibilityITCase {
     }
 
     FeaturesJobConfig config() {
-        return FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, TOPIC, "compat-violations", "compat",
+        return FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, TOPIC, VIOLATIONS, "compat",
                 "feature_group.watermark.emit=per_record", "drift.window=2 min", "drift.baseline.records=200",
                 "drift.min_baseline=100", "drift.min_current=50");
     }
 
-    /** The production operators; every output that has state upstream ends in a collecting or discarding sink. */
-    static FeaturesJobSinks sinks() {
-        return FeaturesJobSinks.none()
-                .withOffline(rows -> rows.sinkTo(new CollectSink<>(OFFLINE)).uid("compat-collect-offline"))
-                .withOnline(rows -> rows.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
-                        .uid("compat-discard-online"))
-                .withDriftMetrics(m -> m.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
-                        .uid("compat-discard-drift"))
-                .withAlerts(a -> a.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
-                        .uid("compat-discard-alerts"))
-                .withViolations(v -> v.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
-                        .uid("compat-discard-violations"));
-    }
-
     private JobClient start(Configuration flink) throws Exception {
         FeaturesJobConfig config = config();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        new FeaturesJob(config, KafkaInput.source(config), sinks()).build(env);
-        return env.executeAsync("compat");
+        return FeaturesJobRun.start(config, "compat", flink, FeaturesJobSinks.production(config));
     }
 
     private static JobProgress awaitRecordsIn(JobClient job, long expected) throws Exception {
@@ -161,31 +146,33 @@ class SavepointCompatibilityITCase {
     }
 
     @Test
-    void theCommittedSavepointRestoresAndContinues() throws Exception {
+    void theSavepointOfThePreviousReleaseRestoresAndContinues() throws Exception {
         List<TestDie> dies = dies();
         List<TestDie> before = before(dies);
         List<TestDie> after = after(dies);
         SERVICES.kafka().createTopic(TOPIC, 2);
-        SERVICES.kafka().createTopic("compat-violations", 1);
+        SERVICES.kafka().createTopic(VIOLATIONS, 1);
         produce(before);
-        FeaturesJobConfig config = config();
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
+        Configuration flink = JobEnvironment.flinkConfiguration(config());
         flink.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
 
-        if (Boolean.getBoolean("waferflow.generate-savepoint")) {
+        String generate = System.getProperty("waferflow.generate-savepoint");
+        if (generate != null && !generate.isBlank()) {
             JobClient job = start(flink);
             awaitRecordsIn(job, before.size());
-            Thread.sleep(2_000); // let every operator see the records, then snapshot them in flight
+            // Every operator has seen the records, and the violation topic's transaction of the re-delivery has been
+            // committed by later checkpoints: the savepoint holds no transaction a new broker would not know.
+            Thread.sleep(4_000);
             String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoint").toUri().toString(),
                     SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
-            replaceCommitted(Path.of(java.net.URI.create(savepoint)));
-            System.out.println("SavepointCompatibilityITCase: wrote " + COMMITTED.toAbsolutePath());
+            Path target = Path.of("src/test/resources/savepoints/features-" + generate);
+            replaceCommitted(Path.of(java.net.URI.create(savepoint)), target);
+            System.out.println("SavepointCompatibilityITCase: wrote " + target.toAbsolutePath());
             return;
         }
 
         assertThat(COMMITTED.resolve("_metadata")).as("the committed savepoint of release " + RELEASE).exists();
         produce(after);
-        CollectSink.clear(OFFLINE);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, COMMITTED.toAbsolutePath().toUri().toString());
         flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
         JobClient job = start(flink);
@@ -195,12 +182,15 @@ class SavepointCompatibilityITCase {
         // Drain: every window fires and every final row is emitted.
         job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
+        progress = new JobProgress(job.getJobExecutionResult().get().getAllAccumulatorResults());
+        assertThat(progress.tooLate).as("the re-delivered record is no window's: its duplicate check came first")
+                .isZero();
 
+        // Both re-deliveries arrive minutes of event time after their windows were final: quarantined as duplicates,
+        // they change no window. Windows whose final row was written before the savepoint (final time = end − 1 + 30 s
+        // at or below the savepoint's watermark: the smaller partition's newest event time − 5 s − 1) belong to the
+        // run of release 0.1.0; every other window is written by this one, whole.
         ExpectedFeatures expected = ExpectedFeatures.compute(dies, 60_000, 30_000, 5_000);
-        // Both re-deliveries arrive minutes of event time after their windows were final: quarantined and counted as
-        // duplicates, they change no window.
-        // Windows whose final row was written before the savepoint (final time = end − 1 + 30 s at or below the
-        // savepoint's watermark: the smaller partition's newest event time − 5 s − 1) belong to the first run.
         long watermark = Long.MAX_VALUE;
         for (int p = 0; p < 2; p++) {
             int partition = p;
@@ -211,34 +201,77 @@ class SavepointCompatibilityITCase {
         List<ExpectedFeatures.Row> afterRestore = expected.rows.values().stream()
                 .filter(r -> r.windowEnd - 1 + 30_000 > savepointWatermark).collect(Collectors.toList());
         assertThat(afterRestore.size()).as("windows still open at the savepoint").isBetween(8, expected.rows.size() - 8);
-        Map<String, List<WaferFeatures>> byWindow = CollectSink.<WaferFeatures>collected(OFFLINE).stream()
-                .collect(Collectors.groupingBy(f -> f.waferId + "@" + f.windowStart));
-        assertThat(byWindow.keySet()).isEqualTo(afterRestore.stream().map(r -> r.wafer + "@" + r.windowStart)
+        Map<String, Map<String, Object>> rows = ParquetFiles.rowsByWindow(
+                tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"); // fails on a second row of a window
+        assertThat(rows.keySet()).isEqualTo(afterRestore.stream().map(r -> r.wafer + "@" + r.windowStart)
                 .collect(Collectors.toSet()));
         for (ExpectedFeatures.Row want : afterRestore) {
-            List<WaferFeatures> got = byWindow.get(want.wafer + "@" + want.windowStart);
-            assertThat(got).as(want.wafer + "@" + want.windowStart).hasSize(1);
-            WaferFeatures f = got.get(0);
-            assertThat((double) f.deviceCount).as("device_count of " + want.wafer + "@" + want.windowStart)
-                    .isEqualTo(want.features.get("device_count"));
-            assertThat(f.yieldPct).isEqualTo(want.features.get("yield_pct"));
-            assertThat(f.mean[0]).isCloseTo(want.features.get("vdd_mean"), org.assertj.core.api.Assertions.within(1e-9));
-            assertThat(f.p95[1]).isEqualTo(want.features.get("idd_p95"));
-            assertThat(f.quarantineRate).isCloseTo(want.features.get("dq_quarantine_rate"),
-                    org.assertj.core.api.Assertions.within(1e-12));
+            assertEveryColumn(rows.get(want.wafer + "@" + want.windowStart), want);
         }
+        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+            for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
+                Map<String, String> online = jedis.hgetAll("compat:wafer_aggregates:v1:" + want.wafer);
+                assertThat(online.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
+                for (Map.Entry<String, Double> f : want.features.entrySet()) {
+                    String what = want.wafer + " online " + f.getKey();
+                    if (f.getValue() == null) {
+                        assertThat(online.get(f.getKey())).as(what).isIn(null, "", "NaN");
+                    } else {
+                        assertThat(Double.parseDouble(online.get(f.getKey()))).as(what)
+                                .isCloseTo(f.getValue(), within(1e-9));
+                    }
+                }
+            }
+        }
+        List<String> violations = SERVICES.readCommitted(VIOLATIONS).stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList());
+        assertThat(violations).as("violations after the restore (read committed)").singleElement()
+                .satisfies(v -> assertThat(v).contains("\"rule\":\"duplicate\"")
+                        .contains("\"device_id\":\"" + dies.get(19).wafer() + "-" + dies.get(19).x() + "-"
+                                + dies.get(19).y() + "\""));
+        assertThat(ParquetFiles.read(tmp.resolve("data/raw"))).as("raw archive: the records after the savepoint")
+                .hasSize(after.size());
     }
 
-    private static void replaceCommitted(Path savepoint) throws Exception {
-        if (Files.exists(COMMITTED)) {
-            try (Stream<Path> old = Files.walk(COMMITTED)) {
+    /**
+     * Every column of a Parquet feature row: the model's value for each feature (1e-9; null where it has none), and
+     * the row's identity, version and revision. A column neither names fails: nothing goes unchecked.
+     */
+    private static void assertEveryColumn(Map<String, Object> got, ExpectedFeatures.Row want) {
+        String row = want.wafer + "@" + want.windowStart;
+        Map<String, Object> identity = Map.of("wafer_id", want.wafer, "lot_id", want.lot,
+                "window_start", want.windowStart, "window_end", want.windowEnd, "revision", want.revision,
+                "feature_group", "wafer_aggregates", "feature_version", "v1", "job_version", "0.1.0");
+        for (Map.Entry<String, Object> column : got.entrySet()) {
+            String name = column.getKey();
+            Object value = column.getValue();
+            if (identity.containsKey(name)) {
+                Object wanted = identity.get(name);
+                Object actual = value instanceof java.time.Instant ? ((java.time.Instant) value).toEpochMilli() : value;
+                assertThat(String.valueOf(actual)).as(row + " " + name).isEqualTo(String.valueOf(wanted));
+            } else {
+                assertThat(want.features).as(row + ": column " + name + " is checked").containsKey(name);
+                Double wanted = want.features.get(name);
+                if (wanted == null) {
+                    assertThat(value).as(row + " " + name).isNull();
+                } else {
+                    assertThat(((Number) value).doubleValue()).as(row + " " + name).isCloseTo(wanted, within(1e-9));
+                }
+            }
+        }
+        assertThat(got.keySet()).as(row + ": every model feature is a column").containsAll(want.features.keySet());
+    }
+
+    private static void replaceCommitted(Path savepoint, Path target) throws Exception {
+        if (Files.exists(target)) {
+            try (Stream<Path> old = Files.walk(target)) {
                 old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        Files.createDirectories(COMMITTED);
+        Files.createDirectories(target);
         try (Stream<Path> files = Files.list(savepoint)) {
             for (Path f : files.collect(Collectors.toList())) {
-                Files.copy(f, COMMITTED.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
