@@ -7,6 +7,7 @@ import io.waferflow.cli.BackfillCommand;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.DriftCommand;
 import io.waferflow.cli.FeaturesCommand;
+import io.waferflow.cli.OfflineCommand;
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.cli.VersionCommand;
 import io.waferflow.config.ConfigException;
@@ -103,7 +104,7 @@ public final class WaferFlow {
     /** Commands that run anywhere, including from the job jar under {@code flink run}. */
     private static List<Command> jobCommands() {
         return List.of(new FeaturesCommand(), new SavepointCommand(), new VersionCommand(), new BackfillCommand(),
-                new DriftCommand(), new BaselineCommand(), new AlertsCommand());
+                new DriftCommand(), new BaselineCommand(), new AlertsCommand(), new OfflineCommand());
     }
 
     private static List<Command> allCommands() throws ReflectiveOperationException {
