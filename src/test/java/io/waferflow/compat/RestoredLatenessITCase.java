@@ -94,7 +94,7 @@ class RestoredLatenessITCase {
         Configuration flink = JobEnvironment.flinkConfiguration(config);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         JobClient first = FeaturesJobRun.start(config, "floor-before", flink, FeaturesJobSinks.production(config));
-        awaitRecordsIn(first, before.size());
+        FeaturesJobRun.awaitRecordsIn(first, before.size());
         Thread.sleep(2_000); // every operator has seen the records: the windows before the savepoint are final
         String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoint").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
@@ -106,7 +106,7 @@ class RestoredLatenessITCase {
         produce(resumed);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient second = FeaturesJobRun.start(config, "floor-after", flink, FeaturesJobSinks.production(config));
-        JobProgress progress = awaitRecordsIn(second, before.size() + resumed.size());
+        JobProgress progress = FeaturesJobRun.awaitRecordsIn(second, before.size() + resumed.size());
         second.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         progress = new JobProgress(second.getJobExecutionResult().get().getAllAccumulatorResults());
@@ -139,16 +139,4 @@ class RestoredLatenessITCase {
         }
     }
 
-    private static JobProgress awaitRecordsIn(JobClient job, long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            JobProgress p = new JobProgress(job.getAccumulators().get());
-            if (p.recordsIn >= expected) {
-                return p;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the job did not read " + expected + " records: "
-                + new JobProgress(job.getAccumulators().get()));
-    }
 }

@@ -132,18 +132,6 @@ class SavepointCompatibilityITCase {
         return FeaturesJobRun.start(config, "compat", flink, FeaturesJobSinks.production(config));
     }
 
-    private static JobProgress awaitRecordsIn(JobClient job, long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            JobProgress p = new JobProgress(job.getAccumulators().get());
-            if (p.recordsIn >= expected) {
-                return p;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the job did not read " + expected + " records: "
-                + new JobProgress(job.getAccumulators().get()));
-    }
 
     @Test
     void theSavepointOfThePreviousReleaseRestoresAndContinues() throws Exception {
@@ -159,7 +147,7 @@ class SavepointCompatibilityITCase {
         String generate = System.getProperty("waferflow.generate-savepoint");
         if (generate != null && !generate.isBlank()) {
             JobClient job = start(flink);
-            awaitRecordsIn(job, before.size());
+            FeaturesJobRun.awaitRecordsIn(job, before.size());
             // Every operator has seen the records, and the violation topic's transaction of the re-delivery has been
             // committed by later checkpoints: the savepoint holds no transaction a new broker would not know.
             Thread.sleep(4_000);
@@ -176,7 +164,7 @@ class SavepointCompatibilityITCase {
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, COMMITTED.toAbsolutePath().toUri().toString());
         flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
         JobClient job = start(flink);
-        JobProgress progress = awaitRecordsIn(job, before.size() + after.size());
+        JobProgress progress = FeaturesJobRun.awaitRecordsIn(job, before.size() + after.size());
         assertThat(progress.recordsIn).as("counters continue from the savepoint").isEqualTo(before.size() + after.size());
         assertThat(progress.duplicates).as("both re-deliveries, one of them across the savepoint").isEqualTo(2);
         // Drain: every window fires and every final row is emitted.

@@ -104,30 +104,13 @@ class KafkaOutageITCase {
     }
 
     private FeaturesJobConfig config(KafkaBrokerProcess kafka, LocalRedis redis, String name) {
-        Path dir = tmp.resolve(name);
-        return io.waferflow.TestConfigs.features(List.of(
-                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
-                "kafka.input_topic=" + name + "-in",
-                "kafka.violations_topic=" + name + "-violations",
-                "alerts.sinks.kafka_topic=" + name + "-alerts",
-                "kafka.group_id=" + name,
-                "kafka.starting_offsets=earliest",
-                "redis.host=" + redis.host(),
-                "redis.port=" + redis.port(),
-                "redis.key_prefix=" + name,
-                "offline.root=" + dir.resolve("data"),
-                "checkpointing.interval=1 s",
-                "checkpointing.dir=" + dir.resolve("checkpoints"),
-                "quality.event_time.max_future_skew=3650 d",
-                "feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s",
-                "feature_group.watermark.out_of_orderness=5 s",
-                "feature_group.watermark.emit=per_record",
+        return FeaturesJobRun.config(kafka.bootstrapServers(), redis.host(), redis.port(), tmp.resolve(name),
+                name + "-in", name + "-violations", name, "alerts.sinks.kafka_topic=" + name + "-alerts",
+                "checkpointing.interval=1 s", "feature_group.watermark.emit=per_record",
                 // The outage and the broker's restart take longer than the default 30 s of idleness: a partition
                 // marked idle meanwhile would let the other one's records move the watermark on when reading resumes,
                 // and make its own late (README, known limitations).
-                "feature_group.watermark.idleness=5 min",
-                "parallelism=2"));
+                "feature_group.watermark.idleness=5 min");
     }
 
     private static void createTopics(KafkaBrokerProcess kafka, String name) throws Exception {
@@ -159,7 +142,7 @@ class KafkaOutageITCase {
             for (int b = 0; b < BATCHES / 2; b++) {
                 produce(kafka, "outage-in", b);
             }
-            awaitRecordsIn(job, records(BATCHES / 2));
+            FeaturesJobRun.awaitRecordsIn(job, records(BATCHES / 2));
             Thread.sleep(1_500); // a checkpoint with open transactions of the violation and alert topics
 
             kafka.stop();
@@ -169,7 +152,7 @@ class KafkaOutageITCase {
             for (int b = BATCHES / 2; b < BATCHES; b++) {
                 produce(kafka, "outage-in", b);
             }
-            awaitRecordsIn(job, records(BATCHES));
+            FeaturesJobRun.awaitRecordsIn(job, records(BATCHES));
             job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(3, TimeUnit.MINUTES);
 
@@ -245,19 +228,4 @@ class KafkaOutageITCase {
         return out;
     }
 
-    private static JobProgress awaitRecordsIn(JobClient job, long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                JobProgress p = new JobProgress(job.getAccumulators().get());
-                if (p.recordsIn >= expected) {
-                    return p;
-                }
-            } catch (Exception restarting) {
-                // accumulators are unavailable while the job restarts
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("the job did not read " + expected + " records");
-    }
 }

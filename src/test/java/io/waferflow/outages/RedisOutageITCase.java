@@ -1,6 +1,5 @@
 package io.waferflow.outages;
 
-import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
@@ -97,32 +96,16 @@ class RedisOutageITCase {
         SERVICES.kafka().createTopic("redis-outage-alerts", 1);
 
         try (RedisServerProcess redis = RedisServerProcess.start(tmp.resolve("redis"))) {
-            FeaturesJobConfig config = TestConfigs.features(List.of(
-                    "kafka.bootstrap_servers=" + SERVICES.kafka().bootstrapServers(),
-                    "kafka.input_topic=redis-outage-in",
-                    "kafka.violations_topic=redis-outage-violations",
-                    "alerts.sinks.kafka_topic=redis-outage-alerts",
-                    "kafka.group_id=redis-outage",
-                    "kafka.starting_offsets=earliest",
-                    "redis.host=" + redis.host(),
-                    "redis.port=" + redis.port(),
-                    "redis.key_prefix=ro",
-                    "offline.root=" + tmp.resolve("data"),
-                    "checkpointing.interval=1 s",
-                    "checkpointing.dir=" + tmp.resolve("checkpoints"),
-                    "quality.event_time.max_future_skew=3650 d",
-                    "feature_group.window.size=1 min",
-                    "feature_group.window.allowed_lateness=30 s",
-                    "feature_group.watermark.out_of_orderness=5 s",
-                    "feature_group.watermark.emit=per_record",
-                    "feature_group.watermark.idleness=5 min",
-                    "parallelism=2"));
+            FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka().bootstrapServers(), redis.host(),
+                    redis.port(), tmp, "redis-outage-in", "redis-outage-violations", "ro",
+                    "alerts.sinks.kafka_topic=redis-outage-alerts", "checkpointing.interval=1 s",
+                    "feature_group.watermark.emit=per_record", "feature_group.watermark.idleness=5 min");
             Configuration flink = JobEnvironment.flinkConfiguration(config);
             flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // riding the outage out, not restarting
             JobClient job = FeaturesJobRun.start(config, "redis-outage", flink, FeaturesJobSinks.production(config));
 
             produce(dies.subList(0, 3 * per));
-            awaitRecordsIn(job, 3 * per);
+            FeaturesJobRun.awaitRecordsIn(job, 3 * per);
             awaitRedisKeys(redis, 3);
 
             redis.stop();
@@ -136,12 +119,12 @@ class RedisOutageITCase {
             }
             assertThat(firing).as("P0 online_store_down committed while Redis is down").hasSize(1);
             assertThat(firing.get(0)).contains("\"severity\":\"P0\"").contains("127.0.0.1:" + redis.port());
-            awaitRecordsIn(job, 6 * per);
+            FeaturesJobRun.awaitRecordsIn(job, 6 * per);
             Thread.sleep(Math.max(0, 30_000 - (System.currentTimeMillis() - stopped)));
             redis.startAgain();
 
             produce(dies.subList(6 * per, dies.size()));
-            awaitRecordsIn(job, dies.size());
+            FeaturesJobRun.awaitRecordsIn(job, dies.size());
             // Drain: every window fires, and rows still waiting for Redis are written before the job ends.
             job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(3, TimeUnit.MINUTES);
@@ -198,13 +181,4 @@ class RedisOutageITCase {
         }
     }
 
-    private static void awaitRecordsIn(JobClient job, long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (new JobProgress(job.getAccumulators().get()).recordsIn < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the job did not read " + expected + " records");
-            }
-            Thread.sleep(200);
-        }
-    }
 }

@@ -9,6 +9,7 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.kafka.EmbeddedKafka;
 import io.waferflow.local.redis.LocalRedis;
+import io.waferflow.metrics.JobProgress;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -52,17 +53,31 @@ public final class FeaturesJobRun {
         return FeaturesJobConfig.from(rawConfig(kafka, redis, dir, inputTopic, violationsTopic, name, overrides));
     }
 
+    /** The same, for any broker and Redis (e.g. processes a test stops and starts again). */
+    public static FeaturesJobConfig config(String bootstrapServers, String redisHost, int redisPort, Path dir,
+                                           String inputTopic, String violationsTopic, String name,
+                                           String... overrides) {
+        return FeaturesJobConfig.from(rawConfig(bootstrapServers, redisHost, redisPort, dir, inputTopic,
+                violationsTopic, name, overrides));
+    }
+
     /** The same, before parsing (e.g. to resolve {@code ${env:NAME}} from a test's own environment). */
     public static RawConfig rawConfig(EmbeddedKafka kafka, LocalRedis redis, Path dir, String inputTopic,
                                       String violationsTopic, String name, String... overrides) {
+        return rawConfig(kafka.bootstrapServers(), redis.host(), redis.port(), dir, inputTopic, violationsTopic, name,
+                overrides);
+    }
+
+    private static RawConfig rawConfig(String bootstrapServers, String redisHost, int redisPort, Path dir,
+                                       String inputTopic, String violationsTopic, String name, String... overrides) {
         List<String> all = new ArrayList<>(List.of(
-                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
+                "kafka.bootstrap_servers=" + bootstrapServers,
                 "kafka.input_topic=" + inputTopic,
                 "kafka.violations_topic=" + violationsTopic,
                 "kafka.group_id=" + name,
                 "kafka.starting_offsets=earliest",
-                "redis.host=" + redis.host(),
-                "redis.port=" + redis.port(),
+                "redis.host=" + redisHost,
+                "redis.port=" + redisPort,
                 "redis.key_prefix=" + name,
                 "offline.root=" + dir.resolve("data"),
                 "checkpointing.interval=500 ms",
@@ -100,6 +115,27 @@ public final class FeaturesJobRun {
         env.setParallelism(2);
         new FeaturesJob(config, KafkaInput.source(config), sinks).build(env);
         return env.executeAsync(jobName);
+    }
+
+    /**
+     * Waits until the job has read {@code expected} records (its {@code records_in} counter), for at most 3 minutes;
+     * accumulators that cannot be read while the job restarts count as not yet.
+     */
+    public static JobProgress awaitRecordsIn(JobClient job, long expected) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+        JobProgress p = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                p = new JobProgress(job.getAccumulators().get());
+                if (p.recordsIn >= expected) {
+                    return p;
+                }
+            } catch (java.util.concurrent.ExecutionException restarting) {
+                // no accumulators while the job restarts
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the job did not read " + expected + " records in 3 minutes: " + p);
     }
 
     /** Every feature column of a Parquet row equals the expected row's (1e-9; null where no value). */
