@@ -64,7 +64,9 @@ import static org.assertj.core.api.Assertions.within;
  * on every partition at the window's end plus the out-of-orderness bound, and a probe record whose window fires
  * exactly when all four clocks have been read; the next phase goes out once the probe's row is online. The job reads
  * all four partitions with one source reader (one channel into each keyed subtask, so records cannot overtake the
- * watermark the probe proved), and the generator's held-back records go out at the start of the next phase, where
+ * watermark the probe proved; the reader registers all four partitions' watermarks when it is assigned them, so from
+ * the first record on the job's watermark waits for the slowest), and the generator's held-back records go out at the
+ * start of the next phase, where
  * every partition's watermark is pinned at the window end whatever the interleaving. Within a phase the interleaving
  * of the partitions is left to Kafka and Flink, and the model is computed for each partition first and each last:
  * equal results mean no interleaving changes them. (The generator's held-back records are delayed by 7.5 minutes of
@@ -119,12 +121,9 @@ class RealisticTrafficITCase {
         long start = settings.startMillis;
         Traffic traffic = Traffic.of(new WaferTrafficGenerator(settings).take(RECORDS), start);
 
-        List<List<Arrival>> rotations = new ArrayList<>();
         List<ExpectedFeatures> models = new ArrayList<>();
         for (int first = 0; first < PARTITIONS; first++) {
-            List<Arrival> order = traffic.arrivals(first);
-            rotations.add(order);
-            models.add(ExpectedFeatures.simulate(order, PARTITIONS, windows, LATENESS, BOUND));
+            models.add(ExpectedFeatures.simulate(traffic.arrivals(first), PARTITIONS, windows, LATENESS, BOUND));
         }
         ExpectedFeatures model = models.get(0);
         for (int i = 1; i < PARTITIONS; i++) {
@@ -157,6 +156,7 @@ class RealisticTrafficITCase {
         Configuration flink = JobEnvironment.flinkConfiguration(config);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         JobClient job = FeaturesJobRun.start(config, "realistic-" + name, flink, FeaturesJobSinks.production(config));
+        JobExecutionResult result;
         try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
             for (Phase phase : traffic.phases) {
                 for (int p = 0; p < PARTITIONS; p++) {
@@ -166,10 +166,17 @@ class RealisticTrafficITCase {
                 }
                 awaitProbe(job, jedis, name, phase.end);
             }
+            // Everything sent has been read (the last probe fired): drain, so every window fires and every file and
+            // transaction commits.
+            job.stopWithSavepoint(true, tmp.resolve("drained").toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(2, TimeUnit.MINUTES);
+            result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+        } catch (Exception | AssertionError e) {
+            if (!job.getJobStatus().get().isTerminalState()) {
+                job.cancel().get(1, TimeUnit.MINUTES); // its slots are the next test's
+            }
+            throw e;
         }
-        job.stopWithSavepoint(true, tmp.resolve("drained").toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(2, TimeUnit.MINUTES);
-        JobExecutionResult result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
 
         // Offline: one row per window, equal to the model.
         Map<String, Map<String, Object>> rows = ParquetFiles.rowsByWindow(
