@@ -3,6 +3,7 @@ package io.waferflow.cluster;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.testing.BuildSettings;
 import io.waferflow.testing.DashboardMetricNames;
+import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
@@ -35,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JobManager and two TaskManagers, separate JVMs, Flink's own jars and {@code flink-conf/}), submitted with Flink's
  * CLI against real Kafka and Redis. A TaskManager is killed with {@code kill -9} mid-stream, the job recovers from its
  * last checkpoint, is stopped with a savepoint and resumed from it; the Parquet offline store then equals a
- * failure-free run's row for row, and Redis holds the same final values. The Prometheus reporter is scraped once.
+ * failure-free run's row for row, and Redis holds the same final values; both runs also equal the independent model
+ * ({@link ExpectedFeatures}), offline and online. The Prometheus reporter is scraped once.
  * Tagged so it can run alone: {@code mvn test -Dgroups=cluster}.
  */
 @Tag("cluster")
@@ -175,12 +177,18 @@ class ClusterITCase {
             Map<String, Map<String, Object>> expected = rows(tmp.resolve("reference/data"));
             expected.values().removeIf(r -> (Long) r.get("window_end") - 1 + LATENESS > watermark);
             assertThat(expected).hasSizeGreaterThanOrEqualTo(16);
+            // The reference is the same code: it must also equal the independent model (one partition, in order).
+            ExpectedFeatures model = ExpectedFeatures.compute(dies, 60_000, LATENESS, BOUND);
+            Map<String, ExpectedFeatures.Row> modelFinal = new TreeMap<>(model.rows);
+            modelFinal.values().removeIf(r -> r.windowEnd - 1 + LATENESS > watermark);
+            FeaturesJobRun.assertRowsEqualModel(expected, modelFinal, "reference run");
 
             cluster.await(Duration.ofMinutes(3), "every final window in the cluster's offline store",
                     () -> rowsQuietly(tmp.resolve("cluster/data")).keySet().containsAll(expected.keySet()));
             Map<String, Map<String, Object>> written = rows(tmp.resolve("cluster/data"));
             written.values().removeIf(r -> (Long) r.get("window_end") - 1 + LATENESS > watermark);
             assertThat(written).isEqualTo(expected);
+            FeaturesJobRun.assertRowsEqualModel(written, modelFinal, "cluster run");
 
             try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
                 for (int w = 0; w < 8; w++) {
@@ -189,6 +197,8 @@ class ClusterITCase {
                     want.remove("updated_at");
                     got.remove("updated_at");
                     assertThat(got).as("WC" + w).isNotEmpty().isEqualTo(want);
+                    FeaturesJobRun.assertOnlineEqualsModel(got, model.newestPerWafer().get("WC" + w),
+                            "cluster online WC" + w);
                 }
             }
 
@@ -217,11 +227,16 @@ class ClusterITCase {
         return ParquetFiles.rowsByWindow(root.resolve("wafer_aggregates/version=v1"), "wafer_id");
     }
 
+    /**
+     * The same while files are still being committed: an I/O error (an in-progress file renamed or removed while the
+     * folder is listed) means "look again". A second row for a window is no such race: it fails at once rather than
+     * being waited out into a timeout.
+     */
     private static Map<String, Map<String, Object>> rowsQuietly(Path root) {
         try {
             return rows(root);
-        } catch (RuntimeException | AssertionError e) {
-            return Map.of(); // a file being committed while listed: look again
+        } catch (java.io.UncheckedIOException e) {
+            return Map.of();
         }
     }
 }

@@ -58,7 +58,7 @@ class StateSchemaEvolutionTest {
                 "public class AlertEpisode {\n\n    public String acknowledgedBy = \"nobody\";\n");
         ClassLoader nextRelease = compile(next);
         Class<?> nextClass = nextRelease.loadClass(CLASS);
-        assertThat(nextClass.getField("acknowledgedBy")).isNotNull();
+        assertThat(nextClass.getField("acknowledgedBy").getType()).as("the new field").isEqualTo(String.class);
 
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

@@ -127,15 +127,17 @@ class FeaturesJobITCase {
         List<TestDie> modelArrivals = new ArrayList<>(arrivals);
         Set<TestDie> quarantinedInModel = Collections.newSetFromMap(new IdentityHashMap<>());
         // Malformed lines in between: they must be quarantined, never stop the job, never disturb features.
-        payloads.add(10, "{\"event_time\":\"2026-11-27T08:00:31Z\",\"wafer_id\":\"WA\",".getBytes(StandardCharsets.UTF_8));
+        String unparseable = "{\"event_time\":\"2026-11-27T08:00:31Z\",\"wafer_id\":\"WA\",";
+        payloads.add(10, unparseable.getBytes(StandardCharsets.UTF_8));
         TestDie truncated = new TestDie(T0 + 31_000, null, "WA", 0, 0, false, 0, 0, 0, null, 0);
         modelArrivals.add(10, truncated);
         quarantinedInModel.add(truncated);
-        payloads.add(40, arrivals.get(3).json().replace("\"wafer_id\":\"WA\",", "").replace("\"wafer_id\":\"WB\",", "")
-                .getBytes(StandardCharsets.UTF_8));
+        String missingWafer = arrivals.get(3).json().replace("\"wafer_id\":\"WA\",", "")
+                .replace("\"wafer_id\":\"WB\",", "");
+        payloads.add(40, missingWafer.getBytes(StandardCharsets.UTF_8));
         modelArrivals.add(40, null); // wafer_id missing: no window to count in
-        payloads.add(60, arrivals.get(4).json().replaceFirst("\"vdd\":[0-9.]+", "\"vdd\":\"1.2V\"")
-                .getBytes(StandardCharsets.UTF_8));
+        String wrongTypePayload = arrivals.get(4).json().replaceFirst("\"vdd\":[0-9.]+", "\"vdd\":\"1.2V\"");
+        payloads.add(60, wrongTypePayload.getBytes(StandardCharsets.UTF_8));
         TestDie wrongType = copyOf(arrivals.get(4));
         modelArrivals.add(60, wrongType);
         quarantinedInModel.add(wrongType);
@@ -227,9 +229,16 @@ class FeaturesJobITCase {
                 .containsExactlyInAnyOrderElementsOf(violations.stream()
                         .map(r -> r.get("rule") + ":" + r.get("severity") + ":" + r.get("quarantined")).toList());
         List<GenericRecord> quarantined = violations.stream().filter(r -> (Boolean) r.get("quarantined")).toList();
+        // Each quarantined record keeps its payload as received, for replay after a fix (the too-late one, which
+        // passed parsing, as its record re-serialized: below).
+        Map<String, String> sentPayloads = Map.of("unparseable", unparseable, "required", missingWafer,
+                "type", wrongTypePayload, "duplicate", duplicated.json());
         assertThat(quarantined).allSatisfy(r -> {
-            assertThat(r.get("raw_payload")).isNotNull();
             assertThat(r.get("quarantined")).isEqualTo(true);
+            if (!r.get("rule").toString().equals("too_late")) {
+                assertThat(r.get("raw_payload").toString()).as(r.get("rule") + " payload")
+                        .isEqualTo(sentPayloads.get(r.get("rule").toString()));
+            }
         });
         GenericRecord tooLate = quarantined.stream().filter(r -> r.get("rule").toString().equals("too_late"))
                 .findFirst().orElseThrow();

@@ -1,21 +1,41 @@
 package io.waferflow.testing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * What the feature job must produce for an input in arrival order, computed the plain way: two-pass statistics,
- * sorted nearest-rank quantiles, brute-force neighbour yield, and Flink's lateness rules simulated with a watermark
- * that trails the largest event time seen by the out-of-orderness bound (updated after each record).
+ * sorted nearest-rank quantiles, brute-force neighbour yield, and Flink's event-time rules simulated step by step.
  *
- * <p>Neighbour yield of window w uses every die of the wafer tested before w's end (latest test wins): windows fire
- * in the order of their ends and each merges its dies into the wafer's die map. This holds as long as late records
- * of a window arrive before the next window fires, which the fixtures ensure.
+ * <p><b>Watermarks.</b> Each input partition's watermark trails the largest event time read from it by the
+ * out-of-orderness bound (emitted per record, as {@code feature_group.watermark.emit=per_record} does), and the job's
+ * watermark is the smallest over the partitions (none until every partition has had a record). Quarantine markers
+ * (quarantined records whose wafer and event time were read) count like records; the model is given the order in
+ * which one source reader interleaved the partitions, so a test must either know it or show that the result does not
+ * depend on it (see {@link #simulate}).
+ *
+ * <p><b>Windows.</b> Tumbling or session windows per wafer with allowed lateness, as Flink's window operator with its
+ * event-time trigger: a window fires once when the watermark passes its last millisecond, and again on each record
+ * accepted after that; a record whose window (for sessions: the session it joins) is past end + lateness is too late;
+ * sessions merge when they touch, and a session past its lateness is gone and cannot be joined. A firing's revision
+ * is one more than the previous firing's of that window (merged sessions: the highest of the sessions they absorbed),
+ * as the finalizer numbers them. The offline row of a window is its last firing; the online row of a wafer its newest
+ * window's.
+ *
+ * <p><b>Neighbour yield</b> is specified over the wafer's dies tested before the window's end (latest test wins). The
+ * job computes it from the die map it has merged by the window's last firing, which is the same set as long as every
+ * die of the wafer tested before the window's end arrived before that firing and no later window's dies were merged
+ * first. Where a late record breaks that (a re-fired window sees dies of newer windows; a window that fired before an
+ * older neighbour's late die arrived misses it: issue 14), {@link Row#neighbourYieldSettled} is false and the
+ * specified value cannot be compared.
  */
 public final class ExpectedFeatures {
 
@@ -23,6 +43,20 @@ public final class ExpectedFeatures {
     /** The default schema's ranges (jobs/features.yaml), per parameter, then test_time_ms. */
     private static final double[][] RANGES = {{1.0, 1.4}, {0, 200}, {1000, 3000}, {-40, 125}};
     private static final double[] TEST_TIME_RANGE = {10, 500};
+
+    /** One message as the job's source reads it: its partition and record; a marker stands for a quarantined one. */
+    public record Arrival(int partition, TestDie die, boolean marker) {}
+
+    /** How records are grouped into windows. */
+    public record Windows(boolean session, long millis) {
+        public static Windows tumbling(long sizeMs) {
+            return new Windows(false, sizeMs);
+        }
+
+        public static Windows session(long gapMs) {
+            return new Windows(true, gapMs);
+        }
+    }
 
     /** One expected feature row. */
     public static final class Row {
@@ -32,9 +66,25 @@ public final class ExpectedFeatures {
         public long windowEnd;
         public int revision;
         public final Map<String, Double> features = new LinkedHashMap<>();
+        /** False where the job's neighbour yield cannot be the specified one (see the class comment, issue 14). */
+        public boolean neighbourYieldSettled = true;
         final List<TestDie> dies = new ArrayList<>();
         int quarantined;
         boolean fired;
+        /** Revision of the last firing; -1 before the first. */
+        int lastRevision = -1;
+        /** The wafer's die map (position → latest test) as the job had merged it at this window's last firing. */
+        Map<String, TestDie> dieMapAtLastFiring = Map.of();
+        boolean gone;
+
+        long maxTimestamp() {
+            return windowEnd - 1;
+        }
+
+        /** The values of parameter {@code p} in the window, sorted (nulls left out). */
+        public double[] sortedValues(int p) {
+            return dies.stream().mapToDouble(d -> d.parameter(p)).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        }
     }
 
     public final Map<String, Row> rows = new TreeMap<>();
@@ -42,59 +92,97 @@ public final class ExpectedFeatures {
     public int lateWithinLateness;
     /** Quarantined records (known wafer and time) that re-fired an already fired window. */
     public int lateQuarantined;
+    /** Markers dropped because their window was past its lateness (they raise no violation of their own). */
+    public int markersTooLate;
+    /** Firings with a revision above 0: the job's {@code late_window_updates}. */
+    public int lateWindowUpdates;
+    /** Records and markers that re-fired their window after a newer window of the wafer had been emitted. */
+    public final List<Arrival> lateAfterNewerWindow = new ArrayList<>();
 
     public static ExpectedFeatures compute(List<TestDie> arrivals, long windowMs, long latenessMs, long boundMs) {
         return compute(arrivals, java.util.Set.of(), windowMs, latenessMs, boundMs);
     }
 
     /**
+     * One partition, tumbling windows.
+     *
      * @param quarantined the arrivals (by identity) that stand for quarantined records: they count in their window's
      *                    quarantine rate and can re-fire it, but are in no feature; null entries are quarantined
      *                    records without a known wafer, which touch no window
      */
     public static ExpectedFeatures compute(List<TestDie> arrivals, java.util.Set<TestDie> quarantined, long windowMs,
                                            long latenessMs, long boundMs) {
-        ExpectedFeatures e = new ExpectedFeatures();
-        long maxSeen = Long.MIN_VALUE;
+        List<Arrival> in = new ArrayList<>();
         for (TestDie d : arrivals) {
-            if (d == null) {
-                continue;
+            if (d != null) {
+                in.add(new Arrival(0, d, quarantined.contains(d)));
             }
-            boolean marker = quarantined.contains(d);
-            long watermark = maxSeen == Long.MIN_VALUE ? Long.MIN_VALUE : maxSeen - boundMs - 1;
-            long start = Math.floorDiv(d.time(), windowMs) * windowMs;
-            long maxTs = start + windowMs - 1;
-            // Windows whose end the watermark passed have fired on time.
-            for (Row r : e.rows.values()) {
-                if (r.windowEnd - 1 <= watermark) {
-                    r.fired = true;
-                }
-            }
-            if (watermark != Long.MIN_VALUE && maxTs + latenessMs <= watermark) {
-                if (!marker) {
+        }
+        return simulate(in, 1, Windows.tumbling(windowMs), latenessMs, boundMs);
+    }
+
+    /**
+     * The job's output for arrivals in the given order over {@code partitions} partitions. The result depends on the
+     * interleaving of the partitions only through the watermark each arrival meets, which is monotone in every
+     * partition's progress: a test that gets the same result with each partition first and each last among
+     * interleavings it cannot control has shown that every interleaving gives that result.
+     */
+    public static ExpectedFeatures simulate(List<Arrival> arrivals, int partitions, Windows windows, long latenessMs,
+                                            long boundMs) {
+        ExpectedFeatures e = new ExpectedFeatures();
+        long[] maxSeen = new long[partitions];
+        Arrays.fill(maxSeen, Long.MIN_VALUE);
+        Map<String, List<Row>> live = new HashMap<>();
+        Map<String, Map<String, TestDie>> dieMaps = new HashMap<>();
+        List<Row> all = new ArrayList<>();
+        for (Arrival a : arrivals) {
+            long watermark = watermark(maxSeen, boundMs);
+            e.fireDue(all, watermark, dieMaps);
+            TestDie d = a.die();
+            List<Row> wafer = live.computeIfAbsent(d.wafer(), k -> new ArrayList<>());
+            // A window past end + lateness is purged: nothing joins it any more.
+            wafer.removeIf(r -> watermark != Long.MIN_VALUE && r.maxTimestamp() + latenessMs <= watermark);
+            Row target = windows.session()
+                    ? e.joinSession(wafer, all, d, windows.millis(), latenessMs, watermark)
+                    : e.tumblingWindow(wafer, all, d, windows.millis(), latenessMs, watermark);
+            if (target == null) {
+                if (a.marker()) {
+                    e.markersTooLate++;
+                } else {
                     e.tooLate.add(d);
                 }
             } else {
-                Row r = e.rows.computeIfAbsent(d.wafer() + "@" + start, k -> new Row());
-                r.wafer = d.wafer();
-                r.lot = r.lot == null ? d.lot() : r.lot;
-                r.windowStart = start;
-                r.windowEnd = start + windowMs;
-                if (r.fired) {
-                    r.revision++;
-                    if (marker) {
-                        e.lateQuarantined++;
-                    } else {
-                        e.lateWithinLateness++;
-                    }
-                }
-                if (marker) {
-                    r.quarantined++;
+                target.lot = target.lot == null ? d.lot() : target.lot;
+                if (a.marker()) {
+                    target.quarantined++;
                 } else {
-                    r.dies.add(d);
+                    target.dies.add(d);
+                }
+                if (watermark != Long.MIN_VALUE && target.maxTimestamp() <= watermark) {
+                    // Accepted after its window's end passed: the trigger fires at once.
+                    if (target.lastRevision >= 0) {
+                        if (a.marker()) {
+                            e.lateQuarantined++;
+                        } else {
+                            e.lateWithinLateness++;
+                        }
+                        if (wafer.stream().anyMatch(o -> o.windowStart > target.windowStart && o.lastRevision >= 0)) {
+                            e.lateAfterNewerWindow.add(a);
+                        }
+                    }
+                    e.fire(target, dieMaps);
                 }
             }
-            maxSeen = Math.max(maxSeen, d.time());
+            maxSeen[a.partition()] = Math.max(maxSeen[a.partition()], d.time());
+        }
+        // The end of the input: the watermark jumps to the end of time and every window fires that has not.
+        e.fireDue(all, Long.MAX_VALUE, dieMaps);
+        for (Row r : all) {
+            if (r.gone) {
+                continue;
+            }
+            r.revision = r.lastRevision;
+            e.rows.put(r.wafer + "@" + r.windowStart, r);
         }
         for (Row r : e.rows.values()) {
             e.computeFeatures(r);
@@ -102,14 +190,128 @@ public final class ExpectedFeatures {
         return e;
     }
 
+    private static long watermark(long[] maxSeen, long boundMs) {
+        long min = Long.MAX_VALUE;
+        for (long m : maxSeen) {
+            if (m == Long.MIN_VALUE) {
+                return Long.MIN_VALUE;
+            }
+            min = Math.min(min, m - boundMs - 1);
+        }
+        return min;
+    }
+
+    /** On-time firings the watermark has made due, in the order of their ends (Flink's timer order). */
+    private void fireDue(List<Row> all, long watermark, Map<String, Map<String, TestDie>> dieMaps) {
+        if (watermark == Long.MIN_VALUE) {
+            return;
+        }
+        List<Row> due = new ArrayList<>();
+        for (Row r : all) {
+            if (!r.gone && !r.fired && r.maxTimestamp() <= watermark) {
+                due.add(r);
+            }
+        }
+        due.sort(Comparator.comparingLong(Row::maxTimestamp).thenComparingLong(r -> r.windowStart));
+        for (Row r : due) {
+            fire(r, dieMaps);
+        }
+    }
+
+    /** One firing: the finalizer merges the window's dies into the wafer's die map and emits the next revision. */
+    private void fire(Row r, Map<String, Map<String, TestDie>> dieMaps) {
+        r.fired = true;
+        r.lastRevision++;
+        if (r.lastRevision > 0) {
+            lateWindowUpdates++;
+        }
+        Map<String, TestDie> dieMap = dieMaps.computeIfAbsent(r.wafer, k -> new HashMap<>());
+        for (TestDie d : r.dies) {
+            dieMap.merge(position(d), d, (a, b) -> b.time() > a.time() ? b : a);
+        }
+        r.dieMapAtLastFiring = new HashMap<>(dieMap);
+    }
+
+    private Row tumblingWindow(List<Row> wafer, List<Row> all, TestDie d, long sizeMs, long latenessMs,
+                               long watermark) {
+        long start = Math.floorDiv(d.time(), sizeMs) * sizeMs;
+        for (Row r : wafer) {
+            if (r.windowStart == start) {
+                return r;
+            }
+        }
+        if (watermark != Long.MIN_VALUE && start + sizeMs - 1 + latenessMs <= watermark) {
+            return null;
+        }
+        Row r = newRow(d.wafer(), start, start + sizeMs);
+        wafer.add(r);
+        all.add(r);
+        return r;
+    }
+
+    /** The session {@code d} joins: its own [t, t + gap) merged with every live session it touches, or null if late. */
+    private Row joinSession(List<Row> wafer, List<Row> all, TestDie d, long gapMs, long latenessMs, long watermark) {
+        long start = d.time();
+        long end = d.time() + gapMs;
+        List<Row> touched = new ArrayList<>();
+        for (Row r : wafer) {
+            // Flink's TimeWindow.intersects: windows that only touch merge too.
+            if (r.windowStart <= end && r.windowEnd >= start) {
+                touched.add(r);
+            }
+        }
+        for (Row r : touched) {
+            start = Math.min(start, r.windowStart);
+            end = Math.max(end, r.windowEnd);
+        }
+        if (watermark != Long.MIN_VALUE && end - 1 + latenessMs <= watermark) {
+            return null;
+        }
+        if (touched.isEmpty()) {
+            Row r = newRow(d.wafer(), start, end);
+            wafer.add(r);
+            all.add(r);
+            return r;
+        }
+        // The first session absorbs the others (kept in place: most records only extend one session).
+        Row merged = touched.get(0);
+        for (Row r : touched.subList(1, touched.size())) {
+            merged.dies.addAll(r.dies);
+            merged.quarantined += r.quarantined;
+            merged.lot = merged.lot == null ? r.lot : merged.lot;
+            if (r.lastRevision > merged.lastRevision) {
+                merged.lastRevision = r.lastRevision;
+                merged.dieMapAtLastFiring = r.dieMapAtLastFiring;
+            }
+            r.gone = true;
+            wafer.remove(r);
+            all.remove(r);
+        }
+        if (merged.windowStart != start || merged.windowEnd != end || touched.size() > 1) {
+            // A new window for Flink: its own timer, so it fires on time again unless its end has already passed
+            // (then it fires with this record).
+            merged.windowStart = start;
+            merged.windowEnd = end;
+            merged.fired = false;
+        }
+        return merged;
+    }
+
+    private static Row newRow(String wafer, long start, long end) {
+        Row r = new Row();
+        r.wafer = wafer;
+        r.windowStart = start;
+        r.windowEnd = end;
+        return r;
+    }
+
     private void computeFeatures(Row r) {
         int n = r.dies.size();
         long passed = r.dies.stream().filter(TestDie::pass).count();
         r.features.put("device_count", (double) n);
-        r.features.put("yield_pct", 100.0 * passed / n);
+        r.features.put("yield_pct", n == 0 ? null : 100.0 * passed / n);
         for (int p = 0; p < PARAMETERS.length; p++) {
-            final int i = p;
-            double[] v = r.dies.stream().mapToDouble(d -> d.parameter(i)).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            double[] v = r.sortedValues(p);
             String name = PARAMETERS[p];
             if (v.length == 0) {
                 for (String stat : List.of("mean", "std", "min", "max", "p50", "p95")) {
@@ -133,8 +335,11 @@ public final class ExpectedFeatures {
             r.features.put(name + "_p50", v[(int) Math.ceil(0.5 * v.length) - 1]);
             r.features.put(name + "_p95", v[(int) Math.ceil(0.95 * v.length) - 1]);
         }
-        r.features.put("avg_test_time_ms", r.dies.stream().mapToDouble(TestDie::testTimeMs).average().orElseThrow());
-        r.features.put("neighbor_yield_avg", neighbourYield(r));
+        r.features.put("avg_test_time_ms", n == 0 ? null
+                : r.dies.stream().mapToDouble(TestDie::testTimeMs).average().orElseThrow());
+        Map<String, TestDie> specified = specifiedDieMap(r);
+        r.features.put("neighbor_yield_avg", neighbourYield(r, specified));
+        r.neighbourYieldSettled = neighbourhoodsAgree(r, specified, r.dieMapAtLastFiring);
         int flaggedDevices = 0;
         for (TestDie d : r.dies) {
             boolean flagged = d.testTimeMs() < TEST_TIME_RANGE[0] || d.testTimeMs() > TEST_TIME_RANGE[1];
@@ -147,10 +352,10 @@ public final class ExpectedFeatures {
             final int i = p;
             long nulls = r.dies.stream().filter(d -> Double.isNaN(d.parameter(i))).count();
             long flagged = r.dies.stream().filter(d -> outOfRange(d.parameter(i), i)).count();
-            r.features.put("dq_" + PARAMETERS[p] + "_null_rate", (double) nulls / n);
-            r.features.put("dq_" + PARAMETERS[p] + "_flagged_rate", (double) flagged / n);
+            r.features.put("dq_" + PARAMETERS[p] + "_null_rate", n == 0 ? null : (double) nulls / n);
+            r.features.put("dq_" + PARAMETERS[p] + "_flagged_rate", n == 0 ? null : (double) flagged / n);
         }
-        r.features.put("dq_devices_flagged_pct", 100.0 * flaggedDevices / n);
+        r.features.put("dq_devices_flagged_pct", n == 0 ? null : 100.0 * flaggedDevices / n);
         r.features.put("dq_quarantine_rate", (double) r.quarantined / (n + r.quarantined));
     }
 
@@ -158,8 +363,12 @@ public final class ExpectedFeatures {
         return !Double.isNaN(v) && (v < RANGES[parameter][0] || v > RANGES[parameter][1]);
     }
 
-    private Double neighbourYield(Row r) {
-        // Latest test of every die of the wafer in windows up to this one.
+    private static String position(TestDie d) {
+        return d.x() + "," + d.y();
+    }
+
+    /** Latest test of every die of the wafer tested before this window's end, among the records windows accepted. */
+    private Map<String, TestDie> specifiedDieMap(Row r) {
         Map<String, TestDie> dieMap = new HashMap<>();
         rows.values().stream()
                 .filter(o -> o.wafer.equals(r.wafer))
@@ -167,22 +376,21 @@ public final class ExpectedFeatures {
                 .filter(d -> d.time() < r.windowEnd)
                 .distinct()
                 .sorted(Comparator.comparingLong(TestDie::time))
-                .forEach(d -> dieMap.put(d.x() + "," + d.y(), d));
+                .forEach(d -> dieMap.put(position(d), d));
+        return dieMap;
+    }
+
+    private static Double neighbourYield(Row r, Map<String, TestDie> dieMap) {
         double sum = 0;
         int counted = 0;
-        for (String die : r.dies.stream().map(d -> d.x() + "," + d.y()).distinct().toList()) {
-            String[] xy = die.split(",");
-            int x = Integer.parseInt(xy[0]);
-            int y = Integer.parseInt(xy[1]);
+        for (String die : r.dies.stream().map(ExpectedFeatures::position).distinct().toList()) {
             int tested = 0;
             int pass = 0;
-            for (int dx = -1; dx <= 1; dx++) {
-                for (int dy = -1; dy <= 1; dy++) {
-                    TestDie nb = (dx == 0 && dy == 0) ? null : dieMap.get((x + dx) + "," + (y + dy));
-                    if (nb != null) {
-                        tested++;
-                        pass += nb.pass() ? 1 : 0;
-                    }
+            for (String nb : neighbours(die)) {
+                TestDie t = dieMap.get(nb);
+                if (t != null) {
+                    tested++;
+                    pass += t.pass() ? 1 : 0;
                 }
             }
             if (tested > 0) {
@@ -191,6 +399,33 @@ public final class ExpectedFeatures {
             }
         }
         return counted == 0 ? null : sum / counted;
+    }
+
+    private static List<String> neighbours(String die) {
+        String[] xy = die.split(",");
+        int x = Integer.parseInt(xy[0]);
+        int y = Integer.parseInt(xy[1]);
+        List<String> out = new ArrayList<>(8);
+        for (int dx = -1; dx <= 1; dx++) {
+            for (int dy = -1; dy <= 1; dy++) {
+                if (dx != 0 || dy != 0) {
+                    out.add((x + dx) + "," + (y + dy));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether both die maps hold the same tests at every neighbour of the window's dies. */
+    private static boolean neighbourhoodsAgree(Row r, Map<String, TestDie> a, Map<String, TestDie> b) {
+        Set<String> around = new HashSet<>();
+        r.dies.forEach(d -> around.addAll(neighbours(position(d))));
+        for (String p : around) {
+            if (!java.util.Objects.equals(a.get(p), b.get(p))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

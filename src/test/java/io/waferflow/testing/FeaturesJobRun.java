@@ -138,6 +138,53 @@ public final class FeaturesJobRun {
         throw new AssertionError("the job did not read " + expected + " records in 3 minutes: " + p);
     }
 
+    /**
+     * Committed feature rows ({@link ParquetFiles#rowsByWindow}) equal to the model's: the same (wafer, window)s, each
+     * with the model's window end, revision and every feature column. For fixtures whose windows the model settles
+     * completely (no late record meeting a newer window: issue 14), which this checks first.
+     */
+    public static void assertRowsEqualModel(Map<String, Map<String, Object>> rows,
+                                            Map<String, ExpectedFeatures.Row> expected, String what) {
+        assertThat(expected.values()).as(what + ": the model's neighbour yields are all the job's to compute")
+                .allMatch(r -> r.neighbourYieldSettled);
+        assertThat(rows.keySet()).as(what + ": windows").isEqualTo(expected.keySet());
+        for (ExpectedFeatures.Row want : expected.values()) {
+            Map<String, Object> got = rows.get(want.wafer + "@" + want.windowStart);
+            String at = what + " " + want.wafer + "@" + want.windowStart;
+            assertThat(got.get("window_end")).as(at + " window_end").isEqualTo(want.windowEnd);
+            assertThat(got.get("revision")).as(at + " revision").isEqualTo(want.revision);
+            for (Map.Entry<String, Double> f : want.features.entrySet()) {
+                Object value = got.get(f.getKey());
+                if (f.getValue() == null) {
+                    assertThat(value).as(at + " " + f.getKey()).isNull();
+                } else {
+                    assertThat(value).as(at + " " + f.getKey()).isNotNull();
+                    assertThat(((Number) value).doubleValue()).as(at + " " + f.getKey())
+                            .isCloseTo(f.getValue(), within(1e-9));
+                }
+            }
+        }
+    }
+
+    /**
+     * A wafer's online hash (Redis) holds the model's row: its window, revision and every feature (decimal strings,
+     * empty for null). For settled rows only, like {@link #assertRowsEqualModel}.
+     */
+    public static void assertOnlineEqualsModel(Map<String, String> hash, ExpectedFeatures.Row want, String what) {
+        assertThat(want.neighbourYieldSettled).as(what + ": the model's neighbour yield is the job's to compute").isTrue();
+        assertThat(hash.get("window_start")).as(what + " window_start").isEqualTo(Long.toString(want.windowStart));
+        assertThat(hash.get("window_end")).as(what + " window_end").isEqualTo(Long.toString(want.windowEnd));
+        assertThat(hash.get("revision")).as(what + " revision").isEqualTo(Integer.toString(want.revision));
+        for (Map.Entry<String, Double> f : want.features.entrySet()) {
+            String value = hash.get(f.getKey());
+            if (f.getValue() == null) {
+                assertThat(value).as(what + " " + f.getKey()).isEmpty();
+            } else {
+                assertThat(Double.parseDouble(value)).as(what + " " + f.getKey()).isCloseTo(f.getValue(), within(1e-9));
+            }
+        }
+    }
+
     /** Every feature column of a Parquet row equals the expected row's (1e-9; null where no value). */
     public static void assertFeatures(GenericRecord got, ExpectedFeatures.Row want) {
         for (Map.Entry<String, Double> f : want.features.entrySet()) {

@@ -296,11 +296,25 @@ class WebhookSinkTest {
     }
 
     @Test
-    void theSinkIsSerializable() throws Exception {
-        WebhookSink sink = new WebhookSink("https://hooks.example.com/x", WebhookSink.Format.SLACK, TIMEOUT, 3, BACKOFF)
-                .withRunbookBaseUrl("https://git.example.com/waferflow/blob/main/");
+    void theSinkIsSerializableWithEverySetting() throws Exception {
+        // Flink ships the sink to the TaskManagers serialized: the copy must post what the original posts (URL,
+        // format, runbook base URL, retries), not merely deserialize.
+        receiver = new WebhookReceiver(r -> r.attempt() == 1 ? Response.status(503) : Response.status(200));
+        String base = "https://git.example.com/waferflow/blob/main/";
+        WebhookSink sink = new WebhookSink(receiver.url(), WebhookSink.Format.SLACK, TIMEOUT, 3, BACKOFF)
+                .withRunbookBaseUrl(base);
 
-        assertThat(InstantiationUtil.clone(sink)).isNotNull();
+        WebhookSink copy = InstantiationUtil.clone(sink);
+
+        Alert alert = TestAlerts.drift("n-1", AlertSeverity.P2);
+        try (SinkWriter<Alert> writer = copy.createWriter(new MinimalInitContext(metrics))) {
+            writer.write(alert, CONTEXT);
+        }
+        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::attempt).containsExactly(1, 2);
+        assertThat(receiver.requests().get(1).body())
+                .isEqualTo(new String(AlertJson.toSlack(alert, base), StandardCharsets.UTF_8))
+                .contains(base + alert.runbook);
+        assertThat(copy.worstCaseDelay()).isEqualTo(sink.worstCaseDelay());
     }
 
     private SinkWriter<Alert> writer(WebhookSink.Format format, int maxAttempts) {
