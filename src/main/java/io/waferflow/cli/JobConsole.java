@@ -4,7 +4,6 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.metrics.JobProgress;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -21,7 +20,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What an operator sees while a job runs from the command line: a progress line every few seconds (records in,
@@ -53,18 +55,22 @@ public final class JobConsole implements AutoCloseable {
     /** Prints progress until the job ends, then returns its result (or throws its failure). */
     public JobExecutionResult follow(JobClient job, Duration every) throws Exception {
         say("job " + job.getJobID() + " running");
+        CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
         long lastIn = 0;
         long lastNanos = System.nanoTime();
         while (true) {
-            JobStatus status = job.getJobStatus().get();
-            if (status.isGloballyTerminalState()) {
-                break;
+            try {
+                return result.get(every.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillRunning) {
+                // time for the next line
             }
-            sleepUntilDone(job, every);
-            if (job.getJobStatus().get().isGloballyTerminalState()) {
-                break;
+            JobProgress p;
+            try {
+                p = new JobProgress(job.getAccumulators().get());
+            } catch (ExecutionException restarting) {
+                say("job " + job.getJobID() + " restarting");
+                continue;
             }
-            JobProgress p = new JobProgress(job.getAccumulators().get());
             long now = System.nanoTime();
             double perSecond = (p.recordsIn - lastIn) / ((now - lastNanos) / 1e9);
             lastIn = p.recordsIn;
@@ -76,17 +82,6 @@ public final class JobConsole implements AutoCloseable {
             say(String.format("in %,d (%,.0f rec/s) | windows online %,d offline %,d | quarantined %,d (too late %,d,"
                             + " duplicates %,d)%s", p.recordsIn, perSecond, p.onlineRows, p.offlineRows,
                     p.quarantined, p.tooLate, p.duplicates, streaming ? " | lag " + lag() : ""));
-        }
-        return job.getJobExecutionResult().get();
-    }
-
-    private static void sleepUntilDone(JobClient job, Duration every) throws InterruptedException {
-        try {
-            job.getJobExecutionResult().get(every.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException stillRunning) {
-            // the usual case: time for the next line
-        } catch (java.util.concurrent.ExecutionException failed) {
-            // reported by follow's final get
         }
     }
 
