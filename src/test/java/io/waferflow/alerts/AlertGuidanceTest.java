@@ -13,7 +13,7 @@ class AlertGuidanceTest {
     @Test
     void everyTypeHasCausesActionsAndAnExistingRunbookThatCoversIt() throws Exception {
         assertThat(AlertGuidance.types()).containsExactlyInAnyOrder("drift", "drift_multiple", "range_violations",
-                "distribution_shift", "wafer_rejected", "iqr_outliers", "wafer_quarantined");
+                "distribution_shift", "wafer_rejected", "iqr_outliers", "wafer_quarantined", "online_store_down");
         for (String type : AlertGuidance.types()) {
             AlertGuidance.Guidance g = AlertGuidance.of(type);
             assertThat(g.likelyCauses()).as(type).isNotEmpty();

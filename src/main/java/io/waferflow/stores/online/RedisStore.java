@@ -5,6 +5,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.apache.flink.streaming.connectors.redis.common.container.RedisContainer;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -51,14 +52,21 @@ public final class RedisStore implements AutoCloseable {
         }
     }
 
-    /** No connection (refused, reset, timed out, pool exhausted by broken connections): worth retrying. */
+    /**
+     * No connection (refused, reset, timed out): worth retrying. A server that answered with an error (WRONGPASS,
+     * NOAUTH, WRONGTYPE), or a certificate that does not check out, is a refusal, even where the pool wraps it in a
+     * connection exception: no retry can fix it.
+     */
     public static boolean isOutage(Throwable e) {
+        boolean connection = false;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JedisConnectionException || t instanceof java.io.IOException) {
-                return true;
+            if (t instanceof JedisDataException || t instanceof java.security.cert.CertificateException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return false;
             }
+            connection |= t instanceof JedisConnectionException || t instanceof java.io.IOException;
         }
-        return false;
+        return connection;
     }
 
     /** The innermost cause, for messages: the pool's own says only "Could not get a resource". */
