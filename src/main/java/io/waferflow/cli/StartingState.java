@@ -43,36 +43,39 @@ public record StartingState(String restoreFrom, String description) {
             return new StartingState(null, "starting without state (--fresh), from kafka.starting_offsets="
                     + startingOffsets(c) + "; checkpoints go to " + directory);
         }
-        Optional<RetainedCheckpoints.Checkpoint> latest;
+        Optional<RetainedCheckpoints.Checkpoint> latest = Optional.empty();
+        String unreadable = null;
         try {
             latest = RetainedCheckpoints.latest(directory);
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("checkpointing.dir", "cannot be read to find the job's latest checkpoint under "
-                    + directory + " (" + e.getMessage() + ")", "make it readable from this machine, or pass "
-                    + "--from-savepoint PATH (state to restore) or --fresh (start without state)");
+            // E.g. an object store whose file system plugin only the cluster has: the committed offsets still tell
+            // whether a start without state would lose anything.
+            unreadable = "the checkpoint directory " + directory + " cannot be read from this machine ("
+                    + e.getMessage() + ")";
         }
         if (latest.isPresent()) {
             RetainedCheckpoints.Checkpoint k = latest.get();
             return new StartingState(k.path(), "resuming from checkpoint " + k.id() + " of job " + k.jobId()
                     + " (completed " + k.completedAt() + "): " + k.path());
         }
+        String none = unreadable != null ? unreadable : "no checkpoint under " + directory;
         if (c.startingOffsets() != FeaturesJobConfig.StartingOffsets.COMMITTED) {
-            return new StartingState(null, "no checkpoint under " + directory + ": starting without state, from "
-                    + "kafka.starting_offsets=" + startingOffsets(c));
+            return new StartingState(null, none + ": starting without state, from kafka.starting_offsets="
+                    + startingOffsets(c));
         }
         Map<Integer, Long> committed = committedOffsets(c);
         if (!committed.isEmpty()) {
-            throw new ConfigException("--fresh", "no checkpoint of " + c.featureGroup() + " " + c.featureVersion()
-                    + " under " + directory + ", but consumer group '" + c.groupId() + "' has committed offsets on '"
-                    + c.inputTopic() + "' " + committed + ". Starting from them without the job's state would lose "
-                    + "what that state held: the windows still open at the last checkpoint (their records were read "
-                    + "and will not be read again), every wafer's die map (neighbour yield), the duplicate checks, "
-                    + "drift baselines and alert episodes", "pass --from-savepoint PATH with a savepoint or a retained"
-                    + " checkpoint (chk-N) of the previous run, or --fresh to start without state from the committed "
-                    + "offsets anyway");
+            throw new ConfigException("--fresh", none + " (" + c.featureGroup() + " " + c.featureVersion()
+                    + "), but consumer group '" + c.groupId() + "' has committed offsets on '" + c.inputTopic() + "' "
+                    + committed + ". Starting from them without the job's state would lose what that state held: "
+                    + "the windows still open at the last checkpoint (their records were read and will not be read "
+                    + "again), every wafer's die map (neighbour yield), the duplicate checks, drift baselines and "
+                    + "alert episodes", "pass --from-savepoint PATH (with flink run: -s PATH) with a savepoint or a "
+                    + "retained checkpoint (chk-N) of the previous run, or --fresh to start without state from the "
+                    + "committed offsets anyway");
         }
-        return new StartingState(null, "first start: no checkpoint under " + directory + " and no offsets committed "
-                + "by consumer group '" + c.groupId() + "'; reading '" + c.inputTopic() + "' from the beginning");
+        return new StartingState(null, "first start: " + none + " and no offsets committed by consumer group '"
+                + c.groupId() + "'; reading '" + c.inputTopic() + "' from the beginning");
     }
 
     private static Map<Integer, Long> committedOffsets(FeaturesJobConfig c) {
