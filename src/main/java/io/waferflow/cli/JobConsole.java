@@ -3,6 +3,7 @@ package io.waferflow.cli;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.metrics.JobProgress;
+import io.waferflow.stores.online.RedisClients;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
@@ -10,7 +11,6 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import io.waferflow.stores.online.RedisClients;
 import redis.clients.jedis.Jedis;
 
 import java.io.PrintStream;

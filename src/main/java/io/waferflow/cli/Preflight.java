@@ -3,9 +3,9 @@ package io.waferflow.cli;
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.stores.online.RedisClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import io.waferflow.stores.online.RedisClients;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
