@@ -1,5 +1,6 @@
 package io.waferflow.alerts;
 
+import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -9,9 +10,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -39,7 +37,7 @@ import java.util.Map;
  * latency in practice: the watermark follows right behind). State is one {@link AlertEpisode} per key, cleared once a key is neither firing, nor in cooldown, nor holding
  * recent windows, so per-wafer keys do not accumulate.
  */
-public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert> implements CheckpointedFunction {
+public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert> implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -69,8 +67,8 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters.restore(context);
+    public PipelineCounters counters() {
+        return counters;
     }
 
     @Override
@@ -78,11 +76,6 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         episode = getRuntimeContext().getState(episodeDescriptor());
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         counters.register(getRuntimeContext());
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.waferflow.drift;
 
 import io.waferflow.config.DriftConfig;
+import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.DriftGauges;
 import io.waferflow.metrics.PipelineCounters;
@@ -12,9 +13,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -39,7 +37,7 @@ import java.util.Map;
  * forms); on {@link #QUALITY_EVENTS} the per-wafer checks of {@link WaferDistributionRules}.
  */
 public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWindow, DriftMetric>
-        implements CheckpointedFunction {
+        implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -80,8 +78,8 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters.restore(context);
+    public PipelineCounters counters() {
+        return counters;
     }
 
     @Override
@@ -90,11 +88,6 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         open = getRuntimeContext().getMapState(openWindowsDescriptor());
         counters.register(getRuntimeContext());
         gauges = new DriftGauges(getRuntimeContext().getMetricGroup());
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.waferflow.features;
 
 import io.waferflow.drift.Distribution;
 import io.waferflow.drift.WaferParameterWindow;
+import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -11,9 +12,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -42,7 +40,7 @@ import java.util.Set;
  * bounded by the wafers in flight. Exactly-once through Flink checkpoints.
  */
 public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWindowSummary, WaferFeatures>
-        implements CheckpointedFunction {
+        implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -124,13 +122,8 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters.restore(context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
+    public PipelineCounters counters() {
+        return counters;
     }
 
     @Override

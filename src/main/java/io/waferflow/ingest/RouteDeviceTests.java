@@ -1,13 +1,11 @@
 package io.waferflow.ingest;
 
+import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.quality.Severity;
 import io.waferflow.quality.Violation;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -26,7 +24,7 @@ import java.util.Map;
  * ({@code violation_rule_<rule>}). The counts are
  * operator state ({@link PipelineCounters}); nothing else is.
  */
-public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTest> implements CheckpointedFunction {
+public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTest> implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,18 +47,13 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters.restore(context);
+    public PipelineCounters counters() {
+        return counters;
     }
 
     @Override
     public void open(OpenContext openContext) {
         counters.register(getRuntimeContext());
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override

@@ -20,8 +20,8 @@ import java.util.Map;
  * of a failure-free run. With unaligned checkpoints records in flight would be in neither count; the job uses aligned
  * ones.
  *
- * <p>A function declares its counters as fields ({@code counters.add(name)}) and calls {@link #restore} from
- * {@code initializeState}, {@link #register} from {@code open} and {@link #snapshot} from {@code snapshotState}.
+ * <p>A function declares its counters as fields ({@code counters.add(name)}), implements {@link CountingFunction}
+ * (which restores and snapshots them) and calls {@link #register} from {@code open}.
  * Entries are split across subtasks on rescaling; a subtask adds up what it receives, so totals are kept.
  */
 public final class PipelineCounters implements Serializable {

@@ -1,6 +1,7 @@
 package io.waferflow.quality;
 
 import io.waferflow.ingest.DeviceTest;
+import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -9,9 +10,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -27,7 +25,7 @@ import java.util.List;
  * checked at most once per minute of event time, not one per record.
  */
 public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, DeviceTest>
-        implements CheckpointedFunction {
+        implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -67,13 +65,8 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters.restore(context);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
+    public PipelineCounters counters() {
+        return counters;
     }
 
     @Override

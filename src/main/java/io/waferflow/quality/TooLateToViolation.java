@@ -1,13 +1,11 @@
 package io.waferflow.quality;
 
 import io.waferflow.ingest.DeviceTest;
+import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.List;
@@ -17,7 +15,7 @@ import java.util.List;
  * store any more; it is quarantined as a {@code too_late} violation, with the record's values as payload so it can be
  * replayed into the input topic, and counted (the counts are its only state).
  */
-public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violation> implements CheckpointedFunction {
+public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violation> implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,18 +34,13 @@ public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violatio
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters.restore(context);
+    public PipelineCounters counters() {
+        return counters;
     }
 
     @Override
     public void open(OpenContext openContext) {
         counters.register(getRuntimeContext());
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.waferflow.quality;
 
 import io.waferflow.features.WaferFeatures;
+import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.List;
@@ -21,7 +19,7 @@ import java.util.Locale;
  * window is judged once. Its only state is the count of events ({@code quality_events}).
  */
 public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, QualityEvent>
-        implements CheckpointedFunction {
+        implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,18 +39,13 @@ public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, Qualit
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        counters.restore(context);
+    public PipelineCounters counters() {
+        return counters;
     }
 
     @Override
     public void open(OpenContext openContext) {
         counters.register(getRuntimeContext());
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        counters.snapshot();
     }
 
     @Override
