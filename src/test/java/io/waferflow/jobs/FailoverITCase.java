@@ -86,7 +86,7 @@ class FailoverITCase {
         dies.sort((a, b) -> Long.compare(a.time(), b.time()));
         // Two partitions, one per source subtask, each wafer in one of them in order: no subtask finishes early.
         // (With a subtask that has no partition, it ends its input at once, and after a failover Flink 1.20.0's
-        // sink committer rejects the re-sent end-of-input summary: FLINK-25920, see the note in the README.)
+        // sink committer rejects the re-sent end-of-input summary: FLINK-25920, see docs/known-limitations.md.)
         // After every 100th record of a partition, a truncated message (no event time: quarantined, in no window).
         List<byte[]> payloads = new ArrayList<>();
         List<Integer> partitions = new ArrayList<>();

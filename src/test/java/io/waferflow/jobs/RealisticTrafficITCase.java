@@ -580,7 +580,7 @@ class RealisticTrafficITCase {
         }
 
         /**
-         * The input contract (README "Data contract", jobs/features.yaml) read independently of the job's parser:
+         * The input contract (docs/pipeline.md "Data contract", jobs/features.yaml) read independently of the job's parser:
          * what is malformed (quarantined), what is only out of range (flagged), and what identity is readable.
          */
         private static Message classify(byte[] payload) throws Exception {

@@ -109,7 +109,7 @@ class KafkaOutageITCase {
                 "checkpointing.interval=1 s", "feature_group.watermark.emit=per_record",
                 // The outage and the broker's restart take longer than the default 30 s of idleness: a partition
                 // marked idle meanwhile would let the other one's records move the watermark on when reading resumes,
-                // and make its own late (README, known limitations).
+                // and make its own late (docs/known-limitations.md).
                 "feature_group.watermark.idleness=5 min");
     }
 
