@@ -17,6 +17,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,14 +32,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * {@code alerts tail}: prints the notifications on the alert topic, oldest first, as readable blocks or as their JSON.
@@ -45,13 +46,14 @@ import java.util.Set;
  * positioned at the first message at or after {@code --since} (by message timestamp, which is the time the job wrote
  * the notification), else at the beginning. Without {@code --follow} it stops at the end offsets it saw at start.
  */
+@CommandLine.Command(name = "alerts", synopsisSubcommandLabel = "COMMAND", description =
+        "read alert notifications from the alert topic (alerts tail)")
 public final class AlertsCommand implements Command {
 
     public static final String DEFAULT_TOPIC = "waferflow-alerts";
     /** Where the features job's alert topic is configured (empty there: the job writes no topic). */
     static final String TOPIC_KEY = "alerts.sinks.kafka_topic";
     static final String BOOTSTRAP_KEY = "kafka.bootstrap_servers";
-    private static final String DEFAULT_CONFIG = "jobs/features.yaml";
     private static final Duration POLL = Duration.ofMillis(200);
     /** How long a metadata or offset request may wait for an unreachable broker before the command gives up. */
     private static final Duration API_TIMEOUT = Duration.ofSeconds(30);
@@ -73,49 +75,52 @@ public final class AlertsCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "alerts";
+    public int run(String... argv) throws Exception {
+        return CommandRunner.run(new CommandLine(this), out, err, argv);
     }
 
-    @Override
-    public String summary() {
-        return "read alert notifications from the alert topic (alerts tail)";
+    /** The options of {@code tail}. */
+    static final class TailOptions {
+
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+                description = "Kafka brokers (default: " + BOOTSTRAP_KEY + " of the config file)")
+        String bootstrap;
+
+        @Option(names = "--topic", paramLabel = "TOPIC",
+                description = "alert topic (default: " + TOPIC_KEY + " of the config file, else " + DEFAULT_TOPIC + ")")
+        String topic;
+
+        @Option(names = "--since", paramLabel = "WHEN", description = "only notifications written at or after WHEN: an"
+                + " ISO-8601 instant (2026-11-27T08:00:00Z, or with an offset) or a duration before now (\"1 h\","
+                + " \"30 min\", \"2 d\")")
+        String since;
+
+        @Option(names = "--severity", paramLabel = "SEVERITY",
+                description = "P0, P1, P2 or P3: only this severity and worse (P1: P0 and P1)")
+        String severity;
+
+        @Option(names = "--follow", description = "keep reading new notifications until Ctrl-C")
+        boolean follow;
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "text (default: one block per notification)"
+                + " or json (the message, one per line)")
+        String format = "text";
+
+        @Mixin
+        ConfigOptions configOptions;
     }
 
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow alerts tail [--bootstrap HOST:PORT] [--topic TOPIC] [--config jobs/features.yaml]",
-                "                             [--since INSTANT|DURATION] [--severity P0..P3] [--follow]",
-                "                             [--format text|json]",
-                "",
-                "Prints the alert notifications on the alert topic, oldest first (per partition), reading committed",
-                "messages only and joining no consumer group. Stops at the end of the topic as it was at start, or",
-                "with --follow keeps printing new notifications until Ctrl-C.",
-                "",
-                "Options:",
-                "  --bootstrap HOST:PORT  Kafka brokers (default: kafka.bootstrap_servers of the config file)",
-                "  --topic TOPIC          alert topic (default: " + TOPIC_KEY + " of the config file, else "
-                        + DEFAULT_TOPIC + ")",
-                "  --config FILE          job configuration to take the defaults from (default " + DEFAULT_CONFIG + ")",
-                "  --since WHEN           only notifications written at or after WHEN: an ISO-8601 instant",
-                "                         (2026-11-27T08:00:00Z, or with an offset) or a duration before now",
-                "                         (\"1 h\", \"30 min\", \"2 d\")",
-                "  --severity P1          only this severity and worse (P1: P0 and P1)",
-                "  --follow               keep reading new notifications",
-                "  --format FORMAT        text (default: one block per notification) or json (the message, one per line)",
-                "  --set KEY=VALUE        override a configuration key (repeatable)");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
+    @CommandLine.Command(name = "tail", description = {
+            "print the notifications on the alert topic",
+            "",
+            "Prints the alert notifications on the alert topic, oldest first (per partition), reading committed"
+                    + " messages only and joining no consumer group. Stops at the end of the topic as it was at"
+                    + " start, or with --follow keeps printing new notifications until Ctrl-C. The defaults of"
+                    + " --bootstrap and --topic come from the job configuration (" + ConfigOptions.DEFAULT_FILE
+                    + " unless --config names one; without it, from the options alone)."})
+    int tail(@Mixin TailOptions options) {
         try {
-            if (argv.length == 0 || !argv[0].equals("tail")) {
-                throw new ConfigException(argv.length == 0 ? "alerts" : argv[0], "is not an alerts subcommand",
-                        "use: waferflow alerts tail [options] (see waferflow alerts --help)");
-            }
-            return tail(Args.parse(Arrays.copyOfRange(argv, 1, argv.length),
-                    Set.of("bootstrap", "topic", "config", "since", "severity", "format"), Set.of("follow")));
+            return tailChecked(options);
         } catch (ConfigException e) {
             err.println("waferflow alerts: " + e.getMessage());
             return 2;
@@ -131,20 +136,20 @@ public final class AlertsCommand implements Command {
         }
     }
 
-    private int tail(Args args) {
-        RawConfig config = config(args);
-        String bootstrap = args.get("bootstrap").or(() -> config == null ? Optional.empty()
+    private int tailChecked(TailOptions options) {
+        RawConfig config = config(options.configOptions);
+        String bootstrap = Optional.ofNullable(options.bootstrap).or(() -> config == null ? Optional.empty()
                 : config.optional(BOOTSTRAP_KEY)).orElseThrow(() -> new ConfigException("--bootstrap",
                 "is not given and no configuration file names " + BOOTSTRAP_KEY,
                 "pass --bootstrap HOST:PORT or --config with the job's configuration"));
-        String topic = args.get("topic").orElseGet(() -> configuredTopic(config));
-        Instant since = args.get("since").map(this::since).orElse(null);
-        AlertSeverity worstAllowed = severity(args.get("severity").orElse(null));
-        String format = args.get("format", "text");
+        String topic = options.topic != null ? options.topic : configuredTopic(config);
+        Instant since = options.since == null ? null : since(options.since);
+        AlertSeverity worstAllowed = severity(options.severity);
+        String format = options.format;
         if (!format.equals("text") && !format.equals("json")) {
             throw new ConfigException("--format", "'" + format + "' is not a format", "use text or json");
         }
-        boolean follow = args.flag("follow");
+        boolean follow = options.follow;
 
         // The job's kafka.properties.* (security) apply to the tail's consumer too, whichever brokers it reads.
         Properties p = config == null ? KafkaClientSettings.plain(bootstrap).clientProperties()
@@ -201,16 +206,16 @@ public final class AlertsCommand implements Command {
     }
 
     /** The configuration file, or null when the default one is absent (then everything comes from options). */
-    private static RawConfig config(Args args) {
-        Path file = Path.of(args.get("config", DEFAULT_CONFIG));
-        if (args.get("config").isEmpty() && !Files.isRegularFile(file)) {
-            if (!args.overrides().isEmpty()) {
+    private static RawConfig config(ConfigOptions options) {
+        Path file = options.file();
+        if (!options.fileGiven() && !Files.isRegularFile(file)) {
+            if (!options.overrides().isEmpty()) {
                 throw new ConfigException("--set", "needs a configuration file, and " + file + " does not exist",
                         "pass --config FILE");
             }
             return null;
         }
-        return RawConfig.load(file, args.overrides());
+        return options.raw();
     }
 
     /** {@value #TOPIC_KEY}, else {@value #DEFAULT_TOPIC}; an empty key means the job writes no topic. */

@@ -14,74 +14,76 @@ import io.waferflow.savepoints.SavepointInspection;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code backfill}: the features job's own graph, in bounded (batch) execution, over a time range of the input topic,
  * writing the offline store (and quarantine, quality events, drift metrics) under a feature version. No second
  * implementation of any feature: only the source is bounded and the sinks are the offline ones.
  */
-public final class BackfillCommand implements Command {
+@CommandLine.Command(name = "backfill", description = {
+        "recompute the offline store for a feature version over history (same graph, batch mode)",
+        "",
+        "Runs the features job graph in BATCH execution over the input topic's records with Kafka timestamps in"
+                + " [--from, --to) (default: all of it), and writes Parquet under offline.root:"
+                + " <group>/version=V/..., _quarantine/, _quality_events/, _drift/. Nothing is written online.",
+        "In batch execution every record is on time (the watermark is perfect): records a live run quarantined as"
+                + " too late are aggregated here."})
+public final class BackfillCommand implements Command, Callable<Integer> {
+
+    @Option(names = "--version", paramLabel = "V", description = "overrides feature_group.version (e.g. backfill v2"
+            + " while v1 serves)")
+    private String version;
+
+    @Option(names = "--from", paramLabel = "INSTANT", description = "first Kafka timestamp (event time with"
+            + " --source archive) to include, e.g. 2026-11-01T00:00:00Z")
+    private Instant from;
+
+    @Option(names = "--to", paramLabel = "INSTANT", description = "end of the range (exclusive)")
+    private Instant to;
+
+    @Option(names = "--source", paramLabel = "kafka|archive", description = "kafka (default): the input topic;"
+            + " archive: the raw archive (ROOT/raw/date=...), each archived row going through this version's parser"
+            + " and rules. The archive holds what its writer did not quarantine, and only the fields its schema"
+            + " declared.")
+    private String source = "kafka";
+
+    @Option(names = "--archive", paramLabel = "ROOT", description = "root of the raw archive (default: offline.root)")
+    private String archive;
+
+    @Option(names = "--until-savepoint", paramLabel = "PATH", description = "hand over to a job started from that"
+            + " savepoint (savepoint bootstrap --until T, with --to T): only windows final at the savepoint's"
+            + " watermark are written, the ones that job will not write again, so no (wafer, window) row exists"
+            + " twice")
+    private String untilSavepoint;
+
+    @Mixin
+    private ConfigOptions configOptions;
 
     @Override
-    public String name() {
-        return "backfill";
-    }
-
-    @Override
-    public String summary() {
-        return "recompute the offline store for a feature version over history (same graph, batch mode)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow backfill [--version V] [--from INSTANT] [--to INSTANT]",
-                "                          [--source kafka|archive] [--archive ROOT] [--until-savepoint PATH]",
-                "                          [--config jobs/features.yaml] [--set key=value ...]",
-                "",
-                "Runs the features job graph in BATCH execution over the input topic's records with Kafka timestamps",
-                "in [--from, --to) (default: all of it), and writes Parquet under offline.root:",
-                "<group>/version=V/..., _quarantine/, _quality_events/, _drift/. Nothing is written online.",
-                "--version overrides feature_group.version (e.g. backfill v2 while v1 serves).",
-                "--source archive reads the raw archive (ROOT/raw/date=..., default ROOT: offline.root) instead, with",
-                "[--from, --to) on event time; each archived row goes through this version's parser and rules. The",
-                "archive holds what its writer did not quarantine, and only the fields its schema declared.",
-                "--until-savepoint hands over to a job started from that savepoint (savepoint bootstrap --until T,",
-                "with --to T): only windows final at the savepoint's watermark are written, the ones that job will",
-                "not write again, so no (wafer, window) row exists twice.",
-                "In batch execution every record is on time (the watermark is perfect): records a live run",
-                "quarantined as too late are aggregated here.");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("config", "version", "from", "to", "source", "archive", "until-savepoint"), Set.of());
-        List<String> overrides = new ArrayList<>(args.overrides());
-        args.get("version").ifPresent(v -> overrides.add("feature_group.version=" + v));
-        FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
-                overrides);
+    public Integer call() throws Exception {
+        FeaturesJobConfig config = configOptions.load(version);
         StreamExecutionEnvironment env = environment(config);
-        String from = args.get("source", "kafka");
-        if (!from.equals("kafka") && !from.equals("archive")) {
-            throw new ConfigException("--source", "'" + from + "' is unknown", "use kafka or archive");
+        if (!source.equals("kafka") && !source.equals("archive")) {
+            throw new ConfigException("--source", "'" + source + "' is unknown", "use kafka or archive");
         }
-        if (from.equals("kafka")) {
+        if (source.equals("kafka")) {
             Preflight.kafka(config, false);
         }
-        Source<ParsedDeviceTest, ?, ?> source = from.equals("kafka")
-                ? KafkaInput.range(config, args.instant("from"), args.instant("to"))
-                : ArchiveInput.source(config, args.get("archive", config.offlineRoot()), args.instant("from"),
-                        args.instant("to"));
+        Long fromMillis = from == null ? null : from.toEpochMilli();
+        Long toMillis = to == null ? null : to.toEpochMilli();
+        Source<ParsedDeviceTest, ?, ?> input = source.equals("kafka")
+                ? KafkaInput.range(config, fromMillis, toMillis)
+                : ArchiveInput.source(config, archive != null ? archive : config.offlineRoot(), fromMillis, toMillis);
         FeaturesJobSinks sinks = FeaturesJobSinks.backfill(config);
-        if (args.get("until-savepoint").isPresent()) {
-            String savepoint = FeaturesJobConfig.toUri(args.get("until-savepoint").get());
+        if (untilSavepoint != null) {
+            String savepoint = FeaturesJobConfig.toUri(untilSavepoint);
             long watermark = SavepointInspection.watermark(savepoint);
             if (watermark == Long.MIN_VALUE) {
                 throw new ConfigException("--until-savepoint", "names a savepoint without a watermark",
@@ -91,7 +93,7 @@ public final class BackfillCommand implements Command {
                     + " (the savepoint's watermark)");
             sinks = sinks.finalBy(watermark, config.window().allowedLateness().toMillis());
         }
-        new FeaturesJob(config, source, sinks).build(env);
+        new FeaturesJob(config, input, sinks).build(env);
         JobExecutionResult result;
         try (JobConsole console = new JobConsole(config, false, System.out)) {
             result = console.follow(env.executeAsync(config.jobName() + "-backfill-" + config.featureVersion()),

@@ -4,6 +4,9 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.Distribution;
 import io.waferflow.drift.StepCdf;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,16 +18,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code baseline}: builds a drift baseline file from history: per numeric feature, the exact moments and the KLL
  * sketch of its values ({@link Distribution}), written as a {@link BaselineFile} that {@code drift} and the
  * streaming detector read.
  */
-public final class BaselineCommand implements Command {
+@CommandLine.Command(name = "baseline", description = {
+        "build a drift baseline file (moments + KLL sketch per feature) from history",
+        "",
+        "Reads history and writes a baseline file: per numeric feature its count, mean, variance, min, max and a KLL"
+                + " quantile sketch (a few KB however many values). Prints n, mean, std and the exact 5th/50th/95th"
+                + " percentiles of each feature."})
+public final class BaselineCommand implements Command, Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
+
+    @Option(names = "--input", paramLabel = "PATH", required = true, description = ".jsonl/.json (JSON lines), .csv"
+            + " (header row), .parquet, or a directory: every *.parquet below it, e.g. the raw archive"
+            + " <offline.root>/raw")
+    private Path input;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "the baseline file to write (JSON; overwritten if it exists)")
+    private Path outFile;
+
+    @Mixin
+    private FeatureOptions featureOptions;
 
     public BaselineCommand() {
         this(System.out, System.err);
@@ -36,48 +58,23 @@ public final class BaselineCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "baseline";
+    public int run(String... argv) throws Exception {
+        return CommandRunner.run(new CommandLine(this), out, err, argv);
     }
 
     @Override
-    public String summary() {
-        return "build a drift baseline file (moments + KLL sketch per feature) from history";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow baseline --input PATH --out FILE [--features a,b] [--k 200]",
-                "",
-                "Reads history and writes a baseline file: per numeric feature its count, mean, variance, min, max",
-                "and a KLL quantile sketch (a few KB however many values). Prints n, mean, std and the exact",
-                "5th/50th/95th percentiles of each feature.",
-                "",
-                "Options:",
-                "  --input PATH     .jsonl/.json (JSON lines), .csv (header row), .parquet, or a directory: every",
-                "                   *.parquet below it, e.g. the raw archive <offline.root>/raw",
-                "  --out FILE       the baseline file to write (JSON; overwritten if it exists)",
-                "  --features A,B   features to include (default: every numeric column with values)",
-                "  --k K            KLL sketch parameter (default 200, as the streaming job)");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
+    public Integer call() throws Exception {
         try {
-            return baseline(argv);
+            return baseline();
         } catch (ConfigException | FeatureColumnsReader.BadInput | IOException e) {
             err.println("waferflow baseline: " + e.getMessage());
             return 2;
         }
     }
 
-    private int baseline(String[] argv) throws IOException {
-        Args args = Args.parse(argv, Set.of("input", "out", "features", "k"), Set.of());
-        Path input = DriftCommand.requiredPath(args, "input");
-        Path outFile = DriftCommand.requiredPath(args, "out");
-        List<String> requested = DriftCommand.featureList(args);
-        int k = DriftCommand.sketchK(args);
+    private int baseline() throws IOException {
+        List<String> requested = featureOptions.features();
+        int k = featureOptions.sketchK();
         if (Files.isDirectory(outFile)) {
             throw new ConfigException("--out", outFile + " is a directory", "name the file to write, e.g. "
                     + outFile.resolve("baseline.json"));

@@ -12,17 +12,20 @@ import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.DriftRule;
 import io.waferflow.drift.DriftStatistics;
 import io.waferflow.drift.StepCdf;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code drift}: compares a current data file with a baseline, feature by feature, with the statistics the streaming
@@ -31,7 +34,19 @@ import java.util.Set;
  * sketches, exactly as the streaming operator does; {@code both} shows them side by side. The baseline is a data
  * file or a baseline file written by {@code baseline} (which holds sketches only, so sketch mode).
  */
-public final class DriftCommand implements Command {
+@CommandLine.Command(name = "drift", description = {
+        "compare a data file with a baseline: PSI, KS test and drift verdict per feature",
+        "",
+        "Compares the current data with the baseline, feature by feature: PSI (10 bins at the baseline's deciles),"
+                + " the two-sample Kolmogorov-Smirnov distance D and p-value, means, standard deviations, the mean"
+                + " shift in baseline standard deviations, and the verdict of the default drift rule: drift when KS is"
+                + " significant at alpha 0.05 and PSI >= 0.25, moderate when significant and PSI >= 0.1, else stable;"
+                + " insufficient_data below 100 values on a side. Exits 0 whatever the verdict.",
+        "",
+        "FILE is JSON lines (.jsonl, .json: one object per line, numeric fields are features) or CSV (.csv: a header"
+                + " row, one column per feature); --baseline may also be a baseline file written by 'waferflow"
+                + " baseline' (then only sketch mode is possible)."})
+public final class DriftCommand implements Command, Callable<Integer> {
 
     enum Mode { EXACT, SKETCH, BOTH }
 
@@ -39,6 +54,30 @@ public final class DriftCommand implements Command {
 
     private final PrintStream out;
     private final PrintStream err;
+
+    @Option(names = "--baseline", paramLabel = "FILE", required = true,
+            description = "reference data (.jsonl/.json/.csv) or a baseline file")
+    private Path baselinePath;
+
+    @Option(names = "--current", paramLabel = "FILE", required = true, description = "data to test (.jsonl/.json/.csv)")
+    private Path currentPath;
+
+    @Mixin
+    private FeatureOptions featureOptions;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = {
+            "exact, sketch or both (default both; sketch when --baseline is a baseline file):",
+            "exact: step functions from every value: the plain KS test;",
+            "sketch: from KLL sketches with parameter k, as the streaming detector computes it. The sketches' rank"
+                    + " errors eps_b + eps_c bound the error of D; the verdict tests the lower bound"
+                    + " D_low = max(0, D - eps_b - eps_c) (p_cons), so sketch error alone never reports drift. p is"
+                    + " the p-value of D itself with the true sizes, for comparison only;",
+            "both: exact and sketch side by side"})
+    private String requestedMode;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "table (default) or json (one object per feature and mode, one per line)")
+    private String format = "table";
 
     public DriftCommand() {
         this(System.out, System.err);
@@ -50,77 +89,31 @@ public final class DriftCommand implements Command {
     }
 
     @Override
-    public String name() {
-        return "drift";
+    public int run(String... argv) throws Exception {
+        return CommandRunner.run(new CommandLine(this), out, err, argv);
     }
 
     @Override
-    public String summary() {
-        return "compare a data file with a baseline: PSI, KS test and drift verdict per feature";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow drift --baseline FILE --current FILE [--features a,b] [--mode exact|sketch|both]",
-                "                       [--format table|json] [--k 200]",
-                "",
-                "Compares the current data with the baseline, feature by feature: PSI (10 bins at the baseline's",
-                "deciles), the two-sample Kolmogorov-Smirnov distance D and p-value, means, standard deviations, the",
-                "mean shift in baseline standard deviations, and the verdict of the default drift rule: drift when",
-                "KS is significant at alpha 0.05 and PSI >= 0.25, moderate when significant and PSI >= 0.1, else",
-                "stable; insufficient_data below 100 values on a side. Exits 0 whatever the verdict.",
-                "",
-                "FILE is JSON lines (.jsonl, .json: one object per line, numeric fields are features) or CSV (.csv:",
-                "a header row, one column per feature); --baseline may also be a baseline file written by",
-                "'waferflow baseline' (then only sketch mode is possible).",
-                "",
-                "Modes:",
-                "  exact    step functions from every value: the plain KS test",
-                "  sketch   from KLL sketches with parameter k, as the streaming detector computes it. The sketches'",
-                "           rank errors eps_b + eps_c bound the error of D; the verdict tests the lower bound",
-                "           D_low = max(0, D - eps_b - eps_c) (p_cons), so sketch error alone never reports drift.",
-                "           p is the p-value of D itself with the true sizes, for comparison only.",
-                "  both     exact and sketch side by side (default; sketch when --baseline is a baseline file)",
-                "",
-                "Options:",
-                "  --baseline FILE   reference data (.jsonl/.json/.csv) or a baseline file",
-                "  --current FILE    data to test (.jsonl/.json/.csv)",
-                "  --features A,B    features to compare (default: every numeric column present in both)",
-                "  --mode MODE       exact, sketch or both",
-                "  --format FORMAT   table (default) or json (one object per feature and mode, one per line)",
-                "  --k K             KLL sketch parameter for sketch mode (default 200, as the streaming job)");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
+    public Integer call() throws Exception {
         try {
-            return drift(argv);
-        } catch (ConfigException | FeatureColumnsReader.BadInput e) {
-            err.println("waferflow drift: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
+            return drift();
+        } catch (ConfigException | FeatureColumnsReader.BadInput | IOException e) {
             err.println("waferflow drift: " + e.getMessage());
             return 2;
         }
     }
 
-    private int drift(String[] argv) throws IOException {
-        Args args = Args.parse(argv, Set.of("baseline", "current", "features", "mode", "format", "k"), Set.of());
-        Path baselinePath = requiredPath(args, "baseline");
-        Path currentPath = requiredPath(args, "current");
-        List<String> requested = featureList(args);
-        String format = args.get("format", "table");
+    private int drift() throws IOException {
+        List<String> requested = featureOptions.features();
         if (!format.equals("table") && !format.equals("json")) {
             throw new ConfigException("--format", "'" + format + "' is not a format", "use table or json");
         }
-        int k = sketchK(args);
+        int k = featureOptions.sketchK();
         if (!Files.exists(baselinePath)) {
             throw new FeatureColumnsReader.BadInput("--baseline: no such file: " + baselinePath);
         }
         boolean baselineIsFile = isBaselineFile(baselinePath);
-        Mode mode = mode(args, baselineIsFile);
-
+        Mode mode = mode(baselineIsFile);
         Set<String> wanted = Set.copyOf(requested);
         FeatureColumnsReader.Columns current = FeatureColumnsReader.read("--current", currentPath, wanted);
         BaselineFile baselineFile = null;
@@ -222,47 +215,19 @@ public final class DriftCommand implements Command {
         }
     }
 
-    private static Mode mode(Args args, boolean baselineIsFile) {
-        String value = args.get("mode").orElse(baselineIsFile ? "sketch" : "both");
-        Mode mode;
+    private Mode mode(boolean baselineIsFile) {
+        String value = requestedMode != null ? requestedMode : baselineIsFile ? "sketch" : "both";
+        Mode parsed;
         try {
-            mode = Mode.valueOf(value.toUpperCase(Locale.ROOT));
+            parsed = Mode.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--mode", "'" + value + "' is not a mode", "use exact, sketch or both");
         }
-        if (baselineIsFile && mode != Mode.SKETCH) {
+        if (baselineIsFile && parsed != Mode.SKETCH) {
             throw new ConfigException("--mode", "a baseline file holds sketches, not values, so " + value
                     + " mode is not possible", "use --mode sketch, or pass the data the baseline was built from");
         }
-        return mode;
-    }
-
-    static Path requiredPath(Args args, String option) {
-        return Path.of(args.get(option).orElseThrow(() ->
-                new ConfigException("--" + option, "is required", "pass --" + option + " <file>")));
-    }
-
-    /** --features a,b,c: trimmed, duplicates dropped, order kept; empty when not given. */
-    static List<String> featureList(Args args) {
-        Set<String> names = new LinkedHashSet<>();
-        for (String f : args.get("features", "").split(",")) {
-            if (!f.isBlank()) {
-                names.add(f.trim());
-            }
-        }
-        if (args.get("features").isPresent() && names.isEmpty()) {
-            throw new ConfigException("--features", "names no feature", "pass e.g. --features vdd,idd");
-        }
-        return List.copyOf(names);
-    }
-
-    /** --k: KLL accepts 8 to 65535. */
-    static int sketchK(Args args) {
-        int k = args.integer("k", 200);
-        if (k < 8 || k > 65535) {
-            throw new ConfigException("--k", k + " is out of range", "use a KLL parameter between 8 and 65535, e.g. 200");
-        }
-        return k;
+        return parsed;
     }
 
     private static ObjectNode json(Comparison c) {

@@ -15,67 +15,59 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /** {@code features}: runs the streaming feature job against the configured Kafka and Redis. */
-public final class FeaturesCommand implements Command {
+@CommandLine.Command(name = "features", description = {
+        "run the streaming feature job (Kafka -> wafer windows -> Redis + Parquet)",
+        "",
+        "Runs the feature job: reads device test records from Kafka, computes per-wafer event-time window features,"
+                + " upserts them into Redis and writes Parquet under offline.root. With `flink run` it is submitted to"
+                + " the cluster; from bin/waferflow it runs on a local MiniCluster.",
+        "",
+        "A restart continues where the last run stopped: the job resumes from the latest checkpoint it kept under"
+                + " checkpointing.dir/<group>/<version> (kept also when the process is killed). With no checkpoint"
+                + " there, it refuses to start from offsets a previous run committed to Kafka (that would lose the"
+                + " state of the windows open at its last checkpoint) unless --fresh says so.",
+        "",
+        "Before submitting it checks that the Kafka broker, the input, violation and alert topics and Redis answer,"
+                + " and stops with the key to fix if not. While it runs (attached) it prints progress every 10 s and"
+                + " says when Kafka or Redis stops answering and when it is back."})
+public final class FeaturesCommand implements Command, Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeaturesCommand.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-    @Override
-    public String name() {
-        return "features";
-    }
+    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "start from a savepoint or retained"
+            + " checkpoint (with flink run, -s PATH works too); every state in it must belong to an operator of this"
+            + " job")
+    private String fromSavepoint;
+
+    @Option(names = "--fresh", description = "start without state even if a checkpoint is kept, from"
+            + " kafka.starting_offsets")
+    private boolean fresh;
+
+    @Option(names = "--no-checks", description = "skip the start-up checks that Kafka, the topics and Redis answer"
+            + " (for a client that cannot reach them while the cluster can)")
+    private boolean noChecks;
+
+    @Mixin
+    private ConfigOptions configOptions;
 
     @Override
-    public String summary() {
-        return "run the streaming feature job (Kafka -> wafer windows -> Redis + Parquet)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow features [--config jobs/features.yaml] [--from-savepoint PATH | --fresh]",
-                "                          [--set key=value ...]",
-                "",
-                "Runs the feature job: reads device test records from Kafka, computes per-wafer event-time window",
-                "features, upserts them into Redis and writes Parquet under offline.root. With `flink run` it is",
-                "submitted to the cluster; from bin/waferflow it runs on a local MiniCluster.",
-                "",
-                "A restart continues where the last run stopped: the job resumes from the latest checkpoint it kept",
-                "under checkpointing.dir/<group>/<version> (kept also when the process is killed). With no checkpoint",
-                "there, it refuses to start from offsets a previous run committed to Kafka (that would lose the state",
-                "of the windows open at its last checkpoint) unless --fresh says so.",
-                "",
-                "Before submitting it checks that the Kafka broker, the input, violation and alert topics and Redis",
-                "answer, and stops with the key to fix if not. While it runs (attached) it prints progress every 10 s",
-                "and says when Kafka or Redis stops answering and when it is back.",
-                "",
-                "Options:",
-                "  --config FILE     job configuration (default jobs/features.yaml)",
-                "  --from-savepoint PATH  start from a savepoint or retained checkpoint (with flink run, -s PATH works",
-                "                    too); every state in it must belong to an operator of this job",
-                "  --fresh           start without state even if a checkpoint is kept, from kafka.starting_offsets",
-                "  --no-checks       skip the start-up checks that Kafka, the topics and Redis answer (for a client",
-                "                    that cannot reach them while the cluster can)",
-                "  --set KEY=VALUE   override any configuration key, e.g. --set kafka.bootstrap_servers=broker:9092",
-                "                    (repeatable)");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("config", "from-savepoint"), Set.of("fresh", "no-checks"));
-        RawConfig raw = RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), args.overrides());
+    public Integer call() throws Exception {
+        RawConfig raw = configOptions.raw();
         // Unresolved and with secrets masked: safe to log, and it says where each secret comes from.
         LOG.info("Configuration {}", raw);
         FeaturesJobConfig config = FeaturesJobConfig.from(raw);
-        if (!args.flag("no-checks")) {
+        if (!noChecks) {
             Preflight.kafka(config, true);
             Preflight.redis(config);
         }
@@ -87,8 +79,8 @@ public final class FeaturesCommand implements Command {
         // Under `flink run -s PATH` the client's configuration already names the state to restore.
         Optional<String> fromCli = StreamExecutionEnvironment.getExecutionEnvironment(flink).getConfiguration()
                 .getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
-        StartingState start = StartingState.decide(config, args.get("from-savepoint").or(() -> fromCli),
-                args.flag("fresh"));
+        StartingState start = StartingState.decide(config, Optional.ofNullable(fromSavepoint).or(() -> fromCli),
+                fresh);
         System.out.println("waferflow features: " + start.description());
         start.applyTo(flink);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);

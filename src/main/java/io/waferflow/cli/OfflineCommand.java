@@ -1,23 +1,25 @@
 package io.waferflow.cli;
 
-import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.jobs.RetainedCheckpoints;
 import io.waferflow.stores.offline.InProgressFiles;
 import io.waferflow.stores.offline.InProgressFiles.InProgressFile;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code offline orphans}: the in-progress Parquet files under {@code offline.root} that a dead attempt left behind,
  * told from the live ones by the running job's latest checkpoint ({@link InProgressFiles}); {@code --delete} removes
  * them.
  */
+@CommandLine.Command(name = "offline", synopsisSubcommandLabel = "COMMAND", description =
+        "offline store housekeeping: in-progress Parquet files left by a dead attempt (offline orphans)")
 public final class OfflineCommand implements Command {
 
     private final PrintStream out;
@@ -30,44 +32,21 @@ public final class OfflineCommand implements Command {
         this.out = out;
     }
 
-    @Override
-    public String name() {
-        return "offline";
-    }
-
-    @Override
-    public String summary() {
-        return "offline store housekeeping: in-progress Parquet files left by a dead attempt (orphans)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow offline orphans [--delete] [--config jobs/features.yaml] [--set key=value ...]",
-                "",
-                "Lists the in-progress files (.part-*.inprogress.*) under offline.root and tells the orphans of a dead",
-                "attempt (a kill -9, a lost TaskManager) from the live ones of the running job: the file sinks roll",
-                "every file on each checkpoint and commit it when the checkpoint completes, so a file last written",
-                "more than two checkpoint intervals and a minute before the job's latest completed checkpoint",
-                "(under checkpointing.dir/<group>/<version>) will never be committed; its records were replayed into",
-                "new files. Works only while the job runs and checkpoints: a stopped job commits the files its last",
-                "checkpoint holds when it starts again, so nothing is called an orphan then.",
-                "",
-                "Options:",
-                "  --delete          delete the orphans (live files are never touched)",
-                "  --config FILE     the job's configuration (default jobs/features.yaml)",
-                "  --set KEY=VALUE   override a configuration key, as the job was started (repeatable)");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
-        if (argv.length == 0 || !argv[0].equals("orphans")) {
-            throw new ConfigException("offline", "needs a subcommand", "use: waferflow offline orphans [--delete]");
-        }
-        Args args = Args.parse(java.util.Arrays.copyOfRange(argv, 1, argv.length), Set.of("config"),
-                Set.of("delete"));
-        FeaturesJobConfig c = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
-                args.overrides());
+    @CommandLine.Command(name = "orphans", description = {
+            "list (and delete) the in-progress files a dead attempt left under offline.root",
+            "",
+            "Lists the in-progress files (.part-*.inprogress.*) under offline.root and tells the orphans of a dead"
+                    + " attempt (a kill -9, a lost TaskManager) from the live ones of the running job: the file sinks"
+                    + " roll every file on each checkpoint and commit it when the checkpoint completes, so a file"
+                    + " last written more than two checkpoint intervals and a minute before the job's latest"
+                    + " completed checkpoint (under checkpointing.dir/<group>/<version>) will never be committed; its"
+                    + " records were replayed into new files. Works only while the job runs and checkpoints: a"
+                    + " stopped job commits the files its last checkpoint holds when it starts again, so nothing is"
+                    + " called an orphan then."})
+    int orphans(@Option(names = "--delete", description = "delete the orphans (live files are never touched)")
+                boolean delete,
+                @Mixin ConfigOptions configOptions) throws Exception {
+        FeaturesJobConfig c = configOptions.load();
         String checkpoints = JobEnvironment.checkpointsOf(c);
         RetainedCheckpoints.Checkpoint latest = RetainedCheckpoints.latest(checkpoints).orElse(null);
         List<InProgressFile> files = InProgressFiles.under(c.offlineRootUri());
@@ -86,14 +65,14 @@ public final class OfflineCommand implements Command {
             out.printf("%-6s %,12d B  %s  %s%n", orphan ? "orphan" : "live", f.bytes(), f.lastModified(), f.path());
             if (orphan) {
                 orphans++;
-                if (args.flag("delete")) {
+                if (delete) {
                     InProgressFiles.delete(f);
                 }
             }
         }
         out.printf("%d in-progress files, %d orphans (last written before %s; the job's latest checkpoint completed %s)"
                 + "%s%n", files.size(), orphans, before, latest.completedAt(),
-                orphans > 0 && args.flag("delete") ? ": deleted" : "");
+                orphans > 0 && delete ? ": deleted" : "");
         return 0;
     }
 }

@@ -8,20 +8,30 @@ import io.waferflow.savepoints.DriftStateMigration;
 import io.waferflow.savepoints.HistoryBootstrap;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.savepoints.StateRows;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code savepoint inspect PATH}: what a savepoint or retained checkpoint of the features job holds, read with the
  * State Processor API on the job's operator uids; {@code bootstrap} and {@code migrate} write savepoints.
  */
+@CommandLine.Command(name = "savepoint", synopsisSubcommandLabel = "COMMAND", description = {
+        "inspect, bootstrap (drift baselines) or migrate (drift state) a savepoint of the features job",
+        "",
+        "PATH and DIR may be local paths or file system URIs (s3://..., hdfs://...)."})
 public final class SavepointCommand implements Command {
 
     private final PrintStream out;
@@ -34,110 +44,95 @@ public final class SavepointCommand implements Command {
         this.out = out;
     }
 
-    @Override
-    public String name() {
-        return "savepoint";
-    }
-
-    @Override
-    public String summary() {
-        return "inspect, bootstrap (drift baselines) or migrate (drift state) a savepoint of the features job";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow savepoint inspect PATH [--config jobs/features.yaml] [--set key=value ...]",
-                "       waferflow savepoint bootstrap --until INSTANT --out DIR [--version V] [--timeout 2 h]",
-                "       waferflow savepoint bootstrap --baseline FILE --out DIR",
-                "       waferflow savepoint migrate PATH --out DIR [--rename old=new,...] [--sketch-k K]",
-                "                              [--config FILE] [--set key=value ...]   (the job's configuration)",
-                "",
-                "Reads a savepoint (or a retained checkpoint, chk-N) of the features job with the State Processor API",
-                "and prints: the pipeline counters (records in, valid, quarantined, ...), each parameter's drift",
-                "baseline (source, n, mean, std, p5/p50/p95) and open drift windows, the wafers in flight (dies",
-                "known, windows waiting to be final), the open wafer windows with their device counts, and the alert",
-                "keys with state (firing or not). The configuration must be the one the job ran with (it names the",
-                "parameters and the sketch size). Runs a few small batch jobs on a local MiniCluster.",
-                "",
-                "bootstrap --until writes the state a features job of this configuration (and --version) would hold",
-                "had it processed the input topic up to Kafka timestamp INSTANT: de-duplication keys, wafer windows in",
-                "flight, die maps, drift baselines and windows, alert episodes, counters, watermark. The job's own",
-                "graph computes it (streaming, no sinks) on a local MiniCluster; the source's offsets are then removed",
-                "with the State Processor API, so start the job from it with kafka.starting_offsets=INSTANT.",
-                "",
-                "bootstrap --baseline writes a savepoint whose drift detector already holds complete baselines, one per feature",
-                "of a baseline file (from 'waferflow baseline'): a job started from it judges its first drift window",
-                "against them and keeps them as state. Every other operator starts empty.",
-                "",
-                "migrate copies a savepoint, transforming the drift detector's state for a breaking change: features",
-                "renamed (their baselines and open drift windows move to the new name) and/or every sketch re-made",
-                "with a new size k. All other state is copied unchanged. Pass the configuration the job ran with:",
-                "open drift windows get their judging timers back at end - 1 + its allowed_lateness.",
-                "DIR and PATH may be local paths or file system URIs (s3://..., hdfs://...).");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
-        if (argv.length >= 1 && argv[0].equals("bootstrap")) {
-            return bootstrap(Arrays.copyOfRange(argv, 1, argv.length));
-        }
-        if (argv.length >= 2 && argv[0].equals("migrate")) {
-            return migrate(argv[1], Arrays.copyOfRange(argv, 2, argv.length));
-        }
-        if (argv.length < 2 || !argv[0].equals("inspect")) {
-            throw new ConfigException(argv.length == 0 ? "savepoint" : argv[0], "is not a savepoint subcommand",
-                    "use: waferflow savepoint inspect PATH, or waferflow savepoint bootstrap --baseline FILE --out DIR");
-        }
-        String path = argv[1];
+    @CommandLine.Command(name = "inspect", description = {
+            "print what a savepoint or retained checkpoint of the features job holds",
+            "",
+            "Reads a savepoint (or a retained checkpoint, chk-N) of the features job with the State Processor API"
+                    + " and prints: the pipeline counters (records in, valid, quarantined, ...), each parameter's"
+                    + " drift baseline (source, n, mean, std, p5/p50/p95) and open drift windows, the wafers in"
+                    + " flight (dies known, windows waiting to be final), the open wafer windows with their device"
+                    + " counts, and the alert keys with state (firing or not). The configuration must be the one the"
+                    + " job ran with (it names the parameters and the sketch size). Runs a few small batch jobs on a"
+                    + " local MiniCluster."})
+    int inspect(@Parameters(paramLabel = "PATH", description = "the savepoint or checkpoint directory") String path,
+                @Mixin ConfigOptions configOptions) throws Exception {
         String uri = FeaturesJobConfig.toUri(path);
         if (uri.startsWith("file:") && !Files.exists(Path.of(java.net.URI.create(uri)).resolve("_metadata"))) {
             throw new ConfigException(path, "is not a savepoint or checkpoint directory (no _metadata in it)",
                     "pass the directory the job wrote, e.g. savepoints/savepoint-1a2b3c-0123456789ab");
         }
-        Args args = Args.parse(Arrays.copyOfRange(argv, 2, argv.length), Set.of("config"), Set.of());
-        FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
-                args.overrides());
-        print(SavepointInspection.read(uri, config), path);
+        print(SavepointInspection.read(uri, configOptions.load()), path);
         return 0;
+    }
+
+    /** The options of {@code bootstrap}: two ways to make a savepoint, from history or from a baseline file. */
+    static final class BootstrapOptions {
+
+        @Option(names = "--out", paramLabel = "DIR", required = true,
+                description = "the directory to write the savepoint to, e.g. savepoints/bootstrap-v2")
+        String out;
+
+        @Option(names = "--until", paramLabel = "INSTANT", description = "state as of this Kafka timestamp,"
+                + " computed from the input topic's history")
+        Instant until;
+
+        @Option(names = "--version", paramLabel = "V", description = "with --until: the feature_group.version"
+                + " the savepoint is for")
+        String version;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2 h",
+                description = "with --until: how long the history may take to process (default ${DEFAULT-VALUE})")
+        Duration timeout;
+
+        @Option(names = "--baseline", paramLabel = "FILE", description = "drift baselines only, from a baseline"
+                + " file built by 'waferflow baseline'")
+        Path baseline;
+
+        @Mixin
+        ConfigOptions configOptions;
     }
 
     /**
      * {@code bootstrap --until T --out DIR}: every operator's state as of T, computed by the job's graph over the
      * topic's history; {@code bootstrap --baseline FILE --out DIR}: only the drift detector's, with these baselines.
      */
-    private int bootstrap(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("baseline", "out", "until", "config", "version", "timeout"), Set.of());
-        String dir = args.get("out").orElseThrow(() -> new ConfigException("--out", "is missing",
-                "pass the directory to write the savepoint to, e.g. savepoints/bootstrap-v2"));
-        String target = FeaturesJobConfig.toUri(dir);
-        Long until = args.instant("until");
-        if (until != null) {
-            if (args.get("baseline").isPresent()) {
+    @CommandLine.Command(name = "bootstrap", description = {
+            "write a savepoint to start the features job from: its state as of an instant, or drift baselines",
+            "",
+            "--until writes the state a features job of this configuration (and --version) would hold had it"
+                    + " processed the input topic up to Kafka timestamp INSTANT: de-duplication keys, wafer windows"
+                    + " in flight, die maps, drift baselines and windows, alert episodes, counters, watermark. The"
+                    + " job's own graph computes it (streaming, no sinks) on a local MiniCluster; the source's offsets"
+                    + " are then removed with the State Processor API, so start the job from it with"
+                    + " kafka.starting_offsets=INSTANT.",
+            "",
+            "--baseline writes a savepoint whose drift detector already holds complete baselines, one per feature of"
+                    + " a baseline file (from 'waferflow baseline'): a job started from it judges its first drift"
+                    + " window against them and keeps them as state. Every other operator starts empty."})
+    int bootstrap(@Mixin BootstrapOptions o) throws Exception {
+        String target = FeaturesJobConfig.toUri(o.out);
+        if (o.until != null) {
+            Instant until = o.until.truncatedTo(ChronoUnit.MILLIS);
+            if (o.baseline != null) {
                 throw new ConfigException("--baseline", "cannot be combined with --until",
                         "with --until the baselines come from history as the configured drift.baseline says");
             }
-            java.util.List<String> overrides = new java.util.ArrayList<>(args.overrides());
-            args.get("version").ifPresent(v -> overrides.add("feature_group.version=" + v));
-            FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
-                    overrides);
-            java.time.Duration timeout = io.waferflow.config.RawConfig.parseDuration("--timeout",
-                    args.get("timeout", "2 h"));
-            HistoryBootstrap.Result r = HistoryBootstrap.write(config, Instant.ofEpochMilli(until), target, timeout);
+            FeaturesJobConfig config = o.configOptions.load(o.version);
+            HistoryBootstrap.Result r = HistoryBootstrap.write(config, until, target, o.timeout);
             out.println("savepoint of " + config.featureGroup() + " " + config.featureVersion() + " as of "
-                    + Instant.ofEpochMilli(until) + " (" + r.records + " input records) written to " + target);
+                    + until + " (" + r.records + " input records) written to " + target);
             out.println("start the job from it, reading from the same instant:");
-            out.println("  flink run -s " + target + " ... features --set kafka.starting_offsets="
-                    + Instant.ofEpochMilli(until) + (args.get("version").map(v -> " --set feature_group.version=" + v)
-                    .orElse("")));
+            out.println("  flink run -s " + target + " ... features --set kafka.starting_offsets=" + until
+                    + (o.version == null ? "" : " --set feature_group.version=" + o.version));
             return 0;
         }
-        String file = args.get("baseline").orElseThrow(() -> new ConfigException("--baseline or --until",
-                "is missing", "pass --until INSTANT (state from history) or --baseline FILE (a file built by "
-                        + "'waferflow baseline --input <history> --out FILE')"));
-        Path baseline = Path.of(file);
-        BaselineFile baselines = BaselineFile.read(baseline);
-        BaselineBootstrap.write(baselines, "bootstrap:" + baseline.getFileName(), target);
+        if (o.baseline == null) {
+            throw new ConfigException("--baseline or --until", "is missing", "pass --until INSTANT (state from"
+                    + " history) or --baseline FILE (a file built by 'waferflow baseline --input <history> --out"
+                    + " FILE')");
+        }
+        BaselineFile baselines = BaselineFile.read(o.baseline);
+        BaselineBootstrap.write(baselines, "bootstrap:" + o.baseline.getFileName(), target);
         out.println("savepoint with drift baselines for " + new java.util.TreeSet<>(baselines.features.keySet())
                 + " written to " + target);
         out.println("start the job from it: flink run -s " + target + " ... (or execution.savepoint.path)");
@@ -145,12 +140,24 @@ public final class SavepointCommand implements Command {
     }
 
     /** {@code migrate FROM --out TO [--rename old=new,...] [--sketch-k K]}: the drift state for a breaking change. */
-    private int migrate(String from, String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("out", "rename", "sketch-k", "config"), Set.of());
-        String to = args.get("out").orElseThrow(() -> new ConfigException("--out", "is missing",
-                "pass the directory to write the migrated savepoint to"));
-        java.util.Map<String, String> renames = new java.util.LinkedHashMap<>();
-        for (String pair : args.get("rename", "").split(",")) {
+    @CommandLine.Command(name = "migrate", description = {
+            "copy a savepoint, transforming the drift detector's state for a breaking change",
+            "",
+            "Features renamed (their baselines and open drift windows move to the new name) and/or every sketch"
+                    + " re-made with a new size k. All other state is copied unchanged. Pass the configuration the"
+                    + " job ran with: open drift windows get their judging timers back at end - 1 + its"
+                    + " allowed_lateness."})
+    int migrate(@Parameters(paramLabel = "PATH", description = "the savepoint to migrate") String from,
+                @Option(names = "--out", paramLabel = "DIR", required = true,
+                        description = "the directory to write the migrated savepoint to") String to,
+                @Option(names = "--rename", paramLabel = "OLD=NEW", split = ",",
+                        description = "features renamed, e.g. temperature=temp_c (comma-separated or repeated)")
+                List<String> renameList,
+                @Option(names = "--sketch-k", paramLabel = "K", description = "re-make every sketch with this KLL"
+                        + " parameter (default: keep them)") int k,
+                @Mixin ConfigOptions configOptions) throws Exception {
+        Map<String, String> renames = new LinkedHashMap<>();
+        for (String pair : renameList == null ? List.<String>of() : renameList) {
             if (pair.isBlank()) {
                 continue;
             }
@@ -160,9 +167,7 @@ public final class SavepointCommand implements Command {
             }
             renames.put(kv[0].trim(), kv[1].trim());
         }
-        int k = args.integer("sketch-k", 0);
-        FeaturesJobConfig config = FeaturesJobConfig.load(Path.of(args.get("config", "jobs/features.yaml")),
-                args.overrides());
+        FeaturesJobConfig config = configOptions.load();
         String target = FeaturesJobConfig.toUri(to);
         DriftStateMigration.migrate(FeaturesJobConfig.toUri(from), target, renames, k,
                 config.window().allowedLateness().toMillis());

@@ -1,7 +1,7 @@
 package io.waferflow.local;
 
-import io.waferflow.cli.Args;
 import io.waferflow.cli.Command;
+import io.waferflow.cli.ConfigOptions;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.metrics.JobProgress;
 import io.waferflow.config.RawConfig;
@@ -27,6 +27,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -52,43 +55,35 @@ import java.util.stream.Stream;
  *
  * Runs alternate B, F, B, F, ... and the medians and their ratio F/B are printed.
  */
-public final class BenchCommand implements Command {
+@CommandLine.Command(name = "bench", description = {
+        "measure job throughput (F) against a single-threaded plain-Java baseline (B)",
+        "",
+        "Pre-generates N wafer-test records, then alternates R runs of B: single-threaded parse + aggregate in plain"
+                + " Java, and F: the features job on a local MiniCluster reading Kafka and writing Redis + Parquet,"
+                + " and prints records/s of each (median) and F/B. Starts its own Kafka and redis-server."})
+public final class BenchCommand implements Command, Callable<Integer> {
+
+    @Option(names = "--records", paramLabel = "N", description = "input records (default ${DEFAULT-VALUE})")
+    private int records = 1_000_000;
+
+    @Option(names = "--runs", paramLabel = "R", description = "runs of each (default ${DEFAULT-VALUE})")
+    private int runs = 3;
+
+    @Option(names = "--parallelism", paramLabel = "P", description = "Flink parallelism for F (default ${DEFAULT-VALUE})")
+    private int parallelism = 2;
+
+    @Option(names = "--breakdown", description = "also run F without Redis, without the raw archive, and without both")
+    private boolean breakdown;
+
+    @Option(names = "--drift-cost", description = "also run F with drift detection off, and print F (on) / F (off)")
+    private boolean driftCost;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "job configuration the runs start from (default"
+            + " ${DEFAULT-VALUE})")
+    private String configFile = ConfigOptions.DEFAULT_FILE;
 
     @Override
-    public String name() {
-        return "bench";
-    }
-
-    @Override
-    public String summary() {
-        return "measure job throughput (F) against a single-threaded plain-Java baseline (B)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow bench [--records N] [--runs R] [--parallelism P] [--breakdown]",
-                "",
-                "Pre-generates N wafer-test records, then alternates R runs of",
-                "  B: single-threaded parse + aggregate in plain Java, and",
-                "  F: the features job on a local MiniCluster reading Kafka and writing Redis + Parquet,",
-                "and prints records/s of each (median) and F/B. Starts its own Kafka and redis-server.",
-                "",
-                "Options:",
-                "  --records N      input records (default 1000000)",
-                "  --runs R         runs of each (default 3)",
-                "  --parallelism P  Flink parallelism for F (default 2)",
-                "  --breakdown      also run F without Redis, without the raw archive, and without both",
-                "  --drift-cost     also run F with drift detection off, and print F (on) / F (off)");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("records", "runs", "parallelism", "config"), Set.of("breakdown", "drift-cost"));
-        int records = args.integer("records", 1_000_000);
-        int runs = args.integer("runs", 3);
-        int parallelism = args.integer("parallelism", 2);
-
+    public Integer call() throws Exception {
         WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
         settings.outOfOrderRate = 0.01;
         WaferTrafficGenerator generator = new WaferTrafficGenerator(settings);
@@ -120,14 +115,13 @@ public final class BenchCommand implements Command {
                     "checkpointing.interval=10 s",
                     "parallelism=" + parallelism);
             FeaturesJobConfig baseConfig = FeaturesJobConfig.from(
-                    RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), base));
+                    RawConfig.load(Path.of(configFile), base));
 
-            String configFile = args.get("config", "jobs/features.yaml");
             List<Variant> variants = new ArrayList<>(List.of(Variant.FULL));
-            if (args.flag("breakdown")) {
+            if (breakdown) {
                 variants.addAll(List.of(Variant.NO_REDIS, Variant.NO_RAW_ARCHIVE, Variant.NO_REDIS_NO_RAW));
             }
-            if (args.flag("drift-cost")) {
+            if (driftCost) {
                 variants.add(Variant.NO_DRIFT);
             }
             List<Double> b = new ArrayList<>();

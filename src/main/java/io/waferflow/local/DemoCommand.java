@@ -1,7 +1,7 @@
 package io.waferflow.local;
 
-import io.waferflow.cli.Args;
 import io.waferflow.cli.Command;
+import io.waferflow.cli.ConfigOptions;
 import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.metrics.JobProgress;
@@ -23,7 +23,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,6 +31,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import sun.misc.Signal;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.ScanParams;
@@ -45,7 +47,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,62 +61,72 @@ import java.util.stream.Stream;
  * Starts its own Kafka (KRaft, in this JVM) and redis-server unless pointed at existing ones, prints progress, and on
  * {@code --duration} or Ctrl-C drains the job (all windows fire, all files commit) and stops everything it started.
  */
-public final class DemoCommand implements Command {
+@CommandLine.Command(name = "demo", description = {
+        "run everything locally: Kafka, Redis, a traffic generator and the feature job with its web UI",
+        "",
+        "Starts a Kafka broker and a redis-server on free loopback ports (unless --kafka/--redis are given), generates"
+                + " wafer-test traffic into the input topic and runs the feature job on a local MiniCluster. Features"
+                + " go to Redis and to Parquet under --data. Stops on --duration or Ctrl-C: the job is drained (every"
+                + " window fires, every file is committed) and everything the demo started is stopped."})
+public final class DemoCommand implements Command, Callable<Integer> {
 
-    private static final Set<String> OPTIONS = Set.of("config", "duration", "rate", "kafka", "redis", "data",
-            "web-port", "drift-after", "bad-rate", "late-rate", "seed", "testers", "unit-error-wafer",
-            "from-savepoint");
+    @Option(names = "--duration", paramLabel = "D",
+            description = "how long to generate traffic, e.g. \"2 min\" (default: until Ctrl-C)")
+    private Duration duration;
+
+    @Option(names = "--rate", paramLabel = "N", description = "records per second to generate (default ${DEFAULT-VALUE})")
+    private int rate = 2000;
+
+    @Option(names = "--testers", paramLabel = "N",
+            description = "testers probing wafers in parallel (default ${DEFAULT-VALUE})")
+    private int testers = 8;
+
+    @Option(names = "--drift-after", paramLabel = "N", description = "shift Vdd by +0.05 V (2.5 sigma) after N wafers"
+            + " per tester (default ${DEFAULT-VALUE}: after the drift baseline has formed; -1 = never)")
+    private int driftAfter = 8;
+
+    @Option(names = "--bad-rate", paramLabel = "R", description = "share of malformed records (default ${DEFAULT-VALUE})")
+    private double badRate = 0.002;
+
+    @Option(names = "--unit-error-wafer", paramLabel = "N", description = "tester T01 writes Vdd in mV on its N-th"
+            + " wafer and every 10th after (default ${DEFAULT-VALUE}: a rejected wafer; -1 = never)")
+    private int unitErrorWafer = 12;
+
+    @Option(names = "--late-rate", paramLabel = "R",
+            description = "share of records delayed past the allowed lateness (default ${DEFAULT-VALUE})")
+    private double lateRate = 0.001;
+
+    @Option(names = "--seed", paramLabel = "N", description = "generator seed (default ${DEFAULT-VALUE})")
+    private long seed = 42;
+
+    @Option(names = "--savepoint-on-exit", description = "stop with a resumable savepoint (windows stay open in it)"
+            + " instead of draining the job (every window written)")
+    private boolean savepointOnExit;
+
+    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "resume from a --savepoint-on-exit"
+            + " savepoint: state, counters, drift baselines and alerts carry on, and the generated traffic starts after"
+            + " the event time the saved job had reached")
+    private String fromSavepoint;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "use this Kafka instead of starting one")
+    private String kafka;
+
+    @Option(names = "--redis", paramLabel = "HOST:PORT", description = "use this Redis instead of starting one")
+    private String redis;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "offline store root (default ./${DEFAULT-VALUE})")
+    private Path data = Path.of("data");
+
+    @Option(names = "--web-port", paramLabel = "P",
+            description = "Flink web UI port (default ${DEFAULT-VALUE}; 0 = any free port)")
+    private int webPort = 8081;
+
+    @Mixin
+    private ConfigOptions configOptions;
 
     @Override
-    public String name() {
-        return "demo";
-    }
-
-    @Override
-    public String summary() {
-        return "run everything locally: Kafka, Redis, a traffic generator and the feature job with its web UI";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow demo [options] [--set key=value ...]",
-                "",
-                "Starts a Kafka broker and a redis-server on free loopback ports (unless --kafka/--redis are given),",
-                "generates wafer-test traffic into the input topic and runs the feature job on a local MiniCluster.",
-                "Features go to Redis and to Parquet under --data. Stops on --duration or Ctrl-C: the job is drained",
-                "(every window fires, every file is committed) and everything the demo started is stopped.",
-                "",
-                "Options:",
-                "  --duration D      how long to generate traffic, e.g. \"2 min\" (default: until Ctrl-C)",
-                "  --rate N          records per second to generate (default 2000)",
-                "  --testers N       testers probing wafers in parallel (default 8)",
-                "  --drift-after N   shift Vdd by +0.05 V (2.5 σ) after N wafers per tester (default 8:",
-                "                    after the drift baseline has formed; -1 = never)",
-                "  --bad-rate R      share of malformed records (default 0.002)",
-                "  --unit-error-wafer N  tester T01 writes Vdd in mV on its N-th wafer and every 10th after",
-                "                    (default 12: a rejected wafer; -1 = never)",
-                "  --late-rate R     share of records delayed past the allowed lateness (default 0.001)",
-                "  --seed N          generator seed (default 42)",
-                "  --savepoint-on-exit  stop with a resumable savepoint (windows stay open in it) instead of",
-                "                    draining the job (every window written)",
-                "  --from-savepoint PATH  resume from a --savepoint-on-exit savepoint: state,",
-                "                    counters, drift baselines and alerts carry on, and the generated traffic",
-                "                    starts after the event time the saved job had reached",
-                "  --kafka HOST:PORT use this Kafka instead of starting one",
-                "  --redis HOST:PORT use this Redis instead of starting one",
-                "  --data DIR        offline store root (default ./data)",
-                "  --web-port P      Flink web UI port (default 8081; 0 = any free port)",
-                "  --config FILE     job configuration (default jobs/features.yaml)",
-                "  --set KEY=VALUE   override any configuration key (repeatable)");
-    }
-
-    @Override
-    public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, OPTIONS, Set.of("savepoint-on-exit"));
-        Duration duration = args.get("duration").map(TimeUtils::parseDuration).orElse(null);
-        int rate = args.integer("rate", 2000);
-        Path dataDir = Path.of(args.get("data", "data")).toAbsolutePath();
+    public Integer call() throws Exception {
+        Path dataDir = data.toAbsolutePath();
 
         List<AutoCloseable> started = new ArrayList<>();
         CountDownLatch stopRequested = new CountDownLatch(1);
@@ -130,14 +142,14 @@ public final class DemoCommand implements Command {
             });
         }
         try {
-            String kafkaAddress = args.get("kafka").orElse(null);
+            String kafkaAddress = kafka;
             if (kafkaAddress == null) {
                 log("starting Kafka (KRaft, in-process) ...");
                 EmbeddedKafka kafka = EmbeddedKafka.start();
                 started.add(0, kafka);
                 kafkaAddress = kafka.bootstrapServers();
             }
-            String redisAddress = args.get("redis").orElse(null);
+            String redisAddress = redis;
             if (redisAddress == null) {
                 log("starting redis-server ...");
                 LocalRedis redis = LocalRedis.start();
@@ -155,15 +167,15 @@ public final class DemoCommand implements Command {
                     "checkpointing.interval=10 s",
                     // The simulated floor runs ~50x faster than the clock: 10-minute drift windows close every ~12 s.
                     "drift.window=10 min"));
-            boolean newBroker = args.get("from-savepoint").isPresent() && args.get("kafka").isEmpty();
+            boolean newBroker = fromSavepoint != null && kafka == null;
             if (newBroker) {
                 // Resuming on a new in-process broker: the saved job's pending Kafka transactions belong to the
                 // deleted one, and committing them here fails the job. Fresh topic sinks instead.
                 overrides.add("kafka.sink_epoch=resumed_" + System.currentTimeMillis() / 1000);
             }
-            overrides.addAll(args.overrides());
+            overrides.addAll(configOptions.overrides());
             FeaturesJobConfig config = FeaturesJobConfig.from(
-                    RawConfig.load(Path.of(args.get("config", "jobs/features.yaml")), overrides));
+                    RawConfig.load(configOptions.file(), overrides));
             createTopic(kafkaAddress, config.inputTopic(), config.parallelism());
             createTopic(kafkaAddress, config.violationsTopic(), config.parallelism());
             boolean alertTopic = config.alerts().enabled() && !config.alerts().kafkaTopic().isEmpty();
@@ -172,17 +184,17 @@ public final class DemoCommand implements Command {
             }
 
             WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
-            settings.seed = Long.parseLong(args.get("seed", "42"));
-            settings.testers = args.integer("testers", 8);
-            settings.driftAfterWafers = args.integer("drift-after", 8);
-            settings.badRecordRate = Double.parseDouble(args.get("bad-rate", "0.002"));
-            settings.lateRecordRate = Double.parseDouble(args.get("late-rate", "0.001"));
+            settings.seed = seed;
+            settings.testers = testers;
+            settings.driftAfterWafers = driftAfter;
+            settings.badRecordRate = badRate;
+            settings.lateRecordRate = lateRate;
             // Tester T01 writes Vdd in millivolts on its 12th wafer and every 10th after: a rejected wafer.
-            settings.unitErrorWafer = args.integer("unit-error-wafer", 12);
+            settings.unitErrorWafer = unitErrorWafer;
             // The simulated test floor runs ~50x faster than the clock: start it a week back, so its event times stay
             // in the past (a future event time beyond quality.event_time.max_future_skew is quarantined).
             settings.startMillis = Instant.now().minus(Duration.ofDays(7)).toEpochMilli();
-            String resumeFrom = args.get("from-savepoint").map(FeaturesJobConfig::toUri).orElse(null);
+            String resumeFrom = fromSavepoint == null ? null : FeaturesJobConfig.toUri(fromSavepoint);
             if (resumeFrom != null) {
                 // Records older than the saved job's watermark would be too late: continue after it.
                 long watermark = SavepointInspection.watermark(resumeFrom);
@@ -201,7 +213,7 @@ public final class DemoCommand implements Command {
                 // back to its start (starting_offsets=earliest): traffic after the saved watermark.
                 flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, newBroker);
             }
-            flink.set(RestOptions.PORT, args.integer("web-port", 8081));
+            flink.set(RestOptions.PORT, webPort);
             // Accumulators (the progress counters) travel with TaskManager heartbeats: every 2 s instead of 10 s.
             flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
@@ -210,7 +222,7 @@ public final class DemoCommand implements Command {
             FeaturesCommand.claimServingVersion(config);
             JobClient job = env.executeAsync(config.jobName());
             log("feature job " + job.getJobID() + " running; web UI http://localhost:"
-                    + (args.integer("web-port", 8081) == 0 ? "<see log>" : args.integer("web-port", 8081)));
+                    + (webPort == 0 ? "<see log>" : webPort));
             log("Kafka " + kafkaAddress + " topics " + config.inputTopic() + ", " + config.violationsTopic()
                     + " | Redis " + redisAddress
                     + " | Parquet " + dataDir);
@@ -242,7 +254,7 @@ public final class DemoCommand implements Command {
                 }
             }
 
-            log(args.flag("savepoint-on-exit")
+            log(savepointOnExit
                     ? "stopping the generator and the job with a resumable savepoint ..."
                     : "stopping the generator and draining the job (every window fires, every file commits) ...");
             producer.close();
@@ -250,7 +262,7 @@ public final class DemoCommand implements Command {
             Path savepoints = Path.of("savepoints").toAbsolutePath();
             // Drained (every window fires, every file commits) unless the run is to be resumed: Flink 1.20.0 cannot
             // restore a drained savepoint (its sinks' end-of-input summaries, FLINK-25920).
-            boolean resumable = args.flag("savepoint-on-exit");
+            boolean resumable = savepointOnExit;
             String savepoint = job.stopWithSavepoint(!resumable, savepoints.toUri().toString(),
                     SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
             JobExecutionResult result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);

@@ -1,6 +1,5 @@
 package io.waferflow.local;
 
-import io.waferflow.cli.Args;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.TextTable;
 import io.waferflow.config.ConfigException;
@@ -14,6 +13,10 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +45,16 @@ import java.util.function.ToDoubleFunction;
  * KLL sketches' compaction coin flips come from DataSketches' own unseeded generator, so sketch-side numbers vary
  * slightly from run to run.
  */
-public final class DriftAccuracyCommand implements Command {
+@CommandLine.Command(name = "drift-accuracy", description = {
+        "benchmark drift statistics from KLL sketches against exact ones (PSI, KS, verdicts, memory)",
+        "",
+        "Monte-Carlo study of the drift statistics in sketch mode (KLL, parameter k) against exact mode on the same"
+                + " samples: PSI and KS D errors, false-alarm and detection rates, verdict agreement outside the"
+                + " undecidable band, and sketch memory per feature. Prints Markdown tables; progress goes to stderr.",
+        // The names of CASES, in order (an annotation takes constants only; --cases reports them from CASES).
+        "Cases: 1 no shift, 2 mean +0.05σ, 3 mean +0.1σ, 4 mean +0.25σ, 5 mean +0.5σ, 6 mean +1σ,",
+        "       7 variance ×1.5, 8 bimodal ±0.5σ."})
+public final class DriftAccuracyCommand implements Command, Callable<Integer> {
 
     /** Goals of issue 4 item 6. */
     static final double PSI_ERROR_GOAL = 0.02;
@@ -70,68 +83,48 @@ public final class DriftAccuracyCommand implements Command {
             // Mean 0 and variance 0.25 + 0.75 = 1, as the baseline: only the shape changes.
             new Case("bimodal ±0.5σ", r -> (r.nextBoolean() ? 0.5 : -0.5) + Math.sqrt(0.75) * r.nextGaussian()));
 
-    @Override
-    public String name() {
-        return "drift-accuracy";
-    }
-
-    @Override
-    public String summary() {
-        return "benchmark drift statistics from KLL sketches against exact ones (PSI, KS, verdicts, memory)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join("\n",
-                "Usage: waferflow drift-accuracy [--trials 1000] [--sizes 200,1000,10000,100000,1000000] [--k 200]",
-                "                                [--seed 1] [--threads 2] [--cases all]",
-                "",
-                "Monte-Carlo study of the drift statistics in sketch mode (KLL, parameter k) against exact mode on",
-                "the same samples: PSI and KS D errors, false-alarm and detection rates, verdict agreement outside",
-                "the undecidable band, and sketch memory per feature. Cases: " + caseNames() + ".",
-                "Prints Markdown tables; progress goes to stderr.",
-                "",
-                "Options:",
-                "  --trials T     trials per case and size (default 1000)",
-                "  --sizes A,B    sample sizes n, the same on both sides (default 200,1000,10000,100000,1000000)",
-                "  --k K          KLL parameter (default 200, as the streaming job)",
-                "  --seed S       base seed (default 1)",
-                "  --threads P    worker threads (default 2)",
-                "  --cases A,B    case numbers from 1 (in the order above) or all (default)");
-    }
-
     private static String caseNames() {
         return String.join(", ", CASES.stream().map(Case::name).toList());
     }
 
-    @Override
-    public int run(String[] argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("trials", "sizes", "k", "seed", "threads", "cases"), Set.of());
-        int trials = positive(args, "trials", 1000);
-        int k = positive(args, "k", 200);
-        int threads = positive(args, "threads", 2);
-        long seed = Long.parseLong(args.get("seed", "1"));
-        List<Integer> sizes = new ArrayList<>();
-        for (String s : args.get("sizes", "200,1000,10000,100000,1000000").split(",")) {
-            try {
-                sizes.add(Integer.parseInt(s.trim()));
-            } catch (NumberFormatException e) {
-                throw new ConfigException("--sizes", "'" + s + "' is not a whole number", "pass e.g. --sizes 200,1000");
-            }
-        }
-        List<Integer> cases = caseIndexes(args.get("cases", "all"));
+    @Option(names = "--trials", paramLabel = "T", description = "trials per case and size (default ${DEFAULT-VALUE})")
+    private int trials = 1000;
 
-        String command = "bin/waferflow drift-accuracy " + String.join(" ", argv);
-        System.out.println(report(command, trials, sizes, cases, k, seed, threads));
+    @Option(names = "--sizes", paramLabel = "N", split = ",", description = "sample sizes n, the same on both"
+            + " sides (default 200,1000,10000,100000,1000000)")
+    private List<Integer> sizes = new ArrayList<>(List.of(200, 1000, 10000, 100000, 1000000));
+
+    @Option(names = "--k", paramLabel = "K", description = "KLL parameter (default ${DEFAULT-VALUE}, as the streaming"
+            + " job)")
+    private int k = 200;
+
+    @Option(names = "--seed", paramLabel = "S", description = "base seed (default ${DEFAULT-VALUE})")
+    private long seed = 1;
+
+    @Option(names = "--threads", paramLabel = "P", description = "worker threads (default ${DEFAULT-VALUE})")
+    private int threads = 2;
+
+    @Option(names = "--cases", paramLabel = "LIST", description = "case numbers, e.g. 1,3 (see the cases above),"
+            + " or all (default)")
+    private String cases = "all";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        positive("--trials", trials, 1000);
+        positive("--k", k, 200);
+        positive("--threads", threads, 2);
+        String command = "bin/waferflow " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        System.out.println(report(command, trials, sizes, caseIndexes(cases), k, seed, threads));
         return 0;
     }
 
-    private static int positive(Args args, String name, int defaultValue) {
-        int v = args.integer(name, defaultValue);
-        if (v < 1) {
-            throw new ConfigException("--" + name, "must be at least 1", "pass e.g. --" + name + " " + defaultValue);
+    private static void positive(String option, int value, int example) {
+        if (value < 1) {
+            throw new ConfigException(option, "must be at least 1", "pass e.g. " + option + " " + example);
         }
-        return v;
     }
 
     private static List<Integer> caseIndexes(String value) {

@@ -120,7 +120,7 @@ class DriftCommandTest {
                 path("current.jsonl"), "--features", "lot_id");
         assertError("column 'vdd' of " + path("empty.csv") + " has no values", "--baseline",
                 path("baseline.jsonl"), "--current", path("empty.csv"), "--features", "vdd");
-        assertError("'--current': is required", "--baseline", path("baseline.jsonl"));
+        assertError("Missing required option: '--current", "--baseline", path("baseline.jsonl"));
         assertError("use exact, sketch or both", "--baseline", path("baseline.jsonl"), "--current",
                 path("current.jsonl"), "--mode", "fast");
     }

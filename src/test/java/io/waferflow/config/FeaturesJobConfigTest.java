@@ -1,7 +1,6 @@
 package io.waferflow.config;
 
 import io.waferflow.TestConfigs;
-import io.waferflow.cli.Args;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,14 +137,6 @@ class FeaturesJobConfigTest {
                 .allMatch(SecretKeys::isSecret);
         assertThat(List.of("redis.user", "redis.host", "alerts.sinks.webhook_url", "kafka.properties.sasl.mechanism",
                 "kafka.properties.ssl.keystore.location")).noneMatch(SecretKeys::isSecret);
-    }
-
-    @Test
-    void aFailedCommandLineShowsSecretOverridesMasked() {
-        assertThat(Args.shown(new String[] {"features", "--set", "redis.password=hunter2", "--set",
-                "alerts.sinks.webhook_token=${env:TOKEN}", "--set", "redis.port=6380"}))
-                .isEqualTo("features --set redis.password=****** --set alerts.sinks.webhook_token=${env:TOKEN}"
-                        + " --set redis.port=6380");
     }
 
     @Test
