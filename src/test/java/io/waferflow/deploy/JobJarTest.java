@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
@@ -81,7 +82,8 @@ class JobJarTest {
                 Map.entry("Avro", "org/apache/avro/Schema.class"),
                 Map.entry("State Processor API", "org/apache/flink/state/api/SavepointReader.class"),
                 Map.entry("SnakeYAML (job configuration)", "org/yaml/snakeyaml/Yaml.class"),
-                Map.entry("Jackson", "com/fasterxml/jackson/databind/ObjectMapper.class"));
+                Map.entry("Jackson", "com/fasterxml/jackson/databind/ObjectMapper.class"),
+                Map.entry("picocli (the command line the main class parses)", "picocli/CommandLine.class"));
         required.forEach((what, entry) -> assertThat(entries).as(what).contains(entry));
     }
 
@@ -158,6 +160,55 @@ class JobJarTest {
             }
         }
         assertThat(offenders).isEmpty();
+    }
+
+    /**
+     * The jar's main class run as {@code flink run} and {@code bin/waferflow} would, with the jar first on the class
+     * path and no class of io.waferflow.local nor a picocli jar beside it: {@code --help} lists the job commands only,
+     * and {@code demo} answers that it needs a source checkout, with exit code 2 from the launcher and as a thrown
+     * failure under {@code flink run}.
+     */
+    @Test
+    void theJarsCommandLineRunsWithoutLocalToolingAndSaysWhereLocalCommandsRun() throws Exception {
+        Main help = runMain(true, "--help");
+        assertThat(help.code).as(help.output).isZero();
+        assertThat(help.output).contains("features", "savepoint", "offline").doesNotContain("drift-accuracy");
+
+        Main demo = runMain(true, "demo", "--duration", "1 min");
+        assertThat(demo.code).as(demo.output).isEqualTo(2);
+        assertThat(demo.output).contains("'demo' runs only from a source checkout: bin/waferflow demo");
+
+        Main underFlinkRun = runMain(false, "bench");
+        assertThat(underFlinkRun.code).as(underFlinkRun.output).isNotZero();
+        assertThat(underFlinkRun.output).contains("'bench' runs only from a source checkout")
+                .contains("IllegalStateException: waferflow bench failed (exit code 2)");
+    }
+
+    private record Main(int code, String output) {}
+
+    private static Main runMain(boolean launcher, String... args) throws Exception {
+        // The local class path holds every dependency, picocli included: leave picocli out, so it must come from
+        // the jar. Flink and logging stay (the cluster has them); target/classes is not on it.
+        List<String> classPath = new ArrayList<>(List.of(JAR.toString()));
+        for (String entry : Files.readString(Path.of("target", "local-classpath.txt")).strip().split(":")) {
+            if (!entry.contains("/info/picocli/")) {
+                classPath.add(entry);
+            }
+        }
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", String.join(":", classPath)));
+        if (launcher) {
+            command.add("-Dwaferflow.launcher=local");
+        }
+        command.add(BuildSettings.mainClass());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("still running after 60 s: " + command);
+        }
+        return new Main(p.exitValue(), output);
     }
 
     /** Class files below a class-path root, as jar entry names. */
