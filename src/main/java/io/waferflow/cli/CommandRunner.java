@@ -58,6 +58,8 @@ public final class CommandRunner {
         cli.setErr(new PrintWriter(err, true));
         // An argument starting with @ is a value (a --set value may be one), never a file of arguments.
         cli.setExpandAtFiles(false);
+        // An option given twice takes the last value, as before picocli: scripts append to shared option strings.
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setUsageHelpWidth(HELP_WIDTH);
         cli.registerConverter(Instant.class, CommandRunner::instant);
         cli.registerConverter(Duration.class, CommandRunner::duration);
