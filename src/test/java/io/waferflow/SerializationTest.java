@@ -4,13 +4,13 @@ import io.waferflow.features.WaferFeatures;
 import io.waferflow.features.WaferWindowAccumulator;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
-import io.waferflow.ingest.DeviceTest;
-import io.waferflow.ingest.ParsedDeviceTest;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.ParsedDeviceTest;
+import io.waferflow.model.Violation;
 import io.waferflow.sketch.QuantileSketches;
 import io.waferflow.sketch.QuantileSketchesSerializer;
 import io.waferflow.stores.online.RedisHashWrite;
-import io.waferflow.stores.online.StoreStatus;
+import io.waferflow.model.StoreStatus;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -28,9 +28,9 @@ class SerializationTest {
 
     @ParameterizedTest
     @ValueSource(classes = {DeviceTest.class, ParsedDeviceTest.class, Violation.class, WaferWindowAccumulator.class, WaferWindowSummary.class,
-            WaferFeatures.class, RedisHashWrite.class, StoreStatus.class, io.waferflow.quality.QualityEvent.class,
+            WaferFeatures.class, RedisHashWrite.class, StoreStatus.class, io.waferflow.model.QualityEvent.class,
             io.waferflow.metrics.PipelineCount.class, io.waferflow.drift.Distribution.class,
-            io.waferflow.drift.Baseline.class, io.waferflow.drift.WaferParameterWindow.class,
+            io.waferflow.drift.Baseline.class, io.waferflow.model.WaferParameterWindow.class,
             io.waferflow.drift.DriftMetric.class, io.waferflow.alerts.Alert.class, io.waferflow.alerts.AlertSignal.class,
             io.waferflow.alerts.AlertEpisode.class})
     void recordAndStateTypesArePojosWithoutKryo(Class<?> type) {

@@ -1,5 +1,7 @@
 package io.waferflow.alerts;
 
+import io.waferflow.model.NamedInSavepoints;
+
 /**
  * One alert notification (SPEC 2.2 "Alerts", 5): what fired or resolved, for which subject, how bad, with the numbers
  * behind it, how long it has held, what probably caused it and what to do. A Flink POJO (no maps: every context value
@@ -9,6 +11,7 @@ package io.waferflow.alerts;
  * {@link #alertId} one episode of it (key + first seen), and {@link #notificationId} one notification of that episode
  * (firing, escalated, resolved), so receivers can drop a notification re-sent after a failover.
  */
+@NamedInSavepoints
 public class Alert {
 
     public String notificationId;

@@ -1,5 +1,6 @@
 package io.waferflow.alerts;
 
+import io.waferflow.config.AlertPolicySpec;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;

@@ -1,6 +1,9 @@
 package io.waferflow.alerts;
 
+import io.waferflow.model.NamedInSavepoints;
+
 /** SPEC 5, as an on-call engineer reads it. */
+@NamedInSavepoints
 public enum AlertSeverity {
     /** The pipeline cannot serve: store down, critical data for a whole wafer. */
     P0,

@@ -1,6 +1,6 @@
 package io.waferflow.alerts;
 
-import io.waferflow.quality.QualityEvent;
+import io.waferflow.model.QualityEvent;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**

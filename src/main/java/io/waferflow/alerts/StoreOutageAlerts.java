@@ -1,6 +1,6 @@
 package io.waferflow.alerts;
 
-import io.waferflow.stores.online.StoreStatus;
+import io.waferflow.model.StoreStatus;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;

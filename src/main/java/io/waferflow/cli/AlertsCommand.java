@@ -1,8 +1,8 @@
 package io.waferflow.cli;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.alerts.AlertFacts;
-import io.waferflow.alerts.AlertJson;
+import io.waferflow.model.AlertFacts;
+import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.KafkaClientSettings;

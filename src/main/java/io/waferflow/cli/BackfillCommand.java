@@ -4,11 +4,11 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.ingest.ParsedDeviceTest;
+import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
-import io.waferflow.metrics.JobProgress;
+import io.waferflow.stores.offline.RawArchiveWriteSupport;
 import org.apache.flink.api.common.JobExecutionResult;
 import io.waferflow.savepoints.SavepointInspection;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -80,7 +80,8 @@ public final class BackfillCommand implements Command, Callable<Integer> {
         Long toMillis = to == null ? null : to.toEpochMilli();
         Source<ParsedDeviceTest, ?, ?> input = source.equals("kafka")
                 ? KafkaInput.range(config, fromMillis, toMillis)
-                : ArchiveInput.source(config, archive != null ? archive : config.offlineRoot(), fromMillis, toMillis);
+                : ArchiveInput.source(config, archive != null ? archive : config.offlineRoot(),
+                        RawArchiveWriteSupport.avroSchema(config.schema().parameterNames()), fromMillis, toMillis);
         FeaturesJobSinks sinks = FeaturesJobSinks.backfill(config);
         if (untilSavepoint != null) {
             String savepoint = FeaturesJobConfig.toUri(untilSavepoint);

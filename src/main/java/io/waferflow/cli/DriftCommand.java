@@ -9,7 +9,7 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.Distribution;
 import io.waferflow.drift.DriftMetric;
-import io.waferflow.drift.DriftRule;
+import io.waferflow.config.DriftRule;
 import io.waferflow.drift.DriftStatistics;
 import io.waferflow.drift.StepCdf;
 import picocli.CommandLine;

@@ -2,7 +2,6 @@ package io.waferflow.cli;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.metrics.JobProgress;
 import io.waferflow.stores.online.RedisClients;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;

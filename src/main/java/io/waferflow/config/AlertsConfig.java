@@ -1,6 +1,5 @@
 package io.waferflow.config;
 
-import io.waferflow.alerts.AlertPolicySpec;
 import io.waferflow.alerts.AlertSeverity;
 
 import java.io.Serializable;

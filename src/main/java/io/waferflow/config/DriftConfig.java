@@ -1,11 +1,7 @@
 package io.waferflow.config;
 
-import io.waferflow.drift.BaselineFile;
-import io.waferflow.drift.DriftRule;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -76,34 +72,9 @@ public final class DriftConfig implements Serializable {
                 throw new ConfigException("drift.baseline.file", "is empty but drift.baseline.from is file",
                         "build one with 'bin/waferflow baseline --input <history> --out <file>' and set its path");
             }
-            checkBaselineFile(file.get(), parameters);
         }
         return new DriftConfig(enabled, window, k, new DriftRule(alpha, moderate, drift, minBaseline, minCurrent),
                 from, records, period, file.orElse(""));
-    }
-
-    private static void checkBaselineFile(String path, List<String> parameters) {
-        BaselineFile baseline;
-        try {
-            baseline = BaselineFile.read(Path.of(path));
-        } catch (IOException e) {
-            throw new ConfigException("drift.baseline.file", e.getMessage(), "point it at a baseline file");
-        }
-        for (String p : parameters) {
-            if (!baseline.features.containsKey(p)) {
-                throw new ConfigException("drift.baseline.file", path + " has no baseline for parameter '" + p + "'",
-                        "rebuild it from history that includes " + p);
-            }
-        }
-    }
-
-    /** Reads the configured baseline file (checked at start-up). */
-    public BaselineFile readBaselineFile() {
-        try {
-            return BaselineFile.read(Path.of(baselineFile));
-        } catch (IOException e) {
-            throw new ConfigException("drift.baseline.file", e.getMessage(), "point it at a baseline file");
-        }
     }
 
     public boolean enabled() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.waferflow.config.ConfigException;
+import io.waferflow.config.DriftConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +40,26 @@ public final class BaselineFile {
         this.created = created;
         this.k = k;
         this.features = Map.copyOf(features);
+    }
+
+    /**
+     * The baseline file that {@code drift.baseline.from: file} names, read and checked against the input schema's
+     * parameters when the job is built, so a missing or partial file stops the start, not the first drift window.
+     */
+    public static BaselineFile forConfig(DriftConfig drift, List<String> parameters) {
+        BaselineFile baseline;
+        try {
+            baseline = read(Path.of(drift.baselineFile()));
+        } catch (IOException e) {
+            throw new ConfigException("drift.baseline.file", e.getMessage(), "point it at a baseline file");
+        }
+        for (String p : parameters) {
+            if (!baseline.features.containsKey(p)) {
+                throw new ConfigException("drift.baseline.file", drift.baselineFile() + " has no baseline for "
+                        + "parameter '" + p + "'", "rebuild it from history that includes " + p);
+            }
+        }
+        return baseline;
     }
 
     public static BaselineFile read(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.waferflow.drift;
 
+import io.waferflow.model.NamedInSavepoints;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 
@@ -11,6 +12,7 @@ import java.io.Serializable;
  * sketch is a {@code byte[]} field), so it evolves with Flink's POJO schema rules and never goes through Kryo
  * (Serializable only so a baseline read at start-up can travel inside an operator).
  */
+@NamedInSavepoints
 public class Distribution implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -1,6 +1,9 @@
 package io.waferflow.drift;
 
+import io.waferflow.model.NamedInSavepoints;
+
 /** The answer of one drift test, in increasing order of concern. */
+@NamedInSavepoints
 public enum DriftVerdict {
     /** Too few values in the baseline or the current window to test. */
     INSUFFICIENT_DATA,

@@ -1,8 +1,9 @@
 package io.waferflow.drift;
 
-import io.waferflow.quality.QualityEvent;
-import io.waferflow.quality.Severity;
+import io.waferflow.model.QualityEvent;
+import io.waferflow.model.Severity;
 
+import io.waferflow.model.WaferParameterWindow;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.waferflow.features;
 
 import io.waferflow.drift.Distribution;
-import io.waferflow.drift.WaferParameterWindow;
+import io.waferflow.model.WaferParameterWindow;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;

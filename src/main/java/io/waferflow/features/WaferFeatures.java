@@ -1,5 +1,6 @@
 package io.waferflow.features;
 
+import io.waferflow.model.NamedInSavepoints;
 import java.util.Arrays;
 
 /**
@@ -8,6 +9,7 @@ import java.util.Arrays;
  * standard deviation of one reading, a parameter that was always null, a die with no tested neighbour) and is
  * written as null to the stores. A Flink POJO.
  */
+@NamedInSavepoints
 public class WaferFeatures {
 
     public String waferId;

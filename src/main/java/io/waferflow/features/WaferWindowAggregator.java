@@ -2,7 +2,7 @@ package io.waferflow.features;
 
 import io.waferflow.config.InputSchema;
 import io.waferflow.drift.Distribution;
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.sketch.QuantileSketches;
 import org.apache.flink.api.common.functions.AggregateFunction;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.InputSchema;
-import io.waferflow.stores.offline.RawArchiveWriteSupport;
+import io.waferflow.model.ParsedDeviceTest;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -14,12 +14,10 @@ import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
-import org.apache.parquet.avro.AvroSchemaConverter;
 
 import javax.annotation.Nullable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * The raw archive ({@code <offline root>/raw/date=...}, every record that passed parsing, as received) as a bounded
@@ -37,14 +35,13 @@ public final class ArchiveInput {
 
     /**
      * The records archived under {@code offlineRoot} (a path or URI; usually the configuration's own
-     * {@code offline.root}) with event time in [{@code fromMillis}, {@code toMillis}) (null: unbounded).
+     * {@code offline.root}) with event time in [{@code fromMillis}, {@code toMillis}) (null: unbounded), read with the
+     * archive's own Avro schema ({@code RawArchiveWriteSupport.avroSchema}, passed in by the caller that wires stores).
      */
-    public static FileSource<ParsedDeviceTest> source(FeaturesJobConfig c, String offlineRoot,
+    public static FileSource<ParsedDeviceTest> source(FeaturesJobConfig c, String offlineRoot, String archiveAvroSchema,
                                                       @Nullable Long fromMillis, @Nullable Long toMillis) {
-        List<String> parameters = c.schema().parameterNames();
-        Schema avro = new AvroSchemaConverter().convert(RawArchiveWriteSupport.schema(parameters));
         return FileSource.forRecordStreamFormat(
-                new ArchivedRecords(avro.toString(), new DeviceTestDeserializer(c.schema(), c.quality()),
+                new ArchivedRecords(archiveAvroSchema, new DeviceTestDeserializer(c.schema(), c.quality()),
                         fromMillis == null ? Long.MIN_VALUE : fromMillis, toMillis == null ? Long.MAX_VALUE : toMillis),
                 new Path(FeaturesJobConfig.toUri(offlineRoot) + "/raw")).build();
     }

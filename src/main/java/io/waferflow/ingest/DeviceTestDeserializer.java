@@ -2,9 +2,11 @@ package io.waferflow.ingest;
 
 import io.waferflow.config.InputSchema;
 import io.waferflow.config.QualityConfig;
-import io.waferflow.quality.RawPayload;
-import io.waferflow.quality.Severity;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.ParsedDeviceTest;
+import io.waferflow.model.RawPayload;
+import io.waferflow.model.Severity;
+import io.waferflow.model.Violation;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;

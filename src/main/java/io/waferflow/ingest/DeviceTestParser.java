@@ -11,9 +11,9 @@ import io.waferflow.config.FieldSpec;
 import io.waferflow.config.FieldType;
 import io.waferflow.config.InputSchema;
 import io.waferflow.config.QualityConfig;
-import io.waferflow.quality.FieldValueRule;
-import io.waferflow.quality.Severity;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.Severity;
+import io.waferflow.model.Violation;
 
 import java.io.IOException;
 import java.time.DateTimeException;

@@ -1,6 +1,7 @@
 package io.waferflow.ingest;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.model.ParsedDeviceTest;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;

@@ -3,8 +3,10 @@ package io.waferflow.ingest;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
-import io.waferflow.quality.Severity;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.ParsedDeviceTest;
+import io.waferflow.model.Severity;
+import io.waferflow.model.Violation;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -39,7 +41,7 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
 
     public RouteDeviceTests() {
         for (Severity s : Severity.values()) {
-            bySeverity.put(s, counters.add(PipelineCounter.violations(s)));
+            bySeverity.put(s, counters.add(PipelineCounter.violationsOfSeverity(s.name())));
         }
         for (String rule : Violation.PARSER_RULES) {
             byRule.put(rule, counters.add(PipelineCounter.violationsOfRule(rule)));

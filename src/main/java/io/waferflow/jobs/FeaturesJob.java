@@ -21,18 +21,18 @@ import io.waferflow.features.WaferFeatureFinalizer;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.ingest.ParsedDeviceTest;
+import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.ingest.PerRecordWatermarks;
 import io.waferflow.quality.DropDuplicates;
-import io.waferflow.quality.QualityEvent;
-import io.waferflow.quality.WaferQualityRules;
+import io.waferflow.model.QualityEvent;
+import io.waferflow.features.WaferQualityRules;
 import io.waferflow.quality.TooLateToViolation;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.Violation;
 import io.waferflow.sketch.QuantileSketches;
-import io.waferflow.stores.online.StoreStatus;
+import io.waferflow.model.StoreStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -217,7 +217,7 @@ public final class FeaturesJob {
         if (d.baselineFrom() != DriftConfig.BaselineFrom.FILE) {
             return new DriftDetector(d, lateness, rules, null, null);
         }
-        BaselineFile file = d.readBaselineFile();
+        BaselineFile file = BaselineFile.forConfig(d, c.schema().parameterNames());
         return new DriftDetector(d, lateness, rules, file.features, file.id(java.nio.file.Path.of(d.baselineFile())));
     }
 

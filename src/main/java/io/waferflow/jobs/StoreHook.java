@@ -1,6 +1,6 @@
 package io.waferflow.jobs;
 
-import io.waferflow.stores.online.StoreStatus;
+import io.waferflow.model.StoreStatus;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
 package io.waferflow.local;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.alerts.AlertJson;
+import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.AlertStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

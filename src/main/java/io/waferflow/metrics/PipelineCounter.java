@@ -1,6 +1,5 @@
 package io.waferflow.metrics;
 
-import io.waferflow.quality.Severity;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
@@ -48,9 +47,9 @@ public final class PipelineCounter implements Serializable {
         return "violation_rule_" + rule;
     }
 
-    /** Violations of one severity, e.g. {@code violations_critical}. */
-    public static String violations(Severity severity) {
-        return "violations_" + severity.name().toLowerCase();
+    /** Violations of one severity (a {@code Severity} name), e.g. {@code violations_critical}. */
+    public static String violationsOfSeverity(String severity) {
+        return "violations_" + severity.toLowerCase();
     }
 
     private final String name;

@@ -1,9 +1,11 @@
 package io.waferflow.quality;
 
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
+import io.waferflow.model.Severity;
+import io.waferflow.model.Violation;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -43,7 +45,7 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
     private final PipelineCounter windowed = counters.add(PipelineCounter.RECORDS_WINDOWED);
     private final PipelineCounter duplicates = counters.add(PipelineCounter.RECORDS_DUPLICATE);
     private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
-    private final PipelineCounter highViolations = counters.add(PipelineCounter.violations(Severity.HIGH));
+    private final PipelineCounter highViolations = counters.add(PipelineCounter.violationsOfSeverity(Severity.HIGH.name()));
     private final PipelineCounter duplicateViolations =
             counters.add(PipelineCounter.violationsOfRule(Violation.RULE_DUPLICATE));
 
@@ -117,7 +119,7 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
     }
 
     private Violation violation(DeviceTest d) {
-        return Violation.quarantining(Violation.RULE_DUPLICATE, "", d.deviceId + "@" + d.eventTime,
+        return Quarantine.of(Violation.RULE_DUPLICATE, "", d.deviceId + "@" + d.eventTime,
                 "one record per (wafer, device, event time)", Severity.HIGH, d, parameterNames);
     }
 }

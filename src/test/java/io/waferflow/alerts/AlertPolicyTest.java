@@ -1,5 +1,6 @@
 package io.waferflow.alerts;
 
+import io.waferflow.config.AlertPolicySpec;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;

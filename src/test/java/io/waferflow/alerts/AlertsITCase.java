@@ -3,6 +3,7 @@ package io.waferflow.alerts;
 import com.sun.net.httpserver.HttpServer;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.WaferTrafficGenerator;
+import io.waferflow.model.AlertJson;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import org.apache.flink.test.junit5.MiniClusterExtension;

@@ -1,6 +1,7 @@
 package io.waferflow.alerts;
 
 import io.waferflow.TestConfigs;
+import io.waferflow.config.AlertPolicySpec;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.Distribution;
 import io.waferflow.drift.DriftMetric;

@@ -1,6 +1,6 @@
 package io.waferflow.alerts;
 
-import io.waferflow.stores.online.StoreStatus;
+import io.waferflow.model.StoreStatus;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

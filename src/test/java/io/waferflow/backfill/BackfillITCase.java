@@ -6,6 +6,7 @@ import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.stores.offline.RawArchiveWriteSupport;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
@@ -85,7 +86,8 @@ class BackfillITCase {
         FeaturesJobConfig archived = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp.resolve("archived"),
                 "backfill-in", "backfill-violations", "archived");
         StreamExecutionEnvironment archiveEnv = BackfillCommand.environment(archived);
-        new FeaturesJob(archived, ArchiveInput.source(archived, tmp.resolve("live/data").toString(), null, null),
+        new FeaturesJob(archived, ArchiveInput.source(archived, tmp.resolve("live/data").toString(),
+                RawArchiveWriteSupport.avroSchema(archived.schema().parameterNames()), null, null),
                 FeaturesJobSinks.backfill(archived)).build(archiveEnv);
         archiveEnv.execute("backfill-it-archive");
 

@@ -1,7 +1,7 @@
 package io.waferflow.cli;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.alerts.AlertJson;
+import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.TestAlerts;
 import io.waferflow.testing.LocalServices;

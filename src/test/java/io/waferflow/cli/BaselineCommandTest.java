@@ -2,7 +2,7 @@ package io.waferflow.cli;
 
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.Distribution;
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.stores.offline.RawArchiveWriteSupport;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetWriter;

@@ -8,7 +8,7 @@ import io.waferflow.savepoints.StateRows;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
-import io.waferflow.metrics.JobProgress;
+import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.CollectSink;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;

@@ -1,24 +1,14 @@
 package io.waferflow.config;
 
 import io.waferflow.TestConfigs;
-import io.waferflow.drift.BaselineFile;
-import io.waferflow.drift.Distribution;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Drift settings: the shipped defaults, and a baseline file checked at start-up, not when the first window closes. */
+/** Drift settings: the shipped defaults, and the thresholds' checks. */
 class DriftConfigTest {
-
-    @TempDir
-    Path tmp;
 
     @Test
     void shippedDefaultsAreTheSpecsThresholds() {
@@ -32,27 +22,9 @@ class DriftConfigTest {
     }
 
     @Test
-    void aBaselineFileIsCheckedAtStartUp() throws Exception {
+    void aBaselineFileIsRequiredWhenDriftReadsOne() {
         assertThatThrownBy(() -> TestConfigs.features("drift.baseline.from=file"))
                 .hasMessageContaining("'drift.baseline.file'").hasMessageContaining("bin/waferflow baseline");
-        assertThatThrownBy(() -> TestConfigs.features("drift.baseline.from=file",
-                "drift.baseline.file=" + tmp.resolve("missing.json")))
-                .hasMessageContaining("'drift.baseline.file'").hasMessageContaining("missing.json");
-        Path notJson = Files.writeString(tmp.resolve("bad.json"), "{\"format\": \"something else\"}");
-        assertThatThrownBy(() -> TestConfigs.features("drift.baseline.from=file", "drift.baseline.file=" + notJson))
-                .hasMessageContaining("not a waferflow-baseline/1 file");
-
-        Distribution vdd = Distribution.ofValues(new double[] {1.19, 1.2, 1.21}, 200);
-        Path partial = tmp.resolve("partial.json");
-        new BaselineFile("history.jsonl", Instant.EPOCH, 200, Map.of("vdd", vdd)).write(partial);
-        assertThatThrownBy(() -> TestConfigs.features("drift.baseline.from=file", "drift.baseline.file=" + partial))
-                .hasMessageContaining("no baseline for parameter 'idd'");
-
-        Path full = tmp.resolve("full.json");
-        new BaselineFile("history.jsonl", Instant.EPOCH, 200, Map.of("vdd", vdd, "idd", vdd, "frequency", vdd,
-                "temperature", vdd)).write(full);
-        DriftConfig d = TestConfigs.features("drift.baseline.from=file", "drift.baseline.file=" + full).drift();
-        assertThat(d.readBaselineFile().features.get("vdd").n).isEqualTo(3);
         // Drift off: the file is not needed.
         assertThat(TestConfigs.features("drift.enabled=false", "drift.baseline.from=file").drift().enabled())
                 .isFalse();

@@ -2,10 +2,10 @@ package io.waferflow.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.waferflow.metrics.DriftGauges;
+import io.waferflow.drift.DriftGauges;
 import io.waferflow.metrics.OnlineWriteMetrics;
 import io.waferflow.metrics.PipelineCounter;
-import io.waferflow.quality.Severity;
+import io.waferflow.model.Severity;
 import io.waferflow.testing.DashboardMetricNames;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,7 +118,7 @@ class GrafanaDashboardTest {
     private static Set<String> declaredCounters() throws IllegalAccessException {
         Set<String> names = new HashSet<>(constants(PipelineCounter.class, ""));
         for (Severity s : Severity.values()) {
-            names.add(PipelineCounter.violations(s));
+            names.add(PipelineCounter.violationsOfSeverity(s.name()));
         }
         names.addAll(constants(OnlineWriteMetrics.class, ""));
         names.addAll(constants(DriftGauges.class, DriftGauges.FEATURE + "_"));

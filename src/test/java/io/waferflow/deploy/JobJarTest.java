@@ -128,7 +128,7 @@ class JobJarTest {
                 "org/apache/flink/testutils/");
         assertThat(entries.stream().filter(e -> e.startsWith("kafka/") && e.endsWith(".class")).limit(3))
                 .as("the Scala Kafka broker (kafka-clients puts only kafka/kafka-version.properties there)").isEmpty();
-        // By file, not by name pattern: io.waferflow.ingest.DeviceTest is a record type, not a test.
+        // By file, not by name pattern: io.waferflow.model.DeviceTest is a record type, not a test.
         List<String> testClasses = classFiles(Path.of("target", "test-classes"));
         assertThat(testClasses).contains("io/waferflow/deploy/JobJarTest.class");
         assertThat(entries.stream().filter(testClasses::contains).limit(3)).as("test classes").isEmpty();

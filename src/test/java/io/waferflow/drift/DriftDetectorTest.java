@@ -2,7 +2,8 @@ package io.waferflow.drift;
 
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.quality.QualityEvent;
+import io.waferflow.model.QualityEvent;
+import io.waferflow.model.WaferParameterWindow;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

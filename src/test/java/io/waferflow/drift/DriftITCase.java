@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.WaferTrafficGenerator;
-import io.waferflow.quality.QualityEvent;
+import io.waferflow.model.QualityEvent;
 import io.waferflow.stores.online.DriftMetricToRedis;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;

@@ -1,5 +1,6 @@
 package io.waferflow.drift;
 
+import io.waferflow.config.DriftRule;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,8 @@
 package io.waferflow.drift;
 
-import io.waferflow.quality.QualityEvent;
-import io.waferflow.quality.Severity;
+import io.waferflow.model.QualityEvent;
+import io.waferflow.model.Severity;
+import io.waferflow.model.WaferParameterWindow;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.waferflow.features;
 
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 
 /** Builds valid device tests for harness tests (4 parameters: vdd, idd, frequency, temperature). */
 final class TestRecords {

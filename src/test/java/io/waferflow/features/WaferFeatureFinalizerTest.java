@@ -1,6 +1,6 @@
 package io.waferflow.features;
 
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

@@ -1,6 +1,6 @@
 package io.waferflow.features;
 
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;

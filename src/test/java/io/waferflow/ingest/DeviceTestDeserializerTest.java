@@ -2,7 +2,8 @@ package io.waferflow.ingest;
 
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.ParsedDeviceTest;
+import io.waferflow.model.Violation;
 import io.waferflow.testing.BadInputCorpus;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

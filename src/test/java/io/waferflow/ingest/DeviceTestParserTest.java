@@ -2,8 +2,9 @@ package io.waferflow.ingest;
 
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.quality.Severity;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.Severity;
+import io.waferflow.model.Violation;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.waferflow.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.alerts.Alert;
-import io.waferflow.alerts.AlertPolicySpec;
+import io.waferflow.config.AlertPolicySpec;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FailOnceAfterCheckpoint;

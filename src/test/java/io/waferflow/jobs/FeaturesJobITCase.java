@@ -1,10 +1,10 @@
 package io.waferflow.jobs;
 
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.ingest.DeviceTestParser;
-import io.waferflow.quality.Severity;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.Severity;
+import io.waferflow.model.Violation;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
@@ -276,10 +276,10 @@ class FeaturesJobITCase {
         assertThat((Long) acc.get(PipelineCounter.RECORDS_TOO_LATE)).isEqualTo(1L);
         assertThat((Long) acc.get(PipelineCounter.LATE_WINDOW_UPDATES))
                 .isEqualTo((long) (expected.lateWithinLateness + expected.lateQuarantined));
-        assertThat(acc.get(PipelineCounter.violations(Severity.CRITICAL))).isEqualTo(2L);
-        assertThat(acc.get(PipelineCounter.violations(Severity.HIGH))).isEqualTo(3L);
+        assertThat(acc.get(PipelineCounter.violationsOfSeverity(Severity.CRITICAL.name()))).isEqualTo(2L);
+        assertThat(acc.get(PipelineCounter.violationsOfSeverity(Severity.HIGH.name()))).isEqualTo(3L);
         assertThat(acc.get(PipelineCounter.RECORDS_DUPLICATE)).isEqualTo(1L);
-        assertThat(acc.get(PipelineCounter.violations(Severity.MEDIUM))).isEqualTo(1L);
+        assertThat(acc.get(PipelineCounter.violationsOfSeverity(Severity.MEDIUM.name()))).isEqualTo(1L);
     }
 
     /**

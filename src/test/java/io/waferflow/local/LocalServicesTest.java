@@ -1,7 +1,7 @@
 package io.waferflow.local;
 
-import io.waferflow.local.kafka.EmbeddedKafka;
-import io.waferflow.local.redis.LocalRedis;
+import io.waferflow.local.services.EmbeddedKafka;
+import io.waferflow.local.services.LocalRedis;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,9 +1,9 @@
 package io.waferflow.local;
 
 import io.waferflow.TestConfigs;
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.ingest.DeviceTestParser;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.Violation;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import io.waferflow.features.WaferFeatures;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.jobs.Uids;
-import io.waferflow.metrics.JobProgress;
+import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.FailOnceAfterCheckpoint;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;

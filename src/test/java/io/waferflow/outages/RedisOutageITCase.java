@@ -3,7 +3,7 @@ package io.waferflow.outages;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
-import io.waferflow.metrics.JobProgress;
+import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;

@@ -2,6 +2,7 @@ package io.waferflow.quality;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.model.Violation;
 import io.waferflow.testing.BadInputCorpus;
 import io.waferflow.testing.BadInputCorpus.Case;
 import io.waferflow.testing.ExpectedFeatures;

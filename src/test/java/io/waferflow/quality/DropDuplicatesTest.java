@@ -1,6 +1,8 @@
 package io.waferflow.quality;
 
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.Severity;
+import io.waferflow.model.Violation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;

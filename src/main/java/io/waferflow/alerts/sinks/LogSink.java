@@ -1,7 +1,7 @@
 package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.alerts.AlertFacts;
+import io.waferflow.model.AlertFacts;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.AlertStatus;
 import org.apache.flink.api.connector.sink2.Sink;

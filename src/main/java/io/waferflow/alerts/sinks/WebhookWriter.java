@@ -1,7 +1,7 @@
 package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.alerts.AlertJson;
+import io.waferflow.model.AlertJson;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;

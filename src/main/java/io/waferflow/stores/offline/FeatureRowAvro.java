@@ -1,6 +1,6 @@
 package io.waferflow.stores.offline;
 
-import io.waferflow.features.FeatureColumns;
+import io.waferflow.model.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;

@@ -2,11 +2,11 @@ package io.waferflow.stores.offline;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.DriftMetric;
-import io.waferflow.features.FeatureColumns;
+import io.waferflow.model.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
-import io.waferflow.ingest.DeviceTest;
-import io.waferflow.quality.QualityEvent;
-import io.waferflow.quality.Violation;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.QualityEvent;
+import io.waferflow.model.Violation;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.connector.file.sink.FileSink;

@@ -1,6 +1,6 @@
 package io.waferflow.stores.offline;
 
-import io.waferflow.quality.QualityEvent;
+import io.waferflow.model.QualityEvent;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;

@@ -1,8 +1,9 @@
 package io.waferflow.stores.offline;
 
 import io.waferflow.config.InputSchema;
-import io.waferflow.ingest.DeviceTest;
+import io.waferflow.model.DeviceTest;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.OutputFile;
@@ -31,6 +32,11 @@ public final class RawArchiveWriteSupport extends WriteSupport<DeviceTest> {
     public RawArchiveWriteSupport(List<String> parameterNames) {
         this.parameters = List.copyOf(parameterNames);
         this.schema = schema(parameters);
+    }
+
+    /** The archive's rows as Avro (how {@code ingest.ArchiveInput} reads them back for a backfill). */
+    public static String avroSchema(List<String> parameters) {
+        return new AvroSchemaConverter().convert(schema(parameters)).toString();
     }
 
     public static MessageType schema(List<String> parameters) {

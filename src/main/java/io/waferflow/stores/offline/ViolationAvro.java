@@ -1,6 +1,6 @@
 package io.waferflow.stores.offline;
 
-import io.waferflow.quality.Violation;
+import io.waferflow.model.Violation;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;

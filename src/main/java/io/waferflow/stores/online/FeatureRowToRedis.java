@@ -1,6 +1,6 @@
 package io.waferflow.stores.online;
 
-import io.waferflow.features.FeatureColumns;
+import io.waferflow.model.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
 import org.apache.flink.api.common.functions.MapFunction;
 

@@ -2,6 +2,7 @@ package io.waferflow.stores.online;
 
 import io.waferflow.config.RedisConnection;
 import io.waferflow.metrics.OnlineWriteMetrics;
+import io.waferflow.model.StoreStatus;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;

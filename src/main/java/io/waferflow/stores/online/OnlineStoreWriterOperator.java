@@ -1,5 +1,6 @@
 package io.waferflow.stores.online;
 
+import io.waferflow.model.StoreStatus;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;

@@ -2,8 +2,7 @@ package io.waferflow.stores.topics;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.quality.Violation;
-import io.waferflow.quality.ViolationJson;
+import io.waferflow.model.Violation;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
 

@@ -1,11 +1,12 @@
 package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.alerts.AlertJson;
+import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.TestAlerts;
 import io.waferflow.cli.AlertsCommand;
 import io.waferflow.config.KafkaClientSettings;
+import io.waferflow.stores.topics.AlertTopic;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import org.apache.flink.configuration.Configuration;

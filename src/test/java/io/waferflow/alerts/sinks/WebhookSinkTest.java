@@ -3,7 +3,7 @@ package io.waferflow.alerts.sinks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.alerts.Alert;
-import io.waferflow.alerts.AlertJson;
+import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.TestAlerts;
 import io.waferflow.alerts.sinks.WebhookReceiver.Response;

@@ -1,0 +1,20 @@
+package io.waferflow.model;
+
+import io.waferflow.drift.Distribution;
+
+/**
+ * One parameter's values in one final wafer window: what the drift detector merges into its drift windows and
+ * judges wafer by wafer (mean shift, IQR outliers). A Flink POJO.
+ */
+public class WaferParameterWindow {
+
+    public String feature;
+    public String waferId;
+    public String lotId;
+    public long windowStart;
+    public long windowEnd;
+    public long deviceCount;
+    public Distribution distribution;
+
+    public WaferParameterWindow() {}
+}
