@@ -1,5 +1,6 @@
 package io.waferflow.drift;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.waferflow.model.NamedInSavepoints;
 
 /** The answer of one drift test, in increasing order of concern. */
@@ -13,6 +14,8 @@ public enum DriftVerdict {
     /** A shift beyond sketch error, with PSI at or above the drift threshold. */
     DRIFT;
 
+    /** How files and topics name the verdict. */
+    @JsonValue
     public String label() {
         return name().toLowerCase();
     }

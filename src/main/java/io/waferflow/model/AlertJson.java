@@ -1,7 +1,5 @@
 package io.waferflow.model;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -10,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -44,17 +41,7 @@ public final class AlertJson {
      * The flat object: an {@link Alert}'s public fields in declaration order, snake_case; numbers that do not apply
      * (NaN, and infinities) as null and back as NaN.
      */
-    private static final JsonMapper FLAT = JsonMapper.builder()
-            // Snake case with an underscore before every capital: ksPValue is ks_p_value (Jackson's SNAKE_CASE
-            // would join the capitals: ks_pvalue).
-            .propertyNamingStrategy(new PropertyNamingStrategies.NamingBase() {
-                @Override
-                public String translate(String name) {
-                    return name.replaceAll("(?=[A-Z])", "_").toLowerCase(java.util.Locale.ROOT);
-                }
-            })
-            .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
-            .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.PUBLIC_ONLY)
+    private static final JsonMapper FLAT = RecordJson.mapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .addModule(new SimpleModule("finite-or-null")

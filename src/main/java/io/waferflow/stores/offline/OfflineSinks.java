@@ -41,20 +41,20 @@ public final class OfflineSinks {
     }
 
     public static FileSink<Violation> quarantine(FeaturesJobConfig c) {
-        ViolationAvro avro = new ViolationAvro();
-        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), versioned(c, "_quarantine"),
+        SchemaRows<Violation> rows = SchemaRows.of("violation");
+        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, "_quarantine"),
                 Violation::partitionTime);
     }
 
     public static FileSink<QualityEvent> qualityEvents(FeaturesJobConfig c) {
-        QualityEventAvro avro = new QualityEventAvro();
-        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), versioned(c, "_quality_events"),
+        SchemaRows<QualityEvent> rows = SchemaRows.of("quality_event");
+        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, "_quality_events"),
                 e -> e.windowEnd - 1);
     }
 
     public static FileSink<DriftMetric> driftMetrics(FeaturesJobConfig c) {
-        DriftMetricAvro avro = new DriftMetricAvro();
-        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), versioned(c, "_drift"),
+        SchemaRows<DriftMetric> rows = SchemaRows.of("drift_metric");
+        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, "_drift"),
                 m -> m.windowEnd - 1);
     }
 

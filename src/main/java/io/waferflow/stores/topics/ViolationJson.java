@@ -1,13 +1,15 @@
 package io.waferflow.stores.topics;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.waferflow.model.RecordJson;
 import io.waferflow.model.Violation;
-import java.io.ByteArrayOutputStream;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,7 +24,6 @@ public final class ViolationJson {
 
     /** Characters kept of each text field (rule, field, value, expected, lot, wafer and device id). */
     public static final int TEXT_CHARS = 1024;
-    private static final int TEXT_FIELDS = 7;
     /** Generous bound on everything else: field names, punctuation, numbers, severity, hash, truncated_fields. */
     private static final int OTHER_BYTES = 1024;
     /**
@@ -31,13 +32,16 @@ public final class ViolationJson {
      */
     private static final int ESCAPED_BYTES_PER_UNIT = 6;
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonMapper FIELDS = RecordJson.mapper().build();
+    /** The text fields cut to {@link #TEXT_CHARS}, in the order {@code truncated_fields} lists them. */
+    private static final List<String> TEXT =
+            List.of("rule", "field", "value", "expected", "lot_id", "wafer_id", "device_id");
 
     private ViolationJson() {}
 
     /** The most bytes {@link #toJson} can write with this raw payload prefix, whatever the violation holds. */
     public static long maxBytes(int rawPrefixBytes) {
-        return OTHER_BYTES + (long) ESCAPED_BYTES_PER_UNIT * ((long) TEXT_FIELDS * TEXT_CHARS + rawPrefixBytes);
+        return OTHER_BYTES + (long) ESCAPED_BYTES_PER_UNIT * ((long) TEXT.size() * TEXT_CHARS + rawPrefixBytes);
     }
 
     /** The message key: the wafer id cut like every text field (null when unknown). */
@@ -45,55 +49,30 @@ public final class ViolationJson {
         return v.waferId == null ? null : cut(v.waferId, TEXT_CHARS);
     }
 
+    /** The violation's fields as its Parquet row names them, text cut to bounds, and which fields were cut. */
     public static byte[] toJson(Violation v, int rawPrefixBytes) {
-        List<String> truncated = new ArrayList<>(0);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            text(g, "rule", v.rule, truncated);
-            text(g, "field", v.field, truncated);
-            text(g, "value", v.value, truncated);
-            text(g, "expected", v.expected, truncated);
-            g.writeStringField("severity", v.severity.name());
-            text(g, "lot_id", v.lotId, truncated);
-            text(g, "wafer_id", v.waferId, truncated);
-            text(g, "device_id", v.deviceId, truncated);
-            if (v.eventTime == null) {
-                g.writeNullField("event_time");
-            } else {
-                g.writeNumberField("event_time", v.eventTime);
+        ObjectNode message = FIELDS.valueToTree(v);
+        ArrayNode truncated = JsonNodeFactory.instance.arrayNode();
+        for (String name : TEXT) {
+            JsonNode text = message.get(name);
+            if (text.isTextual() && text.textValue().length() > TEXT_CHARS) {
+                message.put(name, cut(text.textValue(), TEXT_CHARS));
+                truncated.add(name);
             }
-            g.writeNumberField("observed_at", v.observedAt);
-            g.writeBooleanField("quarantined", v.quarantined);
-            String prefix = v.rawPayload == null ? null : utf8Prefix(v.rawPayload, rawPrefixBytes);
-            if (prefix != null && prefix.length() < v.rawPayload.length()) {
+        }
+        if (v.rawPayload != null) {
+            String prefix = utf8Prefix(v.rawPayload, rawPrefixBytes);
+            if (prefix.length() < v.rawPayload.length()) {
+                message.put("raw_payload", prefix);
                 truncated.add("raw_payload");
             }
-            g.writeStringField("raw_payload", prefix);
-            if (v.rawPayloadBytes == null) {
-                g.writeNullField("raw_payload_bytes");
-            } else {
-                g.writeNumberField("raw_payload_bytes", v.rawPayloadBytes);
-            }
-            g.writeStringField("raw_payload_sha256", v.rawPayloadSha256);
-            g.writeArrayFieldStart("truncated_fields");
-            for (String name : truncated) {
-                g.writeString(name);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+        }
+        message.set("truncated_fields", truncated);
+        try {
+            return FIELDS.writeValueAsBytes(message);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
-        return out.toByteArray();
-    }
-
-    private static void text(JsonGenerator g, String name, String value, List<String> truncated) throws IOException {
-        String kept = value == null ? null : cut(value, TEXT_CHARS);
-        if (kept != null && kept.length() < value.length()) {
-            truncated.add(name);
-        }
-        g.writeStringField(name, kept);
     }
 
     /** At most {@code chars} characters, never half a surrogate pair. */
