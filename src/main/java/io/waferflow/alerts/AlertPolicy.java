@@ -76,7 +76,6 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
     public void open(OpenContext openContext) {
         episode = getRuntimeContext().getState(episodeDescriptor());
         pending = getRuntimeContext().getMapState(pendingDescriptor());
-        counters.register(getRuntimeContext());
     }
 
     @Override

@@ -86,7 +86,6 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     public void open(OpenContext openContext) {
         baseline = getRuntimeContext().getState(baselineDescriptor());
         open = getRuntimeContext().getMapState(openWindowsDescriptor());
-        counters.register(getRuntimeContext());
         gauges = new DriftGauges(getRuntimeContext().getMetricGroup());
     }
 

@@ -118,7 +118,6 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         quietDeadline = getRuntimeContext().getState(quietDeadlineDescriptor());
         pendingDistributions = getRuntimeContext().getMapState(pendingDistributionsDescriptor());
-        counters.register(getRuntimeContext());
     }
 
     @Override

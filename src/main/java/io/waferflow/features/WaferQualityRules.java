@@ -5,7 +5,6 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Severity;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
 
@@ -42,11 +41,6 @@ public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, Qualit
     @Override
     public PipelineCounters counters() {
         return counters;
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        counters.register(getRuntimeContext());
     }
 
     @Override

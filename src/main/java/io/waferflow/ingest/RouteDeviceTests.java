@@ -7,7 +7,6 @@ import io.waferflow.model.DeviceTest;
 import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -51,11 +50,6 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
     @Override
     public PipelineCounters counters() {
         return counters;
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        counters.register(getRuntimeContext());
     }
 
     @Override

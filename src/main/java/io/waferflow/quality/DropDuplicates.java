@@ -63,7 +63,6 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
         seen = getRuntimeContext().getMapState(seenDescriptor());
         latestEventTime = getRuntimeContext().getState(new ValueStateDescriptor<>("latest-event-time", Types.LONG));
         cleanupTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-timer", Types.LONG));
-        counters.register(getRuntimeContext());
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
 
@@ -38,11 +37,6 @@ public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violatio
     @Override
     public PipelineCounters counters() {
         return counters;
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        counters.register(getRuntimeContext());
     }
 
     @Override
