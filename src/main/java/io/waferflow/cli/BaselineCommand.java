@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * {@code baseline}: builds a drift baseline file from history: per numeric feature, the exact moments and the KLL
@@ -31,10 +30,7 @@ import java.util.concurrent.Callable;
         "Reads history and writes a baseline file: per numeric feature its count, mean, variance, min, max and a KLL"
                 + " quantile sketch (a few KB however many values). Prints n, mean, std and the exact 5th/50th/95th"
                 + " percentiles of each feature."})
-public final class BaselineCommand implements Command, Callable<Integer> {
-
-    private final PrintStream out;
-    private final PrintStream err;
+public final class BaselineCommand extends ReportCommand {
 
     @Option(names = "--input", paramLabel = "PATH", required = true, description = ".jsonl/.json (JSON lines), .csv"
             + " (header row), .parquet, or a directory: every *.parquet below it, e.g. the raw archive"
@@ -53,26 +49,11 @@ public final class BaselineCommand implements Command, Callable<Integer> {
     }
 
     public BaselineCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
-    public int run(String... argv) throws Exception {
-        return CommandRunner.run(new CommandLine(this), out, err, argv);
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        try {
-            return baseline();
-        } catch (ConfigException | FeatureColumnsReader.BadInput | IOException e) {
-            err.println("waferflow baseline: " + e.getMessage());
-            return 2;
-        }
-    }
-
-    private int baseline() throws IOException {
+    int report() throws IOException {
         List<String> requested = featureOptions.features();
         int k = featureOptions.sketchK();
         if (Files.isDirectory(outFile)) {

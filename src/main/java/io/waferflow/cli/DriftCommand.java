@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * {@code drift}: compares a current data file with a baseline, feature by feature, with the statistics the streaming
@@ -46,14 +45,11 @@ import java.util.concurrent.Callable;
         "FILE is JSON lines (.jsonl, .json: one object per line, numeric fields are features) or CSV (.csv: a header"
                 + " row, one column per feature); --baseline may also be a baseline file written by 'waferflow"
                 + " baseline' (then only sketch mode is possible)."})
-public final class DriftCommand implements Command, Callable<Integer> {
+public final class DriftCommand extends ReportCommand {
 
     enum Mode { EXACT, SKETCH, BOTH }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final PrintStream out;
-    private final PrintStream err;
 
     @Option(names = "--baseline", paramLabel = "FILE", required = true,
             description = "reference data (.jsonl/.json/.csv) or a baseline file")
@@ -84,26 +80,11 @@ public final class DriftCommand implements Command, Callable<Integer> {
     }
 
     public DriftCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
-    public int run(String... argv) throws Exception {
-        return CommandRunner.run(new CommandLine(this), out, err, argv);
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        try {
-            return drift();
-        } catch (ConfigException | FeatureColumnsReader.BadInput | IOException e) {
-            err.println("waferflow drift: " + e.getMessage());
-            return 2;
-        }
-    }
-
-    private int drift() throws IOException {
+    int report() throws IOException {
         List<String> requested = featureOptions.features();
         if (!format.equals("table") && !format.equals("json")) {
             throw new ConfigException("--format", "'" + format + "' is not a format", "use table or json");
