@@ -68,48 +68,6 @@ public class Alert {
 
     public Alert() {}
 
-    /** A field-by-field copy (arrays shared: they are never modified after creation). */
-    public Alert copy() {
-        Alert a = new Alert();
-        a.notificationId = notificationId;
-        a.alertId = alertId;
-        a.key = key;
-        a.type = type;
-        a.subject = subject;
-        a.severity = severity;
-        a.status = status;
-        a.escalated = escalated;
-        a.title = title;
-        a.message = message;
-        a.firstSeen = firstSeen;
-        a.lastSeen = lastSeen;
-        a.occurrences = occurrences;
-        a.windowStart = windowStart;
-        a.windowEnd = windowEnd;
-        a.feature = feature;
-        a.baselineMean = baselineMean;
-        a.baselineStd = baselineStd;
-        a.currentMean = currentMean;
-        a.currentStd = currentStd;
-        a.shiftSigma = shiftSigma;
-        a.psi = psi;
-        a.ksD = ksD;
-        a.ksPValue = ksPValue;
-        a.fdrThreshold = fdrThreshold;
-        a.nBaseline = nBaseline;
-        a.nCurrent = nCurrent;
-        a.features = features;
-        a.waferId = waferId;
-        a.lotId = lotId;
-        a.field = field;
-        a.rate = rate;
-        a.threshold = threshold;
-        a.likelyCauses = likelyCauses;
-        a.recommendedActions = recommendedActions;
-        a.runbook = runbook;
-        return a;
-    }
-
     @Override
     public String toString() {
         return severity + " " + status + (escalated ? " (escalated)" : "") + " " + key + ": " + title;

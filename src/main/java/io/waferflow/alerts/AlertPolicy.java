@@ -11,6 +11,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -52,6 +53,8 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
 
     private transient ValueState<AlertEpisode> episode;
     private transient MapState<Long, List<AlertSignal>> pending;
+    /** Copies an episode's context into each notification: Flink's own POJO copy, no hand-written field list. */
+    private transient TypeSerializer<Alert> alerts;
 
     public AlertPolicy(Map<String, AlertPolicySpec> policies) {
         this.policies = Map.copyOf(policies);
@@ -76,6 +79,7 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
     public void open(OpenContext openContext) {
         episode = getRuntimeContext().getState(episodeDescriptor());
         pending = getRuntimeContext().getMapState(pendingDescriptor());
+        alerts = getRuntimeContext().createSerializer(TypeInformation.of(Alert.class));
     }
 
     @Override
@@ -200,8 +204,8 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         e.cooldownUntil = at + p.cooldownMs;
     }
 
-    private static Alert notification(AlertEpisode e, AlertStatus status) {
-        Alert a = e.context.copy();
+    private Alert notification(AlertEpisode e, AlertStatus status) {
+        Alert a = alerts.copy(e.context);
         a.alertId = e.alertId;
         a.notificationId = e.alertId + "#" + (++e.notifications);
         a.status = status;
