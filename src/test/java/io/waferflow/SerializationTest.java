@@ -61,10 +61,10 @@ class SerializationTest {
 
         WaferWindowSummary before = agg.getResult(acc);
         WaferWindowSummary after = agg.getResult(back);
-        assertThat(after.deviceCount).isEqualTo(1000);
-        assertThat(after.p50).containsExactly(before.p50);
-        assertThat(after.p95).containsExactly(before.p95);
-        assertThat(after.std).containsExactly(before.std);
+        assertThat(after.features.deviceCount).isEqualTo(1000);
+        assertThat(after.features.p50).containsExactly(before.features.p50);
+        assertThat(after.features.p95).containsExactly(before.features.p95);
+        assertThat(after.features.std).containsExactly(before.features.std);
         assertThat(after.dieKeys).containsExactly(before.dieKeys);
         assertThat(back.sketches.count(0)).isEqualTo(1000);
         assertThat(back.sketches.count(1)).as("nulls are not counted").isEqualTo(500);

@@ -16,9 +16,9 @@ public class StampWindow extends ProcessWindowFunction<WaferWindowSummary, Wafer
     public void process(String waferId, Context ctx, Iterable<WaferWindowSummary> results,
                         Collector<WaferWindowSummary> out) {
         WaferWindowSummary s = results.iterator().next();
-        s.waferId = waferId;
-        s.windowStart = ctx.window().getStart();
-        s.windowEnd = ctx.window().getEnd();
+        s.features.waferId = waferId;
+        s.features.windowStart = ctx.window().getStart();
+        s.features.windowEnd = ctx.window().getEnd();
         out.collect(s);
     }
 }

@@ -128,7 +128,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     @Override
     public void processElement(WaferWindowSummary s, Context ctx, Collector<WaferFeatures> out) throws Exception {
         int[] windowDies = mergeIntoDieMap(s);
-        WaferFeatures f = toFeatures(s);
+        WaferFeatures f = s.features;
         f.neighborYieldAvg = NeighborYield.average(windowDies, windowDies.length, dieMap::get);
         f.revision = previousRevision(f) + 1;
         if (f.revision > 0) {
@@ -254,27 +254,5 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
             w.distribution = distributions[i];
             ctx.output(DISTRIBUTIONS, w);
         }
-    }
-
-    private static WaferFeatures toFeatures(WaferWindowSummary s) {
-        WaferFeatures f = new WaferFeatures();
-        f.waferId = s.waferId;
-        f.lotId = s.lotId;
-        f.windowStart = s.windowStart;
-        f.windowEnd = s.windowEnd;
-        f.deviceCount = s.deviceCount;
-        f.yieldPct = s.deviceCount == 0 ? Double.NaN : 100.0 * s.passCount / s.deviceCount;
-        f.mean = s.mean;
-        f.std = s.std;
-        f.min = s.min;
-        f.max = s.max;
-        f.p50 = s.p50;
-        f.p95 = s.p95;
-        f.nullRate = s.nullRate;
-        f.flaggedRate = s.flaggedRate;
-        f.devicesFlaggedPct = s.devicesFlaggedPct;
-        f.quarantineRate = s.quarantineRate;
-        f.avgTestTimeMs = s.avgTestTimeMs;
-        return f;
     }
 }

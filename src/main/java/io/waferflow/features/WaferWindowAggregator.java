@@ -123,32 +123,34 @@ public class WaferWindowAggregator implements AggregateFunction<DeviceTest, Wafe
     @Override
     public WaferWindowSummary getResult(WaferWindowAccumulator acc) {
         WaferWindowSummary s = new WaferWindowSummary();
-        s.lotId = acc.lotId;
-        s.deviceCount = acc.deviceCount;
-        s.passCount = acc.passCount;
-        s.avgTestTimeMs = acc.deviceCount == 0 ? Double.NaN : acc.testTimeSum / acc.deviceCount;
-        s.mean = new double[parameters];
-        s.std = new double[parameters];
-        s.min = new double[parameters];
-        s.max = new double[parameters];
-        s.p50 = new double[parameters];
-        s.p95 = new double[parameters];
-        s.nullRate = new double[parameters];
-        s.flaggedRate = new double[parameters];
+        WaferFeatures f = new WaferFeatures();
+        s.features = f;
+        f.lotId = acc.lotId;
+        f.deviceCount = acc.deviceCount;
+        f.yieldPct = acc.deviceCount == 0 ? Double.NaN : 100.0 * acc.passCount / acc.deviceCount;
+        f.avgTestTimeMs = acc.deviceCount == 0 ? Double.NaN : acc.testTimeSum / acc.deviceCount;
+        f.mean = new double[parameters];
+        f.std = new double[parameters];
+        f.min = new double[parameters];
+        f.max = new double[parameters];
+        f.p50 = new double[parameters];
+        f.p95 = new double[parameters];
+        f.nullRate = new double[parameters];
+        f.flaggedRate = new double[parameters];
         double devices = acc.deviceCount;
-        s.devicesFlaggedPct = devices == 0 ? Double.NaN : 100.0 * acc.devicesFlagged / devices;
-        s.quarantineRate = (double) acc.quarantined / (acc.deviceCount + acc.quarantined);
+        f.devicesFlaggedPct = devices == 0 ? Double.NaN : 100.0 * acc.devicesFlagged / devices;
+        f.quarantineRate = (double) acc.quarantined / (acc.deviceCount + acc.quarantined);
         for (int i = 0; i < parameters; i++) {
             long n = acc.count[i];
-            s.nullRate[i] = devices == 0 ? Double.NaN : (devices - n) / devices;
-            s.flaggedRate[i] = devices == 0 ? Double.NaN : acc.flagged[i] / devices;
-            s.mean[i] = n == 0 ? Double.NaN : acc.mean[i];
-            s.std[i] = n < 2 ? Double.NaN : Math.sqrt(acc.m2[i] / (n - 1));
-            s.min[i] = n == 0 ? Double.NaN : acc.min[i];
-            s.max[i] = n == 0 ? Double.NaN : acc.max[i];
+            f.nullRate[i] = devices == 0 ? Double.NaN : (devices - n) / devices;
+            f.flaggedRate[i] = devices == 0 ? Double.NaN : acc.flagged[i] / devices;
+            f.mean[i] = n == 0 ? Double.NaN : acc.mean[i];
+            f.std[i] = n < 2 ? Double.NaN : Math.sqrt(acc.m2[i] / (n - 1));
+            f.min[i] = n == 0 ? Double.NaN : acc.min[i];
+            f.max[i] = n == 0 ? Double.NaN : acc.max[i];
             double[] q = acc.sketches.quantiles(i, P50, P95);
-            s.p50[i] = q[0];
-            s.p95[i] = q[1];
+            f.p50[i] = q[0];
+            f.p95[i] = q[1];
         }
         if (withDistributions) {
             s.distributions = new Distribution[parameters];

@@ -121,7 +121,7 @@ public final class FeaturesJob {
                 .uid(Uids.WAFER_WINDOW).name("Wafer window aggregates");
 
         SingleOutputStreamOperator<WaferFeatures> online = windows
-                .keyBy(summary -> summary.waferId)
+                .keyBy(summary -> summary.features.waferId)
                 .process(finalizer(config))
                 .uid(Uids.WAFER_FINALIZER).name("Wafer features (neighbour yield, online/offline routing)");
 

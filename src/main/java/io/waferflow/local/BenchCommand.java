@@ -185,7 +185,7 @@ public final class BenchCommand implements Command, Callable<Integer> {
         long results = 0;
         for (WaferWindowAccumulator acc : windows.values()) {
             WaferWindowSummary s = aggregator.getResult(acc);
-            results += s.deviceCount;
+            results += s.features.deviceCount;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (results == 0) {

@@ -217,7 +217,7 @@ public final class SavepointInspection {
                 row.waferId = wafer;
                 row.windowStart = ctx.window().getStart();
                 row.windowEnd = ctx.window().getEnd();
-                row.devices = s.deviceCount;
+                row.devices = s.features.deviceCount;
                 out.collect(row);
             }
         }

@@ -31,7 +31,7 @@ class WaferFeatureFinalizerTest {
     void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, false)),
-                s -> s.waferId, Types.STRING);
+                s -> s.features.waferId, Types.STRING);
         harness.open();
     }
 
@@ -47,10 +47,10 @@ class WaferFeatureFinalizerTest {
             aggregator.add(t, acc);
         }
         WaferWindowSummary s = aggregator.getResult(acc);
-        s.waferId = tests[0].waferId;
-        s.windowStart = windowStart;
-        s.windowEnd = windowStart + MIN;
-        harness.processElement(new StreamRecord<>(s, s.windowEnd - 1));
+        s.features.waferId = tests[0].waferId;
+        s.features.windowStart = windowStart;
+        s.features.windowEnd = windowStart + MIN;
+        harness.processElement(new StreamRecord<>(s, s.features.windowEnd - 1));
     }
 
     private List<WaferFeatures> online() {
@@ -128,7 +128,7 @@ class WaferFeatureFinalizerTest {
         // set by window [0, 1) min. Replacing that deadline must not cancel the finalization.
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WaferFeatureFinalizer(MIN, 11 * MIN, false)), s -> s.waferId,
+                new KeyedProcessOperator<>(new WaferFeatureFinalizer(MIN, 11 * MIN, false)), s -> s.features.waferId,
                 Types.STRING);
         harness.open();
         fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
@@ -141,7 +141,7 @@ class WaferFeatureFinalizerTest {
     void sessionsThatOnlyOverlapAreBothWrittenMergedOnesReplaceWhatTheyContain() throws Exception {
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, true)), s -> s.waferId,
+                new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, true)), s -> s.features.waferId,
                 Types.STRING);
         harness.open();
         fireSession(3 * MIN, 5 * MIN, test("W", 3 * MIN, 0, 0, true, 1.2, 50, 100));
@@ -162,9 +162,9 @@ class WaferFeatureFinalizerTest {
             aggregator.add(t, acc);
         }
         WaferWindowSummary s = aggregator.getResult(acc);
-        s.waferId = tests[0].waferId;
-        s.windowStart = start;
-        s.windowEnd = end;
+        s.features.waferId = tests[0].waferId;
+        s.features.windowStart = start;
+        s.features.windowEnd = end;
         harness.processElement(new StreamRecord<>(s, end - 1));
     }
 

@@ -90,23 +90,23 @@ class WaferWindowOperatorTest {
 
         harness.processWatermark(new Watermark(MIN - 1));
         assertThat(fired()).singleElement().satisfies(s -> {
-            assertThat(s.waferId).isEqualTo("W");
-            assertThat(s.windowStart).isEqualTo(0);
-            assertThat(s.windowEnd).isEqualTo(MIN);
-            assertThat(s.deviceCount).isEqualTo(5);
-            assertThat(s.passCount).isEqualTo(4);
-            assertThat(s.avgTestTimeMs).isCloseTo((100 + 60 + 120 + 130 + 110) / 5.0, within(1e-9));
+            assertThat(s.features.waferId).isEqualTo("W");
+            assertThat(s.features.windowStart).isEqualTo(0);
+            assertThat(s.features.windowEnd).isEqualTo(MIN);
+            assertThat(s.features.deviceCount).isEqualTo(5);
+            assertThat(s.features.yieldPct).as("4 of 5 passed").isEqualTo(80.0);
+            assertThat(s.features.avgTestTimeMs).isCloseTo((100 + 60 + 120 + 130 + 110) / 5.0, within(1e-9));
             // Independent two-pass statistics.
             double mean = Arrays.stream(vdd).average().orElseThrow();
             double ss = Arrays.stream(vdd).map(v -> (v - mean) * (v - mean)).sum();
-            assertThat(s.mean[0]).isCloseTo(mean, within(1e-12));
-            assertThat(s.std[0]).isCloseTo(Math.sqrt(ss / 4), within(1e-12));
-            assertThat(s.min[0]).isEqualTo(1.18);
-            assertThat(s.max[0]).isEqualTo(1.25);
+            assertThat(s.features.mean[0]).isCloseTo(mean, within(1e-12));
+            assertThat(s.features.std[0]).isCloseTo(Math.sqrt(ss / 4), within(1e-12));
+            assertThat(s.features.min[0]).isEqualTo(1.18);
+            assertThat(s.features.max[0]).isEqualTo(1.25);
             // Nearest rank over sorted {1.18, 1.19, 1.21, 1.22, 1.25}: p50 = 3rd, p95 = 5th.
-            assertThat(s.p50[0]).isEqualTo(1.21);
-            assertThat(s.p95[0]).isEqualTo(1.25);
-            assertThat(s.mean[3]).as("temperature never reported").isNaN();
+            assertThat(s.features.p50[0]).isEqualTo(1.21);
+            assertThat(s.features.p95[0]).isEqualTo(1.25);
+            assertThat(s.features.mean[3]).as("temperature never reported").isNaN();
             assertThat(s.dieKeys).hasSize(5);
         });
     }
@@ -120,9 +120,9 @@ class WaferWindowOperatorTest {
         send(test("W", 30_000, 1, 0, false, 1.30, 90, 50)); // late, within lateness
         List<WaferWindowSummary> out = fired();
         assertThat(out).hasSize(2);
-        assertThat(out.get(1).deviceCount).isEqualTo(2);
-        assertThat(out.get(1).passCount).isEqualTo(1);
-        assertThat(out.get(1).mean[0]).isCloseTo(1.25, within(1e-12));
+        assertThat(out.get(1).features.deviceCount).isEqualTo(2);
+        assertThat(out.get(1).features.yieldPct).as("1 of 2 passed").isEqualTo(50.0);
+        assertThat(out.get(1).features.mean[0]).isCloseTo(1.25, within(1e-12));
 
         harness.processWatermark(new Watermark(MIN - 1 + LATENESS));
         send(test("W", 45_000, 2, 0, true, 1.10, 40, 100)); // too late
