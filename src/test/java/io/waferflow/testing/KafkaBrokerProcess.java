@@ -71,7 +71,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
-            try (Admin admin = admin()) {
+            try (Admin admin = admin(Duration.ofSeconds(5))) {
                 admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                 return;
             } catch (Exception notYet) {
@@ -93,8 +93,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        // One attempt, so a patient one: on a loaded machine the broker can take longer than 5 s to answer.
+        try (Admin admin = admin(Duration.ofSeconds(30))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
                     .anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
@@ -106,11 +107,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private Admin admin() {
+    private Admin admin(Duration timeout) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         return Admin.create(p);
     }
 
