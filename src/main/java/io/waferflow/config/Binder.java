@@ -17,20 +17,12 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.apache.flink.util.TimeUtils;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -52,10 +44,10 @@ final class Binder {
             .enable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .addModule(new SimpleModule("waferflow-config")
-                    .addDeserializer(Duration.class, new FromText<>(Duration.class, Binder::duration))
-                    .addDeserializer(Instant.class, new FromText<>(Instant.class, Binder::instant))
-                    .addDeserializer(Boolean.class, new FromText<>(Boolean.class, Binder::bool))
-                    .addDeserializer(boolean.class, new FromText<>(Boolean.class, Binder::bool)))
+                    .addDeserializer(Duration.class, new FromText<>(Duration.class, ValueFormats::duration))
+                    .addDeserializer(Instant.class, new FromText<>(Instant.class, ValueFormats::instant))
+                    .addDeserializer(Boolean.class, new FromText<>(Boolean.class, ValueFormats::bool))
+                    .addDeserializer(boolean.class, new FromText<>(Boolean.class, ValueFormats::bool)))
             .build();
 
     private Binder() {}
@@ -174,51 +166,6 @@ final class Binder {
     private static String firstLine(Exception e) {
         String m = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m.split("\n")[0];
-    }
-
-    /** A duration in Flink's syntax ("500 ms", "10 s", "5 min", "7 d"; a bare number is milliseconds), not negative. */
-    static Duration duration(String text) {
-        Duration d;
-        try {
-            d = TimeUtils.parseDuration(text);
-        } catch (IllegalArgumentException e) {
-            throw InvalidValue.value(text, "is not a duration", "write a duration such as \"10 s\" or \"5 min\"");
-        }
-        if (d.isNegative()) {
-            throw InvalidValue.at("", "is negative", "set a duration of zero or more");
-        }
-        return d;
-    }
-
-    /**
-     * An ISO-8601 instant, or any other YAML timestamp ({@code 2000-01-01}, {@code 2001-12-14 21:59:43.10 -5}): the
-     * file was read with SnakeYAML before, which took those as dates. Its own parser reads them here too.
-     */
-    static Instant instant(String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            if (Resolver.TIMESTAMP.matcher(text).matches()) {
-                Object date = new SafeConstructor.ConstructYamlTimestamp().construct(
-                        new ScalarNode(Tag.TIMESTAMP, text, null, null, DumperOptions.ScalarStyle.PLAIN));
-                return ((Date) date).toInstant();
-            }
-            throw InvalidValue.value(text, "is not an ISO-8601 instant", "write e.g. 2000-01-01T00:00:00Z");
-        }
-    }
-
-    /** true/false, and the YAML 1.1 yes/no that job files (and --set values) have always been allowed to use. */
-    static Boolean bool(String text) {
-        switch (text.toLowerCase()) {
-            case "true":
-            case "yes":
-                return true;
-            case "false":
-            case "no":
-                return false;
-            default:
-                throw InvalidValue.value(text, "is not true or false", "set true or false");
-        }
     }
 
     /** A value read from a scalar's text (a YAML number or boolean is read from its text as well). */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,13 +164,18 @@ final class ConfigKeys {
             d = d == null ? null : d.get(kind == Kind.SECTION_MAP ? "*" : name);
         }
         String key = String.join(".", path);
-        if (isBlank(node)) {
-            if (d == null) {
-                throw ConfigException.missing(key, source);
-            }
-            node = d;
+        return complete(isBlank(node) ? orDefault(type, d, key, source) : node, type, d, key, source);
+    }
+
+    /** The value of a key left out or empty: its default; an empty map if it is a map (the default is per entry). */
+    private static JsonNode orDefault(JavaType type, JsonNode defaults, String key, String source) {
+        if (defaults == null && kindOf(type) == Kind.SECTION) {
+            throw new ConfigException(key, "is missing in " + source, "add the section as jobs/features.yaml has it");
         }
-        return complete(node, type, d, key, source);
+        if (defaults == null) {
+            throw ConfigException.missing(key, source);
+        }
+        return kindOf(type) == Kind.SECTION_MAP ? JsonNodeFactory.instance.objectNode() : defaults.deepCopy();
     }
 
     private JsonNode complete(JsonNode node, JavaType type, JsonNode defaults, String key, String source) {
@@ -195,10 +201,7 @@ final class ConfigKeys {
                 JsonNode value = node.get(name);
                 JsonNode d = defaults == null ? null : defaults.get(name);
                 if (isBlank(value)) {
-                    if (d == null) {
-                        throw ConfigException.missing(join(key, name), source);
-                    }
-                    value = d.deepCopy(); // `~` in the defaults: optional, without a value
+                    value = orDefault(k.getValue(), d, join(key, name), source); // `~`: optional, without a value
                 }
                 out.set(name, complete(value, k.getValue(), d, join(key, name), source));
             }
@@ -217,11 +220,10 @@ final class ConfigKeys {
             List<BeanPropertyDefinition> properties = description.findProperties();
             Set<String> ignored = description.getIgnoredPropertyNames(); // known only once the properties are
             Map<String, JavaType> keys = new LinkedHashMap<>();
-            for (BeanPropertyDefinition p : properties) {
-                if (p.getConstructorParameter() != null && !ignored.contains(p.getName())) {
-                    keys.put(p.getName(), p.getConstructorParameter().getType());
-                }
-            }
+            properties.stream()
+                    .filter(p -> p.getConstructorParameter() != null && !ignored.contains(p.getName()))
+                    .sorted(Comparator.comparingInt(p -> p.getConstructorParameter().getIndex())) // declaration order
+                    .forEach(p -> keys.put(p.getName(), p.getConstructorParameter().getType()));
             return keys;
         });
     }

@@ -68,7 +68,7 @@ public record KafkaSection(String bootstrapServers, String inputTopic, String vi
             if (text.matches("\\d{4}-.*")) {
                 try {
                     return new StartingPoint(FeaturesJobConfig.StartingOffsets.TIMESTAMP,
-                            Binder.instant(text).toEpochMilli());
+                            ValueFormats.instant(text).toEpochMilli());
                 } catch (InvalidValue e) {
                     throw InvalidValue.value(text, "is not an ISO-8601 instant", "write e.g. 2026-11-27T00:00:00Z");
                 }

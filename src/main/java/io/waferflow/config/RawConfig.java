@@ -183,7 +183,7 @@ public final class RawConfig {
     /** A duration in Flink's syntax, from a value that is not in the file (a command-line option named {@code key}). */
     public static Duration parseDuration(String key, String value) {
         try {
-            return Binder.duration(value.trim());
+            return ValueFormats.duration(value.trim());
         } catch (InvalidValue e) {
             throw e.at(key, "the command line");
         }
