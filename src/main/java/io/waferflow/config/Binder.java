@@ -69,6 +69,7 @@ final class Binder {
         }
     }
 
+    /** Jackson's own messages name Java types and classes; a user needs the key, what it should be and the fix. */
     private static ConfigException translate(JsonMappingException e, String path, String source) {
         String key = key(path, e.getPath());
         Throwable cause = e.getCause();
@@ -80,22 +81,21 @@ final class Binder {
         }
         if (e instanceof PropertyBindingException unknown) {
             // ConfigKeys refuses unknown keys before binding; this only backs it up.
-            String parent = key.substring(0, key.length() - unknown.getPropertyName().length());
-            return ConfigKeys.unknown(key, Nearest.to(unknown.getPropertyName(), names(unknown.getKnownPropertyIds()))
-                    .map(near -> "did you mean '" + parent + near + "'?").orElse("check the spelling against jobs/features.yaml"));
+            return ConfigKeys.unknown(key, "check the spelling against jobs/features.yaml");
         }
         if (cause instanceof InputCoercionException) {
             return new ConfigException(key, "is too large", "set a whole number such as 2");
         }
-        if (e instanceof InvalidFormatException f) {
-            return InvalidValue.value(String.valueOf(f.getValue()), f.getTargetType().isEnum() ? "is unknown"
-                    : "is not " + expected(f.getTargetType()), fix(f.getTargetType())).at(key, source);
-        }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            Expected expected = Expected.of(m.getTargetType());
+            if (m instanceof InvalidFormatException f) {
+                String problem = f.getTargetType().isEnum() ? "is unknown" : "is not " + expected.what();
+                return InvalidValue.value(String.valueOf(f.getValue()), problem, expected.fix()).at(key, source);
+            }
             if (m.getOriginalMessage().startsWith("Cannot map `null`")) {
                 return ConfigException.missing(key, source);
             }
-            return new ConfigException(key, "is not " + expected(m.getTargetType()), fix(m.getTargetType()));
+            return new ConfigException(key, "is not " + expected.what(), expected.fix());
         }
         return new ConfigException(key.isEmpty() ? source : key, "cannot be read (" + firstLine(e) + ")",
                 "compare it with jobs/features.yaml");
@@ -112,50 +112,29 @@ final class Binder {
         return key.toString();
     }
 
-    private static List<String> names(Collection<Object> ids) {
-        return ids.stream().map(String::valueOf).toList();
-    }
+    /** What a value of a type looks like, and how to write one. */
+    private record Expected(String what, String fix) {
 
-    private static String expected(Class<?> type) {
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-            return "a whole number";
+        static Expected of(Class<?> type) {
+            if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+                return new Expected("a whole number", "set a whole number such as 2");
+            }
+            if (type == double.class || type == Double.class) {
+                return new Expected("a number", "set a number such as 1.5");
+            }
+            if (type.isEnum()) {
+                List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> shown((Enum<?>) c)).toList();
+                return new Expected("a single value", "use " + String.join(", ", names.subList(0, names.size() - 1))
+                        + " or " + names.get(names.size() - 1));
+            }
+            if (Collection.class.isAssignableFrom(type)) {
+                return new Expected("a list", "write a list such as [a, b]");
+            }
+            if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+                return new Expected("a section (keys below it)", "write the keys below it, as jobs/features.yaml does");
+            }
+            return new Expected("a single value", "write a single value, as jobs/features.yaml does");
         }
-        if (type == double.class || type == Double.class) {
-            return "a number";
-        }
-        if (type.isEnum()) {
-            return "a single value";
-        }
-        if (type == String.class || type == Secret.class) {
-            return "a single value";
-        }
-        if (Collection.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-            return "a section (keys below it)";
-        }
-        return "of the right form";
-    }
-
-    private static String fix(Class<?> type) {
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-            return "set a whole number such as 2";
-        }
-        if (type == double.class || type == Double.class) {
-            return "set a number such as 1.5";
-        }
-        if (type.isEnum()) {
-            List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> shown((Enum<?>) c)).toList();
-            return "use " + String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
-        }
-        if (Collection.class.isAssignableFrom(type)) {
-            return "write a list such as [a, b]";
-        }
-        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-            return "write the keys below it, as jobs/features.yaml does";
-        }
-        return "write a single value, as jobs/features.yaml does";
     }
 
     /** An enum value as the job files write it: severities as P0..P3, everything else in lower case. */
