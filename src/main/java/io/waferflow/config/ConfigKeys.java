@@ -45,6 +45,7 @@ final class ConfigKeys {
     ConfigKeys(Class<?> root, JsonNode defaults) {
         this.root = Binder.MAPPER.constructType(root);
         this.defaults = defaults;
+        checked((ObjectNode) defaults); // a default for a key the records lack would never apply
     }
 
     /** Where a dotted key ({@code drift.baseline.file}, {@code kafka.properties.sasl.jaas.config}) is in the tree. */
