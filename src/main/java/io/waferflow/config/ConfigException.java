@@ -13,6 +13,12 @@ public final class ConfigException extends RuntimeException {
         this.key = key;
     }
 
+    /** A required key that the file and the overrides leave out or leave empty. */
+    static ConfigException missing(String key, String source) {
+        return new ConfigException(key, "is missing in " + source,
+                "add it to the YAML file or pass --set " + key + "=<value>");
+    }
+
     public String key() {
         return key;
     }

@@ -1,111 +1,67 @@
 package io.waferflow.config;
 
-
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Drift detection settings ({@code drift.*}, SPEC 4 "PSI", "KS", "Sketches", "Baselines"): the drift window, the
- * sketch size, the verdict thresholds and where each feature's baseline comes from. A baseline file is read and
- * checked here, at start-up, so a missing file or a feature it lacks fails before the job is built.
+ * sketch size, the verdict thresholds and where each feature's baseline comes from. The drift stage reads a baseline
+ * file; here it is only required when drift reads one.
  */
-public final class DriftConfig implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+public record DriftConfig(boolean enabled, Duration window, int sketchK, double alpha, double psiModerate,
+                          double psiDrift, int minBaseline, int minCurrent, Baseline baseline) implements Serializable {
 
     public enum BaselineFrom { STREAM_RECORDS, STREAM_PERIOD, FILE }
 
-    private final boolean enabled;
-    private final Duration window;
-    private final int sketchK;
-    private final DriftRule rule;
-    private final BaselineFrom baselineFrom;
-    private final long baselineRecords;
-    private final Duration baselinePeriod;
-    private final String baselineFile;
-
-    private DriftConfig(boolean enabled, Duration window, int sketchK, DriftRule rule, BaselineFrom baselineFrom,
-                        long baselineRecords, Duration baselinePeriod, String baselineFile) {
-        this.enabled = enabled;
-        this.window = window;
-        this.sketchK = sketchK;
-        this.rule = rule;
-        this.baselineFrom = baselineFrom;
-        this.baselineRecords = baselineRecords;
-        this.baselinePeriod = baselinePeriod;
-        this.baselineFile = baselineFile;
-    }
-
-    static DriftConfig from(RawConfig raw, List<String> parameters) {
-        boolean enabled = raw.bool("drift.enabled", true);
-        Duration window = raw.duration("drift.window");
+    public DriftConfig {
         if (window.toMillis() < 1) {
-            throw new ConfigException("drift.window", "is zero", "set a drift window such as \"1 h\"");
+            throw InvalidValue.at("window", "is zero", "set a drift window such as \"1 h\"");
         }
-        int k = raw.integer("drift.sketch_k", 8, 65535);
-        double alpha = raw.number("drift.alpha");
+        Check.between("sketch_k", sketchK, 8, 65535);
         if (!(alpha > 0 && alpha < 1)) {
-            throw new ConfigException("drift.alpha", "is " + alpha + ", not a significance level", "set e.g. 0.05");
+            throw InvalidValue.at("alpha", "is " + alpha + ", not a significance level", "set e.g. 0.05");
         }
-        double moderate = raw.number("drift.psi_moderate");
-        double drift = raw.number("drift.psi_drift");
-        if (moderate < 0 || drift < moderate) {
-            throw new ConfigException("drift.psi_drift", "is below drift.psi_moderate or negative",
+        if (psiModerate < 0 || psiDrift < psiModerate) {
+            throw InvalidValue.at("psi_drift", "is below drift.psi_moderate or negative",
                     "use the usual 0.1 (moderate) and 0.25 (drift)");
         }
-        long minBaseline = raw.integer("drift.min_baseline", 1, Integer.MAX_VALUE);
-        long minCurrent = raw.integer("drift.min_current", 1, Integer.MAX_VALUE);
-        BaselineFrom from;
-        try {
-            from = BaselineFrom.valueOf(raw.string("drift.baseline.from").toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("drift.baseline.from", "'" + raw.string("drift.baseline.from") + "' is unknown",
-                    "use stream_records, stream_period or file");
+        Check.between("min_baseline", minBaseline, 1, Integer.MAX_VALUE);
+        Check.between("min_current", minCurrent, 1, Integer.MAX_VALUE);
+        if (enabled && baseline.from() == BaselineFrom.FILE && baseline.file().isEmpty()) {
+            throw InvalidValue.at("baseline.file", "is empty but drift.baseline.from is file",
+                    "build one with 'bin/waferflow baseline --input <history> --out <file>' and set its path");
         }
-        long records = raw.integer("drift.baseline.records", 1, Integer.MAX_VALUE);
-        Duration period = raw.duration("drift.baseline.period");
-        Optional<String> file = raw.optional("drift.baseline.file");
-        if (from == BaselineFrom.FILE && enabled) {
-            if (file.isEmpty()) {
-                throw new ConfigException("drift.baseline.file", "is empty but drift.baseline.from is file",
-                        "build one with 'bin/waferflow baseline --input <history> --out <file>' and set its path");
-            }
+    }
+
+    /**
+     * {@code drift.baseline}: a feature's first drift windows until it has {@code records} values (stream_records),
+     * the drift windows within {@code period} of the first (stream_period), or a file built from history.
+     */
+    public record Baseline(BaselineFrom from, int records, Duration period, String file) implements Serializable {
+
+        public Baseline {
+            Check.between("records", records, 1, Integer.MAX_VALUE);
         }
-        return new DriftConfig(enabled, window, k, new DriftRule(alpha, moderate, drift, minBaseline, minCurrent),
-                from, records, period, file.orElse(""));
     }
 
-    public boolean enabled() {
-        return enabled;
-    }
-
-    public Duration window() {
-        return window;
-    }
-
-    public int sketchK() {
-        return sketchK;
-    }
-
+    /** The verdict thresholds. */
     public DriftRule rule() {
-        return rule;
+        return new DriftRule(alpha, psiModerate, psiDrift, minBaseline, minCurrent);
     }
 
     public BaselineFrom baselineFrom() {
-        return baselineFrom;
+        return baseline.from();
     }
 
     public long baselineRecords() {
-        return baselineRecords;
+        return baseline.records();
     }
 
     public Duration baselinePeriod() {
-        return baselinePeriod;
+        return baseline.period();
     }
 
     public String baselineFile() {
-        return baselineFile;
+        return baseline.file();
     }
 }

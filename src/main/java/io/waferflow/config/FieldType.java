@@ -8,14 +8,5 @@ public enum FieldType {
     /** A whole JSON number that fits in 32 bits. */
     INT,
     /** Any JSON number, stored as a double. */
-    FLOAT;
-
-    static FieldType parse(String key, String value) {
-        try {
-            return valueOf(value.trim().toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, "'" + value + "' is not a field type",
-                    "use one of timestamp, string, int, float");
-        }
-    }
+    FLOAT
 }

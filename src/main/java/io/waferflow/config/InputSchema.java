@@ -1,19 +1,20 @@
 package io.waferflow.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The input record contract (SPEC 2.1): the fixed identity and outcome fields plus any number of parametric tests,
- * in declaration order. Parameter index {@code i} is the same everywhere: in records, accumulators and feature rows.
+ * The input record contract (SPEC 2.1, {@code schema.fields}): the fixed identity and outcome fields plus any number
+ * of parametric tests, in declaration order. Parameter index {@code i} is the same everywhere: in records,
+ * accumulators and feature rows.
  */
-public final class InputSchema implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+public record InputSchema(List<FieldSpec> fields) implements Serializable {
 
     public static final String EVENT_TIME = "event_time";
     public static final String LOT_ID = "lot_id";
@@ -48,91 +49,61 @@ public final class InputSchema implements Serializable {
     private static final List<String> ALWAYS_REQUIRED =
             List.of(EVENT_TIME, LOT_ID, WAFER_ID, DEVICE_ID, DIE_X, DIE_Y, PASS_FAIL, TEST_TIME_MS);
 
-    private final List<FieldSpec> fields;
-    private final List<FieldSpec> parameters;
-
-    public InputSchema(List<FieldSpec> fields) {
-        this.fields = Collections.unmodifiableList(new ArrayList<>(fields));
-        List<FieldSpec> params = new ArrayList<>();
-        for (FieldSpec f : fields) {
-            if (f.parameter()) {
-                params.add(f);
-            }
-        }
-        this.parameters = Collections.unmodifiableList(params);
-    }
-
-    static InputSchema from(RawConfig raw) {
-        List<String> names = raw.children("schema.fields");
-        if (names.isEmpty()) {
-            throw new ConfigException("schema.fields", "declares no fields",
-                    "copy the schema section of jobs/features.yaml");
-        }
-        List<FieldSpec> fields = new ArrayList<>();
-        for (String name : names) {
-            fields.add(FieldSpec.from(raw, name));
-        }
-        InputSchema schema = new InputSchema(fields);
-        schema.checkCoreFields();
-        return schema;
-    }
-
-    private void checkCoreFields() {
+    public InputSchema {
+        fields = List.copyOf(fields);
         for (Map.Entry<String, FieldType> core : CORE_FIELDS.entrySet()) {
-            String key = "schema.fields." + core.getKey();
-            FieldSpec f = field(core.getKey());
+            String key = "fields." + core.getKey();
+            FieldSpec f = fields.stream().filter(s -> s.name().equals(core.getKey())).findFirst().orElse(null);
             if (f == null) {
-                throw new ConfigException(key, "is not declared", "declare it with type " + core.getValue().name().toLowerCase());
+                throw InvalidValue.at(key, "is not declared", "declare it with type " + core.getValue().name().toLowerCase());
             }
             if (f.type() != core.getValue()) {
-                throw new ConfigException(key + ".type", "is " + f.type() + " but the pipeline needs " + core.getValue(),
+                throw InvalidValue.at(key + ".type", "is " + f.type() + " but the pipeline needs " + core.getValue(),
                         "set it to " + core.getValue().name().toLowerCase());
             }
             if (ALWAYS_REQUIRED.contains(f.name()) && (!f.required() || f.nullable())) {
-                throw new ConfigException(key + ".required", "must be required and not nullable",
+                throw InvalidValue.at(key + ".required", "must be required and not nullable",
                         "set required: true and remove nullable");
             }
             if (f.parameter()) {
-                throw new ConfigException(key + ".parameter", "an identity field cannot be a parametric test",
+                throw InvalidValue.at(key + ".parameter", "an identity field cannot be a parametric test",
                         "remove parameter: true");
             }
         }
-        if (parameters.isEmpty()) {
-            throw new ConfigException("schema.fields", "declares no parametric test",
+        if (fields.stream().noneMatch(FieldSpec::parameter)) {
+            throw InvalidValue.at("fields", "declares no parametric test",
                     "mark at least one numeric field with parameter: true");
         }
     }
 
-    public List<FieldSpec> fields() {
-        return fields;
+    /** The fields as the YAML declares them: a map from name to rules, in document order. */
+    @JsonCreator
+    static InputSchema declared(@JsonProperty("fields") LinkedHashMap<String, FieldSpec> fields) {
+        if (fields.isEmpty()) {
+            throw InvalidValue.at("fields", "declares no fields", "copy the schema section of jobs/features.yaml");
+        }
+        List<FieldSpec> named = new ArrayList<>();
+        fields.forEach((name, spec) -> named.add(spec.named(name)));
+        return new InputSchema(named);
     }
 
     public List<FieldSpec> parameters() {
-        return parameters;
+        return fields.stream().filter(FieldSpec::parameter).toList();
     }
 
     public int parameterCount() {
-        return parameters.size();
+        return parameters().size();
     }
 
     public List<String> parameterNames() {
-        List<String> names = new ArrayList<>(parameters.size());
-        for (FieldSpec p : parameters) {
-            names.add(p.name());
-        }
-        return names;
+        return parameters().stream().map(FieldSpec::name).toList();
     }
 
     public FieldSpec field(String name) {
-        for (FieldSpec f : fields) {
-            if (f.name().equals(name)) {
-                return f;
-            }
-        }
-        return null;
+        return fields.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** The default schema of SPEC 2.1, as shipped in jobs/features.yaml. */
+    /** Whether a field is one of SPEC 2.1's fixed fields, as shipped in jobs/features.yaml. */
     public static boolean isCoreField(String name) {
         return CORE_FIELDS.containsKey(name);
     }

@@ -1,5 +1,6 @@
 package io.waferflow.config;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,13 +55,14 @@ public final class KafkaClientSettings implements Serializable {
         return new KafkaClientSettings(bootstrapServers, new TreeMap<>());
     }
 
-    public static KafkaClientSettings from(RawConfig raw) {
-        return from(raw, raw.string("kafka.bootstrap_servers"));
-    }
-
     /** The pass-through of the configuration with other bootstrap servers (a CLI's {@code --bootstrap}). */
     public static KafkaClientSettings from(RawConfig raw, String bootstrapServers) {
-        TreeMap<String, String> properties = new TreeMap<>(raw.under("kafka.properties"));
+        return of(bootstrapServers, raw.bind("kafka.properties", new TypeReference<Map<String, String>>() {}));
+    }
+
+    /** The bootstrap servers and a checked pass-through (the keys without the {@code kafka.properties.} prefix). */
+    static KafkaClientSettings of(String bootstrapServers, Map<String, String> passThrough) {
+        TreeMap<String, String> properties = new TreeMap<>(passThrough);
         for (String key : properties.keySet()) {
             String configKey = SecretKeys.KAFKA_PROPERTIES + key;
             if (OWNED.containsKey(key)) {
@@ -68,8 +70,11 @@ public final class KafkaClientSettings implements Serializable {
             }
             if (CLIENTS.stream().noneMatch(d -> d.configKeys().containsKey(key))) {
                 throw new ConfigException(configKey, "is not a Kafka consumer, producer or admin client setting",
-                        "check the spelling against the Kafka client documentation (e.g. security.protocol,"
-                                + " sasl.mechanism, sasl.jaas.config, ssl.truststore.location)");
+                        Nearest.to(key, CLIENTS.stream().flatMap(d -> d.names().stream()).distinct().toList())
+                                .map(near -> "did you mean '" + SecretKeys.KAFKA_PROPERTIES + near + "'?")
+                                .orElse("check the spelling against the Kafka client documentation (e.g."
+                                        + " security.protocol, sasl.mechanism, sasl.jaas.config,"
+                                        + " ssl.truststore.location)"));
             }
         }
         return new KafkaClientSettings(bootstrapServers, properties);

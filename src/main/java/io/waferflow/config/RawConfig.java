@@ -1,43 +1,45 @@
 package io.waferflow.config;
 
-import org.apache.flink.util.TimeUtils;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * A YAML document flattened to dotted keys ({@code feature_group.window.size}), in document order, with command-line
- * overrides applied on top. Typed getters throw {@link ConfigException} naming the key and the fix.
+ * The job configuration as written: the YAML file's tree with the {@code --set key=value} overrides applied in order,
+ * its keys checked ({@link ConfigKeys}), not yet bound. {@link FeaturesJobConfig#from} binds it into records.
  *
  * <p>Values may refer to the environment or to files ({@code ${env:NAME}}, {@code ${file:PATH}}, see
- * {@link ConfigReferences}); they are resolved when read, so the file and the overrides only ever hold the reference.
+ * {@link ConfigReferences}); they are resolved when bound or read, so the tree only ever holds the reference.
  * Values of secret keys ({@link SecretKeys}) never appear in messages or in {@link #toString()}.
  */
 public final class RawConfig {
 
-    private final Map<String, String> values;
+    static final ConfigKeys KEYS = new ConfigKeys(FeaturesJobConfig.class, readDefaults());
+
+    private final ObjectNode tree;
     private final String source;
     private final Function<String, String> environment;
 
-    private RawConfig(Map<String, String> values, String source, Function<String, String> environment) {
-        this.values = values;
+    private RawConfig(ObjectNode tree, String source, Function<String, String> environment) {
+        this.tree = tree;
         this.source = source;
         this.environment = environment;
     }
@@ -48,84 +50,106 @@ public final class RawConfig {
             throw new ConfigException("--config", "file " + yamlFile.toAbsolutePath() + " does not exist",
                     "pass --config with the path of a job file such as jobs/features.yaml");
         }
-        try (Reader reader = Files.newBufferedReader(yamlFile, StandardCharsets.UTF_8)) {
-            return parse(reader, yamlFile.toString()).withOverrides(overrides);
+        String yaml;
+        try {
+            yaml = Files.readString(yamlFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigException("--config", "cannot read " + yamlFile + ": " + e.getMessage(),
                     "check the file's permissions");
         }
+        return parse(yaml, yamlFile.toString()).withOverrides(overrides);
     }
 
     public static RawConfig parse(String yaml) {
-        return parse(new StringReader(yaml), "<inline>");
+        return parse(yaml, "<inline>");
     }
 
-    private static RawConfig parse(Reader reader, String source) {
-        Object root;
+    private static RawConfig parse(String yaml, String source) {
+        JsonNode root;
         try {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-        } catch (RuntimeException e) {
-            throw new ConfigException(source, "is not valid YAML (" + e.getMessage().split("\n")[0] + ")",
+            refuseAliases(yaml);
+            root = Binder.MAPPER.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source, "is not valid YAML (" + e.getOriginalMessage().split("\n")[0]
+                    + (e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr()) + ")",
                     "correct the YAML syntax at the reported line");
         }
-        Map<String, String> flat = new LinkedHashMap<>();
-        if (root != null) {
-            if (!(root instanceof Map)) {
-                throw new ConfigException(source, "top level is not a mapping", "start the file with keys such as 'kafka:'");
-            }
-            flatten("", (Map<?, ?>) root, flat);
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            root = JsonNodeFactory.instance.objectNode();
         }
-        return new RawConfig(flat, source, System::getenv);
+        if (!root.isObject()) {
+            throw new ConfigException(source, "top level is not a mapping", "start the file with keys such as 'kafka:'");
+        }
+        return new RawConfig(KEYS.checked((ObjectNode) root), source, System::getenv);
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String key = prefix + e.getKey();
-            Object v = e.getValue();
-            if (v instanceof Map) {
-                flatten(key + ".", (Map<?, ?>) v, out);
-            } else if (v instanceof List) {
-                List<String> parts = new ArrayList<>();
-                for (Object o : (List<?>) v) {
-                    parts.add(String.valueOf(o));
+    /** Jackson's YAML reader gives an alias (*name) as its name, not the anchored value: refuse it, not misread it. */
+    private static void refuseAliases(String yaml) throws JsonProcessingException {
+        try (JsonParser p = Binder.MAPPER.getFactory().createParser(yaml)) {
+            while (p.nextToken() != null) {
+                if (((YAMLParser) p).isCurrentAlias()) {
+                    throw new ConfigException(p.currentName() == null ? "<alias>" : p.currentName(),
+                            "uses a YAML alias (*" + p.getText() + ")", "write the value out instead of an alias");
                 }
-                out.put(key, String.join(",", parts));
-            } else if (v instanceof java.util.Date) {
-                // YAML reads unquoted timestamps as dates: keep them as ISO-8601 text, like every other value.
-                out.put(key, ((java.util.Date) v).toInstant().toString());
-            } else {
-                out.put(key, v == null ? null : String.valueOf(v));
             }
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
         }
     }
 
     /**
-     * Applies {@code dotted.key=value} overrides. A key must exist in the file, so a typo fails instead of being
-     * ignored; only {@code schema.fields.*} (how a new field is declared) and {@code kafka.properties.*} (any Kafka
-     * client setting) may add keys.
+     * Applies {@code dotted.key=value} overrides in order. The key must be one the configuration has (a typo fails,
+     * naming the nearest key), though not necessarily one the file sets. The value is taken as written (numbers,
+     * durations and booleans are read when bound, as the key's type), except that YAML quotes are removed, an empty
+     * value is no value, and a key that holds a list or a section accepts YAML flow syntax ({@code [0, 1]}).
      */
     public RawConfig withOverrides(List<String> overrides) {
-        Map<String, String> copy = new LinkedHashMap<>(values);
+        ObjectNode copy = tree.deepCopy();
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
                 throw new ConfigException(o, "override is not of the form key=value",
                         "write --set feature_group.window.size=\"1 min\"");
             }
-            String key = o.substring(0, eq).trim();
-            if (!values.containsKey(key) && !key.startsWith("schema.fields.")
-                    && !key.startsWith(SecretKeys.KAFKA_PROPERTIES)) {
-                throw new ConfigException(key, "is not a key of " + source,
-                        "check the spelling against the file (keys are dotted paths such as redis.ttl)");
-            }
-            copy.put(key, o.substring(eq + 1).trim());
+            ConfigKeys.Location at = KEYS.locate(o.substring(0, eq).trim());
+            set(copy, at.path(), value(o.substring(eq + 1).trim(), at.kind() != ConfigKeys.Kind.VALUE));
         }
-        return new RawConfig(copy, source, environment);
+        return new RawConfig(KEYS.checked(copy), source, environment);
+    }
+
+    private static JsonNode value(String text, boolean structured) {
+        if (text.isEmpty()) {
+            return NullNode.getInstance();
+        }
+        boolean quoted = text.startsWith("\"") || text.startsWith("'");
+        boolean flow = text.startsWith("[") || text.startsWith("{");
+        if (quoted || (structured && flow)) {
+            try {
+                JsonNode parsed = Binder.MAPPER.readTree(text);
+                if (parsed != null && (parsed.isTextual() || (structured && parsed.isContainerNode()))) {
+                    return parsed;
+                }
+            } catch (JsonProcessingException e) {
+                // Not YAML after all: the text as written.
+            }
+        }
+        return TextNode.valueOf(text);
+    }
+
+    private static void set(ObjectNode tree, List<String> path, JsonNode value) {
+        ObjectNode parent = tree;
+        for (String name : path.subList(0, path.size() - 1)) {
+            JsonNode child = parent.get(name);
+            parent = child instanceof ObjectNode o ? o : parent.putObject(name);
+        }
+        parent.set(path.get(path.size() - 1), value);
     }
 
     /** The same configuration, resolving {@code ${env:NAME}} from the given lookup instead of the process's. */
     public RawConfig withEnvironment(Function<String, String> lookup) {
-        return new RawConfig(values, source, lookup);
+        return new RawConfig(tree, source, lookup);
     }
 
     public RawConfig with(String key, String value) {
@@ -136,109 +160,69 @@ public final class RawConfig {
         return source;
     }
 
+    /** A single value, references resolved; empty if the key is absent or its value is empty. */
     public Optional<String> optional(String key) {
-        String v = ConfigReferences.resolve(key, values.get(key), environment);
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
-    }
-
-    /** Every key under {@code prefix.} with its resolved, non-empty value, the prefix removed, sorted by key. */
-    public Map<String, String> under(String prefix) {
-        String p = prefix + ".";
-        Map<String, String> out = new TreeMap<>();
-        for (String k : values.keySet()) {
-            if (k.startsWith(p)) {
-                optional(k).ifPresent(v -> out.put(k.substring(p.length()), v));
-            }
+        JsonNode n = node(KEYS.locate(key).path());
+        if (n == null || !n.isValueNode() || n.isNull()) {
+            return Optional.empty();
         }
-        return out;
+        String v = ConfigReferences.resolve(key, n.asText(), environment).trim();
+        return v.isEmpty() ? Optional.empty() : Optional.of(v);
     }
 
-    public String string(String key) {
-        return optional(key).orElseThrow(() -> new ConfigException(key, "is missing in " + source,
-                "add it to the YAML file or pass --set " + key + "=<value>"));
-    }
-
-    public String string(String key, String defaultValue) {
-        return optional(key).orElse(defaultValue);
-    }
-
-    public int integer(String key, int min, int max) {
-        String v = string(key);
-        try {
-            int i = Integer.parseInt(v);
-            if (i < min || i > max) {
-                throw new ConfigException(key, "is " + i + ", outside " + min + ".." + max,
-                        "set a value between " + min + " and " + max);
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, shown(key, v) + " is not a whole number", "set a whole number such as 2");
+    /** The names directly under a key, in document order ({@code schema.fields} → vdd, idd, ...). */
+    public List<String> children(String key) {
+        JsonNode n = node(KEYS.locate(key).path());
+        List<String> names = new ArrayList<>();
+        if (n != null && n.isObject()) {
+            n.fieldNames().forEachRemaining(names::add);
         }
-    }
-
-    public double number(String key) {
-        String v = string(key);
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, shown(key, v) + " is not a number", "set a number such as 1.5");
-        }
-    }
-
-    public boolean bool(String key, boolean defaultValue) {
-        Optional<String> v = optional(key);
-        if (v.isEmpty()) {
-            return defaultValue;
-        }
-        switch (v.get().toLowerCase()) {
-            case "true":
-            case "yes":
-                return true;
-            case "false":
-            case "no":
-                return false;
-            default:
-                throw new ConfigException(key, shown(key, v.get()) + " is not true or false", "set true or false");
-        }
-    }
-
-    /** A value quoted for an error message, or "its value" for a secret key. */
-    private static String shown(String key, String value) {
-        return SecretKeys.isSecret(key) ? "its value" : "'" + value + "'";
-    }
-
-    /** A strictly positive duration in Flink's syntax ("10 s", "5 min"). */
-    public Duration duration(String key) {
-        return parseDuration(key, string(key));
+        return names;
     }
 
     /** A duration in Flink's syntax, from a value that is not in the file (a command-line option named {@code key}). */
-    public static Duration parseDuration(String key, String v) {
-        Duration d;
+    public static Duration parseDuration(String key, String value) {
         try {
-            d = TimeUtils.parseDuration(v);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, shown(key, v) + " is not a duration",
-                    "write a duration such as \"10 s\" or \"5 min\"");
+            return ValueFormats.duration(value.trim());
+        } catch (InvalidValue e) {
+            throw e.at(key, "the command line");
         }
-        if (d.isNegative()) {
-            throw new ConfigException(key, "is negative", "set a duration of zero or more");
-        }
-        return d;
     }
 
-    /** The direct children names of a prefix, in document order ({@code schema.fields} → vdd, idd, ...). */
-    public List<String> children(String prefix) {
-        String p = prefix + ".";
-        Set<String> names = new LinkedHashSet<>();
-        for (String k : values.keySet()) {
-            if (k.startsWith(p)) {
-                String rest = k.substring(p.length());
-                int dot = rest.indexOf('.');
-                names.add(dot < 0 ? rest : rest.substring(0, dot));
+    /** The part at {@code key} ("" for all) bound into {@code type}: references resolved, defaults filled in, checked. */
+    <T> T bind(String key, TypeReference<T> type) {
+        List<String> path = key.isEmpty() ? List.of() : KEYS.locate(key).path();
+        JsonNode node = node(path);
+        JsonNode resolved = node == null ? null : resolved(node, key);
+        return Binder.bind(KEYS.complete(resolved, path, source), Binder.MAPPER.constructType(type), key, source);
+    }
+
+    private JsonNode node(List<String> path) {
+        JsonNode n = tree;
+        for (String name : path) {
+            n = n.get(name);
+            if (n == null) {
+                return null;
             }
         }
-        return new ArrayList<>(names);
+        return n;
+    }
+
+    private JsonNode resolved(JsonNode node, String key) {
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(f -> out.set(f.getKey(), resolved(f.getValue(), join(key, f.getKey()))));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> out.add(resolved(item, key)));
+            return out;
+        }
+        if (node.isTextual()) {
+            return TextNode.valueOf(ConfigReferences.resolve(key, node.textValue(), environment).trim());
+        }
+        return node;
     }
 
     /**
@@ -248,7 +232,31 @@ public final class RawConfig {
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder(source).append(':');
-        values.forEach((k, v) -> out.append("\n  ").append(k).append(": ").append(SecretKeys.shownValue(k, v)));
+        leaves(tree, "", (k, v) -> out.append("\n  ").append(k).append(": ").append(SecretKeys.shownValue(k, v)));
         return out.toString();
+    }
+
+    private static void leaves(JsonNode node, String key, BiConsumer<String, String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> leaves(f.getValue(), join(key, f.getKey()), out));
+        } else if (node.isArray()) {
+            List<String> items = new ArrayList<>();
+            node.forEach(item -> items.add(item.asText()));
+            out.accept(key, "[" + String.join(", ", items) + "]");
+        } else {
+            out.accept(key, node.isNull() ? "" : node.asText());
+        }
+    }
+
+    private static String join(String key, String name) {
+        return key.isEmpty() ? name : key + "." + name;
+    }
+
+    private static JsonNode readDefaults() {
+        try {
+            return Binder.MAPPER.readTree(Defaults.YAML);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Defaults.YAML is not valid YAML", e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.waferflow.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import org.apache.flink.configuration.GlobalConfiguration;
 
 import java.io.Serializable;
@@ -24,7 +25,8 @@ public final class Secret implements Serializable {
         this.value = value;
     }
 
-    /** An empty value is "no secret" ({@link #isEmpty()}). */
+    /** An empty value is "no secret" ({@link #isEmpty()}). Binds a secret key's value. */
+    @JsonCreator
     public static Secret of(String value) {
         return value == null || value.isEmpty() ? NONE : new Secret(value);
     }

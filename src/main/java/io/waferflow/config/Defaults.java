@@ -1,0 +1,63 @@
+package io.waferflow.config;
+
+/**
+ * The keys a job file may leave out (or leave empty), with the value they then have; every other key is required.
+ * Most came after release 0.1.0, whose job files lack them. {@code ~}: optional, no value. {@code "*"}: every entry
+ * of a map. Filled in below the file and the overrides just before binding, so the configuration printed at start
+ * shows only what was written.
+ *
+ * <p>A YAML text rather than Jackson annotations: Jackson 2 has no default values for creator (record) parameters.
+ */
+final class Defaults {
+
+    static final String YAML = """
+            schema:
+              fields:
+                "*": {required: false, nullable: false, parameter: false, unit: "", min: ~, max: ~, allowed: [],
+                      pattern: ~}
+            quality:
+              # Ids are tens of characters; 256 leaves room for any naming scheme.
+              max_string_chars: 256
+            feature_group:
+              window:
+                type: tumbling
+                size: ~             # tumbling and sliding: required
+                slide: ~            # sliding: required
+                gap: ~              # session: required
+              watermark:
+                emit: periodic
+            drift:
+              enabled: true
+              baseline:
+                file: ""
+            alerts:
+              enabled: true
+              fdr:
+                enabled: true
+              sinks:
+                kafka_topic: ""
+                webhook_url: ""
+                webhook_token: ""
+                webhook_token_header: Authorization
+                log: true
+            kafka:
+              # Whole payloads of records up to 64 KiB on the violation topic: any realistic device test record.
+              violations_payload_prefix_bytes: 65536
+              starting_offsets: committed
+              source_parallelism: auto
+              sink_epoch: ""
+              properties: {}
+            redis:
+              user: ""
+              password: ""
+              tls: false
+              tls_ca_file: ""
+              tls_keystore_file: ""
+              tls_keystore_password: ""
+              tls_verify_hostname: true
+            offline:
+              raw_archive: true
+            """;
+
+    private Defaults() {}
+}

@@ -1,0 +1,51 @@
+package io.waferflow.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * The {@code redis} section: the online store's server and credentials ({@link #connection()}, documented there), and
+ * how the job writes it.
+ *
+ * @param ttl       online feature keys expire this long after their last write
+ * @param writers   parallel Redis writers: the Bahir sink waits for one round trip per field, so writers overlap the
+ *                  waits
+ */
+public record RedisSection(String host, int port, String user, Secret password, boolean tls, String tlsCaFile,
+                           String tlsKeystoreFile, Secret tlsKeystorePassword, boolean tlsVerifyHostname,
+                           Duration ttl, String keyPrefix, int writers) implements Serializable {
+
+    public RedisSection {
+        Check.between("port", port, 1, 65535);
+        if (!user.isEmpty() && password.isEmpty()) {
+            throw InvalidValue.at("password", "is empty while redis.user is " + user,
+                    "set the ACL user's password, e.g. redis.password: ${env:REDIS_PASSWORD}");
+        }
+        if (!tls) {
+            if (!tlsCaFile.isEmpty()) {
+                throw tlsOff("tls_ca_file");
+            }
+            if (!tlsKeystoreFile.isEmpty()) {
+                throw tlsOff("tls_keystore_file");
+            }
+        }
+        if (tlsKeystoreFile.isEmpty() && !tlsKeystorePassword.isEmpty()) {
+            throw InvalidValue.at("tls_keystore_password", "is set without redis.tls_keystore_file",
+                    "name the PKCS #12 client certificate file, or leave the password empty");
+        }
+        if (ttl.getSeconds() < 1 || ttl.getSeconds() > Integer.MAX_VALUE) {
+            throw InvalidValue.at("ttl", "must be between 1 s and 68 years", "set e.g. \"7 d\"");
+        }
+        Check.between("writers", writers, 1, 256);
+    }
+
+    private static InvalidValue tlsOff(String key) {
+        return InvalidValue.at(key, "is set but redis.tls is false",
+                "set redis.tls: true (the server's tls-port), or leave redis." + key + " empty");
+    }
+
+    public RedisConnection connection() {
+        return new RedisConnection(host, port, user, password, tls, tlsCaFile, tlsKeystoreFile, tlsKeystorePassword,
+                tlsVerifyHostname);
+    }
+}
