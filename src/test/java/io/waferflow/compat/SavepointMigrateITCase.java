@@ -7,6 +7,7 @@ import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.savepoints.StateRows;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobOutput;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.CollectSink;
@@ -118,7 +119,7 @@ class SavepointMigrateITCase {
         Configuration flink = JobEnvironment.flinkConfiguration(config);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         FeaturesJobSinks sinks = FeaturesJobSinks.none()
-                .withDriftMetrics(m -> m.sinkTo(new CollectSink<>(DRIFT)).uid("migrate-collect-drift"));
+                .with(JobOutput.DRIFT_METRICS, m -> m.sinkTo(new CollectSink<>(DRIFT)).uid("migrate-collect-drift"));
         JobClient job = FeaturesJobRun.start(config, "migrate-before", flink, sinks);
         awaitRecordsIn(job, records.size());
         Thread.sleep(2_000); // let every operator see them

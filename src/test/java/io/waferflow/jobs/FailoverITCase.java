@@ -124,7 +124,7 @@ class FailoverITCase {
         // The failure hits an alert notification after a completed checkpoint: alerts are the sparsest output, so this
         // puts one in flight for certain; violations and raw records (one in a hundred, every record) flow throughout.
         FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
-                .withAlerts(alerts -> alerts.map(FailOnceAfterCheckpoint.<Alert>onAnySubtask()).uid("test-fail-once")
+                .with(JobOutput.ALERTS, alerts -> alerts.map(FailOnceAfterCheckpoint.<Alert>onAnySubtask()).uid("test-fail-once")
                         .sinkTo(new DiscardingSink<>()).uid("test-discard")));
         FeaturesJobRun.execute(config, "failover-it", flink, sinks);
         assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();

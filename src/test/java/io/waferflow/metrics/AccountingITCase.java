@@ -3,6 +3,7 @@ package io.waferflow.metrics;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobOutput;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.jobs.Uids;
 import io.waferflow.cli.JobProgress;
@@ -98,7 +99,8 @@ class AccountingITCase {
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         FailOnceAfterCheckpoint.FAILED.set(false);
         FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
-                .withOffline(offline -> offline.map(new FailOnceAfterCheckpoint<WaferFeatures>()).uid("test-fail-once")
+                .with(JobOutput.OFFLINE, offline -> offline.map(new FailOnceAfterCheckpoint<WaferFeatures>())
+                        .uid("test-fail-once")
                         .sinkTo(new DiscardingSink<>()).uid("test-discard")));
         JobClient job = FeaturesJobRun.start(config, "accounting-it", flink, sinks);
 
