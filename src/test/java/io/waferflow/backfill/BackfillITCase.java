@@ -12,6 +12,7 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -20,14 +21,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -53,22 +50,12 @@ class BackfillITCase {
 
     @Test
     void streamingAndBackfillWriteTheSameRows() throws Exception {
-        Random random = new Random(23);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 12; w++) {
-            long start = T0 + (w % 4) * 5_000L + (w / 4) * 250_000L;
-            for (int k = 0; k < 200; k++) {
-                dies.add(new TestDie(start + k * 1_000L, "LB", String.format("WB%02d", w), k % 15, k / 15,
-                        random.nextDouble() > 0.12, 1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), random.nextDouble() < 0.05 ? null : 25.0,
-                        100 + random.nextInt(60)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
+        List<TestDie> dies = TestWafers.seed(23).lot("LB").wafers(12, "WB%02d").dies(200, 15)
+                .starts(w -> T0 + (w % 4) * 5_000L + (w / 4) * 250_000L).failRate(0.12).missingTemperature(0.05)
+                .testTime(100, 60).build();
         SERVICES.kafka().createTopic("backfill-in", 2);
         SERVICES.kafka().createTopic("backfill-violations", 1);
-        SERVICES.produce("backfill-in", dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList()), i -> Integer.parseInt(dies.get(i).wafer().substring(2)) % 2);
+        SERVICES.produce("backfill-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 2);
 
         // Live: the streaming job over the topic.
         FeaturesJobConfig live = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp.resolve("live"),

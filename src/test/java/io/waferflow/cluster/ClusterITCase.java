@@ -9,6 +9,7 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.StandaloneCluster;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,19 +60,9 @@ class ClusterITCase {
 
     /** Eight wafers of 120 dies, two in flight at a time, then one die 10 minutes later that makes them all final. */
     private static List<TestDie> traffic() {
-        Random random = new Random(5);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 8; w++) {
-            for (int k = 0; k < 120; k++) {
-                boolean pass = random.nextDouble() > 0.15;
-                dies.add(new TestDie(T0 + w * 60_000L + k * 1_000L, "LC", "WC" + w, k % 12, k / 12, pass,
-                        1.2 + 0.02 * random.nextGaussian(), pass ? 50 + 5 * random.nextGaussian() : 90.0,
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
-        long last = dies.get(dies.size() - 1).time();
-        dies.add(new TestDie(last + 600_000, "LC", "WCLOCK", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+        List<TestDie> dies = new ArrayList<>(TestWafers.seed(5).lot("LC").wafers(8, "WC%d").dies(120, 12)
+                .starts(T0, 60_000).failRate(0.15).failingIdd(90, 0).temperature(25, 1).testTime(100, 40).build());
+        dies.add(TestDie.nominal(dies.get(dies.size() - 1).time() + 600_000, "LC", "WCLOCK", 0, 0));
         return dies;
     }
 
@@ -117,8 +105,7 @@ class ClusterITCase {
     void failoverAndSavepointOnARealClusterLoseAndDuplicateNothing() throws Exception {
         assertThat(JAR).as("the shaded job jar (built before the tests)").exists();
         List<TestDie> dies = traffic();
-        List<byte[]> payloads = dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList());
+        List<byte[]> payloads = TestDie.payloads(dies);
         int third = payloads.size() / 3;
         SERVICES.kafka().createTopic(TOPIC, 1); // one partition: lateness decided by input order alone
         SERVICES.kafka().createTopic("cluster-violations", 1);

@@ -10,6 +10,7 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -20,15 +21,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,19 +71,11 @@ class BaselineBootstrapITCase {
                 savepoint.toString()})).isZero();
 
         // Live traffic whose Vdd sits 2.5 σ above history from the start.
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            for (int k = 0; k < 150; k++) {
-                dies.add(new TestDie(T0 + w * 2_000L + k * 1_000L, "LS", "WS" + w, k % 15, k / 15, true,
-                        1.25 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 120));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
+        List<TestDie> dies = TestWafers.drawingFrom(random).lot("LS").wafers(4, "WS%d").dies(150, 15)
+                .starts(T0, 2_000).vddMean(1.25).temperature(25, 1).testTime(120).build();
         SERVICES.kafka().createTopic("bootstrap-in", 1);
         SERVICES.kafka().createTopic("bootstrap-violations", 1);
-        SERVICES.produce("bootstrap-in", dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList()));
+        SERVICES.produce("bootstrap-in", TestDie.payloads(dies));
 
         FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "bootstrap-in",
                 "bootstrap-violations", "bootstrap", "feature_group.watermark.emit=per_record", "drift.window=2 min",

@@ -15,6 +15,7 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -73,18 +72,8 @@ class HistoryBootstrapITCase {
 
     /** Six overlapping wafers of a 10×10 map, one die every 1.5 s each, 90 s apart: two in flight at any time. */
     private static List<TestDie> history() {
-        Random random = new Random(11);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 6; w++) {
-            for (int k = 0; k < 100; k++) {
-                boolean pass = random.nextDouble() > 0.2;
-                dies.add(new TestDie(T0 + w * 90_000L + k * 1_500L, "LH", "WH" + w, k % 10, k / 10, pass,
-                        1.2 + 0.02 * random.nextGaussian(), pass ? 50 + 5 * random.nextGaussian() : 85.0,
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
-        return dies;
+        return TestWafers.seed(11).lot("LH").wafers(6, "WH%d").dies(100, 10).starts(T0, 90_000).dieEvery(1_500)
+                .failRate(0.2).failingIdd(85, 0).temperature(25, 1).testTime(100, 40).build();
     }
 
     @Test
@@ -118,8 +107,7 @@ class HistoryBootstrapITCase {
         assertThat(clock[cut]).isGreaterThanOrEqualTo(CUT);
         SERVICES.kafka().createTopic(TOPIC, 1); // one partition: lateness decided by input order alone
         SERVICES.kafka().createTopic("history-violations", 1);
-        SERVICES.produce(TOPIC, arrivals.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList()), i -> null, i -> clock[i]);
+        SERVICES.produce(TOPIC, TestDie.payloads(arrivals), i -> null, i -> clock[i]);
 
         // The reference: one job over the whole topic.
         FeaturesJobConfig full = config("full");

@@ -9,6 +9,7 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -24,13 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -75,17 +74,8 @@ class SavepointCompatibilityITCase {
 
     /** 4 wafers of 400 dies, one per second, wafers 0 and 2 on partition 0, 1 and 3 on partition 1. */
     static List<TestDie> dies() {
-        Random random = new Random(17);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            for (int k = 0; k < 400; k++) {
-                dies.add(new TestDie(T0 + w * 3_000L + k * 1_000L, "LC", "WC" + w, k % 20, k / 20,
-                        random.nextDouble() > 0.1, 1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(50)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
-        return dies;
+        return TestWafers.seed(17).lot("LC").wafers(4, "WC%d").dies(400, 20).starts(T0, 3_000).failRate(0.1)
+                .testTime(100, 50).build();
     }
 
     /**
@@ -117,8 +107,7 @@ class SavepointCompatibilityITCase {
 
     /** Wafers 0 and 2 to partition 0, 1 and 3 to partition 1, as the savepoint's job read them. */
     static void produce(LocalServices services, List<TestDie> records) throws Exception {
-        services.produce(TOPIC, records.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList()), i -> Integer.parseInt(records.get(i).wafer().substring(2)) % 2);
+        services.produce(TOPIC, TestDie.payloads(records), i -> records.get(i).waferNumber() % 2);
     }
 
     FeaturesJobConfig config() {
@@ -182,8 +171,8 @@ class SavepointCompatibilityITCase {
         long watermark = Long.MAX_VALUE;
         for (int p = 0; p < 2; p++) {
             int partition = p;
-            watermark = Math.min(watermark, before.stream().filter(d -> Integer.parseInt(d.wafer().substring(2)) % 2
-                    == partition).mapToLong(TestDie::time).max().orElseThrow() - 5_000 - 1);
+            watermark = Math.min(watermark, before.stream().filter(d -> d.waferNumber() % 2 == partition)
+                    .mapToLong(TestDie::time).max().orElseThrow() - 5_000 - 1);
         }
         long savepointWatermark = watermark;
         List<ExpectedFeatures.Row> afterRestore = expected.rows.values().stream()
@@ -215,8 +204,7 @@ class SavepointCompatibilityITCase {
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList());
         assertThat(violations).as("violations after the restore (read committed)").singleElement()
                 .satisfies(v -> assertThat(v).contains("\"rule\":\"duplicate\"")
-                        .contains("\"device_id\":\"" + dies.get(19).wafer() + "-" + dies.get(19).x() + "-"
-                                + dies.get(19).y() + "\""));
+                        .contains("\"device_id\":\"" + dies.get(19).deviceId() + "\""));
         assertThat(ParquetFiles.read(tmp.resolve("data/raw"))).as("raw archive: the records after the savepoint")
                 .hasSize(after.size());
     }

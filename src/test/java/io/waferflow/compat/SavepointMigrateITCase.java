@@ -14,6 +14,7 @@ import io.waferflow.testing.CollectSink;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -97,18 +98,9 @@ class SavepointMigrateITCase {
     @Test
     void openDriftWindowsAreJudgedAfterRestoringTheMigratedSavepoint() throws Exception {
         long t0 = java.time.Instant.parse("2026-11-27T03:00:00Z").toEpochMilli();
-        java.util.Random random = new java.util.Random(3);
-        List<byte[]> records = new java.util.ArrayList<>();
-        for (int s = 0; s < 420; s++) {
-            for (int w = 0; w < 2; w++) {
-                records.add(new TestDie(t0 + s * 1_000L, "LM", "WM" + w, s % 20, s / 20, true,
-                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 120).json()
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        String clock = new TestDie(t0 + 460_000, "LM", "WCLOCK", 0, 0, true, 1.2, 50, 2000, 25.0, 120).json()
-                .replaceFirst("\"vdd\":[0-9.]+,", "");
+        List<byte[]> records = new java.util.ArrayList<>(TestDie.payloads(TestWafers.seed(3).lot("LM")
+                .wafers(2, "WM%d").dies(420, 20).starts(t0, 0).temperature(25, 1).testTime(120).build()));
+        String clock = TestDie.nominal(t0 + 460_000, "LM", "WCLOCK", 0, 0).json().replaceFirst("\"vdd\":[0-9.]+,", "");
         records.add(clock.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         SERVICES.kafka().createTopic("migrate-in", 1);
         SERVICES.kafka().createTopic("migrate-violations", 1);

@@ -11,6 +11,7 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -31,9 +32,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.function.IntToLongFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,22 +69,13 @@ class FailoverITCase {
     @Test
     void aFailureAfterACheckpointChangesNoResult() throws Exception {
         // 40 wafers of 300 dies on 8 testers, 1 s per die: 12,000 records over ~28 min of event time.
-        Random random = new Random(5);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 40; w++) {
-            long start = T0 + (w % 8) * 7_000L + (w / 8) * 330_000L;
-            // Five dies at the start of a whole minute inside the wafer out of range: 5 of that window's 60 devices
-            // (8 %) have Vdd flagged, over the 5 % range-violation rate, under the 10 % rejection rate.
-            int flaggedFrom = w < WAFERS_WITH_ALERTS ? firstDieAtAMinute(start, 120) : Integer.MAX_VALUE;
-            for (int k = 0; k < 300; k++) {
-                boolean pass = random.nextDouble() > 0.15;
-                double vdd = 1.2 + 0.02 * random.nextGaussian();
-                dies.add(new TestDie(start + k * 1_000L, "LF", String.format("WF%02d", w), k % 20, k / 20, pass,
-                        k >= flaggedFrom && k < flaggedFrom + 5 ? 1.55 : vdd, 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(50)));
-            }
-        }
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
+        IntToLongFunction start = w -> T0 + (w % 8) * 7_000L + (w / 8) * 330_000L;
+        // Five dies at the start of a whole minute inside the wafer out of range: 5 of that window's 60 devices (8 %)
+        // have Vdd flagged, over the 5 % range-violation rate, under the 10 % rejection rate.
+        List<TestDie> dies = TestWafers.seed(5).lot("LF").wafers(40, "WF%02d").dies(300, 20).starts(start)
+                .failRate(0.15).testTime(100, 50)
+                .vdd((w, k) -> w < WAFERS_WITH_ALERTS && fiveAtAMinute(start.applyAsLong(w), k), 1.55)
+                .build();
         // Two partitions, one per source subtask, each wafer in one of them in order: no subtask finishes early.
         // (With a subtask that has no partition, it ends its input at once, and after a failover Flink 1.20.0's
         // sink committer rejects the re-sent end-of-input summary: FLINK-25920, see docs/known-limitations.md.)
@@ -94,7 +86,7 @@ class FailoverITCase {
         int[] sent = new int[2];
         for (TestDie d : dies) {
             int p = partition(d);
-            payloads.add(d.json().getBytes(StandardCharsets.UTF_8));
+            payloads.add(d.bytes());
             partitions.add(p);
             if (++sent[p] % MALFORMED_EVERY == 0) {
                 String bad = "{\"wafer_id\":\"" + d.wafer() + "\",\"vdd\":1.2,\"seq\":" + malformed.size();
@@ -199,16 +191,16 @@ class FailoverITCase {
     }
 
     private static int partition(TestDie d) {
-        return Integer.parseInt(d.wafer().substring(2)) % 2;
+        return d.waferNumber() % 2;
     }
 
-    /** The first die at or after {@code from} tested at a whole minute (T0 is one). */
-    private static int firstDieAtAMinute(long waferStart, int from) {
-        int k = from;
-        while ((waferStart + k * 1_000L - T0) % WINDOW != 0) {
-            k++;
+    /** Die {@code k} is one of five from the first die at or after the 120th tested at a whole minute (T0 is one). */
+    private static boolean fiveAtAMinute(long waferStart, int k) {
+        int first = 120;
+        while ((waferStart + first * 1_000L - T0) % WINDOW != 0) {
+            first++;
         }
-        return k;
+        return k >= first && k < first + 5;
     }
 
     private static String violationKey(String rule, String field, String device, String eventTime, String payload,

@@ -11,6 +11,7 @@ import io.waferflow.testing.FailOnceAfterCheckpoint;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -39,7 +40,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -74,16 +74,10 @@ class AccountingITCase {
     @Test
     void theLedgerBalancesInEveryCheckpoint() throws Exception {
         // 20 wafers of 300 dies on 2 testers (one per partition), 1 s per die, in order within each partition.
-        Random random = new Random(11);
+        List<TestDie> all = TestWafers.seed(11).lot("LA").wafers(20, "WA%02d").dies(300, 20)
+                .starts(w -> T0 + (w / 2) * 310_000L).failRate(0.1).testTime(120).build();
         List<List<TestDie>> byPartition = List.of(new ArrayList<>(), new ArrayList<>());
-        for (int w = 0; w < 20; w++) {
-            long start = T0 + (w / 2) * 310_000L;
-            for (int k = 0; k < 300; k++) {
-                byPartition.get(w % 2).add(new TestDie(start + k * 1_000L, "LA", String.format("WA%02d", w),
-                        k % 20, k / 20, random.nextDouble() > 0.1, 1.2 + 0.02 * random.nextGaussian(),
-                        50 + 5 * random.nextGaussian(), 2000 + 100 * random.nextGaussian(), 25.0, 120));
-            }
-        }
+        all.forEach(d -> byPartition.get(d.waferNumber() % 2).add(d));
         String topic = "accounting";
         SERVICES.kafka().createTopic(topic, 2);
         SERVICES.kafka().createTopic("accounting-violations", 1);
@@ -110,18 +104,17 @@ class AccountingITCase {
             for (int p = 0; p < 2; p++) {
                 List<byte[]> batch = new ArrayList<>();
                 List<TestDie> dies = byPartition.get(p).subList(b * perBatch, (b + 1) * perBatch);
-                dies.forEach(d -> batch.add(bytes(d.json())));
+                batch.addAll(TestDie.payloads(dies));
                 for (int i = 0; i < MALFORMED_PER_BATCH; i++) {
                     batch.add(bytes("{\"wafer_id\": \"WA00\", \"vdd\": 1.2"));
                 }
                 for (int i = 0; i < DUPLICATES_PER_BATCH / 2; i++) {
-                    batch.add(bytes(dies.get(i * 7).json()));
+                    batch.add(dies.get(i * 7).bytes());
                 }
                 if (b == BATCHES - 1) {
                     // Far behind the watermark: their window [T0, T0 + 1 min) closed 30 s after its end.
                     for (int i = 0; i < TOO_LATE / 2; i++) {
-                        batch.add(bytes(new TestDie(T0 + 10_000, "LA", "WA0" + p, 30 + i, 30, true, 1.2, 50, 2000,
-                                25.0, 120).json()));
+                        batch.add(TestDie.nominal(T0 + 10_000, "LA", "WA0" + p, 30 + i, 30).bytes());
                     }
                 }
                 int partition = p;

@@ -6,12 +6,12 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.services.LocalRedis;
-import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.KafkaBrokerProcess;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -28,10 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -60,28 +58,18 @@ class KafkaOutageITCase {
      * alert), and every batch has malformed messages; one die per partition ten minutes later closes every window.
      */
     private static List<List<byte[]>> batchesByPartition(int batch) {
-        Random random = new Random(31);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 8; w++) {
-            for (int k = 0; k < 240; k++) {
-                boolean pass = random.nextDouble() > 0.12;
-                double vdd = w == 3 && k % 8 == 0 ? 1.55 : 1.2 + 0.02 * random.nextGaussian();
-                dies.add(new TestDie(T0 + w * 60_000L + k * 1_000L, "LO", "WO" + w, k % 16, k / 16, pass, vdd,
-                        50 + 5 * random.nextGaussian(), 2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
+        List<TestDie> dies = TestWafers.seed(31).lot("LO").wafers(8, "WO%d").dies(240, 16).starts(T0, 60_000)
+                .failRate(0.12).vdd((w, k) -> w == 3 && k % 8 == 0, 1.55).testTime(100, 40).build();
         int per = dies.size() / BATCHES;
         List<TestDie> part = new ArrayList<>(dies.subList(batch * per, batch == BATCHES - 1 ? dies.size() : (batch + 1) * per));
         if (batch == BATCHES - 1) {
             long last = dies.get(dies.size() - 1).time();
-            part.add(new TestDie(last + 600_000, "LO", "WOCLOCK0", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
-            part.add(new TestDie(last + 600_000, "LO", "WOCLOCK1", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+            part.add(TestDie.nominal(last + 600_000, "LO", "WOCLOCK0", 0, 0));
+            part.add(TestDie.nominal(last + 600_000, "LO", "WOCLOCK1", 0, 0));
         }
         List<List<byte[]>> byPartition = List.of(new ArrayList<>(), new ArrayList<>());
         for (TestDie d : part) {
-            byPartition.get(d.wafer().endsWith("CLOCK1") ? 1 : d.wafer().endsWith("CLOCK0") ? 0
-                    : Integer.parseInt(d.wafer().substring(2)) % 2).add(d.json().getBytes(StandardCharsets.UTF_8));
+            byPartition.get(d.waferNumber() % 2).add(d.bytes());
         }
         byPartition.get(batch % 2).add(("{\"wafer_id\":\"WO1\",\"event_time\":\"yesterday\"").getBytes(StandardCharsets.UTF_8));
         return byPartition;

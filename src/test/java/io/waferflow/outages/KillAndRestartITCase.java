@@ -1,11 +1,11 @@
 package io.waferflow.outages;
 
 import io.waferflow.testing.ExpectedFeatures;
-import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.WaferFlowProcess;
+import io.waferflow.testing.TestWafers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,10 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -53,22 +51,12 @@ class KillAndRestartITCase {
 
     /** Eight wafers of 240 dies, one die a second, a new wafer every minute; wafers alternate between partitions. */
     private static List<TestDie> traffic() {
-        Random random = new Random(11);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 8; w++) {
-            for (int k = 0; k < 240; k++) {
-                boolean pass = random.nextDouble() > 0.12;
-                dies.add(new TestDie(T0 + w * 60_000L + k * 1_000L, "LK", "WK" + w, k % 16, k / 16, pass,
-                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
-        return dies;
+        return TestWafers.seed(11).lot("LK").wafers(8, "WK%d").dies(240, 16).starts(T0, 60_000).failRate(0.12)
+                .temperature(25, 1).testTime(100, 40).build();
     }
 
     private static int partition(TestDie d) {
-        return Integer.parseInt(d.wafer().substring(2)) % 2;
+        return d.waferNumber() % 2;
     }
 
     private List<String> features(String checkpoints) {
@@ -102,8 +90,7 @@ class KillAndRestartITCase {
         for (int p = 0; p < 2; p++) {
             int partition = p;
             List<byte[]> payloads = new ArrayList<>();
-            dies.stream().filter(d -> partition(d) == partition)
-                    .forEach(d -> payloads.add(d.json().getBytes(StandardCharsets.UTF_8)));
+            dies.stream().filter(d -> partition(d) == partition).forEach(d -> payloads.add(d.bytes()));
             for (int i = 0; i < (p == 0 ? MALFORMED_PER_BATCH - 1 : 1); i++) {
                 payloads.add(("{\"wafer_id\":\"WK" + p + "\",\"vdd\":1.2").getBytes(StandardCharsets.UTF_8));
             }
@@ -116,8 +103,8 @@ class KillAndRestartITCase {
         List<TestDie> dies = traffic();
         // One record per partition ten minutes later makes every window final.
         long last = dies.get(dies.size() - 1).time();
-        List<TestDie> clock = List.of(new TestDie(last + 600_000, "LK", "WKCLOCK0", 0, 0, true, 1.2, 50, 2000, 25.0,
-                100), new TestDie(last + 600_000, "LK", "WKCLOCK1", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+        List<TestDie> clock = List.of(TestDie.nominal(last + 600_000, "LK", "WKCLOCK0", 0, 0),
+                TestDie.nominal(last + 600_000, "LK", "WKCLOCK1", 0, 0));
         int perBatch = dies.size() / BATCHES;
         SERVICES.kafka().createTopic(TOPIC, 2);
         SERVICES.kafka().createTopic(VIOLATIONS, 1);
@@ -141,8 +128,8 @@ class KillAndRestartITCase {
             for (int b = BATCHES / 2 + 1; b < BATCHES; b++) {
                 produce(dies.subList(b * perBatch, b == BATCHES - 1 ? dies.size() : (b + 1) * perBatch));
             }
-            SERVICES.produce(TOPIC, List.of(clock.get(0).json().getBytes(StandardCharsets.UTF_8)), i -> 0);
-            SERVICES.produce(TOPIC, List.of(clock.get(1).json().getBytes(StandardCharsets.UTF_8)), i -> 1);
+            SERVICES.produce(TOPIC, List.of(clock.get(0).bytes()), i -> 0);
+            SERVICES.produce(TOPIC, List.of(clock.get(1).bytes()), i -> 1);
 
             List<TestDie> all = new ArrayList<>(dies);
             all.addAll(clock);

@@ -10,6 +10,7 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.RedisServerProcess;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -27,10 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,30 +60,17 @@ class RedisOutageITCase {
 
     /** Ten wafers of 180 dies, one die a second, a new wafer every 40 s, alternating between two partitions. */
     private static List<TestDie> traffic() {
-        Random random = new Random(41);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 10; w++) {
-            for (int k = 0; k < 180; k++) {
-                dies.add(new TestDie(T0 + w * 40_000L + k * 1_000L, "LR", "WR" + w, k % 15, k / 15,
-                        random.nextDouble() > 0.1, 1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
+        List<TestDie> dies = new ArrayList<>(TestWafers.seed(41).lot("LR").wafers(10, "WR%d").dies(180, 15)
+                .starts(T0, 40_000).failRate(0.1).testTime(100, 40).build());
         long last = dies.get(dies.size() - 1).time();
         // One die per partition ten minutes later: every window final.
-        dies.add(new TestDie(last + 600_000, "LR", "WRCLOCK0", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
-        dies.add(new TestDie(last + 600_000, "LR", "WRCLOCK1", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+        dies.add(TestDie.nominal(last + 600_000, "LR", "WRCLOCK0", 0, 0));
+        dies.add(TestDie.nominal(last + 600_000, "LR", "WRCLOCK1", 0, 0));
         return dies;
     }
 
-    private static int partition(TestDie d) {
-        return d.wafer().startsWith("WRCLOCK") ? d.wafer().charAt(7) - '0' : Integer.parseInt(d.wafer().substring(2)) % 2;
-    }
-
     private static void produce(List<TestDie> dies) throws Exception {
-        SERVICES.produce("redis-outage-in", dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList(),
-                i -> partition(dies.get(i)));
+        SERVICES.produce("redis-outage-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 2);
     }
 
     @Test

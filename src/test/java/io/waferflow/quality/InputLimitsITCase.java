@@ -9,6 +9,7 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -145,16 +146,11 @@ class InputLimitsITCase {
         limits.add(new Message("too_large_random_bytes", random, List.of("too_large:")));
 
         // Valid traffic around them: one wafer, a die per second, the limit messages in between.
-        List<TestDie> valid = new ArrayList<>();
-        Random r = new Random(5);
-        for (int k = 0; k < 24; k++) {
-            valid.add(new TestDie(T0 + 1000L * k, "LV", "WV", k % 6, k / 6, r.nextDouble() > 0.2,
-                    1.2 + 0.02 * r.nextGaussian(), 50 + 5 * r.nextGaussian(), 2000 + 100 * r.nextGaussian(), 25.0,
-                    120));
-        }
+        List<TestDie> valid = TestWafers.seed(5).lot("LV").wafers(1, w -> "WV").dies(24, 6).starts(T0, 0)
+                .failRate(0.2).testTime(120).build();
         List<byte[]> payloads = new ArrayList<>();
         for (int k = 0; k < valid.size(); k++) {
-            payloads.add(valid.get(k).json().getBytes(StandardCharsets.UTF_8));
+            payloads.add(valid.get(k).bytes());
             if (k < limits.size()) {
                 payloads.add(limits.get(k).bytes());
             }
