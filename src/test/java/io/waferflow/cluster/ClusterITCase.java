@@ -10,7 +10,6 @@ import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.StandaloneCluster;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,17 +42,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final Path JAR = BuildSettings.jobJar().toAbsolutePath();
     private static final String MAIN = BuildSettings.mainClass();
     private static final long T0 = Instant.parse("2026-11-27T09:00:00Z").toEpochMilli();
     private static final long BOUND = 5_000;
     private static final long LATENESS = 30_000;
-    private static final String TOPIC = "cluster-in";
+    /** The cluster's job and the reference run alike. */
+    private static final String[] SETTINGS = {"feature_group.watermark.emit=per_record", "drift.window=2 min",
+            "drift.baseline.records=200"};
 
     @TempDir
     Path tmp;
@@ -66,38 +64,12 @@ class ClusterITCase {
         return dies;
     }
 
-    private List<String> settings(String name) {
-        return List.of(
-                "kafka.bootstrap_servers=" + SERVICES.kafka().bootstrapServers(),
-                "kafka.input_topic=" + TOPIC,
-                "kafka.violations_topic=cluster-violations",
-                "kafka.group_id=" + name,
-                "kafka.starting_offsets=earliest",
-                "redis.host=" + SERVICES.redis().host(),
-                "redis.port=" + SERVICES.redis().port(),
-                "redis.key_prefix=" + name,
-                "offline.root=" + tmp.resolve(name).resolve("data"),
-                "checkpointing.interval=2 s",
-                "checkpointing.dir=" + tmp.resolve(name).resolve("checkpoints"),
-                "quality.event_time.max_future_skew=3650 d",
-                "feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s",
-                "feature_group.watermark.out_of_orderness=5 s",
-                "feature_group.watermark.emit=per_record",
-                "drift.window=2 min",
-                "drift.baseline.records=200",
-                "alerts.sinks.kafka_topic=",
-                "parallelism=2");
-    }
-
     private String[] featuresJob(String... before) {
+        List<String> settings = new ArrayList<>(SERVICES.settings(tmp.resolve("cluster"), "cluster", SETTINGS));
+        settings.add("checkpointing.interval=2 s");
         List<String> args = new ArrayList<>(List.of(before));
-        args.addAll(List.of("-c", MAIN, JAR.toString(), "features", "--config",
-                Path.of("jobs/features.yaml").toAbsolutePath().toString()));
-        for (String s : settings("cluster")) {
-            args.add("--set");
-            args.add(s);
-        }
+        args.addAll(List.of("-c", MAIN, JAR.toString()));
+        args.addAll(FeaturesJobRun.commandLine(Path.of("jobs/features.yaml").toAbsolutePath(), settings));
         return args.toArray(new String[0]);
     }
 
@@ -107,8 +79,7 @@ class ClusterITCase {
         List<TestDie> dies = traffic();
         List<byte[]> payloads = TestDie.payloads(dies);
         int third = payloads.size() / 3;
-        SERVICES.kafka().createTopic(TOPIC, 1); // one partition: lateness decided by input order alone
-        SERVICES.kafka().createTopic("cluster-violations", 1);
+        SERVICES.createTopics("cluster", 1); // one partition: lateness decided by input order alone
 
         try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve("flink"), 2,
                 "execution.checkpointing.dir=" + tmp.resolve("flink-checkpoints").toUri(),
@@ -117,7 +88,7 @@ class ClusterITCase {
                 // Notice the killed TaskManager in seconds rather than the production 50 s.
                 "heartbeat.timeout=10000", "heartbeat.interval=2000",
                 "taskmanager.memory.process.size=1200m", "jobmanager.memory.process.size=1000m")) {
-            SERVICES.produce(TOPIC, payloads.subList(0, third));
+            SERVICES.produce("cluster-in", payloads.subList(0, third));
             String job = cluster.submit(featuresJob());
             cluster.await(Duration.ofMinutes(2), "the job to run and checkpoint",
                     () -> cluster.jobState(job).equals("RUNNING") && cluster.completedCheckpoints(job) >= 2);
@@ -130,7 +101,7 @@ class ClusterITCase {
             Thread producer = new Thread(() -> {
                 try {
                     for (int i = 0; i < second.size(); i += 20) {
-                        SERVICES.produce(TOPIC, second.subList(i, Math.min(second.size(), i + 20)));
+                        SERVICES.produce("cluster-in", second.subList(i, Math.min(second.size(), i + 20)));
                         Thread.sleep(500);
                     }
                 } catch (Exception e) {
@@ -150,15 +121,13 @@ class ClusterITCase {
 
             // Stop with a savepoint, let more data arrive while it is down, resume from the savepoint.
             String savepoint = cluster.stopWithSavepoint(job, tmp.resolve("savepoints"));
-            SERVICES.produce(TOPIC, payloads.subList(2 * third, payloads.size()));
+            SERVICES.produce("cluster-in", payloads.subList(2 * third, payloads.size()));
             String resumed = cluster.submit(featuresJob("-s", savepoint));
             cluster.await(Duration.ofMinutes(2), "the resumed job to run",
                     () -> cluster.jobState(resumed).equals("RUNNING"));
 
             // The reference: the same input through the same graph, bounded, no failure, in this JVM.
-            FeaturesJobConfig reference = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(),
-                    tmp.resolve("reference"), TOPIC, "cluster-violations", "reference",
-                    "feature_group.watermark.emit=per_record", "drift.window=2 min", "drift.baseline.records=200");
+            FeaturesJobConfig reference = SERVICES.config("cluster", "reference", tmp.resolve("reference"), SETTINGS);
             FeaturesJobRun.execute(reference, "cluster-reference");
             long watermark = dies.get(dies.size() - 1).time() - BOUND - 1;
             Map<String, Map<String, Object>> expected = rows(tmp.resolve("reference/data"));
@@ -177,7 +146,7 @@ class ClusterITCase {
             assertThat(written).isEqualTo(expected);
             FeaturesJobRun.assertRowsEqualModel(written, modelFinal, "cluster run");
 
-            try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+            try (Jedis jedis = SERVICES.jedis()) {
                 for (int w = 0; w < 8; w++) {
                     Map<String, String> want = new TreeMap<>(jedis.hgetAll("reference:wafer_aggregates:v1:WC" + w));
                     Map<String, String> got = new TreeMap<>(jedis.hgetAll("cluster:wafer_aggregates:v1:WC" + w));
@@ -204,7 +173,7 @@ class ClusterITCase {
     }
 
     private static long redisKeys(String prefix) {
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             return jedis.keys(prefix + ":wafer_aggregates:v1:*").size();
         }
     }

@@ -5,7 +5,6 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.Distribution;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
@@ -13,9 +12,7 @@ import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,10 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BaselineBootstrapITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T02:00:00Z").toEpochMilli();
 
@@ -73,15 +67,12 @@ class BaselineBootstrapITCase {
         // Live traffic whose Vdd sits 2.5 σ above history from the start.
         List<TestDie> dies = TestWafers.drawingFrom(random).lot("LS").wafers(4, "WS%d").dies(150, 15)
                 .starts(T0, 2_000).vddMean(1.25).temperature(25, 1).testTime(120).build();
-        SERVICES.kafka().createTopic("bootstrap-in", 1);
-        SERVICES.kafka().createTopic("bootstrap-violations", 1);
+        SERVICES.createTopics("bootstrap", 1);
         SERVICES.produce("bootstrap-in", TestDie.payloads(dies));
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "bootstrap-in",
-                "bootstrap-violations", "bootstrap", "feature_group.watermark.emit=per_record", "drift.window=2 min",
-                "drift.baseline.from=stream_records", "drift.min_current=200");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        FeaturesJobConfig config = SERVICES.config(tmp, "bootstrap", "feature_group.watermark.emit=per_record",
+                "drift.window=2 min", "drift.baseline.from=stream_records", "drift.min_current=200");
+        Configuration flink = FeaturesJobRun.flinkConfiguration(config);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
         FeaturesJobRun.execute(config, "bootstrap-it", flink, FeaturesJobSinks.production(config));
 

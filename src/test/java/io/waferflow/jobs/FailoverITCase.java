@@ -13,11 +13,9 @@ import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.flink.testutils.junit.SharedObjectsExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,10 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FailoverITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
     private static final long WINDOW = 60_000;
@@ -62,6 +57,9 @@ class FailoverITCase {
     /** Wafers below this get five out-of-range Vdd readings in one full window: a range-violation alert each. */
     private static final int WAFERS_WITH_ALERTS = 32;
     private static final int MALFORMED_EVERY = 100;
+
+    @RegisterExtension
+    final SharedObjectsExtension shared = SharedObjectsExtension.create();
 
     @TempDir
     Path tmp;
@@ -95,31 +93,26 @@ class FailoverITCase {
                 partitions.add(p);
             }
         }
-        String topic = "failover";
-        SERVICES.kafka().createTopic(topic, 2);
-        SERVICES.kafka().createTopic("failover-violations", 1);
+        SERVICES.createTopics("failover", 2);
         SERVICES.kafka().createTopic("failover-alerts", 2);
-        SERVICES.produce(topic, payloads, partitions::get);
+        SERVICES.produce("failover-in", payloads, partitions::get);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "failover-violations", "failover",
+        FeaturesJobConfig config = SERVICES.config(tmp, "failover",
                 "checkpointing.interval=100 ms", "feature_group.watermark.emit=per_record",
                 "alerts.sinks.kafka_topic=failover-alerts",
                 // The five injected readings are also far outside their window's Tukey fences: with the shipped fence
                 // they would add a per-parameter IQR-outlier alert family whose random normal-data share (2 of 60
                 // values happen) this test does not model. Range alerts are enough to prove the topic.
                 "quality.wafer.iqr_fence=1000");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        FailOnceAfterCheckpoint.reset();
         // The failure hits an alert notification after a completed checkpoint: alerts are the sparsest output, so this
         // puts one in flight for certain; violations and raw records (one in a hundred, every record) flow throughout.
+        FailOnceAfterCheckpoint<Alert> failure = FailOnceAfterCheckpoint.onAnySubtask(shared);
         FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
-                .with(JobOutput.ALERTS, alerts -> alerts.map(FailOnceAfterCheckpoint.<Alert>onAnySubtask()).uid("test-fail-once")
+                .with(JobOutput.ALERTS, alerts -> alerts.map(failure).uid("test-fail-once")
                         .sinkTo(new DiscardingSink<>()).uid("test-discard")));
-        FeaturesJobRun.execute(config, "failover-it", flink, sinks);
-        assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
+        FeaturesJobRun.execute(config, "failover-it", FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100)),
+                sinks);
+        assertThat(failure.failedOn()).as("the injected failure happened").isNotNull();
 
         // Feature rows: one per (wafer, window), equal to the independent model.
         ExpectedFeatures expected = ExpectedFeatures.compute(dies, WINDOW, LATENESS, BOUND);
@@ -132,7 +125,7 @@ class FailoverITCase {
             assertThat(got).as("rows of " + want.wafer + "@" + want.windowStart).hasSize(1);
             FeaturesJobRun.assertFeatures(got.get(0), want);
         }
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 Map<String, String> hash = jedis.hgetAll("failover:wafer_aggregates:v1:" + want.wafer);
                 assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
@@ -186,7 +179,7 @@ class FailoverITCase {
         }
         assertThat(alertIds).as("alert topic, read committed: each notification once").doesNotHaveDuplicates();
         assertThat(gotAlerts).isEqualTo(wantAlerts);
-        Alert hit = (Alert) FailOnceAfterCheckpoint.FAILED_ON.get();
+        Alert hit = (Alert) failure.failedOn();
         assertThat(alertIds).as("the notification in flight at the failure").containsOnlyOnce(hit.notificationId);
     }
 

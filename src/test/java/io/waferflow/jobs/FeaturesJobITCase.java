@@ -14,7 +14,6 @@ import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,10 +47,7 @@ import static org.assertj.core.api.Assertions.within;
 class FeaturesJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long MINUTE = 60_000;
     private static final long LATENESS = 30_000;
@@ -143,15 +139,13 @@ class FeaturesJobITCase {
         assertThat(expected.lateWithinLateness).as("fixture has one late-within-lateness record").isEqualTo(1);
         assertThat(expected.tooLate).as("fixture has one too-late record").hasSize(1);
 
-        String topic = "device-tests-it";
-        SERVICES.kafka().createTopic(topic, 1); // one partition: lateness is then decided by input order alone
-        String violationTopic = "device-test-violations-it";
-        SERVICES.kafka().createTopic(violationTopic, 2);
-        SERVICES.produce(topic, payloads);
+        SERVICES.kafka().createTopic("it-in", 1); // one partition: lateness is then decided by input order alone
+        SERVICES.kafka().createTopic("it-violations", 2);
+        SERVICES.produce("it-in", payloads);
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, violationTopic, "it",
-                "redis.ttl=1 h", "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig config = SERVICES.config(tmp, "it", "redis.ttl=1 h",
+                "feature_group.watermark.emit=per_record");
         JobExecutionResult result = FeaturesJobRun.execute(config, "features-it");
 
         // Offline store: exactly one row per (wafer, window), equal to the independent computation.
@@ -174,7 +168,7 @@ class FeaturesJobITCase {
         assertThat(ParquetFiles.committed(data.resolve("wafer_aggregates/version=v1/date=2026-11-27"))).isNotEmpty();
 
         // Online store: each wafer's hash holds its newest window, with metadata and a TTL.
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             assertThat(jedis.keys("it:wafer_aggregates:v1:*")).hasSize(3);
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 String key = "it:wafer_aggregates:v1:" + want.wafer;
@@ -214,7 +208,7 @@ class FeaturesJobITCase {
         assertThat(range.get("raw_payload")).as("a flagged record goes on; no payload kept").isNull();
         // The violation topic holds the same violations, read with an independent client (kcat: librdkafka, which
         // reads only committed transactions).
-        assertThat(readWithKcat(violationTopic)).extracting(j -> j.get("rule").asText() + ":"
+        assertThat(readWithKcat("it-violations")).extracting(j -> j.get("rule").asText() + ":"
                         + j.get("severity").asText() + ":" + j.get("quarantined").asBoolean())
                 .containsExactlyInAnyOrderElementsOf(violations.stream()
                         .map(r -> r.get("rule") + ":" + r.get("severity") + ":" + r.get("quarantined")).toList());
@@ -281,14 +275,11 @@ class FeaturesJobITCase {
     void inOrderPartitionsReadFromABacklogProduceNoLateRecords() throws Exception {
         List<TestDie> dies = TestWafers.seed(11).lot("L3").wafers(6, "WP%d").dies(150, 15).starts(T0, 20_000)
                 .dieEvery(2_000).failRate(0.2).testTime(100, 50).build();
-        String topic = "device-tests-partitioned";
-        SERVICES.kafka().createTopic(topic, 3);
-        SERVICES.kafka().createTopic("violations-partitioned", 1);
-        SERVICES.produce(topic, TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 3);
+        SERVICES.createTopics("it-partitioned", 3);
+        SERVICES.produce("it-partitioned-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 3);
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "violations-partitioned",
-                "it-partitioned");
+        FeaturesJobConfig config = SERVICES.config(tmp, "it-partitioned");
         Map<String, Object> acc = FeaturesJobRun.execute(config, "features-it-partitioned").getAllAccumulatorResults();
 
         assertThat(acc.get(PipelineCounter.RECORDS_IN)).isEqualTo((long) dies.size());
@@ -308,14 +299,12 @@ class FeaturesJobITCase {
     void slidingWindowsEqualTheIndependentComputation() throws Exception {
         List<TestDie> dies = TestWafers.seed(13).lot("LS").wafers(4, "WS%d").dies(60, 8).starts(T0, 500)
                 .dieEvery(4_000).failRate(0.25).missingTemperature(0.1).testTime(110).build();
-        String topic = "device-tests-sliding";
-        SERVICES.kafka().createTopic(topic, 1);
-        SERVICES.kafka().createTopic("violations-sliding", 1);
-        SERVICES.produce(topic, TestDie.payloads(dies));
+        SERVICES.createTopics("it-sliding", 1);
+        SERVICES.produce("it-sliding-in", TestDie.payloads(dies));
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "violations-sliding", "it-sliding",
-                "feature_group.window.type=sliding", "feature_group.window.size=2 min",
-                "feature_group.window.slide=1 min", "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig config = SERVICES.config(tmp, "it-sliding", "feature_group.window.type=sliding",
+                "feature_group.window.size=2 min", "feature_group.window.slide=1 min",
+                "feature_group.watermark.emit=per_record");
         FeaturesJobRun.execute(config, "features-it-sliding");
 
         ExpectedFeatures expected = ExpectedFeatures.computeSliding(dies, 2 * MINUTE, MINUTE);

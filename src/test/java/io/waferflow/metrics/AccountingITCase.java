@@ -4,7 +4,6 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobOutput;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.jobs.Uids;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.FailOnceAfterCheckpoint;
@@ -17,7 +16,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.api.OperatorIdentifier;
@@ -25,7 +23,7 @@ import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.testutils.junit.SharedObjectsExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,10 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AccountingITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster(retainEveryCheckpoint());
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster(retainEveryCheckpoint());
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
     private static final int BATCHES = 8;
@@ -67,6 +62,9 @@ class AccountingITCase {
     private static final int MALFORMED_PER_BATCH = 5;
     private static final int DUPLICATES_PER_BATCH = 4;
     private static final int TOO_LATE = 20;
+
+    @RegisterExtension
+    final SharedObjectsExtension shared = SharedObjectsExtension.create();
 
     @TempDir
     Path tmp;
@@ -78,23 +76,17 @@ class AccountingITCase {
                 .starts(w -> T0 + (w / 2) * 310_000L).failRate(0.1).testTime(120).build();
         List<List<TestDie>> byPartition = List.of(new ArrayList<>(), new ArrayList<>());
         all.forEach(d -> byPartition.get(d.waferNumber() % 2).add(d));
-        String topic = "accounting";
-        SERVICES.kafka().createTopic(topic, 2);
-        SERVICES.kafka().createTopic("accounting-violations", 1);
+        String topic = "accounting-in";
+        SERVICES.createTopics("accounting", 2);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic,
-                "accounting-violations", "accounting", "checkpointing.interval=200 ms",
+        FeaturesJobConfig config = SERVICES.config(tmp, "accounting", "checkpointing.interval=200 ms",
                 "feature_group.watermark.emit=per_record");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        Configuration flink = FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100));
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        FailOnceAfterCheckpoint.FAILED.set(false);
+        FailOnceAfterCheckpoint<WaferFeatures> failure = FailOnceAfterCheckpoint.onSubtaskZero(shared);
         FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
-                .with(JobOutput.OFFLINE, offline -> offline.map(new FailOnceAfterCheckpoint<WaferFeatures>())
-                        .uid("test-fail-once")
+                .with(JobOutput.OFFLINE, offline -> offline.map(failure).uid("test-fail-once")
                         .sinkTo(new DiscardingSink<>()).uid("test-discard")));
         JobClient job = FeaturesJobRun.start(config, "accounting-it", flink, sinks);
 
@@ -135,7 +127,7 @@ class AccountingITCase {
             Thread.sleep(100);
         }
         job.cancel().get();
-        assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
+        assertThat(failure.failedOn()).as("the injected failure happened").isNotNull();
         assertThat(progress.aggregated() + progress.quarantined).as("accumulators after the failover").isEqualTo(sent);
 
         TreeMap<Long, Map<String, Long>> ledgers = new TreeMap<>();

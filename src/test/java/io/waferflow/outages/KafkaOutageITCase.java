@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.services.LocalRedis;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.KafkaBrokerProcess;
@@ -12,10 +11,7 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -31,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -121,12 +116,9 @@ class KafkaOutageITCase {
 
             createTopics(kafka, "outage");
             FeaturesJobConfig outage = config(kafka, redis, "outage");
-            Configuration flink = JobEnvironment.flinkConfiguration(outage);
             // Whether the job rides the outage out or restarts from its checkpoint, it must keep trying.
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1_000);
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-            JobClient job = FeaturesJobRun.start(outage, "outage", flink, FeaturesJobSinks.production(outage));
+            JobClient job = FeaturesJobRun.start(outage, "outage", FeaturesJobRun.restarting(outage, 1_000,
+                    Duration.ofSeconds(1)), FeaturesJobSinks.production(outage));
             for (int b = 0; b < BATCHES / 2; b++) {
                 produce(kafka, "outage-in", b);
             }
@@ -141,8 +133,7 @@ class KafkaOutageITCase {
                 produce(kafka, "outage-in", b);
             }
             FeaturesJobRun.awaitRecordsIn(job, records(BATCHES));
-            job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(3, TimeUnit.MINUTES);
+            FeaturesJobRun.drain(job, tmp.resolve("end"));
 
             Map<String, Map<String, Object>> calmRows = featureRows("calm");
             Map<String, Map<String, Object>> outageRows = featureRows("outage");

@@ -6,6 +6,7 @@ import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.WaferFlowProcess;
 import io.waferflow.testing.TestWafers;
+import io.waferflow.testing.FeaturesJobRun;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +43,6 @@ class KillAndRestartITCase {
 
     private static final long T0 = Instant.parse("2026-11-27T12:00:00Z").toEpochMilli();
     private static final String TOPIC = "kill-in";
-    private static final String VIOLATIONS = "kill-violations";
     private static final int BATCHES = 8;
     private static final int MALFORMED_PER_BATCH = 3;
 
@@ -60,29 +60,11 @@ class KillAndRestartITCase {
     }
 
     private List<String> features(String checkpoints) {
-        List<String> args = new ArrayList<>(List.of("features", "--config", "jobs/features.yaml"));
-        for (String s : List.of(
-                "kafka.bootstrap_servers=" + SERVICES.kafka().bootstrapServers(),
-                "kafka.input_topic=" + TOPIC,
-                "kafka.violations_topic=" + VIOLATIONS,
-                "kafka.group_id=kill",
-                "redis.host=" + SERVICES.redis().host(),
-                "redis.port=" + SERVICES.redis().port(),
-                "redis.key_prefix=kill",
-                "offline.root=" + tmp.resolve("data"),
-                "checkpointing.interval=1 s",
-                "checkpointing.dir=" + tmp.resolve(checkpoints),
-                "quality.event_time.max_future_skew=3650 d",
-                "feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s",
-                "feature_group.watermark.out_of_orderness=5 s",
+        return FeaturesJobRun.commandLine(Path.of("jobs/features.yaml"), SERVICES.settings(tmp, "kill",
+                "checkpointing.interval=1 s", "checkpointing.dir=" + tmp.resolve(checkpoints),
                 "feature_group.watermark.emit=per_record",
-                "alerts.sinks.kafka_topic=",
-                "parallelism=2")) {
-            args.add("--set");
-            args.add(s);
-        }
-        return args;
+                // The shipped default: a start without state refuses a group with committed offsets.
+                "kafka.starting_offsets=committed"));
     }
 
     /** A batch's records on their partitions, with malformed messages on both. */
@@ -106,8 +88,7 @@ class KillAndRestartITCase {
         List<TestDie> clock = List.of(TestDie.nominal(last + 600_000, "LK", "WKCLOCK0", 0, 0),
                 TestDie.nominal(last + 600_000, "LK", "WKCLOCK1", 0, 0));
         int perBatch = dies.size() / BATCHES;
-        SERVICES.kafka().createTopic(TOPIC, 2);
-        SERVICES.kafka().createTopic(VIOLATIONS, 1);
+        SERVICES.createTopics("kill", 2);
         Path checkpoints = tmp.resolve("checkpoints");
 
         try (WaferFlowProcess first = WaferFlowProcess.start(tmp.resolve("first.log"), features("checkpoints"))) {
@@ -148,17 +129,7 @@ class KillAndRestartITCase {
             expected.rows.keySet().removeIf(k -> k.startsWith("WKCLOCK"));
             assertThat(rows.keySet()).isEqualTo(expected.rows.keySet());
             for (ExpectedFeatures.Row want : expected.rows.values()) {
-                Map<String, Object> got = rows.get(want.wafer + "@" + want.windowStart);
-                for (Map.Entry<String, Double> f : want.features.entrySet()) {
-                    Object v = got.get(f.getKey());
-                    String what = want.wafer + "@" + want.windowStart + " " + f.getKey();
-                    if (f.getValue() == null) {
-                        assertThat(v).as(what).isNull();
-                    } else {
-                        assertThat(((Number) v).doubleValue()).as(what)
-                                .isCloseTo(f.getValue(), org.assertj.core.api.Assertions.within(1e-9));
-                    }
-                }
+                FeaturesJobRun.assertFeatures(rows.get(want.wafer + "@" + want.windowStart), want);
             }
             assertThat(violationsOnTopic()).as("malformed records on the violation topic, read committed")
                     .isEqualTo(malformed);
@@ -166,7 +137,7 @@ class KillAndRestartITCase {
                     .hasSize((int) malformed);
             assertThat(ParquetFiles.read(tmp.resolve("data/raw"))).as("raw archive rows: every valid record once")
                     .hasSize(all.size());
-            try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+            try (Jedis jedis = SERVICES.jedis()) {
                 for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                     Map<String, String> hash = jedis.hgetAll("kill:wafer_aggregates:v1:" + want.wafer);
                     assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
@@ -191,7 +162,7 @@ class KillAndRestartITCase {
 
     private long violationsOnTopic() {
         try {
-            List<ConsumerRecord<byte[], byte[]>> records = SERVICES.readCommitted(VIOLATIONS);
+            List<ConsumerRecord<byte[], byte[]>> records = SERVICES.readCommitted("kill-violations");
             return records.size();
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);

@@ -2,7 +2,6 @@ package io.waferflow.outages;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
@@ -12,10 +11,7 @@ import io.waferflow.testing.RedisServerProcess;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -47,10 +42,7 @@ import static org.assertj.core.api.Assertions.within;
 class RedisOutageITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T16:00:00Z").toEpochMilli();
     private static final int BATCHES = 8;
@@ -77,8 +69,7 @@ class RedisOutageITCase {
     void redisStoppedFor30SecondsLosesNoOnlineRowAndRaisesAP0() throws Exception {
         List<TestDie> dies = traffic();
         int per = dies.size() / BATCHES;
-        SERVICES.kafka().createTopic("redis-outage-in", 2);
-        SERVICES.kafka().createTopic("redis-outage-violations", 1);
+        SERVICES.createTopics("redis-outage", 2);
         SERVICES.kafka().createTopic("redis-outage-alerts", 1);
 
         try (RedisServerProcess redis = RedisServerProcess.start(tmp.resolve("redis"))) {
@@ -86,8 +77,7 @@ class RedisOutageITCase {
                     redis.port(), tmp, "redis-outage-in", "redis-outage-violations", "ro",
                     "alerts.sinks.kafka_topic=redis-outage-alerts", "checkpointing.interval=1 s",
                     "feature_group.watermark.emit=per_record", "feature_group.watermark.idleness=5 min");
-            Configuration flink = JobEnvironment.flinkConfiguration(config);
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // riding the outage out, not restarting
+            Configuration flink = FeaturesJobRun.flinkConfiguration(config); // riding the outage out, not restarting
             JobClient job = FeaturesJobRun.start(config, "redis-outage", flink, FeaturesJobSinks.production(config));
 
             produce(dies.subList(0, 3 * per));
@@ -112,9 +102,8 @@ class RedisOutageITCase {
             produce(dies.subList(6 * per, dies.size()));
             FeaturesJobRun.awaitRecordsIn(job, dies.size());
             // Drain: every window fires, and rows still waiting for Redis are written before the job ends.
-            job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(3, TimeUnit.MINUTES);
-            JobProgress progress = new JobProgress(job.getJobExecutionResult().get().getAllAccumulatorResults());
+            JobProgress progress = new JobProgress(FeaturesJobRun.drain(job, tmp.resolve("end"))
+                    .getAllAccumulatorResults());
 
             ExpectedFeatures expected = ExpectedFeatures.compute(dies, 60_000, 30_000, 5_000);
             assertThat(progress.recordsIn).isEqualTo(dies.size());

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.alerts.sinks.WebhookReceiver;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,10 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebhookOutageITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T18:00:00Z").toEpochMilli();
     private static final Duration OUTAGE = Duration.ofSeconds(60);
@@ -73,19 +67,15 @@ class WebhookOutageITCase {
             return WebhookReceiver.Response.status(200);
         })) {
             List<TestDie> dies = traffic();
-            SERVICES.kafka().createTopic("webhook-outage-in", 1);
-            SERVICES.kafka().createTopic("webhook-outage-violations", 1);
+            SERVICES.createTopics("webhook-outage", 1);
             SERVICES.kafka().createTopic("webhook-outage-alerts", 1);
-            FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp,
-                    "webhook-outage-in", "webhook-outage-violations", "webhook-outage",
-                    "feature_group.watermark.emit=per_record",
+            FeaturesJobConfig config = SERVICES.config(tmp, "webhook-outage", "feature_group.watermark.emit=per_record",
                     "alerts.sinks.kafka_topic=webhook-outage-alerts",
                     "alerts.sinks.webhook_url=" + receiver.url(),
                     "alerts.sinks.webhook_min_severity=P3",
                     "alerts.sinks.webhook_attempts=2",
                     "alerts.sinks.webhook_backoff=200 ms");
-            Configuration flink = JobEnvironment.flinkConfiguration(config);
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // riding the outage out, not restarting
+            Configuration flink = FeaturesJobRun.flinkConfiguration(config); // riding the outage out, not restarting
             JobClient job = FeaturesJobRun.start(config, "webhook-outage", flink, FeaturesJobSinks.production(config));
             long started = System.currentTimeMillis();
             SERVICES.produce("webhook-outage-in", TestDie.payloads(dies));

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,10 +46,7 @@ import static org.assertj.core.api.Assertions.within;
 class BadInputITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
 
@@ -67,18 +63,16 @@ class BadInputITCase {
         List<TestDie> valid = TestWafers.seed(3).lot("LV").wafers(2, w -> "WV" + (w + 1)).dies(30, 6)
                 .starts(T0 + 10_000, 1_000).dieEvery(3_000).failRate(0.2).missingTemperature(0.2).testTime(120).build();
 
-        String topic = "bad-input";
-        SERVICES.kafka().createTopic(topic, 1);
-        SERVICES.kafka().createTopic("bad-input-violations", 1);
+        SERVICES.createTopics("bad-input", 1);
         List<byte[]> payloads = new ArrayList<>();
         cases.forEach(c -> payloads.add(c.bytes()));
         payloads.addAll(TestDie.payloads(valid));
-        SERVICES.produce(topic, payloads);
+        SERVICES.produce("bad-input-in", payloads);
 
         Path data = tmp.resolve("data");
         // The corpus judges future timestamps against the Kafka timestamp: keep the shipped skew limit.
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "bad-input-violations",
-                "bad-input", "quality.event_time.max_future_skew=1 h", "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig config = SERVICES.config(tmp, "bad-input", "quality.event_time.max_future_skew=1 h",
+                "feature_group.watermark.emit=per_record");
         Map<String, Object> acc = FeaturesJobRun.execute(config, "bad-input-it").getAllAccumulatorResults();
 
         // Each violation back to its kind: by device id where the record had one, else by its raw payload.

@@ -11,7 +11,6 @@ import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -62,10 +61,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class InputLimitsITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T09:00:00Z").toEpochMilli();
     /** Kafka's default {@code message.max.bytes} (a record batch) and {@code max.request.size}. */
@@ -100,7 +96,7 @@ class InputLimitsITCase {
 
     @Test
     void messagesAtAndBeyondEveryLimitNeverStopTheJobAndLoseNothing() throws Exception {
-        FeaturesJobConfig probe = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "x", "x", "x");
+        FeaturesJobConfig probe = SERVICES.config(tmp, "limits");
         int maxRecordBytes = probe.quality().maxRecordBytes();
         int prefixBytes = probe.violationsPayloadPrefixBytes();
         assertThat(maxRecordBytes).as("the shipped limit this test is built around").isEqualTo(1_048_000);
@@ -164,8 +160,7 @@ class InputLimitsITCase {
         createTopic("limits-alerts", Map.of());
         produce(topic, payloads);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic,
-                violationsTopic, "limits", "feature_group.watermark.emit=per_record",
+        FeaturesJobConfig config = SERVICES.config(tmp, "limits", "feature_group.watermark.emit=per_record",
                 // Alerts name wafers: a quarantined wafer's alert goes to its (exactly-once) topic too.
                 "alerts.sinks.kafka_topic=limits-alerts");
         // Restart strategy none (FeaturesJobRun): any failure of any sink on any of these messages fails the run.

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
 
@@ -27,6 +28,18 @@ public final class TestWafers {
         boolean contain(int wafer, int die);
     }
 
+    /** A normal distribution; {@code std} 0: always the mean, drawing nothing. */
+    private record Normal(double mean, double std) {
+        double draw(Random random) {
+            return std == 0 ? mean : mean + std * random.nextGaussian();
+        }
+    }
+
+    private record VddOf(Dies dies, double volts) {}
+
+    private static final Normal IDD = new Normal(50, 5);
+    private static final Normal FREQUENCY = new Normal(2000, 100);
+
     private final Random random;
     private String lot = "L1";
     private int count = 1;
@@ -36,17 +49,13 @@ public final class TestWafers {
     private IntToLongFunction starts = w -> 0;
     private long dieEvery = 1_000;
     private double failRate;
-    private double vddMean = 1.2;
-    private Double failingIdd;
-    private double failingIddStd;
-    private double temperature = 25;
-    private double temperatureStd;
+    private Normal vdd = new Normal(1.2, 0.02);
+    private final List<VddOf> vddOf = new ArrayList<>();
+    private Normal failingIdd = IDD;
+    private Normal temperature = new Normal(25, 0);
     private double missingTemperature;
     private int testTimeMs = 100;
     private int testTimeSpread;
-    private final List<VddOf> vddOf = new ArrayList<>();
-
-    private record VddOf(Dies dies, double volts) {}
 
     private TestWafers(Random random) {
         this.random = random;
@@ -61,9 +70,13 @@ public final class TestWafers {
         return new TestWafers(random);
     }
 
-    public TestWafers lot(String lot) {
-        this.lot = lot;
+    private TestWafers set(Consumer<TestWafers> knob) {
+        knob.accept(this);
         return this;
+    }
+
+    public TestWafers lot(String lot) {
+        return set(w -> w.lot = lot);
     }
 
     /** {@code count} wafers named by {@code idFormat} with the wafer index ({@code "WC%d"}, {@code "WF%02d"}). */
@@ -72,16 +85,18 @@ public final class TestWafers {
     }
 
     public TestWafers wafers(int count, IntFunction<String> ids) {
-        this.count = count;
-        this.waferIds = ids;
-        return this;
+        return set(w -> {
+            w.count = count;
+            w.waferIds = ids;
+        });
     }
 
     /** Dies per wafer, filling rows of {@code columns}. */
     public TestWafers dies(int perWafer, int columns) {
-        this.dies = perWafer;
-        this.columns = columns;
-        return this;
+        return set(w -> {
+            w.dies = perWafer;
+            w.columns = columns;
+        });
     }
 
     /** Wafer {@code w}'s first test at {@code first + w × waferEvery}. */
@@ -90,32 +105,27 @@ public final class TestWafers {
     }
 
     public TestWafers starts(IntToLongFunction startOfWafer) {
-        this.starts = startOfWafer;
-        return this;
+        return set(w -> w.starts = startOfWafer);
     }
 
     /** Time between two dies of a wafer; 1 s unless set. */
     public TestWafers dieEvery(long ms) {
-        this.dieEvery = ms;
-        return this;
+        return set(w -> w.dieEvery = ms);
     }
 
     /** A die fails when a uniform draw is at or below {@code rate}; 0 (the default): every die passes, no draw. */
     public TestWafers failRate(double rate) {
-        this.failRate = rate;
-        return this;
+        return set(w -> w.failRate = rate);
     }
 
     /** Failing dies draw more current: {@code mean ± std} mA ({@code std} 0: exactly {@code mean}, no draw). */
     public TestWafers failingIdd(double mean, double std) {
-        this.failingIdd = mean;
-        this.failingIddStd = std;
-        return this;
+        return set(w -> w.failingIdd = new Normal(mean, std));
     }
 
+    /** Vdd around {@code volts} (σ 20 mV); 1.2 V unless set. */
     public TestWafers vddMean(double volts) {
-        this.vddMean = volts;
-        return this;
+        return set(w -> w.vdd = new Normal(volts, w.vdd.std()));
     }
 
     /** Vdd of the chosen dies set to {@code volts} (after their draws, so no other die changes). */
@@ -126,15 +136,12 @@ public final class TestWafers {
 
     /** Temperature {@code mean ± std} °C ({@code std} 0, the default with 25 °C: a constant, no draw). */
     public TestWafers temperature(double mean, double std) {
-        this.temperature = mean;
-        this.temperatureStd = std;
-        return this;
+        return set(w -> w.temperature = new Normal(mean, std));
     }
 
     /** This share of dies has no temperature (null). */
     public TestWafers missingTemperature(double share) {
-        this.missingTemperature = share;
-        return this;
+        return set(w -> w.missingTemperature = share);
     }
 
     /** Every die's test time. */
@@ -144,9 +151,10 @@ public final class TestWafers {
 
     /** Test time drawn uniformly from {@code [fromMs, fromMs + spreadMs)} whole milliseconds. */
     public TestWafers testTime(int fromMs, int spreadMs) {
-        this.testTimeMs = fromMs;
-        this.testTimeSpread = spreadMs;
-        return this;
+        return set(w -> {
+            w.testTimeMs = fromMs;
+            w.testTimeSpread = spreadMs;
+        });
     }
 
     public List<TestDie> build() {
@@ -164,18 +172,17 @@ public final class TestWafers {
 
     private TestDie die(int w, int k, String wafer, long time) {
         boolean pass = failRate == 0 || random.nextDouble() > failRate;
-        double vdd = vddMean + 0.02 * random.nextGaussian();
-        double idd = pass || failingIdd == null ? 50 + 5 * random.nextGaussian()
-                : failingIddStd == 0 ? failingIdd : failingIdd + failingIddStd * random.nextGaussian();
-        double frequency = 2000 + 100 * random.nextGaussian();
+        double volts = vdd.draw(random);
+        double idd = (pass ? IDD : failingIdd).draw(random);
+        double frequency = FREQUENCY.draw(random);
         Double temp = missingTemperature > 0 && random.nextDouble() < missingTemperature ? null
-                : temperatureStd == 0 ? temperature : temperature + temperatureStd * random.nextGaussian();
+                : temperature.draw(random);
         int testTime = testTimeSpread == 0 ? testTimeMs : testTimeMs + random.nextInt(testTimeSpread);
         for (VddOf set : vddOf) {
             if (set.dies().contain(w, k)) {
-                vdd = set.volts();
+                volts = set.volts();
             }
         }
-        return new TestDie(time, lot, wafer, k % columns, k / columns, pass, vdd, idd, frequency, temp, testTime);
+        return new TestDie(time, lot, wafer, k % columns, k / columns, pass, volts, idd, frequency, temp, testTime);
     }
 }
