@@ -12,7 +12,6 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.flink.testutils.junit.SharedObjectsExtension;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.function.IntToLongFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,23 +113,9 @@ class FailoverITCase {
 
         // Feature rows: one per (wafer, window), equal to the independent model.
         ExpectedFeatures expected = ExpectedFeatures.compute(dies, WINDOW, LATENESS, BOUND);
-        List<GenericRecord> rows = ParquetFiles.read(tmp.resolve("data/wafer_aggregates/version=v1"));
-        Map<String, List<GenericRecord>> byKey = rows.stream().collect(Collectors.groupingBy(
-                r -> r.get("wafer_id") + "@" + r.get("window_start")));
-        assertThat(byKey.keySet()).isEqualTo(expected.rows.keySet());
-        for (ExpectedFeatures.Row want : expected.rows.values()) {
-            List<GenericRecord> got = byKey.get(want.wafer + "@" + want.windowStart);
-            assertThat(got).as("rows of " + want.wafer + "@" + want.windowStart).hasSize(1);
-            FeaturesJobRun.assertFeatures(got.get(0), want);
-        }
-        try (Jedis jedis = SERVICES.jedis()) {
-            for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
-                Map<String, String> hash = jedis.hgetAll("failover:wafer_aggregates:v1:" + want.wafer);
-                assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
-                assertThat(Double.parseDouble(hash.get("yield_pct"))).as(want.wafer)
-                        .isEqualTo(want.features.get("yield_pct"));
-            }
-        }
+        FeaturesJobRun.assertWindowsEqualModel(ParquetFiles.rowsByWindow(
+                tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"), expected.rows, "after the failover");
+        SERVICES.assertOnline("failover", expected.newestPerWafer().values(), "yield_pct");
 
         // Violations: each out-of-range reading once (flagged, not quarantined) and each truncated message once
         // (quarantined with its payload), on the topic (read committed) and in the Parquet quarantine alike.

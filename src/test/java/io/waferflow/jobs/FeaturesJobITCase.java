@@ -308,16 +308,8 @@ class FeaturesJobITCase {
         FeaturesJobRun.execute(config, "features-it-sliding");
 
         ExpectedFeatures expected = ExpectedFeatures.computeSliding(dies, 2 * MINUTE, MINUTE);
-        List<GenericRecord> rows = ParquetFiles.read(tmp.resolve("data/wafer_aggregates/version=v1"));
-        Map<String, List<GenericRecord>> byKey = rows.stream().collect(Collectors.groupingBy(
-                r -> r.get("wafer_id") + "@" + r.get("window_start")));
-        assertThat(byKey.keySet()).isEqualTo(expected.rows.keySet());
-        for (ExpectedFeatures.Row want : expected.rows.values()) {
-            List<GenericRecord> got = byKey.get(want.wafer + "@" + want.windowStart);
-            assertThat(got).hasSize(1);
-            assertThat(got.get(0).get("window_end")).isEqualTo(want.windowEnd);
-            FeaturesJobRun.assertFeatures(got.get(0), want);
-        }
+        FeaturesJobRun.assertWindowsEqualModel(ParquetFiles.rowsByWindow(
+                tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"), expected.rows, "sliding");
     }
 
     private static List<JsonNode> readWithKcat(String topic) throws Exception {

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,24 +126,14 @@ class KillAndRestartITCase {
                     tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"); // fails on a second row
             rows.keySet().removeIf(k -> k.startsWith("WKCLOCK"));
             expected.rows.keySet().removeIf(k -> k.startsWith("WKCLOCK"));
-            assertThat(rows.keySet()).isEqualTo(expected.rows.keySet());
-            for (ExpectedFeatures.Row want : expected.rows.values()) {
-                FeaturesJobRun.assertFeatures(rows.get(want.wafer + "@" + want.windowStart), want);
-            }
+            FeaturesJobRun.assertWindowsEqualModel(rows, expected.rows, "after kill -9 and restart");
             assertThat(violationsOnTopic()).as("malformed records on the violation topic, read committed")
                     .isEqualTo(malformed);
             assertThat(ParquetFiles.read(tmp.resolve("data/_quarantine"))).as("quarantined records")
                     .hasSize((int) malformed);
             assertThat(ParquetFiles.read(tmp.resolve("data/raw"))).as("raw archive rows: every valid record once")
                     .hasSize(all.size());
-            try (Jedis jedis = SERVICES.jedis()) {
-                for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
-                    Map<String, String> hash = jedis.hgetAll("kill:wafer_aggregates:v1:" + want.wafer);
-                    assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
-                    assertThat(Double.parseDouble(hash.get("device_count"))).as(want.wafer)
-                            .isEqualTo(want.features.get("device_count"));
-                }
-            }
+            SERVICES.assertOnline("kill", expected.newestPerWafer().values(), "device_count");
         }
 
         // The same command with its checkpoints gone: the consumer group's committed offsets are no state.

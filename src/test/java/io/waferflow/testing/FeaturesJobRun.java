@@ -227,12 +227,24 @@ public final class FeaturesJobRun {
                                             Map<String, ExpectedFeatures.Row> expected, String what) {
         assertThat(expected.values()).as(what + ": the model's neighbour yields are all the job's to compute")
                 .allMatch(r -> r.neighbourYieldSettled);
+        assertWindowsEqualModel(rows, expected, what);
+        for (ExpectedFeatures.Row want : expected.values()) {
+            assertThat(rows.get(want.wafer + "@" + want.windowStart).get("revision"))
+                    .as(what + " " + want.wafer + "@" + want.windowStart + " revision").isEqualTo(want.revision);
+        }
+    }
+
+    /**
+     * Committed feature rows ({@link ParquetFiles#rowsByWindow}: one per window) for the model's (wafer, window)s,
+     * each with the model's window end and every feature column.
+     */
+    public static void assertWindowsEqualModel(Map<String, Map<String, Object>> rows,
+                                               Map<String, ExpectedFeatures.Row> expected, String what) {
         assertThat(rows.keySet()).as(what + ": windows").isEqualTo(expected.keySet());
         for (ExpectedFeatures.Row want : expected.values()) {
             Map<String, Object> got = rows.get(want.wafer + "@" + want.windowStart);
-            String at = what + " " + want.wafer + "@" + want.windowStart;
-            assertThat(got.get("window_end")).as(at + " window_end").isEqualTo(want.windowEnd);
-            assertThat(got.get("revision")).as(at + " revision").isEqualTo(want.revision);
+            assertThat(got.get("window_end")).as(what + " " + want.wafer + "@" + want.windowStart + " window_end")
+                    .isEqualTo(want.windowEnd);
             assertFeatures(got, want);
         }
     }

@@ -31,6 +31,9 @@ import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.Collection;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real Kafka broker and a real redis-server for one test class, and with {@link #withMiniCluster} the MiniCluster its
@@ -134,6 +137,23 @@ public final class LocalServices
     /** A client of the Redis server; the caller closes it. */
     public Jedis jedis() {
         return new Jedis(redis.host(), redis.port());
+    }
+
+    /**
+     * Each expected row is its wafer's online hash (job {@code name}): its window end, and the {@code features}
+     * exactly.
+     */
+    public void assertOnline(String name, Collection<ExpectedFeatures.Row> newest, String... features) {
+        try (Jedis jedis = jedis()) {
+            for (ExpectedFeatures.Row want : newest) {
+                Map<String, String> hash = jedis.hgetAll(name + ":wafer_aggregates:v1:" + want.wafer);
+                assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
+                for (String f : features) {
+                    assertThat(Double.parseDouble(hash.get(f))).as(want.wafer + " " + f)
+                            .isEqualTo(want.features.get(f));
+                }
+            }
+        }
     }
 
     /** The input topic {@code <name>-in} with {@code partitions} partitions, and {@code <name>-violations}. */
