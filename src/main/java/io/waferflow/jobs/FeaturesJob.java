@@ -136,7 +136,7 @@ public final class FeaturesJob {
                 .uid(Uids.WAFER_QUALITY).name("Wafer quality rules");
 
         // The online sinks hand back their writers' reports on Redis: an outage is alerted on as well.
-        DataStream<StoreStatus> stores = sinks.online(online);
+        DataStream<StoreStatus> stores = sinks.write(JobOutput.ONLINE, online);
         DataStream<DriftMetric> driftMetrics = null;
         if (config.drift().enabled()) {
             SingleOutputStreamOperator<DriftMetric> drift = online.getSideOutput(WaferFeatureFinalizer.DISTRIBUTIONS)
@@ -145,21 +145,23 @@ public final class FeaturesJob {
                     .uid(Uids.DRIFT_DETECTOR).name("Drift per feature (PSI, KS)");
             qualityEvents = qualityEvents.union(drift.getSideOutput(DriftDetector.QUALITY_EVENTS));
             driftMetrics = drift;
-            stores = StoreHook.union(stores, sinks.driftMetrics(drift));
-            sinks.driftEvents(drift.filter(m -> m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT)
+            stores = StoreHook.union(stores, sinks.write(JobOutput.DRIFT_METRICS, drift));
+            sinks.write(JobOutput.DRIFT_EVENTS, drift
+                    .filter(m -> m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT)
                     .uid(Uids.DRIFT_EVENTS).name("Drift events (moderate, drift)"));
         }
         if (config.alerts().enabled()) {
-            sinks.alerts(alerts(config, driftMetrics, qualityEvents, stores));
+            sinks.write(JobOutput.ALERTS, alerts(config, driftMetrics, qualityEvents, stores));
         }
 
-        sinks.offline(finalRows);
-        sinks.qualityEvents(qualityEvents);
+        sinks.write(JobOutput.OFFLINE, finalRows);
+        sinks.write(JobOutput.QUALITY_EVENTS, qualityEvents);
         // Every record that passed parsing, as received (re-deliveries included; a backfill replays the archive through
         // the same duplicate check). Chained with the source, the Parquet work shares the source's thread rather than
         // the busier keyed one.
-        sinks.rawArchive(parsed.filter(record -> !record.quarantined).uid(Uids.RAW_RECORDS).name("Records, not markers"));
-        sinks.violations(parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
+        sinks.write(JobOutput.RAW_ARCHIVE, parsed.filter(record -> !record.quarantined)
+                .uid(Uids.RAW_RECORDS).name("Records, not markers"));
+        sinks.write(JobOutput.VIOLATIONS, parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
                 .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
     }
 

@@ -10,7 +10,6 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.model.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
-import io.waferflow.model.DeviceTest;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Violation;
@@ -27,46 +26,32 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
- * Where each output of the {@code features} job goes: one hook per stream (the Immerok {@code defineWorkflow}
- * pattern), so tests and benchmarks run the production graph and only swap what they must. Immutable: the
- * {@code with…} methods return a copy with one hook replaced.
+ * Where each output of the {@code features} job goes: one hook per {@link JobOutput} (the Immerok
+ * {@code defineWorkflow} pattern), so tests and benchmarks run the production graph and only swap what they must.
+ * Immutable: {@link #with} returns a copy with one hook replaced.
  */
 public final class FeaturesJobSinks {
 
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
-    private StoreHook<WaferFeatures> online;
-    private Consumer<DataStream<WaferFeatures>> offline;
-    private Consumer<DataStream<DeviceTest>> rawArchive;
-    private Consumer<DataStream<Violation>> quarantine;
-    private Consumer<DataStream<QualityEvent>> qualityEvents;
-    private StoreHook<DriftMetric> driftMetrics;
-    private Consumer<DataStream<DriftMetric>> driftEvents;
-    private Consumer<DataStream<Alert>> alerts;
+    /** Every output's hook, each a {@code StoreHook<T>} for its {@code JobOutput<T>}. */
+    private final Map<JobOutput<?>, StoreHook<?>> hooks;
 
-    private FeaturesJobSinks(StoreHook<WaferFeatures> online, Consumer<DataStream<WaferFeatures>> offline,
-                             Consumer<DataStream<DeviceTest>> rawArchive, Consumer<DataStream<Violation>> quarantine,
-                             Consumer<DataStream<QualityEvent>> qualityEvents,
-                             StoreHook<DriftMetric> driftMetrics,
-                             Consumer<DataStream<DriftMetric>> driftEvents,
-                             Consumer<DataStream<Alert>> alerts) {
-        this.online = online;
-        this.offline = offline;
-        this.rawArchive = rawArchive;
-        this.quarantine = quarantine;
-        this.qualityEvents = qualityEvents;
-        this.driftMetrics = driftMetrics;
-        this.driftEvents = driftEvents;
-        this.alerts = alerts;
+    private FeaturesJobSinks(Map<JobOutput<?>, StoreHook<?>> hooks) {
+        this.hooks = Map.copyOf(hooks);
     }
 
     /** Every output unused: a stream without a sink is not part of the job. */
     public static FeaturesJobSinks none() {
-        return new FeaturesJobSinks(StoreHook.of(s -> { }), s -> { }, s -> { }, s -> { }, s -> { },
-                StoreHook.of(s -> { }), s -> { }, s -> { });
+        Map<JobOutput<?>, StoreHook<?>> hooks = new HashMap<>();
+        JobOutput.ALL.forEach(output -> hooks.put(output, StoreHook.of(s -> { })));
+        return new FeaturesJobSinks(hooks);
     }
 
     /**
@@ -75,35 +60,64 @@ public final class FeaturesJobSinks {
      * they are the alerting stage's input.
      */
     public static FeaturesJobSinks production(FeaturesJobConfig c) {
-        FeaturesJobSinks sinks = none()
-                .withOffline(rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK)
-                        .name("Offline store (Parquet)"))
-                .withRawArchive(records -> {
+        return none()
+                .withStore(JobOutput.ONLINE, rows -> redis(c, rows.map(new FeatureRowToRedis(
+                                new FeatureColumns(c.schema().parameterNames()), c.redisKeyPrefix(), c.featureGroup(),
+                                c.featureVersion(), c.jobVersion(), (int) c.redisTtl().getSeconds()))
+                        .uid(Uids.REDIS_FIELDS).name("Feature row to Redis hash"),
+                        Uids.REDIS_WRITER, c.redisWriters(), "Online store (Redis)"))
+                .with(JobOutput.OFFLINE, offlineParquet(c))
+                .with(JobOutput.RAW_ARCHIVE, records -> {
                     if (c.rawArchive()) {
                         records.sinkTo(OfflineSinks.rawArchive(c)).uid(Uids.RAW_SINK).name("Raw archive (Parquet)");
                     }
                 })
-                .withViolations(violations -> {
-                    violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
-                            .name("Violations (Parquet)");
+                .with(JobOutput.VIOLATIONS, violations -> {
+                    quarantineParquet(c).accept(violations);
                     violations.sinkTo(ViolationTopic.sink(c)).uid(c.kafkaSinkName(Uids.VIOLATION_TOPIC_SINK))
                             .name("Violations (Kafka)");
                 })
-                .withQualityEvents(events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
-                        .name("Quality events (Parquet)"))
-                .withAlerts(alerts -> alertSinks(c, alerts));
-        sinks.online = rows -> redis(c, rows.map(new FeatureRowToRedis(new FeatureColumns(c.schema().parameterNames()),
-                        c.redisKeyPrefix(), c.featureGroup(), c.featureVersion(), c.jobVersion(),
-                        (int) c.redisTtl().getSeconds())).uid(Uids.REDIS_FIELDS).name("Feature row to Redis hash"),
-                Uids.REDIS_WRITER, c.redisWriters(), "Online store (Redis)");
-        sinks.driftMetrics = metrics -> {
-            metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK).name("Drift metrics (Parquet)");
-            return redis(c, metrics.map(new DriftMetricToRedis(c.redisKeyPrefix(), c.featureGroup(),
-                            c.featureVersion(), (int) c.redisTtl().getSeconds()))
-                    .uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis hash"),
-                    Uids.DRIFT_REDIS_WRITER, 1, "Latest drift (Redis)");
-        };
-        return sinks;
+                .with(JobOutput.QUALITY_EVENTS, qualityEventsParquet(c))
+                .withStore(JobOutput.DRIFT_METRICS, metrics -> {
+                    driftParquet(c).accept(metrics);
+                    return redis(c, metrics.map(new DriftMetricToRedis(c.redisKeyPrefix(), c.featureGroup(),
+                                    c.featureVersion(), (int) c.redisTtl().getSeconds()))
+                            .uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis hash"),
+                            Uids.DRIFT_REDIS_WRITER, 1, "Latest drift (Redis)");
+                })
+                .with(JobOutput.ALERTS, alerts -> alertSinks(c, alerts));
+    }
+
+    /**
+     * A backfill writes history, not the present: the offline store, the quarantine, quality events and drift metrics
+     * as Parquet under the configured version; nothing online (Redis, the violation and alert topics, webhooks), and
+     * no raw archive (its records are the backfill's input).
+     */
+    public static FeaturesJobSinks backfill(FeaturesJobConfig c) {
+        return none()
+                .with(JobOutput.OFFLINE, offlineParquet(c))
+                .with(JobOutput.VIOLATIONS, quarantineParquet(c))
+                .with(JobOutput.QUALITY_EVENTS, qualityEventsParquet(c))
+                .with(JobOutput.DRIFT_METRICS, driftParquet(c));
+    }
+
+    private static Consumer<DataStream<WaferFeatures>> offlineParquet(FeaturesJobConfig c) {
+        return rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK).name("Offline store (Parquet)");
+    }
+
+    private static Consumer<DataStream<Violation>> quarantineParquet(FeaturesJobConfig c) {
+        return violations -> violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
+                .name("Violations (Parquet)");
+    }
+
+    private static Consumer<DataStream<QualityEvent>> qualityEventsParquet(FeaturesJobConfig c) {
+        return events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
+                .name("Quality events (Parquet)");
+    }
+
+    private static Consumer<DataStream<DriftMetric>> driftParquet(FeaturesJobConfig c) {
+        return metrics -> metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK)
+                .name("Drift metrics (Parquet)");
     }
 
     /**
@@ -151,71 +165,15 @@ public final class FeaturesJobSinks {
         }
     }
 
-    /**
-     * A backfill writes history, not the present: the offline store, the quarantine, quality events and drift metrics
-     * as Parquet under the configured version; nothing online (Redis, the violation and alert topics, webhooks), and
-     * no raw archive (its records are the backfill's input).
-     */
-    public static FeaturesJobSinks backfill(FeaturesJobConfig c) {
-        return none()
-                .withOffline(rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK)
-                        .name("Offline store (Parquet)"))
-                .withViolations(violations -> violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
-                        .name("Violations (Parquet)"))
-                .withQualityEvents(events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
-                        .name("Quality events (Parquet)"))
-                .withDriftMetrics(metrics -> metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK)
-                        .name("Drift metrics (Parquet)"));
+    /** The same sinks with {@code output} written by {@code hook} instead. */
+    public <T> FeaturesJobSinks with(JobOutput<T> output, Consumer<DataStream<T>> hook) {
+        return withStore(output, StoreHook.of(hook));
     }
 
-    public FeaturesJobSinks withOnline(Consumer<DataStream<WaferFeatures>> hook) {
-        FeaturesJobSinks copy = copy();
-        copy.online = StoreHook.of(hook);
-        return copy;
-    }
-
-    public FeaturesJobSinks withOffline(Consumer<DataStream<WaferFeatures>> hook) {
-        FeaturesJobSinks copy = copy();
-        copy.offline = hook;
-        return copy;
-    }
-
-    public FeaturesJobSinks withRawArchive(Consumer<DataStream<DeviceTest>> hook) {
-        FeaturesJobSinks copy = copy();
-        copy.rawArchive = hook;
-        return copy;
-    }
-
-    public FeaturesJobSinks withViolations(Consumer<DataStream<Violation>> hook) {
-        FeaturesJobSinks copy = copy();
-        copy.quarantine = hook;
-        return copy;
-    }
-
-    public FeaturesJobSinks withQualityEvents(Consumer<DataStream<QualityEvent>> hook) {
-        FeaturesJobSinks copy = copy();
-        copy.qualityEvents = hook;
-        return copy;
-    }
-
-    public FeaturesJobSinks withDriftMetrics(Consumer<DataStream<DriftMetric>> hook) {
-        FeaturesJobSinks copy = copy();
-        copy.driftMetrics = StoreHook.of(hook);
-        return copy;
-    }
-
-    /** Drift metrics with a moderate or drift verdict: the alerting stage's input. */
-    public FeaturesJobSinks withDriftEvents(Consumer<DataStream<DriftMetric>> hook) {
-        FeaturesJobSinks copy = copy();
-        copy.driftEvents = hook;
-        return copy;
-    }
-
-    /** Alert notifications (firing, escalated, resolved). */
-    public FeaturesJobSinks withAlerts(Consumer<DataStream<Alert>> hook) {
-        FeaturesJobSinks copy = copy();
-        copy.alerts = hook;
-        return copy;
+    private <T> FeaturesJobSinks withStore(JobOutput<T> output, StoreHook<T> hook) {
+        Map<JobOutput<?>, StoreHook<?>> copy = new HashMap<>(hooks);
+        copy.put(output, hook);
+        return new FeaturesJobSinks(copy);
     }
 
     /**
@@ -225,63 +183,38 @@ public final class FeaturesJobSinks {
      * exactly the rows that job will not, so no (wafer, window) is written twice.
      */
     public FeaturesJobSinks finalBy(long watermark, long latenessMs) {
-        FeaturesJobSinks copy = copy();
-        Consumer<DataStream<WaferFeatures>> rows = offline;
-        Consumer<DataStream<QualityEvent>> events = qualityEvents;
-        StoreHook<DriftMetric> metrics = driftMetrics;
-        copy.offline = s -> rows.accept(s.filter(f -> f.windowEnd - 1 + latenessMs <= watermark)
-                .uid(Uids.FINAL_BY_ROWS).name("Rows final by the hand-over"));
-        copy.qualityEvents = s -> events.accept(s.filter(e -> e.windowEnd - 1 + latenessMs <= watermark)
-                .uid(Uids.FINAL_BY_QUALITY_EVENTS).name("Quality events final by the hand-over"));
-        copy.driftMetrics = s -> metrics.write(s.filter(m -> m.windowEnd - 1 + latenessMs <= watermark)
-                .uid(Uids.FINAL_BY_DRIFT).name("Drift metrics final by the hand-over"));
-        return copy;
+        return before(JobOutput.OFFLINE, s -> s.filter(f -> f.windowEnd - 1 + latenessMs <= watermark)
+                        .uid(Uids.FINAL_BY_ROWS).name("Rows final by the hand-over"))
+                .before(JobOutput.QUALITY_EVENTS, s -> s.filter(e -> e.windowEnd - 1 + latenessMs <= watermark)
+                        .uid(Uids.FINAL_BY_QUALITY_EVENTS).name("Quality events final by the hand-over"))
+                .before(JobOutput.DRIFT_METRICS, s -> s.filter(m -> m.windowEnd - 1 + latenessMs <= watermark)
+                        .uid(Uids.FINAL_BY_DRIFT).name("Drift metrics final by the hand-over"));
     }
 
-    private FeaturesJobSinks copy() {
-        return new FeaturesJobSinks(online, offline, rawArchive, quarantine, qualityEvents, driftMetrics, driftEvents,
-                alerts);
+    /** The same sinks with {@code step} applied to {@code output}'s stream before its hook. */
+    private <T> FeaturesJobSinks before(JobOutput<T> output, UnaryOperator<DataStream<T>> step) {
+        StoreHook<T> hook = hook(output);
+        return withStore(output, s -> hook.write(step.apply(s)));
     }
 
     /** Adds a hook after the existing ones for every output, e.g. to also collect results in a test. */
     public FeaturesJobSinks alsoTo(FeaturesJobSinks more) {
-        return new FeaturesJobSinks(online.andThen(more.online), offline.andThen(more.offline),
-                rawArchive.andThen(more.rawArchive), quarantine.andThen(more.quarantine),
-                qualityEvents.andThen(more.qualityEvents), driftMetrics.andThen(more.driftMetrics),
-                driftEvents.andThen(more.driftEvents), alerts.andThen(more.alerts));
+        Map<JobOutput<?>, StoreHook<?>> both = new HashMap<>();
+        JobOutput.ALL.forEach(output -> both.put(output, andThen(output, more)));
+        return new FeaturesJobSinks(both);
     }
 
-    /** The online sink; its store reports, or null. */
-    DataStream<StoreStatus> online(DataStream<WaferFeatures> s) {
-        return online.write(s);
+    private <T> StoreHook<T> andThen(JobOutput<T> output, FeaturesJobSinks more) {
+        return hook(output).andThen(more.hook(output));
     }
 
-    void offline(DataStream<WaferFeatures> s) {
-        offline.accept(s);
+    @SuppressWarnings("unchecked") // every constructor puts a StoreHook<T> under a JobOutput<T>
+    private <T> StoreHook<T> hook(JobOutput<T> output) {
+        return (StoreHook<T>) hooks.get(output);
     }
 
-    void rawArchive(DataStream<DeviceTest> s) {
-        rawArchive.accept(s);
-    }
-
-    void violations(DataStream<Violation> s) {
-        quarantine.accept(s);
-    }
-
-    void qualityEvents(DataStream<QualityEvent> s) {
-        qualityEvents.accept(s);
-    }
-
-    /** The drift metric sinks; their store reports, or null. */
-    DataStream<StoreStatus> driftMetrics(DataStream<DriftMetric> s) {
-        return driftMetrics.write(s);
-    }
-
-    void driftEvents(DataStream<DriftMetric> s) {
-        driftEvents.accept(s);
-    }
-
-    void alerts(DataStream<Alert> s) {
-        alerts.accept(s);
+    /** Writes {@code stream} with {@code output}'s hook; its writers' reports on their store, or null. */
+    <T> DataStream<StoreStatus> write(JobOutput<T> output, DataStream<T> stream) {
+        return hook(output).write(stream);
     }
 }

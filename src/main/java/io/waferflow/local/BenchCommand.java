@@ -13,6 +13,7 @@ import io.waferflow.ingest.DeviceTestParser;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.jobs.JobOutput;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
@@ -223,10 +224,12 @@ public final class BenchCommand implements Command, Callable<Integer> {
         env.setParallelism(c.parallelism());
         FeaturesJobSinks sinks = FeaturesJobSinks.production(c);
         if (variant == Variant.NO_REDIS || variant == Variant.NO_REDIS_NO_RAW) {
-            sinks = sinks.withOnline(rows -> rows.sinkTo(new DiscardingSink<>()).uid("bench-discard-online"));
+            sinks = sinks.with(JobOutput.ONLINE,
+                    rows -> rows.sinkTo(new DiscardingSink<>()).uid("bench-discard-online"));
         }
         if (variant == Variant.NO_RAW_ARCHIVE || variant == Variant.NO_REDIS_NO_RAW) {
-            sinks = sinks.withRawArchive(valid -> valid.sinkTo(new DiscardingSink<>()).uid("bench-discard-raw"));
+            sinks = sinks.with(JobOutput.RAW_ARCHIVE,
+                    valid -> valid.sinkTo(new DiscardingSink<>()).uid("bench-discard-raw"));
         }
         new FeaturesJob(c, KafkaInput.boundedToLatest(c), sinks).build(env);
         long start = System.nanoTime();

@@ -6,7 +6,6 @@ import io.waferflow.local.WaferTrafficGenerator;
 import io.waferflow.model.AlertJson;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,10 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AlertsITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final int RECORDS = 40_000;
     private static final int DRIFT_AFTER_WAFERS = 2;
@@ -63,14 +59,13 @@ class AlertsITCase {
         settings.driftAfterWafers = DRIFT_AFTER_WAFERS;
         List<byte[]> payloads = new WaferTrafficGenerator(settings).take(RECORDS);
         try {
-            SERVICES.kafka().createTopic("alerts-in", 1);
-            SERVICES.kafka().createTopic("alerts-violations", 1);
+            SERVICES.createTopics("alerts", 1);
             SERVICES.kafka().createTopic("alerts-out", 2);
             SERVICES.produce("alerts-in", payloads);
 
-            FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "alerts-in",
-                    "alerts-violations", "alerts", "feature_group.watermark.emit=per_record", "drift.window=2 min",
-                    "drift.baseline.records=3000", "drift.min_baseline=1000", "drift.min_current=200",
+            FeaturesJobConfig config = SERVICES.config(tmp, "alerts", "feature_group.watermark.emit=per_record",
+                    "drift.window=2 min", "drift.baseline.records=3000", "drift.min_baseline=1000",
+                    "drift.min_current=200",
                     "alerts.sinks.kafka_topic=alerts-out",
                     "alerts.sinks.webhook_url=http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
             FeaturesJobRun.execute(config, "alerts-it");

@@ -1,10 +1,8 @@
 package io.waferflow.backfill;
 
-import io.waferflow.cli.BackfillCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.stores.offline.RawArchiveWriteSupport;
 import io.waferflow.testing.ExpectedFeatures;
@@ -12,22 +10,17 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -41,10 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BackfillITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T04:00:00Z").toEpochMilli();
 
@@ -53,43 +43,27 @@ class BackfillITCase {
 
     @Test
     void streamingAndBackfillWriteTheSameRows() throws Exception {
-        Random random = new Random(23);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 12; w++) {
-            long start = T0 + (w % 4) * 5_000L + (w / 4) * 250_000L;
-            for (int k = 0; k < 200; k++) {
-                dies.add(new TestDie(start + k * 1_000L, "LB", String.format("WB%02d", w), k % 15, k / 15,
-                        random.nextDouble() > 0.12, 1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), random.nextDouble() < 0.05 ? null : 25.0,
-                        100 + random.nextInt(60)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
-        SERVICES.kafka().createTopic("backfill-in", 2);
-        SERVICES.kafka().createTopic("backfill-violations", 1);
-        SERVICES.produce("backfill-in", dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList()), i -> Integer.parseInt(dies.get(i).wafer().substring(2)) % 2);
+        List<TestDie> dies = TestWafers.seed(23).lot("LB").wafers(12, "WB%02d").dies(200, 15)
+                .starts(w -> T0 + (w % 4) * 5_000L + (w / 4) * 250_000L).failRate(0.12).missingTemperature(0.05)
+                .testTime(100, 60).build();
+        SERVICES.createTopics("backfill", 2);
+        SERVICES.produce("backfill-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 2);
 
         // Live: the streaming job over the topic.
-        FeaturesJobConfig live = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp.resolve("live"),
-                "backfill-in", "backfill-violations", "live", "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig live = SERVICES.config("backfill", "live", tmp.resolve("live"),
+                "feature_group.watermark.emit=per_record");
         FeaturesJobRun.execute(live, "backfill-it-live");
 
         // Backfill: the same graph in batch execution, offline sinks only.
-        FeaturesJobConfig history = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp.resolve("history"),
-                "backfill-in", "backfill-violations", "history");
-        StreamExecutionEnvironment env = BackfillCommand.environment(history);
-        new FeaturesJob(history, KafkaInput.range(history, null, null), FeaturesJobSinks.backfill(history)).build(env);
-        env.execute("backfill-it-batch");
+        FeaturesJobConfig history = SERVICES.config("backfill", "history", tmp.resolve("history"));
+        FeaturesJobRun.backfill(history, KafkaInput.range(history, null, null), FeaturesJobSinks.backfill(history),
+                "backfill-it-batch");
 
         // Backfill from the live run's raw archive instead of the topic.
-        FeaturesJobConfig archived = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp.resolve("archived"),
-                "backfill-in", "backfill-violations", "archived");
-        StreamExecutionEnvironment archiveEnv = BackfillCommand.environment(archived);
-        new FeaturesJob(archived, ArchiveInput.source(archived, tmp.resolve("live/data").toString(),
+        FeaturesJobConfig archived = SERVICES.config("backfill", "archived", tmp.resolve("archived"));
+        FeaturesJobRun.backfill(archived, ArchiveInput.source(archived, tmp.resolve("live/data").toString(),
                 RawArchiveWriteSupport.avroSchema(archived.schema().parameterNames()), null, null),
-                FeaturesJobSinks.backfill(archived)).build(archiveEnv);
-        archiveEnv.execute("backfill-it-archive");
+                FeaturesJobSinks.backfill(archived), "backfill-it-archive");
 
         Function<GenericRecord, String> key = r -> r.get("wafer_id") + "@" + r.get("window_start");
         Map<String, GenericRecord> streamed = ParquetFiles.read(tmp.resolve("live/data/wafer_aggregates/version=v1"))

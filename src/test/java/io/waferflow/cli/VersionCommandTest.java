@@ -32,7 +32,7 @@ class VersionCommandTest {
 
     @Test
     void switchAndRollBackTheServedVersion() throws Exception {
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             assertThat(run("show")).contains("no version claimed yet");
             ServingVersions versions = new ServingVersions(jedis, "wf");
             assertThat(versions.claimIfUnset("wafer_aggregates", "v1")).isTrue();

@@ -9,7 +9,7 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.StandaloneCluster;
 import io.waferflow.testing.TestDie;
-import org.apache.flink.test.junit5.MiniClusterExtension;
+import io.waferflow.testing.TestWafers;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,71 +42,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final Path JAR = BuildSettings.jobJar().toAbsolutePath();
     private static final String MAIN = BuildSettings.mainClass();
     private static final long T0 = Instant.parse("2026-11-27T09:00:00Z").toEpochMilli();
     private static final long BOUND = 5_000;
     private static final long LATENESS = 30_000;
-    private static final String TOPIC = "cluster-in";
+    /** The cluster's job and the reference run alike. */
+    private static final String[] SETTINGS = {"feature_group.watermark.emit=per_record", "drift.window=2 min",
+            "drift.baseline.records=200"};
 
     @TempDir
     Path tmp;
 
     /** Eight wafers of 120 dies, two in flight at a time, then one die 10 minutes later that makes them all final. */
     private static List<TestDie> traffic() {
-        Random random = new Random(5);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 8; w++) {
-            for (int k = 0; k < 120; k++) {
-                boolean pass = random.nextDouble() > 0.15;
-                dies.add(new TestDie(T0 + w * 60_000L + k * 1_000L, "LC", "WC" + w, k % 12, k / 12, pass,
-                        1.2 + 0.02 * random.nextGaussian(), pass ? 50 + 5 * random.nextGaussian() : 90.0,
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
-        long last = dies.get(dies.size() - 1).time();
-        dies.add(new TestDie(last + 600_000, "LC", "WCLOCK", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+        List<TestDie> dies = new ArrayList<>(TestWafers.seed(5).lot("LC").wafers(8, "WC%d").dies(120, 12)
+                .starts(T0, 60_000).failRate(0.15).failingIdd(90, 0).temperature(25, 1).testTime(100, 40).build());
+        dies.add(TestDie.nominal(dies.get(dies.size() - 1).time() + 600_000, "LC", "WCLOCK", 0, 0));
         return dies;
     }
 
-    private List<String> settings(String name) {
-        return List.of(
-                "kafka.bootstrap_servers=" + SERVICES.kafka().bootstrapServers(),
-                "kafka.input_topic=" + TOPIC,
-                "kafka.violations_topic=cluster-violations",
-                "kafka.group_id=" + name,
-                "kafka.starting_offsets=earliest",
-                "redis.host=" + SERVICES.redis().host(),
-                "redis.port=" + SERVICES.redis().port(),
-                "redis.key_prefix=" + name,
-                "offline.root=" + tmp.resolve(name).resolve("data"),
-                "checkpointing.interval=2 s",
-                "checkpointing.dir=" + tmp.resolve(name).resolve("checkpoints"),
-                "quality.event_time.max_future_skew=3650 d",
-                "feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s",
-                "feature_group.watermark.out_of_orderness=5 s",
-                "feature_group.watermark.emit=per_record",
-                "drift.window=2 min",
-                "drift.baseline.records=200",
-                "alerts.sinks.kafka_topic=",
-                "parallelism=2");
-    }
-
     private String[] featuresJob(String... before) {
+        List<String> settings = new ArrayList<>(SERVICES.settings(tmp.resolve("cluster"), "cluster", SETTINGS));
+        settings.add("checkpointing.interval=2 s");
         List<String> args = new ArrayList<>(List.of(before));
-        args.addAll(List.of("-c", MAIN, JAR.toString(), "features", "--config",
-                Path.of("jobs/features.yaml").toAbsolutePath().toString()));
-        for (String s : settings("cluster")) {
-            args.add("--set");
-            args.add(s);
-        }
+        args.addAll(List.of("-c", MAIN, JAR.toString()));
+        args.addAll(FeaturesJobRun.commandLine(Path.of("jobs/features.yaml").toAbsolutePath(), settings));
         return args.toArray(new String[0]);
     }
 
@@ -117,11 +77,9 @@ class ClusterITCase {
     void failoverAndSavepointOnARealClusterLoseAndDuplicateNothing() throws Exception {
         assertThat(JAR).as("the shaded job jar (built before the tests)").exists();
         List<TestDie> dies = traffic();
-        List<byte[]> payloads = dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList());
+        List<byte[]> payloads = TestDie.payloads(dies);
         int third = payloads.size() / 3;
-        SERVICES.kafka().createTopic(TOPIC, 1); // one partition: lateness decided by input order alone
-        SERVICES.kafka().createTopic("cluster-violations", 1);
+        SERVICES.createTopics("cluster", 1); // one partition: lateness decided by input order alone
 
         try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve("flink"), 2,
                 "execution.checkpointing.dir=" + tmp.resolve("flink-checkpoints").toUri(),
@@ -130,7 +88,7 @@ class ClusterITCase {
                 // Notice the killed TaskManager in seconds rather than the production 50 s.
                 "heartbeat.timeout=10000", "heartbeat.interval=2000",
                 "taskmanager.memory.process.size=1200m", "jobmanager.memory.process.size=1000m")) {
-            SERVICES.produce(TOPIC, payloads.subList(0, third));
+            SERVICES.produce("cluster-in", payloads.subList(0, third));
             String job = cluster.submit(featuresJob());
             cluster.await(Duration.ofMinutes(2), "the job to run and checkpoint",
                     () -> cluster.jobState(job).equals("RUNNING") && cluster.completedCheckpoints(job) >= 2);
@@ -143,7 +101,7 @@ class ClusterITCase {
             Thread producer = new Thread(() -> {
                 try {
                     for (int i = 0; i < second.size(); i += 20) {
-                        SERVICES.produce(TOPIC, second.subList(i, Math.min(second.size(), i + 20)));
+                        SERVICES.produce("cluster-in", second.subList(i, Math.min(second.size(), i + 20)));
                         Thread.sleep(500);
                     }
                 } catch (Exception e) {
@@ -163,15 +121,13 @@ class ClusterITCase {
 
             // Stop with a savepoint, let more data arrive while it is down, resume from the savepoint.
             String savepoint = cluster.stopWithSavepoint(job, tmp.resolve("savepoints"));
-            SERVICES.produce(TOPIC, payloads.subList(2 * third, payloads.size()));
+            SERVICES.produce("cluster-in", payloads.subList(2 * third, payloads.size()));
             String resumed = cluster.submit(featuresJob("-s", savepoint));
             cluster.await(Duration.ofMinutes(2), "the resumed job to run",
                     () -> cluster.jobState(resumed).equals("RUNNING"));
 
             // The reference: the same input through the same graph, bounded, no failure, in this JVM.
-            FeaturesJobConfig reference = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(),
-                    tmp.resolve("reference"), TOPIC, "cluster-violations", "reference",
-                    "feature_group.watermark.emit=per_record", "drift.window=2 min", "drift.baseline.records=200");
+            FeaturesJobConfig reference = SERVICES.config("cluster", "reference", tmp.resolve("reference"), SETTINGS);
             FeaturesJobRun.execute(reference, "cluster-reference");
             long watermark = dies.get(dies.size() - 1).time() - BOUND - 1;
             Map<String, Map<String, Object>> expected = rows(tmp.resolve("reference/data"));
@@ -190,7 +146,7 @@ class ClusterITCase {
             assertThat(written).isEqualTo(expected);
             FeaturesJobRun.assertRowsEqualModel(written, modelFinal, "cluster run");
 
-            try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+            try (Jedis jedis = SERVICES.jedis()) {
                 for (int w = 0; w < 8; w++) {
                     Map<String, String> want = new TreeMap<>(jedis.hgetAll("reference:wafer_aggregates:v1:WC" + w));
                     Map<String, String> got = new TreeMap<>(jedis.hgetAll("cluster:wafer_aggregates:v1:WC" + w));
@@ -217,7 +173,7 @@ class ClusterITCase {
     }
 
     private static long redisKeys(String prefix) {
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             return jedis.keys(prefix + ":wafer_aggregates:v1:*").size();
         }
     }

@@ -5,30 +5,25 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.Distribution;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,10 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BaselineBootstrapITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T02:00:00Z").toEpochMilli();
 
@@ -73,25 +65,14 @@ class BaselineBootstrapITCase {
                 savepoint.toString()})).isZero();
 
         // Live traffic whose Vdd sits 2.5 σ above history from the start.
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            for (int k = 0; k < 150; k++) {
-                dies.add(new TestDie(T0 + w * 2_000L + k * 1_000L, "LS", "WS" + w, k % 15, k / 15, true,
-                        1.25 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 120));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
-        SERVICES.kafka().createTopic("bootstrap-in", 1);
-        SERVICES.kafka().createTopic("bootstrap-violations", 1);
-        SERVICES.produce("bootstrap-in", dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList()));
+        List<TestDie> dies = TestWafers.drawingFrom(random).lot("LS").wafers(4, "WS%d").dies(150, 15)
+                .starts(T0, 2_000).vddMean(1.25).temperature(25, 1).testTime(120).build();
+        SERVICES.createTopics("bootstrap", 1);
+        SERVICES.produce("bootstrap-in", TestDie.payloads(dies));
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "bootstrap-in",
-                "bootstrap-violations", "bootstrap", "feature_group.watermark.emit=per_record", "drift.window=2 min",
-                "drift.baseline.from=stream_records", "drift.min_current=200");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        FeaturesJobConfig config = SERVICES.config(tmp, "bootstrap", "feature_group.watermark.emit=per_record",
+                "drift.window=2 min", "drift.baseline.from=stream_records", "drift.min_current=200");
+        Configuration flink = FeaturesJobRun.flinkConfiguration(config);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
         FeaturesJobRun.execute(config, "bootstrap-it", flink, FeaturesJobSinks.production(config));
 

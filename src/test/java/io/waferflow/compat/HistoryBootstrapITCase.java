@@ -1,11 +1,8 @@
 package io.waferflow.compat;
 
-import io.waferflow.cli.BackfillCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.savepoints.HistoryBootstrap;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.testing.ExpectedFeatures;
@@ -15,18 +12,15 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -56,35 +49,21 @@ import static org.assertj.core.api.Assertions.within;
 class HistoryBootstrapITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T06:00:00Z").toEpochMilli();
     /** The cut: 5 min 20 s in, 20 s into a 1-minute window, while the previous one is within its 30 s lateness. */
     private static final long CUT = T0 + 320_000;
     private static final long BOUND = 5_000;
     private static final long LATENESS = 30_000;
-    private static final String TOPIC = "history-in";
 
     @TempDir
     Path tmp;
 
     /** Six overlapping wafers of a 10×10 map, one die every 1.5 s each, 90 s apart: two in flight at any time. */
     private static List<TestDie> history() {
-        Random random = new Random(11);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 6; w++) {
-            for (int k = 0; k < 100; k++) {
-                boolean pass = random.nextDouble() > 0.2;
-                dies.add(new TestDie(T0 + w * 90_000L + k * 1_500L, "LH", "WH" + w, k % 10, k / 10, pass,
-                        1.2 + 0.02 * random.nextGaussian(), pass ? 50 + 5 * random.nextGaussian() : 85.0,
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
-        return dies;
+        return TestWafers.seed(11).lot("LH").wafers(6, "WH%d").dies(100, 10).starts(T0, 90_000).dieEvery(1_500)
+                .failRate(0.2).failingIdd(85, 0).temperature(25, 1).testTime(100, 40).build();
     }
 
     @Test
@@ -116,10 +95,8 @@ class HistoryBootstrapITCase {
         }
         assertThat(clock[cut - 1]).isLessThan(CUT);
         assertThat(clock[cut]).isGreaterThanOrEqualTo(CUT);
-        SERVICES.kafka().createTopic(TOPIC, 1); // one partition: lateness decided by input order alone
-        SERVICES.kafka().createTopic("history-violations", 1);
-        SERVICES.produce(TOPIC, arrivals.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList()), i -> null, i -> clock[i]);
+        SERVICES.createTopics("history", 1); // one partition: lateness decided by input order alone
+        SERVICES.produce("history-in", TestDie.payloads(arrivals), i -> null, i -> clock[i]);
 
         // The reference: one job over the whole topic.
         FeaturesJobConfig full = config("full");
@@ -133,8 +110,7 @@ class HistoryBootstrapITCase {
         assertThat(bootstrap.records).isEqualTo(cut);
         assertThat(savepoint.resolve("_metadata")).exists();
         assertThat(Files.exists(tmp.resolve("boot/savepoint-scratch"))).as("scratch savepoint deleted").isFalse();
-        Configuration flink = JobEnvironment.flinkConfiguration(boot);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        Configuration flink = FeaturesJobRun.flinkConfiguration(boot);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
         flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
         FeaturesJobRun.execute(boot, "history-boot", flink, FeaturesJobSinks.production(boot));
@@ -181,7 +157,7 @@ class HistoryBootstrapITCase {
         Set<String> firingAfterCut = model.rows.values().stream().filter(r -> r.windowEnd - 1 > watermarkAtCut)
                 .map(r -> r.wafer).collect(Collectors.toCollection(TreeSet::new));
         assertThat(firingAfterCut).hasSizeGreaterThanOrEqualTo(3);
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             for (ExpectedFeatures.Row last : model.newestPerWafer().values()) {
                 String wafer = last.wafer;
                 Map<String, String> fullHash = new TreeMap<>(jedis.hgetAll("full:wafer_aggregates:v1:" + wafer));
@@ -201,10 +177,8 @@ class HistoryBootstrapITCase {
         // the bootstrapped job did not (those final at the savepoint's watermark). Together: the full run's rows.
         long handOver = SavepointInspection.watermark(savepoint.toUri().toString());
         assertThat(handOver).isEqualTo(watermarkAtCut);
-        StreamExecutionEnvironment batch = BackfillCommand.environment(boot);
-        new FeaturesJob(boot, KafkaInput.range(boot, null, CUT),
-                FeaturesJobSinks.backfill(boot).finalBy(handOver, LATENESS)).build(batch);
-        batch.execute("history-backfill-until-cut");
+        FeaturesJobRun.backfill(boot, KafkaInput.range(boot, null, CUT),
+                FeaturesJobSinks.backfill(boot).finalBy(handOver, LATENESS), "history-backfill-until-cut");
         assertThat(rows("boot", "wafer_aggregates/version=v1", "wafer_id")).as("backfill + bootstrapped job")
                 .isEqualTo(fullRows);
         assertSameDrift(rows("boot", "_drift", "feature"), fullDrift);
@@ -227,8 +201,7 @@ class HistoryBootstrapITCase {
                 // compares two runs value for value.
                 "drift.sketch_k=5000"));
         overrides.addAll(List.of(more));
-        return FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp.resolve(name), TOPIC,
-                "history-violations", name, overrides.toArray(new String[0]));
+        return SERVICES.config("history", name, tmp.resolve(name), overrides.toArray(new String[0]));
     }
 
     private Map<String, Map<String, Object>> rows(String run, String table, String keyField) {

@@ -2,19 +2,16 @@ package io.waferflow.compat;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,15 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,58 +38,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RestoredLatenessITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T10:00:00Z").toEpochMilli();
-    private static final String TOPIC = "floor-in";
-    private static final String VIOLATIONS = "floor-violations";
 
     @TempDir
     Path tmp;
 
-    /** Wafer WF0 on partition 0 and WF1 on partition 1, one die per second each, from {@code from} for {@code n} s. */
-    private static List<TestDie> traffic(Random random, long from, int seconds) {
-        List<TestDie> dies = new ArrayList<>();
-        for (int s = 0; s < seconds; s++) {
-            for (int w = 0; w < 2; w++) {
-                long t = from + s * 1_000L + w * 300L;
-                int k = (int) ((t - T0) / 1_000);
-                dies.add(new TestDie(t, "LF", "WF" + w, k % 25, k / 25, random.nextDouble() > 0.1,
-                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(50)));
-            }
-        }
-        return dies;
-    }
-
     private void produce(List<TestDie> dies) throws Exception {
-        SERVICES.produce(TOPIC, dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList(),
-                i -> Integer.parseInt(dies.get(i).wafer().substring(2)));
+        SERVICES.produce("floor-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber());
     }
 
     @Test
     void theFirstRecordAfterARestoreCannotReopenAFinalWindow() throws Exception {
-        Random random = new Random(23);
-        List<TestDie> before = traffic(random, T0, 240);
+        // Wafer WF0 on partition 0 and WF1 on partition 1, a die a second each for 6 minutes; 4 before the savepoint.
+        List<TestDie> dies = TestWafers.seed(23).lot("LF").wafers(2, "WF%d").dies(360, 25).starts(T0, 300)
+                .failRate(0.1).testTime(100, 50).build();
+        List<TestDie> before = dies.stream().filter(d -> d.time() < T0 + 240_000).toList();
+        List<TestDie> after = dies.stream().filter(d -> d.time() >= T0 + 240_000).toList();
         // Window [T0, T0 + 1 min) is final once the watermark passes T0 + 90 s; the savepoint's is near T0 + 235 s.
         TestDie old = new TestDie(T0 + 10_000, "LF", "WF0", 24, 24, true, 1.25, 55, 2050, 25.0, 120);
-        List<TestDie> after = traffic(random, T0 + 240_000, 120);
-        SERVICES.kafka().createTopic(TOPIC, 2);
-        SERVICES.kafka().createTopic(VIOLATIONS, 1);
+        SERVICES.createTopics("floor", 2);
         produce(before);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, TOPIC, VIOLATIONS,
-                "floor", "feature_group.watermark.emit=per_record", "drift.enabled=false");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        FeaturesJobConfig config = SERVICES.config(tmp, "floor", "feature_group.watermark.emit=per_record",
+                "drift.enabled=false");
+        Configuration flink = FeaturesJobRun.flinkConfiguration(config);
         JobClient first = FeaturesJobRun.start(config, "floor-before", flink, FeaturesJobSinks.production(config));
         FeaturesJobRun.awaitRecordsIn(first, before.size());
         Thread.sleep(2_000); // every operator has seen the records: the windows before the savepoint are final
-        String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoint").toUri().toString(),
-                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        String savepoint = FeaturesJobRun.savepoint(first, tmp.resolve("savepoint"));
 
         // The old record first, on partition 0, then new traffic on both partitions.
         List<TestDie> resumed = new ArrayList<>();
@@ -106,14 +76,13 @@ class RestoredLatenessITCase {
         produce(resumed);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient second = FeaturesJobRun.start(config, "floor-after", flink, FeaturesJobSinks.production(config));
-        JobProgress progress = FeaturesJobRun.awaitRecordsIn(second, before.size() + resumed.size());
-        second.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(2, TimeUnit.MINUTES);
-        progress = new JobProgress(second.getJobExecutionResult().get().getAllAccumulatorResults());
+        FeaturesJobRun.awaitRecordsIn(second, before.size() + resumed.size());
+        JobProgress progress = new JobProgress(FeaturesJobRun.drain(second, tmp.resolve("end"))
+                .getAllAccumulatorResults());
 
         assertThat(progress.tooLate).as("records too late for their window").isEqualTo(1);
         List<String> tooLate = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted(VIOLATIONS)) {
+        for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted("floor-violations")) {
             String json = new String(r.value(), StandardCharsets.UTF_8);
             if (json.contains("\"rule\":\"too_late\"")) {
                 tooLate.add(json);
@@ -124,10 +93,7 @@ class RestoredLatenessITCase {
 
         // Every window once, with the features of an uninterrupted run that never saw the old record (rowsByWindow
         // fails on a second row of a window).
-        List<TestDie> aggregated = new ArrayList<>(before);
-        aggregated.addAll(after);
-        aggregated.sort(Comparator.comparingLong(TestDie::time));
-        ExpectedFeatures expected = ExpectedFeatures.compute(aggregated, 60_000, 30_000, 5_000);
+        ExpectedFeatures expected = ExpectedFeatures.compute(dies, 60_000, 30_000, 5_000);
         Map<String, Map<String, Object>> rows = ParquetFiles.rowsByWindow(
                 tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id");
         assertThat(rows.keySet()).isEqualTo(expected.rows.keySet());

@@ -2,18 +2,16 @@ package io.waferflow.compat;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,14 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -59,33 +54,21 @@ import static org.assertj.core.api.Assertions.within;
 class SavepointCompatibilityITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     static final String RELEASE = "0.1.0";
     static final Path COMMITTED = Path.of("src/test/resources/savepoints/features-" + RELEASE);
     static final long T0 = Instant.parse("2026-11-27T06:00:00Z").toEpochMilli();
-    static final String TOPIC = "compat-in";
-    static final String VIOLATIONS = "compat-violations";
+    /** The job's name: its topics ({@code compat-in}, {@code compat-violations}) are in the savepoint's state. */
+    private static final String NAME = "compat";
 
     @TempDir
     Path tmp;
 
     /** 4 wafers of 400 dies, one per second, wafers 0 and 2 on partition 0, 1 and 3 on partition 1. */
     static List<TestDie> dies() {
-        Random random = new Random(17);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            for (int k = 0; k < 400; k++) {
-                dies.add(new TestDie(T0 + w * 3_000L + k * 1_000L, "LC", "WC" + w, k % 20, k / 20,
-                        random.nextDouble() > 0.1, 1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(50)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
-        return dies;
+        return TestWafers.seed(17).lot("LC").wafers(4, "WC%d").dies(400, 20).starts(T0, 3_000).failRate(0.1)
+                .testTime(100, 50).build();
     }
 
     /**
@@ -111,38 +94,29 @@ class SavepointCompatibilityITCase {
         return part;
     }
 
-    private void produce(List<TestDie> records) throws Exception {
-        produce(SERVICES, records);
-    }
-
     /** Wafers 0 and 2 to partition 0, 1 and 3 to partition 1, as the savepoint's job read them. */
-    static void produce(LocalServices services, List<TestDie> records) throws Exception {
-        services.produce(TOPIC, records.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                .collect(Collectors.toList()), i -> Integer.parseInt(records.get(i).wafer().substring(2)) % 2);
+    private static void produce(List<TestDie> records) throws Exception {
+        SERVICES.produce(NAME + "-in", TestDie.payloads(records), i -> records.get(i).waferNumber() % 2);
     }
 
-    FeaturesJobConfig config() {
-        return FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, TOPIC, VIOLATIONS, "compat",
-                "feature_group.watermark.emit=per_record", "drift.window=2 min", "drift.baseline.records=200",
-                "drift.min_baseline=100", "drift.min_current=50");
+    private FeaturesJobConfig config() {
+        return SERVICES.config(tmp, NAME, "feature_group.watermark.emit=per_record", "drift.window=2 min",
+                "drift.baseline.records=200", "drift.min_baseline=100", "drift.min_current=50");
     }
 
     private JobClient start(Configuration flink) throws Exception {
         FeaturesJobConfig config = config();
-        return FeaturesJobRun.start(config, "compat", flink, FeaturesJobSinks.production(config));
+        return FeaturesJobRun.start(config, NAME, flink, FeaturesJobSinks.production(config));
     }
-
 
     @Test
     void theSavepointOfThePreviousReleaseRestoresAndContinues() throws Exception {
         List<TestDie> dies = dies();
         List<TestDie> before = before(dies);
         List<TestDie> after = after(dies);
-        SERVICES.kafka().createTopic(TOPIC, 2);
-        SERVICES.kafka().createTopic(VIOLATIONS, 1);
+        SERVICES.createTopics(NAME, 2);
         produce(before);
-        Configuration flink = JobEnvironment.flinkConfiguration(config());
-        flink.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        Configuration flink = FeaturesJobRun.flinkConfiguration(config());
 
         String generate = System.getProperty("waferflow.generate-savepoint");
         if (generate != null && !generate.isBlank()) {
@@ -151,8 +125,7 @@ class SavepointCompatibilityITCase {
             // Every operator has seen the records, and the violation topic's transaction of the re-delivery has been
             // committed by later checkpoints: the savepoint holds no transaction a new broker would not know.
             Thread.sleep(4_000);
-            String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoint").toUri().toString(),
-                    SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+            String savepoint = FeaturesJobRun.savepoint(job, tmp.resolve("savepoint"));
             Path target = Path.of("src/test/resources/savepoints/features-" + generate);
             replaceCommitted(Path.of(java.net.URI.create(savepoint)), target);
             System.out.println("SavepointCompatibilityITCase: wrote " + target.toAbsolutePath());
@@ -168,9 +141,7 @@ class SavepointCompatibilityITCase {
         assertThat(progress.recordsIn).as("counters continue from the savepoint").isEqualTo(before.size() + after.size());
         assertThat(progress.duplicates).as("both re-deliveries, one of them across the savepoint").isEqualTo(2);
         // Drain: every window fires and every final row is emitted.
-        job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
-                .get(2, TimeUnit.MINUTES);
-        progress = new JobProgress(job.getJobExecutionResult().get().getAllAccumulatorResults());
+        progress = new JobProgress(FeaturesJobRun.drain(job, tmp.resolve("end")).getAllAccumulatorResults());
         assertThat(progress.tooLate).as("the re-delivered record is no window's: its duplicate check came first")
                 .isZero();
 
@@ -182,8 +153,8 @@ class SavepointCompatibilityITCase {
         long watermark = Long.MAX_VALUE;
         for (int p = 0; p < 2; p++) {
             int partition = p;
-            watermark = Math.min(watermark, before.stream().filter(d -> Integer.parseInt(d.wafer().substring(2)) % 2
-                    == partition).mapToLong(TestDie::time).max().orElseThrow() - 5_000 - 1);
+            watermark = Math.min(watermark, before.stream().filter(d -> d.waferNumber() % 2 == partition)
+                    .mapToLong(TestDie::time).max().orElseThrow() - 5_000 - 1);
         }
         long savepointWatermark = watermark;
         List<ExpectedFeatures.Row> afterRestore = expected.rows.values().stream()
@@ -196,7 +167,7 @@ class SavepointCompatibilityITCase {
         for (ExpectedFeatures.Row want : afterRestore) {
             assertEveryColumn(rows.get(want.wafer + "@" + want.windowStart), want);
         }
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 Map<String, String> online = jedis.hgetAll("compat:wafer_aggregates:v1:" + want.wafer);
                 assertThat(online.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
@@ -211,12 +182,11 @@ class SavepointCompatibilityITCase {
                 }
             }
         }
-        List<String> violations = SERVICES.readCommitted(VIOLATIONS).stream()
+        List<String> violations = SERVICES.readCommitted(NAME + "-violations").stream()
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList());
         assertThat(violations).as("violations after the restore (read committed)").singleElement()
                 .satisfies(v -> assertThat(v).contains("\"rule\":\"duplicate\"")
-                        .contains("\"device_id\":\"" + dies.get(19).wafer() + "-" + dies.get(19).x() + "-"
-                                + dies.get(19).y() + "\""));
+                        .contains("\"device_id\":\"" + dies.get(19).deviceId() + "\""));
         assertThat(ParquetFiles.read(tmp.resolve("data/raw"))).as("raw archive: the records after the savepoint")
                 .hasSize(after.size());
     }

@@ -54,7 +54,7 @@ class SavepointInspectITCase {
         long watermark = Long.MAX_VALUE;
         for (int p = 0; p < 2; p++) {
             int partition = p;
-            watermark = Math.min(watermark, before.stream().filter(d -> partition(d) == partition)
+            watermark = Math.min(watermark, before.stream().filter(d -> d.waferNumber() % 2 == partition)
                     .mapToLong(TestDie::time).max().orElseThrow() - 5_001);
         }
         long w = watermark;
@@ -90,9 +90,5 @@ class SavepointInspectITCase {
         s.windows.forEach(x -> open.put(x.waferId + "@" + x.windowStart, x.devices));
         assertThat(open).isEqualTo(openWindows);
         assertThat(Set.copyOf(known.keySet())).containsExactlyInAnyOrder("WC0", "WC1", "WC2", "WC3");
-    }
-
-    private static int partition(TestDie d) {
-        return Integer.parseInt(d.wafer().substring(2)) % 2;
     }
 }

@@ -7,25 +7,21 @@ import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.savepoints.StateRows;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
-import io.waferflow.cli.JobProgress;
-import io.waferflow.testing.CollectSink;
+import io.waferflow.jobs.JobOutput;
+import io.waferflow.testing.ResultSink;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -40,13 +36,8 @@ import static org.assertj.core.api.Assertions.within;
 @org.junit.jupiter.api.Timeout(300)
 class SavepointMigrateITCase {
 
-    private static final String DRIFT = "migrate-drift";
-
     @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     @TempDir
     Path tmp;
@@ -96,34 +87,21 @@ class SavepointMigrateITCase {
     @Test
     void openDriftWindowsAreJudgedAfterRestoringTheMigratedSavepoint() throws Exception {
         long t0 = java.time.Instant.parse("2026-11-27T03:00:00Z").toEpochMilli();
-        java.util.Random random = new java.util.Random(3);
-        List<byte[]> records = new java.util.ArrayList<>();
-        for (int s = 0; s < 420; s++) {
-            for (int w = 0; w < 2; w++) {
-                records.add(new TestDie(t0 + s * 1_000L, "LM", "WM" + w, s % 20, s / 20, true,
-                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 120).json()
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        String clock = new TestDie(t0 + 460_000, "LM", "WCLOCK", 0, 0, true, 1.2, 50, 2000, 25.0, 120).json()
-                .replaceFirst("\"vdd\":[0-9.]+,", "");
+        List<byte[]> records = new java.util.ArrayList<>(TestDie.payloads(TestWafers.seed(3).lot("LM")
+                .wafers(2, "WM%d").dies(420, 20).starts(t0, 0).temperature(25, 1).testTime(120).build()));
+        String clock = TestDie.nominal(t0 + 460_000, "LM", "WCLOCK", 0, 0).json().replaceFirst("\"vdd\":[0-9.]+,", "");
         records.add(clock.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        SERVICES.kafka().createTopic("migrate-in", 1);
-        SERVICES.kafka().createTopic("migrate-violations", 1);
+        SERVICES.createTopics("migrate", 1);
         SERVICES.produce("migrate-in", records);
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "migrate-in",
-                "migrate-violations", "migrate", "feature_group.watermark.emit=per_record", "drift.window=2 min",
-                "drift.baseline.records=200", "drift.min_baseline=100", "drift.min_current=50");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        FeaturesJobSinks sinks = FeaturesJobSinks.none()
-                .withDriftMetrics(m -> m.sinkTo(new CollectSink<>(DRIFT)).uid("migrate-collect-drift"));
+        FeaturesJobConfig config = SERVICES.config(tmp, "migrate", "feature_group.watermark.emit=per_record",
+                "drift.window=2 min", "drift.baseline.records=200", "drift.min_baseline=100", "drift.min_current=50");
+        Configuration flink = FeaturesJobRun.flinkConfiguration(config);
+        ResultSink<DriftMetric> drift = new ResultSink<>("drift");
+        FeaturesJobSinks sinks = FeaturesJobSinks.none().with(JobOutput.DRIFT_METRICS, drift);
         JobClient job = FeaturesJobRun.start(config, "migrate-before", flink, sinks);
-        awaitRecordsIn(job, records.size());
+        FeaturesJobRun.awaitRecordsIn(job, records.size());
         Thread.sleep(2_000); // let every operator see them
-        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        String savepoint = FeaturesJobRun.savepoint(job, tmp.resolve("savepoints"));
 
         Path migrated = tmp.resolve("migrated");
         assertThat(new SavepointCommand().run(new String[] {"migrate", savepoint, "--out", migrated.toString(),
@@ -139,44 +117,18 @@ class SavepointMigrateITCase {
                     .isEqualTo(120);
         });
 
-        CollectSink.clear(DRIFT);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, migrated.toUri().toString());
         flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
         // Restored splits keep the unbounded end of the job that wrote them, so the restored job runs until it is
         // drained: the final watermark then fires every timer in it.
         JobClient restored = FeaturesJobRun.start(config, "migrate-after", flink, sinks);
-        awaitRecordsIn(restored, records.size()); // counters restored: the job runs
-        drain(restored);
+        FeaturesJobRun.awaitRecordsIn(restored, records.size()); // counters restored: the job runs
 
-        List<DriftMetric> judged = CollectSink.collected(DRIFT);
+        List<DriftMetric> judged = drift.from(FeaturesJobRun.drain(restored, tmp.resolve("end")));
         assertThat(judged).extracting(m -> m.feature).containsExactlyInAnyOrder("vdd", "idd", "frequency", "temp_c");
         assertThat(judged).allSatisfy(m -> {
             assertThat(m.windowStart).isEqualTo(t0 + 360_000);
             assertThat(m.nCurrent).isEqualTo(120);
         });
-    }
-
-    private static void awaitRecordsIn(JobClient job, long expected) throws Exception {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
-        while (new JobProgress(job.getAccumulators().get()).recordsIn < expected) {
-            assertThat(System.nanoTime()).as("the job has read " + expected + " records").isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    /** Stops with a draining savepoint, again while tasks are still starting (Flink refuses it until all run). */
-    private void drain(JobClient job) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get(2, TimeUnit.MINUTES);
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (attempt == 20) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
     }
 }

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.WaferTrafficGenerator;
 import io.waferflow.model.QualityEvent;
-import io.waferflow.stores.online.DriftMetricToRedis;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,10 +39,7 @@ import static org.assertj.core.api.Assertions.within;
 class DriftITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long MIN = 60_000;
     private static final long DRIFT_WINDOW = 2 * MIN;
@@ -59,14 +54,12 @@ class DriftITCase {
         WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
         settings.driftAfterWafers = DRIFT_AFTER_WAFERS;
         List<byte[]> payloads = new WaferTrafficGenerator(settings).take(RECORDS);
-        SERVICES.kafka().createTopic("drift-in", 1); // one partition: lateness decided by input order alone
-        SERVICES.kafka().createTopic("drift-violations", 1);
+        SERVICES.createTopics("drift", 1); // one partition: lateness decided by input order alone
         SERVICES.produce("drift-in", payloads);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "drift-in",
-                "drift-violations", "drift", "feature_group.watermark.emit=per_record", "drift.window=2 min",
-                "drift.baseline.from=stream_records", "drift.baseline.records=3000", "drift.min_baseline=1000",
-                "drift.min_current=200");
+        FeaturesJobConfig config = SERVICES.config(tmp, "drift", "feature_group.watermark.emit=per_record",
+                "drift.window=2 min", "drift.baseline.from=stream_records", "drift.baseline.records=3000",
+                "drift.min_baseline=1000", "drift.min_current=200");
         FeaturesJobRun.execute(config, "drift-it");
 
         // The independent count: per (feature, drift window) the values, and which windows hold shifted wafers.
@@ -114,7 +107,7 @@ class DriftITCase {
             assertThat(r.get("verdict").toString()).isIn("insufficient_data", "stable");
         }
 
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             for (String feature : byFeature.keySet()) {
                 GenericRecord newest = byFeature.get(feature).lastEntry().getValue();
                 Map<String, String> hash = jedis.hgetAll("drift:drift:wafer_aggregates:v1:" + feature);

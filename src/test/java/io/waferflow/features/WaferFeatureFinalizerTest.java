@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.waferflow.features.TestRecords.test;
+import static io.waferflow.testing.TestDie.parsed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -75,14 +75,15 @@ class WaferFeatureFinalizerTest {
     @Test
     void neighbourYieldUsesTheWaferDieMapAcrossWindows() throws Exception {
         // Window 0: a row of three dies at y=0: pass, fail, pass.
-        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100), test("W", 2_000, 1, 0, false, 1.2, 50, 100),
-                test("W", 3_000, 2, 0, true, 1.2, 50, 100));
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100), parsed("W", 2_000, 1, 0, false, 1.2, 50, 100),
+                parsed("W", 3_000, 2, 0, true, 1.2, 50, 100));
         // Die (0,0): neighbours (1,0)=fail -> 0. Die (1,0): (0,0),(2,0) pass -> 1. Die (2,0): (1,0) fail -> 0.
         assertThat(online().get(0).neighborYieldAvg).isCloseTo(1.0 / 3, within(1e-12));
 
         // Window 1: die (1,1) passes; its neighbours are the three dies of window 0 -> 2/3.
         // Die (0,0) is retested and now passes; the latest test counts for its neighbours.
-        fire(MIN, test("W", MIN + 1_000, 1, 1, true, 1.2, 50, 100), test("W", MIN + 2_000, 0, 0, true, 1.2, 50, 100));
+        fire(MIN, parsed("W", MIN + 1_000, 1, 1, true, 1.2, 50, 100),
+                parsed("W", MIN + 2_000, 0, 0, true, 1.2, 50, 100));
         WaferFeatures w1 = online().get(1);
         // (1,1): neighbours (0,0)=pass(retest),(1,0)=fail,(2,0)=pass -> 2/3; (0,0): (1,0)=fail,(1,1)=pass -> 1/2.
         assertThat(w1.neighborYieldAvg).isCloseTo((2.0 / 3 + 0.5) / 2, within(1e-12));
@@ -92,13 +93,13 @@ class WaferFeatureFinalizerTest {
 
     @Test
     void offlineGetsOneFinalRowPerWindowAfterAllowedLateness() throws Exception {
-        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100));
         harness.processWatermark(new Watermark(MIN - 1));
         assertThat(online()).hasSize(1);
         assertThat(offline()).as("not final while late records may still come").isEmpty();
 
         // A late re-firing within lateness: online updated, revision 1.
-        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100), test("W", 5_000, 1, 0, false, 1.3, 50, 100));
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100), parsed("W", 5_000, 1, 0, false, 1.3, 50, 100));
         assertThat(online()).hasSize(2);
         assertThat(online().get(1).revision).isEqualTo(1);
 
@@ -112,9 +113,9 @@ class WaferFeatureFinalizerTest {
 
     @Test
     void lateRefiringOfAnOlderWindowNeverOverwritesANewerOneOnline() throws Exception {
-        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
-        fire(MIN, test("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));
-        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100), test("W", 2_000, 2, 0, false, 1.2, 50, 100));
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100));
+        fire(MIN, parsed("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100), parsed("W", 2_000, 2, 0, false, 1.2, 50, 100));
         assertThat(online()).extracting(f -> f.windowStart).containsExactly(0L, MIN);
 
         harness.processWatermark(new Watermark(2 * MIN - 1 + LATENESS));
@@ -131,8 +132,8 @@ class WaferFeatureFinalizerTest {
                 new KeyedProcessOperator<>(new WaferFeatureFinalizer(MIN, 11 * MIN, false)), s -> s.features.waferId,
                 Types.STRING);
         harness.open();
-        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
-        fire(10 * MIN, test("W", 10 * MIN + 1_000, 1, 0, true, 1.2, 50, 100));
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100));
+        fire(10 * MIN, parsed("W", 10 * MIN + 1_000, 1, 0, true, 1.2, 50, 100));
         harness.processWatermark(new Watermark(12 * MIN - 1));
         assertThat(offline()).extracting(f -> f.windowStart).containsExactlyInAnyOrder(0L, 10 * MIN);
     }
@@ -144,13 +145,13 @@ class WaferFeatureFinalizerTest {
                 new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, true)), s -> s.features.waferId,
                 Types.STRING);
         harness.open();
-        fireSession(3 * MIN, 5 * MIN, test("W", 3 * MIN, 0, 0, true, 1.2, 50, 100));
+        fireSession(3 * MIN, 5 * MIN, parsed("W", 3 * MIN, 0, 0, true, 1.2, 50, 100));
         // A late record opened a new session overlapping the finished one: both are real.
-        fireSession(4 * MIN, 6 * MIN, test("W", 4 * MIN, 1, 0, true, 1.2, 50, 100));
+        fireSession(4 * MIN, 6 * MIN, parsed("W", 4 * MIN, 1, 0, true, 1.2, 50, 100));
         // A merge: [7, 10) contains the earlier firing [7, 9) and replaces it, as a later revision.
-        fireSession(7 * MIN, 9 * MIN, test("W", 7 * MIN, 2, 0, true, 1.2, 50, 100));
-        fireSession(7 * MIN, 10 * MIN, test("W", 7 * MIN, 2, 0, true, 1.2, 50, 100),
-                test("W", 8 * MIN, 3, 0, true, 1.2, 50, 100));
+        fireSession(7 * MIN, 9 * MIN, parsed("W", 7 * MIN, 2, 0, true, 1.2, 50, 100));
+        fireSession(7 * MIN, 10 * MIN, parsed("W", 7 * MIN, 2, 0, true, 1.2, 50, 100),
+                parsed("W", 8 * MIN, 3, 0, true, 1.2, 50, 100));
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertThat(offline()).extracting(f -> f.windowStart / MIN + "-" + f.windowEnd / MIN + " rev" + f.revision)
                 .containsExactlyInAnyOrder("3-5 rev0", "4-6 rev0", "7-10 rev1");
@@ -170,9 +171,9 @@ class WaferFeatureFinalizerTest {
 
     @Test
     void waferStateAndTimersAreGoneAfterTheWaferGoesQuiet() throws Exception {
-        fire(0, test("W", 1_000, 0, 0, true, 1.2, 50, 100));
-        fire(0 + MIN, test("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));
-        fire(0, test("V", 1_000, 0, 0, true, 1.2, 50, 100));
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100));
+        fire(0 + MIN, parsed("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));
+        fire(0, parsed("V", 1_000, 0, 0, true, 1.2, 50, 100));
         assertThat(harness.numKeyedStateEntries()).isPositive();
 
         harness.processWatermark(new Watermark(2 * MIN - 1 + QUIET));

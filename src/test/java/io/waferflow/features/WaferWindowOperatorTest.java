@@ -22,7 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import static io.waferflow.features.TestRecords.test;
+import static io.waferflow.testing.TestDie.parsed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -42,7 +42,7 @@ class WaferWindowOperatorTest {
     void setUp() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SingleOutputStreamOperator<WaferWindowSummary> windowed = env
-                .fromData(test("W", 0, 0, 0, true, 1.2, 50, 100))
+                .fromData(parsed("W", 0, 0, 0, true, 1.2, 50, 100))
                 .keyBy(d -> d.waferId)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .allowedLateness(Duration.ofMillis(LATENESS))
@@ -80,12 +80,12 @@ class WaferWindowOperatorTest {
     void firesOnceWhenTheWatermarkPassesTheWindowWithStatisticsOfItsRecordsInAnyOrder() throws Exception {
         double[] vdd = {1.21, 1.19, 1.25, 1.18, 1.22};
         // Out of order inside the window; one record of the next window in between.
-        send(test("W", 40_000, 2, 0, true, vdd[2], 52, 120));
-        send(test("W", 10_000, 0, 0, true, vdd[0], 50, 100));
-        send(test("W", 70_000, 0, 1, true, 1.30, 49, 100));
-        send(test("W", 20_000, 1, 0, false, vdd[1], 80, 60));
-        send(test("W", 59_999, 4, 0, true, vdd[4], 51, 110));
-        send(test("W", 50_000, 3, 0, true, vdd[3], 53, 130));
+        send(parsed("W", 40_000, 2, 0, true, vdd[2], 52, 120));
+        send(parsed("W", 10_000, 0, 0, true, vdd[0], 50, 100));
+        send(parsed("W", 70_000, 0, 1, true, 1.30, 49, 100));
+        send(parsed("W", 20_000, 1, 0, false, vdd[1], 80, 60));
+        send(parsed("W", 59_999, 4, 0, true, vdd[4], 51, 110));
+        send(parsed("W", 50_000, 3, 0, true, vdd[3], 53, 130));
         assertThat(fired()).isEmpty();
 
         harness.processWatermark(new Watermark(MIN - 1));
@@ -113,11 +113,11 @@ class WaferWindowOperatorTest {
 
     @Test
     void lateRecordWithinAllowedLatenessRefiresWithUpdatedValuesAndLaterOnesGoToTheSideOutput() throws Exception {
-        send(test("W", 10_000, 0, 0, true, 1.20, 50, 100));
+        send(parsed("W", 10_000, 0, 0, true, 1.20, 50, 100));
         harness.processWatermark(new Watermark(MIN - 1));
         assertThat(fired()).hasSize(1);
 
-        send(test("W", 30_000, 1, 0, false, 1.30, 90, 50)); // late, within lateness
+        send(parsed("W", 30_000, 1, 0, false, 1.30, 90, 50)); // late, within lateness
         List<WaferWindowSummary> out = fired();
         assertThat(out).hasSize(2);
         assertThat(out.get(1).features.deviceCount).isEqualTo(2);
@@ -125,7 +125,7 @@ class WaferWindowOperatorTest {
         assertThat(out.get(1).features.mean[0]).isCloseTo(1.25, within(1e-12));
 
         harness.processWatermark(new Watermark(MIN - 1 + LATENESS));
-        send(test("W", 45_000, 2, 0, true, 1.10, 40, 100)); // too late
+        send(parsed("W", 45_000, 2, 0, true, 1.10, 40, 100)); // too late
         assertThat(fired()).hasSize(2);
         ConcurrentLinkedQueue<StreamRecord<DeviceTest>> late = harness.getSideOutput(TOO_LATE);
         assertThat(late).extracting(r -> r.getValue().eventTime).containsExactly(45_000L);
@@ -133,8 +133,8 @@ class WaferWindowOperatorTest {
 
     @Test
     void windowStateAndTimersAreGoneOnceTheWindowIsFinal() throws Exception {
-        send(test("W", 10_000, 0, 0, true, 1.20, 50, 100));
-        send(test("X", 20_000, 0, 0, true, 1.20, 50, 100));
+        send(parsed("W", 10_000, 0, 0, true, 1.20, 50, 100));
+        send(parsed("X", 20_000, 0, 0, true, 1.20, 50, 100));
         assertThat(harness.numKeyedStateEntries()).isPositive();
         harness.processWatermark(new Watermark(MIN - 1 + LATENESS));
         assertThat(fired()).hasSize(2);

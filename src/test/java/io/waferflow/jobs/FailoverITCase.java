@@ -11,17 +11,14 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.flink.testutils.junit.SharedObjectsExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,9 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
+import java.util.function.IntToLongFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,10 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FailoverITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
     private static final long WINDOW = 60_000;
@@ -62,28 +55,22 @@ class FailoverITCase {
     private static final int WAFERS_WITH_ALERTS = 32;
     private static final int MALFORMED_EVERY = 100;
 
+    @RegisterExtension
+    final SharedObjectsExtension shared = SharedObjectsExtension.create();
+
     @TempDir
     Path tmp;
 
     @Test
     void aFailureAfterACheckpointChangesNoResult() throws Exception {
         // 40 wafers of 300 dies on 8 testers, 1 s per die: 12,000 records over ~28 min of event time.
-        Random random = new Random(5);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 40; w++) {
-            long start = T0 + (w % 8) * 7_000L + (w / 8) * 330_000L;
-            // Five dies at the start of a whole minute inside the wafer out of range: 5 of that window's 60 devices
-            // (8 %) have Vdd flagged, over the 5 % range-violation rate, under the 10 % rejection rate.
-            int flaggedFrom = w < WAFERS_WITH_ALERTS ? firstDieAtAMinute(start, 120) : Integer.MAX_VALUE;
-            for (int k = 0; k < 300; k++) {
-                boolean pass = random.nextDouble() > 0.15;
-                double vdd = 1.2 + 0.02 * random.nextGaussian();
-                dies.add(new TestDie(start + k * 1_000L, "LF", String.format("WF%02d", w), k % 20, k / 20, pass,
-                        k >= flaggedFrom && k < flaggedFrom + 5 ? 1.55 : vdd, 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(50)));
-            }
-        }
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
+        IntToLongFunction start = w -> T0 + (w % 8) * 7_000L + (w / 8) * 330_000L;
+        // Five dies at the start of a whole minute inside the wafer out of range: 5 of that window's 60 devices (8 %)
+        // have Vdd flagged, over the 5 % range-violation rate, under the 10 % rejection rate.
+        List<TestDie> dies = TestWafers.seed(5).lot("LF").wafers(40, "WF%02d").dies(300, 20).starts(start)
+                .failRate(0.15).testTime(100, 50)
+                .vdd((w, k) -> w < WAFERS_WITH_ALERTS && fiveAtAMinute(start.applyAsLong(w), k), 1.55)
+                .build();
         // Two partitions, one per source subtask, each wafer in one of them in order: no subtask finishes early.
         // (With a subtask that has no partition, it ends its input at once, and after a failover Flink 1.20.0's
         // sink committer rejects the re-sent end-of-input summary: FLINK-25920, see docs/known-limitations.md.)
@@ -94,7 +81,7 @@ class FailoverITCase {
         int[] sent = new int[2];
         for (TestDie d : dies) {
             int p = partition(d);
-            payloads.add(d.json().getBytes(StandardCharsets.UTF_8));
+            payloads.add(d.bytes());
             partitions.add(p);
             if (++sent[p] % MALFORMED_EVERY == 0) {
                 String bad = "{\"wafer_id\":\"" + d.wafer() + "\",\"vdd\":1.2,\"seq\":" + malformed.size();
@@ -103,51 +90,32 @@ class FailoverITCase {
                 partitions.add(p);
             }
         }
-        String topic = "failover";
-        SERVICES.kafka().createTopic(topic, 2);
-        SERVICES.kafka().createTopic("failover-violations", 1);
+        SERVICES.createTopics("failover", 2);
         SERVICES.kafka().createTopic("failover-alerts", 2);
-        SERVICES.produce(topic, payloads, partitions::get);
+        SERVICES.produce("failover-in", payloads, partitions::get);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "failover-violations", "failover",
+        FeaturesJobConfig config = SERVICES.config(tmp, "failover",
                 "checkpointing.interval=100 ms", "feature_group.watermark.emit=per_record",
                 "alerts.sinks.kafka_topic=failover-alerts",
                 // The five injected readings are also far outside their window's Tukey fences: with the shipped fence
                 // they would add a per-parameter IQR-outlier alert family whose random normal-data share (2 of 60
                 // values happen) this test does not model. Range alerts are enough to prove the topic.
                 "quality.wafer.iqr_fence=1000");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        FailOnceAfterCheckpoint.reset();
         // The failure hits an alert notification after a completed checkpoint: alerts are the sparsest output, so this
         // puts one in flight for certain; violations and raw records (one in a hundred, every record) flow throughout.
+        FailOnceAfterCheckpoint<Alert> failure = FailOnceAfterCheckpoint.onAnySubtask(shared);
         FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
-                .withAlerts(alerts -> alerts.map(FailOnceAfterCheckpoint.<Alert>onAnySubtask()).uid("test-fail-once")
+                .with(JobOutput.ALERTS, alerts -> alerts.map(failure).uid("test-fail-once")
                         .sinkTo(new DiscardingSink<>()).uid("test-discard")));
-        FeaturesJobRun.execute(config, "failover-it", flink, sinks);
-        assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
+        FeaturesJobRun.execute(config, "failover-it", FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100)),
+                sinks);
+        assertThat(failure.failedOn()).as("the injected failure happened").isNotNull();
 
         // Feature rows: one per (wafer, window), equal to the independent model.
         ExpectedFeatures expected = ExpectedFeatures.compute(dies, WINDOW, LATENESS, BOUND);
-        List<GenericRecord> rows = ParquetFiles.read(tmp.resolve("data/wafer_aggregates/version=v1"));
-        Map<String, List<GenericRecord>> byKey = rows.stream().collect(Collectors.groupingBy(
-                r -> r.get("wafer_id") + "@" + r.get("window_start")));
-        assertThat(byKey.keySet()).isEqualTo(expected.rows.keySet());
-        for (ExpectedFeatures.Row want : expected.rows.values()) {
-            List<GenericRecord> got = byKey.get(want.wafer + "@" + want.windowStart);
-            assertThat(got).as("rows of " + want.wafer + "@" + want.windowStart).hasSize(1);
-            FeaturesJobRun.assertFeatures(got.get(0), want);
-        }
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
-            for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
-                Map<String, String> hash = jedis.hgetAll("failover:wafer_aggregates:v1:" + want.wafer);
-                assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
-                assertThat(Double.parseDouble(hash.get("yield_pct"))).as(want.wafer)
-                        .isEqualTo(want.features.get("yield_pct"));
-            }
-        }
+        FeaturesJobRun.assertWindowsEqualModel(ParquetFiles.rowsByWindow(
+                tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"), expected.rows, "after the failover");
+        SERVICES.assertOnline("failover", expected.newestPerWafer().values(), "yield_pct");
 
         // Violations: each out-of-range reading once (flagged, not quarantined) and each truncated message once
         // (quarantined with its payload), on the topic (read committed) and in the Parquet quarantine alike.
@@ -194,21 +162,21 @@ class FailoverITCase {
         }
         assertThat(alertIds).as("alert topic, read committed: each notification once").doesNotHaveDuplicates();
         assertThat(gotAlerts).isEqualTo(wantAlerts);
-        Alert hit = (Alert) FailOnceAfterCheckpoint.FAILED_ON.get();
+        Alert hit = (Alert) failure.failedOn();
         assertThat(alertIds).as("the notification in flight at the failure").containsOnlyOnce(hit.notificationId);
     }
 
     private static int partition(TestDie d) {
-        return Integer.parseInt(d.wafer().substring(2)) % 2;
+        return d.waferNumber() % 2;
     }
 
-    /** The first die at or after {@code from} tested at a whole minute (T0 is one). */
-    private static int firstDieAtAMinute(long waferStart, int from) {
-        int k = from;
-        while ((waferStart + k * 1_000L - T0) % WINDOW != 0) {
-            k++;
+    /** Die {@code k} is one of five from the first die at or after the 120th tested at a whole minute (T0 is one). */
+    private static boolean fiveAtAMinute(long waferStart, int k) {
+        int first = 120;
+        while ((waferStart + first * 1_000L - T0) % WINDOW != 0) {
+            first++;
         }
-        return k;
+        return k >= first && k < first + 5;
     }
 
     private static String violationKey(String rule, String field, String device, String eventTime, String payload,

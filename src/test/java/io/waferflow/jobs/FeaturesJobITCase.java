@@ -11,9 +11,9 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,8 +32,8 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.Comparator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -47,10 +47,7 @@ import static org.assertj.core.api.Assertions.within;
 class FeaturesJobITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long MINUTE = 60_000;
     private static final long LATENESS = 30_000;
@@ -62,25 +59,17 @@ class FeaturesJobITCase {
 
     /** Three wafers of a 6×5 die grid on two testers, interleaved by event time. */
     private static List<TestDie> wafers() {
-        Random random = new Random(7);
-        List<TestDie> dies = new ArrayList<>();
-        addWafer(dies, random, "L1", "WA", T0, 3_000);
-        addWafer(dies, random, "L1", "WB", T0 + 1_500, 3_000);
-        addWafer(dies, random, "L2", "WC", T0 + 100_000, 2_000);
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
+        List<TestDie> dies = new ArrayList<>(grid(7).lot("L1").wafers(2, w -> "W" + "AB".charAt(w))
+                .starts(T0, 1_500).dieEvery(3_000).build());
+        dies.addAll(grid(8).lot("L2").wafers(1, w -> "WC").starts(T0 + 100_000, 0).dieEvery(2_000).build());
+        dies.sort(Comparator.comparingLong(TestDie::time));
         return dies;
     }
 
-    private static void addWafer(List<TestDie> out, Random random, String lot, String wafer, long start, long step) {
-        for (int k = 0; k < 30; k++) {
-            int x = k % 6;
-            int y = k / 6;
-            boolean pass = random.nextDouble() > 0.25;
-            Double temperature = random.nextDouble() < 0.2 ? null : 25 + random.nextGaussian();
-            out.add(new TestDie(start + k * step, lot, wafer, x, y, pass, 1.2 + 0.02 * random.nextGaussian(),
-                    pass ? 50 + 5 * random.nextGaussian() : 80 + 10 * random.nextGaussian(),
-                    2000 + 100 * random.nextGaussian(), temperature, pass ? 120 + random.nextInt(30) : 60));
-        }
+    /** Wafers of a 6×5 grid, a quarter of the dies failing (drawing more current), a fifth without temperature. */
+    private static TestWafers grid(long seed) {
+        return TestWafers.seed(seed).dies(30, 6).failRate(0.25).failingIdd(80, 10).temperature(25, 1)
+                .missingTemperature(0.2).testTime(120, 30);
     }
 
     /** Another object with the same values, so an identity set can tell it from the original. */
@@ -118,10 +107,7 @@ class FeaturesJobITCase {
         arrivals.add(indexAfter(arrivals, T0 + 110_000),
                 new TestDie(T0 + 20_500, "L1", "WB", 5, 4, true, 1.2, 50.0, 2000.0, 25.0, 100.0));
 
-        List<byte[]> payloads = new ArrayList<>();
-        for (TestDie d : arrivals) {
-            payloads.add(d.json().getBytes(StandardCharsets.UTF_8));
-        }
+        List<byte[]> payloads = new ArrayList<>(TestDie.payloads(arrivals));
         // The model sees the same arrival order; quarantined records with a known wafer and event time count in
         // their window's quarantine rate (null: no wafer known).
         List<TestDie> modelArrivals = new ArrayList<>(arrivals);
@@ -144,7 +130,7 @@ class FeaturesJobITCase {
         int malformed = 3;
         // An exact re-delivery of an earlier record, at the end: a duplicate, quarantined before any window sees it.
         TestDie duplicated = arrivals.get(50);
-        payloads.add(duplicated.json().getBytes(StandardCharsets.UTF_8));
+        payloads.add(duplicated.bytes());
         TestDie redelivered = copyOf(duplicated);
         modelArrivals.add(redelivered);
         quarantinedInModel.add(redelivered);
@@ -153,15 +139,13 @@ class FeaturesJobITCase {
         assertThat(expected.lateWithinLateness).as("fixture has one late-within-lateness record").isEqualTo(1);
         assertThat(expected.tooLate).as("fixture has one too-late record").hasSize(1);
 
-        String topic = "device-tests-it";
-        SERVICES.kafka().createTopic(topic, 1); // one partition: lateness is then decided by input order alone
-        String violationTopic = "device-test-violations-it";
-        SERVICES.kafka().createTopic(violationTopic, 2);
-        SERVICES.produce(topic, payloads);
+        SERVICES.kafka().createTopic("it-in", 1); // one partition: lateness is then decided by input order alone
+        SERVICES.kafka().createTopic("it-violations", 2);
+        SERVICES.produce("it-in", payloads);
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, violationTopic, "it",
-                "redis.ttl=1 h", "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig config = SERVICES.config(tmp, "it", "redis.ttl=1 h",
+                "feature_group.watermark.emit=per_record");
         JobExecutionResult result = FeaturesJobRun.execute(config, "features-it");
 
         // Offline store: exactly one row per (wafer, window), equal to the independent computation.
@@ -184,7 +168,7 @@ class FeaturesJobITCase {
         assertThat(ParquetFiles.committed(data.resolve("wafer_aggregates/version=v1/date=2026-11-27"))).isNotEmpty();
 
         // Online store: each wafer's hash holds its newest window, with metadata and a TTL.
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             assertThat(jedis.keys("it:wafer_aggregates:v1:*")).hasSize(3);
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 String key = "it:wafer_aggregates:v1:" + want.wafer;
@@ -224,7 +208,7 @@ class FeaturesJobITCase {
         assertThat(range.get("raw_payload")).as("a flagged record goes on; no payload kept").isNull();
         // The violation topic holds the same violations, read with an independent client (kcat: librdkafka, which
         // reads only committed transactions).
-        assertThat(readWithKcat(violationTopic)).extracting(j -> j.get("rule").asText() + ":"
+        assertThat(readWithKcat("it-violations")).extracting(j -> j.get("rule").asText() + ":"
                         + j.get("severity").asText() + ":" + j.get("quarantined").asBoolean())
                 .containsExactlyInAnyOrderElementsOf(violations.stream()
                         .map(r -> r.get("rule") + ":" + r.get("severity") + ":" + r.get("quarantined")).toList());
@@ -289,27 +273,13 @@ class FeaturesJobITCase {
      */
     @Test
     void inOrderPartitionsReadFromABacklogProduceNoLateRecords() throws Exception {
-        Random random = new Random(11);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 6; w++) {
-            long start = T0 + w * 20_000L;
-            for (int k = 0; k < 150; k++) {
-                boolean pass = random.nextDouble() > 0.2;
-                dies.add(new TestDie(start + k * 2_000L, "L3", "WP" + w, k % 15, k / 15, pass,
-                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(50)));
-            }
-        }
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
-        String topic = "device-tests-partitioned";
-        SERVICES.kafka().createTopic(topic, 3);
-        SERVICES.kafka().createTopic("violations-partitioned", 1);
-        SERVICES.produce(topic, dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList(),
-                i -> Integer.parseInt(dies.get(i).wafer().substring(2)) % 3);
+        List<TestDie> dies = TestWafers.seed(11).lot("L3").wafers(6, "WP%d").dies(150, 15).starts(T0, 20_000)
+                .dieEvery(2_000).failRate(0.2).testTime(100, 50).build();
+        SERVICES.createTopics("it-partitioned", 3);
+        SERVICES.produce("it-partitioned-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 3);
 
         Path data = tmp.resolve("data");
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "violations-partitioned",
-                "it-partitioned");
+        FeaturesJobConfig config = SERVICES.config(tmp, "it-partitioned");
         Map<String, Object> acc = FeaturesJobRun.execute(config, "features-it-partitioned").getAllAccumulatorResults();
 
         assertThat(acc.get(PipelineCounter.RECORDS_IN)).isEqualTo((long) dies.size());
@@ -327,38 +297,19 @@ class FeaturesJobITCase {
     /** Sliding windows (2 min every 1 min) through the whole job, against the same independent model. */
     @Test
     void slidingWindowsEqualTheIndependentComputation() throws Exception {
-        Random random = new Random(13);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            for (int k = 0; k < 60; k++) {
-                boolean pass = random.nextDouble() > 0.25;
-                dies.add(new TestDie(T0 + w * 500L + k * 4_000L, "LS", "WS" + w, k % 8, k / 8, pass,
-                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), random.nextDouble() < 0.1 ? null : 25.0, 110));
-            }
-        }
-        dies.sort((a, b) -> Long.compare(a.time(), b.time()));
-        String topic = "device-tests-sliding";
-        SERVICES.kafka().createTopic(topic, 1);
-        SERVICES.kafka().createTopic("violations-sliding", 1);
-        SERVICES.produce(topic, dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList());
+        List<TestDie> dies = TestWafers.seed(13).lot("LS").wafers(4, "WS%d").dies(60, 8).starts(T0, 500)
+                .dieEvery(4_000).failRate(0.25).missingTemperature(0.1).testTime(110).build();
+        SERVICES.createTopics("it-sliding", 1);
+        SERVICES.produce("it-sliding-in", TestDie.payloads(dies));
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "violations-sliding", "it-sliding",
-                "feature_group.window.type=sliding", "feature_group.window.size=2 min",
-                "feature_group.window.slide=1 min", "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig config = SERVICES.config(tmp, "it-sliding", "feature_group.window.type=sliding",
+                "feature_group.window.size=2 min", "feature_group.window.slide=1 min",
+                "feature_group.watermark.emit=per_record");
         FeaturesJobRun.execute(config, "features-it-sliding");
 
         ExpectedFeatures expected = ExpectedFeatures.computeSliding(dies, 2 * MINUTE, MINUTE);
-        List<GenericRecord> rows = ParquetFiles.read(tmp.resolve("data/wafer_aggregates/version=v1"));
-        Map<String, List<GenericRecord>> byKey = rows.stream().collect(Collectors.groupingBy(
-                r -> r.get("wafer_id") + "@" + r.get("window_start")));
-        assertThat(byKey.keySet()).isEqualTo(expected.rows.keySet());
-        for (ExpectedFeatures.Row want : expected.rows.values()) {
-            List<GenericRecord> got = byKey.get(want.wafer + "@" + want.windowStart);
-            assertThat(got).hasSize(1);
-            assertThat(got.get(0).get("window_end")).isEqualTo(want.windowEnd);
-            FeaturesJobRun.assertFeatures(got.get(0), want);
-        }
+        FeaturesJobRun.assertWindowsEqualModel(ParquetFiles.rowsByWindow(
+                tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"), expected.rows, "sliding");
     }
 
     private static List<JsonNode> readWithKcat(String topic) throws Exception {

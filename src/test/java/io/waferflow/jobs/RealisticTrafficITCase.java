@@ -17,10 +17,7 @@ import io.waferflow.testing.TestDie;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -77,10 +73,7 @@ import static org.assertj.core.api.Assertions.within;
 class RealisticTrafficITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final int PARTITIONS = 4;
     private static final long WINDOW = 300_000;
@@ -139,10 +132,7 @@ class RealisticTrafficITCase {
         }
         assertFixtureHasTheHardCases(traffic, model, windows);
 
-        String topic = name + "-in";
-        String violations = name + "-violations";
-        SERVICES.kafka().createTopic(topic, PARTITIONS);
-        SERVICES.kafka().createTopic(violations, 1);
+        SERVICES.createTopics(name, PARTITIONS);
         List<String> overrides = new ArrayList<>(List.of(windowSettings));
         overrides.addAll(List.of("feature_group.window.size=5 min", "feature_group.window.allowed_lateness=7 min",
                 "feature_group.watermark.out_of_orderness=10 s", "feature_group.watermark.emit=per_record",
@@ -151,26 +141,22 @@ class RealisticTrafficITCase {
                 // One reader for the four partitions: see the class comment.
                 "kafka.source_parallelism=1",
                 "checkpointing.interval=1 s"));
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, violations,
-                name, overrides.toArray(new String[0]));
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        FeaturesJobConfig config = SERVICES.config(tmp, name, overrides.toArray(new String[0]));
+        Configuration flink = FeaturesJobRun.flinkConfiguration(config);
         JobClient job = FeaturesJobRun.start(config, "realistic-" + name, flink, FeaturesJobSinks.production(config));
         JobExecutionResult result;
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             for (Phase phase : traffic.phases) {
                 for (int p = 0; p < PARTITIONS; p++) {
                     int partition = p;
-                    SERVICES.produce(topic, phase.byPartition.get(p).stream().map(m -> m.payload).toList(),
+                    SERVICES.produce(name + "-in", phase.byPartition.get(p).stream().map(m -> m.payload).toList(),
                             i -> partition);
                 }
                 awaitProbe(job, jedis, name, phase.end);
             }
             // Everything sent has been read (the last probe fired): drain, so every window fires and every file and
             // transaction commits.
-            job.stopWithSavepoint(true, tmp.resolve("drained").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(2, TimeUnit.MINUTES);
-            result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+            result = FeaturesJobRun.drain(job, tmp.resolve("drained"));
         } catch (Exception | AssertionError e) {
             if (!job.getJobStatus().get().isTerminalState()) {
                 job.cancel().get(1, TimeUnit.MINUTES); // its slots are the next test's
@@ -193,7 +179,7 @@ class RealisticTrafficITCase {
         assertThat(sketched).as("quantiles that came from a KLL sketch").isGreaterThan(0);
 
         // Online: each wafer's newest window, as its last firing left it.
-        try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
+        try (Jedis jedis = SERVICES.jedis()) {
             for (ExpectedFeatures.Row want : model.newestPerWafer().values()) {
                 Map<String, String> hash = jedis.hgetAll(name + ":wafer_aggregates:v1:" + want.wafer);
                 assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
@@ -213,7 +199,7 @@ class RealisticTrafficITCase {
                         + r.get("quarantined")).toList();
         assertThat(quarantine).as("Parquet quarantine").containsExactlyInAnyOrderElementsOf(wantViolations);
         List<String> onTopic = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted(violations)) {
+        for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted(name + "-violations")) {
             JsonNode v = JSON.readTree(r.value());
             onTopic.add(v.path("rule").asText() + " " + (v.path("wafer_id").isNull() ? "null" : v.path("wafer_id").asText())
                     + " " + (v.path("event_time").isNull() ? "null" : v.path("event_time").asText()) + " "

@@ -21,11 +21,9 @@ import io.waferflow.testing.LogCapture;
 import io.waferflow.testing.TestCertificates;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,11 +94,8 @@ class SecretsITCase {
     private static final int RECORDS = 2_000;
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
     static final LocalServices SERVICES =
-            new LocalServices(() -> EmbeddedKafka.startWithSaslUser(KAFKA_USER, KAFKA_PASSWORD));
+            new LocalServices(() -> EmbeddedKafka.startWithSaslUser(KAFKA_USER, KAFKA_PASSWORD)).withMiniCluster();
 
     /** Wafer ids of the input, read from the payloads (every wafer's windows are final at the end of the input). */
     private static final Set<String> WAFERS = new TreeSet<>();
@@ -127,8 +122,7 @@ class SecretsITCase {
         for (byte[] p : payloads) {
             WAFERS.add(json.readTree(p).path("wafer_id").asText());
         }
-        SERVICES.kafka().createTopic(INPUT, 2);
-        SERVICES.kafka().createTopic(VIOLATIONS, 1);
+        SERVICES.createTopics("secrets", 2);
         // Written through the broker's plain listener; the job gets only the SASL one.
         SERVICES.produce(INPUT, payloads);
     }
@@ -249,8 +243,7 @@ class SecretsITCase {
                     + ", webhook token " + config.alerts().webhookToken());
 
             FeaturesCommand.claimServingVersion(config);
-            Configuration flink = JobEnvironment.flinkConfiguration(config);
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            Configuration flink = FeaturesJobRun.flinkConfiguration(config);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.setParallelism(2);
             new FeaturesJob(config, KafkaInput.boundedToLatest(config), FeaturesJobSinks.production(config))

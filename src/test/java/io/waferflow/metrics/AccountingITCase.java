@@ -3,19 +3,19 @@ package io.waferflow.metrics;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.jobs.JobOutput;
 import io.waferflow.jobs.Uids;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.FailOnceAfterCheckpoint;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.api.OperatorIdentifier;
@@ -23,7 +23,7 @@ import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.testutils.junit.SharedObjectsExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,7 +38,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -55,10 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AccountingITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster(retainEveryCheckpoint());
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster(retainEveryCheckpoint());
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
     private static final int BATCHES = 8;
@@ -67,38 +63,30 @@ class AccountingITCase {
     private static final int DUPLICATES_PER_BATCH = 4;
     private static final int TOO_LATE = 20;
 
+    @RegisterExtension
+    final SharedObjectsExtension shared = SharedObjectsExtension.create();
+
     @TempDir
     Path tmp;
 
     @Test
     void theLedgerBalancesInEveryCheckpoint() throws Exception {
         // 20 wafers of 300 dies on 2 testers (one per partition), 1 s per die, in order within each partition.
-        Random random = new Random(11);
+        List<TestDie> all = TestWafers.seed(11).lot("LA").wafers(20, "WA%02d").dies(300, 20)
+                .starts(w -> T0 + (w / 2) * 310_000L).failRate(0.1).testTime(120).build();
         List<List<TestDie>> byPartition = List.of(new ArrayList<>(), new ArrayList<>());
-        for (int w = 0; w < 20; w++) {
-            long start = T0 + (w / 2) * 310_000L;
-            for (int k = 0; k < 300; k++) {
-                byPartition.get(w % 2).add(new TestDie(start + k * 1_000L, "LA", String.format("WA%02d", w),
-                        k % 20, k / 20, random.nextDouble() > 0.1, 1.2 + 0.02 * random.nextGaussian(),
-                        50 + 5 * random.nextGaussian(), 2000 + 100 * random.nextGaussian(), 25.0, 120));
-            }
-        }
-        String topic = "accounting";
-        SERVICES.kafka().createTopic(topic, 2);
-        SERVICES.kafka().createTopic("accounting-violations", 1);
+        all.forEach(d -> byPartition.get(d.waferNumber() % 2).add(d));
+        String topic = "accounting-in";
+        SERVICES.createTopics("accounting", 2);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic,
-                "accounting-violations", "accounting", "checkpointing.interval=200 ms",
+        FeaturesJobConfig config = SERVICES.config(tmp, "accounting", "checkpointing.interval=200 ms",
                 "feature_group.watermark.emit=per_record");
-        Configuration flink = JobEnvironment.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        Configuration flink = FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100));
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        FailOnceAfterCheckpoint.FAILED.set(false);
+        FailOnceAfterCheckpoint<WaferFeatures> failure = FailOnceAfterCheckpoint.onSubtaskZero(shared);
         FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
-                .withOffline(offline -> offline.map(new FailOnceAfterCheckpoint<WaferFeatures>()).uid("test-fail-once")
+                .with(JobOutput.OFFLINE, offline -> offline.map(failure).uid("test-fail-once")
                         .sinkTo(new DiscardingSink<>()).uid("test-discard")));
         JobClient job = FeaturesJobRun.start(config, "accounting-it", flink, sinks);
 
@@ -108,18 +96,17 @@ class AccountingITCase {
             for (int p = 0; p < 2; p++) {
                 List<byte[]> batch = new ArrayList<>();
                 List<TestDie> dies = byPartition.get(p).subList(b * perBatch, (b + 1) * perBatch);
-                dies.forEach(d -> batch.add(bytes(d.json())));
+                batch.addAll(TestDie.payloads(dies));
                 for (int i = 0; i < MALFORMED_PER_BATCH; i++) {
                     batch.add(bytes("{\"wafer_id\": \"WA00\", \"vdd\": 1.2"));
                 }
                 for (int i = 0; i < DUPLICATES_PER_BATCH / 2; i++) {
-                    batch.add(bytes(dies.get(i * 7).json()));
+                    batch.add(dies.get(i * 7).bytes());
                 }
                 if (b == BATCHES - 1) {
                     // Far behind the watermark: their window [T0, T0 + 1 min) closed 30 s after its end.
                     for (int i = 0; i < TOO_LATE / 2; i++) {
-                        batch.add(bytes(new TestDie(T0 + 10_000, "LA", "WA0" + p, 30 + i, 30, true, 1.2, 50, 2000,
-                                25.0, 120).json()));
+                        batch.add(TestDie.nominal(T0 + 10_000, "LA", "WA0" + p, 30 + i, 30).bytes());
                     }
                 }
                 int partition = p;
@@ -140,7 +127,7 @@ class AccountingITCase {
             Thread.sleep(100);
         }
         job.cancel().get();
-        assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
+        assertThat(failure.failedOn()).as("the injected failure happened").isNotNull();
         assertThat(progress.aggregated() + progress.quarantined).as("accumulators after the failover").isEqualTo(sent);
 
         TreeMap<Long, Map<String, Long>> ledgers = new TreeMap<>();

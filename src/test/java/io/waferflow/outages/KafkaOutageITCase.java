@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.services.LocalRedis;
-import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.KafkaBrokerProcess;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -28,12 +24,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,28 +53,18 @@ class KafkaOutageITCase {
      * alert), and every batch has malformed messages; one die per partition ten minutes later closes every window.
      */
     private static List<List<byte[]>> batchesByPartition(int batch) {
-        Random random = new Random(31);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 8; w++) {
-            for (int k = 0; k < 240; k++) {
-                boolean pass = random.nextDouble() > 0.12;
-                double vdd = w == 3 && k % 8 == 0 ? 1.55 : 1.2 + 0.02 * random.nextGaussian();
-                dies.add(new TestDie(T0 + w * 60_000L + k * 1_000L, "LO", "WO" + w, k % 16, k / 16, pass, vdd,
-                        50 + 5 * random.nextGaussian(), 2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
+        List<TestDie> dies = TestWafers.seed(31).lot("LO").wafers(8, "WO%d").dies(240, 16).starts(T0, 60_000)
+                .failRate(0.12).vdd((w, k) -> w == 3 && k % 8 == 0, 1.55).testTime(100, 40).build();
         int per = dies.size() / BATCHES;
         List<TestDie> part = new ArrayList<>(dies.subList(batch * per, batch == BATCHES - 1 ? dies.size() : (batch + 1) * per));
         if (batch == BATCHES - 1) {
             long last = dies.get(dies.size() - 1).time();
-            part.add(new TestDie(last + 600_000, "LO", "WOCLOCK0", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
-            part.add(new TestDie(last + 600_000, "LO", "WOCLOCK1", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+            part.add(TestDie.nominal(last + 600_000, "LO", "WOCLOCK0", 0, 0));
+            part.add(TestDie.nominal(last + 600_000, "LO", "WOCLOCK1", 0, 0));
         }
         List<List<byte[]>> byPartition = List.of(new ArrayList<>(), new ArrayList<>());
         for (TestDie d : part) {
-            byPartition.get(d.wafer().endsWith("CLOCK1") ? 1 : d.wafer().endsWith("CLOCK0") ? 0
-                    : Integer.parseInt(d.wafer().substring(2)) % 2).add(d.json().getBytes(StandardCharsets.UTF_8));
+            byPartition.get(d.waferNumber() % 2).add(d.bytes());
         }
         byPartition.get(batch % 2).add(("{\"wafer_id\":\"WO1\",\"event_time\":\"yesterday\"").getBytes(StandardCharsets.UTF_8));
         return byPartition;
@@ -133,12 +116,9 @@ class KafkaOutageITCase {
 
             createTopics(kafka, "outage");
             FeaturesJobConfig outage = config(kafka, redis, "outage");
-            Configuration flink = JobEnvironment.flinkConfiguration(outage);
             // Whether the job rides the outage out or restarts from its checkpoint, it must keep trying.
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1_000);
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-            JobClient job = FeaturesJobRun.start(outage, "outage", flink, FeaturesJobSinks.production(outage));
+            JobClient job = FeaturesJobRun.start(outage, "outage", FeaturesJobRun.restarting(outage, 1_000,
+                    Duration.ofSeconds(1)), FeaturesJobSinks.production(outage));
             for (int b = 0; b < BATCHES / 2; b++) {
                 produce(kafka, "outage-in", b);
             }
@@ -153,8 +133,7 @@ class KafkaOutageITCase {
                 produce(kafka, "outage-in", b);
             }
             FeaturesJobRun.awaitRecordsIn(job, records(BATCHES));
-            job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(3, TimeUnit.MINUTES);
+            FeaturesJobRun.drain(job, tmp.resolve("end"));
 
             Map<String, Map<String, Object>> calmRows = featureRows("calm");
             Map<String, Map<String, Object>> outageRows = featureRows("outage");

@@ -1,17 +1,17 @@
 package io.waferflow.outages;
 
 import io.waferflow.testing.ExpectedFeatures;
-import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.WaferFlowProcess;
+import io.waferflow.testing.TestWafers;
+import io.waferflow.testing.FeaturesJobRun;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -44,7 +42,6 @@ class KillAndRestartITCase {
 
     private static final long T0 = Instant.parse("2026-11-27T12:00:00Z").toEpochMilli();
     private static final String TOPIC = "kill-in";
-    private static final String VIOLATIONS = "kill-violations";
     private static final int BATCHES = 8;
     private static final int MALFORMED_PER_BATCH = 3;
 
@@ -53,48 +50,20 @@ class KillAndRestartITCase {
 
     /** Eight wafers of 240 dies, one die a second, a new wafer every minute; wafers alternate between partitions. */
     private static List<TestDie> traffic() {
-        Random random = new Random(11);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 8; w++) {
-            for (int k = 0; k < 240; k++) {
-                boolean pass = random.nextDouble() > 0.12;
-                dies.add(new TestDie(T0 + w * 60_000L + k * 1_000L, "LK", "WK" + w, k % 16, k / 16, pass,
-                        1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25 + random.nextGaussian(), 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
-        return dies;
+        return TestWafers.seed(11).lot("LK").wafers(8, "WK%d").dies(240, 16).starts(T0, 60_000).failRate(0.12)
+                .temperature(25, 1).testTime(100, 40).build();
     }
 
     private static int partition(TestDie d) {
-        return Integer.parseInt(d.wafer().substring(2)) % 2;
+        return d.waferNumber() % 2;
     }
 
     private List<String> features(String checkpoints) {
-        List<String> args = new ArrayList<>(List.of("features", "--config", "jobs/features.yaml"));
-        for (String s : List.of(
-                "kafka.bootstrap_servers=" + SERVICES.kafka().bootstrapServers(),
-                "kafka.input_topic=" + TOPIC,
-                "kafka.violations_topic=" + VIOLATIONS,
-                "kafka.group_id=kill",
-                "redis.host=" + SERVICES.redis().host(),
-                "redis.port=" + SERVICES.redis().port(),
-                "redis.key_prefix=kill",
-                "offline.root=" + tmp.resolve("data"),
-                "checkpointing.interval=1 s",
-                "checkpointing.dir=" + tmp.resolve(checkpoints),
-                "quality.event_time.max_future_skew=3650 d",
-                "feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s",
-                "feature_group.watermark.out_of_orderness=5 s",
+        return FeaturesJobRun.commandLine(Path.of("jobs/features.yaml"), SERVICES.settings(tmp, "kill",
+                "checkpointing.interval=1 s", "checkpointing.dir=" + tmp.resolve(checkpoints),
                 "feature_group.watermark.emit=per_record",
-                "alerts.sinks.kafka_topic=",
-                "parallelism=2")) {
-            args.add("--set");
-            args.add(s);
-        }
-        return args;
+                // The shipped default: a start without state refuses a group with committed offsets.
+                "kafka.starting_offsets=committed"));
     }
 
     /** A batch's records on their partitions, with malformed messages on both. */
@@ -102,8 +71,7 @@ class KillAndRestartITCase {
         for (int p = 0; p < 2; p++) {
             int partition = p;
             List<byte[]> payloads = new ArrayList<>();
-            dies.stream().filter(d -> partition(d) == partition)
-                    .forEach(d -> payloads.add(d.json().getBytes(StandardCharsets.UTF_8)));
+            dies.stream().filter(d -> partition(d) == partition).forEach(d -> payloads.add(d.bytes()));
             for (int i = 0; i < (p == 0 ? MALFORMED_PER_BATCH - 1 : 1); i++) {
                 payloads.add(("{\"wafer_id\":\"WK" + p + "\",\"vdd\":1.2").getBytes(StandardCharsets.UTF_8));
             }
@@ -116,11 +84,10 @@ class KillAndRestartITCase {
         List<TestDie> dies = traffic();
         // One record per partition ten minutes later makes every window final.
         long last = dies.get(dies.size() - 1).time();
-        List<TestDie> clock = List.of(new TestDie(last + 600_000, "LK", "WKCLOCK0", 0, 0, true, 1.2, 50, 2000, 25.0,
-                100), new TestDie(last + 600_000, "LK", "WKCLOCK1", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+        List<TestDie> clock = List.of(TestDie.nominal(last + 600_000, "LK", "WKCLOCK0", 0, 0),
+                TestDie.nominal(last + 600_000, "LK", "WKCLOCK1", 0, 0));
         int perBatch = dies.size() / BATCHES;
-        SERVICES.kafka().createTopic(TOPIC, 2);
-        SERVICES.kafka().createTopic(VIOLATIONS, 1);
+        SERVICES.createTopics("kill", 2);
         Path checkpoints = tmp.resolve("checkpoints");
 
         try (WaferFlowProcess first = WaferFlowProcess.start(tmp.resolve("first.log"), features("checkpoints"))) {
@@ -141,8 +108,8 @@ class KillAndRestartITCase {
             for (int b = BATCHES / 2 + 1; b < BATCHES; b++) {
                 produce(dies.subList(b * perBatch, b == BATCHES - 1 ? dies.size() : (b + 1) * perBatch));
             }
-            SERVICES.produce(TOPIC, List.of(clock.get(0).json().getBytes(StandardCharsets.UTF_8)), i -> 0);
-            SERVICES.produce(TOPIC, List.of(clock.get(1).json().getBytes(StandardCharsets.UTF_8)), i -> 1);
+            SERVICES.produce(TOPIC, List.of(clock.get(0).bytes()), i -> 0);
+            SERVICES.produce(TOPIC, List.of(clock.get(1).bytes()), i -> 1);
 
             List<TestDie> all = new ArrayList<>(dies);
             all.addAll(clock);
@@ -159,34 +126,14 @@ class KillAndRestartITCase {
                     tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"); // fails on a second row
             rows.keySet().removeIf(k -> k.startsWith("WKCLOCK"));
             expected.rows.keySet().removeIf(k -> k.startsWith("WKCLOCK"));
-            assertThat(rows.keySet()).isEqualTo(expected.rows.keySet());
-            for (ExpectedFeatures.Row want : expected.rows.values()) {
-                Map<String, Object> got = rows.get(want.wafer + "@" + want.windowStart);
-                for (Map.Entry<String, Double> f : want.features.entrySet()) {
-                    Object v = got.get(f.getKey());
-                    String what = want.wafer + "@" + want.windowStart + " " + f.getKey();
-                    if (f.getValue() == null) {
-                        assertThat(v).as(what).isNull();
-                    } else {
-                        assertThat(((Number) v).doubleValue()).as(what)
-                                .isCloseTo(f.getValue(), org.assertj.core.api.Assertions.within(1e-9));
-                    }
-                }
-            }
+            FeaturesJobRun.assertWindowsEqualModel(rows, expected.rows, "after kill -9 and restart");
             assertThat(violationsOnTopic()).as("malformed records on the violation topic, read committed")
                     .isEqualTo(malformed);
             assertThat(ParquetFiles.read(tmp.resolve("data/_quarantine"))).as("quarantined records")
                     .hasSize((int) malformed);
             assertThat(ParquetFiles.read(tmp.resolve("data/raw"))).as("raw archive rows: every valid record once")
                     .hasSize(all.size());
-            try (Jedis jedis = new Jedis(SERVICES.redis().host(), SERVICES.redis().port())) {
-                for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
-                    Map<String, String> hash = jedis.hgetAll("kill:wafer_aggregates:v1:" + want.wafer);
-                    assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
-                    assertThat(Double.parseDouble(hash.get("device_count"))).as(want.wafer)
-                            .isEqualTo(want.features.get("device_count"));
-                }
-            }
+            SERVICES.assertOnline("kill", expected.newestPerWafer().values(), "device_count");
         }
 
         // The same command with its checkpoints gone: the consumer group's committed offsets are no state.
@@ -204,7 +151,7 @@ class KillAndRestartITCase {
 
     private long violationsOnTopic() {
         try {
-            List<ConsumerRecord<byte[], byte[]>> records = SERVICES.readCommitted(VIOLATIONS);
+            List<ConsumerRecord<byte[], byte[]>> records = SERVICES.readCommitted("kill-violations");
             return records.size();
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);

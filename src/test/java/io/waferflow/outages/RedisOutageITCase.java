@@ -2,7 +2,6 @@ package io.waferflow.outages;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
@@ -10,11 +9,9 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.RedisServerProcess;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,11 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -48,10 +42,7 @@ import static org.assertj.core.api.Assertions.within;
 class RedisOutageITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T16:00:00Z").toEpochMilli();
     private static final int BATCHES = 8;
@@ -61,38 +52,24 @@ class RedisOutageITCase {
 
     /** Ten wafers of 180 dies, one die a second, a new wafer every 40 s, alternating between two partitions. */
     private static List<TestDie> traffic() {
-        Random random = new Random(41);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 10; w++) {
-            for (int k = 0; k < 180; k++) {
-                dies.add(new TestDie(T0 + w * 40_000L + k * 1_000L, "LR", "WR" + w, k % 15, k / 15,
-                        random.nextDouble() > 0.1, 1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
+        List<TestDie> dies = new ArrayList<>(TestWafers.seed(41).lot("LR").wafers(10, "WR%d").dies(180, 15)
+                .starts(T0, 40_000).failRate(0.1).testTime(100, 40).build());
         long last = dies.get(dies.size() - 1).time();
         // One die per partition ten minutes later: every window final.
-        dies.add(new TestDie(last + 600_000, "LR", "WRCLOCK0", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
-        dies.add(new TestDie(last + 600_000, "LR", "WRCLOCK1", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+        dies.add(TestDie.nominal(last + 600_000, "LR", "WRCLOCK0", 0, 0));
+        dies.add(TestDie.nominal(last + 600_000, "LR", "WRCLOCK1", 0, 0));
         return dies;
     }
 
-    private static int partition(TestDie d) {
-        return d.wafer().startsWith("WRCLOCK") ? d.wafer().charAt(7) - '0' : Integer.parseInt(d.wafer().substring(2)) % 2;
-    }
-
     private static void produce(List<TestDie> dies) throws Exception {
-        SERVICES.produce("redis-outage-in", dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8)).toList(),
-                i -> partition(dies.get(i)));
+        SERVICES.produce("redis-outage-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 2);
     }
 
     @Test
     void redisStoppedFor30SecondsLosesNoOnlineRowAndRaisesAP0() throws Exception {
         List<TestDie> dies = traffic();
         int per = dies.size() / BATCHES;
-        SERVICES.kafka().createTopic("redis-outage-in", 2);
-        SERVICES.kafka().createTopic("redis-outage-violations", 1);
+        SERVICES.createTopics("redis-outage", 2);
         SERVICES.kafka().createTopic("redis-outage-alerts", 1);
 
         try (RedisServerProcess redis = RedisServerProcess.start(tmp.resolve("redis"))) {
@@ -100,8 +77,7 @@ class RedisOutageITCase {
                     redis.port(), tmp, "redis-outage-in", "redis-outage-violations", "ro",
                     "alerts.sinks.kafka_topic=redis-outage-alerts", "checkpointing.interval=1 s",
                     "feature_group.watermark.emit=per_record", "feature_group.watermark.idleness=5 min");
-            Configuration flink = JobEnvironment.flinkConfiguration(config);
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // riding the outage out, not restarting
+            Configuration flink = FeaturesJobRun.flinkConfiguration(config); // riding the outage out, not restarting
             JobClient job = FeaturesJobRun.start(config, "redis-outage", flink, FeaturesJobSinks.production(config));
 
             produce(dies.subList(0, 3 * per));
@@ -126,9 +102,8 @@ class RedisOutageITCase {
             produce(dies.subList(6 * per, dies.size()));
             FeaturesJobRun.awaitRecordsIn(job, dies.size());
             // Drain: every window fires, and rows still waiting for Redis are written before the job ends.
-            job.stopWithSavepoint(true, tmp.resolve("end").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(3, TimeUnit.MINUTES);
-            JobProgress progress = new JobProgress(job.getJobExecutionResult().get().getAllAccumulatorResults());
+            JobProgress progress = new JobProgress(FeaturesJobRun.drain(job, tmp.resolve("end"))
+                    .getAllAccumulatorResults());
 
             ExpectedFeatures expected = ExpectedFeatures.compute(dies, 60_000, 30_000, 5_000);
             assertThat(progress.recordsIn).isEqualTo(dies.size());

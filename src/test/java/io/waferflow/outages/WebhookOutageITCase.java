@@ -4,33 +4,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.alerts.sinks.WebhookReceiver;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,10 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebhookOutageITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T18:00:00Z").toEpochMilli();
     private static final Duration OUTAGE = Duration.ofSeconds(60);
@@ -57,19 +48,10 @@ class WebhookOutageITCase {
 
     /** Six wafers of 240 dies; every fifth die of wafers 1 and 4 has vdd out of range: data-quality alerts. */
     private static List<TestDie> traffic() {
-        Random random = new Random(53);
-        List<TestDie> dies = new ArrayList<>();
-        for (int w = 0; w < 6; w++) {
-            for (int k = 0; k < 240; k++) {
-                double vdd = (w == 1 || w == 4) && k % 5 == 0 ? 1.6 : 1.2 + 0.02 * random.nextGaussian();
-                dies.add(new TestDie(T0 + w * 60_000L + k * 1_000L, "LW", "WW" + w, k % 16, k / 16,
-                        random.nextDouble() > 0.1, vdd, 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), 25.0, 100 + random.nextInt(40)));
-            }
-        }
-        dies.sort(Comparator.comparingLong(TestDie::time));
-        long last = dies.get(dies.size() - 1).time();
-        dies.add(new TestDie(last + 600_000, "LW", "WWCLOCK", 0, 0, true, 1.2, 50, 2000, 25.0, 100));
+        List<TestDie> dies = new ArrayList<>(TestWafers.seed(53).lot("LW").wafers(6, "WW%d").dies(240, 16)
+                .starts(T0, 60_000).failRate(0.1).vdd((w, k) -> (w == 1 || w == 4) && k % 5 == 0, 1.6)
+                .testTime(100, 40).build());
+        dies.add(TestDie.nominal(dies.get(dies.size() - 1).time() + 600_000, "LW", "WWCLOCK", 0, 0));
         return dies;
     }
 
@@ -85,23 +67,18 @@ class WebhookOutageITCase {
             return WebhookReceiver.Response.status(200);
         })) {
             List<TestDie> dies = traffic();
-            SERVICES.kafka().createTopic("webhook-outage-in", 1);
-            SERVICES.kafka().createTopic("webhook-outage-violations", 1);
+            SERVICES.createTopics("webhook-outage", 1);
             SERVICES.kafka().createTopic("webhook-outage-alerts", 1);
-            FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp,
-                    "webhook-outage-in", "webhook-outage-violations", "webhook-outage",
-                    "feature_group.watermark.emit=per_record",
+            FeaturesJobConfig config = SERVICES.config(tmp, "webhook-outage", "feature_group.watermark.emit=per_record",
                     "alerts.sinks.kafka_topic=webhook-outage-alerts",
                     "alerts.sinks.webhook_url=" + receiver.url(),
                     "alerts.sinks.webhook_min_severity=P3",
                     "alerts.sinks.webhook_attempts=2",
                     "alerts.sinks.webhook_backoff=200 ms");
-            Configuration flink = JobEnvironment.flinkConfiguration(config);
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // riding the outage out, not restarting
+            Configuration flink = FeaturesJobRun.flinkConfiguration(config); // riding the outage out, not restarting
             JobClient job = FeaturesJobRun.start(config, "webhook-outage", flink, FeaturesJobSinks.production(config));
             long started = System.currentTimeMillis();
-            SERVICES.produce("webhook-outage-in", dies.stream().map(d -> d.json().getBytes(StandardCharsets.UTF_8))
-                    .collect(Collectors.toList()));
+            SERVICES.produce("webhook-outage-in", TestDie.payloads(dies));
 
             Thread.sleep(OUTAGE.toMillis());
             Set<String> onTopic = notificationIds();

@@ -10,13 +10,13 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -47,10 +46,7 @@ import static org.assertj.core.api.Assertions.within;
 class BadInputITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T08:00:00Z").toEpochMilli();
 
@@ -64,29 +60,19 @@ class BadInputITCase {
                 .isGreaterThanOrEqualTo(30);
 
         // Valid traffic: two wafers of 30 dies, after the corpus, in order.
-        Random random = new Random(3);
-        List<TestDie> valid = new ArrayList<>();
-        for (int k = 0; k < 30; k++) {
-            for (String wafer : List.of("WV1", "WV2")) {
-                boolean pass = random.nextDouble() > 0.2;
-                valid.add(new TestDie(T0 + 10_000 + k * 3_000L + (wafer.equals("WV2") ? 1_000 : 0), "LV", wafer,
-                        k % 6, k / 6, pass, 1.2 + 0.02 * random.nextGaussian(), 50 + 5 * random.nextGaussian(),
-                        2000 + 100 * random.nextGaussian(), random.nextDouble() < 0.2 ? null : 25.0, 120));
-            }
-        }
+        List<TestDie> valid = TestWafers.seed(3).lot("LV").wafers(2, w -> "WV" + (w + 1)).dies(30, 6)
+                .starts(T0 + 10_000, 1_000).dieEvery(3_000).failRate(0.2).missingTemperature(0.2).testTime(120).build();
 
-        String topic = "bad-input";
-        SERVICES.kafka().createTopic(topic, 1);
-        SERVICES.kafka().createTopic("bad-input-violations", 1);
+        SERVICES.createTopics("bad-input", 1);
         List<byte[]> payloads = new ArrayList<>();
         cases.forEach(c -> payloads.add(c.bytes()));
-        valid.forEach(d -> payloads.add(d.json().getBytes(StandardCharsets.UTF_8)));
-        SERVICES.produce(topic, payloads);
+        payloads.addAll(TestDie.payloads(valid));
+        SERVICES.produce("bad-input-in", payloads);
 
         Path data = tmp.resolve("data");
         // The corpus judges future timestamps against the Kafka timestamp: keep the shipped skew limit.
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic, "bad-input-violations",
-                "bad-input", "quality.event_time.max_future_skew=1 h", "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig config = SERVICES.config(tmp, "bad-input", "quality.event_time.max_future_skew=1 h",
+                "feature_group.watermark.emit=per_record");
         Map<String, Object> acc = FeaturesJobRun.execute(config, "bad-input-it").getAllAccumulatorResults();
 
         // Each violation back to its kind: by device id where the record had one, else by its raw payload.

@@ -9,8 +9,8 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
+import io.waferflow.testing.TestWafers;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -61,10 +61,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class InputLimitsITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final long T0 = Instant.parse("2026-11-27T09:00:00Z").toEpochMilli();
     /** Kafka's default {@code message.max.bytes} (a record batch) and {@code max.request.size}. */
@@ -99,7 +96,7 @@ class InputLimitsITCase {
 
     @Test
     void messagesAtAndBeyondEveryLimitNeverStopTheJobAndLoseNothing() throws Exception {
-        FeaturesJobConfig probe = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, "x", "x", "x");
+        FeaturesJobConfig probe = SERVICES.config(tmp, "limits");
         int maxRecordBytes = probe.quality().maxRecordBytes();
         int prefixBytes = probe.violationsPayloadPrefixBytes();
         assertThat(maxRecordBytes).as("the shipped limit this test is built around").isEqualTo(1_048_000);
@@ -145,16 +142,11 @@ class InputLimitsITCase {
         limits.add(new Message("too_large_random_bytes", random, List.of("too_large:")));
 
         // Valid traffic around them: one wafer, a die per second, the limit messages in between.
-        List<TestDie> valid = new ArrayList<>();
-        Random r = new Random(5);
-        for (int k = 0; k < 24; k++) {
-            valid.add(new TestDie(T0 + 1000L * k, "LV", "WV", k % 6, k / 6, r.nextDouble() > 0.2,
-                    1.2 + 0.02 * r.nextGaussian(), 50 + 5 * r.nextGaussian(), 2000 + 100 * r.nextGaussian(), 25.0,
-                    120));
-        }
+        List<TestDie> valid = TestWafers.seed(5).lot("LV").wafers(1, w -> "WV").dies(24, 6).starts(T0, 0)
+                .failRate(0.2).testTime(120).build();
         List<byte[]> payloads = new ArrayList<>();
         for (int k = 0; k < valid.size(); k++) {
-            payloads.add(valid.get(k).json().getBytes(StandardCharsets.UTF_8));
+            payloads.add(valid.get(k).bytes());
             if (k < limits.size()) {
                 payloads.add(limits.get(k).bytes());
             }
@@ -168,8 +160,7 @@ class InputLimitsITCase {
         createTopic("limits-alerts", Map.of());
         produce(topic, payloads);
 
-        FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka(), SERVICES.redis(), tmp, topic,
-                violationsTopic, "limits", "feature_group.watermark.emit=per_record",
+        FeaturesJobConfig config = SERVICES.config(tmp, "limits", "feature_group.watermark.emit=per_record",
                 // Alerts name wafers: a quarantined wafer's alert goes to its (exactly-once) topic too.
                 "alerts.sinks.kafka_topic=limits-alerts");
         // Restart strategy none (FeaturesJobRun): any failure of any sink on any of these messages fails the run.

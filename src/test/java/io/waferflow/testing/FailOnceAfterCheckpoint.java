@@ -2,52 +2,52 @@ package io.waferflow.testing;
 
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.testutils.junit.SharedObjectsExtension;
+import org.apache.flink.testutils.junit.SharedReference;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Flink's FailingSource pattern as a pass-through map: on the first attempt, subtask 0 (or any subtask, see
- * {@link #onAnySubtask()}) throws on the first record it sees after a checkpoint has completed, once. {@link #FAILED}
- * lets the test check that the failure really happened (a fault test whose fault never fired proves nothing), and
- * {@link #FAILED_ON} holds the record it failed on: a record after every completed checkpoint's barrier, so the
- * restarted job must deliver it again, exactly once.
+ * {@link #onAnySubtask}) throws on the first record it sees after a checkpoint has completed, once. {@link #failedOn}
+ * lets the test check that the failure really happened (a fault test whose fault never fired proves nothing) and
+ * which record it hit: a record after every completed checkpoint's barrier, so the restarted job must deliver it
+ * again, exactly once. What happened is held by the test's {@link SharedObjectsExtension} (Flink's way to share an
+ * object between a test and its job's tasks in the same JVM), not by a static field.
  */
 public class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> implements CheckpointListener {
 
     private static final long serialVersionUID = 1L;
 
-    public static final AtomicBoolean FAILED = new AtomicBoolean();
-    public static final AtomicReference<Object> FAILED_ON = new AtomicReference<>();
-
+    private final SharedReference<AtomicReference<Object>> failedOn;
     private final boolean anySubtask;
     private transient boolean checkpointCompleted;
 
-    public FailOnceAfterCheckpoint() {
-        this(false);
-    }
-
-    private FailOnceAfterCheckpoint(boolean anySubtask) {
+    private FailOnceAfterCheckpoint(SharedObjectsExtension shared, boolean anySubtask) {
+        this.failedOn = shared.add(new AtomicReference<>());
         this.anySubtask = anySubtask;
     }
 
-    /** Fails on whichever subtask first sees a record after a completed checkpoint (for keyed, sparse streams). */
-    public static <T> FailOnceAfterCheckpoint<T> onAnySubtask() {
-        return new FailOnceAfterCheckpoint<>(true);
+    /** Fails subtask 0 on the first record it sees after a completed checkpoint. */
+    public static <T> FailOnceAfterCheckpoint<T> onSubtaskZero(SharedObjectsExtension shared) {
+        return new FailOnceAfterCheckpoint<>(shared, false);
     }
 
-    /** Resets {@link #FAILED} and {@link #FAILED_ON} before a test's job. */
-    public static void reset() {
-        FAILED.set(false);
-        FAILED_ON.set(null);
+    /** Fails on whichever subtask first sees a record after a completed checkpoint (for keyed, sparse streams). */
+    public static <T> FailOnceAfterCheckpoint<T> onAnySubtask(SharedObjectsExtension shared) {
+        return new FailOnceAfterCheckpoint<>(shared, true);
+    }
+
+    /** The record the failure was thrown on; null if it never was. */
+    public Object failedOn() {
+        return failedOn.get().get();
     }
 
     @Override
     public T map(T value) {
         if (checkpointCompleted && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0
                 && (anySubtask || getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0)
-                && FAILED.compareAndSet(false, true)) {
-            FAILED_ON.set(value);
+                && failedOn.get().compareAndSet(null, value)) {
             throw new IllegalStateException("injected failure after a completed checkpoint");
         }
         return value;

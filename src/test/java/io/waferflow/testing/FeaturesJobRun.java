@@ -11,7 +11,11 @@ import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
 import io.waferflow.cli.JobProgress;
 import org.apache.avro.generic.GenericRecord;
+import io.waferflow.model.ParsedDeviceTest;
+import io.waferflow.cli.BackfillCommand;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -20,10 +24,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -70,6 +77,16 @@ public final class FeaturesJobRun {
 
     private static RawConfig rawConfig(String bootstrapServers, String redisHost, int redisPort, Path dir,
                                        String inputTopic, String violationsTopic, String name, String... overrides) {
+        return RawConfig.load(TestConfigs.FEATURES_YAML, settings(bootstrapServers, redisHost, redisPort, dir,
+                inputTopic, violationsTopic, name, overrides));
+    }
+
+    /**
+     * The test settings as {@code key=value} overrides of the shipped file, {@code overrides} last (the last value of
+     * a key wins): for a job started from the command line ({@link #commandLine}).
+     */
+    public static List<String> settings(String bootstrapServers, String redisHost, int redisPort, Path dir,
+                                        String inputTopic, String violationsTopic, String name, String... overrides) {
         List<String> all = new ArrayList<>(List.of(
                 "kafka.bootstrap_servers=" + bootstrapServers,
                 "kafka.input_topic=" + inputTopic,
@@ -91,30 +108,93 @@ public final class FeaturesJobRun {
                 "alerts.sinks.kafka_topic=",
                 "parallelism=2"));
         all.addAll(Arrays.asList(overrides));
-        return RawConfig.load(TestConfigs.FEATURES_YAML, all);
+        return all;
     }
 
-    public static JobExecutionResult execute(FeaturesJobConfig config, String jobName) throws Exception {
+    /** {@code features --config <file> --set <setting> ...}: the command line of the job with these settings. */
+    public static List<String> commandLine(Path configFile, List<String> settings) {
+        List<String> args = new ArrayList<>(List.of("features", "--config", configFile.toString()));
+        for (String s : settings) {
+            args.add("--set");
+            args.add(s);
+        }
+        return args;
+    }
+
+    /** The job's Flink configuration without restarts: a job that fails on input fails the test. */
+    public static Configuration flinkConfiguration(FeaturesJobConfig config) {
         Configuration flink = JobEnvironment.flinkConfiguration(config);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return execute(config, jobName, flink, FeaturesJobSinks.production(config));
+        return flink;
+    }
+
+    /** The job's Flink configuration with up to {@code attempts} restarts, {@code delay} apart. */
+    public static Configuration restarting(FeaturesJobConfig config, int attempts, Duration delay) {
+        Configuration flink = JobEnvironment.flinkConfiguration(config);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, delay);
+        return flink;
+    }
+
+    /** Runs the production graph on the bounded source to the end of the input, without restarts. */
+    public static JobExecutionResult execute(FeaturesJobConfig config, String jobName) throws Exception {
+        return execute(config, jobName, flinkConfiguration(config), FeaturesJobSinks.production(config));
     }
 
     public static JobExecutionResult execute(FeaturesJobConfig config, String jobName, Configuration flink,
                                              FeaturesJobSinks sinks) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        new FeaturesJob(config, KafkaInput.boundedToLatest(config), sinks).build(env);
+        return environment(config, KafkaInput.boundedToLatest(config), flink, sinks).execute(jobName);
+    }
+
+    /** Runs the graph as {@code waferflow backfill} does: batch execution, from {@code source} into {@code sinks}. */
+    public static JobExecutionResult backfill(FeaturesJobConfig config, Source<ParsedDeviceTest, ?, ?> source,
+                                              FeaturesJobSinks sinks, String jobName) throws Exception {
+        StreamExecutionEnvironment env = BackfillCommand.environment(config);
+        new FeaturesJob(config, source, sinks).build(env);
         return env.execute(jobName);
     }
 
     /** Starts the job on the unbounded source, as production runs it; the test stops it. */
     public static JobClient start(FeaturesJobConfig config, String jobName, Configuration flink,
                                   FeaturesJobSinks sinks) throws Exception {
+        return environment(config, KafkaInput.source(config), flink, sinks).executeAsync(jobName);
+    }
+
+    private static StreamExecutionEnvironment environment(FeaturesJobConfig config,
+                                                          Source<ParsedDeviceTest, ?, ?> source, Configuration flink,
+                                                          FeaturesJobSinks sinks) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(2);
-        new FeaturesJob(config, KafkaInput.source(config), sinks).build(env);
-        return env.executeAsync(jobName);
+        new FeaturesJob(config, source, sinks).build(env);
+        return env;
+    }
+
+    /** Stops the job with a savepoint under {@code dir}, leaving its windows open in state; the savepoint's path. */
+    public static String savepoint(JobClient job, Path dir) throws Exception {
+        return job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(3, TimeUnit.MINUTES);
+    }
+
+    /**
+     * Stops the job with a draining savepoint under {@code dir} (the final watermark fires every window and timer,
+     * every file and transaction commits) and returns its result. Flink refuses the savepoint while tasks are still
+     * starting (e.g. right after a restore): that is tried again for up to a minute.
+     */
+    public static JobExecutionResult drain(JobClient job, Path dir) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            try {
+                job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(3, TimeUnit.MINUTES);
+                return job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (job.getJobStatus().get().isTerminalState() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     /**
@@ -122,7 +202,7 @@ public final class FeaturesJobRun {
      * accumulators that cannot be read while the job restarts count as not yet.
      */
     public static JobProgress awaitRecordsIn(JobClient job, long expected) throws Exception {
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         JobProgress p = null;
         while (System.nanoTime() < deadline) {
             try {
@@ -147,22 +227,25 @@ public final class FeaturesJobRun {
                                             Map<String, ExpectedFeatures.Row> expected, String what) {
         assertThat(expected.values()).as(what + ": the model's neighbour yields are all the job's to compute")
                 .allMatch(r -> r.neighbourYieldSettled);
+        assertWindowsEqualModel(rows, expected, what);
+        for (ExpectedFeatures.Row want : expected.values()) {
+            assertThat(rows.get(want.wafer + "@" + want.windowStart).get("revision"))
+                    .as(what + " " + want.wafer + "@" + want.windowStart + " revision").isEqualTo(want.revision);
+        }
+    }
+
+    /**
+     * Committed feature rows ({@link ParquetFiles#rowsByWindow}: one per window) for the model's (wafer, window)s,
+     * each with the model's window end and every feature column.
+     */
+    public static void assertWindowsEqualModel(Map<String, Map<String, Object>> rows,
+                                               Map<String, ExpectedFeatures.Row> expected, String what) {
         assertThat(rows.keySet()).as(what + ": windows").isEqualTo(expected.keySet());
         for (ExpectedFeatures.Row want : expected.values()) {
             Map<String, Object> got = rows.get(want.wafer + "@" + want.windowStart);
-            String at = what + " " + want.wafer + "@" + want.windowStart;
-            assertThat(got.get("window_end")).as(at + " window_end").isEqualTo(want.windowEnd);
-            assertThat(got.get("revision")).as(at + " revision").isEqualTo(want.revision);
-            for (Map.Entry<String, Double> f : want.features.entrySet()) {
-                Object value = got.get(f.getKey());
-                if (f.getValue() == null) {
-                    assertThat(value).as(at + " " + f.getKey()).isNull();
-                } else {
-                    assertThat(value).as(at + " " + f.getKey()).isNotNull();
-                    assertThat(((Number) value).doubleValue()).as(at + " " + f.getKey())
-                            .isCloseTo(f.getValue(), within(1e-9));
-                }
-            }
+            assertThat(got.get("window_end")).as(what + " " + want.wafer + "@" + want.windowStart + " window_end")
+                    .isEqualTo(want.windowEnd);
+            assertFeatures(got, want);
         }
     }
 
@@ -187,12 +270,22 @@ public final class FeaturesJobRun {
 
     /** Every feature column of a Parquet row equals the expected row's (1e-9; null where no value). */
     public static void assertFeatures(GenericRecord got, ExpectedFeatures.Row want) {
+        assertFeatures(got::get, want);
+    }
+
+    /** The same, for a row read as a map ({@link ParquetFiles#rowsByWindow}). */
+    public static void assertFeatures(Map<String, Object> got, ExpectedFeatures.Row want) {
+        assertFeatures(got::get, want);
+    }
+
+    private static void assertFeatures(Function<String, Object> got, ExpectedFeatures.Row want) {
         for (Map.Entry<String, Double> f : want.features.entrySet()) {
-            Object value = got.get(f.getKey());
+            Object value = got.apply(f.getKey());
             String what = want.wafer + "@" + want.windowStart + " " + f.getKey();
             if (f.getValue() == null) {
                 assertThat(value).as(what).isNull();
             } else {
+                assertThat(value).as(what).isNotNull();
                 assertThat(((Number) value).doubleValue()).as(what).isCloseTo(f.getValue(), within(1e-9));
             }
         }

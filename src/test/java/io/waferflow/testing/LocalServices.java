@@ -1,5 +1,6 @@
 package io.waferflow.testing;
 
+import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -11,10 +12,18 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import redis.clients.jedis.Jedis;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
@@ -22,14 +31,24 @@ import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.Collection;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real Kafka broker and a real redis-server for one test class: started before its first test, stopped (by pid)
- * after its last. Register with {@code @RegisterExtension static final LocalServices SERVICES = new LocalServices();}.
+ * A real Kafka broker and a real redis-server for one test class, and with {@link #withMiniCluster} the MiniCluster its
+ * jobs run on (one per class: one TaskManager with 2 slots, for parallelism 2): started before its first test,
+ * stopped (the broker and Redis by pid) after its last. Register with
+ * {@code @RegisterExtension static final LocalServices SERVICES = new LocalServices().withMiniCluster();}.
+ *
+ * <p>A test's job named {@code name} reads topic {@code <name>-in} and writes violations to {@code <name>-violations}
+ * ({@link #createTopics}, {@link #config}).
  */
-public final class LocalServices implements BeforeAllCallback, AfterAllCallback {
+public final class LocalServices
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     private final Callable<EmbeddedKafka> startKafka;
+    private final MiniClusterExtension miniCluster;
     private EmbeddedKafka kafka;
     private LocalRedis redis;
 
@@ -39,23 +58,72 @@ public final class LocalServices implements BeforeAllCallback, AfterAllCallback 
 
     /** With a broker started another way (e.g. {@link EmbeddedKafka#startWithSaslUser}). */
     public LocalServices(Callable<EmbeddedKafka> startKafka) {
+        this(startKafka, null);
+    }
+
+    private LocalServices(Callable<EmbeddedKafka> startKafka, MiniClusterExtension miniCluster) {
         this.startKafka = startKafka;
+        this.miniCluster = miniCluster;
+    }
+
+    /** The same services, and the class's MiniCluster ({@link FeaturesJobRun#miniCluster()}). */
+    public LocalServices withMiniCluster() {
+        return withMiniCluster(new Configuration());
+    }
+
+    /** The same, with cluster-level settings (those the JobManager reads, such as retained checkpoints). */
+    public LocalServices withMiniCluster(Configuration cluster) {
+        return new LocalServices(startKafka, FeaturesJobRun.miniCluster(cluster));
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         kafka = startKafka.call();
         redis = LocalRedis.start();
+        if (miniCluster != null) {
+            miniCluster.beforeAll(context);
+        }
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        if (kafka != null) {
-            kafka.close();
+    public void beforeEach(ExtensionContext context) throws Exception {
+        if (miniCluster != null) {
+            miniCluster.beforeEach(context);
         }
-        if (redis != null) {
-            redis.close();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (miniCluster != null) {
+            miniCluster.afterEach(context);
         }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            if (miniCluster != null) {
+                miniCluster.afterAll(context);
+            }
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    /** The MiniCluster's parameters ({@code @InjectClusterRESTAddress} and the like). */
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return miniCluster != null && miniCluster.supportsParameter(parameter, context);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return miniCluster.resolveParameter(parameter, context);
     }
 
     public EmbeddedKafka kafka() {
@@ -64,6 +132,53 @@ public final class LocalServices implements BeforeAllCallback, AfterAllCallback 
 
     public LocalRedis redis() {
         return redis;
+    }
+
+    /** A client of the Redis server; the caller closes it. */
+    public Jedis jedis() {
+        return new Jedis(redis.host(), redis.port());
+    }
+
+    /**
+     * Each expected row is its wafer's online hash (job {@code name}): its window end, and the {@code features}
+     * exactly.
+     */
+    public void assertOnline(String name, Collection<ExpectedFeatures.Row> newest, String... features) {
+        try (Jedis jedis = jedis()) {
+            for (ExpectedFeatures.Row want : newest) {
+                Map<String, String> hash = jedis.hgetAll(name + ":wafer_aggregates:v1:" + want.wafer);
+                assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
+                for (String f : features) {
+                    assertThat(Double.parseDouble(hash.get(f))).as(want.wafer + " " + f)
+                            .isEqualTo(want.features.get(f));
+                }
+            }
+        }
+    }
+
+    /** The input topic {@code <name>-in} with {@code partitions} partitions, and {@code <name>-violations}. */
+    public void createTopics(String name, int partitions) throws Exception {
+        kafka.createTopic(name + "-in", partitions);
+        kafka.createTopic(name + "-violations", 1);
+    }
+
+    /**
+     * The {@code features} job's test configuration ({@link FeaturesJobRun#config}) for this broker and Redis, named
+     * {@code name} (consumer group, Redis key prefix), reading {@code <name>-in}, its files under {@code dir}.
+     */
+    public FeaturesJobConfig config(Path dir, String name, String... overrides) {
+        return config(name, name, dir, overrides);
+    }
+
+    /** The same for one of several runs over {@code <topics>-in}, each with its own name and directory. */
+    public FeaturesJobConfig config(String topics, String name, Path dir, String... overrides) {
+        return FeaturesJobRun.config(kafka, redis, dir, topics + "-in", topics + "-violations", name, overrides);
+    }
+
+    /** {@link #config}'s settings, as {@code key=value} overrides for a job started from the command line. */
+    public List<String> settings(Path dir, String name, String... overrides) {
+        return FeaturesJobRun.settings(kafka.bootstrapServers(), redis.host(), redis.port(), dir, name + "-in",
+                name + "-violations", name, overrides);
     }
 
     /** Sends the payloads in order, to one partition each as {@code partitionOf} says (null: the producer's choice). */

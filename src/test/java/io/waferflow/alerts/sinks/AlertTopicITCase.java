@@ -7,13 +7,11 @@ import io.waferflow.alerts.TestAlerts;
 import io.waferflow.cli.AlertsCommand;
 import io.waferflow.config.KafkaClientSettings;
 import io.waferflow.stores.topics.AlertTopic;
-import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,10 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AlertTopicITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = FeaturesJobRun.miniCluster();
-
-    @RegisterExtension
-    static final LocalServices SERVICES = new LocalServices();
+    static final LocalServices SERVICES = new LocalServices().withMiniCluster();
 
     private static final String TOPIC = "alerts-it";
 
