@@ -12,24 +12,27 @@ import io.waferflow.cli.SavepointCommand;
 import io.waferflow.cli.ShownCommandLine;
 import io.waferflow.cli.VersionCommand;
 import io.waferflow.config.ConfigException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
-
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The one entry point: {@code waferflow <command> [options]}, like Flink's {@code bin/flink}, and the job jar's main
  * class ({@code flink run -c io.waferflow.WaferFlow waferflow.jar features ...}). Local-only commands (demo, bench,
  * drift-accuracy) live outside the job jar and are looked up by class name, so the jar runs without them.
  */
-@Command(name = "waferflow", synopsisSubcommandLabel = "COMMAND", description = {
-        "Feature store and real-time monitoring for semiconductor wafer-test data, on Apache Flink.",
-        "'waferflow COMMAND --help' describes a command and its options."},
+@Command(
+        name = "waferflow",
+        synopsisSubcommandLabel = "COMMAND",
+        description = {
+            "Feature store and real-time monitoring for semiconductor wafer-test data, on Apache Flink.",
+            "'waferflow COMMAND --help' describes a command and its options."
+        },
         footer = {"", "Exit codes: 0 done, 1 failed, 2 usage or configuration error."})
 public final class WaferFlow {
 
@@ -43,7 +46,11 @@ public final class WaferFlow {
     }
 
     // Inherited: every command and subcommand takes --help.
-    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "show this help")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            scope = ScopeType.INHERIT,
+            description = "show this help")
     private boolean help;
 
     private WaferFlow() {}
@@ -84,8 +91,14 @@ public final class WaferFlow {
     /** Every command: those of the job jar, then the local ones, loaded by name where present. */
     static CommandLine commandLine() throws ReflectiveOperationException {
         CommandLine cli = new CommandLine(new WaferFlow());
-        for (Object command : List.of(new FeaturesCommand(), new SavepointCommand(), new VersionCommand(),
-                new BackfillCommand(), new DriftCommand(), new BaselineCommand(), new AlertsCommand(),
+        for (Object command : List.of(
+                new FeaturesCommand(),
+                new SavepointCommand(),
+                new VersionCommand(),
+                new BackfillCommand(),
+                new DriftCommand(),
+                new BaselineCommand(),
+                new AlertsCommand(),
                 new OfflineCommand())) {
             cli.addSubcommand(command);
         }

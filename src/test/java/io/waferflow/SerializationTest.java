@@ -1,38 +1,52 @@
 package io.waferflow;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.features.WaferWindowAccumulator;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.ParsedDeviceTest;
+import io.waferflow.model.StoreStatus;
 import io.waferflow.model.Violation;
 import io.waferflow.sketch.QuantileSketches;
 import io.waferflow.sketch.QuantileSketchesSerializer;
 import io.waferflow.stores.online.RedisHashWrite;
-import io.waferflow.model.StoreStatus;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.types.PojoTestUtils;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every record and state type serializes as a Flink POJO (or with its own serializer), never through Kryo. */
 class SerializationTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {DeviceTest.class, ParsedDeviceTest.class, Violation.class, WaferWindowAccumulator.class, WaferWindowSummary.class,
-            WaferFeatures.class, RedisHashWrite.class, StoreStatus.class, io.waferflow.model.QualityEvent.class,
-            io.waferflow.metrics.PipelineCount.class, io.waferflow.drift.Distribution.class,
-            io.waferflow.drift.Baseline.class, io.waferflow.model.WaferParameterWindow.class,
-            io.waferflow.drift.DriftMetric.class, io.waferflow.alerts.Alert.class, io.waferflow.alerts.AlertSignal.class,
-            io.waferflow.alerts.AlertEpisode.class})
+    @ValueSource(
+            classes = {
+                DeviceTest.class,
+                ParsedDeviceTest.class,
+                Violation.class,
+                WaferWindowAccumulator.class,
+                WaferWindowSummary.class,
+                WaferFeatures.class,
+                RedisHashWrite.class,
+                StoreStatus.class,
+                io.waferflow.model.QualityEvent.class,
+                io.waferflow.metrics.PipelineCount.class,
+                io.waferflow.drift.Distribution.class,
+                io.waferflow.drift.Baseline.class,
+                io.waferflow.model.WaferParameterWindow.class,
+                io.waferflow.drift.DriftMetric.class,
+                io.waferflow.alerts.Alert.class,
+                io.waferflow.alerts.AlertSignal.class,
+                io.waferflow.alerts.AlertEpisode.class
+            })
     void recordAndStateTypesArePojosWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

@@ -2,7 +2,6 @@ package io.waferflow;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -1,10 +1,9 @@
 package io.waferflow;
 
-import io.waferflow.cli.ShownCommandLine;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waferflow.cli.ShownCommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The command line as a whole: every command and subcommand has --help; usage errors exit with 2 and show picocli's
@@ -31,8 +30,10 @@ class WaferFlowTest {
     private static Run run(String... argv) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = WaferFlow.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), argv);
+        int code = WaferFlow.run(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                argv);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -40,11 +41,23 @@ class WaferFlowTest {
     void everyCommandAndSubcommandHasHelp() throws Exception {
         List<List<String>> paths = new ArrayList<>();
         collect(WaferFlow.commandLine(), new ArrayList<>(), paths);
-        assertThat(paths).as("commands, with the local ones of a source checkout")
-                .contains(List.of("features"), List.of("savepoint", "inspect"), List.of("savepoint", "bootstrap"),
-                        List.of("savepoint", "migrate"), List.of("version", "show"), List.of("version", "switch"),
-                        List.of("version", "rollback"), List.of("backfill"), List.of("drift"), List.of("baseline"),
-                        List.of("alerts", "tail"), List.of("offline", "orphans"), List.of("demo"), List.of("bench"),
+        assertThat(paths)
+                .as("commands, with the local ones of a source checkout")
+                .contains(
+                        List.of("features"),
+                        List.of("savepoint", "inspect"),
+                        List.of("savepoint", "bootstrap"),
+                        List.of("savepoint", "migrate"),
+                        List.of("version", "show"),
+                        List.of("version", "switch"),
+                        List.of("version", "rollback"),
+                        List.of("backfill"),
+                        List.of("drift"),
+                        List.of("baseline"),
+                        List.of("alerts", "tail"),
+                        List.of("offline", "orphans"),
+                        List.of("demo"),
+                        List.of("bench"),
                         List.of("drift-accuracy"));
         for (List<String> path : paths) {
             List<String> argv = new ArrayList<>(path);
@@ -57,8 +70,8 @@ class WaferFlowTest {
         Run overview = run("--help");
         assertThat(overview.code).isZero();
         assertThat(overview.out).contains("features", "savepoint", "alerts", "demo", "Exit codes");
-        assertThat(run("features", "-h").out).contains("--from-savepoint=PATH", "--fresh", "--no-checks",
-                "--config=FILE", "--set=KEY=VALUE");
+        assertThat(run("features", "-h").out)
+                .contains("--from-savepoint=PATH", "--fresh", "--no-checks", "--config=FILE", "--set=KEY=VALUE");
     }
 
     private static void collect(CommandLine cli, List<String> path, List<List<String>> paths) {
@@ -74,23 +87,33 @@ class WaferFlowTest {
     void usageErrorsExitWith2WithPicocliMessageAndTheUsage() throws Exception {
         assertUsageError(run(), "Missing required subcommand", "Usage: waferflow [-h] COMMAND");
         assertUsageError(run("nonsense"), "Unmatched argument at index 0: 'nonsense'", "Usage: waferflow [-h]");
-        assertUsageError(run("features", "--no-such-option"), "Unknown option: '--no-such-option'",
+        assertUsageError(
+                run("features", "--no-such-option"), "Unknown option: '--no-such-option'", "Usage: waferflow features");
+        assertUsageError(
+                run("features", "--config"),
+                "Missing required parameter for option '--config'",
                 "Usage: waferflow features");
-        assertUsageError(run("features", "--config"), "Missing required parameter for option '--config'",
-                "Usage: waferflow features");
-        assertUsageError(run("features", "surplus"), "Unmatched argument at index 1: 'surplus'",
-                "Usage: waferflow features");
-        assertUsageError(run("backfill", "--from", "yesterday"), "'yesterday' is not an ISO-8601 instant",
+        assertUsageError(
+                run("features", "surplus"), "Unmatched argument at index 1: 'surplus'", "Usage: waferflow features");
+        assertUsageError(
+                run("backfill", "--from", "yesterday"),
+                "'yesterday' is not an ISO-8601 instant",
                 "Usage: waferflow backfill");
-        assertUsageError(run("drift", "--baseline", "a.csv", "--current", "b.csv", "--k", "many"),
-                "Invalid value for option '--k': 'many' is not an int", "Usage: waferflow drift");
+        assertUsageError(
+                run("drift", "--baseline", "a.csv", "--current", "b.csv", "--k", "many"),
+                "Invalid value for option '--k': 'many' is not an int",
+                "Usage: waferflow drift");
         assertUsageError(run("savepoint"), "Missing required subcommand", "Usage: waferflow savepoint [-h] COMMAND");
-        assertUsageError(run("savepoint", "bootstrap", "--until", "2026-11-27T00:00:00Z"),
-                "Missing required option: '--out=DIR'", "Usage: waferflow savepoint bootstrap");
-        assertUsageError(run("savepoint", "bootstrap", "--out", "x", "--timeout", "soon"),
-                "'soon' is not a duration", "Usage: waferflow savepoint bootstrap");
-        assertUsageError(run("version", "switch"), "Missing required parameter: 'VERSION'",
-                "Usage: waferflow version switch");
+        assertUsageError(
+                run("savepoint", "bootstrap", "--until", "2026-11-27T00:00:00Z"),
+                "Missing required option: '--out=DIR'",
+                "Usage: waferflow savepoint bootstrap");
+        assertUsageError(
+                run("savepoint", "bootstrap", "--out", "x", "--timeout", "soon"),
+                "'soon' is not a duration",
+                "Usage: waferflow savepoint bootstrap");
+        assertUsageError(
+                run("version", "switch"), "Missing required parameter: 'VERSION'", "Usage: waferflow version switch");
         assertUsageError(run("alerts", "list"), "Unmatched argument at index 1: 'list'", "alerts tail");
     }
 
@@ -104,13 +127,23 @@ class WaferFlowTest {
     void aMistypedSecretOverrideIsMaskedInTheUsageError() throws Exception {
         Run run = run("features", "--sett", "redis.password=hunter2");
         assertThat(run.code).isEqualTo(2);
-        assertThat(run.err).contains("'--sett'").contains("redis.password=******").doesNotContain("hunter2");
+        assertThat(run.err)
+                .contains("'--sett'")
+                .contains("redis.password=******")
+                .doesNotContain("hunter2");
     }
 
     @Test
     void aFailedCommandLineShowsSecretOverridesMasked() {
-        assertThat(ShownCommandLine.of(new String[] {"features", "--set", "redis.password=hunter2", "--set",
-                "alerts.sinks.webhook_token=${env:TOKEN}", "--set", "redis.port=6380"}))
+        assertThat(ShownCommandLine.of(new String[] {
+                    "features",
+                    "--set",
+                    "redis.password=hunter2",
+                    "--set",
+                    "alerts.sinks.webhook_token=${env:TOKEN}",
+                    "--set",
+                    "redis.port=6380"
+                }))
                 .isEqualTo("features --set redis.password=****** --set alerts.sinks.webhook_token=${env:TOKEN}"
                         + " --set redis.port=6380");
         assertThat(ShownCommandLine.of(new String[] {"features", "--set=redis.password=hunter2"}))
@@ -120,19 +153,25 @@ class WaferFlowTest {
     /** Under flink run (no -Dwaferflow.launcher=local) success returns and failure throws, with the exit code. */
     @Test
     void underFlinkRunAFailureThrowsWithItsExitCodeAndNoSecret() {
-        assertThat(System.getProperty("waferflow.launcher")).as("tests run main as flink run does").isNull();
+        assertThat(System.getProperty("waferflow.launcher"))
+                .as("tests run main as flink run does")
+                .isNull();
         String missing = tmp.resolve("missing.yaml").toString();
-        assertThatThrownBy(() -> WaferFlow.main(new String[] {"features", "--config", missing, "--set",
-                "redis.password=hunter2"}))
-                .as("a configuration error").isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> WaferFlow.main(
+                        new String[] {"features", "--config", missing, "--set", "redis.password=hunter2"}))
+                .as("a configuration error")
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("waferflow features --config " + missing + " --set redis.password=****** failed (exit code"
                         + " 2); see the message above");
         assertThatThrownBy(() -> WaferFlow.main(new String[] {"features", "--sett", "redis.password=hunter2"}))
-                .as("a usage error").hasMessageContaining("failed (exit code 2)").hasMessageNotContaining("hunter2");
+                .as("a usage error")
+                .hasMessageContaining("failed (exit code 2)")
+                .hasMessageNotContaining("hunter2");
         // Nothing listens on port 1: Jedis fails to connect, which is neither a usage nor a configuration error.
-        assertThatThrownBy(() -> WaferFlow.main(new String[] {"version", "show", "--set", "redis.host=127.0.0.1",
-                "--set", "redis.port=1"}))
-                .as("any other failure").hasMessageContaining("failed (exit code 1)");
+        assertThatThrownBy(() -> WaferFlow.main(
+                        new String[] {"version", "show", "--set", "redis.host=127.0.0.1", "--set", "redis.port=1"}))
+                .as("any other failure")
+                .hasMessageContaining("failed (exit code 1)");
         WaferFlow.main(new String[] {"version", "--help"});
     }
 }

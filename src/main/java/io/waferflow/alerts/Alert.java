@@ -7,7 +7,8 @@ import io.waferflow.model.NamedInSavepoints;
  * behind it, how long it has held, what probably caused it and what to do. A Flink POJO (no maps: every context value
  * is a field; NaN / null where it does not apply).
  *
- * <p>{@link #key} identifies the condition (type + subject, e.g. {@code drift:vdd}, {@code dq:W0042:vdd:range_violations});
+ * <p>{@link #key} identifies the condition (type + subject, e.g. {@code drift:vdd}, {@code
+ * dq:W0042:vdd:range_violations});
  * {@link #alertId} one episode of it (key + first seen), and {@link #notificationId} one notification of that episode
  * (firing, escalated, resolved), so receivers can drop a notification re-sent after a failover.
  */
@@ -21,20 +22,24 @@ public class Alert {
     public String type;
     /** What the alert is about: a feature name, a wafer id, or {@code *} for job-wide conditions. */
     public String subject;
+
     public AlertSeverity severity;
     public AlertStatus status;
     /** True on the notification that raised a long-firing P2 to P1. */
     public boolean escalated;
+
     public String title;
     public String message;
 
     /** Event time (epoch millis) of the first and latest window in which the condition held in this episode. */
     public long firstSeen;
+
     public long lastSeen;
     /** Windows in which the condition held in this episode. */
     public long occurrences;
     /** The window of the observation that caused this notification. */
     public long windowStart;
+
     public long windowEnd;
 
     // Drift context (NaN when not a drift alert).
@@ -49,6 +54,7 @@ public class Alert {
     public double ksPValue = Double.NaN;
     /** The Benjamini–Hochberg threshold the p-value was compared with in its window (NaN: no FDR correction). */
     public double fdrThreshold = Double.NaN;
+
     public long nBaseline;
     public long nCurrent;
     /** Features drifting in the same window (drift_multiple), comma-separated. */

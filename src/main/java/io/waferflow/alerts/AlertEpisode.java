@@ -5,6 +5,7 @@ public class AlertEpisode {
 
     /** The {@link AlertPolicySpec} that judges this key. */
     public String policy;
+
     public boolean firing;
     public String alertId;
     public long firstSeen;
@@ -13,6 +14,7 @@ public class AlertEpisode {
     public boolean escalated;
     /** Ends of the windows in which the condition held, within the last fire_m windows. */
     public long[] activeWindows = new long[0];
+
     public long lastActiveEnd = Long.MIN_VALUE;
     /** No new episode before this event time. */
     public long cooldownUntil = Long.MIN_VALUE;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.waferflow.model.RecordJson;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -37,7 +36,9 @@ public final class AlertGuidance {
 
     private static Map<String, Guidance> read() {
         try (InputStream in = AlertGuidance.class.getResourceAsStream(RESOURCE)) {
-            return RecordJson.mapper().visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.PUBLIC_ONLY).build()
+            return RecordJson.mapper()
+                    .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.PUBLIC_ONLY)
+                    .build()
                     .readValue(in, new TypeReference<LinkedHashMap<String, Guidance>>() {});
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("the alert guidance " + RESOURCE + " is not readable", e);

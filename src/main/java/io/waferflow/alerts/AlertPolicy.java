@@ -4,6 +4,11 @@ import io.waferflow.config.AlertPolicySpec;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -14,12 +19,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * When a condition becomes an alert (SPEC 5), per alert key, in event time:
@@ -36,7 +35,8 @@ import java.util.Map;
  * </ul>
  *
  * Observations are judged in event-time order: each waits until the watermark passes its timestamp (no added
- * latency in practice: the watermark follows right behind). State is one {@link AlertEpisode} per key, cleared once a key is neither firing, nor in cooldown, nor holding
+ * latency in practice: the watermark follows right behind). State is one {@link AlertEpisode} per key, cleared once a
+ * key is neither firing, nor in cooldown, nor holding
  * recent windows, so per-wafer keys do not accumulate.
  */
 public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert> implements CountingFunction {
@@ -66,8 +66,8 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
 
     /** Observations by stream timestamp, until the watermark passes it. */
     public static MapStateDescriptor<Long, List<AlertSignal>> pendingDescriptor() {
-        return new MapStateDescriptor<>("pending-alert-signals", Types.LONG,
-                Types.LIST(TypeInformation.of(AlertSignal.class)));
+        return new MapStateDescriptor<>(
+                "pending-alert-signals", Types.LONG, Types.LIST(TypeInformation.of(AlertSignal.class)));
     }
 
     @Override
@@ -191,8 +191,8 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         return e.firstSeen + p.escalateAfterMs + p.graceMs;
     }
 
-    private void resolve(AlertEpisode e, long windowStart, long at, AlertPolicySpec p, Context ctx,
-                         Collector<Alert> out) {
+    private void resolve(
+            AlertEpisode e, long windowStart, long at, AlertPolicySpec p, Context ctx, Collector<Alert> out) {
         e.firing = false;
         resolved.inc();
         Alert a = notification(e, AlertStatus.RESOLVED);
@@ -227,8 +227,11 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         }
         episode.update(e);
         if (!e.firing) {
-            long forgetAt = Math.max(e.cooldownUntil,
-                    e.lastActiveEnd == Long.MIN_VALUE ? Long.MIN_VALUE : e.lastActiveEnd + p.fireM * p.windowMs + p.graceMs);
+            long forgetAt = Math.max(
+                    e.cooldownUntil,
+                    e.lastActiveEnd == Long.MIN_VALUE
+                            ? Long.MIN_VALUE
+                            : e.lastActiveEnd + p.fireM * p.windowMs + p.graceMs);
             if (forgetAt != Long.MIN_VALUE) {
                 ctx.timerService().registerEventTimeTimer(forgetAt);
             }

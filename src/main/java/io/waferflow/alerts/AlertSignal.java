@@ -11,6 +11,7 @@ public class AlertSignal {
     public String key;
     /** Which {@link AlertPolicySpec} judges it: {@code drift} or {@code data_quality}. */
     public String policy;
+
     public boolean active;
     public long windowStart;
     public long windowEnd;

@@ -13,7 +13,8 @@ public final class BenjaminiHochberg {
 
     /** The rejection threshold for these p-values (NaN ignored); −1 when nothing is rejected. */
     public static double threshold(double[] pValues, double q) {
-        double[] p = Arrays.stream(pValues).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        double[] p =
+                Arrays.stream(pValues).filter(v -> !Double.isNaN(v)).sorted().toArray();
         int m = p.length;
         for (int i = m; i >= 1; i--) {
             if (p[i - 1] <= (double) i / m * q) {

@@ -2,16 +2,15 @@ package io.waferflow.alerts;
 
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.DriftVerdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns one drift window's metrics, of every feature, into alert observations (keyed by drift window end).
@@ -83,8 +82,10 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
     }
 
     private static double[] testedPValues(List<DriftMetric> metrics) {
-        return metrics.stream().filter(m -> m.verdict != DriftVerdict.INSUFFICIENT_DATA)
-                .mapToDouble(m -> m.ksPValueConservative).toArray();
+        return metrics.stream()
+                .filter(m -> m.verdict != DriftVerdict.INSUFFICIENT_DATA)
+                .mapToDouble(m -> m.ksPValueConservative)
+                .toArray();
     }
 
     private AlertSignal featureSignal(DriftMetric m, boolean active, double threshold) {
@@ -105,15 +106,24 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
         a.fdrThreshold = fdr ? threshold : Double.NaN;
         a.nBaseline = m.nBaseline;
         a.nCurrent = m.nCurrent;
-        a.title = String.format(Locale.ROOT, "%s drifting: %s, PSI %.3f, KS D %.3f", m.feature,
-                m.verdict.label(), m.psi, m.ksD);
-        a.message = String.format(Locale.ROOT,
+        a.title = String.format(
+                Locale.ROOT, "%s drifting: %s, PSI %.3f, KS D %.3f", m.feature, m.verdict.label(), m.psi, m.ksD);
+        a.message = String.format(
+                Locale.ROOT,
                 "%s: mean %.6g ± %.4g now vs %.6g ± %.4g in the baseline (%+.2f baseline σ); PSI %.3f; KS D %.4f, "
                         + "p %.3g beyond sketch error%s; %d values vs %d in the baseline",
-                m.feature, m.currentMean, m.currentStd, m.baselineMean, m.baselineStd, m.shiftSigma, m.psi, m.ksD,
+                m.feature,
+                m.currentMean,
+                m.currentStd,
+                m.baselineMean,
+                m.baselineStd,
+                m.shiftSigma,
+                m.psi,
+                m.ksD,
                 m.ksPValueConservative,
                 fdr ? String.format(Locale.ROOT, " (Benjamini–Hochberg threshold %.3g at q %.2f)", threshold, q) : "",
-                m.nCurrent, m.nBaseline);
+                m.nCurrent,
+                m.nBaseline);
         return signal(a, active, m);
     }
 
@@ -125,8 +135,12 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
         a.severity = AlertSeverity.P1;
         a.features = String.join(",", drifting);
         a.title = drifting.size() + " features drifting at once";
-        a.message = String.format(Locale.ROOT, "%d features drift in the same window (%s); %d or more point to a "
-                + "common cause such as a tester, probe card or process change", drifting.size(), a.features,
+        a.message = String.format(
+                Locale.ROOT,
+                "%d features drift in the same window (%s); %d or more point to a "
+                        + "common cause such as a tester, probe card or process change",
+                drifting.size(),
+                a.features,
                 severalFeatures);
         return signal(a, drifting.size() >= severalFeatures, any);
     }

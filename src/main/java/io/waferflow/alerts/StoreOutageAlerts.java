@@ -1,15 +1,14 @@
 package io.waferflow.alerts;
 
 import io.waferflow.model.StoreStatus;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The SPEC's P0 "the pipeline cannot serve" for a store its writers cannot reach: fires on the first report that the

@@ -1,26 +1,12 @@
 package io.waferflow.cli;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.model.AlertFacts;
-import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.KafkaClientSettings;
 import io.waferflow.config.RawConfig;
-import org.apache.flink.util.TimeUtils;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
+import io.waferflow.model.AlertFacts;
+import io.waferflow.model.AlertJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +24,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code alerts tail}: prints the notifications on the alert topic, oldest first, as readable blocks or as their JSON.
@@ -46,13 +45,16 @@ import java.util.Properties;
  * positioned at the first message at or after {@code --since} (by message timestamp, which is the time the job wrote
  * the notification), else at the beginning. Without {@code --follow} it stops at the end offsets it saw at start.
  */
-@CommandLine.Command(name = "alerts", synopsisSubcommandLabel = "COMMAND", description =
-        "read alert notifications from the alert topic (alerts tail)")
+@CommandLine.Command(
+        name = "alerts",
+        synopsisSubcommandLabel = "COMMAND",
+        description = "read alert notifications from the alert topic (alerts tail)")
 public final class AlertsCommand implements Command {
 
     public static final String DEFAULT_TOPIC = "waferflow-alerts";
     /** Where the features job's alert topic is configured (empty there: the job writes no topic). */
     static final String TOPIC_KEY = "alerts.sinks.kafka_topic";
+
     static final String BOOTSTRAP_KEY = "kafka.bootstrap_servers";
     private static final Duration POLL = Duration.ofMillis(200);
     /** How long a metadata or offset request may wait for an unreachable broker before the command gives up. */
@@ -82,42 +84,57 @@ public final class AlertsCommand implements Command {
     /** The options of {@code tail}. */
     static final class TailOptions {
 
-        @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+        @Option(
+                names = "--bootstrap",
+                paramLabel = "HOST:PORT",
                 description = "Kafka brokers (default: " + BOOTSTRAP_KEY + " of the config file)")
         String bootstrap;
 
-        @Option(names = "--topic", paramLabel = "TOPIC",
+        @Option(
+                names = "--topic",
+                paramLabel = "TOPIC",
                 description = "alert topic (default: " + TOPIC_KEY + " of the config file, else " + DEFAULT_TOPIC + ")")
         String topic;
 
-        @Option(names = "--since", paramLabel = "WHEN", description = "only notifications written at or after WHEN: an"
-                + " ISO-8601 instant (2026-11-27T08:00:00Z, or with an offset) or a duration before now (\"1 h\","
-                + " \"30 min\", \"2 d\")")
+        @Option(
+                names = "--since",
+                paramLabel = "WHEN",
+                description = "only notifications written at or after WHEN: an"
+                        + " ISO-8601 instant (2026-11-27T08:00:00Z, or with an offset) or a duration before now (\"1 "
+                        + "h\","
+                        + " \"30 min\", \"2 d\")")
         String since;
 
-        @Option(names = "--severity", paramLabel = "SEVERITY",
+        @Option(
+                names = "--severity",
+                paramLabel = "SEVERITY",
                 description = "P0, P1, P2 or P3: only this severity and worse (P1: P0 and P1)")
         String severity;
 
         @Option(names = "--follow", description = "keep reading new notifications until Ctrl-C")
         boolean follow;
 
-        @Option(names = "--format", paramLabel = "FORMAT", description = "text (default: one block per notification)"
-                + " or json (the message, one per line)")
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                description = "text (default: one block per notification)" + " or json (the message, one per line)")
         String format = "text";
 
         @Mixin
         ConfigOptions configOptions;
     }
 
-    @CommandLine.Command(name = "tail", description = {
-            "print the notifications on the alert topic",
-            "",
-            "Prints the alert notifications on the alert topic, oldest first (per partition), reading committed"
-                    + " messages only and joining no consumer group. Stops at the end of the topic as it was at"
-                    + " start, or with --follow keeps printing new notifications until Ctrl-C. The defaults of"
-                    + " --bootstrap and --topic come from the job configuration (" + ConfigOptions.DEFAULT_FILE
-                    + " unless --config names one; without it, from the options alone)."})
+    @CommandLine.Command(
+            name = "tail",
+            description = {
+                "print the notifications on the alert topic",
+                "",
+                "Prints the alert notifications on the alert topic, oldest first (per partition), reading committed"
+                        + " messages only and joining no consumer group. Stops at the end of the topic as it was at"
+                        + " start, or with --follow keeps printing new notifications until Ctrl-C. The defaults of"
+                        + " --bootstrap and --topic come from the job configuration (" + ConfigOptions.DEFAULT_FILE
+                        + " unless --config names one; without it, from the options alone)."
+            })
     int tail(@Mixin TailOptions options) {
         try {
             return tailChecked(options);
@@ -138,10 +155,12 @@ public final class AlertsCommand implements Command {
 
     private int tailChecked(TailOptions options) {
         RawConfig config = config(options.configOptions);
-        String bootstrap = Optional.ofNullable(options.bootstrap).or(() -> config == null ? Optional.empty()
-                : config.optional(BOOTSTRAP_KEY)).orElseThrow(() -> new ConfigException("--bootstrap",
-                "is not given and no configuration file names " + BOOTSTRAP_KEY,
-                "pass --bootstrap HOST:PORT or --config with the job's configuration"));
+        String bootstrap = Optional.ofNullable(options.bootstrap)
+                .or(() -> config == null ? Optional.empty() : config.optional(BOOTSTRAP_KEY))
+                .orElseThrow(() -> new ConfigException(
+                        "--bootstrap",
+                        "is not given and no configuration file names " + BOOTSTRAP_KEY,
+                        "pass --bootstrap HOST:PORT or --config with the job's configuration"));
         String topic = options.topic != null ? options.topic : configuredTopic(config);
         Instant since = options.since == null ? null : since(options.since);
         AlertSeverity worstAllowed = severity(options.severity);
@@ -152,15 +171,16 @@ public final class AlertsCommand implements Command {
         boolean follow = options.follow;
 
         // The job's kafka.properties.* (security) apply to the tail's consumer too, whichever brokers it reads.
-        Properties p = config == null ? KafkaClientSettings.plain(bootstrap).clientProperties()
+        Properties p = config == null
+                ? KafkaClientSettings.plain(bootstrap).clientProperties()
                 : KafkaClientSettings.from(config, bootstrap).clientProperties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "waferflow-alerts-tail");
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(API_TIMEOUT.toMillis()));
         Thread hook = follow ? new Thread(this::stop, "waferflow-alerts-tail-stop") : null;
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             if (hook != null) {
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -210,8 +230,8 @@ public final class AlertsCommand implements Command {
         Path file = options.file();
         if (!options.fileGiven() && !Files.isRegularFile(file)) {
             if (!options.overrides().isEmpty()) {
-                throw new ConfigException("--set", "needs a configuration file, and " + file + " does not exist",
-                        "pass --config FILE");
+                throw new ConfigException(
+                        "--set", "needs a configuration file, and " + file + " does not exist", "pass --config FILE");
             }
             return null;
         }
@@ -225,7 +245,9 @@ public final class AlertsCommand implements Command {
         }
         Optional<String> topic = config.optional(TOPIC_KEY);
         if (topic.isEmpty() && config.children("alerts.sinks").contains("kafka_topic")) {
-            throw new ConfigException(TOPIC_KEY, "is empty in " + config.source() + ", so the job writes no alert topic",
+            throw new ConfigException(
+                    TOPIC_KEY,
+                    "is empty in " + config.source() + ", so the job writes no alert topic",
                     "pass --topic, or set " + TOPIC_KEY + " and restart the job");
         }
         return topic.orElse(DEFAULT_TOPIC);
@@ -234,7 +256,9 @@ public final class AlertsCommand implements Command {
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic, String bootstrap) {
         List<PartitionInfo> infos = c.partitionsFor(topic);
         if (infos == null || infos.isEmpty()) {
-            throw new ConfigException("--topic", "topic '" + topic + "' does not exist on " + bootstrap,
+            throw new ConfigException(
+                    "--topic",
+                    "topic '" + topic + "' does not exist on " + bootstrap,
                     "check the name (" + TOPIC_KEY + " in the job configuration, default " + DEFAULT_TOPIC
                             + "); the job creates no topics: create it, or wait until the job has written to it");
         }
@@ -278,8 +302,8 @@ public final class AlertsCommand implements Command {
         return true;
     }
 
-    private void print(ConsumerRecord<byte[], byte[]> r, Instant since, AlertSeverity worstAllowed, String format,
-                       int[] counts) {
+    private void print(
+            ConsumerRecord<byte[], byte[]> r, Instant since, AlertSeverity worstAllowed, String format, int[] counts) {
         Alert a;
         try {
             a = AlertJson.fromJson(r.value() == null ? new byte[0] : r.value());
@@ -306,8 +330,13 @@ public final class AlertsCommand implements Command {
     /** A readable block: headline, subject, message, numbers, episode, runbook, ids; then a blank line. */
     static String block(Alert a, long writtenAt) {
         StringBuilder sb = new StringBuilder();
-        sb.append(a.severity).append(' ').append(a.status).append(a.escalated ? " (escalated)" : "").append("  ")
-                .append(a.title == null ? "" : a.title).append('\n');
+        sb.append(a.severity)
+                .append(' ')
+                .append(a.status)
+                .append(a.escalated ? " (escalated)" : "")
+                .append("  ")
+                .append(a.title == null ? "" : a.title)
+                .append('\n');
         line(sb, "subject", (a.subject == null ? "" : a.subject) + "  (" + a.type + ", key " + a.key + ")");
         if (a.message != null && !a.message.isBlank()) {
             line(sb, "message", a.message);
@@ -341,7 +370,9 @@ public final class AlertsCommand implements Command {
                     }
                     return clock.instant().minus(d);
                 } catch (IllegalArgumentException notDuration) {
-                    throw new ConfigException("--since", "'" + value + "' is neither an ISO-8601 instant nor a duration",
+                    throw new ConfigException(
+                            "--since",
+                            "'" + value + "' is neither an ISO-8601 instant nor a duration",
                             "write e.g. --since 2026-11-27T08:00:00Z or --since \"1 h\"");
                 }
             }
@@ -355,8 +386,8 @@ public final class AlertsCommand implements Command {
         try {
             return AlertSeverity.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--severity", "'" + value + "' is not a severity",
-                    "use P0, P1, P2 or P3 (P1 shows P0 and P1)");
+            throw new ConfigException(
+                    "--severity", "'" + value + "' is not a severity", "use P0, P1, P2 or P3 (P1 shows P0 and P1)");
         }
     }
 }

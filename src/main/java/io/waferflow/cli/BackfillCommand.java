@@ -4,13 +4,16 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
-import io.waferflow.stores.offline.RawArchiveWriteSupport;
-import org.apache.flink.api.common.JobExecutionResult;
+import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.savepoints.SavepointInspection;
+import io.waferflow.stores.offline.RawArchiveWriteSupport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -18,49 +21,60 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.Callable;
-
 /**
  * {@code backfill}: the features job's own graph, in bounded (batch) execution, over a time range of the input topic,
  * writing the offline store (and quarantine, quality events, drift metrics) under a feature version. No second
  * implementation of any feature: only the source is bounded and the sinks are the offline ones.
  */
-@CommandLine.Command(name = "backfill", description = {
-        "recompute the offline store for a feature version over history (same graph, batch mode)",
-        "",
-        "Runs the features job graph in BATCH execution over the input topic's records with Kafka timestamps in"
-                + " [--from, --to) (default: all of it), and writes Parquet under offline.root:"
-                + " <group>/version=V/..., _quarantine/, _quality_events/, _drift/. Nothing is written online.",
-        "In batch execution every record is on time (the watermark is perfect): records a live run quarantined as"
-                + " too late are aggregated here."})
+@CommandLine.Command(
+        name = "backfill",
+        description = {
+            "recompute the offline store for a feature version over history (same graph, batch mode)",
+            "",
+            "Runs the features job graph in BATCH execution over the input topic's records with Kafka timestamps in"
+                    + " [--from, --to) (default: all of it), and writes Parquet under offline.root:"
+                    + " <group>/version=V/..., _quarantine/, _quality_events/, _drift/. Nothing is written online.",
+            "In batch execution every record is on time (the watermark is perfect): records a live run quarantined as"
+                    + " too late are aggregated here."
+        })
 public final class BackfillCommand implements Command, Callable<Integer> {
 
-    @Option(names = "--version", paramLabel = "V", description = "overrides feature_group.version (e.g. backfill v2"
-            + " while v1 serves)")
+    @Option(
+            names = "--version",
+            paramLabel = "V",
+            description = "overrides feature_group.version (e.g. backfill v2" + " while v1 serves)")
     private String version;
 
-    @Option(names = "--from", paramLabel = "INSTANT", description = "first Kafka timestamp (event time with"
-            + " --source archive) to include, e.g. 2026-11-01T00:00:00Z")
+    @Option(
+            names = "--from",
+            paramLabel = "INSTANT",
+            description = "first Kafka timestamp (event time with"
+                    + " --source archive) to include, e.g. 2026-11-01T00:00:00Z")
     private Instant from;
 
     @Option(names = "--to", paramLabel = "INSTANT", description = "end of the range (exclusive)")
     private Instant to;
 
-    @Option(names = "--source", paramLabel = "kafka|archive", description = "kafka (default): the input topic;"
-            + " archive: the raw archive (ROOT/raw/date=...), each archived row going through this version's parser"
-            + " and rules. The archive holds what its writer did not quarantine, and only the fields its schema"
-            + " declared.")
+    @Option(
+            names = "--source",
+            paramLabel = "kafka|archive",
+            description = "kafka (default): the input topic;"
+                    + " archive: the raw archive (ROOT/raw/date=...), each archived row going through this version's "
+                    + "parser"
+                    + " and rules. The archive holds what its writer did not quarantine, and only the fields its schema"
+                    + " declared.")
     private String source = "kafka";
 
     @Option(names = "--archive", paramLabel = "ROOT", description = "root of the raw archive (default: offline.root)")
     private String archive;
 
-    @Option(names = "--until-savepoint", paramLabel = "PATH", description = "hand over to a job started from that"
-            + " savepoint (savepoint bootstrap --until T, with --to T): only windows final at the savepoint's"
-            + " watermark are written, the ones that job will not write again, so no (wafer, window) row exists"
-            + " twice")
+    @Option(
+            names = "--until-savepoint",
+            paramLabel = "PATH",
+            description = "hand over to a job started from that"
+                    + " savepoint (savepoint bootstrap --until T, with --to T): only windows final at the savepoint's"
+                    + " watermark are written, the ones that job will not write again, so no (wafer, window) row exists"
+                    + " twice")
     private String untilSavepoint;
 
     @Mixin
@@ -80,14 +94,20 @@ public final class BackfillCommand implements Command, Callable<Integer> {
         Long toMillis = to == null ? null : to.toEpochMilli();
         Source<ParsedDeviceTest, ?, ?> input = source.equals("kafka")
                 ? KafkaInput.range(config, fromMillis, toMillis)
-                : ArchiveInput.source(config, archive != null ? archive : config.offlineRoot(),
-                        RawArchiveWriteSupport.avroSchema(config.schema().parameterNames()), fromMillis, toMillis);
+                : ArchiveInput.source(
+                        config,
+                        archive != null ? archive : config.offlineRoot(),
+                        RawArchiveWriteSupport.avroSchema(config.schema().parameterNames()),
+                        fromMillis,
+                        toMillis);
         FeaturesJobSinks sinks = FeaturesJobSinks.backfill(config);
         if (untilSavepoint != null) {
             String savepoint = FeaturesJobConfig.toUri(untilSavepoint);
             long watermark = SavepointInspection.watermark(savepoint);
             if (watermark == Long.MIN_VALUE) {
-                throw new ConfigException("--until-savepoint", "names a savepoint without a watermark",
+                throw new ConfigException(
+                        "--until-savepoint",
+                        "names a savepoint without a watermark",
                         "pass the savepoint written by 'waferflow savepoint bootstrap --until'");
             }
             System.out.println("backfill: writing the windows final by " + Instant.ofEpochMilli(watermark)
@@ -97,7 +117,8 @@ public final class BackfillCommand implements Command, Callable<Integer> {
         new FeaturesJob(config, input, sinks).build(env);
         JobExecutionResult result;
         try (JobConsole console = new JobConsole(config, false, System.out)) {
-            result = console.follow(env.executeAsync(config.jobName() + "-backfill-" + config.featureVersion()),
+            result = console.follow(
+                    env.executeAsync(config.jobName() + "-backfill-" + config.featureVersion()),
                     Duration.ofSeconds(10));
         }
         printSummary(config, new JobProgress(result.getAllAccumulatorResults()));
@@ -110,12 +131,14 @@ public final class BackfillCommand implements Command, Callable<Integer> {
         System.out.println("backfill of " + c.featureGroup() + " " + c.featureVersion() + " written under "
                 + c.offlineRoot() + ":");
         System.out.printf("  %-16s %,12d rows  %s/%s/%n", "features", p.offlineRows, c.featureGroup(), version);
-        System.out.printf("  %-16s %,12d rows  _quarantine/%s/%s/ (%,d records quarantined of %,d read)%n",
+        System.out.printf(
+                "  %-16s %,12d rows  _quarantine/%s/%s/ (%,d records quarantined of %,d read)%n",
                 "violations", p.violations, c.featureGroup(), version, p.quarantined, p.recordsIn);
-        System.out.printf("  %-16s %,12d rows  _quality_events/%s/%s/%n", "quality events", p.qualityEvents,
-                c.featureGroup(), version);
-        System.out.printf("  %-16s %,12d rows  _drift/%s/%s/%n", "drift metrics", p.driftMetrics, c.featureGroup(),
-                version);
+        System.out.printf(
+                "  %-16s %,12d rows  _quality_events/%s/%s/%n",
+                "quality events", p.qualityEvents, c.featureGroup(), version);
+        System.out.printf(
+                "  %-16s %,12d rows  _drift/%s/%s/%n", "drift metrics", p.driftMetrics, c.featureGroup(), version);
     }
 
     /** The job's Flink settings, in batch execution (checkpointing does not apply). */

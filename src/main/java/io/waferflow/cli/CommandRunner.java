@@ -1,17 +1,16 @@
 package io.waferflow.cli;
 
 import io.waferflow.config.RawConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.ExecutionException;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.TypeConversionException;
-
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import picocli.CommandLine;
+import picocli.CommandLine.ExecutionException;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Runs a picocli command line the way every {@code waferflow} command runs: a usage error (an unknown option, a
@@ -24,6 +23,7 @@ public final class CommandRunner {
 
     /** The exit code of a usage error, as of a configuration error. */
     public static final int USAGE_ERROR = 2;
+
     private static final int HELP_WIDTH = 120;
 
     private CommandRunner() {}
@@ -68,7 +68,9 @@ public final class CommandRunner {
 
     /** Options in the order the command declares them (the important ones first), under headings. */
     private static void layOutUsage(CommandLine cli) {
-        cli.getCommandSpec().usageMessage().sortOptions(false)
+        cli.getCommandSpec()
+                .usageMessage()
+                .sortOptions(false)
                 .parameterListHeading("%nArguments:%n")
                 .optionListHeading("%nOptions:%n")
                 .commandListHeading("%nCommands:%n");
@@ -98,8 +100,8 @@ public final class CommandRunner {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not an ISO-8601 instant (write e.g. "
-                    + "2026-11-27T00:00:00Z)");
+            throw new TypeConversionException(
+                    "'" + value + "' is not an ISO-8601 instant (write e.g. " + "2026-11-27T00:00:00Z)");
         }
     }
 
@@ -108,8 +110,8 @@ public final class CommandRunner {
         try {
             return RawConfig.parseDuration("option", value);
         } catch (RuntimeException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration of zero or more (write e.g. "
-                    + "\"10 s\" or \"5 min\")");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a duration of zero or more (write e.g. " + "\"10 s\" or \"5 min\")");
         }
     }
 }

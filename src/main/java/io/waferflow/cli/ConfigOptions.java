@@ -2,24 +2,26 @@ package io.waferflow.cli;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Option;
 
-/** {@code --config FILE} and repeatable {@code --set key=value}: the job configuration, for every command that reads it. */
+/**
+ * {@code --config FILE} and repeatable {@code --set key=value}: the job configuration, for every command that reads it.
+ */
 public final class ConfigOptions {
 
     public static final String DEFAULT_FILE = "jobs/features.yaml";
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "job configuration (default " + DEFAULT_FILE + ")")
+    @Option(names = "--config", paramLabel = "FILE", description = "job configuration (default " + DEFAULT_FILE + ")")
     private Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "override a configuration key, e.g. --set kafka.bootstrap_servers=broker:9092 "
-                    + "(repeatable)")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "override a configuration key, e.g. --set kafka.bootstrap_servers=broker:9092 " + "(repeatable)")
     private List<String> overrides = new ArrayList<>();
 
     /** The file given, else {@value #DEFAULT_FILE}. */

@@ -4,18 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType;
-import org.apache.parquet.schema.Type;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +18,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 
 /**
  * Reads a data file as one array of values per numeric column, for the offline {@code drift} and {@code baseline}
@@ -43,8 +42,9 @@ import java.util.stream.Stream;
  */
 public final class FeatureColumnsReader {
 
-    private static final JsonFactory JSON = JsonFactory.builder().enable(
-            com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     private FeatureColumnsReader() {}
 
@@ -90,7 +90,8 @@ public final class FeatureColumnsReader {
                         String n = p.getFileName().toString();
                         return n.endsWith(".parquet") && !n.startsWith(".") && !n.startsWith("_");
                     })
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -127,8 +128,10 @@ public final class FeatureColumnsReader {
                 t = p.nextToken();
             }
         } catch (JsonProcessingException e) {
-            throw new BadInput(where(columns, e.getLocation() == null ? -1 : e.getLocation().getLineNr())
-                    + ": not valid JSON: " + e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*", ""));
+            throw new BadInput(where(
+                            columns,
+                            e.getLocation() == null ? -1 : e.getLocation().getLineNr()) + ": not valid JSON: "
+                    + e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*", ""));
         }
     }
 
@@ -155,8 +158,8 @@ public final class FeatureColumnsReader {
                 }
                 List<String> cells = splitCsv(line, columns, lineNr);
                 if (cells.size() != header.size()) {
-                    throw new BadInput(where(columns, lineNr) + ": " + cells.size() + " fields, the header has "
-                            + header.size());
+                    throw new BadInput(
+                            where(columns, lineNr) + ": " + cells.size() + " fields, the header has " + header.size());
                 }
                 columns.rows++;
                 for (int i = 0; i < byIndex.length; i++) {
@@ -176,7 +179,9 @@ public final class FeatureColumnsReader {
     }
 
     private static boolean isMissing(String cell) {
-        return cell.isEmpty() || cell.equalsIgnoreCase("nan") || cell.equalsIgnoreCase("na")
+        return cell.isEmpty()
+                || cell.equalsIgnoreCase("nan")
+                || cell.equalsIgnoreCase("na")
                 || cell.equalsIgnoreCase("null");
     }
 
@@ -214,7 +219,8 @@ public final class FeatureColumnsReader {
 
     private static void readParquet(Path file, Columns columns) throws IOException {
         Configuration conf = new Configuration();
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
+        org.apache.hadoop.fs.Path path =
+                new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
         MessageType schema;
         try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
             schema = footer.getFooter().getFileMetaData().getSchema();
@@ -246,7 +252,9 @@ public final class FeatureColumnsReader {
             byIndex[i] = columns.column(selected.get(i).getName());
             types[i] = selected.get(i).asPrimitiveType().getPrimitiveTypeName();
         }
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), path).withConf(conf).build()) {
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), path)
+                .withConf(conf)
+                .build()) {
             Group g;
             while ((g = reader.read()) != null) {
                 columns.rows++;
@@ -299,6 +307,7 @@ public final class FeatureColumnsReader {
         private final Map<String, Column> columns = new LinkedHashMap<>();
         /** Every column name seen, wanted or not, for error messages. */
         private final Set<String> allNames = new LinkedHashSet<>();
+
         private long rows;
 
         private Columns(String option, Path source, Set<String> wanted) {
@@ -326,13 +335,17 @@ public final class FeatureColumnsReader {
 
         /** Numeric columns with at least one value, in the order they first appeared. */
         public List<String> numericNames() {
-            return columns.values().stream().filter(c -> c.notNumeric == null && c.size > 0).map(c -> c.name)
+            return columns.values().stream()
+                    .filter(c -> c.notNumeric == null && c.size > 0)
+                    .map(c -> c.name)
                     .toList();
         }
 
         /** Columns that are present but hold no value at all (every cell missing). */
         public List<String> emptyNames() {
-            return columns.values().stream().filter(c -> c.notNumeric == null && c.size == 0).map(c -> c.name)
+            return columns.values().stream()
+                    .filter(c -> c.notNumeric == null && c.size == 0)
+                    .map(c -> c.name)
                     .toList();
         }
 
@@ -344,12 +357,12 @@ public final class FeatureColumnsReader {
                         + (allNames.isEmpty() ? "none" : String.join(", ", allNames)) + ")");
             }
             if (c.notNumeric != null) {
-                throw new BadInput(option + ": column '" + feature + "' of " + source + " is not numeric: "
-                        + c.notNumeric);
+                throw new BadInput(
+                        option + ": column '" + feature + "' of " + source + " is not numeric: " + c.notNumeric);
             }
             if (c.size == 0) {
-                throw new BadInput(option + ": column '" + feature + "' of " + source + " has no values ("
-                        + rows + " records, every value missing)");
+                throw new BadInput(option + ": column '" + feature + "' of " + source + " has no values (" + rows
+                        + " records, every value missing)");
             }
             return Arrays.copyOf(c.values, c.size);
         }

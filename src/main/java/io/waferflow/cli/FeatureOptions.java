@@ -1,20 +1,27 @@
 package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
-import picocli.CommandLine.Option;
-
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Option;
 
-/** {@code --features a,b} and {@code --k K}: which features of a data file, sketched how ({@code drift}, {@code baseline}). */
+/**
+ * {@code --features a,b} and {@code --k K}: which features of a data file, sketched how ({@code drift}, {@code
+ * baseline}).
+ */
 final class FeatureOptions {
 
-    @Option(names = "--features", paramLabel = "NAME", split = ",",
+    @Option(
+            names = "--features",
+            paramLabel = "NAME",
+            split = ",",
             description = "features to use (default: every numeric column with values; drift: in both files)")
     private List<String> features;
 
-    @Option(names = "--k", paramLabel = "K",
+    @Option(
+            names = "--k",
+            paramLabel = "K",
             description = "KLL sketch parameter, 8 to 65535 (default ${DEFAULT-VALUE}, as the streaming job)")
     private int k = 200;
 
@@ -37,7 +44,8 @@ final class FeatureOptions {
 
     public int sketchK() {
         if (k < 8 || k > 65535) {
-            throw new ConfigException("--k", k + " is out of range", "use a KLL parameter between 8 and 65535, e.g. 200");
+            throw new ConfigException(
+                    "--k", k + " is out of range", "use a KLL parameter between 8 and 65535, e.g. 200");
         }
         return k;
     }

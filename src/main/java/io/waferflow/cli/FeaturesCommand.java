@@ -8,6 +8,9 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.ServingVersions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
@@ -20,42 +23,50 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-
 /** {@code features}: runs the streaming feature job against the configured Kafka and Redis. */
-@CommandLine.Command(name = "features", description = {
-        "run the streaming feature job (Kafka -> wafer windows -> Redis + Parquet)",
-        "",
-        "Runs the feature job: reads device test records from Kafka, computes per-wafer event-time window features,"
-                + " upserts them into Redis and writes Parquet under offline.root. With `flink run` it is submitted to"
-                + " the cluster; from bin/waferflow it runs on a local MiniCluster.",
-        "",
-        "A restart continues where the last run stopped: the job resumes from the latest checkpoint it kept under"
-                + " checkpointing.dir/<group>/<version> (kept also when the process is killed). With no checkpoint"
-                + " there, it refuses to start from offsets a previous run committed to Kafka (that would lose the"
-                + " state of the windows open at its last checkpoint) unless --fresh says so.",
-        "",
-        "Before submitting it checks that the Kafka broker, the input, violation and alert topics and Redis answer,"
-                + " and stops with the key to fix if not. While it runs (attached) it prints progress every 10 s and"
-                + " says when Kafka or Redis stops answering and when it is back."})
+@CommandLine.Command(
+        name = "features",
+        description = {
+            "run the streaming feature job (Kafka -> wafer windows -> Redis + Parquet)",
+            "",
+            "Runs the feature job: reads device test records from Kafka, computes per-wafer event-time window features,"
+                    + " upserts them into Redis and writes Parquet under offline.root. With `flink run` it is "
+                    + "submitted to"
+                    + " the cluster; from bin/waferflow it runs on a local MiniCluster.",
+            "",
+            "A restart continues where the last run stopped: the job resumes from the latest checkpoint it kept under"
+                    + " checkpointing.dir/<group>/<version> (kept also when the process is killed). With no checkpoint"
+                    + " there, it refuses to start from offsets a previous run committed to Kafka (that would lose the"
+                    + " state of the windows open at its last checkpoint) unless --fresh says so.",
+            "",
+            "Before submitting it checks that the Kafka broker, the input, violation and alert topics and Redis answer,"
+                    + " and stops with the key to fix if not. While it runs (attached) it prints progress every 10 s "
+                    + "and"
+                    + " says when Kafka or Redis stops answering and when it is back."
+        })
 public final class FeaturesCommand implements Command, Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeaturesCommand.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "start from a savepoint or retained"
-            + " checkpoint (with flink run, -s PATH works too); every state in it must belong to an operator of this"
-            + " job")
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "start from a savepoint or retained"
+                    + " checkpoint (with flink run, -s PATH works too); every state in it must belong to an operator "
+                    + "of this"
+                    + " job")
     private String fromSavepoint;
 
-    @Option(names = "--fresh", description = "start without state even if a checkpoint is kept, from"
-            + " kafka.starting_offsets")
+    @Option(
+            names = "--fresh",
+            description = "start without state even if a checkpoint is kept, from" + " kafka.starting_offsets")
     private boolean fresh;
 
-    @Option(names = "--no-checks", description = "skip the start-up checks that Kafka, the topics and Redis answer"
-            + " (for a client that cannot reach them while the cluster can)")
+    @Option(
+            names = "--no-checks",
+            description = "skip the start-up checks that Kafka, the topics and Redis answer"
+                    + " (for a client that cannot reach them while the cluster can)")
     private boolean noChecks;
 
     @Mixin
@@ -77,17 +88,19 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
             flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
         }
         // Under `flink run -s PATH` the client's configuration already names the state to restore.
-        Optional<String> fromCli = StreamExecutionEnvironment.getExecutionEnvironment(flink).getConfiguration()
+        Optional<String> fromCli = StreamExecutionEnvironment.getExecutionEnvironment(flink)
+                .getConfiguration()
                 .getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
-        StartingState start = StartingState.decide(config, Optional.ofNullable(fromSavepoint).or(() -> fromCli),
-                fresh);
+        StartingState start =
+                StartingState.decide(config, Optional.ofNullable(fromSavepoint).or(() -> fromCli), fresh);
         System.out.println("waferflow features: " + start.description());
         start.applyTo(flink);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
         claimServingVersion(config);
         if (!env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true)) { // flink run -d
-            System.out.println("waferflow features: submitted job " + env.executeAsync(config.jobName()).getJobID());
+            System.out.println("waferflow features: submitted job "
+                    + env.executeAsync(config.jobName()).getJobID());
             return 0;
         }
         try (JobConsole console = new JobConsole(config, true, System.out)) {

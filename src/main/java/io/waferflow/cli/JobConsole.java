@@ -3,15 +3,6 @@ package io.waferflow.cli;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.stores.online.RedisClients;
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import redis.clients.jedis.Jedis;
-
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -23,6 +14,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import redis.clients.jedis.Jedis;
 
 /**
  * What an operator sees while a job runs from the command line: a progress line every few seconds (records in,
@@ -78,9 +77,17 @@ public final class JobConsole implements AutoCloseable {
             if (streaming) {
                 watch("Redis at " + config.redisHost() + ":" + config.redisPort(), this::redisAnswers);
             }
-            say(String.format("in %,d (%,.0f rec/s) | windows online %,d offline %,d | quarantined %,d (too late %,d,"
-                            + " duplicates %,d)%s", p.recordsIn, perSecond, p.onlineRows, p.offlineRows,
-                    p.quarantined, p.tooLate, p.duplicates, streaming ? " | lag " + lag() : ""));
+            say(String.format(
+                    "in %,d (%,.0f rec/s) | windows online %,d offline %,d | quarantined %,d (too late %,d,"
+                            + " duplicates %,d)%s",
+                    p.recordsIn,
+                    perSecond,
+                    p.onlineRows,
+                    p.offlineRows,
+                    p.quarantined,
+                    p.tooLate,
+                    p.duplicates,
+                    streaming ? " | lag " + lag() : ""));
         }
     }
 
@@ -120,14 +127,21 @@ public final class JobConsole implements AutoCloseable {
     private String lag() {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.groupId())
-                    .partitionsToOffsetAndMetadata().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            List<TopicPartition> partitions = admin.describeTopics(List.of(config.inputTopic())).allTopicNames()
-                    .get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(config.inputTopic()).partitions().stream()
-                    .map(p -> new TopicPartition(config.inputTopic(), p.partition())).toList();
+                    .partitionsToOffsetAndMetadata()
+                    .get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            List<TopicPartition> partitions = admin
+                    .describeTopics(List.of(config.inputTopic()))
+                    .allTopicNames()
+                    .get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .get(config.inputTopic())
+                    .partitions()
+                    .stream()
+                    .map(p -> new TopicPartition(config.inputTopic(), p.partition()))
+                    .toList();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all()
-                    .get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end =
+                    admin.listOffsets(latest).all().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             long lag = 0;
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata c = committed.get(tp);

@@ -1,9 +1,7 @@
 package io.waferflow.cli;
 
-
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.model.Severity;
-
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -58,8 +56,9 @@ public final class JobProgress {
 
     @Override
     public String toString() {
-        return String.format("in %d, valid %d, windowed %d, too late %d, duplicates %d, quarantined %d", recordsIn,
-                valid, windowed, tooLate, duplicates, quarantined);
+        return String.format(
+                "in %d, valid %d, windowed %d, too late %d, duplicates %d, quarantined %d",
+                recordsIn, valid, windowed, tooLate, duplicates, quarantined);
     }
 
     private static long get(Map<String, Object> accumulators, String name) {

@@ -1,12 +1,11 @@
 package io.waferflow.cli;
 
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
-
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * Stands in for a local-only command (demo, bench, drift-accuracy) where its class is absent, i.e. in the job jar:
@@ -29,8 +28,10 @@ public final class LocalOnlyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("waferflow: '" + name + "' runs only from a source checkout: bin/waferflow " + name
-                + " (the job jar leaves local tooling out)");
+        spec.commandLine()
+                .getErr()
+                .println("waferflow: '" + name + "' runs only from a source checkout: bin/waferflow " + name
+                        + " (the job jar leaves local tooling out)");
         return CommandRunner.USAGE_ERROR;
     }
 }

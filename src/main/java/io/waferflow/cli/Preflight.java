@@ -4,16 +4,15 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.stores.online.RedisClients;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * What a job needs outside Flink, checked before it is submitted: a job pointed at a broker or Redis that does not
@@ -39,8 +38,10 @@ public final class Preflight {
             try {
                 admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
-                throw new ConfigException("kafka.bootstrap_servers", "no Kafka broker answered at "
-                        + c.kafkaBootstrapServers() + " within " + TIMEOUT_SECONDS + " s (" + cause(e) + ")",
+                throw new ConfigException(
+                        "kafka.bootstrap_servers",
+                        "no Kafka broker answered at " + c.kafkaBootstrapServers() + " within " + TIMEOUT_SECONDS
+                                + " s (" + cause(e) + ")",
                         "start the broker, or set the key to host:port of a broker this machine reaches");
             }
             for (Map.Entry<String, String> t : topics.entrySet()) {
@@ -48,18 +49,23 @@ public final class Preflight {
                     admin.describeTopics(List.of(t.getValue())).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                        throw new ConfigException(t.getKey(), "topic '" + t.getValue() + "' does not exist on "
-                                + c.kafkaBootstrapServers(), "create it (kafka-topics.sh --create --topic "
-                                + t.getValue() + ") or correct the key");
+                        throw new ConfigException(
+                                t.getKey(),
+                                "topic '" + t.getValue() + "' does not exist on " + c.kafkaBootstrapServers(),
+                                "create it (kafka-topics.sh --create --topic " + t.getValue() + ") or correct the key");
                     }
-                    throw new ConfigException(t.getKey(), "topic '" + t.getValue() + "' cannot be described ("
-                            + cause(e) + ")", "check the broker's logs and this client's permissions");
+                    throw new ConfigException(
+                            t.getKey(),
+                            "topic '" + t.getValue() + "' cannot be described (" + cause(e) + ")",
+                            "check the broker's logs and this client's permissions");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);
                 } catch (java.util.concurrent.TimeoutException e) {
-                    throw new ConfigException(t.getKey(), "the broker did not describe topic '" + t.getValue()
-                            + "' within " + TIMEOUT_SECONDS + " s", "check the broker");
+                    throw new ConfigException(
+                            t.getKey(),
+                            "the broker did not describe topic '" + t.getValue() + "' within " + TIMEOUT_SECONDS + " s",
+                            "check the broker");
                 }
             }
         }
@@ -71,12 +77,16 @@ public final class Preflight {
             jedis.ping();
         } catch (JedisDataException e) {
             // The server answered: refused credentials (NOAUTH, WRONGPASS, NOPERM), whose messages hold no secret.
-            throw new ConfigException("redis.password", "Redis at " + c.redisHost() + ":" + c.redisPort()
-                    + " refused the connection's credentials (" + cause(e) + ")",
+            throw new ConfigException(
+                    "redis.password",
+                    "Redis at " + c.redisHost() + ":" + c.redisPort() + " refused the connection's credentials ("
+                            + cause(e) + ")",
                     "set redis.user and redis.password (e.g. ${env:REDIS_PASSWORD}) to an account the server knows");
         } catch (RuntimeException e) {
-            throw new ConfigException("redis.host", "no Redis answered at " + c.redisHost() + ":" + c.redisPort()
-                    + " (" + cause(e) + ")", "start Redis, or correct redis.host and redis.port (and redis.tls)");
+            throw new ConfigException(
+                    "redis.host",
+                    "no Redis answered at " + c.redisHost() + ":" + c.redisPort() + " (" + cause(e) + ")",
+                    "start Redis, or correct redis.host and redis.port (and redis.tls)");
         }
     }
 

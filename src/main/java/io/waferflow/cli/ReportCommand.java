@@ -1,11 +1,10 @@
 package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 
 /**
  * A command that reads the files it is given and prints a report to its own streams (so a test can read them): a
@@ -34,8 +33,8 @@ abstract class ReportCommand implements Command, Callable<Integer> {
         try {
             return report();
         } catch (ConfigException | FeatureColumnsReader.BadInput | IOException e) {
-            err.println("waferflow " + getClass().getAnnotation(CommandLine.Command.class).name() + ": "
-                    + e.getMessage());
+            err.println("waferflow "
+                    + getClass().getAnnotation(CommandLine.Command.class).name() + ": " + e.getMessage());
             return 2;
         }
     }

@@ -1,7 +1,6 @@
 package io.waferflow.cli;
 
 import io.waferflow.config.SecretKeys;
-
 import java.util.ArrayList;
 import java.util.List;
 

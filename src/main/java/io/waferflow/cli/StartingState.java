@@ -5,12 +5,11 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.jobs.RetainedCheckpoints;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 
 /**
  * What state a {@code features} job starts from. Restarting means continuing: without a savepoint the job resumes
@@ -31,7 +30,9 @@ public record StartingState(String restoreFrom, String description) {
      */
     public static StartingState decide(FeaturesJobConfig c, Optional<String> savepoint, boolean fresh) {
         if (savepoint.isPresent() && fresh) {
-            throw new ConfigException("--fresh", "contradicts --from-savepoint " + savepoint.get(),
+            throw new ConfigException(
+                    "--fresh",
+                    "contradicts --from-savepoint " + savepoint.get(),
                     "pass one of them: --from-savepoint to restore that state, --fresh to start without any");
         }
         if (savepoint.isPresent()) {
@@ -40,8 +41,10 @@ public record StartingState(String restoreFrom, String description) {
         }
         String directory = JobEnvironment.checkpointsOf(c);
         if (fresh) {
-            return new StartingState(null, "starting without state (--fresh), from kafka.starting_offsets="
-                    + startingOffsets(c) + "; checkpoints go to " + directory);
+            return new StartingState(
+                    null,
+                    "starting without state (--fresh), from kafka.starting_offsets=" + startingOffsets(c)
+                            + "; checkpoints go to " + directory);
         }
         Optional<RetainedCheckpoints.Checkpoint> latest = Optional.empty();
         String unreadable = null;
@@ -55,27 +58,39 @@ public record StartingState(String restoreFrom, String description) {
         }
         if (latest.isPresent()) {
             RetainedCheckpoints.Checkpoint k = latest.get();
-            return new StartingState(k.path(), "resuming from checkpoint " + k.id() + " of job " + k.jobId()
-                    + " (completed " + k.completedAt() + "): " + k.path());
+            return new StartingState(
+                    k.path(),
+                    "resuming from checkpoint " + k.id() + " of job " + k.jobId() + " (completed " + k.completedAt()
+                            + "): " + k.path());
         }
         String none = unreadable != null ? unreadable : "no checkpoint under " + directory;
         if (c.startingOffsets() != FeaturesJobConfig.StartingOffsets.COMMITTED) {
-            return new StartingState(null, none + ": starting without state, from kafka.starting_offsets="
-                    + startingOffsets(c));
+            return new StartingState(
+                    null, none + ": starting without state, from kafka.starting_offsets=" + startingOffsets(c));
         }
         Map<Integer, Long> committed = committedOffsets(c);
         if (!committed.isEmpty()) {
-            throw new ConfigException("--fresh", none + " (" + c.featureGroup() + " " + c.featureVersion()
-                    + "), but consumer group '" + c.groupId() + "' has committed offsets on '" + c.inputTopic() + "' "
-                    + committed + ". Starting from them without the job's state would lose what that state held: "
-                    + "the windows still open at the last checkpoint (their records were read and will not be read "
-                    + "again), every wafer's die map (neighbour yield), the duplicate checks, drift baselines and "
-                    + "alert episodes", "pass --from-savepoint PATH (with flink run: -s PATH) with a savepoint or a "
-                    + "retained checkpoint (chk-N) of the previous run, or --fresh to start without state from the "
-                    + "committed offsets anyway");
+            throw new ConfigException(
+                    "--fresh",
+                    none + " (" + c.featureGroup() + " " + c.featureVersion()
+                            + "), but consumer group '" + c.groupId() + "' has committed offsets on '" + c.inputTopic()
+                            + "' "
+                            + committed
+                            + ". Starting from them without the job's state would lose what that state held: "
+                            + "the windows still open at the last checkpoint (their records were read and will not be "
+                            + "read "
+                            + "again), every wafer's die map (neighbour yield), the duplicate checks, drift baselines "
+                            + "and "
+                            + "alert episodes",
+                    "pass --from-savepoint PATH (with flink run: -s PATH) with a savepoint or a "
+                            + "retained checkpoint (chk-N) of the previous run, or --fresh to start without state "
+                            + "from the "
+                            + "committed offsets anyway");
         }
-        return new StartingState(null, "first start: " + none + " and no offsets committed by consumer group '"
-                + c.groupId() + "'; reading '" + c.inputTopic() + "' from the beginning");
+        return new StartingState(
+                null,
+                "first start: " + none + " and no offsets committed by consumer group '" + c.groupId() + "'; reading '"
+                        + c.inputTopic() + "' from the beginning");
     }
 
     private static Map<Integer, Long> committedOffsets(FeaturesJobConfig c) {
@@ -85,8 +100,11 @@ public record StartingState(String restoreFrom, String description) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading committed offsets", e);
         } catch (Exception e) {
-            throw new ConfigException("kafka.bootstrap_servers", "no Kafka broker at " + c.kafkaBootstrapServers()
-                    + " told the offsets committed by consumer group '" + c.groupId() + "' (" + e.getMessage() + ")",
+            throw new ConfigException(
+                    "kafka.bootstrap_servers",
+                    "no Kafka broker at " + c.kafkaBootstrapServers()
+                            + " told the offsets committed by consumer group '" + c.groupId() + "' (" + e.getMessage()
+                            + ")",
                     "start the broker or correct the key");
         }
     }

@@ -4,24 +4,27 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.ServingVersions;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import redis.clients.jedis.Jedis;
 
-import java.io.PrintStream;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
-
 /** {@code version show|switch V|rollback}: which version of the feature group readers serve (Redis pointer). */
-@CommandLine.Command(name = "version", synopsisSubcommandLabel = "COMMAND", description = {
-        "show, switch or roll back the feature-group version readers serve (the Redis 'current' pointer)",
-        "",
-        "Readers serve the version named by the hash <key_prefix>:serving:<group> (field 'current'). The first"
-                + " features job of a group to start claims 'current' for its version; later versions run side by"
-                + " side until switched to. Redis and the group come from the configuration."})
+@CommandLine.Command(
+        name = "version",
+        synopsisSubcommandLabel = "COMMAND",
+        description = {
+            "show, switch or roll back the feature-group version readers serve (the Redis 'current' pointer)",
+            "",
+            "Readers serve the version named by the hash <key_prefix>:serving:<group> (field 'current'). The first"
+                    + " features job of a group to start claims 'current' for its version; later versions run side by"
+                    + " side until switched to. Redis and the group come from the configuration."
+        })
 public final class VersionCommand implements Command {
 
     private final PrintStream out;
@@ -37,7 +40,9 @@ public final class VersionCommand implements Command {
     /** Which group's pointer, in which Redis: the options every subcommand takes. */
     static final class Target {
 
-        @Option(names = "--group", paramLabel = "NAME",
+        @Option(
+                names = "--group",
+                paramLabel = "NAME",
                 description = "feature group (default: feature_group.name of the configuration)")
         String group;
 
@@ -55,12 +60,13 @@ public final class VersionCommand implements Command {
         }
     }
 
-    @CommandLine.Command(name = "switch", description = "make VERSION current (refused unless it has features"
-            + " online; --force skips the check)")
-    int switchTo(@Parameters(paramLabel = "VERSION", description = "the version to serve, e.g. v2") String version,
-                 @Option(names = "--force", description = "switch even if VERSION has no features online")
-                 boolean force,
-                 @Mixin Target target) {
+    @CommandLine.Command(
+            name = "switch",
+            description = "make VERSION current (refused unless it has features" + " online; --force skips the check)")
+    int switchTo(
+            @Parameters(paramLabel = "VERSION", description = "the version to serve, e.g. v2") String version,
+            @Option(names = "--force", description = "switch even if VERSION has no features online") boolean force,
+            @Mixin Target target) {
         FeaturesJobConfig config = target.configOptions.load();
         try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
             return serve(new ServingVersions(jedis, config.redisKeyPrefix()), group(target, config), version, force);
@@ -73,10 +79,13 @@ public final class VersionCommand implements Command {
         String group = group(target, config);
         try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
             ServingVersions versions = new ServingVersions(jedis, config.redisKeyPrefix());
-            Optional<String> previous = Optional.ofNullable(versions.state(group).get(ServingVersions.PREVIOUS));
+            Optional<String> previous =
+                    Optional.ofNullable(versions.state(group).get(ServingVersions.PREVIOUS));
             if (previous.isEmpty()) {
-                throw new ConfigException(ServingVersions.key(config.redisKeyPrefix(), group),
-                        "has no previous version", "nothing to roll back to; see 'waferflow version show'");
+                throw new ConfigException(
+                        ServingVersions.key(config.redisKeyPrefix(), group),
+                        "has no previous version",
+                        "nothing to roll back to; see 'waferflow version show'");
             }
             return serve(versions, group, previous.get(), true);
         }
@@ -88,11 +97,14 @@ public final class VersionCommand implements Command {
 
     private int serve(ServingVersions versions, String group, String version, boolean force) {
         if (!force && !versions.hasData(group, version)) {
-            throw new ConfigException(version, "has no features of group " + group + " online",
+            throw new ConfigException(
+                    version,
+                    "has no features of group " + group + " online",
                     "start its features job (or backfill and bootstrap it) first, or pass --force");
         }
         Optional<String> old = versions.switchTo(group, version);
-        out.println(group + ": serving " + version + (old.map(v -> " (was " + v + ")").orElse("")));
+        out.println(group + ": serving " + version
+                + (old.map(v -> " (was " + v + ")").orElse("")));
         return 0;
     }
 

@@ -22,8 +22,15 @@ public final class AlertPolicySpec implements Serializable {
     public final long windowMs;
     public final long graceMs;
 
-    public AlertPolicySpec(String name, int fireN, int fireM, int resolveK, long cooldownMs, long escalateAfterMs,
-                           long windowMs, long graceMs) {
+    public AlertPolicySpec(
+            String name,
+            int fireN,
+            int fireM,
+            int resolveK,
+            long cooldownMs,
+            long escalateAfterMs,
+            long windowMs,
+            long graceMs) {
         this.name = name;
         this.fireN = fireN;
         this.fireM = fireM;

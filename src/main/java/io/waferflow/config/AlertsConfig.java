@@ -3,7 +3,6 @@ package io.waferflow.config;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.waferflow.alerts.AlertSeverity;
-
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -13,11 +12,20 @@ import java.time.Duration;
  * @param cadence not a key: the windows the policies count in, which {@link FeaturesJobConfig} sets from
  *                {@code drift.window} and {@code feature_group.window}
  */
-public record AlertsConfig(boolean enabled, @JsonProperty("fdr") FalseDiscovery falseDiscovery, int severalFeatures,
-                           double falseAlarmTargetPerHour, Policies policy, Sinks sinks, @JsonIgnore Cadence cadence)
+public record AlertsConfig(
+        boolean enabled,
+        @JsonProperty("fdr") FalseDiscovery falseDiscovery,
+        int severalFeatures,
+        double falseAlarmTargetPerHour,
+        Policies policy,
+        Sinks sinks,
+        @JsonIgnore Cadence cadence)
         implements Serializable {
 
-    public enum WebhookFormat { JSON, SLACK }
+    public enum WebhookFormat {
+        JSON,
+        SLACK
+    }
 
     public AlertsConfig {
         Check.between("several_features", severalFeatures, 2, 1_000_000);
@@ -44,31 +52,45 @@ public record AlertsConfig(boolean enabled, @JsonProperty("fdr") FalseDiscovery 
             Check.between("fire_n", fireN, 1, 1000);
             Check.between("fire_m", fireM, 1, 1000);
             if (fireN > fireM) {
-                throw InvalidValue.at("fire_n", "is " + fireN + ", more than fire_m " + fireM,
+                throw InvalidValue.at(
+                        "fire_n",
+                        "is " + fireN + ", more than fire_m " + fireM,
                         "set fire_n at most fire_m (e.g. 2 of 3)");
             }
             Check.between("resolve_k", resolveK, 1, 1000);
         }
 
         AlertPolicySpec spec(String name, long windowMs, long graceMs) {
-            return new AlertPolicySpec(name, fireN, fireM, resolveK, cooldown.toMillis(), escalateAfter.toMillis(),
-                    windowMs, graceMs);
+            return new AlertPolicySpec(
+                    name, fireN, fireM, resolveK, cooldown.toMillis(), escalateAfter.toMillis(), windowMs, graceMs);
         }
     }
 
     /** {@code alerts.sinks}: the alert topic, the webhook and the log. */
-    public record Sinks(String kafkaTopic, String webhookUrl, Secret webhookToken, String webhookTokenHeader,
-                        WebhookFormat webhookFormat, AlertSeverity webhookMinSeverity, int webhookAttempts,
-                        Duration webhookBackoff, boolean log) implements Serializable {
+    public record Sinks(
+            String kafkaTopic,
+            String webhookUrl,
+            Secret webhookToken,
+            String webhookTokenHeader,
+            WebhookFormat webhookFormat,
+            AlertSeverity webhookMinSeverity,
+            int webhookAttempts,
+            Duration webhookBackoff,
+            boolean log)
+            implements Serializable {
 
         public Sinks {
             if (!webhookUrl.isEmpty() && !webhookUrl.matches("https?://.+")) {
                 // Not quoted: a webhook URL may carry its secret (Slack's do, in the path).
-                throw InvalidValue.at("webhook_url", "does not start with http:// or https://",
+                throw InvalidValue.at(
+                        "webhook_url",
+                        "does not start with http:// or https://",
                         "write e.g. https://hooks.example.com/waferflow, or leave it empty for no webhook");
             }
             if (!webhookTokenHeader.matches("[A-Za-z0-9-]+")) {
-                throw InvalidValue.at("webhook_token_header", "'" + webhookTokenHeader + "' is not an HTTP header name",
+                throw InvalidValue.at(
+                        "webhook_token_header",
+                        "'" + webhookTokenHeader + "' is not an HTTP header name",
                         "use e.g. Authorization or X-Webhook-Token");
             }
             Check.between("webhook_attempts", webhookAttempts, 1, 100);
@@ -86,8 +108,8 @@ public record AlertsConfig(boolean enabled, @JsonProperty("fdr") FalseDiscovery 
     public record Cadence(long driftWindowMs, long qualityWindowMs, long graceMs) implements Serializable {}
 
     AlertsConfig withCadence(Cadence windows) {
-        return new AlertsConfig(enabled, falseDiscovery, severalFeatures, falseAlarmTargetPerHour, policy, sinks,
-                windows);
+        return new AlertsConfig(
+                enabled, falseDiscovery, severalFeatures, falseAlarmTargetPerHour, policy, sinks, windows);
     }
 
     public boolean fdr() {

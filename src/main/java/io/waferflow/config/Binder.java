@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +63,9 @@ final class Binder {
         } catch (JsonMappingException e) {
             throw translate(e, path, source);
         } catch (IOException e) {
-            throw new ConfigException(path.isEmpty() ? source : path, "cannot be read (" + firstLine(e) + ")",
+            throw new ConfigException(
+                    path.isEmpty() ? source : path,
+                    "cannot be read (" + firstLine(e) + ")",
                     "compare it with jobs/features.yaml");
         }
     }
@@ -90,14 +91,17 @@ final class Binder {
             Expected expected = Expected.of(m.getTargetType());
             if (m instanceof InvalidFormatException f) {
                 String problem = f.getTargetType().isEnum() ? "is unknown" : "is not " + expected.what();
-                return InvalidValue.value(String.valueOf(f.getValue()), problem, expected.fix()).at(key, source);
+                return InvalidValue.value(String.valueOf(f.getValue()), problem, expected.fix())
+                        .at(key, source);
             }
             if (m.getOriginalMessage().startsWith("Cannot map `null`")) {
                 return ConfigException.missing(key, source);
             }
             return new ConfigException(key, "is not " + expected.what(), expected.fix());
         }
-        return new ConfigException(key.isEmpty() ? source : key, "cannot be read (" + firstLine(e) + ")",
+        return new ConfigException(
+                key.isEmpty() ? source : key,
+                "cannot be read (" + firstLine(e) + ")",
                 "compare it with jobs/features.yaml");
     }
 
@@ -123,9 +127,13 @@ final class Binder {
                 return new Expected("a number", "set a number such as 1.5");
             }
             if (type.isEnum()) {
-                List<String> names = Arrays.stream(type.getEnumConstants()).map(c -> shown((Enum<?>) c)).toList();
-                return new Expected("a single value", "use " + String.join(", ", names.subList(0, names.size() - 1))
-                        + " or " + names.get(names.size() - 1));
+                List<String> names = Arrays.stream(type.getEnumConstants())
+                        .map(c -> shown((Enum<?>) c))
+                        .toList();
+                return new Expected(
+                        "a single value",
+                        "use " + String.join(", ", names.subList(0, names.size() - 1)) + " or "
+                                + names.get(names.size() - 1));
             }
             if (Collection.class.isAssignableFrom(type)) {
                 return new Expected("a list", "write a list such as [a, b]");
@@ -139,7 +147,9 @@ final class Binder {
 
     /** An enum value as the job files write it: severities as P0..P3, everything else in lower case. */
     private static String shown(Enum<?> value) {
-        return value.name().chars().anyMatch(Character::isDigit) ? value.name() : value.name().toLowerCase();
+        return value.name().chars().anyMatch(Character::isDigit)
+                ? value.name()
+                : value.name().toLowerCase();
     }
 
     private static String firstLine(Exception e) {

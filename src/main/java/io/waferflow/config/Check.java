@@ -2,15 +2,18 @@ package io.waferflow.config;
 
 import java.time.Duration;
 
-/** The value checks the configuration records share; keys are relative to the record that checks (see {@link InvalidValue}). */
+/**
+ * The value checks the configuration records share; keys are relative to the record that checks (see {@link
+ * InvalidValue}).
+ */
 final class Check {
 
     private Check() {}
 
     static int between(String key, int value, int min, int max) {
         if (value < min || value > max) {
-            throw InvalidValue.at(key, "is " + value + ", outside " + min + ".." + max,
-                    "set a value between " + min + " and " + max);
+            throw InvalidValue.at(
+                    key, "is " + value + ", outside " + min + ".." + max, "set a value between " + min + " and " + max);
         }
         return value;
     }
@@ -44,7 +47,9 @@ final class Check {
     /** Names that end up in Redis keys and Parquet paths: kept to a safe alphabet. */
     static String identifier(String key, String value) {
         if (!value.matches("[A-Za-z0-9_\\-]+")) {
-            throw InvalidValue.at(key, "'" + value + "' has characters that are unsafe in Redis keys and paths",
+            throw InvalidValue.at(
+                    key,
+                    "'" + value + "' has characters that are unsafe in Redis keys and paths",
                     "use letters, digits, '_' and '-' only");
         }
         return value;

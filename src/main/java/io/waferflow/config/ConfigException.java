@@ -15,8 +15,8 @@ public final class ConfigException extends RuntimeException {
 
     /** A required key that the file and the overrides leave out or leave empty. */
     static ConfigException missing(String key, String source) {
-        return new ConfigException(key, "is missing in " + source,
-                "add it to the YAML file or pass --set " + key + "=<value>");
+        return new ConfigException(
+                key, "is missing in " + source, "add it to the YAML file or pass --set " + key + "=<value>");
     }
 
     public String key() {

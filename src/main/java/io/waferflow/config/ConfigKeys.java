@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -28,8 +27,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ConfigKeys {
 
-    /** What a key holds: keys (a record), named sections (schema.fields), free-form values (kafka.properties), a list or a value. */
-    enum Kind { SECTION, SECTION_MAP, VALUE_MAP, LIST, VALUE }
+    /**
+     * What a key holds: keys (a record), named sections (schema.fields), free-form values (kafka.properties), a list or
+     * a value.
+     */
+    enum Kind {
+        SECTION,
+        SECTION_MAP,
+        VALUE_MAP,
+        LIST,
+        VALUE
+    }
 
     /** A key's place in the tree and the type bound there. */
     record Location(List<String> path, JavaType type) {
@@ -59,8 +67,11 @@ final class ConfigKeys {
                     Map<String, JavaType> keys = keys(type);
                     if (!keys.containsKey(parts[i])) {
                         String rest = String.join(".", Arrays.asList(parts).subList(i + 1, parts.length));
-                        throw unknown(dottedKey, Nearest.to(parts[i], keys.keySet())
-                                .map(near -> suggestion(join(path, near), rest)).orElse(listing(path, keys.keySet())));
+                        throw unknown(
+                                dottedKey,
+                                Nearest.to(parts[i], keys.keySet())
+                                        .map(near -> suggestion(join(path, near), rest))
+                                        .orElse(listing(path, keys.keySet())));
                     }
                     path.add(parts[i]);
                     type = keys.get(parts[i]);
@@ -74,8 +85,11 @@ final class ConfigKeys {
                     path.add(String.join(".", Arrays.asList(parts).subList(i, parts.length)));
                     return new Location(path, type.getContentType());
                 }
-                default -> throw new ConfigException(dottedKey, "is not a key of the job configuration",
-                        "'" + String.join(".", path) + "' holds a value, with no keys below it");
+                default ->
+                    throw new ConfigException(
+                            dottedKey,
+                            "is not a key of the job configuration",
+                            "'" + String.join(".", path) + "' holds a value, with no keys below it");
             }
         }
         return new Location(path, type);
@@ -95,8 +109,9 @@ final class ConfigKeys {
     }
 
     private static String listing(List<String> path, Set<String> keys) {
-        return "use one of " + (path.isEmpty() ? "the top-level keys" : "the keys under '" + String.join(".", path) + "'")
-                + ": " + String.join(", ", keys);
+        return "use one of "
+                + (path.isEmpty() ? "the top-level keys" : "the keys under '" + String.join(".", path) + "'") + ": "
+                + String.join(", ", keys);
     }
 
     static ConfigException unknown(String key, String fix) {
@@ -126,8 +141,11 @@ final class ConfigKeys {
             String name = field.getKey();
             JavaType childType = kind == Kind.SECTION ? keys.get(name) : type.getContentType();
             if (childType == null) {
-                throw unknown(join(path, name), Nearest.to(name, keys.keySet())
-                        .map(near -> "did you mean '" + join(path, near) + "'?").orElse(listing(path, keys.keySet())));
+                throw unknown(
+                        join(path, name),
+                        Nearest.to(name, keys.keySet())
+                                .map(near -> "did you mean '" + join(path, near) + "'?")
+                                .orElse(listing(path, keys.keySet())));
             }
             List<String> childPath = new ArrayList<>(path);
             childPath.add(name);
@@ -193,9 +211,15 @@ final class ConfigKeys {
             });
         } else if (kind == Kind.SECTION_MAP) {
             JsonNode each = defaults == null ? null : defaults.get("*");
-            node.fields().forEachRemaining(f -> out.set(f.getKey(), complete(isBlank(f.getValue())
-                    ? JsonNodeFactory.instance.objectNode() : f.getValue(), type.getContentType(), each,
-                    join(key, f.getKey()), source)));
+            node.fields()
+                    .forEachRemaining(f -> out.set(
+                            f.getKey(),
+                            complete(
+                                    isBlank(f.getValue()) ? JsonNodeFactory.instance.objectNode() : f.getValue(),
+                                    type.getContentType(),
+                                    each,
+                                    join(key, f.getKey()),
+                                    source)));
         } else {
             for (Map.Entry<String, JavaType> k : keys(type).entrySet()) {
                 String name = k.getKey();
@@ -211,20 +235,26 @@ final class ConfigKeys {
     }
 
     static boolean isBlank(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() || (node.isTextual() && node.textValue().isBlank());
+        return node == null
+                || node.isNull()
+                || node.isMissingNode()
+                || (node.isTextual() && node.textValue().isBlank());
     }
 
     /** The keys of a record, as Jackson binds them: its creator's parameters, without the ignored ones. */
     private Map<String, JavaType> keys(JavaType record) {
         return sections.computeIfAbsent(record, t -> {
-            BeanDescription description = Binder.MAPPER.getDeserializationConfig().introspect(t);
+            BeanDescription description =
+                    Binder.MAPPER.getDeserializationConfig().introspect(t);
             List<BeanPropertyDefinition> properties = description.findProperties();
             Set<String> ignored = description.getIgnoredPropertyNames(); // known only once the properties are
             Map<String, JavaType> keys = new LinkedHashMap<>();
             properties.stream()
                     .filter(p -> p.getConstructorParameter() != null && !ignored.contains(p.getName()))
-                    .sorted(Comparator.comparingInt(p -> p.getConstructorParameter().getIndex())) // declaration order
-                    .forEach(p -> keys.put(p.getName(), p.getConstructorParameter().getType()));
+                    .sorted(Comparator.comparingInt(
+                            p -> p.getConstructorParameter().getIndex())) // declaration order
+                    .forEach(p ->
+                            keys.put(p.getName(), p.getConstructorParameter().getType()));
             return keys;
         });
     }

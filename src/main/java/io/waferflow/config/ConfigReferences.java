@@ -53,7 +53,9 @@ public final class ConfigReferences {
             String name = reference.substring(4);
             String v = environment.apply(name);
             if (v == null) {
-                throw new ConfigException(key, "refers to the environment variable " + name + ", which is not set",
+                throw new ConfigException(
+                        key,
+                        "refers to the environment variable " + name + ", which is not set",
                         "export " + name + " where the job is started, or use ${file:PATH}");
             }
             return v;
@@ -62,17 +64,22 @@ public final class ConfigReferences {
             Path path = Path.of(reference.substring(5));
             try {
                 String content = Files.readString(path, StandardCharsets.UTF_8);
-                return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+                return content.endsWith("\r\n")
+                        ? content.substring(0, content.length() - 2)
                         : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
             } catch (IOException | RuntimeException e) {
                 // The exception's message is the path, or the reason; never the content.
-                throw new ConfigException(key, "refers to the file " + path.toAbsolutePath() + ", which cannot be read ("
-                        + e.getClass().getSimpleName() + ")",
+                throw new ConfigException(
+                        key,
+                        "refers to the file " + path.toAbsolutePath() + ", which cannot be read ("
+                                + e.getClass().getSimpleName() + ")",
                         "check the path and that the file is readable by the user that starts the job");
             }
         }
         int colon = reference.indexOf(':');
-        throw new ConfigException(key, "has an unknown reference ${" + (colon < 0 ? "..." : reference.substring(0, colon)
-                + ":...") + "}", "write ${env:NAME} or ${file:PATH} (or $${ for a literal ${)");
+        throw new ConfigException(
+                key,
+                "has an unknown reference ${" + (colon < 0 ? "..." : reference.substring(0, colon) + ":...") + "}",
+                "write ${env:NAME} or ${file:PATH} (or $${ for a literal ${)");
     }
 }

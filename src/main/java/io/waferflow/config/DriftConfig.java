@@ -8,10 +8,23 @@ import java.time.Duration;
  * sketch size, the verdict thresholds and where each feature's baseline comes from. The drift stage reads a baseline
  * file; here it is only required when drift reads one.
  */
-public record DriftConfig(boolean enabled, Duration window, int sketchK, double alpha, double psiModerate,
-                          double psiDrift, int minBaseline, int minCurrent, Baseline baseline) implements Serializable {
+public record DriftConfig(
+        boolean enabled,
+        Duration window,
+        int sketchK,
+        double alpha,
+        double psiModerate,
+        double psiDrift,
+        int minBaseline,
+        int minCurrent,
+        Baseline baseline)
+        implements Serializable {
 
-    public enum BaselineFrom { STREAM_RECORDS, STREAM_PERIOD, FILE }
+    public enum BaselineFrom {
+        STREAM_RECORDS,
+        STREAM_PERIOD,
+        FILE
+    }
 
     public DriftConfig {
         if (window.toMillis() < 1) {
@@ -22,13 +35,17 @@ public record DriftConfig(boolean enabled, Duration window, int sketchK, double 
             throw InvalidValue.at("alpha", "is " + alpha + ", not a significance level", "set e.g. 0.05");
         }
         if (psiModerate < 0 || psiDrift < psiModerate) {
-            throw InvalidValue.at("psi_drift", "is below drift.psi_moderate or negative",
+            throw InvalidValue.at(
+                    "psi_drift",
+                    "is below drift.psi_moderate or negative",
                     "use the usual 0.1 (moderate) and 0.25 (drift)");
         }
         Check.between("min_baseline", minBaseline, 1, Integer.MAX_VALUE);
         Check.between("min_current", minCurrent, 1, Integer.MAX_VALUE);
         if (enabled && baseline.from() == BaselineFrom.FILE && baseline.file().isEmpty()) {
-            throw InvalidValue.at("baseline.file", "is empty but drift.baseline.from is file",
+            throw InvalidValue.at(
+                    "baseline.file",
+                    "is empty but drift.baseline.from is file",
                     "build one with 'bin/waferflow baseline --input <history> --out <file>' and set its path");
         }
     }

@@ -2,7 +2,6 @@ package io.waferflow.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
-
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,20 +12,36 @@ import java.util.List;
  * section by section (one component per top-level key). Every problem is reported as a {@link ConfigException}
  * before any Flink job is built. Immutable and serializable so operators can carry the parts they need.
  */
-public record FeaturesJobConfig(Job job, InputSchema schema, QualityConfig quality,
-                                @JsonProperty("feature_group") FeatureGroup group, DriftConfig drift,
-                                AlertsConfig alerts, KafkaSection kafka, RedisSection redis, Offline offline,
-                                Checkpointing checkpointing, int parallelism) implements Serializable {
+public record FeaturesJobConfig(
+        Job job,
+        InputSchema schema,
+        QualityConfig quality,
+        @JsonProperty("feature_group") FeatureGroup group,
+        DriftConfig drift,
+        AlertsConfig alerts,
+        KafkaSection kafka,
+        RedisSection redis,
+        Offline offline,
+        Checkpointing checkpointing,
+        int parallelism)
+        implements Serializable {
 
     /** Where a job without restored source state starts reading; TIMESTAMP: {@link #startingTimestamp}. */
-    public enum StartingOffsets { COMMITTED, EARLIEST, LATEST, TIMESTAMP }
+    public enum StartingOffsets {
+        COMMITTED,
+        EARLIEST,
+        LATEST,
+        TIMESTAMP
+    }
 
     public FeaturesJobConfig {
         Check.between("parallelism", parallelism, 1, 1024);
         // The alert policies count in the windows they watch. Sliding windows whose slide divides the size
         // (WindowSpec insists) include a subset that tiles time: drift reads only those, so no value counts twice.
         WindowSpec wafers = group.window();
-        alerts = alerts.withCadence(new AlertsConfig.Cadence(drift.window().toMillis(), wafers.cadence().toMillis(),
+        alerts = alerts.withCadence(new AlertsConfig.Cadence(
+                drift.window().toMillis(),
+                wafers.cadence().toMillis(),
                 wafers.allowedLateness().toMillis()));
     }
 
@@ -34,16 +49,19 @@ public record FeaturesJobConfig(Job job, InputSchema schema, QualityConfig quali
     public record Job(String name, String version) implements Serializable {}
 
     /** {@code feature_group}: what the job computes, over which windows, with which watermarks. */
-    public record FeatureGroup(String name, String version, WindowSpec window, Watermark watermark,
-                               Duration waferQuietTimeout) implements Serializable {
+    public record FeatureGroup(
+            String name, String version, WindowSpec window, Watermark watermark, Duration waferQuietTimeout)
+            implements Serializable {
 
         public FeatureGroup {
             Check.identifier("name", name);
             Check.identifier("version", version);
             if (waferQuietTimeout.compareTo(window.allowedLateness()) <= 0) {
-                throw InvalidValue.at("wafer_quiet_timeout", "is not longer than allowed_lateness "
-                        + window.allowedLateness(), "set it above feature_group.window.allowed_lateness, or a late"
-                        + " record would find its wafer forgotten");
+                throw InvalidValue.at(
+                        "wafer_quiet_timeout",
+                        "is not longer than allowed_lateness " + window.allowedLateness(),
+                        "set it above feature_group.window.allowed_lateness, or a late"
+                                + " record would find its wafer forgotten");
             }
         }
     }
@@ -54,7 +72,10 @@ public record FeaturesJobConfig(Job job, InputSchema schema, QualityConfig quali
      */
     public record Watermark(Duration outOfOrderness, Duration idleness, Emit emit) implements Serializable {
 
-        public enum Emit { PERIODIC, PER_RECORD }
+        public enum Emit {
+            PERIODIC,
+            PER_RECORD
+        }
     }
 
     /** {@code offline}: the offline store's root, and whether this job writes the raw archive. */
@@ -65,8 +86,11 @@ public record FeaturesJobConfig(Job job, InputSchema schema, QualityConfig quali
 
         public Checkpointing {
             if (interval.toMillis() < 10) {
-                throw InvalidValue.at("interval", "is below 10 ms",
-                        "set e.g. \"30 s\": Parquet files are committed on checkpoints, so checkpointing cannot be off");
+                throw InvalidValue.at(
+                        "interval",
+                        "is below 10 ms",
+                        "set e.g. \"30 s\": Parquet files are committed on checkpoints, so checkpointing"
+                                + " cannot be off");
             }
         }
     }

@@ -2,7 +2,6 @@ package io.waferflow.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,26 +52,36 @@ public record InputSchema(List<FieldSpec> fields) implements Serializable {
         fields = List.copyOf(fields);
         for (Map.Entry<String, FieldType> core : CORE_FIELDS.entrySet()) {
             String key = "fields." + core.getKey();
-            FieldSpec f = fields.stream().filter(s -> s.name().equals(core.getKey())).findFirst().orElse(null);
+            FieldSpec f = fields.stream()
+                    .filter(s -> s.name().equals(core.getKey()))
+                    .findFirst()
+                    .orElse(null);
             if (f == null) {
-                throw InvalidValue.at(key, "is not declared", "declare it with type " + core.getValue().name().toLowerCase());
+                throw InvalidValue.at(
+                        key,
+                        "is not declared",
+                        "declare it with type " + core.getValue().name().toLowerCase());
             }
             if (f.type() != core.getValue()) {
-                throw InvalidValue.at(key + ".type", "is " + f.type() + " but the pipeline needs " + core.getValue(),
+                throw InvalidValue.at(
+                        key + ".type",
+                        "is " + f.type() + " but the pipeline needs " + core.getValue(),
                         "set it to " + core.getValue().name().toLowerCase());
             }
             if (ALWAYS_REQUIRED.contains(f.name()) && (!f.required() || f.nullable())) {
-                throw InvalidValue.at(key + ".required", "must be required and not nullable",
+                throw InvalidValue.at(
+                        key + ".required",
+                        "must be required and not nullable",
                         "set required: true and remove nullable");
             }
             if (f.parameter()) {
-                throw InvalidValue.at(key + ".parameter", "an identity field cannot be a parametric test",
-                        "remove parameter: true");
+                throw InvalidValue.at(
+                        key + ".parameter", "an identity field cannot be a parametric test", "remove parameter: true");
             }
         }
         if (fields.stream().noneMatch(FieldSpec::parameter)) {
-            throw InvalidValue.at("fields", "declares no parametric test",
-                    "mark at least one numeric field with parameter: true");
+            throw InvalidValue.at(
+                    "fields", "declares no parametric test", "mark at least one numeric field with parameter: true");
         }
     }
 

@@ -10,6 +10,7 @@ final class InvalidValue extends RuntimeException {
     private final String relativeKey;
     /** Quoted at the start of the message unless the key is secret; null: the problem says all. */
     private final String value;
+
     private final String problem;
     private final String fix;
 

@@ -1,17 +1,16 @@
 package io.waferflow.config;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigDef;
-
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * What every Kafka client of WaferFlow needs to reach the cluster: {@code kafka.bootstrap_servers} plus the
@@ -69,8 +68,15 @@ public final class KafkaClientSettings implements Serializable {
                 throw new ConfigException(configKey, "is set by the job", "use " + OWNED.get(key));
             }
             if (CLIENTS.stream().noneMatch(d -> d.configKeys().containsKey(key))) {
-                throw new ConfigException(configKey, "is not a Kafka consumer, producer or admin client setting",
-                        Nearest.to(key, CLIENTS.stream().flatMap(d -> d.names().stream()).distinct().toList())
+                throw new ConfigException(
+                        configKey,
+                        "is not a Kafka consumer, producer or admin client setting",
+                        Nearest.to(
+                                        key,
+                                        CLIENTS.stream()
+                                                .flatMap(d -> d.names().stream())
+                                                .distinct()
+                                                .toList())
                                 .map(near -> "did you mean '" + SecretKeys.KAFKA_PROPERTIES + near + "'?")
                                 .orElse("check the spelling against the Kafka client documentation (e.g."
                                         + " security.protocol, sasl.mechanism, sasl.jaas.config,"
@@ -101,7 +107,9 @@ public final class KafkaClientSettings implements Serializable {
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder(bootstrapServers);
-        properties.forEach((k, v) -> out.append(' ').append(k).append('=')
+        properties.forEach((k, v) -> out.append(' ')
+                .append(k)
+                .append('=')
                 .append(SecretKeys.shownValue(SecretKeys.KAFKA_PROPERTIES + k, v)));
         return out.toString();
     }

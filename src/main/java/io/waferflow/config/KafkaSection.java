@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
-
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
@@ -24,15 +23,24 @@ import java.util.Map;
  * @param properties                   the {@code kafka.properties.*} pass-through, checked by
  *                                     {@link KafkaClientSettings}
  */
-public record KafkaSection(String bootstrapServers, String inputTopic, String violationsTopic,
-                           int violationsPayloadPrefixBytes, String groupId, StartingPoint startingOffsets,
-                           @JsonDeserialize(using = Readers.class) int sourceParallelism, String sinkEpoch,
-                           Map<String, String> properties) implements Serializable {
+public record KafkaSection(
+        String bootstrapServers,
+        String inputTopic,
+        String violationsTopic,
+        int violationsPayloadPrefixBytes,
+        String groupId,
+        StartingPoint startingOffsets,
+        @JsonDeserialize(using = Readers.class) int sourceParallelism,
+        String sinkEpoch,
+        Map<String, String> properties)
+        implements Serializable {
 
     public KafkaSection {
         Check.between("violations_payload_prefix_bytes", violationsPayloadPrefixBytes, 0, Integer.MAX_VALUE);
         if (!sinkEpoch.matches("[a-zA-Z0-9_]*")) {
-            throw InvalidValue.at("sink_epoch", "'" + sinkEpoch + "' has characters other than letters, digits and _",
+            throw InvalidValue.at(
+                    "sink_epoch",
+                    "'" + sinkEpoch + "' has characters other than letters, digits and _",
                     "use e.g. 2 or moved_2026_11");
         }
         properties = KafkaClientSettings.of(bootstrapServers, properties).passThrough();
@@ -67,7 +75,8 @@ public record KafkaSection(String bootstrapServers, String inputTopic, String vi
         static StartingPoint parse(String text) {
             if (text.matches("\\d{4}-.*")) {
                 try {
-                    return new StartingPoint(FeaturesJobConfig.StartingOffsets.TIMESTAMP,
+                    return new StartingPoint(
+                            FeaturesJobConfig.StartingOffsets.TIMESTAMP,
                             ValueFormats.instant(text).toEpochMilli());
                 } catch (InvalidValue e) {
                     throw InvalidValue.value(text, "is not an ISO-8601 instant", "write e.g. 2026-11-27T00:00:00Z");
@@ -76,7 +85,9 @@ public record KafkaSection(String bootstrapServers, String inputTopic, String vi
             try {
                 return new StartingPoint(FeaturesJobConfig.StartingOffsets.valueOf(text.toUpperCase()), -1);
             } catch (IllegalArgumentException e) {
-                throw InvalidValue.value(text, "is unknown",
+                throw InvalidValue.value(
+                        text,
+                        "is unknown",
                         "use committed, earliest, latest or an instant such as 2026-11-27T00:00:00Z");
             }
         }
@@ -91,7 +102,8 @@ public record KafkaSection(String bootstrapServers, String inputTopic, String vi
 
         @Override
         public String toString() {
-            return offsets == FeaturesJobConfig.StartingOffsets.TIMESTAMP ? Instant.ofEpochMilli(timestamp).toString()
+            return offsets == FeaturesJobConfig.StartingOffsets.TIMESTAMP
+                    ? Instant.ofEpochMilli(timestamp).toString()
                     : offsets.name().toLowerCase();
         }
     }

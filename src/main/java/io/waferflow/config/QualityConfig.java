@@ -15,15 +15,19 @@ import java.time.Instant;
  *                       Ids become Redis keys, Parquet values, alert keys and alert texts: one of a megabyte would
  *                       make an alert larger than the alert topic accepts, and fail the job on every retry.
  */
-public record QualityConfig(int maxRecordBytes, int maxStringChars, EventTime eventTime, WaferMap waferMap,
-                            WaferRules wafer) implements Serializable {
+public record QualityConfig(
+        int maxRecordBytes, int maxStringChars, EventTime eventTime, WaferMap waferMap, WaferRules wafer)
+        implements Serializable {
 
     public QualityConfig {
         Check.between("max_record_bytes", maxRecordBytes, 64, Integer.MAX_VALUE);
         Check.between("max_string_chars", maxStringChars, 1, Integer.MAX_VALUE);
     }
 
-    /** {@code quality.event_time}: event times before {@code earliest}, or this far ahead of their message, are implausible. */
+    /**
+     * {@code quality.event_time}: event times before {@code earliest}, or this far ahead of their message, are
+     * implausible.
+     */
     public record EventTime(Instant earliest, Duration maxFutureSkew) implements Serializable {}
 
     /** {@code quality.wafer_map}: the die coordinates on the wafer. */
@@ -50,8 +54,14 @@ public record QualityConfig(int maxRecordBytes, int maxStringChars, EventTime ev
     }
 
     /** {@code quality.wafer}: the wafer-window quality events. */
-    public record WaferRules(double rangeViolationRate, double rejectFlaggedRate, double quarantineRate,
-                             double meanShiftSigma, double iqrFence, double iqrOutlierRate) implements Serializable {
+    public record WaferRules(
+            double rangeViolationRate,
+            double rejectFlaggedRate,
+            double quarantineRate,
+            double meanShiftSigma,
+            double iqrFence,
+            double iqrOutlierRate)
+            implements Serializable {
 
         public WaferRules {
             Check.share("range_violation_rate", rangeViolationRate);

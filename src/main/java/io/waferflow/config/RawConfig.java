@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,15 +46,17 @@ public final class RawConfig {
     /** Loads a YAML file and applies {@code key=value} overrides in order. */
     public static RawConfig load(Path yamlFile, List<String> overrides) {
         if (!Files.isRegularFile(yamlFile)) {
-            throw new ConfigException("--config", "file " + yamlFile.toAbsolutePath() + " does not exist",
+            throw new ConfigException(
+                    "--config",
+                    "file " + yamlFile.toAbsolutePath() + " does not exist",
                     "pass --config with the path of a job file such as jobs/features.yaml");
         }
         String yaml;
         try {
             yaml = Files.readString(yamlFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException("--config", "cannot read " + yamlFile + ": " + e.getMessage(),
-                    "check the file's permissions");
+            throw new ConfigException(
+                    "--config", "cannot read " + yamlFile + ": " + e.getMessage(), "check the file's permissions");
         }
         return parse(yaml, yamlFile.toString()).withOverrides(overrides);
     }
@@ -70,15 +71,20 @@ public final class RawConfig {
             refuseAliases(yaml);
             root = Binder.MAPPER.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source, "is not valid YAML (" + e.getOriginalMessage().split("\n")[0]
-                    + (e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr()) + ")",
+            throw new ConfigException(
+                    source,
+                    "is not valid YAML (" + e.getOriginalMessage().split("\n")[0]
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : ", line " + e.getLocation().getLineNr()) + ")",
                     "correct the YAML syntax at the reported line");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = JsonNodeFactory.instance.objectNode();
         }
         if (!root.isObject()) {
-            throw new ConfigException(source, "top level is not a mapping", "start the file with keys such as 'kafka:'");
+            throw new ConfigException(
+                    source, "top level is not a mapping", "start the file with keys such as 'kafka:'");
         }
         return new RawConfig(KEYS.checked((ObjectNode) root), source, System::getenv);
     }
@@ -88,8 +94,10 @@ public final class RawConfig {
         try (JsonParser p = Binder.MAPPER.getFactory().createParser(yaml)) {
             while (p.nextToken() != null) {
                 if (((YAMLParser) p).isCurrentAlias()) {
-                    throw new ConfigException(p.currentName() == null ? "<alias>" : p.currentName(),
-                            "uses a YAML alias (*" + p.getText() + ")", "write the value out instead of an alias");
+                    throw new ConfigException(
+                            p.currentName() == null ? "<alias>" : p.currentName(),
+                            "uses a YAML alias (*" + p.getText() + ")",
+                            "write the value out instead of an alias");
                 }
             }
         } catch (JsonProcessingException e) {
@@ -110,8 +118,8 @@ public final class RawConfig {
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException(o, "override is not of the form key=value",
-                        "write --set feature_group.window.size=\"1 min\"");
+                throw new ConfigException(
+                        o, "override is not of the form key=value", "write --set feature_group.window.size=\"1 min\"");
             }
             ConfigKeys.Location at = KEYS.locate(o.substring(0, eq).trim());
             set(copy, at.path(), value(o.substring(eq + 1).trim(), at.kind() != ConfigKeys.Kind.VALUE));
@@ -189,7 +197,9 @@ public final class RawConfig {
         }
     }
 
-    /** The part at {@code key} ("" for all) bound into {@code type}: references resolved, defaults filled in, checked. */
+    /**
+     * The part at {@code key} ("" for all) bound into {@code type}: references resolved, defaults filled in, checked.
+     */
     <T> T bind(String key, TypeReference<T> type) {
         List<String> path = key.isEmpty() ? List.of() : KEYS.locate(key).path();
         JsonNode node = node(path);
@@ -220,7 +230,8 @@ public final class RawConfig {
             return out;
         }
         if (node.isTextual()) {
-            return TextNode.valueOf(ConfigReferences.resolve(key, node.textValue(), environment).trim());
+            return TextNode.valueOf(
+                    ConfigReferences.resolve(key, node.textValue(), environment).trim());
         }
         return node;
     }

@@ -5,7 +5,8 @@ import java.io.Serializable;
 /**
  * How to reach and authenticate to the online store's Redis: one value for every Redis client of WaferFlow (the job's
  * sinks, the CLI's {@code version} commands, the served-version claim), which all connect through
- * {@code io.waferflow.stores.online.RedisClients}. The job's comes from the {@code redis} section ({@link RedisSection}).
+ * {@code io.waferflow.stores.online.RedisClients}. The job's comes from the {@code redis} section ({@link
+ * RedisSection}).
  *
  * <p>Authentication: a password alone authenticates as the {@code default} user ({@code requirepass}); with a
  * {@code user} it is {@code AUTH user password} for an ACL user (Redis 6+). TLS: the server's certificate is checked
@@ -17,8 +18,16 @@ import java.io.Serializable;
  * @param user     the ACL user; empty: Redis's default user
  * @param password empty: no AUTH
  */
-public record RedisConnection(String host, int port, String user, Secret password, boolean tls, String tlsCaFile,
-                              String tlsKeystoreFile, Secret tlsKeystorePassword, boolean tlsVerifyHostname)
+public record RedisConnection(
+        String host,
+        int port,
+        String user,
+        Secret password,
+        boolean tls,
+        String tlsCaFile,
+        String tlsKeystoreFile,
+        Secret tlsKeystorePassword,
+        boolean tlsVerifyHostname)
         implements Serializable {
 
     /** Connect and read timeout of every Redis client. */
@@ -31,21 +40,29 @@ public record RedisConnection(String host, int port, String user, Secret passwor
 
     /** The same credentials and TLS settings for another server (a local redis-server on a port chosen at start). */
     public RedisConnection at(String otherHost, int otherPort) {
-        return new RedisConnection(otherHost, otherPort, user, password, tls, tlsCaFile, tlsKeystoreFile,
-                tlsKeystorePassword, tlsVerifyHostname);
+        return new RedisConnection(
+                otherHost,
+                otherPort,
+                user,
+                password,
+                tls,
+                tlsCaFile,
+                tlsKeystoreFile,
+                tlsKeystorePassword,
+                tlsVerifyHostname);
     }
 
     /** The same server with credentials: an ACL user (or "" for Redis's default user) and its password. */
     public RedisConnection withCredentials(String aclUser, Secret secret) {
-        return new RedisConnection(host, port, aclUser, secret, tls, tlsCaFile, tlsKeystoreFile, tlsKeystorePassword,
-                tlsVerifyHostname);
+        return new RedisConnection(
+                host, port, aclUser, secret, tls, tlsCaFile, tlsKeystoreFile, tlsKeystorePassword, tlsVerifyHostname);
     }
 
     /** The same server and credentials over TLS. */
-    public RedisConnection withTls(String caFile, String keystoreFile, Secret keystorePassword,
-                                   boolean verifyHostname) {
-        return new RedisConnection(host, port, user, password, true, caFile, keystoreFile, keystorePassword,
-                verifyHostname);
+    public RedisConnection withTls(
+            String caFile, String keystoreFile, Secret keystorePassword, boolean verifyHostname) {
+        return new RedisConnection(
+                host, port, user, password, true, caFile, keystoreFile, keystorePassword, verifyHostname);
     }
 
     /** For messages and logs: where, as whom, whether TLS; never the password. */

@@ -11,14 +11,27 @@ import java.time.Duration;
  * @param writers   parallel Redis writers: the Bahir sink waits for one round trip per field, so writers overlap the
  *                  waits
  */
-public record RedisSection(String host, int port, String user, Secret password, boolean tls, String tlsCaFile,
-                           String tlsKeystoreFile, Secret tlsKeystorePassword, boolean tlsVerifyHostname,
-                           Duration ttl, String keyPrefix, int writers) implements Serializable {
+public record RedisSection(
+        String host,
+        int port,
+        String user,
+        Secret password,
+        boolean tls,
+        String tlsCaFile,
+        String tlsKeystoreFile,
+        Secret tlsKeystorePassword,
+        boolean tlsVerifyHostname,
+        Duration ttl,
+        String keyPrefix,
+        int writers)
+        implements Serializable {
 
     public RedisSection {
         Check.between("port", port, 1, 65535);
         if (!user.isEmpty() && password.isEmpty()) {
-            throw InvalidValue.at("password", "is empty while redis.user is " + user,
+            throw InvalidValue.at(
+                    "password",
+                    "is empty while redis.user is " + user,
                     "set the ACL user's password, e.g. redis.password: ${env:REDIS_PASSWORD}");
         }
         if (!tls) {
@@ -30,7 +43,9 @@ public record RedisSection(String host, int port, String user, Secret password, 
             }
         }
         if (tlsKeystoreFile.isEmpty() && !tlsKeystorePassword.isEmpty()) {
-            throw InvalidValue.at("tls_keystore_password", "is set without redis.tls_keystore_file",
+            throw InvalidValue.at(
+                    "tls_keystore_password",
+                    "is set without redis.tls_keystore_file",
                     "name the PKCS #12 client certificate file, or leave the password empty");
         }
         if (ttl.getSeconds() < 1 || ttl.getSeconds() > Integer.MAX_VALUE) {
@@ -40,12 +55,14 @@ public record RedisSection(String host, int port, String user, Secret password, 
     }
 
     private static InvalidValue tlsOff(String key) {
-        return InvalidValue.at(key, "is set but redis.tls is false",
+        return InvalidValue.at(
+                key,
+                "is set but redis.tls is false",
                 "set redis.tls: true (the server's tls-port), or leave redis." + key + " empty");
     }
 
     public RedisConnection connection() {
-        return new RedisConnection(host, port, user, password, tls, tlsCaFile, tlsKeystoreFile, tlsKeystorePassword,
-                tlsVerifyHostname);
+        return new RedisConnection(
+                host, port, user, password, tls, tlsCaFile, tlsKeystoreFile, tlsKeystorePassword, tlsVerifyHostname);
     }
 }

@@ -1,9 +1,8 @@
 package io.waferflow.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import org.apache.flink.configuration.GlobalConfiguration;
-
 import java.io.Serializable;
+import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * A password, token or key from the configuration. It prints as Flink's mask ({@code ******}) wherever it ends up

@@ -1,12 +1,11 @@
 package io.waferflow.config;
 
+import java.util.List;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
-
-import java.util.List;
 
 /**
  * Which configuration keys hold secrets, so their values are masked wherever the configuration is shown. A key is
@@ -29,7 +28,8 @@ public final class SecretKeys {
         }
         if (key.startsWith(KAFKA_PROPERTIES)) {
             String kafkaKey = key.substring(KAFKA_PROPERTIES.length());
-            return KAFKA_CLIENTS.stream().map(d -> d.configKeys().get(kafkaKey))
+            return KAFKA_CLIENTS.stream()
+                    .map(d -> d.configKeys().get(kafkaKey))
                     .anyMatch(k -> k != null && k.type == ConfigDef.Type.PASSWORD);
         }
         return false;

@@ -1,7 +1,5 @@
 package io.waferflow.config;
 
-import org.apache.flink.util.TimeUtils;
-
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.util.TimeUtils;
 
 /** The value formats job files have always used, beyond what Jackson reads by itself. */
 final class ValueFormats {
@@ -43,11 +42,18 @@ final class ValueFormats {
             Matcher m = YAML_TIMESTAMP.matcher(text);
             try {
                 if (m.matches()) {
-                    LocalDateTime local = LocalDate.of(number(m, 1), number(m, 2), number(m, 3)).atTime(
-                            number(m, 4), number(m, 5), number(m, 6), m.group(7) == null ? 0
-                                    : Integer.parseInt((m.group(7) + "00000000").substring(0, 9)));
-                    return local.toInstant(m.group(8) == null || m.group(8).equals("Z") ? ZoneOffset.UTC
-                            : ZoneOffset.of(offset(m.group(8))));
+                    LocalDateTime local = LocalDate.of(number(m, 1), number(m, 2), number(m, 3))
+                            .atTime(
+                                    number(m, 4),
+                                    number(m, 5),
+                                    number(m, 6),
+                                    m.group(7) == null
+                                            ? 0
+                                            : Integer.parseInt((m.group(7) + "00000000").substring(0, 9)));
+                    return local.toInstant(
+                            m.group(8) == null || m.group(8).equals("Z")
+                                    ? ZoneOffset.UTC
+                                    : ZoneOffset.of(offset(m.group(8))));
                 }
             } catch (DateTimeException invalid) {
                 // An impossible date or offset: refused below.
@@ -56,9 +62,12 @@ final class ValueFormats {
         }
     }
 
-    /** YAML 1.1's timestamp: a date, optionally a time ('T', 't' or spaces), fraction and zone ("Z", "-5", "+05:30"). */
+    /**
+     * YAML 1.1's timestamp: a date, optionally a time ('T', 't' or spaces), fraction and zone ("Z", "-5", "+05:30").
+     */
     private static final Pattern YAML_TIMESTAMP = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})"
-            + "(?:(?:[Tt]|[ \\t]+)(\\d{1,2}):(\\d{2}):(\\d{2})(?:\\.(\\d{0,9}))?[ \\t]*(Z|[-+]\\d{1,2}(?::?\\d{2})?)?)?");
+            + "(?:(?:[Tt]|[ \\t]+)(\\d{1,2}):(\\d{2}):(\\d{2})(?:\\.(\\d{0,9}))?[ "
+            + "\\t]*(Z|[-+]\\d{1,2}(?::?\\d{2})?)?)?");
 
     private static int number(Matcher m, int group) {
         return m.group(group) == null ? 0 : Integer.parseInt(m.group(group));

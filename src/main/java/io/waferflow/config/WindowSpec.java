@@ -10,14 +10,20 @@ import java.time.Duration;
 public record WindowSpec(Type type, Duration size, Duration slide, Duration gap, Duration allowedLateness)
         implements Serializable {
 
-    public enum Type { TUMBLING, SLIDING, SESSION }
+    public enum Type {
+        TUMBLING,
+        SLIDING,
+        SESSION
+    }
 
     public WindowSpec {
         size = type == Type.SESSION ? null : Check.positive("size", size);
         slide = type == Type.SLIDING ? Check.positive("slide", slide) : null;
         gap = type == Type.SESSION ? Check.positive("gap", gap) : null;
         if (slide != null && (slide.compareTo(size) > 0 || size.toMillis() % slide.toMillis() != 0)) {
-            throw InvalidValue.at("slide", "slide " + slide + " does not divide size " + size,
+            throw InvalidValue.at(
+                    "slide",
+                    "slide " + slide + " does not divide size " + size,
                     "choose a slide that divides the window size, e.g. size 5 min, slide 1 min");
         }
     }

@@ -6,6 +6,7 @@ public class Baseline {
     public Distribution distribution = new Distribution();
     /** {@code stream:<first window start>..<last window end>} or {@code file:<name>}. */
     public String id;
+
     public boolean complete;
     /** Start of the first drift window merged into a stream baseline. */
     public long firstWindowStart = Long.MIN_VALUE;

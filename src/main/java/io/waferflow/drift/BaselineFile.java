@@ -3,7 +3,6 @@ package io.waferflow.drift;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.DriftConfig;
 import java.io.IOException;
@@ -55,8 +54,10 @@ public final class BaselineFile {
         }
         for (String p : parameters) {
             if (!baseline.features.containsKey(p)) {
-                throw new ConfigException("drift.baseline.file", drift.baselineFile() + " has no baseline for "
-                        + "parameter '" + p + "'", "rebuild it from history that includes " + p);
+                throw new ConfigException(
+                        "drift.baseline.file",
+                        drift.baselineFile() + " has no baseline for " + "parameter '" + p + "'",
+                        "rebuild it from history that includes " + p);
             }
         }
         return baseline;
@@ -83,11 +84,16 @@ public final class BaselineFile {
             d.m2 = f.path("m2").asDouble();
             d.min = f.path("min").asDouble(Double.NaN);
             d.max = f.path("max").asDouble(Double.NaN);
-            d.sketch = f.hasNonNull("sketch") ? Base64.getDecoder().decode(f.get("sketch").asText()) : null;
+            d.sketch = f.hasNonNull("sketch")
+                    ? Base64.getDecoder().decode(f.get("sketch").asText())
+                    : null;
             features.put(e.getKey(), d);
         }
-        return new BaselineFile(root.path("source").asText(""), Instant.parse(root.path("created").asText()),
-                root.path("k").asInt(), features);
+        return new BaselineFile(
+                root.path("source").asText(""),
+                Instant.parse(root.path("created").asText()),
+                root.path("k").asInt(),
+                features);
     }
 
     public void write(Path file) throws IOException {

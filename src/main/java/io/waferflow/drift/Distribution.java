@@ -1,10 +1,9 @@
 package io.waferflow.drift;
 
 import io.waferflow.model.NamedInSavepoints;
+import java.io.Serializable;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
-
-import java.io.Serializable;
 
 /**
  * The distribution of one feature's values: exact moments (count, Welford mean and M2, min, max) and a KLL quantile
@@ -21,6 +20,7 @@ public class Distribution implements Serializable {
     public double mean;
     /** Sum of squared deviations from the mean. */
     public double m2;
+
     public double min = Double.NaN;
     public double max = Double.NaN;
     /** {@link KllDoublesSketch#toByteArray()} of the values; null when empty. */
@@ -77,7 +77,10 @@ public class Distribution implements Serializable {
         merged.merge(other.kll(k));
         long total = n + other.n;
         double delta = other.mean - mean;
-        Distribution d = of(merged, total, mean + delta * other.n / total,
+        Distribution d = of(
+                merged,
+                total,
+                mean + delta * other.n / total,
                 m2 + other.m2 + delta * delta * ((double) n * other.n / total));
         d.min = n == 0 ? other.min : Math.min(min, other.min);
         d.max = n == 0 ? other.max : Math.max(max, other.max);

@@ -6,6 +6,8 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.WaferParameterWindow;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -16,9 +18,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Instant;
-import java.util.Map;
 
 /**
  * Drift of one feature (keyed by parameter name), continuously, in event time (SPEC 4).
@@ -48,6 +47,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     private final WaferDistributionRules waferRules;
     /** Per feature, when the baseline comes from a file (read at start-up); null otherwise. */
     private final Map<String, Distribution> fileBaselines;
+
     private final String fileBaselineId;
 
     private final PipelineCounters counters = new PipelineCounters();
@@ -59,8 +59,12 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     private transient ValueState<Baseline> baseline;
     private transient MapState<Long, Distribution> open;
 
-    public DriftDetector(DriftConfig config, long waferLatenessMs, WaferDistributionRules waferRules,
-                         Map<String, Distribution> fileBaselines, String fileBaselineId) {
+    public DriftDetector(
+            DriftConfig config,
+            long waferLatenessMs,
+            WaferDistributionRules waferRules,
+            Map<String, Distribution> fileBaselines,
+            String fileBaselineId) {
         this.config = config;
         this.waferLatenessMs = waferLatenessMs;
         this.waferRules = waferRules;
@@ -131,8 +135,13 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         DriftMetric m;
         if (b.complete) {
             int k = config.sketchK();
-            m = DriftStatistics.compare(feature, StepCdf.of(b.distribution, k), b.distribution,
-                    StepCdf.of(current, k), current, config.rule());
+            m = DriftStatistics.compare(
+                    feature,
+                    StepCdf.of(b.distribution, k),
+                    b.distribution,
+                    StepCdf.of(current, k),
+                    current,
+                    config.rule());
         } else {
             b.distribution = b.distribution.merge(current, config.sketchK());
             if (b.firstWindowStart == Long.MIN_VALUE) {

@@ -1,11 +1,10 @@
 package io.waferflow.drift;
 
 import io.waferflow.metrics.PipelineCounter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.MetricGroup;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The latest drift result per feature as Flink gauges, one metric group per feature
@@ -18,6 +17,7 @@ public final class DriftGauges {
 
     /** The user-group key whose value is the feature's name (a label in Prometheus). */
     public static final String FEATURE = "feature";
+
     public static final String VERDICT = "drift_verdict";
     public static final String PSI = "drift_psi";
     public static final String KS_D = "drift_ks_d";
@@ -34,7 +34,8 @@ public final class DriftGauges {
         if (latest.put(m.feature, m) == null) {
             MetricGroup feature = group.addGroup(FEATURE, m.feature);
             String name = m.feature;
-            feature.gauge(VERDICT, (Gauge<Integer>) () -> latest.get(name).verdict.ordinal());
+            feature.gauge(
+                    VERDICT, (Gauge<Integer>) () -> latest.get(name).verdict.ordinal());
             feature.gauge(PSI, (Gauge<Double>) () -> latest.get(name).psi);
             feature.gauge(KS_D, (Gauge<Double>) () -> latest.get(name).ksD);
         }

@@ -15,6 +15,7 @@ public class DriftMetric {
     public long windowEnd;
     /** Where the baseline came from: {@code stream:<start>..<end>} or {@code file:<name>}. */
     public String baselineId;
+
     public long nBaseline;
     public long nCurrent;
     public double baselineMean = Double.NaN;
@@ -23,6 +24,7 @@ public class DriftMetric {
     public double currentStd = Double.NaN;
     /** (current mean − baseline mean) / baseline std. */
     public double shiftSigma = Double.NaN;
+
     public double psi = Double.NaN;
     /** KS distance measured between the two (possibly sketched) distributions. */
     public double ksD = Double.NaN;
@@ -34,18 +36,29 @@ public class DriftMetric {
     public double ksPValueConservative = Double.NaN;
     /** Asymptotic critical D at the configured α. */
     public double ksCritical = Double.NaN;
+
     public double rankErrorBaseline = Double.NaN;
     public double rankErrorCurrent = Double.NaN;
     /** Both sides exact (every value known): a plain KS test. */
     public boolean exact;
+
     public DriftVerdict verdict;
 
     public DriftMetric() {}
 
     @Override
     public String toString() {
-        return String.format("%s [%d, %d) %s psi=%.4f D=%.4f p=%.3g n=%d/%d shift=%.2fσ", feature, windowStart,
-                windowEnd, verdict == null ? "?" : verdict.label(), psi, ksD, ksPValueConservative, nBaseline, nCurrent,
+        return String.format(
+                "%s [%d, %d) %s psi=%.4f D=%.4f p=%.3g n=%d/%d shift=%.2fσ",
+                feature,
+                windowStart,
+                windowEnd,
+                verdict == null ? "?" : verdict.label(),
+                psi,
+                ksD,
+                ksPValueConservative,
+                nBaseline,
+                nCurrent,
                 shiftSigma);
     }
 }

@@ -29,13 +29,19 @@ public final class DriftStatistics {
     private static final long EXACT_P_PRODUCT = 10_000;
     /** Below this t = D·√(nm/(n+m)) the Kolmogorov distribution's K(t) is under 1e-50: p = 1 in doubles. */
     private static final double SURELY_ONE_T = 0.1;
+
     private static final KolmogorovSmirnovTest KS = new KolmogorovSmirnovTest();
 
     private DriftStatistics() {}
 
     /** Compares two distributions given as step functions plus their exact moments. */
-    public static DriftMetric compare(String feature, StepCdf baseline, Distribution baselineMoments, StepCdf current,
-                                      Distribution currentMoments, DriftRule rule) {
+    public static DriftMetric compare(
+            String feature,
+            StepCdf baseline,
+            Distribution baselineMoments,
+            StepCdf current,
+            Distribution currentMoments,
+            DriftRule rule) {
         DriftMetric m = new DriftMetric();
         m.feature = feature;
         m.nBaseline = baseline.n();

@@ -1,9 +1,8 @@
 package io.waferflow.drift;
 
+import java.util.Arrays;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.quantilescommon.DoublesSortedView;
-
-import java.util.Arrays;
 
 /**
  * An empirical distribution function as a step function: sorted distinct points and the share of values ≤ each.
@@ -27,7 +26,8 @@ public final class StepCdf {
 
     /** Exact: every value counts (NaN ignored). */
     public static StepCdf exact(double[] values) {
-        double[] sorted = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        double[] sorted =
+                Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
         int distinct = 0;
         double[] points = new double[sorted.length];
         double[] cumulative = new double[sorted.length];
@@ -120,7 +120,8 @@ public final class StepCdf {
         double d = 0;
         while (i < f.points.length || j < g.points.length) {
             double x = j >= g.points.length || (i < f.points.length && f.points[i] <= g.points[j])
-                    ? f.points[i] : g.points[j];
+                    ? f.points[i]
+                    : g.points[j];
             while (i < f.points.length && f.points[i] <= x) {
                 fx = f.cumulative[i++];
             }

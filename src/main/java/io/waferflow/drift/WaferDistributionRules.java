@@ -2,7 +2,6 @@ package io.waferflow.drift;
 
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Severity;
-
 import io.waferflow.model.WaferParameterWindow;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -15,7 +14,8 @@ import java.util.List;
  *       deviations from the baseline mean (|mean − μ_b| / σ_b, as the notebook computes it);</li>
  *   <li><b>IQR outliers</b> (low): more than {@code iqrOutlierRate} of the values outside Tukey's fences
  *       [Q1 − f·IQR, Q3 + f·IQR] of the window's own quartiles (normal data has about 0.7 % outside; the notebook
- *       reports any, which floods). Counted from the window's sketch: exact while the window has at most k values of the parameter,
+ *       reports any, which floods). Counted from the window's sketch: exact while the window has at most k values of
+ * the parameter,
  *       within the sketch's rank error beyond.</li>
  * </ul>
  */
@@ -45,10 +45,22 @@ public final class WaferDistributionRules implements Serializable {
         if (baseline != null && baseline.complete && baseline.distribution.std() > 0) {
             double shift = Math.abs(d.mean - baseline.distribution.mean) / baseline.distribution.std();
             if (shift > meanShiftSigma) {
-                events.add(event(w, QualityEvent.DISTRIBUTION_SHIFT, Severity.HIGH, shift, meanShiftSigma,
-                        String.format("%s mean %.6g on wafer %s is %.1f baseline σ from the baseline mean %.6g "
-                                        + "(σ %.4g, limit %.1f σ)", w.feature, d.mean, w.waferId, shift,
-                                baseline.distribution.mean, baseline.distribution.std(), meanShiftSigma)));
+                events.add(event(
+                        w,
+                        QualityEvent.DISTRIBUTION_SHIFT,
+                        Severity.HIGH,
+                        shift,
+                        meanShiftSigma,
+                        String.format(
+                                "%s mean %.6g on wafer %s is %.1f baseline σ from the baseline mean %.6g "
+                                        + "(σ %.4g, limit %.1f σ)",
+                                w.feature,
+                                d.mean,
+                                w.waferId,
+                                shift,
+                                baseline.distribution.mean,
+                                baseline.distribution.std(),
+                                meanShiftSigma)));
             }
         }
         StepCdf cdf = StepCdf.of(d, k);
@@ -60,16 +72,30 @@ public final class WaferDistributionRules implements Serializable {
         double outside = cdf.cdf(Math.nextDown(low)) + (1 - cdf.cdf(high));
         long outliers = Math.round(outside * d.n);
         if (outliers > 0 && (double) outliers / d.n > iqrOutlierRate) {
-            events.add(event(w, QualityEvent.IQR_OUTLIERS, Severity.LOW, (double) outliers / d.n, iqrFence,
-                    String.format("%s has %d outliers on wafer %s (%.1f %% of %d values outside [%.6g, %.6g], "
-                            + "Q1 − %.1f·IQR .. Q3 + %.1f·IQR)", w.feature, outliers, w.waferId,
-                            100.0 * outliers / d.n, d.n, low, high, iqrFence, iqrFence)));
+            events.add(event(
+                    w,
+                    QualityEvent.IQR_OUTLIERS,
+                    Severity.LOW,
+                    (double) outliers / d.n,
+                    iqrFence,
+                    String.format(
+                            "%s has %d outliers on wafer %s (%.1f %% of %d values outside [%.6g, %.6g], "
+                                    + "Q1 − %.1f·IQR .. Q3 + %.1f·IQR)",
+                            w.feature,
+                            outliers,
+                            w.waferId,
+                            100.0 * outliers / d.n,
+                            d.n,
+                            low,
+                            high,
+                            iqrFence,
+                            iqrFence)));
         }
         return events;
     }
 
-    private static QualityEvent event(WaferParameterWindow w, String type, Severity severity, double rate,
-                                      double threshold, String message) {
+    private static QualityEvent event(
+            WaferParameterWindow w, String type, Severity severity, double rate, double threshold, String message) {
         QualityEvent e = new QualityEvent();
         e.type = type;
         e.severity = severity;

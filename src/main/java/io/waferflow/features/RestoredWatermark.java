@@ -43,8 +43,7 @@ public class RestoredWatermark<T> extends AbstractStreamOperator<T> implements O
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        state = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>(STATE_NAME, Types.LONG));
+        state = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(STATE_NAME, Types.LONG));
         restored = Long.MIN_VALUE;
         if (context.isRestored()) {
             long lowest = Long.MAX_VALUE;

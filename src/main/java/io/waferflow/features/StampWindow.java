@@ -13,8 +13,8 @@ public class StampWindow extends ProcessWindowFunction<WaferWindowSummary, Wafer
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void process(String waferId, Context ctx, Iterable<WaferWindowSummary> results,
-                        Collector<WaferWindowSummary> out) {
+    public void process(
+            String waferId, Context ctx, Iterable<WaferWindowSummary> results, Collector<WaferWindowSummary> out) {
         WaferWindowSummary s = results.iterator().next();
         s.features.waferId = waferId;
         s.features.windowStart = ctx.window().getStart();

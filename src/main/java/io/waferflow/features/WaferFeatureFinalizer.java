@@ -1,10 +1,15 @@
 package io.waferflow.features;
 
 import io.waferflow.drift.Distribution;
-import io.waferflow.model.WaferParameterWindow;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
+import io.waferflow.model.WaferParameterWindow;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -15,12 +20,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The per-wafer stage after the window: turns fired window summaries into feature rows, and decides what goes where.
@@ -78,8 +77,12 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
      * {@link WaferWindowAggregator#withDistributions()}). With sliding windows only those starting at a multiple of
      * {@code driftTileMs} (the size) are emitted: they tile time, so no value counts twice in drift.
      */
-    public WaferFeatureFinalizer(long allowedLatenessMs, long quietTimeoutMs, boolean mergingWindows,
-                                 List<String> parameterNames, long driftTileMs) {
+    public WaferFeatureFinalizer(
+            long allowedLatenessMs,
+            long quietTimeoutMs,
+            boolean mergingWindows,
+            List<String> parameterNames,
+            long driftTileMs) {
         this.allowedLatenessMs = allowedLatenessMs;
         this.quietTimeoutMs = quietTimeoutMs;
         this.mergingWindows = mergingWindows;
@@ -103,8 +106,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
 
     /** Window start → per-parameter distributions of its latest result, until it is final. */
     public static MapStateDescriptor<Long, Distribution[]> pendingDistributionsDescriptor() {
-        return new MapStateDescriptor<>("pending-distributions", Types.LONG,
-                TypeInformation.of(Distribution[].class));
+        return new MapStateDescriptor<>("pending-distributions", Types.LONG, TypeInformation.of(Distribution[].class));
     }
 
     public static ValueStateDescriptor<Long> quietDeadlineDescriptor() {

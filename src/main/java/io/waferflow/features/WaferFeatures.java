@@ -18,11 +18,13 @@ public class WaferFeatures {
     public long windowEnd;
     /** 0 for the on-time result; n for the n-th update by late records. */
     public int revision;
+
     public long deviceCount;
     public double yieldPct;
     public double[] mean;
     /** Sample standard deviation (n − 1). */
     public double[] std;
+
     public double[] min;
     public double[] max;
     public double[] p50;
@@ -35,6 +37,7 @@ public class WaferFeatures {
     public double devicesFlaggedPct;
     /** Data quality: share of the wafer window's records that were quarantined. */
     public double quarantineRate;
+
     public double avgTestTimeMs;
     public double neighborYieldAvg;
 

@@ -5,11 +5,10 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Severity;
-import org.apache.flink.api.common.functions.RichFlatMapFunction;
-import org.apache.flink.util.Collector;
-
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * Turns a wafer's final window row into quality events: a parameter whose readings broke a value rule in more than
@@ -18,8 +17,7 @@ import java.util.Locale;
  * of the wafer's records were quarantined (CRITICAL: the wafer's data is unusable). Runs on final rows only, so each
  * window is judged once. Its only state is the count of events ({@code quality_events}).
  */
-public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, QualityEvent>
-        implements CountingFunction {
+public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, QualityEvent> implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,8 +28,11 @@ public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, Qualit
     private final PipelineCounters counters = new PipelineCounters();
     private final PipelineCounter events = counters.add(PipelineCounter.QUALITY_EVENTS);
 
-    public WaferQualityRules(List<String> parameterNames, double rangeRateThreshold, double rejectThreshold,
-                             double quarantineThreshold) {
+    public WaferQualityRules(
+            List<String> parameterNames,
+            double rangeRateThreshold,
+            double rejectThreshold,
+            double quarantineThreshold) {
         this.parameterNames = List.copyOf(parameterNames);
         this.rangeRateThreshold = rangeRateThreshold;
         this.rejectThreshold = rejectThreshold;
@@ -48,22 +49,57 @@ public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, Qualit
         for (int i = 0; i < parameterNames.size(); i++) {
             double rate = f.flaggedRate[i];
             if (rate > rangeRateThreshold) {
-                emit(out, event(f, QualityEvent.RANGE_VIOLATIONS, parameterNames.get(i), rate, rangeRateThreshold,
-                        String.format(Locale.ROOT, "%.1f %% of %d devices of wafer %s have %s out of range (limit %.1f %%)",
-                                100 * rate, f.deviceCount, f.waferId, parameterNames.get(i), 100 * rangeRateThreshold)));
+                emit(
+                        out,
+                        event(
+                                f,
+                                QualityEvent.RANGE_VIOLATIONS,
+                                parameterNames.get(i),
+                                rate,
+                                rangeRateThreshold,
+                                String.format(
+                                        Locale.ROOT,
+                                        "%.1f %% of %d devices of wafer %s have %s out of range (limit %.1f %%)",
+                                        100 * rate,
+                                        f.deviceCount,
+                                        f.waferId,
+                                        parameterNames.get(i),
+                                        100 * rangeRateThreshold)));
             }
         }
         double flagged = f.devicesFlaggedPct / 100.0;
         if (flagged > rejectThreshold) {
-            emit(out, event(f, QualityEvent.WAFER_REJECTED, "", flagged, rejectThreshold,
-                    String.format(Locale.ROOT, "wafer %s rejected: %.1f %% of %d devices out of range (limit %.1f %%)",
-                            f.waferId, 100 * flagged, f.deviceCount, 100 * rejectThreshold)));
+            emit(
+                    out,
+                    event(
+                            f,
+                            QualityEvent.WAFER_REJECTED,
+                            "",
+                            flagged,
+                            rejectThreshold,
+                            String.format(
+                                    Locale.ROOT,
+                                    "wafer %s rejected: %.1f %% of %d devices out of range (limit %.1f %%)",
+                                    f.waferId,
+                                    100 * flagged,
+                                    f.deviceCount,
+                                    100 * rejectThreshold)));
         }
         if (f.quarantineRate > quarantineThreshold) {
-            QualityEvent e = event(f, QualityEvent.WAFER_QUARANTINED, "", f.quarantineRate, quarantineThreshold,
-                    String.format(Locale.ROOT, "%.1f %% of wafer %s's records in this window were quarantined "
+            QualityEvent e = event(
+                    f,
+                    QualityEvent.WAFER_QUARANTINED,
+                    "",
+                    f.quarantineRate,
+                    quarantineThreshold,
+                    String.format(
+                            Locale.ROOT,
+                            "%.1f %% of wafer %s's records in this window were quarantined "
                                     + "(limit %.1f %%): its features rest on %d devices",
-                            100 * f.quarantineRate, f.waferId, 100 * quarantineThreshold, f.deviceCount));
+                            100 * f.quarantineRate,
+                            f.waferId,
+                            100 * quarantineThreshold,
+                            f.deviceCount));
             e.severity = Severity.CRITICAL;
             emit(out, e);
         }
@@ -74,8 +110,8 @@ public class WaferQualityRules extends RichFlatMapFunction<WaferFeatures, Qualit
         out.collect(e);
     }
 
-    private static QualityEvent event(WaferFeatures f, String type, String field, double rate, double threshold,
-                                      String message) {
+    private static QualityEvent event(
+            WaferFeatures f, String type, String field, double rate, double threshold, String message) {
         QualityEvent e = new QualityEvent();
         e.type = type;
         e.severity = Severity.HIGH;

@@ -15,9 +15,11 @@ public class WaferWindowAccumulator {
     public double testTimeSum;
     /** Non-null readings per parameter (nullable parameters can have fewer than deviceCount). */
     public long[] count;
+
     public double[] mean;
     /** Sum of squared deviations from the mean (Welford), for the sample standard deviation. */
     public double[] m2;
+
     public double[] min;
     public double[] max;
     public QuantileSketches sketches;
@@ -27,6 +29,7 @@ public class WaferWindowAccumulator {
     public long devicesFlagged;
     /** Quarantined records of this wafer and window (they count in nothing else). */
     public long quarantined;
+
     public int dieCount;
     /** {@link DieKeys#key(int, int)} of each test in the window, in arrival order. */
     public int[] dieKeys;

@@ -15,6 +15,7 @@ public class WaferWindowSummary {
     public Distribution[] distributions;
     /** The window's dies (packed x/y) and, for each, the event time of its latest test. */
     public int[] dieKeys;
+
     public long[] dieStamps;
 
     public WaferWindowSummary() {}

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.InputSchema;
 import io.waferflow.model.ParsedDeviceTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.annotation.Nullable;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -14,10 +17,6 @@ import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
-
-import javax.annotation.Nullable;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 
 /**
  * The raw archive ({@code <offline root>/raw/date=...}, every record that passed parsing, as received) as a bounded
@@ -38,12 +37,20 @@ public final class ArchiveInput {
      * {@code offline.root}) with event time in [{@code fromMillis}, {@code toMillis}) (null: unbounded), read with the
      * archive's own Avro schema ({@code RawArchiveWriteSupport.avroSchema}, passed in by the caller that wires stores).
      */
-    public static FileSource<ParsedDeviceTest> source(FeaturesJobConfig c, String offlineRoot, String archiveAvroSchema,
-                                                      @Nullable Long fromMillis, @Nullable Long toMillis) {
+    public static FileSource<ParsedDeviceTest> source(
+            FeaturesJobConfig c,
+            String offlineRoot,
+            String archiveAvroSchema,
+            @Nullable Long fromMillis,
+            @Nullable Long toMillis) {
         return FileSource.forRecordStreamFormat(
-                new ArchivedRecords(archiveAvroSchema, new DeviceTestDeserializer(c.schema(), c.quality()),
-                        fromMillis == null ? Long.MIN_VALUE : fromMillis, toMillis == null ? Long.MAX_VALUE : toMillis),
-                new Path(FeaturesJobConfig.toUri(offlineRoot) + "/raw")).build();
+                        new ArchivedRecords(
+                                archiveAvroSchema,
+                                new DeviceTestDeserializer(c.schema(), c.quality()),
+                                fromMillis == null ? Long.MIN_VALUE : fromMillis,
+                                toMillis == null ? Long.MAX_VALUE : toMillis),
+                        new Path(FeaturesJobConfig.toUri(offlineRoot) + "/raw"))
+                .build();
     }
 
     /** Archived rows, read as Avro records from Parquet, parsed as if they had just arrived. */
@@ -69,14 +76,15 @@ public final class ArchiveInput {
         }
 
         @Override
-        public Reader<ParsedDeviceTest> createReader(Configuration config, FSDataInputStream stream, long fileLen,
-                                                     long splitEnd) throws IOException {
+        public Reader<ParsedDeviceTest> createReader(
+                Configuration config, FSDataInputStream stream, long fileLen, long splitEnd) throws IOException {
             return reader(rows().createReader(config, stream, fileLen, splitEnd));
         }
 
         @Override
-        public Reader<ParsedDeviceTest> restoreReader(Configuration config, FSDataInputStream stream, long restoredOffset,
-                                                      long fileLen, long splitEnd) throws IOException {
+        public Reader<ParsedDeviceTest> restoreReader(
+                Configuration config, FSDataInputStream stream, long restoredOffset, long fileLen, long splitEnd)
+                throws IOException {
             return reader(rows().restoreReader(config, stream, restoredOffset, fileLen, splitEnd));
         }
 

@@ -7,15 +7,14 @@ import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.model.RawPayload;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.RecordBatch;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Parses and validates each Kafka message inside the source, so that event time and watermarks are assigned per
@@ -68,8 +67,12 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
             if (bytes.length > quality.maxRecordBytes()) {
                 record = new DeviceTest();
                 record.eventTime = Long.MIN_VALUE;
-                violations.add(new Violation(Violation.RULE_TOO_LARGE, "", bytes.length + " bytes",
-                        "at most " + quality.maxRecordBytes() + " bytes", Severity.CRITICAL));
+                violations.add(new Violation(
+                        Violation.RULE_TOO_LARGE,
+                        "",
+                        bytes.length + " bytes",
+                        "at most " + quality.maxRecordBytes() + " bytes",
+                        Severity.CRITICAL));
             } else {
                 record = parser.parse(bytes, now, violations);
             }
@@ -77,8 +80,8 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
             // A parser bug must not stop the job: the record is quarantined with what went wrong.
             record = new DeviceTest();
             record.eventTime = Long.MIN_VALUE;
-            violations.add(new Violation(Violation.RULE_UNPARSEABLE, "", String.valueOf(e), "a parseable record",
-                    Severity.CRITICAL));
+            violations.add(new Violation(
+                    Violation.RULE_UNPARSEABLE, "", String.valueOf(e), "a parseable record", Severity.CRITICAL));
         }
         ParsedDeviceTest parsed = new ParsedDeviceTest();
         parsed.record = record;
@@ -105,9 +108,11 @@ public class DeviceTestDeserializer implements KafkaRecordDeserializationSchema<
         }
         parsed.violations = violations.toArray(NONE);
         parsed.quarantined = quarantine;
-        parsed.attributable = quarantine && record.waferId != null && record.eventTime != Long.MIN_VALUE
-                && violations.stream().noneMatch(v -> v.field.equals(InputSchema.WAFER_ID)
-                        || v.field.equals(InputSchema.EVENT_TIME));
+        parsed.attributable = quarantine
+                && record.waferId != null
+                && record.eventTime != Long.MIN_VALUE
+                && violations.stream()
+                        .noneMatch(v -> v.field.equals(InputSchema.WAFER_ID) || v.field.equals(InputSchema.EVENT_TIME));
         return parsed;
     }
 

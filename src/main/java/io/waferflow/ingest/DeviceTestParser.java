@@ -14,7 +14,6 @@ import io.waferflow.config.QualityConfig;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
-
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
@@ -83,11 +82,16 @@ public final class DeviceTestParser {
     }
 
     private static final Map<String, Integer> CORE_KINDS = Map.ofEntries(
-            Map.entry(InputSchema.EVENT_TIME, EVENT_TIME), Map.entry(InputSchema.LOT_ID, LOT_ID),
-            Map.entry(InputSchema.WAFER_ID, WAFER_ID), Map.entry(InputSchema.DEVICE_ID, DEVICE_ID),
-            Map.entry(InputSchema.DIE_X, DIE_X), Map.entry(InputSchema.DIE_Y, DIE_Y),
-            Map.entry(InputSchema.TEST_TIME_MS, TEST_TIME), Map.entry(InputSchema.PASS_FAIL, PASS_FAIL),
-            Map.entry(InputSchema.HARD_BIN, HARD_BIN), Map.entry(InputSchema.SOFT_BIN, SOFT_BIN),
+            Map.entry(InputSchema.EVENT_TIME, EVENT_TIME),
+            Map.entry(InputSchema.LOT_ID, LOT_ID),
+            Map.entry(InputSchema.WAFER_ID, WAFER_ID),
+            Map.entry(InputSchema.DEVICE_ID, DEVICE_ID),
+            Map.entry(InputSchema.DIE_X, DIE_X),
+            Map.entry(InputSchema.DIE_Y, DIE_Y),
+            Map.entry(InputSchema.TEST_TIME_MS, TEST_TIME),
+            Map.entry(InputSchema.PASS_FAIL, PASS_FAIL),
+            Map.entry(InputSchema.HARD_BIN, HARD_BIN),
+            Map.entry(InputSchema.SOFT_BIN, SOFT_BIN),
             Map.entry(InputSchema.TESTER_ID, TESTER_ID));
 
     private final JsonFactory json;
@@ -96,6 +100,7 @@ public final class DeviceTestParser {
     private final Slot[] bySlotBit;
     /** Presence and validity bits per declared field, one bit per field in 64-bit words: any number of fields. */
     private final long[] requiredMask;
+
     private final long[] seen;
     private final long[] invalid;
     private final int parameterCount;
@@ -113,8 +118,12 @@ public final class DeviceTestParser {
         json = new JsonFactoryBuilder()
                 // Testers do write NaN and Infinity: read them so they become a precise violation, not "unparseable".
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(limit).maxStringLength(limit)
-                        .maxNameLength(limit).maxNestingDepth(limit).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNumberLength(limit)
+                        .maxStringLength(limit)
+                        .maxNameLength(limit)
+                        .maxNestingDepth(limit)
+                        .build())
                 .build();
         List<FieldSpec> fields = schema.fields();
         bySlotBit = new Slot[fields.size()];
@@ -165,15 +174,22 @@ public final class DeviceTestParser {
         // Masked, Jackson reads the structure around malformed bytes, which are then charged to their fields.
         try (JsonParser parser = json.createParser(malformed ? utf8.masked(payload) : payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                violations.add(new Violation(Violation.RULE_NOT_AN_OBJECT, "", describe(parser.currentToken()),
-                        "a JSON object", Severity.CRITICAL));
+                violations.add(new Violation(
+                        Violation.RULE_NOT_AN_OBJECT,
+                        "",
+                        describe(parser.currentToken()),
+                        "a JSON object",
+                        Severity.CRITICAL));
                 return record;
             }
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 Slot slot = slots.get(parser.currentName());
-                if (malformed && slot != null && utf8.within(parser.currentTokenLocation().getByteOffset(),
-                        parser.currentLocation().getByteOffset())) {
+                if (malformed
+                        && slot != null
+                        && utf8.within(
+                                parser.currentTokenLocation().getByteOffset(),
+                                parser.currentLocation().getByteOffset())) {
                     // A name with masked bytes is not the declared name it now spells: an unknown field.
                     slot = null;
                 }
@@ -185,8 +201,12 @@ public final class DeviceTestParser {
                 if (get(seen, slot.bit)) {
                     // JSON allows it, but which value is meant? Quarantine rather than guess.
                     parser.skipChildren();
-                    violations.add(new Violation(Violation.RULE_DUPLICATE_KEY, slot.spec.name(), parser.getText(),
-                            "the field once", Severity.HIGH));
+                    violations.add(new Violation(
+                            Violation.RULE_DUPLICATE_KEY,
+                            slot.spec.name(),
+                            parser.getText(),
+                            "the field once",
+                            Severity.HIGH));
                     continue;
                 }
                 set(seen, slot.bit);
@@ -201,14 +221,14 @@ public final class DeviceTestParser {
                 }
             }
             if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                violations.add(new Violation(Violation.RULE_UNPARSEABLE, "", "trailing content", "one JSON object",
-                        Severity.CRITICAL));
+                violations.add(new Violation(
+                        Violation.RULE_UNPARSEABLE, "", "trailing content", "one JSON object", Severity.CRITICAL));
             }
         } catch (JsonProcessingException e) {
             // Masked bytes read as '?' in Jackson's message: say where they were.
             String where = malformed ? " (the payload is not UTF-8 at " + utf8.first(payload) + ")" : "";
-            violations.add(new Violation(Violation.RULE_UNPARSEABLE, "", e.getOriginalMessage() + where,
-                    "valid JSON", Severity.CRITICAL));
+            violations.add(new Violation(
+                    Violation.RULE_UNPARSEABLE, "", e.getOriginalMessage() + where, "valid JSON", Severity.CRITICAL));
             return record;
         } catch (IOException e) {
             throw new IllegalStateException("reading a byte array cannot fail with I/O", e);
@@ -216,16 +236,15 @@ public final class DeviceTestParser {
         String notCharged = malformed ? utf8.firstUncharged(payload) : null;
         if (notCharged != null) {
             // In a field name or an unknown field's value: nothing of the record is altered, but it is not UTF-8.
-            violations.add(new Violation(Violation.RULE_INVALID_UNICODE, "", notCharged, "UTF-8 text",
-                    Severity.HIGH));
+            violations.add(new Violation(Violation.RULE_INVALID_UNICODE, "", notCharged, "UTF-8 text", Severity.HIGH));
         }
         for (int w = 0; w < requiredMask.length; w++) {
             long missing = requiredMask[w] & ~seen[w];
             while (missing != 0) {
                 int bit = w * 64 + Long.numberOfTrailingZeros(missing);
                 missing &= missing - 1;
-                violations.add(new Violation(Violation.RULE_REQUIRED, bySlotBit[bit].spec.name(), null, "present",
-                        Severity.CRITICAL));
+                violations.add(new Violation(
+                        Violation.RULE_REQUIRED, bySlotBit[bit].spec.name(), null, "present", Severity.CRITICAL));
             }
         }
         checkRecordLevel(record, nowMillis, violations);
@@ -250,17 +269,28 @@ public final class DeviceTestParser {
     private void checkRecordLevel(DeviceTest r, long nowMillis, List<Violation> violations) {
         if (valid(eventTimeBit)) {
             if (r.eventTime < quality.earliestEventTime()) {
-                violations.add(new Violation(Violation.RULE_EVENT_TIME, InputSchema.EVENT_TIME,
-                        Long.toString(r.eventTime), "not before " + quality.earliestEventTime(), Severity.HIGH));
+                violations.add(new Violation(
+                        Violation.RULE_EVENT_TIME,
+                        InputSchema.EVENT_TIME,
+                        Long.toString(r.eventTime),
+                        "not before " + quality.earliestEventTime(),
+                        Severity.HIGH));
             } else if (r.eventTime > nowMillis + quality.maxFutureSkewMillis()) {
-                violations.add(new Violation(Violation.RULE_EVENT_TIME, InputSchema.EVENT_TIME,
-                        Long.toString(r.eventTime), "at most " + quality.maxFutureSkewMillis() + " ms after now ("
-                        + nowMillis + ")", Severity.HIGH));
+                violations.add(new Violation(
+                        Violation.RULE_EVENT_TIME,
+                        InputSchema.EVENT_TIME,
+                        Long.toString(r.eventTime),
+                        "at most " + quality.maxFutureSkewMillis() + " ms after now (" + nowMillis + ")",
+                        Severity.HIGH));
             }
         }
         if (valid(dieXBit) && valid(dieYBit) && !quality.onWaferMap(r.dieX, r.dieY)) {
-            violations.add(new Violation(Violation.RULE_DIE_OFF_MAP, InputSchema.DIE_X + "/" + InputSchema.DIE_Y,
-                    r.dieX + "," + r.dieY, "on the wafer map (" + quality.waferMap() + ")", Severity.HIGH));
+            violations.add(new Violation(
+                    Violation.RULE_DIE_OFF_MAP,
+                    InputSchema.DIE_X + "/" + InputSchema.DIE_Y,
+                    r.dieX + "," + r.dieY,
+                    "on the wafer map (" + quality.waferMap() + ")",
+                    Severity.HIGH));
         }
     }
 
@@ -272,8 +302,14 @@ public final class DeviceTestParser {
             throws IOException {
         FieldSpec spec = slot.spec;
         if (token == JsonToken.VALUE_NULL) {
-            return spec.nullable() ? null : new Violation(Violation.RULE_NULLABLE, spec.name(), "null",
-                    "a non-null " + spec.type().name().toLowerCase(), Severity.HIGH);
+            return spec.nullable()
+                    ? null
+                    : new Violation(
+                            Violation.RULE_NULLABLE,
+                            spec.name(),
+                            "null",
+                            "a non-null " + spec.type().name().toLowerCase(),
+                            Severity.HIGH);
         }
         if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
             parser.skipChildren();
@@ -287,8 +323,12 @@ public final class DeviceTestParser {
         } else if ((token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)
                 && parser.getTextLength() > MAX_NUMBER_CHARS) {
             // Valid JSON but no reading: a type violation of its field, so the record keeps its identity.
-            return new Violation(Violation.RULE_TYPE, spec.name(), shown(parser.getText()), spec.type().name()
-                    .toLowerCase() + " (a number of at most " + MAX_NUMBER_CHARS + " characters)", Severity.HIGH);
+            return new Violation(
+                    Violation.RULE_TYPE,
+                    spec.name(),
+                    shown(parser.getText()),
+                    spec.type().name().toLowerCase() + " (a number of at most " + MAX_NUMBER_CHARS + " characters)",
+                    Severity.HIGH);
         }
         switch (spec.type()) {
             case STRING:
@@ -297,12 +337,20 @@ public final class DeviceTestParser {
                 }
                 String text = parser.getText();
                 if (spec.required() && blank(text)) {
-                    return new Violation(Violation.RULE_BLANK, spec.name(), text, "a string with a visible character",
+                    return new Violation(
+                            Violation.RULE_BLANK,
+                            spec.name(),
+                            text,
+                            "a string with a visible character",
                             Severity.HIGH);
                 }
                 if (text.length() > quality.maxStringChars()) {
-                    return new Violation(Violation.RULE_TOO_LONG, spec.name(), shown(text),
-                            "at most " + quality.maxStringChars() + " characters", Severity.HIGH);
+                    return new Violation(
+                            Violation.RULE_TOO_LONG,
+                            spec.name(),
+                            shown(text),
+                            "at most " + quality.maxStringChars() + " characters",
+                            Severity.HIGH);
                 }
                 setString(slot.kind, text, record);
                 return slot.rule == null ? null : slot.rule.check(text);
@@ -364,8 +412,8 @@ public final class DeviceTestParser {
         }
         double value = parser.getDoubleValue();
         if (!Double.isFinite(value)) {
-            return new Violation(Violation.RULE_NON_FINITE, slot.spec.name(), parser.getText(), "a finite number",
-                    Severity.HIGH);
+            return new Violation(
+                    Violation.RULE_NON_FINITE, slot.spec.name(), parser.getText(), "a finite number", Severity.HIGH);
         }
         if (slot.kind == TEST_TIME) {
             record.testTimeMs = value;
@@ -444,16 +492,26 @@ public final class DeviceTestParser {
             long start = parser.currentTokenLocation().getByteOffset();
             long end = parser.currentLocation().getByteOffset();
             if (utf8.charge(start, end)) {
-                return new Violation(Violation.RULE_INVALID_UNICODE, spec.name(),
-                        utf8.show(payload, (int) start + 1, (int) end - 1), "UTF-8 text", Severity.HIGH);
+                return new Violation(
+                        Violation.RULE_INVALID_UNICODE,
+                        spec.name(),
+                        utf8.show(payload, (int) start + 1, (int) end - 1),
+                        "UTF-8 text",
+                        Severity.HIGH);
             }
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1)))) {
-                return new Violation(Violation.RULE_INVALID_UNICODE, spec.name(), showSurrogates(text),
-                        "text without unpaired surrogates", Severity.HIGH);
+            if (Character.isSurrogate(c)
+                    && !(Character.isHighSurrogate(c)
+                            && i + 1 < text.length()
+                            && Character.isLowSurrogate(text.charAt(i + 1)))) {
+                return new Violation(
+                        Violation.RULE_INVALID_UNICODE,
+                        spec.name(),
+                        showSurrogates(text),
+                        "text without unpaired surrogates",
+                        Severity.HIGH);
             }
             if (Character.isHighSurrogate(c)) {
                 i++; // its low half, checked above
@@ -492,7 +550,9 @@ public final class DeviceTestParser {
     static boolean blank(String text) {
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
-            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && !Character.isISOControl(c)
+            if (!Character.isWhitespace(c)
+                    && !Character.isSpaceChar(c)
+                    && !Character.isISOControl(c)
                     && Character.getType(c) != Character.FORMAT) {
                 return false;
             }

@@ -2,7 +2,6 @@ package io.waferflow.ingest;
 
 import io.waferflow.config.FieldSpec;
 import io.waferflow.config.FieldType;
-
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
 import java.util.HashSet;
@@ -43,18 +42,23 @@ public final class FieldValueRule {
 
     /** The field's rule, or null when it declares none. */
     public static FieldValueRule of(FieldSpec spec) {
-        boolean any = spec.min() != null || spec.max() != null || !spec.allowed().isEmpty() || spec.pattern() != null;
+        boolean any =
+                spec.min() != null || spec.max() != null || !spec.allowed().isEmpty() || spec.pattern() != null;
         return any ? new FieldValueRule(spec) : null;
     }
 
     public Violation check(double value) {
         if ((min != null && value < min) || (max != null && value > max)) {
-            return new Violation(Violation.RULE_RANGE, field, format(value), "[" + format(min) + ", " + format(max) + "]",
+            return new Violation(
+                    Violation.RULE_RANGE,
+                    field,
+                    format(value),
+                    "[" + format(min) + ", " + format(max) + "]",
                     Severity.MEDIUM);
         }
         if (allowedNumbers != null && !allowedNumbers.contains(value)) {
-            return new Violation(Violation.RULE_CATEGORICAL, field, format(value), "one of " + allowedNumbers,
-                    Severity.MEDIUM);
+            return new Violation(
+                    Violation.RULE_CATEGORICAL, field, format(value), "one of " + allowedNumbers, Severity.MEDIUM);
         }
         return null;
     }

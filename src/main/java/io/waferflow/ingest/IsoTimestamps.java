@@ -14,7 +14,11 @@ final class IsoTimestamps {
 
     static long parseCommon(String s) {
         int n = s.length();
-        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+        if (n < 20
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
                 || s.charAt(16) != ':') {
             return NOT_COMMON;
         }
@@ -24,8 +28,17 @@ final class IsoTimestamps {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23
-                || minute > 59 || second > 59 || hour < 0 || minute < 0 || second < 0) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > daysInMonth(year, month)
+                || hour > 23
+                || minute > 59
+                || second > 59
+                || hour < 0
+                || minute < 0
+                || second < 0) {
             return NOT_COMMON;
         }
         int i = 19;

@@ -2,6 +2,13 @@ package io.waferflow.ingest;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.model.ParsedDeviceTest;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -13,17 +20,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 /**
  * The input topic as a Flink source of parsed, validated messages ({@link DeviceTestDeserializer}): parsing in the
- * source gives per-partition watermarks, and a bad record becomes a violation, never a source failure. Offsets are part of Flink's checkpoints
+ * source gives per-partition watermarks, and a bad record becomes a violation, never a source failure. Offsets are
+ * part of Flink's checkpoints
  * (exactly-once state); the commit back to Kafka is for lag monitoring only.
  */
 public final class KafkaInput {
@@ -48,8 +48,8 @@ public final class KafkaInput {
      */
     public static KafkaSource<ParsedDeviceTest> range(FeaturesJobConfig c, Long startMillis, Long endMillis) {
         return builder(c)
-                .setStartingOffsets(startMillis == null ? OffsetsInitializer.earliest()
-                        : OffsetsInitializer.timestamp(startMillis))
+                .setStartingOffsets(
+                        startMillis == null ? OffsetsInitializer.earliest() : OffsetsInitializer.timestamp(startMillis))
                 .setBounded(endMillis == null ? OffsetsInitializer.latest() : OffsetsInitializer.timestamp(endMillis))
                 .build();
     }
@@ -59,10 +59,13 @@ public final class KafkaInput {
      * readers stop reading there but never finish, so the job keeps running and can be stopped with a savepoint
      * that holds every operator's state as of those offsets ({@code savepoint bootstrap --until}).
      */
-    public static KafkaSource<ParsedDeviceTest> history(FeaturesJobConfig c, String groupId,
-                                                        Map<TopicPartition, Long> stopAt) {
-        return builder(c).setGroupId(groupId).setStartingOffsets(OffsetsInitializer.earliest())
-                .setUnbounded(OffsetsInitializer.offsets(stopAt)).build();
+    public static KafkaSource<ParsedDeviceTest> history(
+            FeaturesJobConfig c, String groupId, Map<TopicPartition, Long> stopAt) {
+        return builder(c)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setUnbounded(OffsetsInitializer.offsets(stopAt))
+                .build();
     }
 
     /**
@@ -77,15 +80,22 @@ public final class KafkaInput {
             return c.sourceParallelism();
         }
         try (Admin admin = admin(c)) {
-            int partitions = admin.describeTopics(List.of(c.inputTopic())).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(c.inputTopic()).partitions().size();
+            int partitions = admin.describeTopics(List.of(c.inputTopic()))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(c.inputTopic())
+                    .partitions()
+                    .size();
             return Math.max(1, Math.min(partitions, c.parallelism()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return c.parallelism();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warn("Could not describe input topic {} ({}); running {} source readers", c.inputTopic(),
-                    e.getMessage(), c.parallelism());
+            LOG.warn(
+                    "Could not describe input topic {} ({}); running {} source readers",
+                    c.inputTopic(),
+                    e.getMessage(),
+                    c.parallelism());
             return c.parallelism();
         }
     }
@@ -99,7 +109,8 @@ public final class KafkaInput {
             throws ExecutionException, InterruptedException, TimeoutException {
         try (Admin admin = admin(c)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(c.groupId())
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
             Map<Integer, Long> offsets = new TreeMap<>();
             committed.forEach((tp, offset) -> {
                 if (tp.topic().equals(c.inputTopic()) && offset != null) {

@@ -20,13 +20,15 @@ final class MalformedUtf8 {
 
     private static final byte MASK = '?';
 
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     /** Decoded characters are not needed, only where decoding fails: one small buffer, overwritten. */
     private final CharBuffer scratch = CharBuffer.allocate(4096);
     /** Start offset and length of each malformed sequence, in payload order. */
     private int[] starts = new int[4];
+
     private int[] lengths = new int[4];
     private boolean[] charged = new boolean[4];
     private int count;
@@ -140,12 +142,14 @@ final class MalformedUtf8 {
             appendHex(s, payload, start, end);
             at = end;
         }
-        return s.append(new String(payload, at, to - at, StandardCharsets.UTF_8)).toString();
+        return s.append(new String(payload, at, to - at, StandardCharsets.UTF_8))
+                .toString();
     }
 
     private static void appendHex(StringBuilder s, byte[] payload, int from, int to) {
         for (int i = from; i < to; i++) {
-            s.append("\\x").append(Character.toUpperCase(Character.forDigit((payload[i] >> 4) & 0xF, 16)))
+            s.append("\\x")
+                    .append(Character.toUpperCase(Character.forDigit((payload[i] >> 4) & 0xF, 16)))
                     .append(Character.toUpperCase(Character.forDigit(payload[i] & 0xF, 16)));
         }
     }

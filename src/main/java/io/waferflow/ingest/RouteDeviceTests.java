@@ -7,13 +7,12 @@ import io.waferflow.model.DeviceTest;
 import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
-
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Routes parsed messages: valid records (possibly flagged) go on as {@link DeviceTest}s, every violation goes to

@@ -9,34 +9,35 @@ import io.waferflow.alerts.StoreOutageAlerts;
 import io.waferflow.config.AlertsConfig;
 import io.waferflow.config.DriftConfig;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.WindowSpec;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.DriftDetector;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.DriftVerdict;
 import io.waferflow.drift.WaferDistributionRules;
-import io.waferflow.config.WindowSpec;
 import io.waferflow.features.RestoredWatermark;
 import io.waferflow.features.StampWindow;
 import io.waferflow.features.WaferFeatureFinalizer;
 import io.waferflow.features.WaferFeatures;
+import io.waferflow.features.WaferQualityRules;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
-import io.waferflow.model.DeviceTest;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.model.ParsedDeviceTest;
-import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.ingest.PerRecordWatermarks;
-import io.waferflow.quality.DropDuplicates;
+import io.waferflow.ingest.RouteDeviceTests;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.model.QualityEvent;
-import io.waferflow.features.WaferQualityRules;
-import io.waferflow.quality.TooLateToViolation;
-import io.waferflow.model.Violation;
-import io.waferflow.sketch.QuantileSketches;
 import io.waferflow.model.StoreStatus;
+import io.waferflow.model.Violation;
+import io.waferflow.quality.DropDuplicates;
+import io.waferflow.quality.TooLateToViolation;
+import io.waferflow.sketch.QuantileSketches;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -48,15 +49,16 @@ import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.OutputTag;
 
-import java.util.Map;
-
 /**
  * The streaming feature job (SPEC 3 {@code features}):
  *
  * <pre>
- * source (parse, watermarks per partition) ─ route ─┬─ keyBy wafer ─ lateness floor ─ drop duplicates ─ window ─ keyBy wafer ─ finalize ─┬─ online (Redis)
- *                                                   ├─ raw archive (Parquet)                        │              └ too late ┐               └─ offline (Parquet)
- *                                                   └─ violations ──────────────────────────────────┴ duplicates ─────────────┴─ violations (Parquet, Kafka)
+ * source (parse, watermarks per partition) ─ route
+ *   ├─ raw archive (Parquet)
+ *   ├─ violations ───────────────────────────────────────────────┬─ violations (Parquet, Kafka)
+ *   └─ keyBy wafer ─ lateness floor ─ drop duplicates ─ window ───┘ (duplicates, too late)
+ *        └─ keyBy wafer ─ finalize ─┬─ online (Redis)
+ *                                   └─ offline (Parquet)
  *
  * final windows' distributions ─ keyBy parameter ─ drift (PSI, KS vs baseline) ─┬─ drift metrics (Parquet, Redis)
  *                                                                               ├─ drift events (alerting)
@@ -93,47 +95,60 @@ public final class FeaturesJob {
         // Routing stays chained to the readers, so each partition's records and watermarks reach the keyed
         // operators through one channel, in order.
         int readers = source instanceof org.apache.flink.connector.kafka.source.KafkaSource
-                ? KafkaInput.readers(config) : config.parallelism();
-        SingleOutputStreamOperator<DeviceTest> parsed = env
-                .fromSource(source, watermarks(config), "Device tests (Kafka)")
-                .uid(Uids.SOURCE).setParallelism(readers)
+                ? KafkaInput.readers(config)
+                : config.parallelism();
+        SingleOutputStreamOperator<DeviceTest> parsed = env.fromSource(
+                        source, watermarks(config), "Device tests (Kafka)")
+                .uid(Uids.SOURCE)
+                .setParallelism(readers)
                 .process(new RouteDeviceTests())
-                .uid(Uids.ROUTE).name("Valid records and violations").setParallelism(readers);
+                .uid(Uids.ROUTE)
+                .name("Valid records and violations")
+                .setParallelism(readers);
 
         // The lateness floor is the keyed task's first operator, so it holds whatever order the channels' records and
         // watermarks arrive in after a restore; the operators after it stay partitioned by wafer (no second shuffle).
-        SingleOutputStreamOperator<DeviceTest> floored = parsed
-                .keyBy(record -> record.waferId)
-                .transform("Lateness floor kept across restores", TypeInformation.of(DeviceTest.class),
+        SingleOutputStreamOperator<DeviceTest> floored = parsed.keyBy(record -> record.waferId)
+                .transform(
+                        "Lateness floor kept across restores",
+                        TypeInformation.of(DeviceTest.class),
                         new RestoredWatermark<DeviceTest>())
                 .uid(Uids.RESTORED_WATERMARK);
-        SingleOutputStreamOperator<DeviceTest> unique = DataStreamUtils
-                .reinterpretAsKeyedStream(floored, record -> record.waferId, Types.STRING)
-                .process(new DropDuplicates(config.waferQuietTimeout().toMillis(), config.schema().parameterNames()))
-                .uid(Uids.DROP_DUPLICATES).name("Drop duplicates");
+        SingleOutputStreamOperator<DeviceTest> unique = DataStreamUtils.reinterpretAsKeyedStream(
+                        floored, record -> record.waferId, Types.STRING)
+                .process(new DropDuplicates(
+                        config.waferQuietTimeout().toMillis(), config.schema().parameterNames()))
+                .uid(Uids.DROP_DUPLICATES)
+                .name("Drop duplicates");
 
-        SingleOutputStreamOperator<WaferWindowSummary> windows = DataStreamUtils
-                .reinterpretAsKeyedStream(unique, record -> record.waferId, Types.STRING)
+        SingleOutputStreamOperator<WaferWindowSummary> windows = DataStreamUtils.reinterpretAsKeyedStream(
+                        unique, record -> record.waferId, Types.STRING)
                 .window(assigner(window))
                 .allowedLateness(window.allowedLateness())
                 .sideOutputLateData(TOO_LATE)
                 .aggregate(aggregator(config), new StampWindow())
-                .uid(Uids.WAFER_WINDOW).name("Wafer window aggregates");
+                .uid(Uids.WAFER_WINDOW)
+                .name("Wafer window aggregates");
 
-        SingleOutputStreamOperator<WaferFeatures> online = windows
-                .keyBy(summary -> summary.features.waferId)
+        SingleOutputStreamOperator<WaferFeatures> online = windows.keyBy(summary -> summary.features.waferId)
                 .process(finalizer(config))
-                .uid(Uids.WAFER_FINALIZER).name("Wafer features (neighbour yield, online/offline routing)");
+                .uid(Uids.WAFER_FINALIZER)
+                .name("Wafer features (neighbour yield, online/offline routing)");
 
         DataStream<Violation> tooLate = windows.getSideOutput(TOO_LATE)
                 .flatMap(new TooLateToViolation(lateness, config.schema().parameterNames()))
-                .uid(Uids.TOO_LATE).name("Too-late records to quarantine");
+                .uid(Uids.TOO_LATE)
+                .name("Too-late records to quarantine");
 
         DataStream<WaferFeatures> finalRows = online.getSideOutput(WaferFeatureFinalizer.OFFLINE);
         DataStream<QualityEvent> qualityEvents = finalRows
-                .flatMap(new WaferQualityRules(config.schema().parameterNames(), config.quality().rangeViolationRate(),
-                        config.quality().rejectFlaggedRate(), config.quality().quarantineRate()))
-                .uid(Uids.WAFER_QUALITY).name("Wafer quality rules");
+                .flatMap(new WaferQualityRules(
+                        config.schema().parameterNames(),
+                        config.quality().rangeViolationRate(),
+                        config.quality().rejectFlaggedRate(),
+                        config.quality().quarantineRate()))
+                .uid(Uids.WAFER_QUALITY)
+                .name("Wafer quality rules");
 
         // The online sinks hand back their writers' reports on Redis: an outage is alerted on as well.
         DataStream<StoreStatus> stores = sinks.write(JobOutput.ONLINE, online);
@@ -142,13 +157,16 @@ public final class FeaturesJob {
             SingleOutputStreamOperator<DriftMetric> drift = online.getSideOutput(WaferFeatureFinalizer.DISTRIBUTIONS)
                     .keyBy(w -> w.feature)
                     .process(driftDetector(config))
-                    .uid(Uids.DRIFT_DETECTOR).name("Drift per feature (PSI, KS)");
+                    .uid(Uids.DRIFT_DETECTOR)
+                    .name("Drift per feature (PSI, KS)");
             qualityEvents = qualityEvents.union(drift.getSideOutput(DriftDetector.QUALITY_EVENTS));
             driftMetrics = drift;
             stores = StoreHook.union(stores, sinks.write(JobOutput.DRIFT_METRICS, drift));
-            sinks.write(JobOutput.DRIFT_EVENTS, drift
-                    .filter(m -> m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT)
-                    .uid(Uids.DRIFT_EVENTS).name("Drift events (moderate, drift)"));
+            sinks.write(
+                    JobOutput.DRIFT_EVENTS,
+                    drift.filter(m -> m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT)
+                            .uid(Uids.DRIFT_EVENTS)
+                            .name("Drift events (moderate, drift)"));
         }
         if (config.alerts().enabled()) {
             sinks.write(JobOutput.ALERTS, alerts(config, driftMetrics, qualityEvents, stores));
@@ -159,39 +177,50 @@ public final class FeaturesJob {
         // Every record that passed parsing, as received (re-deliveries included; a backfill replays the archive through
         // the same duplicate check). Chained with the source, the Parquet work shares the source's thread rather than
         // the busier keyed one.
-        sinks.write(JobOutput.RAW_ARCHIVE, parsed.filter(record -> !record.quarantined)
-                .uid(Uids.RAW_RECORDS).name("Records, not markers"));
-        sinks.write(JobOutput.VIOLATIONS, parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
-                .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
+        sinks.write(
+                JobOutput.RAW_ARCHIVE,
+                parsed.filter(record -> !record.quarantined)
+                        .uid(Uids.RAW_RECORDS)
+                        .name("Records, not markers"));
+        sinks.write(
+                JobOutput.VIOLATIONS,
+                parsed.getSideOutput(RouteDeviceTests.VIOLATIONS)
+                        .union(unique.getSideOutput(DropDuplicates.DUPLICATES), tooLate));
     }
 
     /**
      * Drift and quality findings → observations per window → the alert policy (SPEC 5); and, on processing time, the
      * P0 of a store its writers cannot reach ({@code stores} may be null: no writer reports).
      */
-    private static DataStream<Alert> alerts(FeaturesJobConfig c, DataStream<DriftMetric> driftMetrics,
-                                            DataStream<QualityEvent> qualityEvents, DataStream<StoreStatus> stores) {
+    private static DataStream<Alert> alerts(
+            FeaturesJobConfig c,
+            DataStream<DriftMetric> driftMetrics,
+            DataStream<QualityEvent> qualityEvents,
+            DataStream<StoreStatus> stores) {
         AlertsConfig a = c.alerts();
-        DataStream<AlertSignal> signals = qualityEvents.map(new QualitySignals())
-                .uid(Uids.QUALITY_SIGNALS).name("Quality findings to alert observations");
+        DataStream<AlertSignal> signals = qualityEvents
+                .map(new QualitySignals())
+                .uid(Uids.QUALITY_SIGNALS)
+                .name("Quality findings to alert observations");
         if (driftMetrics != null) {
             signals = signals.union(driftMetrics
                     .keyBy(m -> m.windowEnd)
                     .process(new DriftSignals(a.fdr(), a.fdrQ(), a.severalFeatures()))
-                    .uid(Uids.DRIFT_SIGNALS).name("Drift observations (Benjamini-Hochberg per window)"));
+                    .uid(Uids.DRIFT_SIGNALS)
+                    .name("Drift observations (Benjamini-Hochberg per window)"));
         }
-        DataStream<Alert> notifications = signals
-                .keyBy(s -> s.key)
-                .process(new AlertPolicy(Map.of(DriftSignals.POLICY, a.driftPolicy(),
-                        QualitySignals.POLICY, a.qualityPolicy())))
-                .uid(Uids.ALERT_POLICY).name("Alert policy (sustain, dedup, resolve, escalate)");
+        DataStream<Alert> notifications = signals.keyBy(s -> s.key)
+                .process(new AlertPolicy(
+                        Map.of(DriftSignals.POLICY, a.driftPolicy(), QualitySignals.POLICY, a.qualityPolicy())))
+                .uid(Uids.ALERT_POLICY)
+                .name("Alert policy (sustain, dedup, resolve, escalate)");
         if (stores == null) {
             return notifications;
         }
-        return notifications.union(stores
-                .keyBy(s -> s.store)
+        return notifications.union(stores.keyBy(s -> s.store)
                 .process(new StoreOutageAlerts())
-                .uid(Uids.STORE_OUTAGE_ALERTS).name("Store outages (P0)"));
+                .uid(Uids.STORE_OUTAGE_ALERTS)
+                .name("Store outages (P0)"));
     }
 
     private static WaferWindowAggregator aggregator(FeaturesJobConfig c) {
@@ -213,8 +242,11 @@ public final class FeaturesJob {
 
     private static DriftDetector driftDetector(FeaturesJobConfig c) {
         DriftConfig d = c.drift();
-        WaferDistributionRules rules = new WaferDistributionRules(c.quality().meanShiftSigma(),
-                c.quality().iqrFence(), c.quality().iqrOutlierRate(), d.sketchK());
+        WaferDistributionRules rules = new WaferDistributionRules(
+                c.quality().meanShiftSigma(),
+                c.quality().iqrFence(),
+                c.quality().iqrOutlierRate(),
+                d.sketchK());
         long lateness = c.window().allowedLateness().toMillis();
         if (d.baselineFrom() != DriftConfig.BaselineFrom.FILE) {
             return new DriftDetector(d, lateness, rules, null, null);
@@ -228,8 +260,7 @@ public final class FeaturesJob {
         WatermarkStrategy<ParsedDeviceTest> strategy = c.perRecordWatermarks()
                 ? WatermarkStrategy.forGenerator(ctx -> new PerRecordWatermarks<>(bound))
                 : WatermarkStrategy.forBoundedOutOfOrderness(c.outOfOrderness());
-        return strategy
-                .withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeForWatermarks())
+        return strategy.withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeForWatermarks())
                 .withIdleness(c.idleness());
     }
 

@@ -2,16 +2,16 @@ package io.waferflow.jobs;
 
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertSeverity;
-import io.waferflow.stores.topics.AlertTopic;
 import io.waferflow.alerts.sinks.LogSink;
 import io.waferflow.alerts.sinks.WebhookSink;
 import io.waferflow.config.AlertsConfig;
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.model.FeatureColumns;
-import io.waferflow.features.WaferFeatures;
 import io.waferflow.drift.DriftMetric;
+import io.waferflow.features.WaferFeatures;
+import io.waferflow.model.FeatureColumns;
 import io.waferflow.model.QualityEvent;
+import io.waferflow.model.StoreStatus;
 import io.waferflow.model.Violation;
 import io.waferflow.stores.offline.OfflineSinks;
 import io.waferflow.stores.online.DriftMetricToRedis;
@@ -19,17 +19,16 @@ import io.waferflow.stores.online.FeatureRowToRedis;
 import io.waferflow.stores.online.OnlineStoreWriter;
 import io.waferflow.stores.online.OnlineStoreWriterOperator;
 import io.waferflow.stores.online.RedisHashWrite;
-import io.waferflow.model.StoreStatus;
+import io.waferflow.stores.topics.AlertTopic;
 import io.waferflow.stores.topics.KafkaTransactions;
 import io.waferflow.stores.topics.ViolationTopic;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.datastream.DataStream;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Where each output of the {@code features} job goes: one hook per {@link JobOutput} (the Immerok
@@ -50,7 +49,7 @@ public final class FeaturesJobSinks {
     /** Every output unused: a stream without a sink is not part of the job. */
     public static FeaturesJobSinks none() {
         Map<JobOutput<?>, StoreHook<?>> hooks = new HashMap<>();
-        JobOutput.ALL.forEach(output -> hooks.put(output, StoreHook.of(s -> { })));
+        JobOutput.ALL.forEach(output -> hooks.put(output, StoreHook.of(s -> {})));
         return new FeaturesJobSinks(hooks);
     }
 
@@ -60,30 +59,50 @@ public final class FeaturesJobSinks {
      * they are the alerting stage's input.
      */
     public static FeaturesJobSinks production(FeaturesJobConfig c) {
-        return none()
-                .withStore(JobOutput.ONLINE, rows -> redis(c, rows.map(new FeatureRowToRedis(
-                                new FeatureColumns(c.schema().parameterNames()), c.redisKeyPrefix(), c.featureGroup(),
-                                c.featureVersion(), c.jobVersion(), (int) c.redisTtl().getSeconds()))
-                        .uid(Uids.REDIS_FIELDS).name("Feature row to Redis hash"),
-                        Uids.REDIS_WRITER, c.redisWriters(), "Online store (Redis)"))
+        return none().withStore(
+                        JobOutput.ONLINE,
+                        rows -> redis(
+                                c,
+                                rows.map(new FeatureRowToRedis(
+                                                new FeatureColumns(c.schema().parameterNames()),
+                                                c.redisKeyPrefix(),
+                                                c.featureGroup(),
+                                                c.featureVersion(),
+                                                c.jobVersion(),
+                                                (int) c.redisTtl().getSeconds()))
+                                        .uid(Uids.REDIS_FIELDS)
+                                        .name("Feature row to Redis hash"),
+                                Uids.REDIS_WRITER,
+                                c.redisWriters(),
+                                "Online store (Redis)"))
                 .with(JobOutput.OFFLINE, offlineParquet(c))
                 .with(JobOutput.RAW_ARCHIVE, records -> {
                     if (c.rawArchive()) {
-                        records.sinkTo(OfflineSinks.rawArchive(c)).uid(Uids.RAW_SINK).name("Raw archive (Parquet)");
+                        records.sinkTo(OfflineSinks.rawArchive(c))
+                                .uid(Uids.RAW_SINK)
+                                .name("Raw archive (Parquet)");
                     }
                 })
                 .with(JobOutput.VIOLATIONS, violations -> {
                     quarantineParquet(c).accept(violations);
-                    violations.sinkTo(ViolationTopic.sink(c)).uid(c.kafkaSinkName(Uids.VIOLATION_TOPIC_SINK))
+                    violations
+                            .sinkTo(ViolationTopic.sink(c))
+                            .uid(c.kafkaSinkName(Uids.VIOLATION_TOPIC_SINK))
                             .name("Violations (Kafka)");
                 })
                 .with(JobOutput.QUALITY_EVENTS, qualityEventsParquet(c))
                 .withStore(JobOutput.DRIFT_METRICS, metrics -> {
                     driftParquet(c).accept(metrics);
-                    return redis(c, metrics.map(new DriftMetricToRedis(c.redisKeyPrefix(), c.featureGroup(),
-                                    c.featureVersion(), (int) c.redisTtl().getSeconds()))
-                            .uid(Uids.DRIFT_REDIS_FIELDS).name("Drift metric to Redis hash"),
-                            Uids.DRIFT_REDIS_WRITER, 1, "Latest drift (Redis)");
+                    return redis(
+                            c,
+                            metrics.map(new DriftMetricToRedis(
+                                            c.redisKeyPrefix(), c.featureGroup(), c.featureVersion(), (int)
+                                                    c.redisTtl().getSeconds()))
+                                    .uid(Uids.DRIFT_REDIS_FIELDS)
+                                    .name("Drift metric to Redis hash"),
+                            Uids.DRIFT_REDIS_WRITER,
+                            1,
+                            "Latest drift (Redis)");
                 })
                 .with(JobOutput.ALERTS, alerts -> alertSinks(c, alerts));
     }
@@ -94,29 +113,33 @@ public final class FeaturesJobSinks {
      * no raw archive (its records are the backfill's input).
      */
     public static FeaturesJobSinks backfill(FeaturesJobConfig c) {
-        return none()
-                .with(JobOutput.OFFLINE, offlineParquet(c))
+        return none().with(JobOutput.OFFLINE, offlineParquet(c))
                 .with(JobOutput.VIOLATIONS, quarantineParquet(c))
                 .with(JobOutput.QUALITY_EVENTS, qualityEventsParquet(c))
                 .with(JobOutput.DRIFT_METRICS, driftParquet(c));
     }
 
     private static Consumer<DataStream<WaferFeatures>> offlineParquet(FeaturesJobConfig c) {
-        return rows -> rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK).name("Offline store (Parquet)");
+        return rows ->
+                rows.sinkTo(OfflineSinks.features(c)).uid(Uids.OFFLINE_SINK).name("Offline store (Parquet)");
     }
 
     private static Consumer<DataStream<Violation>> quarantineParquet(FeaturesJobConfig c) {
-        return violations -> violations.sinkTo(OfflineSinks.quarantine(c)).uid(Uids.QUARANTINE_SINK)
+        return violations -> violations
+                .sinkTo(OfflineSinks.quarantine(c))
+                .uid(Uids.QUARANTINE_SINK)
                 .name("Violations (Parquet)");
     }
 
     private static Consumer<DataStream<QualityEvent>> qualityEventsParquet(FeaturesJobConfig c) {
-        return events -> events.sinkTo(OfflineSinks.qualityEvents(c)).uid(Uids.QUALITY_EVENT_SINK)
+        return events -> events.sinkTo(OfflineSinks.qualityEvents(c))
+                .uid(Uids.QUALITY_EVENT_SINK)
                 .name("Quality events (Parquet)");
     }
 
     private static Consumer<DataStream<DriftMetric>> driftParquet(FeaturesJobConfig c) {
-        return metrics -> metrics.sinkTo(OfflineSinks.driftMetrics(c)).uid(Uids.DRIFT_SINK)
+        return metrics -> metrics.sinkTo(OfflineSinks.driftMetrics(c))
+                .uid(Uids.DRIFT_SINK)
                 .name("Drift metrics (Parquet)");
     }
 
@@ -125,40 +148,58 @@ public final class FeaturesJobSinks {
      * order, so the "never overwrite a newer window" decision made upstream still holds, and a row that waits for an
      * absent Redis is replaced by its key's newer one. Returns the writers' reports on Redis.
      */
-    private static DataStream<StoreStatus> redis(FeaturesJobConfig c, DataStream<RedisHashWrite> writes, String uid,
-                                                 int writers, String name) {
+    private static DataStream<StoreStatus> redis(
+            FeaturesJobConfig c, DataStream<RedisHashWrite> writes, String uid, int writers, String name) {
         return writes.keyBy(w -> w.key)
-                .transform(name, TypeInformation.of(StoreStatus.class),
+                .transform(
+                        name,
+                        TypeInformation.of(StoreStatus.class),
                         new OnlineStoreWriterOperator(new OnlineStoreWriter(c.redisConnection(), "online")))
-                .setParallelism(writers).uid(uid);
+                .setParallelism(writers)
+                .uid(uid);
     }
 
     /** Every configured alert sink; each one that fails after its retries fails the job rather than drop alerts. */
     private static void alertSinks(FeaturesJobConfig c, DataStream<Alert> alerts) {
         AlertsConfig a = c.alerts();
         if (!a.kafkaTopic().isEmpty()) {
-            alerts.sinkTo(AlertTopic.sink(c.kafkaClient(), a.kafkaTopic(),
-                            c.kafkaSinkName(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts")))
-                    .uid(c.kafkaSinkName(Uids.ALERT_TOPIC_SINK)).name("Alerts (Kafka)");
+            alerts.sinkTo(AlertTopic.sink(
+                            c.kafkaClient(),
+                            a.kafkaTopic(),
+                            c.kafkaSinkName(
+                                    c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts")))
+                    .uid(c.kafkaSinkName(Uids.ALERT_TOPIC_SINK))
+                    .name("Alerts (Kafka)");
         }
         if (!a.webhookUrl().isEmpty()) {
-            WebhookSink webhook = new WebhookSink(a.webhookUrl(), WebhookSink.Format.valueOf(a.webhookFormat().name()),
-                    WEBHOOK_TIMEOUT, a.webhookAttempts(), a.webhookBackoff())
+            WebhookSink webhook = new WebhookSink(
+                            a.webhookUrl(),
+                            WebhookSink.Format.valueOf(a.webhookFormat().name()),
+                            WEBHOOK_TIMEOUT,
+                            a.webhookAttempts(),
+                            a.webhookBackoff())
                     .withToken(a.webhookTokenHeader(), a.webhookToken());
             // A receiver that is down holds back every checkpoint while the sink retries; the exactly-once topics'
             // transactions must outlive that, or the broker aborts them and their records are lost.
             Duration held = c.checkpointInterval().plus(webhook.worstCaseDelay());
             if (held.compareTo(KafkaTransactions.TIMEOUT) >= 0) {
-                throw new ConfigException("alerts.sinks.webhook_attempts", "lets a failing webhook hold a checkpoint "
-                        + "back for up to " + webhook.worstCaseDelay().toSeconds() + " s, which with the checkpoint "
-                        + "interval exceeds the Kafka transaction timeout of " + KafkaTransactions.TIMEOUT.toSeconds()
-                        + " s", "use fewer attempts or a shorter checkpointing.interval");
+                throw new ConfigException(
+                        "alerts.sinks.webhook_attempts",
+                        "lets a failing webhook hold a checkpoint "
+                                + "back for up to " + webhook.worstCaseDelay().toSeconds()
+                                + " s, which with the checkpoint "
+                                + "interval exceeds the Kafka transaction timeout of "
+                                + KafkaTransactions.TIMEOUT.toSeconds()
+                                + " s",
+                        "use fewer attempts or a shorter checkpointing.interval");
             }
             AlertSeverity least = a.webhookMinSeverity();
             alerts.filter(alert -> alert.severity.compareTo(least) <= 0)
-                    .uid(Uids.ALERT_WEBHOOK_FILTER).name("Alerts for people (" + least + " and above)")
+                    .uid(Uids.ALERT_WEBHOOK_FILTER)
+                    .name("Alerts for people (" + least + " and above)")
                     .sinkTo(webhook)
-                    .uid(Uids.ALERT_WEBHOOK_SINK).name("Alerts (webhook)");
+                    .uid(Uids.ALERT_WEBHOOK_SINK)
+                    .name("Alerts (webhook)");
         }
         if (a.log()) {
             alerts.sinkTo(new LogSink()).uid(Uids.ALERT_LOG_SINK).name("Alerts (log)");
@@ -183,12 +224,21 @@ public final class FeaturesJobSinks {
      * exactly the rows that job will not, so no (wafer, window) is written twice.
      */
     public FeaturesJobSinks finalBy(long watermark, long latenessMs) {
-        return before(JobOutput.OFFLINE, s -> s.filter(f -> f.windowEnd - 1 + latenessMs <= watermark)
-                        .uid(Uids.FINAL_BY_ROWS).name("Rows final by the hand-over"))
-                .before(JobOutput.QUALITY_EVENTS, s -> s.filter(e -> e.windowEnd - 1 + latenessMs <= watermark)
-                        .uid(Uids.FINAL_BY_QUALITY_EVENTS).name("Quality events final by the hand-over"))
-                .before(JobOutput.DRIFT_METRICS, s -> s.filter(m -> m.windowEnd - 1 + latenessMs <= watermark)
-                        .uid(Uids.FINAL_BY_DRIFT).name("Drift metrics final by the hand-over"));
+        return before(
+                        JobOutput.OFFLINE,
+                        s -> s.filter(f -> f.windowEnd - 1 + latenessMs <= watermark)
+                                .uid(Uids.FINAL_BY_ROWS)
+                                .name("Rows final by the hand-over"))
+                .before(
+                        JobOutput.QUALITY_EVENTS,
+                        s -> s.filter(e -> e.windowEnd - 1 + latenessMs <= watermark)
+                                .uid(Uids.FINAL_BY_QUALITY_EVENTS)
+                                .name("Quality events final by the hand-over"))
+                .before(
+                        JobOutput.DRIFT_METRICS,
+                        s -> s.filter(m -> m.windowEnd - 1 + latenessMs <= watermark)
+                                .uid(Uids.FINAL_BY_DRIFT)
+                                .name("Drift metrics final by the hand-over"));
     }
 
     /** The same sinks with {@code step} applied to {@code output}'s stream before its hook. */

@@ -45,7 +45,8 @@ public final class JobEnvironment {
     public static Configuration resumable(FeaturesJobConfig c) {
         Configuration conf = flinkConfiguration(c);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsOf(c));
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         return conf;
     }

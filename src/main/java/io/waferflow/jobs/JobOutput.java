@@ -6,7 +6,6 @@ import io.waferflow.features.WaferFeatures;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Violation;
-
 import java.util.List;
 
 /**
@@ -32,8 +31,8 @@ public final class JobOutput<T> {
     /** Alert notifications (firing, escalated, resolved). */
     public static final JobOutput<Alert> ALERTS = new JobOutput<>("alerts");
 
-    static final List<JobOutput<?>> ALL = List.of(ONLINE, OFFLINE, RAW_ARCHIVE, VIOLATIONS, QUALITY_EVENTS,
-            DRIFT_METRICS, DRIFT_EVENTS, ALERTS);
+    static final List<JobOutput<?>> ALL =
+            List.of(ONLINE, OFFLINE, RAW_ARCHIVE, VIOLATIONS, QUALITY_EVENTS, DRIFT_METRICS, DRIFT_EVENTS, ALERTS);
 
     private final String name;
 

@@ -1,15 +1,14 @@
 package io.waferflow.jobs;
 
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 /**
  * The checkpoints a job left behind under its checkpoint directory ({@code <dir>/<job id>/chk-<n>/_metadata}, the
@@ -33,7 +32,8 @@ public final class RetainedCheckpoints {
             return Optional.empty();
         }
         Checkpoint latest = null;
-        Comparator<Checkpoint> order = Comparator.comparing(Checkpoint::completedAt).thenComparingLong(Checkpoint::id);
+        Comparator<Checkpoint> order =
+                Comparator.comparing(Checkpoint::completedAt).thenComparingLong(Checkpoint::id);
         for (FileStatus job : list(fs, root)) {
             if (!job.isDir()) {
                 continue;
@@ -50,8 +50,11 @@ public final class RetainedCheckpoints {
                 } catch (java.io.FileNotFoundException incomplete) {
                     continue;
                 }
-                Checkpoint c = new Checkpoint(chk.getPath().toUri().toString(), job.getPath().getName(),
-                        Long.parseLong(m.group(1)), Instant.ofEpochMilli(done.getModificationTime()));
+                Checkpoint c = new Checkpoint(
+                        chk.getPath().toUri().toString(),
+                        job.getPath().getName(),
+                        Long.parseLong(m.group(1)),
+                        Instant.ofEpochMilli(done.getModificationTime()));
                 if (latest == null || order.compare(c, latest) > 0) {
                     latest = c;
                 }

@@ -1,9 +1,8 @@
 package io.waferflow.jobs;
 
 import io.waferflow.model.StoreStatus;
-import org.apache.flink.streaming.api.datastream.DataStream;
-
 import java.util.function.Consumer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * A sink hook for an output that goes to a store which can be away (Redis): it writes the stream and hands back its

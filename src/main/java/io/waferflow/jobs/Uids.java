@@ -17,6 +17,7 @@ public final class Uids {
     public static final String REDIS_FIELDS = "online-redis-fields";
     /** The feature rows' Redis writer (release 0.1.0 had a stateless sink, "online-redis-sink", in its place). */
     public static final String REDIS_WRITER = "online-redis-writer";
+
     public static final String OFFLINE_SINK = "offline-parquet-sink";
     public static final String RAW_RECORDS = "raw-archive-records";
     public static final String RAW_SINK = "raw-archive-sink";
@@ -40,6 +41,7 @@ public final class Uids {
 
     /** Stateless filters of a backfill that hands over to a bootstrapped job ({@code FeaturesJobSinks#finalBy}). */
     public static final String FINAL_BY_ROWS = "backfill-final-by-rows";
+
     public static final String FINAL_BY_QUALITY_EVENTS = "backfill-final-by-quality-events";
     public static final String FINAL_BY_DRIFT = "backfill-final-by-drift";
 

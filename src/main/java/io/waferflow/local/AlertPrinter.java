@@ -1,15 +1,9 @@
 package io.waferflow.local;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.AlertStatus;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
+import io.waferflow.model.AlertJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -19,6 +13,11 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The demo's view of the alert topic: reads it as an on-call tool would (read_committed, so an alert appears once
@@ -41,7 +40,8 @@ final class AlertPrinter implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .collect(Collectors.toList());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         this.log = log;
@@ -75,8 +75,14 @@ final class AlertPrinter implements AutoCloseable {
         if (a.severity == AlertSeverity.P3) {
             return;
         }
-        log.accept(String.format("ALERT %s %s%s %s (event time %s, %d windows)", a.severity, a.status,
-                a.escalated ? " escalated" : "", a.title, Instant.ofEpochMilli(a.lastSeen), a.occurrences));
+        log.accept(String.format(
+                "ALERT %s %s%s %s (event time %s, %d windows)",
+                a.severity,
+                a.status,
+                a.escalated ? " escalated" : "",
+                a.title,
+                Instant.ofEpochMilli(a.lastSeen),
+                a.occurrences));
     }
 
     /** Firing notifications by severity, and resolutions, seen so far. */

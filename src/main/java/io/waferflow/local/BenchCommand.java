@@ -2,23 +2,33 @@ package io.waferflow.local;
 
 import io.waferflow.cli.Command;
 import io.waferflow.cli.ConfigOptions;
-import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.cli.JobProgress;
+import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.features.WaferWindowAccumulator;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
-import io.waferflow.model.DeviceTest;
 import io.waferflow.ingest.DeviceTestParser;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.jobs.JobOutput;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.jobs.JobOutput;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.model.Violation;
 import io.waferflow.sketch.QuantileSketches;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -30,18 +40,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code bench}: throughput of the feature job against a plain-Java baseline, side by side in one run on the same
@@ -56,12 +54,16 @@ import java.util.stream.Stream;
  *
  * Runs alternate B, F, B, F, ... and the medians and their ratio F/B are printed.
  */
-@CommandLine.Command(name = "bench", description = {
-        "measure job throughput (F) against a single-threaded plain-Java baseline (B)",
-        "",
-        "Pre-generates N wafer-test records, then alternates R runs of B: single-threaded parse + aggregate in plain"
-                + " Java, and F: the features job on a local MiniCluster reading Kafka and writing Redis + Parquet,"
-                + " and prints records/s of each (median) and F/B. Starts its own Kafka and redis-server."})
+@CommandLine.Command(
+        name = "bench",
+        description = {
+            "measure job throughput (F) against a single-threaded plain-Java baseline (B)",
+            "",
+            "Pre-generates N wafer-test records, then alternates R runs of B: single-threaded parse + aggregate in "
+                    + "plain"
+                    + " Java, and F: the features job on a local MiniCluster reading Kafka and writing Redis + Parquet,"
+                    + " and prints records/s of each (median) and F/B. Starts its own Kafka and redis-server."
+        })
 public final class BenchCommand implements Command, Callable<Integer> {
 
     @Option(names = "--records", paramLabel = "N", description = "input records (default ${DEFAULT-VALUE})")
@@ -70,7 +72,10 @@ public final class BenchCommand implements Command, Callable<Integer> {
     @Option(names = "--runs", paramLabel = "R", description = "runs of each (default ${DEFAULT-VALUE})")
     private int runs = 3;
 
-    @Option(names = "--parallelism", paramLabel = "P", description = "Flink parallelism for F (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--parallelism",
+            paramLabel = "P",
+            description = "Flink parallelism for F (default ${DEFAULT-VALUE})")
     private int parallelism = 2;
 
     @Option(names = "--breakdown", description = "also run F without Redis, without the raw archive, and without both")
@@ -79,8 +84,10 @@ public final class BenchCommand implements Command, Callable<Integer> {
     @Option(names = "--drift-cost", description = "also run F with drift detection off, and print F (on) / F (off)")
     private boolean driftCost;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "job configuration the runs start from (default"
-            + " ${DEFAULT-VALUE})")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "job configuration the runs start from (default" + " ${DEFAULT-VALUE})")
     private String configFile = ConfigOptions.DEFAULT_FILE;
 
     @Override
@@ -95,11 +102,17 @@ public final class BenchCommand implements Command, Callable<Integer> {
             input.add(p);
             bytes += p.length;
         }
-        System.out.printf("input: %,d records, %,.1f MB, %d dies per wafer, %d cores, %s%n", records, bytes / 1e6,
-                generator.diesPerWafer(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(
+                "input: %,d records, %,.1f MB, %d dies per wafer, %d cores, %s%n",
+                records,
+                bytes / 1e6,
+                generator.diesPerWafer(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
 
         Path work = Files.createTempDirectory("waferflow-bench");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); LocalRedis redis = LocalRedis.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                LocalRedis redis = LocalRedis.start()) {
             String topic = "bench-device-tests";
             kafka.createTopic(topic, parallelism);
             kafka.createTopic(baseViolationsTopic(), parallelism);
@@ -115,8 +128,7 @@ public final class BenchCommand implements Command, Callable<Integer> {
                     "redis.port=" + redis.port(),
                     "checkpointing.interval=10 s",
                     "parallelism=" + parallelism);
-            FeaturesJobConfig baseConfig = FeaturesJobConfig.from(
-                    RawConfig.load(Path.of(configFile), base));
+            FeaturesJobConfig baseConfig = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), base));
 
             List<Variant> variants = new ArrayList<>(List.of(Variant.FULL));
             if (breakdown) {
@@ -148,15 +160,18 @@ public final class BenchCommand implements Command, Callable<Integer> {
             System.out.printf("%nmedian of %d runs: B %,.0f rec/s%n", runs, mb);
             for (Variant v : variants) {
                 double mf = median(f.get(v));
-                System.out.printf("  %-28s %,.0f rec/s   %s/B %.2f%n", v.label, mf, v == Variant.FULL ? "F" : "", mf / mb);
+                System.out.printf(
+                        "  %-28s %,.0f rec/s   %s/B %.2f%n", v.label, mf, v == Variant.FULL ? "F" : "", mf / mb);
             }
             if (f.containsKey(Variant.NO_DRIFT)) {
                 // Per-run ratios: each pair ran back to back, so machine noise hits both alike.
                 List<Double> ratios = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
-                    ratios.add(f.get(Variant.FULL).get(i) / f.get(Variant.NO_DRIFT).get(i));
+                    ratios.add(
+                            f.get(Variant.FULL).get(i) / f.get(Variant.NO_DRIFT).get(i));
                 }
-                System.out.printf("drift cost: F (drift on) / F (drift off), median of per-run ratios %.2f %s%n",
+                System.out.printf(
+                        "drift cost: F (drift on) / F (drift off), median of per-run ratios %.2f %s%n",
                         median(ratios), ratios);
             }
         } finally {
@@ -168,8 +183,7 @@ public final class BenchCommand implements Command, Callable<Integer> {
     /** B: the same parse and aggregation code, one thread, no Flink. */
     static double baseline(FeaturesJobConfig c, List<byte[]> input) {
         DeviceTestParser parser = new DeviceTestParser(c.schema(), c.quality());
-        WaferWindowAggregator aggregator =
-                WaferWindowAggregator.forSchema(c.schema(), QuantileSketches.DEFAULT_K);
+        WaferWindowAggregator aggregator = WaferWindowAggregator.forSchema(c.schema(), QuantileSketches.DEFAULT_K);
         long window = c.window().size().toMillis();
         List<Violation> violations = new ArrayList<>();
         Map<String, WaferWindowAccumulator> windows = new HashMap<>();
@@ -198,8 +212,11 @@ public final class BenchCommand implements Command, Callable<Integer> {
     /** F: the production graph, bounded Kafka source to Redis + Parquet, timed by the job's net runtime. */
     /** F and, with --breakdown, F with a sink replaced by a discarding one, to show what each sink costs. */
     enum Variant {
-        FULL("F"), NO_REDIS("F without Redis"), NO_RAW_ARCHIVE("F without raw archive"),
-        NO_REDIS_NO_RAW("F without Redis and raw archive"), NO_DRIFT("F with drift off", "drift.enabled=false");
+        FULL("F"),
+        NO_REDIS("F without Redis"),
+        NO_RAW_ARCHIVE("F without raw archive"),
+        NO_REDIS_NO_RAW("F without Redis and raw archive"),
+        NO_DRIFT("F with drift off", "drift.enabled=false");
 
         final String label;
         final List<String> overrides;
@@ -224,11 +241,13 @@ public final class BenchCommand implements Command, Callable<Integer> {
         env.setParallelism(c.parallelism());
         FeaturesJobSinks sinks = FeaturesJobSinks.production(c);
         if (variant == Variant.NO_REDIS || variant == Variant.NO_REDIS_NO_RAW) {
-            sinks = sinks.with(JobOutput.ONLINE,
+            sinks = sinks.with(
+                    JobOutput.ONLINE,
                     rows -> rows.sinkTo(new DiscardingSink<>()).uid("bench-discard-online"));
         }
         if (variant == Variant.NO_RAW_ARCHIVE || variant == Variant.NO_REDIS_NO_RAW) {
-            sinks = sinks.with(JobOutput.RAW_ARCHIVE,
+            sinks = sinks.with(
+                    JobOutput.RAW_ARCHIVE,
                     valid -> valid.sinkTo(new DiscardingSink<>()).uid("bench-discard-raw"));
         }
         new FeaturesJob(c, KafkaInput.boundedToLatest(c), sinks).build(env);
@@ -237,7 +256,8 @@ public final class BenchCommand implements Command, Callable<Integer> {
         double wall = (System.nanoTime() - start) / 1e9;
         // The job's own runtime, from scheduling to the end: the local MiniCluster's start-up is not the job's.
         double seconds = result.getNetRuntime() / 1e3;
-        System.out.printf("  %s run %d: job runtime %.1f s, wall time with MiniCluster start-up %.1f s%n",
+        System.out.printf(
+                "  %s run %d: job runtime %.1f s, wall time with MiniCluster start-up %.1f s%n",
                 variant.label, run, seconds, wall);
         long in = new JobProgress(result.getAllAccumulatorResults()).recordsIn;
         if (in != records) {
@@ -253,7 +273,7 @@ public final class BenchCommand implements Command, Callable<Integer> {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (byte[] payload : input) {
                 producer.send(new ProducerRecord<>(topic, payload));
             }

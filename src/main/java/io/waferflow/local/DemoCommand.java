@@ -3,18 +3,33 @@ package io.waferflow.local;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.ConfigOptions;
 import io.waferflow.cli.FeaturesCommand;
-import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.cli.JobProgress;
+import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.services.EmbeddedKafka;
-import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.local.services.LocalRedis;
-import io.waferflow.stores.online.RedisClients;
+import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.stores.online.DriftMetricToRedis;
+import io.waferflow.stores.online.RedisClients;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
@@ -34,26 +49,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.ScanParams;
 import redis.clients.jedis.ScanResult;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
+import sun.misc.Signal;
 
 /**
  * {@code demo}: the whole {@code features} job on a local MiniCluster with the Flink web UI, fed by a generator of
@@ -61,51 +60,81 @@ import java.util.stream.Stream;
  * Starts its own Kafka (KRaft, in this JVM) and redis-server unless pointed at existing ones, prints progress, and on
  * {@code --duration} or Ctrl-C drains the job (all windows fire, all files commit) and stops everything it started.
  */
-@CommandLine.Command(name = "demo", description = {
-        "run everything locally: Kafka, Redis, a traffic generator and the feature job with its web UI",
-        "",
-        "Starts a Kafka broker and a redis-server on free loopback ports (unless --kafka/--redis are given), generates"
-                + " wafer-test traffic into the input topic and runs the feature job on a local MiniCluster. Features"
-                + " go to Redis and to Parquet under --data. Stops on --duration or Ctrl-C: the job is drained (every"
-                + " window fires, every file is committed) and everything the demo started is stopped."})
+@CommandLine.Command(
+        name = "demo",
+        description = {
+            "run everything locally: Kafka, Redis, a traffic generator and the feature job with its web UI",
+            "",
+            "Starts a Kafka broker and a redis-server on free loopback ports (unless --kafka/--redis are given), "
+                    + "generates"
+                    + " wafer-test traffic into the input topic and runs the feature job on a local MiniCluster. "
+                    + "Features"
+                    + " go to Redis and to Parquet under --data. Stops on --duration or Ctrl-C: the job is drained "
+                    + "(every"
+                    + " window fires, every file is committed) and everything the demo started is stopped."
+        })
 public final class DemoCommand implements Command, Callable<Integer> {
 
-    @Option(names = "--duration", paramLabel = "D",
+    @Option(
+            names = "--duration",
+            paramLabel = "D",
             description = "how long to generate traffic, e.g. \"2 min\" (default: until Ctrl-C)")
     private Duration duration;
 
-    @Option(names = "--rate", paramLabel = "N", description = "records per second to generate (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "records per second to generate (default ${DEFAULT-VALUE})")
     private int rate = 2000;
 
-    @Option(names = "--testers", paramLabel = "N",
+    @Option(
+            names = "--testers",
+            paramLabel = "N",
             description = "testers probing wafers in parallel (default ${DEFAULT-VALUE})")
     private int testers = 8;
 
-    @Option(names = "--drift-after", paramLabel = "N", description = "shift Vdd by +0.05 V (2.5 sigma) after N wafers"
-            + " per tester (default ${DEFAULT-VALUE}: after the drift baseline has formed; -1 = never)")
+    @Option(
+            names = "--drift-after",
+            paramLabel = "N",
+            description = "shift Vdd by +0.05 V (2.5 sigma) after N wafers"
+                    + " per tester (default ${DEFAULT-VALUE}: after the drift baseline has formed; -1 = never)")
     private int driftAfter = 8;
 
-    @Option(names = "--bad-rate", paramLabel = "R", description = "share of malformed records (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--bad-rate",
+            paramLabel = "R",
+            description = "share of malformed records (default ${DEFAULT-VALUE})")
     private double badRate = 0.002;
 
-    @Option(names = "--unit-error-wafer", paramLabel = "N", description = "tester T01 writes Vdd in mV on its N-th"
-            + " wafer and every 10th after (default ${DEFAULT-VALUE}: a rejected wafer; -1 = never)")
+    @Option(
+            names = "--unit-error-wafer",
+            paramLabel = "N",
+            description = "tester T01 writes Vdd in mV on its N-th"
+                    + " wafer and every 10th after (default ${DEFAULT-VALUE}: a rejected wafer; -1 = never)")
     private int unitErrorWafer = 12;
 
-    @Option(names = "--late-rate", paramLabel = "R",
+    @Option(
+            names = "--late-rate",
+            paramLabel = "R",
             description = "share of records delayed past the allowed lateness (default ${DEFAULT-VALUE})")
     private double lateRate = 0.001;
 
     @Option(names = "--seed", paramLabel = "N", description = "generator seed (default ${DEFAULT-VALUE})")
     private long seed = 42;
 
-    @Option(names = "--savepoint-on-exit", description = "stop with a resumable savepoint (windows stay open in it)"
-            + " instead of draining the job (every window written)")
+    @Option(
+            names = "--savepoint-on-exit",
+            description = "stop with a resumable savepoint (windows stay open in it)"
+                    + " instead of draining the job (every window written)")
     private boolean savepointOnExit;
 
-    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "resume from a --savepoint-on-exit"
-            + " savepoint: state, counters, drift baselines and alerts carry on, and the generated traffic starts after"
-            + " the event time the saved job had reached")
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "resume from a --savepoint-on-exit"
+                    + " savepoint: state, counters, drift baselines and alerts carry on, and the generated traffic "
+                    + "starts after"
+                    + " the event time the saved job had reached")
     private String fromSavepoint;
 
     @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "use this Kafka instead of starting one")
@@ -117,7 +146,9 @@ public final class DemoCommand implements Command, Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "offline store root (default ./${DEFAULT-VALUE})")
     private Path data = Path.of("data");
 
-    @Option(names = "--web-port", paramLabel = "P",
+    @Option(
+            names = "--web-port",
+            paramLabel = "P",
             description = "Flink web UI port (default ${DEFAULT-VALUE}; 0 = any free port)")
     private int webPort = 8081;
 
@@ -174,11 +205,11 @@ public final class DemoCommand implements Command, Callable<Integer> {
                 overrides.add("kafka.sink_epoch=resumed_" + System.currentTimeMillis() / 1000);
             }
             overrides.addAll(configOptions.overrides());
-            FeaturesJobConfig config = FeaturesJobConfig.from(
-                    RawConfig.load(configOptions.file(), overrides));
+            FeaturesJobConfig config = FeaturesJobConfig.from(RawConfig.load(configOptions.file(), overrides));
             createTopic(kafkaAddress, config.inputTopic(), config.parallelism());
             createTopic(kafkaAddress, config.violationsTopic(), config.parallelism());
-            boolean alertTopic = config.alerts().enabled() && !config.alerts().kafkaTopic().isEmpty();
+            boolean alertTopic =
+                    config.alerts().enabled() && !config.alerts().kafkaTopic().isEmpty();
             if (alertTopic) {
                 createTopic(kafkaAddress, config.alerts().kafkaTopic(), config.parallelism());
             }
@@ -198,12 +229,13 @@ public final class DemoCommand implements Command, Callable<Integer> {
             if (resumeFrom != null) {
                 // Records older than the saved job's watermark would be too late: continue after it.
                 long watermark = SavepointInspection.watermark(resumeFrom);
-                settings.startMillis = Math.max(settings.startMillis, watermark + Duration.ofMinutes(10).toMillis());
+                settings.startMillis = Math.max(
+                        settings.startMillis, watermark + Duration.ofMinutes(10).toMillis());
                 log("resuming from " + resumeFrom + " (its watermark " + Instant.ofEpochMilli(watermark)
                         + "); traffic starts at " + Instant.ofEpochMilli(settings.startMillis));
             }
-            TrafficProducer producer = new TrafficProducer(kafkaAddress, config.inputTopic(),
-                    new WaferTrafficGenerator(settings), rate);
+            TrafficProducer producer =
+                    new TrafficProducer(kafkaAddress, config.inputTopic(), new WaferTrafficGenerator(settings), rate);
 
             Configuration flink = JobEnvironment.flinkConfiguration(config);
             if (resumeFrom != null) {
@@ -227,8 +259,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
                     + " | Redis " + redisAddress
                     + " | Parquet " + dataDir);
             producer.start();
-            AlertPrinter alerts = alertTopic
-                    ? new AlertPrinter(kafkaAddress, config.alerts().kafkaTopic(), DemoCommand::log) : null;
+            AlertPrinter alerts =
+                    alertTopic ? new AlertPrinter(kafkaAddress, config.alerts().kafkaTopic(), DemoCommand::log) : null;
             if (alerts != null) {
                 started.add(0, alerts);
                 alerts.start();
@@ -243,10 +275,17 @@ public final class DemoCommand implements Command, Callable<Integer> {
                 JobProgress p = new JobProgress(job.getAccumulators().get());
                 long now = System.nanoTime();
                 double perSecond = (p.recordsIn - lastIn) / ((now - lastNanos) / 1e9);
-                log(String.format("produced %,d | in %,d (%,.0f rec/s) | windows online %,d offline %,d | "
+                log(String.format(
+                        "produced %,d | in %,d (%,.0f rec/s) | windows online %,d offline %,d | "
                                 + "quarantined %,d (too late %,d) | late updates %,d",
-                        producer.sent(), p.recordsIn, perSecond, p.onlineRows, p.offlineRows, p.quarantined,
-                        p.tooLate, p.lateUpdates));
+                        producer.sent(),
+                        p.recordsIn,
+                        perSecond,
+                        p.onlineRows,
+                        p.offlineRows,
+                        p.quarantined,
+                        p.tooLate,
+                        p.lateUpdates));
                 lastIn = p.recordsIn;
                 lastNanos = now;
                 if (stop) {
@@ -254,23 +293,33 @@ public final class DemoCommand implements Command, Callable<Integer> {
                 }
             }
 
-            log(savepointOnExit
-                    ? "stopping the generator and the job with a resumable savepoint ..."
-                    : "stopping the generator and draining the job (every window fires, every file commits) ...");
+            log(
+                    savepointOnExit
+                            ? "stopping the generator and the job with a resumable savepoint ..."
+                            : "stopping the generator and draining the job (every window fires,"
+                                    + " every file commits) ...");
             producer.close();
             waitUntilConsumed(job, producer.sent());
             Path savepoints = Path.of("savepoints").toAbsolutePath();
             // Drained (every window fires, every file commits) unless the run is to be resumed: Flink 1.20.0 cannot
             // restore a drained savepoint (its sinks' end-of-input summaries, FLINK-25920).
             boolean resumable = savepointOnExit;
-            String savepoint = job.stopWithSavepoint(!resumable, savepoints.toUri().toString(),
-                    SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+            String savepoint = job.stopWithSavepoint(
+                            !resumable, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(2, TimeUnit.MINUTES);
             JobExecutionResult result = job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
             if (alerts != null) {
                 Thread.sleep(1_000); // the final checkpoint's alerts: committed with the savepoint
             }
-            printSummary(new JobProgress(result.getAllAccumulatorResults()), producer.sent(), redisAddress, config,
-                    dataDir, savepoint, alerts == null ? "alert topic off" : alerts.summary(), resumable);
+            printSummary(
+                    new JobProgress(result.getAllAccumulatorResults()),
+                    producer.sent(),
+                    redisAddress,
+                    config,
+                    dataDir,
+                    savepoint,
+                    alerts == null ? "alert topic off" : alerts.summary(),
+                    resumable);
             return 0;
         } finally {
             for (AutoCloseable c : started) {
@@ -298,7 +347,9 @@ public final class DemoCommand implements Command, Callable<Integer> {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -306,8 +357,15 @@ public final class DemoCommand implements Command, Callable<Integer> {
         }
     }
 
-    private static void printSummary(JobProgress p, long produced, String redisAddress, FeaturesJobConfig config,
-                                     Path dataDir, String savepoint, String alerts, boolean resumable)
+    private static void printSummary(
+            JobProgress p,
+            long produced,
+            String redisAddress,
+            FeaturesJobConfig config,
+            Path dataDir,
+            String savepoint,
+            String alerts,
+            boolean resumable)
             throws Exception {
         String pattern = config.redisKeyPrefix() + ":" + config.featureGroup() + ":" + config.featureVersion() + ":*";
         long keys = 0;
@@ -315,7 +373,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
         try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
-                ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(pattern).count(1000));
+                ScanResult<String> page =
+                        jedis.scan(cursor, new ScanParams().match(pattern).count(1000));
                 keys += page.getResult().size();
                 if (example == null && !page.getResult().isEmpty()) {
                     example = page.getResult().get(0);
@@ -327,37 +386,55 @@ public final class DemoCommand implements Command, Callable<Integer> {
             System.out.printf("records produced      %,d%n", produced);
             System.out.printf("records in            %,d%n", p.recordsIn);
             System.out.printf("  aggregated          %,d%n", p.aggregated());
-            System.out.printf("  quarantined         %,d (at parsing %,d, duplicates %,d, too late %,d)%n",
+            System.out.printf(
+                    "  quarantined         %,d (at parsing %,d, duplicates %,d, too late %,d)%n",
                     p.quarantined, p.quarantined - p.tooLate - p.duplicates, p.duplicates, p.tooLate);
             System.out.printf("violations            %s%n", p.violationsBySeverity);
-            System.out.printf("windows written       online %,d, offline %,d (late updates %,d)%n", p.onlineRows,
-                    p.offlineRows, p.lateUpdates);
+            System.out.printf(
+                    "windows written       online %,d, offline %,d (late updates %,d)%n",
+                    p.onlineRows, p.offlineRows, p.lateUpdates);
             System.out.printf("Redis keys            %,d matching %s%n", keys, pattern);
             System.out.printf("Parquet files         %,d under %s%n", countParquet(dataDir), dataDir);
             System.out.printf("drift metrics         %,d (latest per feature below)%n", p.driftMetrics);
             for (String feature : config.schema().parameterNames()) {
-                Map<String, String> d = jedis.hgetAll(DriftMetricToRedis.key(config.redisKeyPrefix(), config.featureGroup(),
-                        config.featureVersion(), feature));
+                Map<String, String> d = jedis.hgetAll(DriftMetricToRedis.key(
+                        config.redisKeyPrefix(), config.featureGroup(), config.featureVersion(), feature));
                 if (!d.isEmpty()) {
-                    System.out.printf("  %-12s %-17s psi %-8s KS D %-8s shift %s σ (n %s vs baseline %s)%n", feature,
-                            d.get("verdict"), round(d.get("psi")), round(d.get("ks_d")), round(d.get("shift_sigma")),
-                            d.get("n_current"), d.get("n_baseline"));
+                    System.out.printf(
+                            "  %-12s %-17s psi %-8s KS D %-8s shift %s σ (n %s vs baseline %s)%n",
+                            feature,
+                            d.get("verdict"),
+                            round(d.get("psi")),
+                            round(d.get("ks_d")),
+                            round(d.get("shift_sigma")),
+                            d.get("n_current"),
+                            d.get("n_baseline"));
                 }
             }
-            System.out.printf("alerts                fired %,d, resolved %,d, escalated %,d; from the topic: %s%n",
+            System.out.printf(
+                    "alerts                fired %,d, resolved %,d, escalated %,d; from the topic: %s%n",
                     p.alertsFired, p.alertsResolved, p.alertsEscalated, alerts);
             if (resumable) {
                 System.out.printf("savepoint (resumable) %s%n", savepoint);
                 System.out.printf("                      resume: bin/waferflow demo --from-savepoint %s%n", savepoint);
             } else {
-                System.out.printf("final savepoint       %s (drained: windows still open at the end were written;"
-                        + " to resume later, run with --savepoint-on-exit)%n", savepoint);
+                System.out.printf(
+                        "final savepoint       %s (drained: windows still open at the end were written;"
+                                + " to resume later, run with --savepoint-on-exit)%n",
+                        savepoint);
             }
             if (example != null) {
                 Map<String, String> hash = jedis.hgetAll(example);
                 System.out.println("example online row   " + example);
-                for (String f : List.of("device_count", "yield_pct", "vdd_mean", "vdd_std", "vdd_p95",
-                        "neighbor_yield_avg", "window_end", "feature_version")) {
+                for (String f : List.of(
+                        "device_count",
+                        "yield_pct",
+                        "vdd_mean",
+                        "vdd_std",
+                        "vdd_p95",
+                        "neighbor_yield_avg",
+                        "window_end",
+                        "feature_version")) {
                     System.out.printf("  %-20s %s%n", f, hash.get(f));
                 }
             }
@@ -374,7 +451,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".parquet")
-                    && f.getFileName().toString().startsWith("part-")).count();
+                            && f.getFileName().toString().startsWith("part-"))
+                    .count();
         }
     }
 

@@ -3,21 +3,12 @@ package io.waferflow.local;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.TextTable;
 import io.waferflow.config.ConfigException;
+import io.waferflow.config.DriftRule;
 import io.waferflow.drift.Distribution;
 import io.waferflow.drift.DriftMetric;
-import io.waferflow.config.DriftRule;
 import io.waferflow.drift.DriftStatistics;
 import io.waferflow.drift.DriftVerdict;
 import io.waferflow.drift.StepCdf;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -33,6 +24,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.ToDoubleFunction;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code drift-accuracy}: how far the sketch mode of the drift statistics is from the exact mode, and what that does
@@ -45,19 +44,24 @@ import java.util.function.ToDoubleFunction;
  * KLL sketches' compaction coin flips come from DataSketches' own unseeded generator, so sketch-side numbers vary
  * slightly from run to run.
  */
-@CommandLine.Command(name = "drift-accuracy", description = {
-        "benchmark drift statistics from KLL sketches against exact ones (PSI, KS, verdicts, memory)",
-        "",
-        "Monte-Carlo study of the drift statistics in sketch mode (KLL, parameter k) against exact mode on the same"
-                + " samples: PSI and KS D errors, false-alarm and detection rates, verdict agreement outside the"
-                + " undecidable band, and sketch memory per feature. Prints Markdown tables; progress goes to stderr.",
-        // The names of CASES, in order (an annotation takes constants only; --cases reports them from CASES).
-        "Cases: 1 no shift, 2 mean +0.05σ, 3 mean +0.1σ, 4 mean +0.25σ, 5 mean +0.5σ, 6 mean +1σ,",
-        "       7 variance ×1.5, 8 bimodal ±0.5σ."})
+@CommandLine.Command(
+        name = "drift-accuracy",
+        description = {
+            "benchmark drift statistics from KLL sketches against exact ones (PSI, KS, verdicts, memory)",
+            "",
+            "Monte-Carlo study of the drift statistics in sketch mode (KLL, parameter k) against exact mode on the same"
+                    + " samples: PSI and KS D errors, false-alarm and detection rates, verdict agreement outside the"
+                    + " undecidable band, and sketch memory per feature. Prints Markdown tables; progress goes to "
+                    + "stderr.",
+            // The names of CASES, in order (an annotation takes constants only; --cases reports them from CASES).
+            "Cases: 1 no shift, 2 mean +0.05σ, 3 mean +0.1σ, 4 mean +0.25σ, 5 mean +0.5σ, 6 mean +1σ,",
+            "       7 variance ×1.5, 8 bimodal ±0.5σ."
+        })
 public final class DriftAccuracyCommand implements Command, Callable<Integer> {
 
     /** Goals of issue 4 item 6. */
     static final double PSI_ERROR_GOAL = 0.02;
+
     static final double VERDICT_DIFF_GOAL = 0.01;
     static final int MEMORY_GOAL_BYTES = 8 * 1024;
     /** PSI up to here decides between stable, moderate (0.1) and drift (0.25); above it the verdict is drift. */
@@ -90,12 +94,17 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
     @Option(names = "--trials", paramLabel = "T", description = "trials per case and size (default ${DEFAULT-VALUE})")
     private int trials = 1000;
 
-    @Option(names = "--sizes", paramLabel = "N", split = ",", description = "sample sizes n, the same on both"
-            + " sides (default 200,1000,10000,100000,1000000)")
+    @Option(
+            names = "--sizes",
+            paramLabel = "N",
+            split = ",",
+            description = "sample sizes n, the same on both" + " sides (default 200,1000,10000,100000,1000000)")
     private List<Integer> sizes = new ArrayList<>(List.of(200, 1000, 10000, 100000, 1000000));
 
-    @Option(names = "--k", paramLabel = "K", description = "KLL parameter (default ${DEFAULT-VALUE}, as the streaming"
-            + " job)")
+    @Option(
+            names = "--k",
+            paramLabel = "K",
+            description = "KLL parameter (default ${DEFAULT-VALUE}, as the streaming" + " job)")
     private int k = 200;
 
     @Option(names = "--seed", paramLabel = "S", description = "base seed (default ${DEFAULT-VALUE})")
@@ -104,8 +113,10 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
     @Option(names = "--threads", paramLabel = "P", description = "worker threads (default ${DEFAULT-VALUE})")
     private int threads = 2;
 
-    @Option(names = "--cases", paramLabel = "LIST", description = "case numbers, e.g. 1,3 (see the cases above),"
-            + " or all (default)")
+    @Option(
+            names = "--cases",
+            paramLabel = "LIST",
+            description = "case numbers, e.g. 1,3 (see the cases above)," + " or all (default)")
     private String cases = "all";
 
     @Spec
@@ -116,7 +127,8 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
         positive("--trials", trials, 1000);
         positive("--k", k, 200);
         positive("--threads", threads, 2);
-        String command = "bin/waferflow " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "bin/waferflow "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         System.out.println(report(command, trials, sizes, caseIndexes(cases), k, seed, threads));
         return 0;
     }
@@ -144,15 +156,18 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
                 }
                 picked.add(i - 1);
             } catch (NumberFormatException e) {
-                throw new ConfigException("--cases", "'" + s + "' is not a case number",
+                throw new ConfigException(
+                        "--cases",
+                        "'" + s + "' is not a case number",
                         "use 1.." + CASES.size() + " (" + caseNames() + ") or all");
             }
         }
         return List.copyOf(picked);
     }
 
-    private static String report(String command, int trials, List<Integer> sizes, List<Integer> cases, int k,
-                                 long seed, int threads) throws InterruptedException, ExecutionException {
+    private static String report(
+            String command, int trials, List<Integer> sizes, List<Integer> cases, int k, long seed, int threads)
+            throws InterruptedException, ExecutionException {
         List<Row> rows = new ArrayList<>();
         List<String> timings = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -176,8 +191,8 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
                     rows.add(new Row(CASES.get(cases.get(i)).name(), n, done));
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                String timing = String.format(Locale.ROOT, "n=%d: %d trials × %d cases in %.0f s", n, trials,
-                        cases.size(), seconds);
+                String timing = String.format(
+                        Locale.ROOT, "n=%d: %d trials × %d cases in %.0f s", n, trials, cases.size(), seconds);
                 timings.add(timing);
                 System.err.println("[drift-accuracy] " + timing);
             }
@@ -203,12 +218,23 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
     }
 
     /** One trial: exact and sketch mode on the same two samples. */
-    record Trial(double psiExact, double psiSketch, double dExact, double dSketch, double eps, double dCritical,
-                 DriftVerdict exact, DriftVerdict sketch, boolean ksExact, boolean ksSketch, boolean ksSketchNaive,
-                 int sketchBytes, int distributionBytes) {
+    record Trial(
+            double psiExact,
+            double psiSketch,
+            double dExact,
+            double dSketch,
+            double eps,
+            double dCritical,
+            DriftVerdict exact,
+            DriftVerdict sketch,
+            boolean ksExact,
+            boolean ksSketch,
+            boolean ksSketchNaive,
+            int sketchBytes,
+            int distributionBytes) {
 
-        private static final ThreadLocal<TypeSerializer<Distribution>> SERIALIZER = ThreadLocal.withInitial(() ->
-                TypeInformation.of(Distribution.class).createSerializer(new SerializerConfigImpl()));
+        private static final ThreadLocal<TypeSerializer<Distribution>> SERIALIZER = ThreadLocal.withInitial(
+                () -> TypeInformation.of(Distribution.class).createSerializer(new SerializerConfigImpl()));
 
         static Trial run(Case c, int n, int k, long seed) {
             SplittableRandom random = new SplittableRandom(seed);
@@ -222,12 +248,22 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
             }
             Distribution b = Distribution.ofValues(baseline, k);
             Distribution cur = Distribution.ofValues(current, k);
-            DriftMetric e = DriftStatistics.compare(c.name(), StepCdf.exact(baseline), b, StepCdf.exact(current), cur,
-                    RULE);
+            DriftMetric e =
+                    DriftStatistics.compare(c.name(), StepCdf.exact(baseline), b, StepCdf.exact(current), cur, RULE);
             DriftMetric s = DriftStatistics.compare(c.name(), StepCdf.of(b, k), b, StepCdf.of(cur, k), cur, RULE);
-            return new Trial(e.psi, s.psi, e.ksD, s.ksD, s.rankErrorBaseline + s.rankErrorCurrent, e.ksCritical,
-                    e.verdict, s.verdict, e.ksPValue < RULE.alpha, s.ksPValueConservative < RULE.alpha,
-                    s.ksPValue < RULE.alpha, Math.max(b.sketch.length, cur.sketch.length),
+            return new Trial(
+                    e.psi,
+                    s.psi,
+                    e.ksD,
+                    s.ksD,
+                    s.rankErrorBaseline + s.rankErrorCurrent,
+                    e.ksCritical,
+                    e.verdict,
+                    s.verdict,
+                    e.ksPValue < RULE.alpha,
+                    s.ksPValueConservative < RULE.alpha,
+                    s.ksPValue < RULE.alpha,
+                    Math.max(b.sketch.length, cur.sketch.length),
                     Math.max(stateBytes(b), stateBytes(cur)));
         }
 
@@ -287,7 +323,9 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
         }
 
         long differOutsideBand() {
-            return trials.stream().filter(t -> !t.undecidable() && t.exact() != t.sketch()).count();
+            return trials.stream()
+                    .filter(t -> !t.undecidable() && t.exact() != t.sketch())
+                    .count();
         }
 
         double differOutsideBandShare() {
@@ -306,25 +344,52 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    private static String markdown(String command, int trials, int k, long seed, int threads, List<Row> rows,
-                                   List<String> timings) {
+    private static String markdown(
+            String command, int trials, int k, long seed, int threads, List<Row> rows, List<String> timings) {
         StringBuilder sb = new StringBuilder();
         sb.append("Command: `").append(command).append("`  \n");
-        sb.append(String.format(Locale.ROOT, "%d trials per (case, n), KLL k=%d, seed %d, %d threads; rule: KS"
-                        + " α=%.2f, PSI %.2f/%.2f. Wall time: %s.%n%n", trials, k, seed, threads, RULE.alpha,
-                RULE.psiModerate, RULE.psiDrift, String.join("; ", timings)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%d trials per (case, n), KLL k=%d, seed %d, %d threads; rule: KS"
+                        + " α=%.2f, PSI %.2f/%.2f. Wall time: %s.%n%n",
+                trials,
+                k,
+                seed,
+                threads,
+                RULE.alpha,
+                RULE.psiModerate,
+                RULE.psiDrift,
+                String.join("; ", timings)));
 
         sb.append("**Statistic errors** (Δ = |sketch − exact| on the same samples; ε = ε_b + ε_c, the sketches'"
                 + " rank errors; \"ΔD > ε\" = share of trials where the bound fails)\n\n");
-        TextTable accuracy = new TextTable("case", "n", "ΔPSI p95", "ΔPSI p99", "ΔPSI max", "ΔD p95", "ΔD max",
-                "mean ε", "ΔD > ε", "mean PSI exact", "mean D exact");
+        TextTable accuracy = new TextTable(
+                "case",
+                "n",
+                "ΔPSI p95",
+                "ΔPSI p99",
+                "ΔPSI max",
+                "ΔD p95",
+                "ΔD max",
+                "mean ε",
+                "ΔD > ε",
+                "mean PSI exact",
+                "mean D exact");
         for (Row r : rows) {
             double[] dPsi = r.sorted(t -> Math.abs(t.psiSketch() - t.psiExact()));
             double[] dD = r.sorted(t -> Math.abs(t.dSketch() - t.dExact()));
-            accuracy.row(r.caseName(), r.n(), f4(percentile(dPsi, 0.95)), f4(percentile(dPsi, 0.99)),
-                    f4(dPsi[dPsi.length - 1]), f4(percentile(dD, 0.95)), f4(dD[dD.length - 1]),
-                    f4(r.mean(Trial::eps)), pct(r.share(t -> Math.abs(t.dSketch() - t.dExact()) > t.eps())),
-                    f4(r.mean(Trial::psiExact)), f4(r.mean(Trial::dExact)));
+            accuracy.row(
+                    r.caseName(),
+                    r.n(),
+                    f4(percentile(dPsi, 0.95)),
+                    f4(percentile(dPsi, 0.99)),
+                    f4(dPsi[dPsi.length - 1]),
+                    f4(percentile(dD, 0.95)),
+                    f4(dD[dD.length - 1]),
+                    f4(r.mean(Trial::eps)),
+                    pct(r.share(t -> Math.abs(t.dSketch() - t.dExact()) > t.eps())),
+                    f4(r.mean(Trial::psiExact)),
+                    f4(r.mean(Trial::dExact)));
         }
         sb.append(accuracy.markdown()).append('\n');
 
@@ -332,13 +397,28 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
                 + " rate otherwise; KS sig. = the KS test alone is significant: exact p, sketch p_cons (of D − ε),"
                 + " and the naive sketch p of D with the true n; undecidable and differ-outside-band as defined"
                 + " below)\n\n");
-        TextTable verdicts = new TextTable("case", "n", "non-stable exact", "non-stable sketch", "KS sig. exact",
-                "KS sig. sketch", "KS sig. naive", "undecidable", "differ", "differ outside band",
+        TextTable verdicts = new TextTable(
+                "case",
+                "n",
+                "non-stable exact",
+                "non-stable sketch",
+                "KS sig. exact",
+                "KS sig. sketch",
+                "KS sig. naive",
+                "undecidable",
+                "differ",
+                "differ outside band",
                 "sketch more severe");
         for (Row r : rows) {
-            verdicts.row(r.caseName(), r.n(), pct(r.share(Trial::nonStableExact)),
-                    pct(r.share(Trial::nonStableSketch)), pct(r.share(Trial::ksExact)), pct(r.share(Trial::ksSketch)),
-                    pct(r.share(Trial::ksSketchNaive)), pct(r.share(Trial::undecidable)),
+            verdicts.row(
+                    r.caseName(),
+                    r.n(),
+                    pct(r.share(Trial::nonStableExact)),
+                    pct(r.share(Trial::nonStableSketch)),
+                    pct(r.share(Trial::ksExact)),
+                    pct(r.share(Trial::ksSketch)),
+                    pct(r.share(Trial::ksSketchNaive)),
+                    pct(r.share(Trial::undecidable)),
                     pct(r.share(t -> t.exact() != t.sketch())),
                     pct(r.differOutsideBandShare()) + " (" + r.differOutsideBand() + "/" + r.decidable() + ")",
                     pct(r.share(t -> t.sketch().compareTo(t.exact()) > 0)));
@@ -350,19 +430,35 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
         TextTable memory = new TextTable("n", "KLL bytes mean", "KLL bytes max", "Distribution bytes max");
         List<Integer> sizes = rows.stream().map(Row::n).distinct().toList();
         for (int n : sizes) {
-            List<Trial> all = rows.stream().filter(r -> r.n() == n).flatMap(r -> r.trials().stream()).toList();
-            memory.row(n, String.format(Locale.ROOT, "%.0f", all.stream().mapToInt(Trial::sketchBytes).average()
-                            .orElse(0)), all.stream().mapToInt(Trial::sketchBytes).max().orElse(0),
+            List<Trial> all = rows.stream()
+                    .filter(r -> r.n() == n)
+                    .flatMap(r -> r.trials().stream())
+                    .toList();
+            memory.row(
+                    n,
+                    String.format(
+                            Locale.ROOT,
+                            "%.0f",
+                            all.stream().mapToInt(Trial::sketchBytes).average().orElse(0)),
+                    all.stream().mapToInt(Trial::sketchBytes).max().orElse(0),
                     all.stream().mapToInt(Trial::distributionBytes).max().orElse(0));
         }
         sb.append(memory.markdown()).append('\n');
 
-        sb.append(String.format(Locale.ROOT, "Undecidable band: a trial is undecidable when D_crit ≤ D_exact ≤ D_crit"
-                + " + 2(ε_b + ε_c) (the sketch's conservative test, significant iff D_sketch − ε > D_crit, may stay"
-                + " silent there and must agree outside it while |D_sketch − D_exact| ≤ ε), or when the exact KS test"
-                + " is significant and the exact PSI is within %.2f (the PSI accuracy goal) of %.2f or %.2f."
-                + " \"differ outside band\" = trials outside the band whose sketch verdict differs from the exact"
-                + " one, over all trials outside the band.%n%n", PSI_ERROR_GOAL, RULE.psiModerate, RULE.psiDrift));
+        sb.append(String.format(
+                Locale.ROOT,
+                "Undecidable band: a trial is undecidable when D_crit ≤ D_exact ≤ D_crit"
+                        + " + 2(ε_b + ε_c) (the sketch's conservative test, significant iff D_sketch − ε > D_crit, "
+                        + "may stay"
+                        + " silent there and must agree outside it while |D_sketch − D_exact| ≤ ε), or when the exact "
+                        + "KS test"
+                        + " is significant and the exact PSI is within %.2f (the PSI accuracy goal) of %.2f or %.2f."
+                        + " \"differ outside band\" = trials outside the band whose sketch verdict differs from the "
+                        + "exact"
+                        + " one, over all trials outside the band.%n%n",
+                PSI_ERROR_GOAL,
+                RULE.psiModerate,
+                RULE.psiDrift));
         sb.append(goals(rows));
         return sb.toString();
     }
@@ -390,30 +486,58 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
                 worstDiffAt = r.caseName() + ", n=" + r.n();
             }
         }
-        int worstBytes = rows.stream().flatMap(r -> r.trials().stream()).mapToInt(Trial::sketchBytes).max().orElse(0);
-        sb.append(String.format(Locale.ROOT, "- p95 |ΔPSI| ≤ %.2f: %s (worst %.4f at %s)%n", PSI_ERROR_GOAL,
-                worstPsi <= PSI_ERROR_GOAL ? "holds" : "FAILS", worstPsi, worstPsiAt));
-        sb.append(String.format(Locale.ROOT, "  where the thresholds are decided (trials with exact PSI ≤ %.2f), p95"
-                + " |ΔPSI| per n: %s%n", NEAR_THRESHOLD_PSI, nearThresholdPsiErrors(rows)));
+        int worstBytes = rows.stream()
+                .flatMap(r -> r.trials().stream())
+                .mapToInt(Trial::sketchBytes)
+                .max()
+                .orElse(0);
+        sb.append(String.format(
+                Locale.ROOT,
+                "- p95 |ΔPSI| ≤ %.2f: %s (worst %.4f at %s)%n",
+                PSI_ERROR_GOAL,
+                worstPsi <= PSI_ERROR_GOAL ? "holds" : "FAILS",
+                worstPsi,
+                worstPsiAt));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  where the thresholds are decided (trials with exact PSI ≤ %.2f), p95" + " |ΔPSI| per n: %s%n",
+                NEAR_THRESHOLD_PSI,
+                nearThresholdPsiErrors(rows)));
         if (!worstAlarmAt.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "- sketch false-alarm rate under no shift ≤ α = %.2f: %s (worst %s"
-                    + " at %s)%n", RULE.alpha, worstAlarm <= RULE.alpha ? "holds" : "FAILS", pct(worstAlarm),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "- sketch false-alarm rate under no shift ≤ α = %.2f: %s (worst %s" + " at %s)%n",
+                    RULE.alpha,
+                    worstAlarm <= RULE.alpha ? "holds" : "FAILS",
+                    pct(worstAlarm),
                     worstAlarmAt));
         }
-        sb.append(String.format(Locale.ROOT, "- verdicts differing outside the undecidable band ≤ %.0f %%: %s (worst %s"
-                        + " at %s)%n", VERDICT_DIFF_GOAL * 100, worstDiff <= VERDICT_DIFF_GOAL ? "holds" : "FAILS",
-                pct(worstDiff), worstDiffAt));
-        sb.append(String.format(Locale.ROOT, "- sketch ≤ %d bytes per feature: %s (largest KLL sketch %d bytes)%n",
-                MEMORY_GOAL_BYTES, worstBytes <= MEMORY_GOAL_BYTES ? "holds" : "FAILS", worstBytes));
+        sb.append(String.format(
+                Locale.ROOT,
+                "- verdicts differing outside the undecidable band ≤ %.0f %%: %s (worst %s" + " at %s)%n",
+                VERDICT_DIFF_GOAL * 100,
+                worstDiff <= VERDICT_DIFF_GOAL ? "holds" : "FAILS",
+                pct(worstDiff),
+                worstDiffAt));
+        sb.append(String.format(
+                Locale.ROOT,
+                "- sketch ≤ %d bytes per feature: %s (largest KLL sketch %d bytes)%n",
+                MEMORY_GOAL_BYTES,
+                worstBytes <= MEMORY_GOAL_BYTES ? "holds" : "FAILS",
+                worstBytes));
         return sb.toString();
     }
 
     private static String nearThresholdPsiErrors(List<Row> rows) {
         List<String> parts = new ArrayList<>();
         for (int n : rows.stream().map(Row::n).distinct().toList()) {
-            double[] errors = rows.stream().filter(r -> r.n() == n).flatMap(r -> r.trials().stream())
+            double[] errors = rows.stream()
+                    .filter(r -> r.n() == n)
+                    .flatMap(r -> r.trials().stream())
                     .filter(t -> t.psiExact() <= NEAR_THRESHOLD_PSI)
-                    .mapToDouble(t -> Math.abs(t.psiSketch() - t.psiExact())).sorted().toArray();
+                    .mapToDouble(t -> Math.abs(t.psiSketch() - t.psiExact()))
+                    .sorted()
+                    .toArray();
             parts.add("n=" + n + " " + (errors.length == 0 ? "-" : f4(percentile(errors, 0.95))));
         }
         return String.join(", ", parts);

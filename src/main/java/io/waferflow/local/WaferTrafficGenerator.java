@@ -26,9 +26,11 @@ public final class WaferTrafficGenerator {
         public int testers = 8;
         /** Wafer diameter in dies; a 30-die wafer has about 700 dies. */
         public int waferDiameter = 30;
+
         public long startMillis = Instant.parse("2026-11-27T00:00:00Z").toEpochMilli();
         /** After this many wafers per tester, Vdd shifts up by {@link #driftVolts}; negative: never. */
         public int driftAfterWafers = -1;
+
         public double driftVolts = 0.05;
         /**
          * Share of bad records: malformed (bad JSON, wrong types, missing fields, NaN, arrays), out of range (flagged,
@@ -37,12 +39,14 @@ public final class WaferTrafficGenerator {
         public double badRecordRate = 0.0;
         /** Share of records held back by {@link #lateDelayMillis} of event time (beyond allowed lateness). */
         public double lateRecordRate = 0.0;
+
         public long lateDelayMillis = 10 * 60_000L;
         /**
          * The first tester writes Vdd in millivolts on its wafers with this sequence number and every
          * {@link #unitErrorEvery}-th after it (a converter bug: every die out of range, the wafer rejected); -1: never.
          */
         public int unitErrorWafer = -1;
+
         public int unitErrorEvery = 10;
         /** Share of records swapped with the next one (mild out-of-order arrival). */
         public double outOfOrderRate = 0.01;
@@ -133,8 +137,11 @@ public final class WaferTrafficGenerator {
         int clusterCount = random.nextInt(4);
         t.clusters = new double[clusterCount][];
         for (int c = 0; c < clusterCount; c++) {
-            t.clusters[c] = new double[] {random.nextDouble() * s.waferDiameter, random.nextDouble() * s.waferDiameter,
-                    1.5 + random.nextDouble() * 3};
+            t.clusters[c] = new double[] {
+                random.nextDouble() * s.waferDiameter,
+                random.nextDouble() * s.waferDiameter,
+                1.5 + random.nextDouble() * 3
+            };
         }
     }
 
@@ -195,7 +202,9 @@ public final class WaferTrafficGenerator {
     private byte[] nextFrom(Tester t) {
         int[] die = dieOrder.get(t.nextDie++);
         boolean pass = random.nextDouble() >= failProbability(t, die[0], die[1]);
-        double testTime = pass ? clamp(120 + 15 * random.nextGaussian(), 20, 480) : clamp(60 + 10 * random.nextGaussian(), 15, 480);
+        double testTime = pass
+                ? clamp(120 + 15 * random.nextGaussian(), 20, 480)
+                : clamp(60 + 10 * random.nextGaussian(), 15, 480);
         long eventTime = t.clock;
         t.clock += Math.round(testTime) + 40; // index time between dies
         if (s.badRecordRate > 0 && random.nextDouble() < s.badRecordRate) {
@@ -206,20 +215,37 @@ public final class WaferTrafficGenerator {
         }
         boolean drifted = s.driftAfterWafers >= 0 && t.wafersDone >= s.driftAfterWafers;
         double vdd = VDD_MEAN + (drifted ? s.driftVolts : 0) + VDD_STD * random.nextGaussian();
-        if (t == testers[0] && s.unitErrorWafer >= 0 && t.wafersDone >= s.unitErrorWafer
+        if (t == testers[0]
+                && s.unitErrorWafer >= 0
+                && t.wafersDone >= s.unitErrorWafer
                 && (t.wafersDone - s.unitErrorWafer) % s.unitErrorEvery == 0) {
             vdd *= 1000; // millivolts
         }
         double idd = pass ? 50 + 5 * random.nextGaussian() : 80 + 15 * random.nextGaussian();
         double freq = 2000 + 100 * random.nextGaussian() - (pass ? 0 : 150);
         String temperature = random.nextDouble() < 0.02 ? "null" : fmt(25 + 2 * random.nextGaussian());
-        String json = String.format(Locale.ROOT,
+        String json = String.format(
+                Locale.ROOT,
                 "{\"event_time\":\"%s\",\"lot_id\":\"%s\",\"wafer_id\":\"%s\",\"device_id\":\"%s-%d-%d\","
                         + "\"die_x\":%d,\"die_y\":%d,\"vdd\":%s,\"idd\":%s,\"frequency\":%s,\"temperature\":%s,"
                         + "\"test_time_ms\":%s,\"pass_fail\":%d,\"hard_bin\":%d,\"soft_bin\":%d,\"tester_id\":\"%s\"}",
-                Instant.ofEpochMilli(eventTime), t.lotId, t.waferId, t.waferId, die[0], die[1], die[0], die[1],
-                fmt(vdd), fmt(idd), fmt(freq), temperature, fmt(testTime), pass ? 1 : 0, pass ? 1 : 5,
-                pass ? 1 : 50 + random.nextInt(10), t.id);
+                Instant.ofEpochMilli(eventTime),
+                t.lotId,
+                t.waferId,
+                t.waferId,
+                die[0],
+                die[1],
+                die[0],
+                die[1],
+                fmt(vdd),
+                fmt(idd),
+                fmt(freq),
+                temperature,
+                fmt(testTime),
+                pass ? 1 : 0,
+                pass ? 1 : 5,
+                pass ? 1 : 50 + random.nextInt(10),
+                t.id);
         previous = json.getBytes(StandardCharsets.UTF_8);
         return previous;
     }
@@ -242,10 +268,18 @@ public final class WaferTrafficGenerator {
     }
 
     private byte[] malformed(Tester t, int[] die, long eventTime) {
-        String base = String.format(Locale.ROOT,
+        String base = String.format(
+                Locale.ROOT,
                 "{\"event_time\":%d,\"lot_id\":\"%s\",\"wafer_id\":\"%s\",\"device_id\":\"%s-%d-%d\",\"die_x\":%d,"
                         + "\"die_y\":%d,",
-                eventTime, t.lotId, t.waferId, t.waferId, die[0], die[1], die[0], die[1]);
+                eventTime,
+                t.lotId,
+                t.waferId,
+                t.waferId,
+                die[0],
+                die[1],
+                die[0],
+                die[1]);
         String rest = "\"vdd\":1.2,\"idd\":50.0,\"frequency\":2000.0,\"test_time_ms\":100.0,\"pass_fail\":1}";
         String json;
         switch (random.nextInt(7)) {

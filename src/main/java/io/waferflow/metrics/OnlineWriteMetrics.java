@@ -7,7 +7,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * What an online-store writer reports: {@code redis_write_latency_us} (a histogram of each write's round trip in
- * microseconds, over the last 1,000) and {@code feature_freshness_ms}, how far the newest window this writer has served lags the
+ * microseconds, over the last 1,000) and {@code feature_freshness_ms}, how far the newest window this writer has
+ * served lags the
  * wall clock (window end to now, at the time of reading): the age of the freshest features a model can read; and
  * {@code online_store_up}, 0 while the writer's Redis does not answer (rows then wait in the job's state).
  */
@@ -25,8 +26,8 @@ public final class OnlineWriteMetrics {
         MetricGroup group = operatorGroup.addGroup(PipelineCounter.GROUP);
         group.gauge(UP, (Gauge<Integer>) () -> up.getAsBoolean() ? 1 : 0);
         latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(1_000));
-        group.gauge(FRESHNESS, (Gauge<Long>) () -> newestWindowEnd == Long.MIN_VALUE ? -1L
-                : System.currentTimeMillis() - newestWindowEnd);
+        group.gauge(FRESHNESS, (Gauge<Long>)
+                () -> newestWindowEnd == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - newestWindowEnd);
     }
 
     public void written(long startNanos) {

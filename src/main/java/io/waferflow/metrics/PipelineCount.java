@@ -8,7 +8,6 @@ public class PipelineCount implements java.io.Serializable {
 
     private static final long serialVersionUID = 1L;
 
-
     public String name;
     public long value;
 

@@ -1,10 +1,9 @@
 package io.waferflow.metrics;
 
+import java.io.Serializable;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
-
-import java.io.Serializable;
 
 /**
  * A count the pipeline reports twice: as a Flink metric (web UI, Prometheus; group {@code waferflow}) and as an
@@ -24,6 +23,7 @@ public final class PipelineCounter implements Serializable {
     public static final String RECORDS_QUARANTINED = "records_quarantined";
     /** Valid, not duplicate records handed to the window operator: aggregated, or too late. */
     public static final String RECORDS_WINDOWED = "records_windowed";
+
     public static final String RECORDS_TOO_LATE = "records_too_late";
     public static final String RECORDS_DUPLICATE = "records_duplicate";
     public static final String LATE_WINDOW_UPDATES = "late_window_updates";
@@ -34,6 +34,7 @@ public final class PipelineCounter implements Serializable {
     public static final String DRIFT_METRICS = "drift_metrics";
     /** Wafer-window quality events (range violations, rejects, quarantine rate, distribution shift, IQR outliers). */
     public static final String QUALITY_EVENTS = "quality_events";
+
     public static final String ALERTS_FIRED = "alerts_fired";
     public static final String ALERTS_RESOLVED = "alerts_resolved";
     public static final String ALERTS_ESCALATED = "alerts_escalated";

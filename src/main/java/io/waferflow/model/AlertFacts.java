@@ -48,7 +48,8 @@ public final class AlertFacts {
             facts.add(new Fact("KS", ks));
         }
         if (a.waferId != null && !a.waferId.isBlank()) {
-            facts.add(new Fact("wafer", a.waferId + (a.lotId == null || a.lotId.isBlank() ? "" : " (lot " + a.lotId + ")")));
+            facts.add(new Fact(
+                    "wafer", a.waferId + (a.lotId == null || a.lotId.isBlank() ? "" : " (lot " + a.lotId + ")")));
         }
         if (a.field != null && !a.field.isBlank()) {
             facts.add(new Fact("field", a.field));
@@ -87,14 +88,23 @@ public final class AlertFacts {
         String type = a.type == null ? "" : a.type;
         switch (type) {
             case "distribution_shift":
-                return new Fact("mean shift", number(a.rate) + " σ" + (Double.isFinite(a.threshold)
-                        ? " (threshold " + number(a.threshold) + " σ)" : ""));
+                return new Fact(
+                        "mean shift",
+                        number(a.rate) + " σ"
+                                + (Double.isFinite(a.threshold) ? " (threshold " + number(a.threshold) + " σ)" : ""));
             case "iqr_outliers":
-                return new Fact("outliers", percent(a.rate) + " of values" + (Double.isFinite(a.threshold)
-                        ? " outside Q1 − " + number(a.threshold) + "·IQR .. Q3 + " + number(a.threshold) + "·IQR" : ""));
+                return new Fact(
+                        "outliers",
+                        percent(a.rate) + " of values"
+                                + (Double.isFinite(a.threshold)
+                                        ? " outside Q1 − " + number(a.threshold) + "·IQR .. Q3 + " + number(a.threshold)
+                                                + "·IQR"
+                                        : ""));
             default:
-                return new Fact("rate", percent(a.rate) + (Double.isFinite(a.threshold)
-                        ? " (threshold " + percent(a.threshold) + ")" : ""));
+                return new Fact(
+                        "rate",
+                        percent(a.rate)
+                                + (Double.isFinite(a.threshold) ? " (threshold " + percent(a.threshold) + ")" : ""));
         }
     }
 

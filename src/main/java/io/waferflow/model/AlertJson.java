@@ -14,13 +14,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -73,6 +71,7 @@ public final class AlertJson {
 
     /** Slack's limits: header text 150 characters, section text 3000, a field 2000, at most 10 fields. */
     private static final int SLACK_HEADER_MAX = 150;
+
     private static final int SLACK_TEXT_MAX = 3000;
     private static final int SLACK_FIELD_MAX = 2000;
     private static final int SLACK_FIELDS_MAX = 10;
@@ -112,7 +111,8 @@ public final class AlertJson {
             throw new IOException("not an alert: " + e.getOriginalMessage(), e);
         }
         if (tree == null || !tree.isObject()) {
-            throw new IOException("an alert is a JSON object, found " + (tree == null ? "nothing" : tree.getNodeType()));
+            throw new IOException(
+                    "an alert is a JSON object, found " + (tree == null ? "nothing" : tree.getNodeType()));
         }
         try {
             return FLAT.treeToValue(tree, Alert.class);
@@ -141,8 +141,11 @@ public final class AlertJson {
                 + (a.title == null ? a.key : a.title);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("text", truncate(emoji(a) + " " + headline
-                    + (a.subject == null ? "" : " [" + a.subject + "]"), SLACK_TEXT_MAX));
+            g.writeStringField(
+                    "text",
+                    truncate(
+                            emoji(a) + " " + headline + (a.subject == null ? "" : " [" + a.subject + "]"),
+                            SLACK_TEXT_MAX));
             g.writeArrayFieldStart("blocks");
 
             g.writeStartObject();
@@ -155,8 +158,12 @@ public final class AlertJson {
             g.writeEndObject();
 
             if (a.message != null && !a.message.isBlank()) {
-                section(g, escape(a.message) + (a.escalated
-                        ? "\n_Escalated: the condition has held past its escalation time._" : ""));
+                section(
+                        g,
+                        escape(a.message)
+                                + (a.escalated
+                                        ? "\n_Escalated: the condition has held past its escalation time._"
+                                        : ""));
             }
 
             List<AlertFacts.Fact> facts = AlertFacts.all(a);
@@ -166,7 +173,8 @@ public final class AlertJson {
             for (AlertFacts.Fact f : facts.subList(0, Math.min(SLACK_FIELDS_MAX, facts.size()))) {
                 g.writeStartObject();
                 g.writeStringField("type", "mrkdwn");
-                g.writeStringField("text", truncate("*" + escape(f.label()) + "*\n" + escape(f.value()), SLACK_FIELD_MAX));
+                g.writeStringField(
+                        "text", truncate("*" + escape(f.label()) + "*\n" + escape(f.value()), SLACK_FIELD_MAX));
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -184,8 +192,12 @@ public final class AlertJson {
             g.writeArrayFieldStart("elements");
             g.writeStartObject();
             g.writeStringField("type", "mrkdwn");
-            g.writeStringField("text", truncate(runbookLink(a.runbook, runbookBaseUrl) + "  ·  key `" + escape(a.key)
-                    + "`  ·  notification `" + escape(a.notificationId) + "`", SLACK_TEXT_MAX));
+            g.writeStringField(
+                    "text",
+                    truncate(
+                            runbookLink(a.runbook, runbookBaseUrl) + "  ·  key `" + escape(a.key)
+                                    + "`  ·  notification `" + escape(a.notificationId) + "`",
+                            SLACK_TEXT_MAX));
             g.writeEndObject();
             g.writeEndArray();
             g.writeEndObject();
@@ -253,12 +265,4 @@ public final class AlertJson {
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
-
-
-
-
-
-
-
-
 }

@@ -12,6 +12,7 @@ public class DeviceTest {
 
     /** Event time, epoch milliseconds UTC. */
     public long eventTime;
+
     public String lotId;
     public String waferId;
     public String deviceId;
@@ -20,6 +21,7 @@ public class DeviceTest {
     public double testTimeMs;
     /** 1 = pass, 0 = fail. */
     public int passFail;
+
     public Integer hardBin;
     public Integer softBin;
     public String testerId;
@@ -59,11 +61,18 @@ public class DeviceTest {
             return false;
         }
         DeviceTest d = (DeviceTest) o;
-        return eventTime == d.eventTime && dieX == d.dieX && dieY == d.dieY && passFail == d.passFail
-                && Double.compare(testTimeMs, d.testTimeMs) == 0 && Objects.equals(lotId, d.lotId)
-                && Objects.equals(waferId, d.waferId) && Objects.equals(deviceId, d.deviceId)
-                && Objects.equals(hardBin, d.hardBin) && Objects.equals(softBin, d.softBin)
-                && Objects.equals(testerId, d.testerId) && Arrays.equals(parameters, d.parameters);
+        return eventTime == d.eventTime
+                && dieX == d.dieX
+                && dieY == d.dieY
+                && passFail == d.passFail
+                && Double.compare(testTimeMs, d.testTimeMs) == 0
+                && Objects.equals(lotId, d.lotId)
+                && Objects.equals(waferId, d.waferId)
+                && Objects.equals(deviceId, d.deviceId)
+                && Objects.equals(hardBin, d.hardBin)
+                && Objects.equals(softBin, d.softBin)
+                && Objects.equals(testerId, d.testerId)
+                && Arrays.equals(parameters, d.parameters);
     }
 
     @Override
@@ -73,7 +82,7 @@ public class DeviceTest {
 
     @Override
     public String toString() {
-        return "DeviceTest{" + waferId + "/" + deviceId + " (" + dieX + "," + dieY + ") t=" + eventTime
-                + " pass=" + passFail + " params=" + Arrays.toString(parameters) + "}";
+        return "DeviceTest{" + waferId + "/" + deviceId + " (" + dieX + "," + dieY + ") t=" + eventTime + " pass="
+                + passFail + " params=" + Arrays.toString(parameters) + "}";
     }
 }

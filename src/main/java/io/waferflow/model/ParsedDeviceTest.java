@@ -1,6 +1,5 @@
 package io.waferflow.model;
 
-
 /**
  * A Kafka message after parsing and validation, as the source emits it: the record (as far as it could be read), its
  * violations, and whether they quarantine it. Parsing inside the source lets the source assign event time and

@@ -1,6 +1,5 @@
 package io.waferflow.model;
 
-
 /**
  * A wafer-level data-quality finding for one final window (SPEC 4 "Window-level rates"), for the alerting stage: too
  * many range violations of a parameter, or a wafer with too many flagged devices (rejected). A Flink POJO.
@@ -26,6 +25,7 @@ public class QualityEvent {
     public String field;
     /** The measured value: a share of the window's devices (0..1), or a shift in σ for distribution shifts. */
     public double rate;
+
     public double threshold;
     public long deviceCount;
     public String message;

@@ -39,10 +39,12 @@ public final class RawPayload {
     /** The payload as text if it is valid UTF-8, else "base64:" and its bytes. */
     static String text(byte[] payload) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(payload)).toString();
+                    .decode(ByteBuffer.wrap(payload))
+                    .toString();
         } catch (CharacterCodingException e) {
             return "base64:" + Base64.getEncoder().encodeToString(payload);
         }

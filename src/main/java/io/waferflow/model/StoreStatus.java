@@ -12,9 +12,11 @@ public class StoreStatus {
     public String address;
     /** The writer that saw it: operator uid and subtask, so several writers' reports can be told apart. */
     public String writer;
+
     public boolean up;
     /** Wall-clock time (epoch millis) the writer saw the change; for {@code up}, when it was first seen down. */
     public long at;
+
     public long downSince;
     /** Why it is down (the client's error), or empty. */
     public String reason;

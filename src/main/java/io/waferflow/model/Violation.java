@@ -21,6 +21,7 @@ public class Violation {
     public static final String RULE_PATTERN = "pattern";
     /** Event time before the configured earliest, or further in the future than the allowed clock skew. */
     public static final String RULE_EVENT_TIME = "implausible_event_time";
+
     public static final String RULE_DIE_OFF_MAP = "die_off_map";
     /** The same declared field twice in one JSON object. */
     public static final String RULE_DUPLICATE_KEY = "duplicate_key";
@@ -42,14 +43,28 @@ public class Violation {
     public static final String RULE_TOO_LATE = "too_late";
 
     /** The rules the parser checks (every rule but the two judged later, in keyed state and by the window). */
-    public static final List<String> PARSER_RULES = List.of(RULE_UNPARSEABLE, RULE_NOT_AN_OBJECT,
-            RULE_REQUIRED, RULE_TYPE, RULE_NULLABLE, RULE_NON_FINITE, RULE_RANGE, RULE_CATEGORICAL, RULE_PATTERN,
-            RULE_EVENT_TIME, RULE_DIE_OFF_MAP, RULE_DUPLICATE_KEY, RULE_TOO_LARGE, RULE_BLANK, RULE_TOO_LONG,
+    public static final List<String> PARSER_RULES = List.of(
+            RULE_UNPARSEABLE,
+            RULE_NOT_AN_OBJECT,
+            RULE_REQUIRED,
+            RULE_TYPE,
+            RULE_NULLABLE,
+            RULE_NON_FINITE,
+            RULE_RANGE,
+            RULE_CATEGORICAL,
+            RULE_PATTERN,
+            RULE_EVENT_TIME,
+            RULE_DIE_OFF_MAP,
+            RULE_DUPLICATE_KEY,
+            RULE_TOO_LARGE,
+            RULE_BLANK,
+            RULE_TOO_LONG,
             RULE_INVALID_UNICODE);
 
     public String rule;
     /** The field the rule applies to, or empty for record-level rules. */
     public String field;
+
     public String value;
     public String expected;
     public Severity severity;
@@ -96,11 +111,19 @@ public class Violation {
             return false;
         }
         Violation v = (Violation) o;
-        return observedAt == v.observedAt && quarantined == v.quarantined && Objects.equals(rule, v.rule) && Objects.equals(field, v.field)
-                && Objects.equals(value, v.value) && Objects.equals(expected, v.expected) && severity == v.severity
-                && Objects.equals(waferId, v.waferId) && Objects.equals(lotId, v.lotId)
-                && Objects.equals(deviceId, v.deviceId) && Objects.equals(eventTime, v.eventTime)
-                && Objects.equals(rawPayload, v.rawPayload) && Objects.equals(rawPayloadBytes, v.rawPayloadBytes)
+        return observedAt == v.observedAt
+                && quarantined == v.quarantined
+                && Objects.equals(rule, v.rule)
+                && Objects.equals(field, v.field)
+                && Objects.equals(value, v.value)
+                && Objects.equals(expected, v.expected)
+                && severity == v.severity
+                && Objects.equals(waferId, v.waferId)
+                && Objects.equals(lotId, v.lotId)
+                && Objects.equals(deviceId, v.deviceId)
+                && Objects.equals(eventTime, v.eventTime)
+                && Objects.equals(rawPayload, v.rawPayload)
+                && Objects.equals(rawPayloadBytes, v.rawPayloadBytes)
                 && Objects.equals(rawPayloadSha256, v.rawPayloadSha256);
     }
 

@@ -3,7 +3,6 @@ package io.waferflow.quality;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.waferflow.config.InputSchema;
-
 import io.waferflow.model.DeviceTest;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -26,7 +25,8 @@ public final class DeviceTestJson {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField(InputSchema.EVENT_TIME, Instant.ofEpochMilli(d.eventTime).toString());
+            g.writeStringField(
+                    InputSchema.EVENT_TIME, Instant.ofEpochMilli(d.eventTime).toString());
             g.writeStringField(InputSchema.LOT_ID, d.lotId);
             g.writeStringField(InputSchema.WAFER_ID, d.waferId);
             g.writeStringField(InputSchema.DEVICE_ID, d.deviceId);

@@ -1,11 +1,12 @@
 package io.waferflow.quality;
 
-import io.waferflow.model.DeviceTest;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -16,8 +17,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.util.List;
-
 /**
  * Quarantines exact duplicates: a second record of the same (wafer, device, event time), as a re-uploaded file or a
  * producer retry delivers it. A retest of a die (same device, new event time) is not a duplicate and goes on.
@@ -26,8 +25,7 @@ import java.util.List;
  * event-time timer once the wafer has been quiet for {@code quietTimeout}; the timer is kept to one per wafer and
  * checked at most once per minute of event time, not one per record.
  */
-public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, DeviceTest>
-        implements CountingFunction {
+public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, DeviceTest> implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -45,7 +43,8 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
     private final PipelineCounter windowed = counters.add(PipelineCounter.RECORDS_WINDOWED);
     private final PipelineCounter duplicates = counters.add(PipelineCounter.RECORDS_DUPLICATE);
     private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
-    private final PipelineCounter highViolations = counters.add(PipelineCounter.violationsOfSeverity(Severity.HIGH.name()));
+    private final PipelineCounter highViolations =
+            counters.add(PipelineCounter.violationsOfSeverity(Severity.HIGH.name()));
     private final PipelineCounter duplicateViolations =
             counters.add(PipelineCounter.violationsOfRule(Violation.RULE_DUPLICATE));
 
@@ -118,7 +117,13 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
     }
 
     private Violation violation(DeviceTest d) {
-        return Quarantine.of(Violation.RULE_DUPLICATE, "", d.deviceId + "@" + d.eventTime,
-                "one record per (wafer, device, event time)", Severity.HIGH, d, parameterNames);
+        return Quarantine.of(
+                Violation.RULE_DUPLICATE,
+                "",
+                d.deviceId + "@" + d.eventTime,
+                "one record per (wafer, device, event time)",
+                Severity.HIGH,
+                d,
+                parameterNames);
     }
 }

@@ -4,7 +4,6 @@ import io.waferflow.model.DeviceTest;
 import io.waferflow.model.RawPayload;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -17,8 +16,14 @@ final class Quarantine {
      * A violation that quarantines {@code d}: its identity from the record, and the record re-serialized as an input
      * message, so it can be replayed into the input topic after a fix.
      */
-    static Violation of(String rule, String field, String value, String expected, Severity severity, DeviceTest d,
-                        List<String> parameterNames) {
+    static Violation of(
+            String rule,
+            String field,
+            String value,
+            String expected,
+            Severity severity,
+            DeviceTest d,
+            List<String> parameterNames) {
         Violation v = new Violation(rule, field, value, expected, severity);
         v.lotId = d.lotId;
         v.waferId = d.waferId;
@@ -26,7 +31,8 @@ final class Quarantine {
         v.eventTime = d.eventTime;
         v.observedAt = d.eventTime;
         v.quarantined = true;
-        RawPayload.of(DeviceTestJson.toJson(d, parameterNames).getBytes(StandardCharsets.UTF_8)).attachTo(v);
+        RawPayload.of(DeviceTestJson.toJson(d, parameterNames).getBytes(StandardCharsets.UTF_8))
+                .attachTo(v);
         return v;
     }
 }

@@ -1,15 +1,14 @@
 package io.waferflow.quality;
 
-import io.waferflow.model.DeviceTest;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
+import io.waferflow.model.DeviceTest;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
+import java.util.List;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.List;
 
 /**
  * A valid record that arrived after its window was final (window end + allowed lateness) cannot change the offline
@@ -25,7 +24,8 @@ public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violatio
     private final PipelineCounters counters = new PipelineCounters();
     private final PipelineCounter tooLate = counters.add(PipelineCounter.RECORDS_TOO_LATE);
     private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
-    private final PipelineCounter highViolations = counters.add(PipelineCounter.violationsOfSeverity(Severity.HIGH.name()));
+    private final PipelineCounter highViolations =
+            counters.add(PipelineCounter.violationsOfSeverity(Severity.HIGH.name()));
     private final PipelineCounter tooLateViolations =
             counters.add(PipelineCounter.violationsOfRule(Violation.RULE_TOO_LATE));
 
@@ -48,8 +48,13 @@ public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violatio
         quarantined.inc();
         highViolations.inc();
         tooLateViolations.inc();
-        out.collect(Quarantine.of(Violation.RULE_TOO_LATE, "event_time", Long.toString(d.eventTime),
-                "within the window's allowed lateness of " + allowedLatenessMs + " ms", Severity.HIGH, d,
+        out.collect(Quarantine.of(
+                Violation.RULE_TOO_LATE,
+                "event_time",
+                Long.toString(d.eventTime),
+                "within the window's allowed lateness of " + allowedLatenessMs + " ms",
+                Severity.HIGH,
+                d,
                 parameterNames));
     }
 }

@@ -6,6 +6,9 @@ import io.waferflow.drift.Distribution;
 import io.waferflow.drift.DriftDetector;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.jobs.Uids;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,10 +21,6 @@ import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.StateBootstrapTransformation;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Writes a savepoint whose drift detector already holds complete baselines (issue 4, baselines (c)): the streaming
@@ -51,8 +50,8 @@ public final class BaselineBootstrap {
             s.distribution = e.getValue();
             seeds.add(s);
         }
-        StateBootstrapTransformation<Seed> baselineState = OperatorTransformation
-                .bootstrapWith(env.fromData(TypeInformation.of(Seed.class), seeds.toArray(new Seed[0])))
+        StateBootstrapTransformation<Seed> baselineState = OperatorTransformation.bootstrapWith(
+                        env.fromData(TypeInformation.of(Seed.class), seeds.toArray(new Seed[0])))
                 .keyBy(s -> s.feature, Types.STRING)
                 .transform(new WriteBaseline(baselineId));
         SavepointWriter.newSavepoint(env, new HashMapStateBackend(), JobEnvironment.MAX_PARALLELISM)

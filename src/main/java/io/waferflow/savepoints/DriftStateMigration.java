@@ -6,16 +6,19 @@ import io.waferflow.drift.DriftDetector;
 import io.waferflow.jobs.Uids;
 import io.waferflow.metrics.PipelineCount;
 import io.waferflow.metrics.PipelineCounters;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
@@ -24,14 +27,10 @@ import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.StateBootstrapTransformation;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code savepoint migrate} for the drift detector's state: renames parameters (a feature renamed between releases
@@ -62,9 +61,13 @@ public final class DriftStateMigration {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setParallelism(1);
         SavepointReader reader = SavepointReader.read(env, from, new HashMapStateBackend());
-        DataStream<FeatureState> migrated = reader.readKeyedState(OperatorIdentifier.forUid(Uids.DRIFT_DETECTOR),
-                        new ReadFeatureState(), Types.STRING, TypeInformation.of(FeatureState.class))
-                .map(s -> transform(s, renames, sketchK)).returns(TypeInformation.of(FeatureState.class));
+        DataStream<FeatureState> migrated = reader.readKeyedState(
+                        OperatorIdentifier.forUid(Uids.DRIFT_DETECTOR),
+                        new ReadFeatureState(),
+                        Types.STRING,
+                        TypeInformation.of(FeatureState.class))
+                .map(s -> transform(s, renames, sketchK))
+                .returns(TypeInformation.of(FeatureState.class));
         StateBootstrapTransformation<FeatureState> state = OperatorTransformation.bootstrapWith(migrated)
                 .keyBy(s -> s.feature, Types.STRING)
                 .transform(new WriteFeatureState(waferLatenessMs, counters));

@@ -5,6 +5,11 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -18,12 +23,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code savepoint bootstrap --until T}: the state of a features job (of the configured version) that had processed
@@ -61,8 +60,7 @@ public final class HistoryBootstrap {
      *               commits can end the wait early)
      * @param out    where the savepoint goes (a path or URI); a scratch savepoint is written next to it and deleted
      */
-    public static Result write(FeaturesJobConfig config, Instant until, String out, Duration timeout)
-            throws Exception {
+    public static Result write(FeaturesJobConfig config, Instant until, String out, Duration timeout) throws Exception {
         String group = config.groupId() + "-bootstrap-" + java.util.UUID.randomUUID();
         Map<TopicPartition, Long> stopAt;
         long records;
@@ -74,12 +72,21 @@ public final class HistoryBootstrap {
         if (stopAt.size() > readers) {
             // A reader whose partitions stop one after the other lets its watermark run ahead of where the live
             // job's was at the cut (a finished partition no longer holds it back).
-            throw new io.waferflow.config.ConfigException("parallelism", "gives " + readers + " Kafka readers for the "
-                    + stopAt.size() + " partitions of " + config.inputTopic() + "; a bootstrap is exact only with one "
-                    + "partition per reader", "bootstrap with --set parallelism=" + stopAt.size());
+            throw new io.waferflow.config.ConfigException(
+                    "parallelism",
+                    "gives " + readers + " Kafka readers for the "
+                            + stopAt.size() + " partitions of " + config.inputTopic()
+                            + "; a bootstrap is exact only with one "
+                            + "partition per reader",
+                    "bootstrap with --set parallelism=" + stopAt.size());
         }
-        LOG.info("Bootstrapping {} {} from {} records before {} (offsets {})", config.featureGroup(),
-                config.featureVersion(), records, until, stopAt);
+        LOG.info(
+                "Bootstrapping {} {} from {} records before {} (offsets {})",
+                config.featureGroup(),
+                config.featureVersion(),
+                records,
+                until,
+                stopAt);
 
         Configuration flink = JobEnvironment.flinkConfiguration(config);
         flink.set(ExecutionCheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
@@ -93,7 +100,8 @@ public final class HistoryBootstrap {
         String raw;
         try {
             awaitCommitted(config, group, stopAt, job, timeout);
-            raw = job.stopWithSavepoint(false, scratch, SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
+            raw = job.stopWithSavepoint(false, scratch, SavepointFormatType.CANONICAL)
+                    .get(5, TimeUnit.MINUTES);
         } catch (Exception e) {
             job.cancel();
             throw e;
@@ -113,8 +121,12 @@ public final class HistoryBootstrap {
     static Map<TopicPartition, Long> offsetsAt(Admin admin, String topic, long until) throws Exception {
         Map<TopicPartition, OffsetSpec> at = new HashMap<>();
         Map<TopicPartition, OffsetSpec> end = new HashMap<>();
-        admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                .partitions().forEach(p -> {
+        admin.describeTopics(java.util.List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .forEach(p -> {
                     TopicPartition tp = new TopicPartition(topic, p.partition());
                     at.put(tp, OffsetSpec.forTimestamp(until));
                     end.put(tp, OffsetSpec.latest());
@@ -147,8 +159,9 @@ public final class HistoryBootstrap {
      * Waits until the bootstrap group's committed offsets reach {@code stopAt} on every partition with records to
      * read. The source commits on completed checkpoints, so every record before them is then in the job's state.
      */
-    private static void awaitCommitted(FeaturesJobConfig config, String group, Map<TopicPartition, Long> stopAt,
-                                       JobClient job, Duration timeout) throws Exception {
+    private static void awaitCommitted(
+            FeaturesJobConfig config, String group, Map<TopicPartition, Long> stopAt, JobClient job, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = admin(config)) {
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
@@ -158,13 +171,16 @@ public final class HistoryBootstrap {
             while (true) {
                 JobStatus status = job.getJobStatus().get(30, TimeUnit.SECONDS);
                 if (status.isGloballyTerminalState()) {
-                    throw new IllegalStateException("the bootstrap job ended (" + status + ") before reaching "
-                            + stopAt);
+                    throw new IllegalStateException(
+                            "the bootstrap job ended (" + status + ") before reaching " + stopAt);
                 }
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                boolean done = stopAt.entrySet().stream().allMatch(e -> e.getValue() <= begin.get(e.getKey()).offset()
-                        || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+                        .partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
+                boolean done = stopAt.entrySet().stream()
+                        .allMatch(e -> e.getValue() <= begin.get(e.getKey()).offset()
+                                || (committed.get(e.getKey()) != null
+                                        && committed.get(e.getKey()).offset() >= e.getValue()));
                 if (done) {
                     return;
                 }

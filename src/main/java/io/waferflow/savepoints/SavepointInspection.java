@@ -14,6 +14,10 @@ import io.waferflow.jobs.Uids;
 import io.waferflow.metrics.PipelineCount;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.sketch.QuantileSketches;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -30,11 +34,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Reads the state of a {@code features} savepoint (or retained checkpoint) with the State Processor API, on the
@@ -56,10 +55,17 @@ public final class SavepointInspection {
         // Every counting operator's counters, in one job.
         for (PipelineCount c : collect(path, reader -> {
             DataStream<PipelineCount> all = null;
-            for (String uid : List.of(Uids.ROUTE, Uids.DROP_DUPLICATES, Uids.TOO_LATE, Uids.WAFER_FINALIZER,
-                    Uids.DRIFT_DETECTOR, Uids.ALERT_POLICY)) {
-                DataStream<PipelineCount> one = reader.readListState(OperatorIdentifier.forUid(uid),
-                        PipelineCounters.STATE_NAME, TypeInformation.of(PipelineCount.class));
+            for (String uid : List.of(
+                    Uids.ROUTE,
+                    Uids.DROP_DUPLICATES,
+                    Uids.TOO_LATE,
+                    Uids.WAFER_FINALIZER,
+                    Uids.DRIFT_DETECTOR,
+                    Uids.ALERT_POLICY)) {
+                DataStream<PipelineCount> one = reader.readListState(
+                        OperatorIdentifier.forUid(uid),
+                        PipelineCounters.STATE_NAME,
+                        TypeInformation.of(PipelineCount.class));
                 all = all == null ? one : all.union(one);
             }
             return all;
@@ -68,23 +74,45 @@ public final class SavepointInspection {
         }
         if (config.drift().enabled()) {
             int k = config.drift().sketchK();
-            r.baselines.addAll(collect(path, reader -> reader.readKeyedState(
-                    OperatorIdentifier.forUid(Uids.DRIFT_DETECTOR), new BaselineReader(k), Types.STRING,
-                    TypeInformation.of(StateRows.Baseline.class))));
+            r.baselines.addAll(collect(
+                    path,
+                    reader -> reader.readKeyedState(
+                            OperatorIdentifier.forUid(Uids.DRIFT_DETECTOR),
+                            new BaselineReader(k),
+                            Types.STRING,
+                            TypeInformation.of(StateRows.Baseline.class))));
         }
-        r.wafers.addAll(collect(path, reader -> reader.readKeyedState(OperatorIdentifier.forUid(Uids.WAFER_FINALIZER),
-                new WaferReader(), Types.STRING, TypeInformation.of(StateRows.Wafer.class))));
+        r.wafers.addAll(collect(
+                path,
+                reader -> reader.readKeyedState(
+                        OperatorIdentifier.forUid(Uids.WAFER_FINALIZER),
+                        new WaferReader(),
+                        Types.STRING,
+                        TypeInformation.of(StateRows.Wafer.class))));
         WaferWindowAggregator aggregator = WaferWindowAggregator.forSchema(config.schema(), QuantileSketches.DEFAULT_K);
-        r.windows.addAll(collect(path, reader -> reader.window(new TimeWindow.Serializer()).aggregate(
-                Uids.WAFER_WINDOW, aggregator, new WindowReader(), Types.STRING,
-                TypeInformation.of(WaferWindowAccumulator.class), TypeInformation.of(StateRows.Window.class))));
+        r.windows.addAll(collect(
+                path,
+                reader -> reader.window(new TimeWindow.Serializer())
+                        .aggregate(
+                                Uids.WAFER_WINDOW,
+                                aggregator,
+                                new WindowReader(),
+                                Types.STRING,
+                                TypeInformation.of(WaferWindowAccumulator.class),
+                                TypeInformation.of(StateRows.Window.class))));
         if (config.alerts().enabled()) {
-            r.alerts.addAll(collect(path, reader -> reader.readKeyedState(OperatorIdentifier.forUid(Uids.ALERT_POLICY),
-                    new AlertReader(), Types.STRING, TypeInformation.of(StateRows.AlertState.class))));
+            r.alerts.addAll(collect(
+                    path,
+                    reader -> reader.readKeyedState(
+                            OperatorIdentifier.forUid(Uids.ALERT_POLICY),
+                            new AlertReader(),
+                            Types.STRING,
+                            TypeInformation.of(StateRows.AlertState.class))));
         }
         r.baselines.sort((a, b) -> a.feature.compareTo(b.feature));
         r.wafers.sort((a, b) -> a.waferId.compareTo(b.waferId));
-        r.windows.sort((a, b) -> a.waferId.equals(b.waferId) ? Long.compare(a.windowStart, b.windowStart)
+        r.windows.sort((a, b) -> a.waferId.equals(b.waferId)
+                ? Long.compare(a.windowStart, b.windowStart)
                 : a.waferId.compareTo(b.waferId));
         r.alerts.sort((a, b) -> a.key.compareTo(b.key));
         return r;
@@ -96,8 +124,12 @@ public final class SavepointInspection {
      */
     public static long watermark(String path) throws Exception {
         long lowest = Long.MAX_VALUE;
-        for (Long w : collect(path, reader -> reader.readUnionState(OperatorIdentifier.forUid(Uids.RESTORED_WATERMARK),
-                io.waferflow.features.RestoredWatermark.STATE_NAME, Types.LONG))) {
+        for (Long w : collect(
+                path,
+                reader -> reader.readUnionState(
+                        OperatorIdentifier.forUid(Uids.RESTORED_WATERMARK),
+                        io.waferflow.features.RestoredWatermark.STATE_NAME,
+                        Types.LONG))) {
             lowest = Math.min(lowest, w);
         }
         return lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
@@ -105,8 +137,12 @@ public final class SavepointInspection {
 
     /** One operator's pipeline counters, entry by entry (to carry them into a rewritten operator). */
     public static List<PipelineCount> counterEntries(String path, String uid) throws Exception {
-        return collect(path, reader -> reader.readListState(OperatorIdentifier.forUid(uid),
-                PipelineCounters.STATE_NAME, TypeInformation.of(PipelineCount.class)));
+        return collect(
+                path,
+                reader -> reader.readListState(
+                        OperatorIdentifier.forUid(uid),
+                        PipelineCounters.STATE_NAME,
+                        TypeInformation.of(PipelineCount.class)));
     }
 
     /** What one section reads from the savepoint. */
@@ -204,14 +240,17 @@ public final class SavepointInspection {
         }
     }
 
-    static final class WindowReader extends WindowReaderFunction<WaferWindowSummary, StateRows.Window, String,
-            TimeWindow> {
+    static final class WindowReader
+            extends WindowReaderFunction<WaferWindowSummary, StateRows.Window, String, TimeWindow> {
 
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void readWindow(String wafer, Context<TimeWindow> ctx, Iterable<WaferWindowSummary> results,
-                               Collector<StateRows.Window> out) {
+        public void readWindow(
+                String wafer,
+                Context<TimeWindow> ctx,
+                Iterable<WaferWindowSummary> results,
+                Collector<StateRows.Window> out) {
             for (WaferWindowSummary s : results) {
                 StateRows.Window row = new StateRows.Window();
                 row.waferId = wafer;

@@ -18,6 +18,7 @@ public final class StateRows {
         public double p95;
         /** The KLL parameter k of the baseline's sketch. */
         public int sketchK;
+
         public int openDriftWindows;
         public long openDriftValues;
 

@@ -1,14 +1,13 @@
 package io.waferflow.sketch;
 
+import java.io.IOException;
+import java.util.Arrays;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * The quantiles of each parametric test in one wafer window: the values themselves while there are at most
@@ -37,6 +36,7 @@ public final class QuantileSketches {
     private final KllDoublesSketch[] sketches;
     /** Per parameter: the values in arrival order (the first {@link #sizes} of them), or null once sketched. */
     private final double[][] values;
+
     private final int[] sizes;
 
     private QuantileSketches(int k, int count) {

@@ -1,13 +1,12 @@
 package io.waferflow.sketch;
 
+import java.lang.reflect.Type;
+import java.util.Map;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-
-import java.lang.reflect.Type;
-import java.util.Map;
 
 /** Flink type information for {@link QuantileSketches}, picked up through its {@code @TypeInfo} annotation. */
 public final class QuantileSketchesTypeInfo extends TypeInformation<QuantileSketches> {
@@ -19,7 +18,8 @@ public final class QuantileSketchesTypeInfo extends TypeInformation<QuantileSket
     /** Factory named by the annotation. */
     public static final class Factory extends TypeInfoFactory<QuantileSketches> {
         @Override
-        public TypeInformation<QuantileSketches> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<QuantileSketches> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
             return INSTANCE;
         }
     }

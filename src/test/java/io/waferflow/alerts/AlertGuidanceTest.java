@@ -1,19 +1,26 @@
 package io.waferflow.alerts;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Every alert type points at a runbook that exists and mentions the type; unknown types get pipeline health. */
 class AlertGuidanceTest {
 
     @Test
     void everyTypeHasCausesActionsAndAnExistingRunbookThatCoversIt() throws Exception {
-        assertThat(AlertGuidance.types()).containsExactlyInAnyOrder("drift", "drift_multiple", "range_violations",
-                "distribution_shift", "wafer_rejected", "iqr_outliers", "wafer_quarantined", "online_store_down");
+        assertThat(AlertGuidance.types())
+                .containsExactlyInAnyOrder(
+                        "drift",
+                        "drift_multiple",
+                        "range_violations",
+                        "distribution_shift",
+                        "wafer_rejected",
+                        "iqr_outliers",
+                        "wafer_quarantined",
+                        "online_store_down");
         for (String type : AlertGuidance.types()) {
             AlertGuidance.Guidance g = AlertGuidance.of(type);
             assertThat(g.likelyCauses()).as(type).isNotEmpty();

@@ -1,6 +1,10 @@
 package io.waferflow.alerts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.config.AlertPolicySpec;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -9,11 +13,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The alert policy in event time: fire on N of M windows, stay quiet while firing, resolve after K clear windows
@@ -33,7 +32,8 @@ class AlertPolicyTest {
     void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new AlertPolicy(Map.of("drift", DRIFT, "data_quality", QUALITY))),
-                s -> s.key, Types.STRING);
+                s -> s.key,
+                Types.STRING);
         harness.open();
     }
 
@@ -118,7 +118,9 @@ class AlertPolicyTest {
         assertThat(alerts()).hasSize(1);
         harness.processWatermark(new Watermark(3 * H + GRACE));
         assertThat(alerts()).extracting(a -> a.status).containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
-        assertThat(harness.numKeyedStateEntries()).as("a resolved key without cooldown is forgotten").isZero();
+        assertThat(harness.numKeyedStateEntries())
+                .as("a resolved key without cooldown is forgotten")
+                .isZero();
     }
 
     @Test
@@ -143,8 +145,7 @@ class AlertPolicyTest {
             drift(hour, true);
         }
         // First seen at 1 h, escalation after 6 h: sent when the watermark passes 7 h + grace.
-        assertThat(alerts()).extracting(a -> a.severity + ":" + a.escalated)
-                .containsExactly("P2:false", "P1:true");
+        assertThat(alerts()).extracting(a -> a.severity + ":" + a.escalated).containsExactly("P2:false", "P1:true");
         assertThat(alerts().get(1).notificationId).endsWith("#2");
     }
 

@@ -1,17 +1,13 @@
 package io.waferflow.alerts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.WaferTrafficGenerator;
 import io.waferflow.model.AlertJson;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,8 +20,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Alerts end to end on the demo's traffic (Vdd +2.5 σ from each tester's third wafer): the production job delivers
@@ -63,11 +62,17 @@ class AlertsITCase {
             SERVICES.kafka().createTopic("alerts-out", 2);
             SERVICES.produce("alerts-in", payloads);
 
-            FeaturesJobConfig config = SERVICES.config(tmp, "alerts", "feature_group.watermark.emit=per_record",
-                    "drift.window=2 min", "drift.baseline.records=3000", "drift.min_baseline=1000",
+            FeaturesJobConfig config = SERVICES.config(
+                    tmp,
+                    "alerts",
+                    "feature_group.watermark.emit=per_record",
+                    "drift.window=2 min",
+                    "drift.baseline.records=3000",
+                    "drift.min_baseline=1000",
                     "drift.min_current=200",
                     "alerts.sinks.kafka_topic=alerts-out",
-                    "alerts.sinks.webhook_url=http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+                    "alerts.sinks.webhook_url=http://127.0.0.1:"
+                            + server.getAddress().getPort() + "/hook");
             FeaturesJobRun.execute(config, "alerts-it");
         } finally {
             server.stop(0);
@@ -89,32 +94,43 @@ class AlertsITCase {
         assertThat(webhookIds).as("each notification once at the webhook").doesNotHaveDuplicates();
         assertThat(topicIds).as("each notification once in the topic").doesNotHaveDuplicates();
         // The topic has every notification; people (the webhook) get P0 to P2 only (alerts.sinks.webhook_min_severity).
-        Set<String> actionable = viaTopic.values().stream().filter(a -> a.severity.compareTo(AlertSeverity.P2) <= 0)
-                .map(a -> a.notificationId).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(new TreeSet<>(webhookIds)).as("the webhook gets the topic's P0-P2 notifications")
+        Set<String> actionable = viaTopic.values().stream()
+                .filter(a -> a.severity.compareTo(AlertSeverity.P2) <= 0)
+                .map(a -> a.notificationId)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(new TreeSet<>(webhookIds))
+                .as("the webhook gets the topic's P0-P2 notifications")
                 .isEqualTo(actionable);
-        assertThat(viaTopic.values()).as("P3 notifications exist, in the topic only")
+        assertThat(viaTopic.values())
+                .as("P3 notifications exist, in the topic only")
                 .anyMatch(a -> a.severity == AlertSeverity.P3);
         assertThat(webhookIds).isNotEmpty();
 
         List<Alert> all = new ArrayList<>(viaTopic.values());
         all.sort(java.util.Comparator.comparing((Alert a) -> a.alertId).thenComparing(a -> a.notificationId));
-        List<Alert> drift = viaWebhook.stream().filter(a -> a.type.startsWith("drift")).collect(Collectors.toList());
-        assertThat(drift).as("drift notifications " + drift.stream().map(a -> a.status + " first " + a.firstSeen
-                + " last " + a.lastSeen + " window " + a.windowStart + ".." + a.windowEnd + " n " + a.nCurrent)
-                .collect(Collectors.toList())).singleElement().satisfies(a -> {
-            assertThat(a.key).isEqualTo("drift:vdd");
-            assertThat(a.status).isEqualTo(AlertStatus.FIRING);
-            assertThat(a.severity).isEqualTo(AlertSeverity.P2);
-            assertThat(a.shiftSigma).isBetween(2.0, 3.0);
-            assertThat(a.occurrences).isGreaterThanOrEqualTo(2);
-            assertThat(a.runbook).isEqualTo("docs/runbooks/drift.md");
-            assertThat(a.likelyCauses).isNotEmpty();
-            assertThat(a.recommendedActions).isNotEmpty();
-        });
+        List<Alert> drift =
+                viaWebhook.stream().filter(a -> a.type.startsWith("drift")).collect(Collectors.toList());
+        assertThat(drift)
+                .as("drift notifications "
+                        + drift.stream()
+                                .map(a -> a.status + " first " + a.firstSeen + " last " + a.lastSeen + " window "
+                                        + a.windowStart + ".." + a.windowEnd + " n " + a.nCurrent)
+                                .collect(Collectors.toList()))
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.key).isEqualTo("drift:vdd");
+                    assertThat(a.status).isEqualTo(AlertStatus.FIRING);
+                    assertThat(a.severity).isEqualTo(AlertSeverity.P2);
+                    assertThat(a.shiftSigma).isBetween(2.0, 3.0);
+                    assertThat(a.occurrences).isGreaterThanOrEqualTo(2);
+                    assertThat(a.runbook).isEqualTo("docs/runbooks/drift.md");
+                    assertThat(a.likelyCauses).isNotEmpty();
+                    assertThat(a.recommendedActions).isNotEmpty();
+                });
 
         // Every shifted wafer's windows are distribution-shift findings, but they make one alert for vdd.
-        List<Alert> shift = viaWebhook.stream().filter(a -> a.type.equals("distribution_shift"))
+        List<Alert> shift = viaWebhook.stream()
+                .filter(a -> a.type.equals("distribution_shift"))
                 .collect(Collectors.toList());
         assertThat(shift).singleElement().satisfies(a -> {
             assertThat(a.key).isEqualTo("dq:vdd:distribution_shift");
@@ -127,17 +143,22 @@ class AlertsITCase {
         Set<String> firingIds = new HashSet<>();
         for (Alert a : all) {
             if (a.status == AlertStatus.FIRING && !a.escalated) {
-                assertThat(firingIds.add(a.alertId)).as("one firing per episode: " + a.alertId).isTrue();
+                assertThat(firingIds.add(a.alertId))
+                        .as("one firing per episode: " + a.alertId)
+                        .isTrue();
                 firedAt.put(a.alertId, a.firstSeen);
             } else if (a.status == AlertStatus.RESOLVED) {
                 assertThat(firedAt).as("resolved after firing: " + a.alertId).containsKey(a.alertId);
                 assertThat(a.lastSeen).isGreaterThanOrEqualTo(firedAt.get(a.alertId));
             }
         }
-        System.out.printf("AlertsITCase: %d notifications, %d to the webhook (%s)%n", all.size(), webhookIds.size(),
+        System.out.printf(
+                "AlertsITCase: %d notifications, %d to the webhook (%s)%n",
+                all.size(),
+                webhookIds.size(),
                 all.stream()
-                .collect(Collectors.groupingBy(a -> a.type + "/" + a.status, TreeMapSupplier.INSTANCE,
-                        Collectors.counting())));
+                        .collect(Collectors.groupingBy(
+                                a -> a.type + "/" + a.status, TreeMapSupplier.INSTANCE, Collectors.counting())));
     }
 
     private enum TreeMapSupplier implements java.util.function.Supplier<Map<String, Long>> {

@@ -1,8 +1,8 @@
 package io.waferflow.alerts;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The step-up rule on hand-checked examples. */
 class BenjaminiHochbergTest {
@@ -17,13 +17,15 @@ class BenjaminiHochbergTest {
 
     @Test
     void nothingUnderTheLineRejectsNothing() {
-        assertThat(BenjaminiHochberg.threshold(new double[] {0.02, 0.5, 0.9}, 0.05)).isEqualTo(-1);
+        assertThat(BenjaminiHochberg.threshold(new double[] {0.02, 0.5, 0.9}, 0.05))
+                .isEqualTo(-1);
         assertThat(BenjaminiHochberg.threshold(new double[0], 0.05)).isEqualTo(-1);
     }
 
     @Test
     void aLoneTestIsJudgedAtQ() {
-        assertThat(BenjaminiHochberg.threshold(new double[] {0.049, Double.NaN}, 0.05)).isEqualTo(0.049);
+        assertThat(BenjaminiHochberg.threshold(new double[] {0.049, Double.NaN}, 0.05))
+                .isEqualTo(0.049);
         assertThat(BenjaminiHochberg.threshold(new double[] {0.051}, 0.05)).isEqualTo(-1);
     }
 }

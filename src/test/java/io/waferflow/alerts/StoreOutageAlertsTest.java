@@ -1,16 +1,15 @@
 package io.waferflow.alerts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.model.StoreStatus;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The P0 of an unreachable online store: fires on the first "down" report, once however many writers report it,
@@ -32,8 +31,8 @@ class StoreOutageAlertsTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, StoreStatus, Alert> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new StoreOutageAlerts()),
-                s -> s.store, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new StoreOutageAlerts()), s -> s.store, Types.STRING);
     }
 
     @Test

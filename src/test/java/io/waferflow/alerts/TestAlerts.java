@@ -5,6 +5,7 @@ public final class TestAlerts {
 
     /** 2026-11-27T10:00:00Z. */
     public static final long T0 = 1_795_773_600_000L;
+
     private static final long HOUR = 3_600_000L;
 
     private TestAlerts() {}
@@ -20,7 +21,8 @@ public final class TestAlerts {
         a.severity = severity;
         a.status = AlertStatus.FIRING;
         a.title = "vdd drifting: PSI 0.31, mean +2.50 σ";
-        a.message = "vdd moved from 1.2 ± 0.02 V to 1.25 ± 0.03 V in the drift window ending 12:00 (3 of the last 4 windows)";
+        a.message = "vdd moved from 1.2 ± 0.02 V to 1.25 ± 0.03 V in the drift window ending 12:00 (3 of the last 4 "
+                + "windows)";
         a.firstSeen = T0;
         a.lastSeen = T0 + 2 * HOUR;
         a.occurrences = 3;

@@ -1,5 +1,12 @@
 package io.waferflow.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -7,20 +14,12 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import io.waferflow.model.NamedInSavepoints;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-import java.util.stream.Stream;
-
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Dependencies go one way: model types ← configuration ← stages ← jobs ← tools ← commands, and nothing but the
@@ -70,41 +69,66 @@ class LayeringTest {
     void theCycleRuleCatchesACycle() {
         JavaClasses cyclic = new ClassFileImporter().importPackages("io.waferflow.architecture.cycle");
         assertThat(cyclic.size()).isEqualTo(2);
-        assertThat(slices().matching("io.waferflow.architecture.cycle.(*)..").should().beFreeOfCycles()
-                .evaluate(cyclic).hasViolation()).isTrue();
+        assertThat(slices().matching("io.waferflow.architecture.cycle.(*)..")
+                        .should()
+                        .beFreeOfCycles()
+                        .evaluate(cyclic)
+                        .hasViolation())
+                .isTrue();
     }
 
     static ArchRule layers() {
-        return layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Model").definedBy(MODEL)
-                .layer("Config").definedBy(resideInAPackage("io.waferflow.config.."))
-                .layer("Support").definedBy(resideInAnyPackage("io.waferflow.metrics..", "io.waferflow.sketch.."))
-                .layer("Stages").definedBy(stagePackages(STAGES))
-                .layer("Jobs").definedBy(resideInAPackage("io.waferflow.jobs.."))
-                .layer("Tools").definedBy(resideInAPackage("io.waferflow.savepoints.."))
-                .layer("Commands").definedBy(resideInAPackage("io.waferflow.cli..")
+        return layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Model")
+                .definedBy(MODEL)
+                .layer("Config")
+                .definedBy(resideInAPackage("io.waferflow.config.."))
+                .layer("Support")
+                .definedBy(resideInAnyPackage("io.waferflow.metrics..", "io.waferflow.sketch.."))
+                .layer("Stages")
+                .definedBy(stagePackages(STAGES))
+                .layer("Jobs")
+                .definedBy(resideInAPackage("io.waferflow.jobs.."))
+                .layer("Tools")
+                .definedBy(resideInAPackage("io.waferflow.savepoints.."))
+                .layer("Commands")
+                .definedBy(resideInAPackage("io.waferflow.cli..")
                         .or(resideInAPackage("io.waferflow").as("io.waferflow")))
-                .layer("Local").definedBy(resideInAPackage("io.waferflow.local.."))
-                .whereLayer("Model").mayNotAccessAnyLayer()
-                .whereLayer("Config").mayOnlyAccessLayers("Model")
-                .whereLayer("Support").mayNotAccessAnyLayer()
-                .whereLayer("Stages").mayOnlyAccessLayers("Model", "Config", "Support")
-                .whereLayer("Jobs").mayOnlyAccessLayers("Model", "Config", "Support", "Stages")
-                .whereLayer("Tools").mayOnlyAccessLayers("Model", "Config", "Support", "Stages", "Jobs")
-                .whereLayer("Commands").mayOnlyAccessLayers("Model", "Config", "Support", "Stages", "Jobs", "Tools")
-                .whereLayer("Local").mayNotBeAccessedByAnyLayer();
+                .layer("Local")
+                .definedBy(resideInAPackage("io.waferflow.local.."))
+                .whereLayer("Model")
+                .mayNotAccessAnyLayer()
+                .whereLayer("Config")
+                .mayOnlyAccessLayers("Model")
+                .whereLayer("Support")
+                .mayNotAccessAnyLayer()
+                .whereLayer("Stages")
+                .mayOnlyAccessLayers("Model", "Config", "Support")
+                .whereLayer("Jobs")
+                .mayOnlyAccessLayers("Model", "Config", "Support", "Stages")
+                .whereLayer("Tools")
+                .mayOnlyAccessLayers("Model", "Config", "Support", "Stages", "Jobs")
+                .whereLayer("Commands")
+                .mayOnlyAccessLayers("Model", "Config", "Support", "Stages", "Jobs", "Tools")
+                .whereLayer("Local")
+                .mayNotBeAccessedByAnyLayer();
     }
 
     /** Cycles between packages, counting the @NamedInSavepoints types as the model package they belong in. */
     static ArchRule cycles() {
-        return slices().matching("io.waferflow.(**)").should().beFreeOfCycles()
+        return slices().matching("io.waferflow.(**)")
+                .should()
+                .beFreeOfCycles()
                 .ignoreDependency(DescribedPredicate.alwaysTrue(), MODEL);
     }
 
     static ArchRule stageIsolation(String stage) {
         List<String> others = STAGES.stream().filter(s -> !s.equals(stage)).toList();
-        return noClasses().that(resideInAPackage("io.waferflow." + stage + ".."))
-                .should().dependOnClassesThat(stagePackages(others))
+        return noClasses()
+                .that(resideInAPackage("io.waferflow." + stage + ".."))
+                .should()
+                .dependOnClassesThat(stagePackages(others))
                 .as("stage '" + stage + "' uses no other stage (only the model, configuration, metrics and sketches)");
     }
 

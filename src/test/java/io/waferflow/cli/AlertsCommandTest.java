@@ -1,20 +1,12 @@
 package io.waferflow.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.alerts.Alert;
-import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.TestAlerts;
+import io.waferflow.model.AlertJson;
 import io.waferflow.testing.LocalServices;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +22,15 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code alerts tail} against a real Kafka topic written in transactions: committed notifications are printed, an
@@ -102,14 +101,15 @@ class AlertsCommandTest {
 
         String block = run.out.substring(run.out.indexOf("P1 FIRING  title recent-p1"));
         block = block.substring(0, block.indexOf("\n\n"));
-        assertThat(block).contains(
-                "  subject:      vdd  (drift, key drift:vdd)",
-                "  PSI:          0.31",
-                "  shift:        +2.50 σ",
-                "  first seen:   2026-11-27T10:00:00Z",
-                "  occurrences:  3",
-                "  runbook:      docs/runbooks/drift.md",
-                "  notified:     " + NOW.minus(Duration.ofMinutes(30)) + "  (notification recent-p1)");
+        assertThat(block)
+                .contains(
+                        "  subject:      vdd  (drift, key drift:vdd)",
+                        "  PSI:          0.31",
+                        "  shift:        +2.50 σ",
+                        "  first seen:   2026-11-27T10:00:00Z",
+                        "  occurrences:  3",
+                        "  runbook:      docs/runbooks/drift.md",
+                        "  notified:     " + NOW.minus(Duration.ofMinutes(30)) + "  (notification recent-p1)");
     }
 
     @Test
@@ -117,30 +117,33 @@ class AlertsCommandTest {
         Run run = run("tail", "--bootstrap", bootstrap(), "--topic", TOPIC, "--severity", "P1", "--since", "1 h");
 
         assertThat(run.code).isZero();
-        assertThat(printedIds(run.out)).containsExactlyInAnyOrderElementsOf(expected(AlertSeverity.P1,
-                NOW.minus(Duration.ofHours(1))));
+        assertThat(printedIds(run.out))
+                .containsExactlyInAnyOrderElementsOf(expected(AlertSeverity.P1, NOW.minus(Duration.ofHours(1))));
         assertThat(printedIds(run.out)).containsExactlyInAnyOrder("recent-p1", "recent-p0");
     }
 
     @Test
     void sinceAnInstantAsJsonLines() throws Exception {
         Instant since = NOW.minus(Duration.ofMinutes(29));
-        Run run = run("tail", "--bootstrap", bootstrap(), "--topic", TOPIC, "--since", since.toString(),
-                "--format", "json");
+        Run run = run(
+                "tail", "--bootstrap", bootstrap(), "--topic", TOPIC, "--since", since.toString(), "--format", "json");
 
         List<String> ids = new ArrayList<>();
         for (String line : run.out.strip().split("\n")) {
             ids.add(AlertJson.fromJson(line.getBytes(StandardCharsets.UTF_8)).notificationId);
         }
-        assertThat(ids).containsExactlyInAnyOrderElementsOf(expected(AlertSeverity.P3, since))
+        assertThat(ids)
+                .containsExactlyInAnyOrderElementsOf(expected(AlertSeverity.P3, since))
                 .containsExactlyInAnyOrder("recent-p2", "recent-p3", "recent-p0");
     }
 
     @Test
     void bootstrapAndTopicComeFromTheConfigFile() throws Exception {
         Path config = tmp.resolve("job.yaml");
-        Files.writeString(config, "kafka:\n  bootstrap_servers: " + bootstrap() + "\nalerts:\n  sinks:\n"
-                + "    kafka_topic: " + TOPIC + "\n");
+        Files.writeString(
+                config,
+                "kafka:\n  bootstrap_servers: " + bootstrap() + "\nalerts:\n  sinks:\n" + "    kafka_topic: " + TOPIC
+                        + "\n");
 
         Run run = run("tail", "--config", config.toString(), "--severity", "P0");
 
@@ -153,8 +156,10 @@ class AlertsCommandTest {
         String topic = "alerts-follow";
         SERVICES.kafka().createTopic(topic, 1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        AlertsCommand command = new AlertsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Clock.fixed(NOW, ZoneOffset.UTC));
+        AlertsCommand command = new AlertsCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                Clock.fixed(NOW, ZoneOffset.UTC));
         CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> {
             try {
                 return command.run(new String[] {"tail", "--bootstrap", bootstrap(), "--topic", topic, "--follow"});
@@ -165,8 +170,8 @@ class AlertsCommandTest {
         try (KafkaProducer<byte[], byte[]> producer = transactional("alerts-follow-test")) {
             producer.initTransactions();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(topic, AlertJson.toJson(alert(new Produced("later-p1",
-                    AlertSeverity.P1, NOW, 0)))));
+            producer.send(new ProducerRecord<>(
+                    topic, AlertJson.toJson(alert(new Produced("later-p1", AlertSeverity.P1, NOW, 0)))));
             producer.commitTransaction();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -195,8 +200,11 @@ class AlertsCommandTest {
 
     /** The notification ids that a filter must let through, from the list of what was produced. */
     private static List<String> expected(AlertSeverity worstAllowed, Instant since) {
-        return COMMITTED.stream().filter(p -> p.severity.compareTo(worstAllowed) <= 0)
-                .filter(p -> !p.timestamp.isBefore(since)).map(Produced::id).toList();
+        return COMMITTED.stream()
+                .filter(p -> p.severity.compareTo(worstAllowed) <= 0)
+                .filter(p -> !p.timestamp.isBefore(since))
+                .map(Produced::id)
+                .toList();
     }
 
     private static List<String> printedIds(String out) {
@@ -215,8 +223,10 @@ class AlertsCommandTest {
     private static Run run(String... argv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        AlertsCommand command = new AlertsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.fixed(NOW, ZoneOffset.UTC));
+        AlertsCommand command = new AlertsCommand(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Clock.fixed(NOW, ZoneOffset.UTC));
         int code;
         try {
             code = command.run(argv);
@@ -238,8 +248,12 @@ class AlertsCommandTest {
 
     private static ProducerRecord<byte[], byte[]> record(Produced p) {
         Alert a = alert(p);
-        return new ProducerRecord<>(TOPIC, p.partition, p.timestamp.toEpochMilli(),
-                a.key.getBytes(StandardCharsets.UTF_8), AlertJson.toJson(a));
+        return new ProducerRecord<>(
+                TOPIC,
+                p.partition,
+                p.timestamp.toEpochMilli(),
+                a.key.getBytes(StandardCharsets.UTF_8),
+                AlertJson.toJson(a));
     }
 
     private static KafkaProducer<byte[], byte[]> transactional(String transactionalId) {

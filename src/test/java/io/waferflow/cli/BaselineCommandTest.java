@@ -1,15 +1,12 @@
 package io.waferflow.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.Distribution;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.stores.offline.RawArchiveWriteSupport;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,9 +17,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code waferflow baseline} from JSONL, CSV and a raw-archive directory of Parquet files. */
 class BaselineCommandTest {
@@ -42,13 +41,18 @@ class BaselineCommandTest {
         for (int i = 0; i < vdd.length; i++) {
             // temperature missing on every 10th record: null or absent
             String temperature = i % 20 == 0 ? ",\"temperature\":null" : i % 10 == 0 ? "" : ",\"temperature\":25.5";
-            sb.append(String.format(Locale.ROOT, "{\"lot_id\":\"L1\",\"device_id\":\"W01-%d\",\"vdd\":%s%s}%n", i,
-                    vdd[i], temperature));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "{\"lot_id\":\"L1\",\"device_id\":\"W01-%d\",\"vdd\":%s%s}%n",
+                    i,
+                    vdd[i],
+                    temperature));
         }
         Files.writeString(dir.resolve("history.jsonl"), sb);
         Path file = dir.resolve("out/baseline.json");
 
-        assertThat(run("--input", dir.resolve("history.jsonl").toString(), "--out", file.toString())).isEqualTo(0);
+        assertThat(run("--input", dir.resolve("history.jsonl").toString(), "--out", file.toString()))
+                .isEqualTo(0);
 
         BaselineFile baseline = BaselineFile.read(file);
         assertThat(baseline.features.keySet()).containsExactlyInAnyOrder("vdd", "temperature");
@@ -79,8 +83,16 @@ class BaselineCommandTest {
         Files.writeString(dir.resolve("history.csv"), sb);
         Path file = dir.resolve("baseline.json");
 
-        assertThat(run("--input", dir.resolve("history.csv").toString(), "--out", file.toString(), "--features",
-                "idd", "--k", "100")).isEqualTo(0);
+        assertThat(run(
+                        "--input",
+                        dir.resolve("history.csv").toString(),
+                        "--out",
+                        file.toString(),
+                        "--features",
+                        "idd",
+                        "--k",
+                        "100"))
+                .isEqualTo(0);
 
         BaselineFile baseline = BaselineFile.read(file);
         assertThat(baseline.features.keySet()).containsExactly("idd");
@@ -104,8 +116,9 @@ class BaselineCommandTest {
         assertThat(run("--input", raw.toString(), "--out", file.toString())).isEqualTo(0);
 
         BaselineFile baseline = BaselineFile.read(file);
-        assertThat(baseline.features.keySet()).contains("vdd", "idd", "temperature", "die_x", "pass_fail",
-                "test_time_ms").doesNotContain("event_time", "lot_id", "wafer_id", "device_id", "tester_id");
+        assertThat(baseline.features.keySet())
+                .contains("vdd", "idd", "temperature", "die_x", "pass_fail", "test_time_ms")
+                .doesNotContain("event_time", "lot_id", "wafer_id", "device_id", "tester_id");
         double[] all = new double[1000];
         System.arraycopy(vdd1, 0, all, 0, 700);
         System.arraycopy(vdd2, 0, all, 700, 300);
@@ -120,10 +133,12 @@ class BaselineCommandTest {
     @Test
     void badInputExitsWithTwo() throws Exception {
         Path file = dir.resolve("baseline.json");
-        assertThat(run("--input", dir.resolve("missing.csv").toString(), "--out", file.toString())).isEqualTo(2);
+        assertThat(run("--input", dir.resolve("missing.csv").toString(), "--out", file.toString()))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("waferflow baseline: --input: no such file");
         Files.createDirectories(dir.resolve("empty"));
-        assertThat(run("--input", dir.resolve("empty").toString(), "--out", file.toString())).isEqualTo(2);
+        assertThat(run("--input", dir.resolve("empty").toString(), "--out", file.toString()))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("holds no .parquet files");
         assertThat(Files.exists(file)).isFalse();
     }
@@ -131,8 +146,8 @@ class BaselineCommandTest {
     private static void writeRawArchive(Path file, double[] vdd) throws IOException {
         Files.createDirectories(file.getParent());
         org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toUri());
-        try (ParquetWriter<DeviceTest> w = RawArchiveWriteSupport.writer(
-                HadoopOutputFile.fromPath(path, new Configuration()), PARAMETERS)) {
+        try (ParquetWriter<DeviceTest> w =
+                RawArchiveWriteSupport.writer(HadoopOutputFile.fromPath(path, new Configuration()), PARAMETERS)) {
             for (int i = 0; i < vdd.length; i++) {
                 DeviceTest d = new DeviceTest();
                 d.eventTime = 1_795_766_400_000L + i;
@@ -145,7 +160,7 @@ class BaselineCommandTest {
                 d.passFail = 1;
                 d.hardBin = 1;
                 d.testerId = "T1";
-                d.parameters = new double[]{vdd[i], 50, i % 4 == 0 ? Double.NaN : 25};
+                d.parameters = new double[] {vdd[i], 50, i % 4 == 0 ? Double.NaN : 25};
                 w.write(d);
             }
         }
@@ -154,8 +169,10 @@ class BaselineCommandTest {
     private int run(String... args) throws Exception {
         out.reset();
         err.reset();
-        return new BaselineCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new BaselineCommand(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
     }
 
     private static double[] normal(SplittableRandom random, int n, double mean, double std) {

@@ -1,7 +1,6 @@
 package io.waferflow.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code offline orphans}: an in-progress file last written long before the running job's latest checkpoint is an
@@ -34,8 +33,15 @@ class OfflineCommandTest {
 
     private String run(String... extra) throws Exception {
         ByteArrayOutputStream shown = new ByteArrayOutputStream();
-        String[] argv = new String[] {"orphans", "--set", "offline.root=" + tmp.resolve("data"),
-                "--set", "checkpointing.dir=" + tmp.resolve("checkpoints"), "--set", "checkpointing.interval=30 s"};
+        String[] argv = new String[] {
+            "orphans",
+            "--set",
+            "offline.root=" + tmp.resolve("data"),
+            "--set",
+            "checkpointing.dir=" + tmp.resolve("checkpoints"),
+            "--set",
+            "checkpointing.interval=30 s"
+        };
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(argv), java.util.Arrays.stream(extra))
                 .toArray(String[]::new);
         new OfflineCommand(new PrintStream(shown, true, StandardCharsets.UTF_8)).run(all);
@@ -46,13 +52,16 @@ class OfflineCommandTest {
     void orphansOfADeadAttemptAreToldFromLiveFilesAndDeleted() throws Exception {
         Instant now = Instant.now();
         file("checkpoints/wafer_aggregates/v1/0123abcd/chk-7/_metadata", now.minusSeconds(5));
-        Path orphan = file("data/wafer_aggregates/version=v1/date=2026-11-27/.part-a-1.parquet.inprogress.x",
+        Path orphan = file(
+                "data/wafer_aggregates/version=v1/date=2026-11-27/.part-a-1.parquet.inprogress.x",
                 now.minus(Duration.ofMinutes(10)));
         Path live = file("data/raw/date=2026-11-27/.part-b-3.parquet.inprogress.y", now.minusSeconds(20));
         Path committed = file("data/raw/date=2026-11-27/part-b-2.parquet", now.minus(Duration.ofHours(1)));
 
         String listed = run();
-        assertThat(listed).contains("orphan").contains(".part-a-1.parquet.inprogress.x")
+        assertThat(listed)
+                .contains("orphan")
+                .contains(".part-a-1.parquet.inprogress.x")
                 .contains("2 in-progress files, 1 orphans");
         assertThat(orphan).exists();
 

@@ -1,19 +1,18 @@
 package io.waferflow.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.waferflow.TestConfigs;
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where {@code features} starts from: a savepoint given, else the most recently completed checkpoint of its own
@@ -54,22 +53,27 @@ class StartingStateTest {
         checkpoint("wafer_aggregates/v1/bbbb/chk-4", Instant.now());
         FeaturesJobConfig c = config(tmp.toString());
 
-        assertThat(StartingState.decide(c, Optional.of("file:/sp/savepoint-1"), false).restoreFrom())
+        assertThat(StartingState.decide(c, Optional.of("file:/sp/savepoint-1"), false)
+                        .restoreFrom())
                 .isEqualTo("file:/sp/savepoint-1");
         StartingState fresh = StartingState.decide(c, Optional.empty(), true);
         assertThat(fresh.restoreFrom()).isNull();
         assertThat(fresh.description()).contains("--fresh");
         assertThatThrownBy(() -> StartingState.decide(c, Optional.of("file:/sp/savepoint-1"), true))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--fresh");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--fresh");
     }
 
     @Test
     void anEmptyOrUnreadableCheckpointDirectoryIsNoState() {
-        assertThat(StartingState.decide(config(tmp.toString()), Optional.empty(), false).restoreFrom()).isNull();
-        StartingState unreadable = StartingState.decide(config("nosuchfs://bucket/checkpoints"), Optional.empty(),
-                false);
+        assertThat(StartingState.decide(config(tmp.toString()), Optional.empty(), false)
+                        .restoreFrom())
+                .isNull();
+        StartingState unreadable =
+                StartingState.decide(config("nosuchfs://bucket/checkpoints"), Optional.empty(), false);
         assertThat(unreadable.restoreFrom()).isNull();
-        assertThat(unreadable.description()).contains("cannot be read from this machine")
+        assertThat(unreadable.description())
+                .contains("cannot be read from this machine")
                 .contains("kafka.starting_offsets=earliest");
     }
 }

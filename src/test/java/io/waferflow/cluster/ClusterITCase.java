@@ -1,5 +1,7 @@
 package io.waferflow.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.testing.BuildSettings;
 import io.waferflow.testing.DashboardMetricNames;
@@ -10,13 +12,6 @@ import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.StandaloneCluster;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 /**
  * Issue 7 item 4: the shaded job jar on a real multi-process standalone cluster ({@code bin/flink-cluster}: a
@@ -50,16 +49,25 @@ class ClusterITCase {
     private static final long BOUND = 5_000;
     private static final long LATENESS = 30_000;
     /** The cluster's job and the reference run alike. */
-    private static final String[] SETTINGS = {"feature_group.watermark.emit=per_record", "drift.window=2 min",
-            "drift.baseline.records=200"};
+    private static final String[] SETTINGS = {
+        "feature_group.watermark.emit=per_record", "drift.window=2 min", "drift.baseline.records=200"
+    };
 
     @TempDir
     Path tmp;
 
     /** Eight wafers of 120 dies, two in flight at a time, then one die 10 minutes later that makes them all final. */
     private static List<TestDie> traffic() {
-        List<TestDie> dies = new ArrayList<>(TestWafers.seed(5).lot("LC").wafers(8, "WC%d").dies(120, 12)
-                .starts(T0, 60_000).failRate(0.15).failingIdd(90, 0).temperature(25, 1).testTime(100, 40).build());
+        List<TestDie> dies = new ArrayList<>(TestWafers.seed(5)
+                .lot("LC")
+                .wafers(8, "WC%d")
+                .dies(120, 12)
+                .starts(T0, 60_000)
+                .failRate(0.15)
+                .failingIdd(90, 0)
+                .temperature(25, 1)
+                .testTime(100, 40)
+                .build());
         dies.add(TestDie.nominal(dies.get(dies.size() - 1).time() + 600_000, "LC", "WCLOCK", 0, 0));
         return dies;
     }
@@ -81,16 +89,25 @@ class ClusterITCase {
         int third = payloads.size() / 3;
         SERVICES.createTopics("cluster", 1); // one partition: lateness decided by input order alone
 
-        try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve("flink"), 2,
-                "execution.checkpointing.dir=" + tmp.resolve("flink-checkpoints").toUri(),
-                "execution.checkpointing.savepoint-dir=" + tmp.resolve("flink-savepoints").toUri(),
-                "restart-strategy.exponential-delay.initial-backoff=1 s", "taskmanager.numberOfTaskSlots=1",
+        try (StandaloneCluster cluster = StandaloneCluster.start(
+                tmp.resolve("flink"),
+                2,
+                "execution.checkpointing.dir="
+                        + tmp.resolve("flink-checkpoints").toUri(),
+                "execution.checkpointing.savepoint-dir="
+                        + tmp.resolve("flink-savepoints").toUri(),
+                "restart-strategy.exponential-delay.initial-backoff=1 s",
+                "taskmanager.numberOfTaskSlots=1",
                 // Notice the killed TaskManager in seconds rather than the production 50 s.
-                "heartbeat.timeout=10000", "heartbeat.interval=2000",
-                "taskmanager.memory.process.size=1200m", "jobmanager.memory.process.size=1000m")) {
+                "heartbeat.timeout=10000",
+                "heartbeat.interval=2000",
+                "taskmanager.memory.process.size=1200m",
+                "jobmanager.memory.process.size=1000m")) {
             SERVICES.produce("cluster-in", payloads.subList(0, third));
             String job = cluster.submit(featuresJob());
-            cluster.await(Duration.ofMinutes(2), "the job to run and checkpoint",
+            cluster.await(
+                    Duration.ofMinutes(2),
+                    "the job to run and checkpoint",
                     () -> cluster.jobState(job).equals("RUNNING") && cluster.completedCheckpoints(job) >= 2);
             cluster.await(Duration.ofMinutes(2), "the first features online", () -> redisKeys("cluster") > 0);
 
@@ -98,32 +115,41 @@ class ClusterITCase {
             // small batches over ~8 s, so records after the last checkpoint are in flight and are replayed; a
             // supervisor starts it again, and the job recovers from its last checkpoint.
             List<byte[]> second = payloads.subList(third, 2 * third);
-            Thread producer = new Thread(() -> {
-                try {
-                    for (int i = 0; i < second.size(); i += 20) {
-                        SERVICES.produce("cluster-in", second.subList(i, Math.min(second.size(), i + 20)));
-                        Thread.sleep(500);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "throttled-producer");
+            Thread producer = new Thread(
+                    () -> {
+                        try {
+                            for (int i = 0; i < second.size(); i += 20) {
+                                SERVICES.produce("cluster-in", second.subList(i, Math.min(second.size(), i + 20)));
+                                Thread.sleep(500);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    "throttled-producer");
             producer.start();
             Thread.sleep(3_000);
             cluster.killTaskManager(1);
             producer.join();
             cluster.startTaskManager(1);
-            cluster.await(Duration.ofMinutes(3), "the job to restore from a checkpoint and run again",
-                    () -> cluster.restoredFrom(job) != null && cluster.jobState(job).equals("RUNNING"));
+            cluster.await(
+                    Duration.ofMinutes(3),
+                    "the job to restore from a checkpoint and run again",
+                    () -> cluster.restoredFrom(job) != null
+                            && cluster.jobState(job).equals("RUNNING"));
             long afterRestore = cluster.completedCheckpoints(job);
-            cluster.await(Duration.ofMinutes(2), "checkpoints after the restore",
+            cluster.await(
+                    Duration.ofMinutes(2),
+                    "checkpoints after the restore",
                     () -> cluster.completedCheckpoints(job) >= afterRestore + 2);
 
             // Stop with a savepoint, let more data arrive while it is down, resume from the savepoint.
             String savepoint = cluster.stopWithSavepoint(job, tmp.resolve("savepoints"));
             SERVICES.produce("cluster-in", payloads.subList(2 * third, payloads.size()));
             String resumed = cluster.submit(featuresJob("-s", savepoint));
-            cluster.await(Duration.ofMinutes(2), "the resumed job to run",
+            cluster.await(
+                    Duration.ofMinutes(2),
+                    "the resumed job to run",
                     () -> cluster.jobState(resumed).equals("RUNNING"));
 
             // The reference: the same input through the same graph, bounded, no failure, in this JVM.
@@ -139,7 +165,9 @@ class ClusterITCase {
             modelFinal.values().removeIf(r -> r.windowEnd - 1 + LATENESS > watermark);
             FeaturesJobRun.assertRowsEqualModel(expected, modelFinal, "reference run");
 
-            cluster.await(Duration.ofMinutes(3), "every final window in the cluster's offline store",
+            cluster.await(
+                    Duration.ofMinutes(3),
+                    "every final window in the cluster's offline store",
                     () -> rowsQuietly(tmp.resolve("cluster/data")).keySet().containsAll(expected.keySet()));
             Map<String, Map<String, Object>> written = rows(tmp.resolve("cluster/data"));
             written.values().removeIf(r -> (Long) r.get("window_end") - 1 + LATENESS > watermark);
@@ -153,8 +181,8 @@ class ClusterITCase {
                     want.remove("updated_at");
                     got.remove("updated_at");
                     assertThat(got).as("WC" + w).isNotEmpty().isEqualTo(want);
-                    FeaturesJobRun.assertOnlineEqualsModel(got, model.newestPerWafer().get("WC" + w),
-                            "cluster online WC" + w);
+                    FeaturesJobRun.assertOnlineEqualsModel(
+                            got, model.newestPerWafer().get("WC" + w), "cluster online WC" + w);
                 }
             }
 
@@ -164,10 +192,13 @@ class ClusterITCase {
             for (String name : DashboardMetricNames.load()) {
                 assertThat(metrics).as("Prometheus exposes " + name).containsPattern("(?m)^" + name + "[{ ]");
             }
-            assertThat(metrics).as("one drift verdict series per parameter")
+            assertThat(metrics)
+                    .as("one drift verdict series per parameter")
                     .contains("feature_drift_verdict{feature=\"vdd\"", "feature_drift_verdict{feature=\"temperature\"");
-            System.out.printf("ClusterITCase: %d rows equal after kill -9 and stop/resume; %d metric lines scraped%n",
-                    written.size(), metrics.lines().filter(l -> l.startsWith("flink_")).count());
+            System.out.printf(
+                    "ClusterITCase: %d rows equal after kill -9 and stop/resume; %d metric lines scraped%n",
+                    written.size(),
+                    metrics.lines().filter(l -> l.startsWith("flink_")).count());
             cluster.flink("cancel", resumed);
         }
     }

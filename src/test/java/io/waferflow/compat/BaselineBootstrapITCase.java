@@ -1,5 +1,7 @@
 package io.waferflow.compat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.BaselineFile;
@@ -10,6 +12,12 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -17,15 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Baselines bootstrapped into a savepoint (issue 4 (c), issue 6 item 3 for drift state): {@code savepoint bootstrap}
@@ -61,30 +60,47 @@ class BaselineBootstrapITCase {
         Path file = tmp.resolve("history-baseline.json");
         new BaselineFile("history", Instant.EPOCH, 200, features).write(file);
         Path savepoint = tmp.resolve("bootstrap");
-        assertThat(new SavepointCommand().run(new String[] {"bootstrap", "--baseline", file.toString(), "--out",
-                savepoint.toString()})).isZero();
+        assertThat(new SavepointCommand()
+                        .run(new String[] {"bootstrap", "--baseline", file.toString(), "--out", savepoint.toString()}))
+                .isZero();
 
         // Live traffic whose Vdd sits 2.5 σ above history from the start.
-        List<TestDie> dies = TestWafers.drawingFrom(random).lot("LS").wafers(4, "WS%d").dies(150, 15)
-                .starts(T0, 2_000).vddMean(1.25).temperature(25, 1).testTime(120).build();
+        List<TestDie> dies = TestWafers.drawingFrom(random)
+                .lot("LS")
+                .wafers(4, "WS%d")
+                .dies(150, 15)
+                .starts(T0, 2_000)
+                .vddMean(1.25)
+                .temperature(25, 1)
+                .testTime(120)
+                .build();
         SERVICES.createTopics("bootstrap", 1);
         SERVICES.produce("bootstrap-in", TestDie.payloads(dies));
 
-        FeaturesJobConfig config = SERVICES.config(tmp, "bootstrap", "feature_group.watermark.emit=per_record",
-                "drift.window=2 min", "drift.baseline.from=stream_records", "drift.min_current=200");
+        FeaturesJobConfig config = SERVICES.config(
+                tmp,
+                "bootstrap",
+                "feature_group.watermark.emit=per_record",
+                "drift.window=2 min",
+                "drift.baseline.from=stream_records",
+                "drift.min_current=200");
         Configuration flink = FeaturesJobRun.flinkConfiguration(config);
         flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
         FeaturesJobRun.execute(config, "bootstrap-it", flink, FeaturesJobSinks.production(config));
 
         List<GenericRecord> drift = ParquetFiles.read(tmp.resolve("data/_drift"));
-        GenericRecord firstVdd = drift.stream().filter(r -> r.get("feature").toString().equals("vdd"))
-                .min(Comparator.comparingLong(r -> (Long) r.get("window_start"))).orElseThrow();
+        GenericRecord firstVdd = drift.stream()
+                .filter(r -> r.get("feature").toString().equals("vdd"))
+                .min(Comparator.comparingLong(r -> (Long) r.get("window_start")))
+                .orElseThrow();
         assertThat(firstVdd.get("window_start")).isEqualTo(T0);
         assertThat(firstVdd.get("baseline_id").toString()).isEqualTo("bootstrap:history-baseline.json");
         assertThat(firstVdd.get("n_baseline")).isEqualTo(20_000L);
         assertThat(firstVdd.get("verdict").toString()).isEqualTo("drift");
-        GenericRecord firstIdd = drift.stream().filter(r -> r.get("feature").toString().equals("idd"))
-                .min(Comparator.comparingLong(r -> (Long) r.get("window_start"))).orElseThrow();
+        GenericRecord firstIdd = drift.stream()
+                .filter(r -> r.get("feature").toString().equals("idd"))
+                .min(Comparator.comparingLong(r -> (Long) r.get("window_start")))
+                .orElseThrow();
         assertThat(firstIdd.get("verdict").toString()).isEqualTo("stable");
     }
 }

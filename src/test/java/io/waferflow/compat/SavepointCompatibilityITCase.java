@@ -1,23 +1,17 @@
 package io.waferflow.compat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.waferflow.cli.JobProgress;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 /**
  * SPEC 6 "a savepoint of the previous release restores into the next": the savepoint that release 0.1.0 (tag
@@ -67,8 +66,14 @@ class SavepointCompatibilityITCase {
 
     /** 4 wafers of 400 dies, one per second, wafers 0 and 2 on partition 0, 1 and 3 on partition 1. */
     static List<TestDie> dies() {
-        return TestWafers.seed(17).lot("LC").wafers(4, "WC%d").dies(400, 20).starts(T0, 3_000).failRate(0.1)
-                .testTime(100, 50).build();
+        return TestWafers.seed(17)
+                .lot("LC")
+                .wafers(4, "WC%d")
+                .dies(400, 20)
+                .starts(T0, 3_000)
+                .failRate(0.1)
+                .testTime(100, 50)
+                .build();
     }
 
     /**
@@ -96,12 +101,19 @@ class SavepointCompatibilityITCase {
 
     /** Wafers 0 and 2 to partition 0, 1 and 3 to partition 1, as the savepoint's job read them. */
     private static void produce(List<TestDie> records) throws Exception {
-        SERVICES.produce(NAME + "-in", TestDie.payloads(records), i -> records.get(i).waferNumber() % 2);
+        SERVICES.produce(
+                NAME + "-in", TestDie.payloads(records), i -> records.get(i).waferNumber() % 2);
     }
 
     private FeaturesJobConfig config() {
-        return SERVICES.config(tmp, NAME, "feature_group.watermark.emit=per_record", "drift.window=2 min",
-                "drift.baseline.records=200", "drift.min_baseline=100", "drift.min_current=50");
+        return SERVICES.config(
+                tmp,
+                NAME,
+                "feature_group.watermark.emit=per_record",
+                "drift.window=2 min",
+                "drift.baseline.records=200",
+                "drift.min_baseline=100",
+                "drift.min_current=50");
     }
 
     private JobClient start(Configuration flink) throws Exception {
@@ -132,17 +144,26 @@ class SavepointCompatibilityITCase {
             return;
         }
 
-        assertThat(COMMITTED.resolve("_metadata")).as("the committed savepoint of release " + RELEASE).exists();
+        assertThat(COMMITTED.resolve("_metadata"))
+                .as("the committed savepoint of release " + RELEASE)
+                .exists();
         produce(after);
-        flink.set(StateRecoveryOptions.SAVEPOINT_PATH, COMMITTED.toAbsolutePath().toUri().toString());
+        flink.set(
+                StateRecoveryOptions.SAVEPOINT_PATH,
+                COMMITTED.toAbsolutePath().toUri().toString());
         flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
         JobClient job = start(flink);
         JobProgress progress = FeaturesJobRun.awaitRecordsIn(job, before.size() + after.size());
-        assertThat(progress.recordsIn).as("counters continue from the savepoint").isEqualTo(before.size() + after.size());
-        assertThat(progress.duplicates).as("both re-deliveries, one of them across the savepoint").isEqualTo(2);
+        assertThat(progress.recordsIn)
+                .as("counters continue from the savepoint")
+                .isEqualTo(before.size() + after.size());
+        assertThat(progress.duplicates)
+                .as("both re-deliveries, one of them across the savepoint")
+                .isEqualTo(2);
         // Drain: every window fires and every final row is emitted.
         progress = new JobProgress(FeaturesJobRun.drain(job, tmp.resolve("end")).getAllAccumulatorResults());
-        assertThat(progress.tooLate).as("the re-delivered record is no window's: its duplicate check came first")
+        assertThat(progress.tooLate)
+                .as("the re-delivered record is no window's: its duplicate check came first")
                 .isZero();
 
         // Both re-deliveries arrive minutes of event time after their windows were final: quarantined as duplicates,
@@ -153,17 +174,29 @@ class SavepointCompatibilityITCase {
         long watermark = Long.MAX_VALUE;
         for (int p = 0; p < 2; p++) {
             int partition = p;
-            watermark = Math.min(watermark, before.stream().filter(d -> d.waferNumber() % 2 == partition)
-                    .mapToLong(TestDie::time).max().orElseThrow() - 5_000 - 1);
+            watermark = Math.min(
+                    watermark,
+                    before.stream()
+                                    .filter(d -> d.waferNumber() % 2 == partition)
+                                    .mapToLong(TestDie::time)
+                                    .max()
+                                    .orElseThrow()
+                            - 5_000
+                            - 1);
         }
         long savepointWatermark = watermark;
         List<ExpectedFeatures.Row> afterRestore = expected.rows.values().stream()
-                .filter(r -> r.windowEnd - 1 + 30_000 > savepointWatermark).collect(Collectors.toList());
-        assertThat(afterRestore.size()).as("windows still open at the savepoint").isBetween(8, expected.rows.size() - 8);
+                .filter(r -> r.windowEnd - 1 + 30_000 > savepointWatermark)
+                .collect(Collectors.toList());
+        assertThat(afterRestore.size())
+                .as("windows still open at the savepoint")
+                .isBetween(8, expected.rows.size() - 8);
         Map<String, Map<String, Object>> rows = ParquetFiles.rowsByWindow(
                 tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"); // fails on a second row of a window
-        assertThat(rows.keySet()).isEqualTo(afterRestore.stream().map(r -> r.wafer + "@" + r.windowStart)
-                .collect(Collectors.toSet()));
+        assertThat(rows.keySet())
+                .isEqualTo(afterRestore.stream()
+                        .map(r -> r.wafer + "@" + r.windowStart)
+                        .collect(Collectors.toSet()));
         for (ExpectedFeatures.Row want : afterRestore) {
             assertEveryColumn(rows.get(want.wafer + "@" + want.windowStart), want);
         }
@@ -176,18 +209,24 @@ class SavepointCompatibilityITCase {
                     if (f.getValue() == null) {
                         assertThat(online.get(f.getKey())).as(what).isIn(null, "", "NaN");
                     } else {
-                        assertThat(Double.parseDouble(online.get(f.getKey()))).as(what)
+                        assertThat(Double.parseDouble(online.get(f.getKey())))
+                                .as(what)
                                 .isCloseTo(f.getValue(), within(1e-9));
                     }
                 }
             }
         }
         List<String> violations = SERVICES.readCommitted(NAME + "-violations").stream()
-                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList());
-        assertThat(violations).as("violations after the restore (read committed)").singleElement()
-                .satisfies(v -> assertThat(v).contains("\"rule\":\"duplicate\"")
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .collect(Collectors.toList());
+        assertThat(violations)
+                .as("violations after the restore (read committed)")
+                .singleElement()
+                .satisfies(v -> assertThat(v)
+                        .contains("\"rule\":\"duplicate\"")
                         .contains("\"device_id\":\"" + dies.get(19).deviceId() + "\""));
-        assertThat(ParquetFiles.read(tmp.resolve("data/raw"))).as("raw archive: the records after the savepoint")
+        assertThat(ParquetFiles.read(tmp.resolve("data/raw")))
+                .as("raw archive: the records after the savepoint")
                 .hasSize(after.size());
     }
 
@@ -197,9 +236,23 @@ class SavepointCompatibilityITCase {
      */
     private static void assertEveryColumn(Map<String, Object> got, ExpectedFeatures.Row want) {
         String row = want.wafer + "@" + want.windowStart;
-        Map<String, Object> identity = Map.of("wafer_id", want.wafer, "lot_id", want.lot,
-                "window_start", want.windowStart, "window_end", want.windowEnd, "revision", want.revision,
-                "feature_group", "wafer_aggregates", "feature_version", "v1", "job_version", "0.2.0-SNAPSHOT");
+        Map<String, Object> identity = Map.of(
+                "wafer_id",
+                want.wafer,
+                "lot_id",
+                want.lot,
+                "window_start",
+                want.windowStart,
+                "window_end",
+                want.windowEnd,
+                "revision",
+                want.revision,
+                "feature_group",
+                "wafer_aggregates",
+                "feature_version",
+                "v1",
+                "job_version",
+                "0.2.0-SNAPSHOT");
         for (Map.Entry<String, Object> column : got.entrySet()) {
             String name = column.getKey();
             Object value = column.getValue();
@@ -208,12 +261,16 @@ class SavepointCompatibilityITCase {
                 Object actual = value instanceof java.time.Instant ? ((java.time.Instant) value).toEpochMilli() : value;
                 assertThat(String.valueOf(actual)).as(row + " " + name).isEqualTo(String.valueOf(wanted));
             } else {
-                assertThat(want.features).as(row + ": column " + name + " is checked").containsKey(name);
+                assertThat(want.features)
+                        .as(row + ": column " + name + " is checked")
+                        .containsKey(name);
                 Double wanted = want.features.get(name);
                 if (wanted == null) {
                     assertThat(value).as(row + " " + name).isNull();
                 } else {
-                    assertThat(((Number) value).doubleValue()).as(row + " " + name).isCloseTo(wanted, within(1e-9));
+                    assertThat(((Number) value).doubleValue())
+                            .as(row + " " + name)
+                            .isCloseTo(wanted, within(1e-9));
                 }
             }
         }

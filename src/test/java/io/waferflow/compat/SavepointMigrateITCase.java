@@ -1,32 +1,31 @@
 package io.waferflow.compat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.waferflow.TestConfigs;
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.savepoints.SavepointInspection;
-import io.waferflow.savepoints.StateRows;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobOutput;
-import io.waferflow.testing.ResultSink;
+import io.waferflow.savepoints.SavepointInspection;
+import io.waferflow.savepoints.StateRows;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
+import io.waferflow.testing.ResultSink;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@code savepoint migrate} on the committed 0.1.0 savepoint: a renamed feature keeps its baseline under the new
@@ -44,20 +43,38 @@ class SavepointMigrateITCase {
 
     @Test
     void aRenamedFeatureKeepsItsBaselineAndEverythingElseIsCopied() throws Exception {
-        FeaturesJobConfig config = TestConfigs.features("feature_group.window.size=1 min",
-                "feature_group.window.allowed_lateness=30 s", "drift.window=2 min", "drift.baseline.records=200");
-        String original = SavepointCompatibilityITCase.COMMITTED.toAbsolutePath().toUri().toString();
+        FeaturesJobConfig config = TestConfigs.features(
+                "feature_group.window.size=1 min",
+                "feature_group.window.allowed_lateness=30 s",
+                "drift.window=2 min",
+                "drift.baseline.records=200");
+        String original =
+                SavepointCompatibilityITCase.COMMITTED.toAbsolutePath().toUri().toString();
         Path migrated = tmp.resolve("migrated");
-        assertThat(new SavepointCommand().run(new String[] {"migrate",
-                SavepointCompatibilityITCase.COMMITTED.toString(), "--out", migrated.toString(),
-                "--rename", "temperature=temp_c", "--sketch-k", "100",
-                "--set", "feature_group.window.size=1 min", "--set", "feature_group.window.allowed_lateness=30 s",
-                "--set", "drift.window=2 min", "--set", "drift.baseline.records=200"})).isZero();
+        assertThat(new SavepointCommand().run(new String[] {
+                    "migrate",
+                    SavepointCompatibilityITCase.COMMITTED.toString(),
+                    "--out",
+                    migrated.toString(),
+                    "--rename",
+                    "temperature=temp_c",
+                    "--sketch-k",
+                    "100",
+                    "--set",
+                    "feature_group.window.size=1 min",
+                    "--set",
+                    "feature_group.window.allowed_lateness=30 s",
+                    "--set",
+                    "drift.window=2 min",
+                    "--set",
+                    "drift.baseline.records=200"
+                }))
+                .isZero();
 
         SavepointInspection before = SavepointInspection.read(original, config);
         SavepointInspection after = SavepointInspection.read(migrated.toUri().toString(), config);
-        Map<String, StateRows.Baseline> was = before.baselines.stream()
-                .collect(Collectors.toMap(b -> b.feature, b -> b));
+        Map<String, StateRows.Baseline> was =
+                before.baselines.stream().collect(Collectors.toMap(b -> b.feature, b -> b));
         Map<String, StateRows.Baseline> is = after.baselines.stream().collect(Collectors.toMap(b -> b.feature, b -> b));
         assertThat(is.keySet()).containsExactlyInAnyOrder("vdd", "idd", "frequency", "temp_c");
         assertThat(is.get("temp_c").n).isEqualTo(was.get("temperature").n);
@@ -87,14 +104,27 @@ class SavepointMigrateITCase {
     @Test
     void openDriftWindowsAreJudgedAfterRestoringTheMigratedSavepoint() throws Exception {
         long t0 = java.time.Instant.parse("2026-11-27T03:00:00Z").toEpochMilli();
-        List<byte[]> records = new java.util.ArrayList<>(TestDie.payloads(TestWafers.seed(3).lot("LM")
-                .wafers(2, "WM%d").dies(420, 20).starts(t0, 0).temperature(25, 1).testTime(120).build()));
-        String clock = TestDie.nominal(t0 + 460_000, "LM", "WCLOCK", 0, 0).json().replaceFirst("\"vdd\":[0-9.]+,", "");
+        List<byte[]> records = new java.util.ArrayList<>(TestDie.payloads(TestWafers.seed(3)
+                .lot("LM")
+                .wafers(2, "WM%d")
+                .dies(420, 20)
+                .starts(t0, 0)
+                .temperature(25, 1)
+                .testTime(120)
+                .build()));
+        String clock =
+                TestDie.nominal(t0 + 460_000, "LM", "WCLOCK", 0, 0).json().replaceFirst("\"vdd\":[0-9.]+,", "");
         records.add(clock.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         SERVICES.createTopics("migrate", 1);
         SERVICES.produce("migrate-in", records);
-        FeaturesJobConfig config = SERVICES.config(tmp, "migrate", "feature_group.watermark.emit=per_record",
-                "drift.window=2 min", "drift.baseline.records=200", "drift.min_baseline=100", "drift.min_current=50");
+        FeaturesJobConfig config = SERVICES.config(
+                tmp,
+                "migrate",
+                "feature_group.watermark.emit=per_record",
+                "drift.window=2 min",
+                "drift.baseline.records=200",
+                "drift.min_baseline=100",
+                "drift.min_current=50");
         Configuration flink = FeaturesJobRun.flinkConfiguration(config);
         ResultSink<DriftMetric> drift = new ResultSink<>("drift");
         FeaturesJobSinks sinks = FeaturesJobSinks.none().with(JobOutput.DRIFT_METRICS, drift);
@@ -104,16 +134,33 @@ class SavepointMigrateITCase {
         String savepoint = FeaturesJobRun.savepoint(job, tmp.resolve("savepoints"));
 
         Path migrated = tmp.resolve("migrated");
-        assertThat(new SavepointCommand().run(new String[] {"migrate", savepoint, "--out", migrated.toString(),
-                "--rename", "temperature=temp_c", "--sketch-k", "100",
-                "--set", "feature_group.window.size=1 min", "--set", "feature_group.window.allowed_lateness=30 s",
-                "--set", "drift.window=2 min", "--set", "drift.baseline.records=200"})).isZero();
-        Map<String, StateRows.Baseline> open = SavepointInspection.read(migrated.toUri().toString(), config)
-                .baselines.stream().collect(Collectors.toMap(b -> b.feature, b -> b));
+        assertThat(new SavepointCommand().run(new String[] {
+                    "migrate",
+                    savepoint,
+                    "--out",
+                    migrated.toString(),
+                    "--rename",
+                    "temperature=temp_c",
+                    "--sketch-k",
+                    "100",
+                    "--set",
+                    "feature_group.window.size=1 min",
+                    "--set",
+                    "feature_group.window.allowed_lateness=30 s",
+                    "--set",
+                    "drift.window=2 min",
+                    "--set",
+                    "drift.baseline.records=200"
+                }))
+                .isZero();
+        Map<String, StateRows.Baseline> open =
+                SavepointInspection.read(migrated.toUri().toString(), config).baselines.stream()
+                        .collect(Collectors.toMap(b -> b.feature, b -> b));
         assertThat(open.keySet()).containsExactlyInAnyOrder("vdd", "idd", "frequency", "temp_c");
         assertThat(open.values()).allSatisfy(b -> {
             assertThat(b.openDriftWindows).as(b.feature + " open drift windows").isEqualTo(1);
-            assertThat(b.openDriftValues).as(b.feature + " values in it: wafer window [6, 7) of 2 wafers")
+            assertThat(b.openDriftValues)
+                    .as(b.feature + " values in it: wafer window [6, 7) of 2 wafers")
                     .isEqualTo(120);
         });
 

@@ -1,6 +1,14 @@
 package io.waferflow.compat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.alerts.AlertEpisode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -10,15 +18,6 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A state type gains a field between releases: Flink's POJO schema evolution must restore the old state into the
@@ -39,8 +38,8 @@ class StateSchemaEvolutionTest {
         // Today's class: write one episode and the serializer's snapshot, as a checkpoint would.
         ExecutionConfig config = new ExecutionConfig();
         config.disableGenericTypes();
-        TypeSerializer<AlertEpisode> before = TypeInformation.of(AlertEpisode.class)
-                .createSerializer(config.getSerializerConfig());
+        TypeSerializer<AlertEpisode> before =
+                TypeInformation.of(AlertEpisode.class).createSerializer(config.getSerializerConfig());
         AlertEpisode e = new AlertEpisode();
         e.policy = "drift";
         e.firing = true;
@@ -54,11 +53,15 @@ class StateSchemaEvolutionTest {
         TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, before.snapshotConfiguration());
 
         // The next release: the same class with one more field, in a class loader of its own.
-        String next = Files.readString(SOURCE).replace("public class AlertEpisode {",
-                "public class AlertEpisode {\n\n    public String acknowledgedBy = \"nobody\";\n");
+        String next = Files.readString(SOURCE)
+                .replace(
+                        "public class AlertEpisode {",
+                        "public class AlertEpisode {\n\n    public String acknowledgedBy = \"nobody\";\n");
         ClassLoader nextRelease = compile(next);
         Class<?> nextClass = nextRelease.loadClass(CLASS);
-        assertThat(nextClass.getField("acknowledgedBy").getType()).as("the new field").isEqualTo(String.class);
+        assertThat(nextClass.getField("acknowledgedBy").getType())
+                .as("the new field")
+                .isEqualTo(String.class);
 
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -67,20 +70,23 @@ class StateSchemaEvolutionTest {
             TypeSerializerSnapshot<Object> restored = TypeSerializerSnapshot.readVersionedSnapshot(
                     new DataInputDeserializer(snapshot.getCopyOfBuffer()), nextRelease);
             @SuppressWarnings("unchecked")
-            TypeSerializer<Object> after = (TypeSerializer<Object>) TypeInformation.of(nextClass)
-                    .createSerializer(config.getSerializerConfig());
+            TypeSerializer<Object> after = (TypeSerializer<Object>)
+                    TypeInformation.of(nextClass).createSerializer(config.getSerializerConfig());
             TypeSerializerSchemaCompatibility<Object> compatibility =
                     after.snapshotConfiguration().resolveSchemaCompatibility(restored);
-            assertThat(compatibility.isCompatibleAfterMigration()).as(compatibility.toString()).isTrue();
+            assertThat(compatibility.isCompatibleAfterMigration())
+                    .as(compatibility.toString())
+                    .isTrue();
 
-            Object migrated = restored.restoreSerializer()
-                    .deserialize(new DataInputDeserializer(state.getCopyOfBuffer()));
+            Object migrated =
+                    restored.restoreSerializer().deserialize(new DataInputDeserializer(state.getCopyOfBuffer()));
             assertThat(migrated.getClass()).isSameAs(nextClass);
             assertThat(nextClass.getField("alertId").get(migrated)).isEqualTo("drift:vdd@3600000");
             assertThat(nextClass.getField("occurrences").get(migrated)).isEqualTo(4L);
             assertThat((long[]) nextClass.getField("activeWindows").get(migrated))
                     .containsExactly(3_600_000, 7_200_000);
-            assertThat(nextClass.getField("acknowledgedBy").get(migrated)).as("the new field at its default")
+            assertThat(nextClass.getField("acknowledgedBy").get(migrated))
+                    .as("the new field at its default")
                     .isEqualTo("nobody");
         } finally {
             thread.setContextClassLoader(previous);
@@ -95,8 +101,8 @@ class StateSchemaEvolutionTest {
         Path out = Files.createDirectories(tmp.resolve("classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = javac.run(null, null, errors, "-d", out.toString(), "-cp", System.getProperty("java.class.path"),
-                src.toString());
+        int rc = javac.run(
+                null, null, errors, "-d", out.toString(), "-cp", System.getProperty("java.class.path"), src.toString());
         assertThat(rc).as(errors.toString(StandardCharsets.UTF_8)).isZero();
         byte[] bytes = Files.readAllBytes(out.resolve(CLASS.replace('.', '/') + ".class"));
         return new ClassLoader(getClass().getClassLoader()) {

@@ -1,15 +1,14 @@
 package io.waferflow.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigReferencesTest {
 
@@ -25,14 +24,18 @@ class ConfigReferencesTest {
         assertThat(ConfigReferences.resolve("redis.password", "${env:REDIS_PASSWORD}", ENV))
                 .isEqualTo("s3cr3t-from-env");
         assertThat(ConfigReferences.resolve("k", "${file:" + file + "}", ENV))
-                .as("one trailing line break removed").isEqualTo("s3cr3t-from-file");
-        assertThat(ConfigReferences.resolve("kafka.properties.sasl.jaas.config",
-                "PlainLoginModule required username=\"wf\" password=\"${file:" + file + "}\";", ENV))
+                .as("one trailing line break removed")
+                .isEqualTo("s3cr3t-from-file");
+        assertThat(ConfigReferences.resolve(
+                        "kafka.properties.sasl.jaas.config",
+                        "PlainLoginModule required username=\"wf\" password=\"${file:" + file + "}\";",
+                        ENV))
                 .isEqualTo("PlainLoginModule required username=\"wf\" password=\"s3cr3t-from-file\";");
         assertThat(ConfigReferences.resolve("k", "a${env:EMPTY}b", ENV)).isEqualTo("ab");
         assertThat(ConfigReferences.resolve("k", "cost $5 {ok}", ENV)).isEqualTo("cost $5 {ok}");
         assertThat(ConfigReferences.resolve("k", "$${env:REDIS_PASSWORD}", ENV))
-                .as("$${ is a literal ${").isEqualTo("${env:REDIS_PASSWORD}");
+                .as("$${ is a literal ${")
+                .isEqualTo("${env:REDIS_PASSWORD}");
     }
 
     @Test
@@ -50,14 +53,14 @@ class ConfigReferencesTest {
                 .hasMessageContaining("environment variable NOT_SET_ANYWHERE, which is not set")
                 .hasMessageContaining("export NOT_SET_ANYWHERE");
         Path missing = tmp.resolve("missing");
-        assertThatThrownBy(() -> ConfigReferences.resolve("alerts.sinks.webhook_token", "${file:" + missing + "}",
-                ENV))
+        assertThatThrownBy(() -> ConfigReferences.resolve("alerts.sinks.webhook_token", "${file:" + missing + "}", ENV))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'alerts.sinks.webhook_token'")
                 .hasMessageContaining(missing.toString())
                 .hasMessageContaining("cannot be read");
         assertThatThrownBy(() -> ConfigReferences.resolve("k", "${file:" + tmp + "}", ENV))
-                .as("a directory").hasMessageContaining("cannot be read");
+                .as("a directory")
+                .hasMessageContaining("cannot be read");
     }
 
     @Test
@@ -68,7 +71,8 @@ class ConfigReferencesTest {
                 .hasMessageContaining("${env:NAME} or ${file:PATH}")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ConfigReferences.resolve("k", "${vault:hunter2}", ENV))
-                .hasMessageContaining("${vault:...}").hasMessageNotContaining("hunter2");
+                .hasMessageContaining("${vault:...}")
+                .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ConfigReferences.resolve("k", "${env:}", ENV)).isInstanceOf(ConfigException.class);
     }
 

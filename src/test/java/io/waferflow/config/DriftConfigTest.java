@@ -1,11 +1,10 @@
 package io.waferflow.config;
 
-import io.waferflow.TestConfigs;
-import org.junit.jupiter.api.Test;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waferflow.TestConfigs;
+import org.junit.jupiter.api.Test;
 
 /** Drift settings: the shipped defaults, and the thresholds' checks. */
 class DriftConfigTest {
@@ -24,16 +23,20 @@ class DriftConfigTest {
     @Test
     void aBaselineFileIsRequiredWhenDriftReadsOne() {
         assertThatThrownBy(() -> TestConfigs.features("drift.baseline.from=file"))
-                .hasMessageContaining("'drift.baseline.file'").hasMessageContaining("bin/waferflow baseline");
+                .hasMessageContaining("'drift.baseline.file'")
+                .hasMessageContaining("bin/waferflow baseline");
         // Drift off: the file is not needed.
-        assertThat(TestConfigs.features("drift.enabled=false", "drift.baseline.from=file").drift().enabled())
+        assertThat(TestConfigs.features("drift.enabled=false", "drift.baseline.from=file")
+                        .drift()
+                        .enabled())
                 .isFalse();
     }
 
     @Test
     void badThresholdsAreNamedWithTheFix() {
         assertThatThrownBy(() -> TestConfigs.features("drift.alpha=5"))
-                .hasMessageContaining("'drift.alpha'").hasMessageContaining("0.05");
+                .hasMessageContaining("'drift.alpha'")
+                .hasMessageContaining("0.05");
         assertThatThrownBy(() -> TestConfigs.features("drift.psi_drift=0.05"))
                 .hasMessageContaining("'drift.psi_drift'");
         assertThatThrownBy(() -> TestConfigs.features("drift.baseline.from=yesterday"))

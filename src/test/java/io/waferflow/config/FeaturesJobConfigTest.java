@@ -1,17 +1,16 @@
 package io.waferflow.config;
 
-import io.waferflow.TestConfigs;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waferflow.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FeaturesJobConfigTest {
 
@@ -31,8 +30,11 @@ class FeaturesJobConfigTest {
 
     @Test
     void anyKeyCanBeOverriddenFromTheCommandLine() {
-        FeaturesJobConfig c = TestConfigs.features("feature_group.window.size=1 min", "redis.port=7000",
-                "schema.fields.vpp.type=float", "schema.fields.vpp.parameter=true");
+        FeaturesJobConfig c = TestConfigs.features(
+                "feature_group.window.size=1 min",
+                "redis.port=7000",
+                "schema.fields.vpp.type=float",
+                "schema.fields.vpp.parameter=true");
         assertThat(c.window().size()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.redisPort()).isEqualTo(7000);
         assertThat(c.schema().parameterNames()).containsExactly("vdd", "idd", "frequency", "temperature", "vpp");
@@ -50,18 +52,21 @@ class FeaturesJobConfigTest {
     @Test
     void badValuesAreNamedWithTheFix() {
         assertThatThrownBy(() -> TestConfigs.features("feature_group.window.size=five minutes"))
-                .hasMessageContaining("'feature_group.window.size'").hasMessageContaining("not a duration");
+                .hasMessageContaining("'feature_group.window.size'")
+                .hasMessageContaining("not a duration");
         assertThatThrownBy(() -> TestConfigs.features("redis.port=99999"))
-                .hasMessageContaining("'redis.port'").hasMessageContaining("1..65535");
+                .hasMessageContaining("'redis.port'")
+                .hasMessageContaining("1..65535");
         assertThatThrownBy(() -> TestConfigs.features("feature_group.window.type=hopping"))
                 .hasMessageContaining("use tumbling, sliding or session");
-        assertThatThrownBy(() -> TestConfigs.features("feature_group.window.type=sliding",
-                "feature_group.window.slide=2 min"))
+        assertThatThrownBy(() ->
+                        TestConfigs.features("feature_group.window.type=sliding", "feature_group.window.slide=2 min"))
                 .hasMessageContaining("does not divide");
         assertThatThrownBy(() -> TestConfigs.features("feature_group.wafer_quiet_timeout=10 s"))
                 .hasMessageContaining("'feature_group.wafer_quiet_timeout'");
         assertThatThrownBy(() -> TestConfigs.features("quality.wafer.reject_flagged_rate=10"))
-                .hasMessageContaining("'quality.wafer.reject_flagged_rate'").hasMessageContaining("0.05 for 5 %");
+                .hasMessageContaining("'quality.wafer.reject_flagged_rate'")
+                .hasMessageContaining("0.05 for 5 %");
         assertThatThrownBy(() -> TestConfigs.features("quality.event_time.earliest=yesterday"))
                 .hasMessageContaining("'quality.event_time.earliest'");
         assertThatThrownBy(() -> TestConfigs.features("feature_group.version=v1/../x"))
@@ -71,7 +76,8 @@ class FeaturesJobConfigTest {
     @Test
     void coreFieldsMustKeepTheirContract() {
         assertThatThrownBy(() -> TestConfigs.features("schema.fields.wafer_id.type=int"))
-                .hasMessageContaining("'schema.fields.wafer_id.type'").hasMessageContaining("set it to string");
+                .hasMessageContaining("'schema.fields.wafer_id.type'")
+                .hasMessageContaining("set it to string");
         assertThatThrownBy(() -> TestConfigs.features("schema.fields.die_x.required=false"))
                 .hasMessageContaining("must be required");
         assertThatThrownBy(() -> TestConfigs.features("schema.fields.vdd.min=2", "schema.fields.vdd.max=1"))
@@ -81,13 +87,16 @@ class FeaturesJobConfigTest {
     @Test
     void missingFileAndBrokenYamlFailFast() {
         assertThatThrownBy(() -> FeaturesJobConfig.load(Path.of("jobs/nope.yaml"), List.of()))
-                .hasMessageContaining("'--config'").hasMessageContaining("does not exist");
+                .hasMessageContaining("'--config'")
+                .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> FeaturesJobConfig.from(RawConfig.parse("kafka: [unclosed")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
-        assertThatThrownBy(() -> TestConfigs.raw("no-equals-sign"))
-                .hasMessageContaining("key=value");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> TestConfigs.raw("no-equals-sign")).hasMessageContaining("key=value");
         assertThatThrownBy(() -> TestConfigs.raw("redis.tll=1 h"))
-                .as("a typo must not be ignored").hasMessageContaining("'redis.tll'").hasMessageContaining("not a key");
+                .as("a typo must not be ignored")
+                .hasMessageContaining("'redis.tll'")
+                .hasMessageContaining("not a key");
     }
 
     @Test
@@ -96,15 +105,16 @@ class FeaturesJobConfigTest {
         Files.writeString(redisPassword, "redis-pw-1f3a\n");
         Map<String, String> env = Map.of("WEBHOOK_TOKEN", "hook-token-9c2e", "KAFKA_PASSWORD", "kafka-pw-77b0");
         RawConfig raw = TestConfigs.raw(
-                "redis.user=waferflow",
-                "redis.password=${file:" + redisPassword + "}",
-                "alerts.sinks.webhook_url=https://hooks.example.com/waferflow",
-                "alerts.sinks.webhook_token=${env:WEBHOOK_TOKEN}",
-                "kafka.properties.security.protocol=SASL_PLAINTEXT",
-                "kafka.properties.sasl.mechanism=PLAIN",
-                "kafka.properties.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
-                        + " username=\"wf\" password=\"${env:KAFKA_PASSWORD}\";",
-                "kafka.properties.ssl.truststore.password=literal-pw-5d1c")
+                        "redis.user=waferflow",
+                        "redis.password=${file:" + redisPassword + "}",
+                        "alerts.sinks.webhook_url=https://hooks.example.com/waferflow",
+                        "alerts.sinks.webhook_token=${env:WEBHOOK_TOKEN}",
+                        "kafka.properties.security.protocol=SASL_PLAINTEXT",
+                        "kafka.properties.sasl.mechanism=PLAIN",
+                        "kafka.properties.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
+                                + "required"
+                                + " username=\"wf\" password=\"${env:KAFKA_PASSWORD}\";",
+                        "kafka.properties.ssl.truststore.password=literal-pw-5d1c")
                 .withEnvironment(env::get);
         FeaturesJobConfig c = FeaturesJobConfig.from(raw);
 
@@ -115,51 +125,77 @@ class FeaturesJobConfigTest {
         assertThat(c.kafkaClient().clientProperties())
                 .containsEntry("bootstrap.servers", "localhost:9092")
                 .containsEntry("security.protocol", "SASL_PLAINTEXT")
-                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                        + " username=\"wf\" password=\"kafka-pw-77b0\";")
+                .containsEntry(
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " username=\"wf\" password=\"kafka-pw-77b0\";")
                 .containsEntry("ssl.truststore.password", "literal-pw-5d1c");
 
-        String printed = String.join("\n", raw.toString(), c.redisConnection().toString(),
-                c.kafkaClient().toString(), c.alerts().webhookToken().toString());
-        assertThat(printed).doesNotContain("redis-pw-1f3a", "hook-token-9c2e", "kafka-pw-77b0", "literal-pw-5d1c")
-                .contains("redis.password: ${file:" + redisPassword + "}",
+        String printed = String.join(
+                "\n",
+                raw.toString(),
+                c.redisConnection().toString(),
+                c.kafkaClient().toString(),
+                c.alerts().webhookToken().toString());
+        assertThat(printed)
+                .doesNotContain("redis-pw-1f3a", "hook-token-9c2e", "kafka-pw-77b0", "literal-pw-5d1c")
+                .contains(
+                        "redis.password: ${file:" + redisPassword + "}",
                         "alerts.sinks.webhook_token: ${env:WEBHOOK_TOKEN}",
                         "kafka.properties.ssl.truststore.password: ******",
                         "kafka.properties.security.protocol: SASL_PLAINTEXT",
-                        "sasl.jaas.config=******", "redis://waferflow@localhost:6379 (password ******)");
+                        "sasl.jaas.config=******",
+                        "redis://waferflow@localhost:6379 (password ******)");
     }
 
     @Test
     void secretKeysAreFlinksSensitiveNamesAndKafkasPasswordTypes() {
-        assertThat(List.of("redis.password", "redis.tls_keystore_password", "alerts.sinks.webhook_token",
-                "kafka.properties.sasl.jaas.config", "kafka.properties.ssl.key.password",
-                "kafka.properties.ssl.keystore.key", "kafka.properties.ssl.truststore.certificates"))
+        assertThat(List.of(
+                        "redis.password",
+                        "redis.tls_keystore_password",
+                        "alerts.sinks.webhook_token",
+                        "kafka.properties.sasl.jaas.config",
+                        "kafka.properties.ssl.key.password",
+                        "kafka.properties.ssl.keystore.key",
+                        "kafka.properties.ssl.truststore.certificates"))
                 .allMatch(SecretKeys::isSecret);
-        assertThat(List.of("redis.user", "redis.host", "alerts.sinks.webhook_url", "kafka.properties.sasl.mechanism",
-                "kafka.properties.ssl.keystore.location")).noneMatch(SecretKeys::isSecret);
+        assertThat(List.of(
+                        "redis.user",
+                        "redis.host",
+                        "alerts.sinks.webhook_url",
+                        "kafka.properties.sasl.mechanism",
+                        "kafka.properties.ssl.keystore.location"))
+                .noneMatch(SecretKeys::isSecret);
     }
 
     @Test
     void kafkaPassThroughRefusesKeysTheJobOwnsAndUnknownKeys() {
         assertThatThrownBy(() -> TestConfigs.features("kafka.properties.bootstrap.servers=other:9092"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("'kafka.properties.bootstrap.servers'").hasMessageContaining("kafka.bootstrap_servers");
+                .hasMessageContaining("'kafka.properties.bootstrap.servers'")
+                .hasMessageContaining("kafka.bootstrap_servers");
         assertThatThrownBy(() -> TestConfigs.features("kafka.properties.transactional.id=x"))
                 .hasMessageContaining("'kafka.properties.transactional.id'");
         assertThatThrownBy(() -> TestConfigs.features("kafka.properties.sasl.mechansim=PLAIN"))
-                .hasMessageContaining("'kafka.properties.sasl.mechansim'").hasMessageContaining("not a Kafka");
-        assertThat(TestConfigs.features("kafka.properties.max.poll.records=100").kafkaClient().passThrough())
+                .hasMessageContaining("'kafka.properties.sasl.mechansim'")
+                .hasMessageContaining("not a Kafka");
+        assertThat(TestConfigs.features("kafka.properties.max.poll.records=100")
+                        .kafkaClient()
+                        .passThrough())
                 .containsExactly(Map.entry("max.poll.records", "100"));
     }
 
     @Test
     void redisAuthenticationAndTlsSettingsAreChecked() {
         assertThatThrownBy(() -> TestConfigs.features("redis.user=waferflow"))
-                .hasMessageContaining("'redis.password'").hasMessageContaining("redis.user");
+                .hasMessageContaining("'redis.password'")
+                .hasMessageContaining("redis.user");
         assertThatThrownBy(() -> TestConfigs.features("redis.tls_ca_file=/etc/redis/ca.pem"))
-                .hasMessageContaining("'redis.tls_ca_file'").hasMessageContaining("redis.tls: true");
+                .hasMessageContaining("'redis.tls_ca_file'")
+                .hasMessageContaining("redis.tls: true");
         assertThatThrownBy(() -> TestConfigs.features("redis.tls=true", "redis.tls_keystore_password=pw"))
-                .hasMessageContaining("'redis.tls_keystore_password'").hasMessageNotContaining("=pw");
+                .hasMessageContaining("'redis.tls_keystore_password'")
+                .hasMessageNotContaining("=pw");
         RedisConnection tls = TestConfigs.features("redis.tls=true", "redis.tls_ca_file=/etc/redis/ca.pem")
                 .redisConnection();
         assertThat(tls.tls()).isTrue();

@@ -1,7 +1,5 @@
 package io.waferflow.deploy;
 
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code docker/docker-compose.yml} as data, for tests that cannot run Docker: services, images, bind mounts, ports,
@@ -46,8 +45,8 @@ final class Compose {
         List<Mount> mounts = new ArrayList<>();
         for (Object v : list(service(service), "volumes")) {
             if (v instanceof Map<?, ?> m) { // long syntax
-                mounts.add(new Mount((String) m.get("source"), (String) m.get("target"),
-                        Boolean.TRUE.equals(m.get("read_only"))));
+                mounts.add(new Mount(
+                        (String) m.get("source"), (String) m.get("target"), Boolean.TRUE.equals(m.get("read_only"))));
             } else {
                 String[] parts = ((String) v).split(":");
                 mounts.add(new Mount(parts[0], parts[1], parts.length > 2 && parts[2].equals("ro")));

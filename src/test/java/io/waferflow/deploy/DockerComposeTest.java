@@ -1,14 +1,10 @@
 package io.waferflow.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.testing.BuildSettings;
-import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.util.NetUtils;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -21,8 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.util.NetUtils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code docker/docker-compose.yml}, checked without Docker against what the build produces and what the job and the
@@ -43,7 +42,10 @@ class DockerComposeTest {
         compose = Compose.load();
         String script = compose.command(SUBMITTER).get(2); // bash -c <script>
         String joined = script.replace("\\\n", " ");
-        String runLine = joined.lines().map(String::trim).filter(l -> l.startsWith("flink run ")).findFirst()
+        String runLine = joined.lines()
+                .map(String::trim)
+                .filter(l -> l.startsWith("flink run "))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no `flink run` in " + SUBMITTER + ": " + script));
         flinkRun = List.of(runLine.split("\\s+"));
     }
@@ -51,7 +53,9 @@ class DockerComposeTest {
     @Test
     void imagesArePinnedToReleases() {
         for (String service : compose.services()) {
-            assertThat(compose.image(service)).as(service).matches("[\\w./-]+:v?\\d+\\.\\d+\\.\\d+[\\w.-]*")
+            assertThat(compose.image(service))
+                    .as(service)
+                    .matches("[\\w./-]+:v?\\d+\\.\\d+\\.\\d+[\\w.-]*")
                     .doesNotContain("latest");
         }
     }
@@ -77,8 +81,12 @@ class DockerComposeTest {
                 if (!m.isBind()) {
                     assertThat(compose.namedVolumes()).as(service + " volume").contains(m.source());
                 } else if (m.hostPath().getFileName().toString().endsWith(".jar")) {
-                    assertThat(m.hostPath()).as(service + ": the job jar mvn builds").isEqualTo(jobJar);
-                    assertThat(jarMountFails(service)).as("a missing jar fails `up`, leaves no directory").isTrue();
+                    assertThat(m.hostPath())
+                            .as(service + ": the job jar mvn builds")
+                            .isEqualTo(jobJar);
+                    assertThat(jarMountFails(service))
+                            .as("a missing jar fails `up`, leaves no directory")
+                            .isTrue();
                 } else {
                     assertThat(m.hostPath()).as(service + " mount").exists();
                 }
@@ -91,12 +99,15 @@ class DockerComposeTest {
         Map<Integer, String> byHostPort = new HashMap<>();
         for (String service : compose.services()) {
             for (int hostPort : compose.publishedPorts(service).keySet()) {
-                assertThat(byHostPort.put(hostPort, service)).as("host port " + hostPort + " published twice").isNull();
+                assertThat(byHostPort.put(hostPort, service))
+                        .as("host port " + hostPort + " published twice")
+                        .isNull();
             }
         }
         // docker/README.md lists these.
-        assertThat(byHostPort).isEqualTo(Map.of(9092, "kafka", 6379, "redis", 8081, "jobmanager", 9090, "prometheus",
-                3000, "grafana"));
+        assertThat(byHostPort)
+                .isEqualTo(
+                        Map.of(9092, "kafka", 6379, "redis", 8081, "jobmanager", 9090, "prometheus", 3000, "grafana"));
     }
 
     /**
@@ -107,12 +118,15 @@ class DockerComposeTest {
     void flinkConfIsCopiedIntoTheImagesConfNotMountedOverIt() throws IOException {
         for (String service : FLINK_SERVICES) {
             Compose.Mount conf = compose.mounts(service).stream()
-                    .filter(m -> m.hostPath().equals(Path.of("flink-conf"))).findFirst().orElseThrow();
+                    .filter(m -> m.hostPath().equals(Path.of("flink-conf")))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(conf.readOnly()).isTrue();
             assertThat(conf.target()).doesNotStartWith("/opt/flink/conf");
 
             List<?> entrypoint = (List<?>) compose.service(service).get("entrypoint");
-            Path script = compose.hostPath(service, entrypoint.get(1).toString()).orElseThrow();
+            Path script =
+                    compose.hostPath(service, entrypoint.get(1).toString()).orElseThrow();
             String text = Files.readString(script);
             assertThat(text).contains("cp " + conf.target() + "/config.yaml").contains("exec /docker-entrypoint.sh");
         }
@@ -137,7 +151,8 @@ class DockerComposeTest {
         assertThat(flinkRun.subList(0, 3)).containsExactly("flink", "run", "-d");
         assertThat(argumentAfter("-c")).isEqualTo(BuildSettings.mainClass());
         String jar = flinkRun.get(flinkRun.indexOf("-c") + 2);
-        assertThat(compose.hostPath(SUBMITTER, jar)).contains(BuildSettings.jobJar().normalize());
+        assertThat(compose.hostPath(SUBMITTER, jar))
+                .contains(BuildSettings.jobJar().normalize());
         assertThat(flinkRun.get(flinkRun.indexOf(jar) + 1)).isEqualTo("features");
         assertThat(compose.hostPath(SUBMITTER, argumentAfter("--config"))).contains(TestConfigs.FEATURES_YAML);
     }
@@ -152,19 +167,29 @@ class DockerComposeTest {
         assertThat(job.redisPort()).isEqualTo(6379);
     }
 
-    /** Checkpoint metadata (JobManager) and data (TaskManagers) must be one set of files, as must the Parquet output. */
+    /**
+     * Checkpoint metadata (JobManager) and data (TaskManagers) must be one set of files, as must the Parquet output.
+     */
     @Test
     void jobAndClusterWriteStateToTheVolumeAllFlinkContainersShare() {
         String shared = null;
         for (String service : FLINK_SERVICES) {
-            Compose.Mount state = compose.mounts(service).stream().filter(m -> !m.isBind()).findFirst().orElseThrow();
-            assertThat(shared == null || shared.equals(state.target())).as(service).isTrue();
+            Compose.Mount state = compose.mounts(service).stream()
+                    .filter(m -> !m.isBind())
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(shared == null || shared.equals(state.target()))
+                    .as(service)
+                    .isTrue();
             shared = state.target();
         }
         FeaturesJobConfig job = TestConfigs.features(overrides());
         Map<String, String> cluster = flinkProperties("jobmanager");
-        for (String location : List.of(job.checkpointDirUri(), job.offlineRootUri(),
-                cluster.get("execution.checkpointing.dir"), cluster.get("execution.checkpointing.savepoint-dir"))) {
+        for (String location : List.of(
+                job.checkpointDirUri(),
+                job.offlineRootUri(),
+                cluster.get("execution.checkpointing.dir"),
+                cluster.get("execution.checkpointing.savepoint-dir"))) {
             URI uri = URI.create(location);
             assertThat(uri.getScheme()).isEqualTo("file");
             assertThat(uri.getPath()).startsWith(shared + "/");
@@ -175,13 +200,15 @@ class DockerComposeTest {
     void createsTheTopicsTheJobReadsAndWrites() {
         FeaturesJobConfig job = TestConfigs.features();
         String script = String.join(" ", compose.command("kafka-topics"));
-        assertThat(script).contains(job.inputTopic(), job.violationsTopic(), job.alerts().kafkaTopic());
+        assertThat(script)
+                .contains(job.inputTopic(), job.violationsTopic(), job.alerts().kafkaTopic());
     }
 
     @Test
     void prometheusScrapesEveryFlinkProcessOnTheReportersPort() throws IOException {
         Map<String, Object> prometheus;
-        Path file = compose.hostPath("prometheus", "/etc/prometheus/prometheus.yml").orElseThrow();
+        Path file =
+                compose.hostPath("prometheus", "/etc/prometheus/prometheus.yml").orElseThrow();
         try (Reader in = Files.newBufferedReader(file)) {
             prometheus = new Yaml().load(in);
         }
@@ -230,7 +257,9 @@ class DockerComposeTest {
 
     private static Map<String, String> flinkProperties(String service) {
         Map<String, String> properties = new LinkedHashMap<>();
-        for (String line : compose.environment(service).getOrDefault("FLINK_PROPERTIES", "").split("\n")) {
+        for (String line : compose.environment(service)
+                .getOrDefault("FLINK_PROPERTIES", "")
+                .split("\n")) {
             if (!line.isBlank()) {
                 String[] kv = line.split(":", 2);
                 properties.put(kv[0].trim(), kv.length > 1 ? kv[1].trim() : "");

@@ -1,9 +1,19 @@
 package io.waferflow.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.stores.topics.KafkaTransactions;
 import io.waferflow.testing.BuildSettings;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -25,17 +35,6 @@ import org.apache.logging.log4j.core.config.properties.PropertiesConfigurationFa
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code flink-conf/}, read the way a cluster reads it ({@link GlobalConfiguration}, Flink's own parser): the settings
@@ -98,17 +97,24 @@ class FlinkConfTest {
         Iterator<Integer> ports = NetUtils.getPortRangeFromString(conf.getString(reporter + "port", null));
         List<Integer> range = new ArrayList<>();
         ports.forEachRemaining(range::add);
-        assertThat(range).as("a port each for a JobManager and two TaskManagers on one host").hasSizeGreaterThan(2);
+        assertThat(range)
+                .as("a port each for a JobManager and two TaskManagers on one host")
+                .hasSizeGreaterThan(2);
     }
 
     @Test
     void opensAtLeastWhatTestsAndLocalRunsOpen() throws Exception {
-        List<String> clusterFlags = List.of(conf.get(CoreOptions.FLINK_JVM_OPTIONS).split("\\s+"));
+        List<String> clusterFlags =
+                List.of(conf.get(CoreOptions.FLINK_JVM_OPTIONS).split("\\s+"));
         List<String> localFlags = Files.readAllLines(Path.of("bin", "jvm-options")).stream()
-                .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
-        List<String> testFlags = List.of(BuildSettings.property("surefire.argLine").split("\\s+"));
-        assertThat(clusterFlags).contains("--add-exports=java.base/sun.net.util=ALL-UNNAMED")
-                .containsAll(localFlags).containsAll(testFlags);
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .toList();
+        List<String> testFlags =
+                List.of(BuildSettings.property("surefire.argLine").split("\\s+"));
+        assertThat(clusterFlags)
+                .contains("--add-exports=java.base/sun.net.util=ALL-UNNAMED")
+                .containsAll(localFlags)
+                .containsAll(testFlags);
     }
 
     @Test
@@ -123,7 +129,8 @@ class FlinkConfTest {
     void everyKeyIsOneFlink120Knows() {
         Set<String> known = FlinkConfigKeys.known();
         assertThat(conf.keySet()).hasSizeGreaterThan(20);
-        assertThat(conf.keySet().stream().filter(key -> !known.contains(key))).as("deprecated or unknown keys")
+        assertThat(conf.keySet().stream().filter(key -> !known.contains(key)))
+                .as("deprecated or unknown keys")
                 .isEmpty();
     }
 
@@ -135,17 +142,21 @@ class FlinkConfTest {
             org.apache.logging.log4j.core.config.Configuration background = log4j("log4j.properties");
             assertThat(background.getRootLogger().getLevel()).isEqualTo(Level.INFO);
             assertThat(background.getRootLogger().getAppenders().values())
-                    .singleElement().isInstanceOf(RollingFileAppender.class);
+                    .singleElement()
+                    .isInstanceOf(RollingFileAppender.class);
 
             org.apache.logging.log4j.core.config.Configuration foreground = log4j("log4j-console.properties");
             assertThat(foreground.getRootLogger().getLevel()).isEqualTo(Level.INFO);
             assertThat(foreground.getRootLogger().getAppenders().values())
-                    .hasSize(2).hasAtLeastOneElementOfType(ConsoleAppender.class)
+                    .hasSize(2)
+                    .hasAtLeastOneElementOfType(ConsoleAppender.class)
                     .hasAtLeastOneElementOfType(RollingFileAppender.class);
             for (var config : List.of(background, foreground)) {
-                assertThat(config.getLoggerConfig("org.apache.kafka.clients.producer.KafkaProducer").getLevel())
+                assertThat(config.getLoggerConfig("org.apache.kafka.clients.producer.KafkaProducer")
+                                .getLevel())
                         .isEqualTo(Level.WARN);
-                assertThat(config.getLoggerConfig("io.waferflow.alerts.sinks.LogSink").getLevel())
+                assertThat(config.getLoggerConfig("io.waferflow.alerts.sinks.LogSink")
+                                .getLevel())
                         .isEqualTo(Level.INFO);
                 config.stop();
             }
@@ -157,8 +168,10 @@ class FlinkConfTest {
 
     private static org.apache.logging.log4j.core.config.Configuration log4j(String file) throws Exception {
         try (InputStream in = Files.newInputStream(DIR.resolve(file))) {
-            var config = new PropertiesConfigurationFactory().getConfiguration(
-                    new LoggerContext(file), new ConfigurationSource(in, DIR.resolve(file).toFile()));
+            var config = new PropertiesConfigurationFactory()
+                    .getConfiguration(
+                            new LoggerContext(file),
+                            new ConfigurationSource(in, DIR.resolve(file).toFile()));
             config.initialize();
             config.start();
             return config;

@@ -1,5 +1,10 @@
 package io.waferflow.deploy;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.CoreOptions;
@@ -9,12 +14,6 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * The cluster configuration keys Flink 1.20 knows, by their current names (a deprecated name still works in 1.20 but
@@ -30,8 +29,13 @@ final class FlinkConfigKeys {
 
     static Set<String> known() {
         Set<String> keys = new HashSet<>();
-        for (Class<?> options : List.of(CoreOptions.class, JobManagerOptions.class, TaskManagerOptions.class,
-                CheckpointingOptions.class, StateBackendOptions.class, RestartStrategyOptions.class,
+        for (Class<?> options : List.of(
+                CoreOptions.class,
+                JobManagerOptions.class,
+                TaskManagerOptions.class,
+                CheckpointingOptions.class,
+                StateBackendOptions.class,
+                RestartStrategyOptions.class,
                 RestOptions.class)) {
             keys.addAll(currentKeys(options));
         }

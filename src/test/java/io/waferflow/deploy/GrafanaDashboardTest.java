@@ -1,5 +1,7 @@
 package io.waferflow.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.drift.DriftGauges;
@@ -7,10 +9,6 @@ import io.waferflow.metrics.OnlineWriteMetrics;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.model.Severity;
 import io.waferflow.testing.DashboardMetricNames;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.Field;
@@ -24,8 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Grafana dashboard in {@code docker/grafana}: it loads (provisioning and compose agree), it covers what an
@@ -41,21 +40,33 @@ class GrafanaDashboardTest {
 
     @BeforeAll
     static void load() throws IOException {
-        dashboard = new ObjectMapper().readTree(GRAFANA.resolve("dashboards/waferflow.json").toFile());
+        dashboard = new ObjectMapper()
+                .readTree(GRAFANA.resolve("dashboards/waferflow.json").toFile());
     }
 
     @Test
     void hasAPanelForEachThingAnOperatorWatches() {
         List<String> titles = new ArrayList<>();
         dashboard.get("panels").forEach(p -> titles.add(p.get("title").asText()));
-        assertThat(titles).containsExactly("Throughput", "Kafka lag", "Windows written", "Violations by severity",
-                "Drift tests", "Alerts", "Checkpoint duration", "Job restarts", "Drift per feature", "Online store");
+        assertThat(titles)
+                .containsExactly(
+                        "Throughput",
+                        "Kafka lag",
+                        "Windows written",
+                        "Violations by severity",
+                        "Drift tests",
+                        "Alerts",
+                        "Checkpoint duration",
+                        "Job restarts",
+                        "Drift per feature",
+                        "Online store");
     }
 
     @Test
     void everyQueryGoesToTheProvisionedPrometheus() throws IOException {
         Map<String, Object> datasource = listOf(yaml(GRAFANA.resolve("provisioning/datasources/prometheus.yml"))
-                .get("datasources")).get(0);
+                        .get("datasources"))
+                .get(0);
         assertThat(datasource.get("url")).isEqualTo("http://prometheus:9090");
         assertThat(Compose.load().publishedPorts("prometheus")).containsValue(9090);
 
@@ -72,10 +83,12 @@ class GrafanaDashboardTest {
     void grafanaLoadsTheDashboardFromTheMountedFolder() throws IOException {
         Compose compose = Compose.load();
         Map<String, Object> provider = listOf(yaml(GRAFANA.resolve("provisioning/dashboards/waferflow.yml"))
-                .get("providers")).get(0);
+                        .get("providers"))
+                .get(0);
         String folder = ((Map<?, ?>) provider.get("options")).get("path").toString();
         assertThat(compose.hostPath("grafana", folder)).contains(GRAFANA.resolve("dashboards"));
-        assertThat(compose.hostPath("grafana", "/etc/grafana/provisioning/dashboards/waferflow.yml")).isPresent();
+        assertThat(compose.hostPath("grafana", "/etc/grafana/provisioning/dashboards/waferflow.yml"))
+                .isPresent();
         String home = compose.environment("grafana").get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH");
         assertThat(compose.hostPath("grafana", home)).contains(GRAFANA.resolve("dashboards/waferflow.json"));
     }
@@ -106,7 +119,9 @@ class GrafanaDashboardTest {
         String prefix = "flink_" + String.join("_", "taskmanager", "job", "task", "operator") + "_"
                 + PipelineCounter.GROUP + "_";
         Set<String> counters = declaredCounters();
-        List<String> jobNames = DashboardMetricNames.load().stream().filter(n -> n.startsWith(prefix)).toList();
+        List<String> jobNames = DashboardMetricNames.load().stream()
+                .filter(n -> n.startsWith(prefix))
+                .toList();
         assertThat(jobNames).hasSizeGreaterThan(10);
         assertThat(jobNames).allSatisfy(name -> assertThat(counters).contains(name.substring(prefix.length())));
     }
@@ -128,7 +143,9 @@ class GrafanaDashboardTest {
     private static Set<String> constants(Class<?> type, String prefix) throws IllegalAccessException {
         Set<String> names = new HashSet<>();
         for (Field f : type.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && !f.getName().equals("GROUP")
+            if (Modifier.isStatic(f.getModifiers())
+                    && f.getType() == String.class
+                    && !f.getName().equals("GROUP")
                     && !f.getName().equals("FEATURE")) {
                 names.add(prefix + f.get(null));
             }

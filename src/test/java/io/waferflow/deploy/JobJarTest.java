@@ -1,9 +1,8 @@
 package io.waferflow.deploy;
 
-import io.waferflow.testing.BuildSettings;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.waferflow.testing.BuildSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,8 @@ import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The job jar for {@code flink run} ({@code target/waferflow.jar}), checked entry by entry, as a cluster receives it.
@@ -41,7 +40,9 @@ class JobJarTest {
 
     @BeforeAll
     static void readJar() throws IOException {
-        assertThat(JAR).as("the job jar; Maven builds it before the tests unless -Djobjar.skip=true").isRegularFile();
+        assertThat(JAR)
+                .as("the job jar; Maven builds it before the tests unless -Djobjar.skip=true")
+                .isRegularFile();
         try (JarFile jar = new JarFile(JAR.toFile())) {
             entries = new TreeSet<>(jar.stream().map(ZipEntry::getName).toList());
             manifest = jar.getManifest();
@@ -70,12 +71,13 @@ class JobJarTest {
                 Map.entry("Kafka connector source", "org/apache/flink/connector/kafka/source/KafkaSource.class"),
                 Map.entry("Kafka connector sink", "org/apache/flink/connector/kafka/sink/KafkaSink.class"),
                 Map.entry("Kafka client", "org/apache/kafka/clients/consumer/KafkaConsumer.class"),
-                Map.entry("Bahir Redis container (the online sink writes through it)",
+                Map.entry(
+                        "Bahir Redis container (the online sink writes through it)",
                         "org/apache/flink/streaming/connectors/redis/common/container/RedisContainer.class"),
                 Map.entry("Jedis", "redis/clients/jedis/Jedis.class"),
                 Map.entry("DataSketches KLL", "org/apache/datasketches/kll/KllDoublesSketch.class"),
-                Map.entry("Commons Math KS test",
-                        "org/apache/commons/math3/stat/inference/KolmogorovSmirnovTest.class"),
+                Map.entry(
+                        "Commons Math KS test", "org/apache/commons/math3/stat/inference/KolmogorovSmirnovTest.class"),
                 Map.entry("Flink Parquet writers", "org/apache/flink/formats/parquet/avro/AvroParquetWriters.class"),
                 Map.entry("Parquet", "org/apache/parquet/hadoop/ParquetWriter.class"),
                 Map.entry("Hadoop configuration (Parquet needs it)", "org/apache/hadoop/conf/Configuration.class"),
@@ -95,8 +97,8 @@ class JobJarTest {
                 "org/apache/flink/api/common/",
                 "org/apache/flink/configuration/",
                 "org/apache/flink/client/",
-                "org/apache/flink/connector/file/",     // flink-connector-files is in flink-dist
-                "org/apache/flink/connector/base/",     // shaded into flink-connector-files
+                "org/apache/flink/connector/file/", // flink-connector-files is in flink-dist
+                "org/apache/flink/connector/base/", // shaded into flink-connector-files
                 "org/apache/flink/contrib/streaming/state/", // RocksDB state backend, in flink-dist
                 "org/rocksdb/",
                 "org/apache/flink/metrics/prometheus/", // the reporter is a cluster plugin
@@ -121,17 +123,22 @@ class JobJarTest {
                 "org/apache/zookeeper/",
                 "scala/",
                 "redis/embedded/",
-                "redis-server-",                        // embedded-redis's native binaries
+                "redis-server-", // embedded-redis's native binaries
                 "org/junit/",
                 "org/assertj/",
                 "org/apache/flink/test/",
                 "org/apache/flink/testutils/");
-        assertThat(entries.stream().filter(e -> e.startsWith("kafka/") && e.endsWith(".class")).limit(3))
-                .as("the Scala Kafka broker (kafka-clients puts only kafka/kafka-version.properties there)").isEmpty();
+        assertThat(entries.stream()
+                        .filter(e -> e.startsWith("kafka/") && e.endsWith(".class"))
+                        .limit(3))
+                .as("the Scala Kafka broker (kafka-clients puts only kafka/kafka-version.properties there)")
+                .isEmpty();
         // By file, not by name pattern: io.waferflow.model.DeviceTest is a record type, not a test.
         List<String> testClasses = classFiles(Path.of("target", "test-classes"));
         assertThat(testClasses).contains("io/waferflow/deploy/JobJarTest.class");
-        assertThat(entries.stream().filter(testClasses::contains).limit(3)).as("test classes").isEmpty();
+        assertThat(entries.stream().filter(testClasses::contains).limit(3))
+                .as("test classes")
+                .isEmpty();
     }
 
     /**
@@ -142,8 +149,8 @@ class JobJarTest {
     @Test
     void noApplicationClassLinksToLocalTooling() throws IOException {
         // A package root at the start of a name, or right after the L of a type descriptor (Lkafka/...;).
-        Pattern localReference = Pattern.compile(
-                "(?:(?<![\\w/$])|(?<=[^\\w/$]L))(io/waferflow/local/|kafka/|redis/embedded/)");
+        Pattern localReference =
+                Pattern.compile("(?:(?<![\\w/$])|(?<=[^\\w/$]L))(io/waferflow/local/|kafka/|redis/embedded/)");
         List<String> offenders = new ArrayList<>();
         try (JarFile jar = new JarFile(JAR.toFile())) {
             for (String name : entries) {
@@ -180,7 +187,8 @@ class JobJarTest {
 
         Main underFlinkRun = runMain(false, "bench");
         assertThat(underFlinkRun.code).as(underFlinkRun.output).isNotZero();
-        assertThat(underFlinkRun.output).contains("'bench' runs only from a source checkout")
+        assertThat(underFlinkRun.output)
+                .contains("'bench' runs only from a source checkout")
                 .contains("IllegalStateException: waferflow bench failed (exit code 2)");
     }
 
@@ -190,13 +198,15 @@ class JobJarTest {
         // The local class path holds every dependency, picocli included: leave picocli out, so it must come from
         // the jar. Flink and logging stay (the cluster has them); target/classes is not on it.
         List<String> classPath = new ArrayList<>(List.of(JAR.toString()));
-        for (String entry : Files.readString(Path.of("target", "local-classpath.txt")).strip().split(":")) {
+        for (String entry : Files.readString(Path.of("target", "local-classpath.txt"))
+                .strip()
+                .split(":")) {
             if (!entry.contains("/info/picocli/")) {
                 classPath.add(entry);
             }
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", String.join(":", classPath)));
+        List<String> command = new ArrayList<>(
+                List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", String.join(":", classPath)));
         if (launcher) {
             command.add("-Dwaferflow.launcher=local");
         }
@@ -222,7 +232,9 @@ class JobJarTest {
 
     private static void assertNoEntryUnder(String... prefixes) {
         for (String prefix : prefixes) {
-            assertThat(entries.stream().filter(e -> e.startsWith(prefix)).limit(3)).as(prefix).isEmpty();
+            assertThat(entries.stream().filter(e -> e.startsWith(prefix)).limit(3))
+                    .as(prefix)
+                    .isEmpty();
         }
     }
 }

@@ -1,17 +1,16 @@
 package io.waferflow.drift;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A configured baseline file is checked when the job is built, not when the first drift window closes. */
 class BaselineFileTest {
@@ -26,9 +25,10 @@ class BaselineFileTest {
 
     @Test
     void aMissingUnreadableOrPartialFileIsNamedWithTheFix() throws Exception {
-        assertThatThrownBy(() -> forConfig("drift.baseline.from=file",
-                "drift.baseline.file=" + tmp.resolve("missing.json")))
-                .hasMessageContaining("'drift.baseline.file'").hasMessageContaining("missing.json");
+        assertThatThrownBy(() ->
+                        forConfig("drift.baseline.from=file", "drift.baseline.file=" + tmp.resolve("missing.json")))
+                .hasMessageContaining("'drift.baseline.file'")
+                .hasMessageContaining("missing.json");
         Path notJson = Files.writeString(tmp.resolve("bad.json"), "{\"format\": \"something else\"}");
         assertThatThrownBy(() -> forConfig("drift.baseline.from=file", "drift.baseline.file=" + notJson))
                 .hasMessageContaining("not a waferflow-baseline/1 file");
@@ -44,9 +44,16 @@ class BaselineFileTest {
     void aCompleteFileIsRead() throws Exception {
         Distribution vdd = Distribution.ofValues(new double[] {1.19, 1.2, 1.21}, 200);
         Path full = tmp.resolve("full.json");
-        new BaselineFile("history.jsonl", Instant.EPOCH, 200, Map.of("vdd", vdd, "idd", vdd, "frequency", vdd,
-                "temperature", vdd)).write(full);
-        assertThat(forConfig("drift.baseline.from=file", "drift.baseline.file=" + full).features.get("vdd").n)
+        new BaselineFile(
+                        "history.jsonl",
+                        Instant.EPOCH,
+                        200,
+                        Map.of("vdd", vdd, "idd", vdd, "frequency", vdd, "temperature", vdd))
+                .write(full);
+        assertThat(forConfig("drift.baseline.from=file", "drift.baseline.file=" + full)
+                        .features
+                        .get("vdd")
+                        .n)
                 .isEqualTo(3);
     }
 }

@@ -1,9 +1,16 @@
 package io.waferflow.drift;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.WaferParameterWindow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -11,14 +18,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The drift operator on wafer-window distributions, in event time: no verdict while the baseline forms, stable
@@ -34,22 +33,29 @@ class DriftDetectorTest {
     private static final double[] MEAN = {1.2, 50, 2000};
     private static final double[] STD = {0.02, 5, 100};
 
-    private final FeaturesJobConfig config = TestConfigs.features("drift.window=30 min",
-            "drift.baseline.from=stream_records", "drift.baseline.records=3000", "drift.min_baseline=1000",
+    private final FeaturesJobConfig config = TestConfigs.features(
+            "drift.window=30 min",
+            "drift.baseline.from=stream_records",
+            "drift.baseline.records=3000",
+            "drift.min_baseline=1000",
             "drift.min_current=200");
     private final Random random = new Random(7);
 
     private KeyedOneInputStreamOperatorTestHarness<String, WaferParameterWindow, DriftMetric> harness()
             throws Exception {
-        DriftDetector detector = new DriftDetector(config.drift(), LATENESS,
-                new WaferDistributionRules(2.0, 1.5, 0.01, 200), null, null);
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector), w -> w.feature,
-                Types.STRING);
+        DriftDetector detector = new DriftDetector(
+                config.drift(), LATENESS, new WaferDistributionRules(2.0, 1.5, 0.01, 200), null, null);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(detector), w -> w.feature, Types.STRING);
     }
 
     /** Two wafers per 5-minute window, 150 devices each; feature 0 shifted by {@code vddShiftSigma} σ. */
-    private void feedWaferWindows(KeyedOneInputStreamOperatorTestHarness<String, WaferParameterWindow, DriftMetric> h,
-                                  long from, long to, double vddShiftSigma) throws Exception {
+    private void feedWaferWindows(
+            KeyedOneInputStreamOperatorTestHarness<String, WaferParameterWindow, DriftMetric> h,
+            long from,
+            long to,
+            double vddShiftSigma)
+            throws Exception {
         for (long start = from; start < to; start += WAFER_WINDOW) {
             for (int wafer = 0; wafer < 2; wafer++) {
                 for (int f = 0; f < FEATURES.length; f++) {
@@ -91,16 +97,21 @@ class DriftDetectorTest {
 
             // 1:00–1:30 unchanged: stable everywhere.
             feedWaferWindows(h, 60 * MIN, 90 * MIN, 0);
-            List<DriftMetric> stable = metrics(h).subList(forming.size(), metrics(h).size());
+            List<DriftMetric> stable =
+                    metrics(h).subList(forming.size(), metrics(h).size());
             assertThat(stable).hasSize(FEATURES.length);
-            assertThat(stable).allSatisfy(m -> assertThat(m.verdict).as(m.toString()).isEqualTo(DriftVerdict.STABLE));
-            assertThat(stable).allSatisfy(m -> assertThat(m.baselineId).isEqualTo(
-                    "stream:1970-01-01T00:00:00Z..1970-01-01T01:00:00Z"));
+            assertThat(stable)
+                    .allSatisfy(m -> assertThat(m.verdict).as(m.toString()).isEqualTo(DriftVerdict.STABLE));
+            assertThat(stable)
+                    .allSatisfy(m ->
+                            assertThat(m.baselineId).isEqualTo("stream:1970-01-01T00:00:00Z..1970-01-01T01:00:00Z"));
 
             // 1:30–2:00: vdd shifted by 2.5 σ.
             int before = metrics(h).size();
             feedWaferWindows(h, 90 * MIN, 120 * MIN, 2.5);
-            Map<String, DriftMetric> last = metrics(h).subList(before, metrics(h).size()).stream()
+            Map<String, DriftMetric> last = metrics(h)
+                    .subList(before, metrics(h).size())
+                    .stream()
                     .collect(Collectors.toMap(m -> m.feature, m -> m));
             assertThat(last.keySet()).containsExactlyInAnyOrder(FEATURES);
             DriftMetric vdd = last.get("vdd");
@@ -114,7 +125,8 @@ class DriftDetectorTest {
 
             // The shifted wafer windows are distribution-shift quality events (> 2 baseline σ), for vdd only.
             List<QualityEvent> shifts = h.getSideOutput(DriftDetector.QUALITY_EVENTS).stream()
-                    .map(StreamRecord::getValue).filter(e -> e.type.equals(QualityEvent.DISTRIBUTION_SHIFT))
+                    .map(StreamRecord::getValue)
+                    .filter(e -> e.type.equals(QualityEvent.DISTRIBUTION_SHIFT))
                     .collect(Collectors.toList());
             assertThat(shifts).hasSize(12); // 6 wafer windows × 2 wafers
             assertThat(shifts).allSatisfy(e -> assertThat(e.field).isEqualTo("vdd"));
@@ -132,10 +144,10 @@ class DriftDetectorTest {
             }
             file.put(FEATURES[f], Distribution.ofValues(history, 200));
         }
-        DriftDetector detector = new DriftDetector(config.drift(), LATENESS,
-                new WaferDistributionRules(2.0, 1.5, 0.01, 200), file, "file:history.json");
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector),
-                (WaferParameterWindow w) -> w.feature, Types.STRING)) {
+        DriftDetector detector = new DriftDetector(
+                config.drift(), LATENESS, new WaferDistributionRules(2.0, 1.5, 0.01, 200), file, "file:history.json");
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(detector), (WaferParameterWindow w) -> w.feature, Types.STRING)) {
             h.open();
             feedWaferWindows(h, 0, 30 * MIN, 2.5);
             Map<String, DriftMetric> first = metrics(h).stream().collect(Collectors.toMap(m -> m.feature, m -> m));
@@ -163,7 +175,9 @@ class DriftDetectorTest {
             List<DriftMetric> after = new ArrayList<>(metrics(h));
             assertThat(after).hasSize(FEATURES.length);
             assertThat(after).allSatisfy(m -> assertThat(m.nBaseline).isEqualTo(3600));
-            assertThat(after.stream().filter(m -> m.verdict == DriftVerdict.DRIFT).map(m -> m.feature))
+            assertThat(after.stream()
+                            .filter(m -> m.verdict == DriftVerdict.DRIFT)
+                            .map(m -> m.feature))
                     .containsExactly("vdd");
         }
     }

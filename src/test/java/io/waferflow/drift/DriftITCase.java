@@ -1,5 +1,8 @@
 package io.waferflow.drift;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.config.FeaturesJobConfig;
@@ -8,13 +11,6 @@ import io.waferflow.model.QualityEvent;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
-import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,9 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 /**
  * Drift end to end on the demo's traffic: 8 testers, Vdd shifted by 2.5 σ from each tester's third wafer on. The
@@ -57,19 +56,30 @@ class DriftITCase {
         SERVICES.createTopics("drift", 1); // one partition: lateness decided by input order alone
         SERVICES.produce("drift-in", payloads);
 
-        FeaturesJobConfig config = SERVICES.config(tmp, "drift", "feature_group.watermark.emit=per_record",
-                "drift.window=2 min", "drift.baseline.from=stream_records", "drift.baseline.records=3000",
-                "drift.min_baseline=1000", "drift.min_current=200");
+        FeaturesJobConfig config = SERVICES.config(
+                tmp,
+                "drift",
+                "feature_group.watermark.emit=per_record",
+                "drift.window=2 min",
+                "drift.baseline.from=stream_records",
+                "drift.baseline.records=3000",
+                "drift.min_baseline=1000",
+                "drift.min_current=200");
         FeaturesJobRun.execute(config, "drift-it");
 
         // The independent count: per (feature, drift window) the values, and which windows hold shifted wafers.
         Model model = new Model(payloads);
         List<GenericRecord> rows = ParquetFiles.read(tmp.resolve("data/_drift"));
-        Map<String, TreeMap<Long, GenericRecord>> byFeature = rows.stream().collect(Collectors.groupingBy(
-                r -> r.get("feature").toString(),
-                Collectors.toMap(r -> (Long) r.get("window_start"), r -> r, (a, b) -> {
-                    throw new AssertionError("two rows for one feature and window: " + a + " / " + b);
-                }, TreeMap::new)));
+        Map<String, TreeMap<Long, GenericRecord>> byFeature = rows.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.get("feature").toString(),
+                        Collectors.toMap(
+                                r -> (Long) r.get("window_start"),
+                                r -> r,
+                                (a, b) -> {
+                                    throw new AssertionError("two rows for one feature and window: " + a + " / " + b);
+                                },
+                                TreeMap::new)));
         assertThat(byFeature.keySet()).containsExactlyInAnyOrder("vdd", "idd", "frequency", "temperature");
         for (Map.Entry<String, TreeMap<Long, GenericRecord>> f : byFeature.entrySet()) {
             Map<Long, List<Double>> want = model.values.get(f.getKey());
@@ -78,12 +88,15 @@ class DriftITCase {
                 List<Double> values = want.get((Long) r.get("window_start"));
                 String what = f.getKey() + "@" + Instant.ofEpochMilli((Long) r.get("window_start"));
                 assertThat((Long) r.get("n_current")).as(what).isEqualTo(values.size());
-                assertThat((Double) r.get("current_mean")).as(what)
+                assertThat((Double) r.get("current_mean"))
+                        .as(what)
                         .isCloseTo(values.stream().mapToDouble(v -> v).average().orElseThrow(), within(1e-9));
-                assertThat((Long) r.get("window_end") - (Long) r.get("window_start")).isEqualTo(DRIFT_WINDOW);
+                assertThat((Long) r.get("window_end") - (Long) r.get("window_start"))
+                        .isEqualTo(DRIFT_WINDOW);
             }
             // The first window forms the baseline (more than 3000 values): no verdict.
-            assertThat(f.getValue().firstEntry().getValue().get("verdict").toString()).isEqualTo("insufficient_data");
+            assertThat(f.getValue().firstEntry().getValue().get("verdict").toString())
+                    .isEqualTo("insufficient_data");
         }
 
         TreeMap<Long, GenericRecord> vdd = byFeature.get("vdd");
@@ -111,9 +124,15 @@ class DriftITCase {
             for (String feature : byFeature.keySet()) {
                 GenericRecord newest = byFeature.get(feature).lastEntry().getValue();
                 Map<String, String> hash = jedis.hgetAll("drift:drift:wafer_aggregates:v1:" + feature);
-                assertThat(hash.get("window_end")).as(feature).isEqualTo(newest.get("window_end").toString());
-                assertThat(hash.get("verdict")).as(feature).isEqualTo(newest.get("verdict").toString());
-                assertThat(hash.get("n_current")).as(feature).isEqualTo(newest.get("n_current").toString());
+                assertThat(hash.get("window_end"))
+                        .as(feature)
+                        .isEqualTo(newest.get("window_end").toString());
+                assertThat(hash.get("verdict"))
+                        .as(feature)
+                        .isEqualTo(newest.get("verdict").toString());
+                assertThat(hash.get("n_current"))
+                        .as(feature)
+                        .isEqualTo(newest.get("n_current").toString());
             }
         }
 
@@ -144,13 +163,16 @@ class DriftITCase {
                 for (String f : List.of("vdd", "idd", "frequency", "temperature")) {
                     if (!r.get(f).isNull()) {
                         values.computeIfAbsent(f, k -> new TreeMap<>())
-                                .computeIfAbsent(driftStart, k -> new ArrayList<>()).add(r.get(f).asDouble());
+                                .computeIfAbsent(driftStart, k -> new ArrayList<>())
+                                .add(r.get(f).asDouble());
                     }
                 }
                 // Wafer ids are W<tester>-<lot>-<wafer in lot, from 1>: the tester's wafer sequence number.
                 String[] id = r.get("wafer_id").asText().split("-");
                 boolean shifted = Integer.parseInt(id[1]) * 25 + Integer.parseInt(id[2]) - 1 >= DRIFT_AFTER_WAFERS;
-                shiftedByWindow.computeIfAbsent(driftStart, k -> new HashSet<>()).add(shifted);
+                shiftedByWindow
+                        .computeIfAbsent(driftStart, k -> new HashSet<>())
+                        .add(shifted);
                 if (shifted) {
                     shiftedWaferWindows.add(r.get("wafer_id").asText() + "@" + Math.floorDiv(t, MIN) * MIN);
                 }

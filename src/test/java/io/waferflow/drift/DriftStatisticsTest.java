@@ -1,14 +1,13 @@
 package io.waferflow.drift;
 
-import io.waferflow.config.DriftRule;
-import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import io.waferflow.config.DriftRule;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+import org.junit.jupiter.api.Test;
 
 /**
  * The drift statistics against independent computations: Commons Math's own two-sample KS test for D and p, PSI
@@ -25,7 +24,7 @@ class DriftStatisticsTest {
         SplittableRandom random = new SplittableRandom(11);
         int[][] sizes = {{50, 70}, {1000, 800}, {5000, 5000}, {3, 400}};
         for (int[] s : sizes) {
-            for (double shift : new double[]{0, 0.1, 0.7}) {
+            for (double shift : new double[] {0, 0.1, 0.7}) {
                 double[] x = normal(random, s[0], 0, 1);
                 double[] y = normal(random, s[1], shift, 1);
                 assertThat(StepCdf.ksDistance(StepCdf.exact(x), StepCdf.exact(y)))
@@ -45,12 +44,13 @@ class DriftStatisticsTest {
         SplittableRandom random = new SplittableRandom(12);
         int[][] sizes = {{100, 100}, {200, 300}, {1000, 1000}, {5000, 2000}};
         for (int[] s : sizes) {
-            for (double shift : new double[]{0, 0.15, 0.3}) {
+            for (double shift : new double[] {0, 0.15, 0.3}) {
                 double[] x = normal(random, s[0], 0, 1);
                 double[] y = normal(random, s[1], shift, 1);
                 DriftMetric m = compareExact(x, y);
                 double expected = COMMONS_KS.kolmogorovSmirnovTest(x, y);
-                assertThat(m.ksPValue).as("p for n=%d m=%d shift=%s", s[0], s[1], shift)
+                assertThat(m.ksPValue)
+                        .as("p for n=%d m=%d shift=%s", s[0], s[1], shift)
                         .isCloseTo(expected, within(1e-9));
                 assertThat(m.ksPValueConservative).isEqualTo(m.ksPValue);
                 assertThat(m.exact).isTrue();
@@ -71,21 +71,23 @@ class DriftStatisticsTest {
         double expectedShifted20 = 2 * (floor - 0.1) * Math.log(floor / 0.1) + (0.3 - 0.1) * Math.log(0.3 / 0.1);
         assertThat(DriftStatistics.psi(StepCdf.exact(baseline), StepCdf.exact(range(21, 120))))
                 .isCloseTo(expectedShifted20, within(1e-12));
-        assertThat(DriftStatistics.psi(StepCdf.exact(baseline), StepCdf.exact(range(1, 100)))).isZero();
+        assertThat(DriftStatistics.psi(StepCdf.exact(baseline), StepCdf.exact(range(1, 100))))
+                .isZero();
     }
 
     @Test
     void sketchKsDistanceIsWithinTheRankErrorsOfTheExactOne() {
         SplittableRandom random = new SplittableRandom(13);
         int n = 200_000;
-        for (double shift : new double[]{0, 0.05, 0.3}) {
+        for (double shift : new double[] {0, 0.05, 0.3}) {
             double[] x = normal(random, n, 0, 1);
             double[] y = normal(random, n, shift, 1);
             StepCdf bx = StepCdf.of(Distribution.ofValues(x, K), K);
             StepCdf by = StepCdf.of(Distribution.ofValues(y, K), K);
             assertThat(bx.rankError()).isPositive();
             double exact = StepCdf.ksDistance(StepCdf.exact(x), StepCdf.exact(y));
-            assertThat(Math.abs(StepCdf.ksDistance(bx, by) - exact)).as("shift %s", shift)
+            assertThat(Math.abs(StepCdf.ksDistance(bx, by) - exact))
+                    .as("shift %s", shift)
                     .isLessThanOrEqualTo(bx.rankError() + by.rankError());
         }
     }
@@ -102,8 +104,8 @@ class DriftStatisticsTest {
         // compaction makes their step functions differ by up to the rank error.
         Distribution baseline = Distribution.ofValues(values, K);
         Distribution current = Distribution.ofValues(values, K);
-        DriftMetric m = DriftStatistics.compare("vdd", StepCdf.of(baseline, K), baseline, StepCdf.of(current, K),
-                current, RULE);
+        DriftMetric m = DriftStatistics.compare(
+                "vdd", StepCdf.of(baseline, K), baseline, StepCdf.of(current, K), current, RULE);
         assertThat(m.exact).isFalse();
         assertThat(m.ksD).isLessThanOrEqualTo(m.rankErrorBaseline + m.rankErrorCurrent);
         assertThat(m.ksDLower).isZero();
@@ -157,7 +159,7 @@ class DriftStatisticsTest {
         double mean = Arrays.stream(values).sum() / values.length;
         double squares = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
         double std = Math.sqrt(squares / (values.length - 1));
-        for (Distribution d : new Distribution[]{whole, merged}) {
+        for (Distribution d : new Distribution[] {whole, merged}) {
             assertThat(d.n).isEqualTo(values.length);
             assertThat(d.mean).isCloseTo(mean, within(1e-9));
             assertThat(d.std()).isCloseTo(std, within(1e-9));
@@ -171,7 +173,8 @@ class DriftStatisticsTest {
     @Test
     void pValueOfATinyDistanceAtHugeSizesIsOne() {
         assertThat(DriftStatistics.ksPValue(1e-9, 1_000_000, 1_000_000)).isEqualTo(1.0);
-        assertThat(DriftStatistics.ksPValue(1e-12, 2_000_000_000L, 2_000_000_000L)).isEqualTo(1.0);
+        assertThat(DriftStatistics.ksPValue(1e-12, 2_000_000_000L, 2_000_000_000L))
+                .isEqualTo(1.0);
         // Just above the shortcut the series gives 1 too, so nothing jumps there.
         double t = 0.1001;
         double d = t / Math.sqrt(1_000_000 / 2.0);
@@ -179,8 +182,13 @@ class DriftStatisticsTest {
     }
 
     private static DriftMetric compareExact(double[] x, double[] y) {
-        return DriftStatistics.compare("f", StepCdf.exact(x), Distribution.ofValues(x, K), StepCdf.exact(y),
-                Distribution.ofValues(y, K), RULE);
+        return DriftStatistics.compare(
+                "f",
+                StepCdf.exact(x),
+                Distribution.ofValues(x, K),
+                StepCdf.exact(y),
+                Distribution.ofValues(y, K),
+                RULE);
     }
 
     private static double[] normal(SplittableRandom random, int n, double mean, double std) {

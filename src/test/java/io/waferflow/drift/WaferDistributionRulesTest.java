@@ -1,16 +1,15 @@
 package io.waferflow.drift;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Severity;
 import io.waferflow.model.WaferParameterWindow;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 /** The wafer-window checks against the seed notebook's definitions, computed here from the raw values. */
 class WaferDistributionRulesTest {
@@ -63,7 +62,9 @@ class WaferDistributionRulesTest {
 
         List<QualityEvent> events = rules.check(window(values), null);
         assertThat(new WaferDistributionRules(2.0, 1.5, (double) expected / values.length, 200)
-                .check(window(values), null)).as("at the rate limit").isEmpty();
+                        .check(window(values), null))
+                .as("at the rate limit")
+                .isEmpty();
         assertThat(events).hasSize(1);
         QualityEvent e = events.get(0);
         assertThat(e.type).isEqualTo(QualityEvent.IQR_OUTLIERS);
@@ -92,6 +93,8 @@ class WaferDistributionRulesTest {
 
         Baseline forming = baseline(1.2, 0.02);
         forming.complete = false;
-        assertThat(rules.check(window(shifted), forming)).as("no baseline yet: no shift verdict").isEmpty();
+        assertThat(rules.check(window(shifted), forming))
+                .as("no baseline yet: no shift verdict")
+                .isEmpty();
     }
 }

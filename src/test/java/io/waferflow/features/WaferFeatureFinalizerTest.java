@@ -1,21 +1,20 @@
 package io.waferflow.features;
 
+import static io.waferflow.testing.TestDie.parsed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.waferflow.model.DeviceTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static io.waferflow.testing.TestDie.parsed;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /** The per-wafer stage: neighbour yield, the online ordering guard, final offline rows, and cleanup. */
 class WaferFeatureFinalizerTest {
@@ -24,14 +23,16 @@ class WaferFeatureFinalizerTest {
     private static final long LATENESS = 30_000;
     private static final long QUIET = 10 * MIN;
 
-    private final WaferWindowAggregator aggregator = WaferWindowAggregator.forSchema(io.waferflow.TestConfigs.features().schema(), 200);
+    private final WaferWindowAggregator aggregator =
+            WaferWindowAggregator.forSchema(io.waferflow.TestConfigs.features().schema(), 200);
     private KeyedOneInputStreamOperatorTestHarness<String, WaferWindowSummary, WaferFeatures> harness;
 
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, false)),
-                s -> s.features.waferId, Types.STRING);
+                s -> s.features.waferId,
+                Types.STRING);
         harness.open();
     }
 
@@ -75,14 +76,19 @@ class WaferFeatureFinalizerTest {
     @Test
     void neighbourYieldUsesTheWaferDieMapAcrossWindows() throws Exception {
         // Window 0: a row of three dies at y=0: pass, fail, pass.
-        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100), parsed("W", 2_000, 1, 0, false, 1.2, 50, 100),
+        fire(
+                0,
+                parsed("W", 1_000, 0, 0, true, 1.2, 50, 100),
+                parsed("W", 2_000, 1, 0, false, 1.2, 50, 100),
                 parsed("W", 3_000, 2, 0, true, 1.2, 50, 100));
         // Die (0,0): neighbours (1,0)=fail -> 0. Die (1,0): (0,0),(2,0) pass -> 1. Die (2,0): (1,0) fail -> 0.
         assertThat(online().get(0).neighborYieldAvg).isCloseTo(1.0 / 3, within(1e-12));
 
         // Window 1: die (1,1) passes; its neighbours are the three dies of window 0 -> 2/3.
         // Die (0,0) is retested and now passes; the latest test counts for its neighbours.
-        fire(MIN, parsed("W", MIN + 1_000, 1, 1, true, 1.2, 50, 100),
+        fire(
+                MIN,
+                parsed("W", MIN + 1_000, 1, 1, true, 1.2, 50, 100),
                 parsed("W", MIN + 2_000, 0, 0, true, 1.2, 50, 100));
         WaferFeatures w1 = online().get(1);
         // (1,1): neighbours (0,0)=pass(retest),(1,0)=fail,(2,0)=pass -> 2/3; (0,0): (1,0)=fail,(1,1)=pass -> 1/2.
@@ -119,7 +125,8 @@ class WaferFeatureFinalizerTest {
         assertThat(online()).extracting(f -> f.windowStart).containsExactly(0L, MIN);
 
         harness.processWatermark(new Watermark(2 * MIN - 1 + LATENESS));
-        assertThat(offline()).extracting(f -> f.windowStart + ":" + f.deviceCount)
+        assertThat(offline())
+                .extracting(f -> f.windowStart + ":" + f.deviceCount)
                 .containsExactlyInAnyOrder("0:2", MIN + ":1");
     }
 
@@ -129,7 +136,8 @@ class WaferFeatureFinalizerTest {
         // set by window [0, 1) min. Replacing that deadline must not cancel the finalization.
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WaferFeatureFinalizer(MIN, 11 * MIN, false)), s -> s.features.waferId,
+                new KeyedProcessOperator<>(new WaferFeatureFinalizer(MIN, 11 * MIN, false)),
+                s -> s.features.waferId,
                 Types.STRING);
         harness.open();
         fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100));
@@ -142,7 +150,8 @@ class WaferFeatureFinalizerTest {
     void sessionsThatOnlyOverlapAreBothWrittenMergedOnesReplaceWhatTheyContain() throws Exception {
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, true)), s -> s.features.waferId,
+                new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, QUIET, true)),
+                s -> s.features.waferId,
                 Types.STRING);
         harness.open();
         fireSession(3 * MIN, 5 * MIN, parsed("W", 3 * MIN, 0, 0, true, 1.2, 50, 100));
@@ -150,10 +159,14 @@ class WaferFeatureFinalizerTest {
         fireSession(4 * MIN, 6 * MIN, parsed("W", 4 * MIN, 1, 0, true, 1.2, 50, 100));
         // A merge: [7, 10) contains the earlier firing [7, 9) and replaces it, as a later revision.
         fireSession(7 * MIN, 9 * MIN, parsed("W", 7 * MIN, 2, 0, true, 1.2, 50, 100));
-        fireSession(7 * MIN, 10 * MIN, parsed("W", 7 * MIN, 2, 0, true, 1.2, 50, 100),
+        fireSession(
+                7 * MIN,
+                10 * MIN,
+                parsed("W", 7 * MIN, 2, 0, true, 1.2, 50, 100),
                 parsed("W", 8 * MIN, 3, 0, true, 1.2, 50, 100));
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
-        assertThat(offline()).extracting(f -> f.windowStart / MIN + "-" + f.windowEnd / MIN + " rev" + f.revision)
+        assertThat(offline())
+                .extracting(f -> f.windowStart / MIN + "-" + f.windowEnd / MIN + " rev" + f.revision)
                 .containsExactlyInAnyOrder("3-5 rev0", "4-6 rev0", "7-10 rev1");
     }
 

@@ -1,18 +1,17 @@
 package io.waferflow.features;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Severity;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.streaming.api.operators.StreamFlatMap;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 class WaferQualityRulesTest {
 
@@ -37,8 +36,13 @@ class WaferQualityRulesTest {
             h.open();
             h.processElement(new StreamRecord<>(f));
             List<QualityEvent> out = new ArrayList<>(h.extractOutputValues());
-            assertThat(h.getEnvironment().getAccumulatorRegistry().getUserMap().get(PipelineCounter.QUALITY_EVENTS)
-                    .getLocalValue()).as("quality_events").isEqualTo((long) out.size());
+            assertThat(h.getEnvironment()
+                            .getAccumulatorRegistry()
+                            .getUserMap()
+                            .get(PipelineCounter.QUALITY_EVENTS)
+                            .getLocalValue())
+                    .as("quality_events")
+                    .isEqualTo((long) out.size());
             return out;
         }
     }
@@ -58,7 +62,8 @@ class WaferQualityRulesTest {
     @Test
     void moreThanTenPercentOfDevicesFlaggedRejectsTheWafer() throws Exception {
         assertThat(judge(row(0.0, 0.0, 10.0))).as("at the limit").isEmpty();
-        assertThat(judge(row(0.08, 0.04, 10.5))).extracting(e -> e.type + ":" + e.field)
+        assertThat(judge(row(0.08, 0.04, 10.5)))
+                .extracting(e -> e.type + ":" + e.field)
                 .containsExactlyInAnyOrder("range_violations:vdd", "wafer_rejected:");
     }
 

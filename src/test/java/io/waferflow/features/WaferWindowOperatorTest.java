@@ -1,6 +1,15 @@
 package io.waferflow.features;
 
+import static io.waferflow.testing.TestDie.parsed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.waferflow.model.DeviceTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -15,16 +24,6 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-
-import static io.waferflow.testing.TestDie.parsed;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * The wafer window built the way the job builds it (tumbling event time, allowed lateness, late side output,
@@ -41,13 +40,15 @@ class WaferWindowOperatorTest {
     @BeforeEach
     void setUp() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SingleOutputStreamOperator<WaferWindowSummary> windowed = env
-                .fromData(parsed("W", 0, 0, 0, true, 1.2, 50, 100))
+        SingleOutputStreamOperator<WaferWindowSummary> windowed = env.fromData(parsed("W", 0, 0, 0, true, 1.2, 50, 100))
                 .keyBy(d -> d.waferId)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .allowedLateness(Duration.ofMillis(LATENESS))
                 .sideOutputLateData(TOO_LATE)
-                .aggregate(WaferWindowAggregator.forSchema(io.waferflow.TestConfigs.features().schema(), 200), new StampWindow());
+                .aggregate(
+                        WaferWindowAggregator.forSchema(
+                                io.waferflow.TestConfigs.features().schema(), 200),
+                        new StampWindow());
         Transformation<WaferWindowSummary> t = windowed.getTransformation();
         @SuppressWarnings("unchecked")
         OneInputStreamOperator<DeviceTest, WaferWindowSummary> operator =

@@ -1,6 +1,6 @@
 package io.waferflow.ingest;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -8,8 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class IsoTimestampsTest {
 
@@ -38,17 +37,26 @@ class IsoTimestampsTest {
 
     @Test
     void fractionsAreTruncatedToMillisLikeJavaTime() {
-        for (String text : List.of("2026-02-28T23:59:59.9999Z", "2024-02-29T00:00:00.1+05:30", "2026-11-27T10:00:00.123456789-08:00")) {
-            assertThat(IsoTimestamps.parseCommon(text)).as(text)
+        for (String text : List.of(
+                "2026-02-28T23:59:59.9999Z", "2024-02-29T00:00:00.1+05:30", "2026-11-27T10:00:00.123456789-08:00")) {
+            assertThat(IsoTimestamps.parseCommon(text))
+                    .as(text)
                     .isEqualTo(OffsetDateTime.parse(text).toInstant().toEpochMilli());
         }
     }
 
     @Test
     void uncommonOrInvalidShapesGoToTheGeneralParser() {
-        for (String text : List.of("2026-11-27T10:00:00", "2026-11-27 10:00:00Z", "2026-02-30T10:00:00Z",
-                "2026-11-27T24:00:00Z", "2026-11-27T10:00:00.Z", "2026-11-27T10:00:00+0100", "x026-11-27T10:00:00Z",
-                "2026-11-27T10:00:30.\u0661\u0662\u0663Z", "2026-11-27T10:00:00+18:30")) {
+        for (String text : List.of(
+                "2026-11-27T10:00:00",
+                "2026-11-27 10:00:00Z",
+                "2026-02-30T10:00:00Z",
+                "2026-11-27T24:00:00Z",
+                "2026-11-27T10:00:00.Z",
+                "2026-11-27T10:00:00+0100",
+                "x026-11-27T10:00:00Z",
+                "2026-11-27T10:00:30.\u0661\u0662\u0663Z",
+                "2026-11-27T10:00:00+18:30")) {
             assertThat(IsoTimestamps.parseCommon(text)).as(text).isEqualTo(IsoTimestamps.NOT_COMMON);
         }
     }

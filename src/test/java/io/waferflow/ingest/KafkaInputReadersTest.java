@@ -1,11 +1,11 @@
 package io.waferflow.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.TestConfigs;
 import io.waferflow.testing.LocalServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** How many Kafka readers the job runs: one per partition, never more than the job's parallelism. */
 class KafkaInputReadersTest {
@@ -32,7 +32,8 @@ class KafkaInputReadersTest {
 
     @Test
     void anExplicitCountWinsAndAnUnknownTopicFallsBackToTheParallelism() {
-        assertThat(readers("one-partition-or-not", "kafka.source_parallelism=4")).isEqualTo(4);
+        assertThat(readers("one-partition-or-not", "kafka.source_parallelism=4"))
+                .isEqualTo(4);
         assertThat(readers("no-such-topic")).isEqualTo(2);
     }
 }

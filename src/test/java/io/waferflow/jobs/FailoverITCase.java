@@ -1,5 +1,7 @@
 package io.waferflow.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.alerts.Alert;
@@ -12,14 +14,6 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.flink.testutils.junit.SharedObjectsExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntToLongFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.testutils.junit.SharedObjectsExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC 6: after a crash the job resumes from its last checkpoint with the results of a run without the crash. A
@@ -53,6 +52,7 @@ class FailoverITCase {
     private static final long BOUND = 5_000;
     /** Wafers below this get five out-of-range Vdd readings in one full window: a range-violation alert each. */
     private static final int WAFERS_WITH_ALERTS = 32;
+
     private static final int MALFORMED_EVERY = 100;
 
     @RegisterExtension
@@ -67,8 +67,13 @@ class FailoverITCase {
         IntToLongFunction start = w -> T0 + (w % 8) * 7_000L + (w / 8) * 330_000L;
         // Five dies at the start of a whole minute inside the wafer out of range: 5 of that window's 60 devices (8 %)
         // have Vdd flagged, over the 5 % range-violation rate, under the 10 % rejection rate.
-        List<TestDie> dies = TestWafers.seed(5).lot("LF").wafers(40, "WF%02d").dies(300, 20).starts(start)
-                .failRate(0.15).testTime(100, 50)
+        List<TestDie> dies = TestWafers.seed(5)
+                .lot("LF")
+                .wafers(40, "WF%02d")
+                .dies(300, 20)
+                .starts(start)
+                .failRate(0.15)
+                .testTime(100, 50)
                 .vdd((w, k) -> w < WAFERS_WITH_ALERTS && fiveAtAMinute(start.applyAsLong(w), k), 1.55)
                 .build();
         // Two partitions, one per source subtask, each wafer in one of them in order: no subtask finishes early.
@@ -94,8 +99,11 @@ class FailoverITCase {
         SERVICES.kafka().createTopic("failover-alerts", 2);
         SERVICES.produce("failover-in", payloads, partitions::get);
 
-        FeaturesJobConfig config = SERVICES.config(tmp, "failover",
-                "checkpointing.interval=100 ms", "feature_group.watermark.emit=per_record",
+        FeaturesJobConfig config = SERVICES.config(
+                tmp,
+                "failover",
+                "checkpointing.interval=100 ms",
+                "feature_group.watermark.emit=per_record",
                 "alerts.sinks.kafka_topic=failover-alerts",
                 // The five injected readings are also far outside their window's Tukey fences: with the shipped fence
                 // they would add a per-parameter IQR-outlier alert family whose random normal-data share (2 of 60
@@ -104,17 +112,24 @@ class FailoverITCase {
         // The failure hits an alert notification after a completed checkpoint: alerts are the sparsest output, so this
         // puts one in flight for certain; violations and raw records (one in a hundred, every record) flow throughout.
         FailOnceAfterCheckpoint<Alert> failure = FailOnceAfterCheckpoint.onAnySubtask(shared);
-        FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
-                .with(JobOutput.ALERTS, alerts -> alerts.map(failure).uid("test-fail-once")
-                        .sinkTo(new DiscardingSink<>()).uid("test-discard")));
-        FeaturesJobRun.execute(config, "failover-it", FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100)),
-                sinks);
+        FeaturesJobSinks sinks = FeaturesJobSinks.production(config)
+                .alsoTo(FeaturesJobSinks.none()
+                        .with(
+                                JobOutput.ALERTS,
+                                alerts -> alerts.map(failure)
+                                        .uid("test-fail-once")
+                                        .sinkTo(new DiscardingSink<>())
+                                        .uid("test-discard")));
+        FeaturesJobRun.execute(
+                config, "failover-it", FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100)), sinks);
         assertThat(failure.failedOn()).as("the injected failure happened").isNotNull();
 
         // Feature rows: one per (wafer, window), equal to the independent model.
         ExpectedFeatures expected = ExpectedFeatures.compute(dies, WINDOW, LATENESS, BOUND);
-        FeaturesJobRun.assertWindowsEqualModel(ParquetFiles.rowsByWindow(
-                tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"), expected.rows, "after the failover");
+        FeaturesJobRun.assertWindowsEqualModel(
+                ParquetFiles.rowsByWindow(tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"),
+                expected.rows,
+                "after the failover");
         SERVICES.assertOnline("failover", expected.newestPerWafer().values(), "yield_pct");
 
         // Violations: each out-of-range reading once (flagged, not quarantined) and each truncated message once
@@ -131,22 +146,34 @@ class FailoverITCase {
         List<String> onTopic = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted("failover-violations")) {
             JsonNode v = json.readTree(r.value());
-            onTopic.add(violationKey(v.path("rule").asText(), v.path("field").asText(), v.path("device_id").asText(),
-                    v.path("event_time").asText(), v.path("raw_payload").asText(), v.path("quarantined").asBoolean()));
+            onTopic.add(violationKey(
+                    v.path("rule").asText(),
+                    v.path("field").asText(),
+                    v.path("device_id").asText(),
+                    v.path("event_time").asText(),
+                    v.path("raw_payload").asText(),
+                    v.path("quarantined").asBoolean()));
         }
         assertThat(onTopic).as("violation topic, read committed").containsExactlyInAnyOrderElementsOf(wantViolations);
         List<String> quarantine = ParquetFiles.read(tmp.resolve("data/_quarantine")).stream()
-                .map(r -> violationKey(r.get("rule").toString(), r.get("field").toString(), text(r.get("device_id")),
-                        text(r.get("event_time")), text(r.get("raw_payload")), (Boolean) r.get("quarantined")))
+                .map(r -> violationKey(
+                        r.get("rule").toString(),
+                        r.get("field").toString(),
+                        text(r.get("device_id")),
+                        text(r.get("event_time")),
+                        text(r.get("raw_payload")),
+                        (Boolean) r.get("quarantined")))
                 .toList();
         assertThat(quarantine).as("Parquet quarantine").containsExactlyInAnyOrderElementsOf(wantViolations);
 
         // Raw archive: every record that passed parsing (all the dies, flagged ones included) once.
         assertThat(ParquetFiles.read(tmp.resolve("data/raw")).stream()
-                .map(r -> r.get("device_id") + "@" + r.get("event_time") + " vdd=" + r.get("vdd")).toList())
+                        .map(r -> r.get("device_id") + "@" + r.get("event_time") + " vdd=" + r.get("vdd"))
+                        .toList())
                 .as("raw archive")
                 .containsExactlyInAnyOrderElementsOf(dies.stream()
-                        .map(d -> d.wafer() + "-" + d.x() + "-" + d.y() + "@" + d.time() + " vdd=" + d.vdd()).toList());
+                        .map(d -> d.wafer() + "-" + d.x() + "-" + d.y() + "@" + d.time() + " vdd=" + d.vdd())
+                        .toList());
 
         // Alerts: each notification the data-quality policy owes, once, on the topic (read committed), the one the
         // failure hit among them.
@@ -158,9 +185,12 @@ class FailoverITCase {
             JsonNode a = json.readTree(r.value());
             alertIds.add(a.path("notification_id").asText());
             gotAlerts.put(a.path("notification_id").asText(), a.path("status").asText());
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(a.path("key").asText());
+            assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                    .isEqualTo(a.path("key").asText());
         }
-        assertThat(alertIds).as("alert topic, read committed: each notification once").doesNotHaveDuplicates();
+        assertThat(alertIds)
+                .as("alert topic, read committed: each notification once")
+                .doesNotHaveDuplicates();
         assertThat(gotAlerts).isEqualTo(wantAlerts);
         Alert hit = (Alert) failure.failedOn();
         assertThat(alertIds).as("the notification in flight at the failure").containsOnlyOnce(hit.notificationId);
@@ -179,9 +209,10 @@ class FailoverITCase {
         return k >= first && k < first + 5;
     }
 
-    private static String violationKey(String rule, String field, String device, String eventTime, String payload,
-                                       boolean quarantined) {
-        return rule.equals("range") ? rule + " " + field + " " + device + "@" + eventTime + " " + quarantined
+    private static String violationKey(
+            String rule, String field, String device, String eventTime, String payload, boolean quarantined) {
+        return rule.equals("range")
+                ? rule + " " + field + " " + device + "@" + eventTime + " " + quarantined
                 : rule + " " + payload + " " + quarantined;
     }
 
@@ -208,25 +239,30 @@ class FailoverITCase {
      * so every condition fires once and resolves once its resolve time has passed before the input ends (the end of
      * a bounded input resolves nothing).
      */
-    private static Map<String, String> expectedQualityAlerts(ExpectedFeatures expected, FeaturesJobConfig config,
-                                                             long[] finalWatermark) {
+    private static Map<String, String> expectedQualityAlerts(
+            ExpectedFeatures expected, FeaturesJobConfig config, long[] finalWatermark) {
         AlertPolicySpec p = config.alerts().qualityPolicy();
-        assertThat(p.fireN).as("the shipped data-quality policy fires on one window").isEqualTo(1);
+        assertThat(p.fireN)
+                .as("the shipped data-quality policy fires on one window")
+                .isEqualTo(1);
         Map<String, List<Long>> activeWindows = new TreeMap<>();
         for (ExpectedFeatures.Row r : expected.rows.values()) {
             List<String> keys = new ArrayList<>();
             for (String param : ExpectedFeatures.PARAMETERS) {
-                if (r.features.get("dq_" + param + "_flagged_rate") > config.quality().rangeViolationRate()) {
+                if (r.features.get("dq_" + param + "_flagged_rate")
+                        > config.quality().rangeViolationRate()) {
                     keys.add("dq:" + r.wafer + ":" + param + ":range_violations");
                 }
             }
-            if (r.features.get("dq_devices_flagged_pct") / 100 > config.quality().rejectFlaggedRate()) {
+            if (r.features.get("dq_devices_flagged_pct") / 100
+                    > config.quality().rejectFlaggedRate()) {
                 keys.add("dq:" + r.wafer + ":wafer_rejected");
             }
             if (r.features.get("dq_quarantine_rate") > config.quality().quarantineRate()) {
                 keys.add("dq:" + r.wafer + ":wafer_quarantined");
             }
-            keys.forEach(k -> activeWindows.computeIfAbsent(k, x -> new ArrayList<>()).add(r.windowEnd));
+            keys.forEach(k ->
+                    activeWindows.computeIfAbsent(k, x -> new ArrayList<>()).add(r.windowEnd));
         }
         Map<String, String> out = new HashMap<>();
         for (Map.Entry<String, List<Long>> e : activeWindows.entrySet()) {
@@ -236,7 +272,8 @@ class FailoverITCase {
             out.put(alertId + "#1", "FIRING");
             long resolveAt = end + p.resolveK * p.windowMs + p.graceMs;
             assertThat(resolveAt < finalWatermark[0] || resolveAt > finalWatermark[1])
-                    .as(e.getKey() + " resolves, or not, whichever partition ends last").isTrue();
+                    .as(e.getKey() + " resolves, or not, whichever partition ends last")
+                    .isTrue();
             if (resolveAt <= finalWatermark[0]) {
                 out.put(alertId + "#2", "RESOLVED");
             }

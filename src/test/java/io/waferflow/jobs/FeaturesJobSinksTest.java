@@ -1,21 +1,20 @@
 package io.waferflow.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.KafkaInput;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.flink.streaming.api.graph.StreamNode;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
 
 /**
  * Each {@link JobOutput} key reaches its own stream: a probe sink given for one output is fed by the operators that
@@ -30,8 +29,8 @@ class FeaturesJobSinksTest {
             JobOutput.ONLINE, Set.of(Uids.WAFER_FINALIZER),
             JobOutput.OFFLINE, Set.of(Uids.WAFER_FINALIZER + "#offline-rows"),
             JobOutput.RAW_ARCHIVE, Set.of(Uids.RAW_RECORDS),
-            JobOutput.VIOLATIONS, Set.of(Uids.ROUTE + "#violations", Uids.DROP_DUPLICATES + "#duplicates",
-                    Uids.TOO_LATE),
+            JobOutput.VIOLATIONS,
+                    Set.of(Uids.ROUTE + "#violations", Uids.DROP_DUPLICATES + "#duplicates", Uids.TOO_LATE),
             JobOutput.QUALITY_EVENTS, Set.of(Uids.WAFER_QUALITY, Uids.DRIFT_DETECTOR + "#distribution-quality-events"),
             JobOutput.DRIFT_METRICS, Set.of(Uids.DRIFT_DETECTOR),
             JobOutput.DRIFT_EVENTS, Set.of(Uids.DRIFT_EVENTS),
@@ -70,23 +69,29 @@ class FeaturesJobSinksTest {
     }
 
     private StreamGraph build(FeaturesJobSinks sinks) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                JobEnvironment.flinkConfiguration(config));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(JobEnvironment.flinkConfiguration(config));
         new FeaturesJob(config, KafkaInput.source(config), sinks).build(env);
         return env.getStreamGraph();
     }
 
     private static Set<String> uids(StreamGraph graph) {
-        return graph.getStreamNodes().stream().map(StreamNode::getTransformationUID).filter(u -> u != null)
+        return graph.getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID)
+                .filter(u -> u != null)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static Set<String> inputsOf(StreamGraph graph, String uid) {
-        List<StreamNode> sinks = graph.getStreamNodes().stream().filter(n -> uid.equals(n.getTransformationUID()))
+        List<StreamNode> sinks = graph.getStreamNodes().stream()
+                .filter(n -> uid.equals(n.getTransformationUID()))
                 .toList();
         assertThat(sinks).as("the sink " + uid).hasSize(1);
-        return sinks.get(0).getInEdges().stream().map(e -> graph.getStreamNode(e.getSourceId()).getTransformationUID()
-                        + (e.getOutputTag() == null ? "" : "#" + e.getOutputTag().getId()))
+        return sinks.get(0).getInEdges().stream()
+                .map(e -> graph.getStreamNode(e.getSourceId()).getTransformationUID()
+                        + (e.getOutputTag() == null
+                                ? ""
+                                : "#" + e.getOutputTag().getId()))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 }

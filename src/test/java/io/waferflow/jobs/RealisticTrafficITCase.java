@@ -1,5 +1,8 @@
 package io.waferflow.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,17 +17,6 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,9 +33,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 /**
  * Issue 11 §4: the demo's traffic generator at realistic bad and late rates on four partitions, through the production
@@ -83,9 +82,11 @@ class RealisticTrafficITCase {
     private static final int RECORDS = 40_000;
     /** Values of a parameter a window keeps exactly (QuantileSketches.EXACT_VALUES); beyond, a KLL sketch (k 200). */
     private static final int EXACT_VALUES = 1024;
+
     private static final String PROBE = "PROBE";
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     @TempDir
     Path tmp;
@@ -134,8 +135,11 @@ class RealisticTrafficITCase {
 
         SERVICES.createTopics(name, PARTITIONS);
         List<String> overrides = new ArrayList<>(List.of(windowSettings));
-        overrides.addAll(List.of("feature_group.window.size=5 min", "feature_group.window.allowed_lateness=7 min",
-                "feature_group.watermark.out_of_orderness=10 s", "feature_group.watermark.emit=per_record",
+        overrides.addAll(List.of(
+                "feature_group.window.size=5 min",
+                "feature_group.window.allowed_lateness=7 min",
+                "feature_group.watermark.out_of_orderness=10 s",
+                "feature_group.watermark.emit=per_record",
                 // Idleness is processing time: a partition waiting for the next phase must not stop counting.
                 "feature_group.watermark.idleness=1 h",
                 // One reader for the four partitions: see the class comment.
@@ -149,7 +153,11 @@ class RealisticTrafficITCase {
             for (Phase phase : traffic.phases) {
                 for (int p = 0; p < PARTITIONS; p++) {
                     int partition = p;
-                    SERVICES.produce(name + "-in", phase.byPartition.get(p).stream().map(m -> m.payload).toList(),
+                    SERVICES.produce(
+                            name + "-in",
+                            phase.byPartition.get(p).stream()
+                                    .map(m -> m.payload)
+                                    .toList(),
                             i -> partition);
                 }
                 awaitProbe(job, jedis, name, phase.end);
@@ -165,14 +173,15 @@ class RealisticTrafficITCase {
         }
 
         // Offline: one row per window, equal to the model.
-        Map<String, Map<String, Object>> rows = ParquetFiles.rowsByWindow(
-                tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id");
+        Map<String, Map<String, Object>> rows =
+                ParquetFiles.rowsByWindow(tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id");
         assertThat(rows.keySet()).as("offline rows").isEqualTo(model.rows.keySet());
         int sketched = 0;
         for (ExpectedFeatures.Row want : model.rows.values()) {
             Map<String, Object> got = rows.get(want.wafer + "@" + want.windowStart);
             assertThat(got.get("window_end")).isEqualTo(want.windowEnd);
-            assertThat(got.get("revision")).as(want.wafer + "@" + want.windowStart + " revision")
+            assertThat(got.get("revision"))
+                    .as(want.wafer + "@" + want.windowStart + " revision")
                     .isEqualTo(want.revision);
             sketched += assertFeatures(want, got, unsettled.contains(want.wafer + "@" + want.windowStart));
         }
@@ -196,21 +205,28 @@ class RealisticTrafficITCase {
         model.tooLate.forEach(d -> wantViolations.add("too_late " + d.wafer() + " " + d.time() + " true"));
         List<String> quarantine = ParquetFiles.read(tmp.resolve("data/_quarantine")).stream()
                 .map(r -> r.get("rule") + " " + r.get("wafer_id") + " " + r.get("event_time") + " "
-                        + r.get("quarantined")).toList();
+                        + r.get("quarantined"))
+                .toList();
         assertThat(quarantine).as("Parquet quarantine").containsExactlyInAnyOrderElementsOf(wantViolations);
         List<String> onTopic = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted(name + "-violations")) {
             JsonNode v = JSON.readTree(r.value());
-            onTopic.add(v.path("rule").asText() + " " + (v.path("wafer_id").isNull() ? "null" : v.path("wafer_id").asText())
-                    + " " + (v.path("event_time").isNull() ? "null" : v.path("event_time").asText()) + " "
+            onTopic.add(v.path("rule").asText() + " "
+                    + (v.path("wafer_id").isNull() ? "null" : v.path("wafer_id").asText())
+                    + " "
+                    + (v.path("event_time").isNull()
+                            ? "null"
+                            : v.path("event_time").asText()) + " "
                     + v.path("quarantined").asBoolean());
         }
         assertThat(onTopic).as("violation topic, read committed").containsExactlyInAnyOrderElementsOf(wantViolations);
 
         // Raw archive: every message that passed parsing, re-deliveries and too-late ones included.
         assertThat(ParquetFiles.read(tmp.resolve("data/raw")).stream()
-                .map(r -> r.get("device_id") + "@" + r.get("event_time")).toList())
-                .as("raw archive").containsExactlyInAnyOrderElementsOf(traffic.passedParsing());
+                        .map(r -> r.get("device_id") + "@" + r.get("event_time"))
+                        .toList())
+                .as("raw archive")
+                .containsExactlyInAnyOrderElementsOf(traffic.passedParsing());
 
         // The job's own accounting agrees.
         Map<String, Object> acc = result.getAllAccumulatorResults();
@@ -218,13 +234,22 @@ class RealisticTrafficITCase {
         assertThat(acc.get(PipelineCounter.RECORDS_TOO_LATE)).isEqualTo((long) model.tooLate.size());
         assertThat(acc.get(PipelineCounter.RECORDS_DUPLICATE)).isEqualTo((long) traffic.duplicates);
         assertThat(acc.get(PipelineCounter.LATE_WINDOW_UPDATES)).isEqualTo((long) model.lateWindowUpdates);
-        System.out.printf("RealisticTrafficITCase %s: %d messages on %d partitions, %d rows (%d revised, %d with "
+        System.out.printf(
+                "RealisticTrafficITCase %s: %d messages on %d partitions, %d rows (%d revised, %d with "
                         + "sketched quantiles, neighbour yield not compared in %d: issue 14), %d late within lateness "
-                        + "(%d after a newer window), %d too late, %d duplicates, %d violations%n", name,
-                traffic.sent(), PARTITIONS, model.rows.size(),
-                model.rows.values().stream().filter(r -> r.revision > 0).count(), sketched, unsettled.size(),
-                model.lateWithinLateness, model.lateAfterNewerWindow.size(), model.tooLate.size(),
-                traffic.duplicates, wantViolations.size());
+                        + "(%d after a newer window), %d too late, %d duplicates, %d violations%n",
+                name,
+                traffic.sent(),
+                PARTITIONS,
+                model.rows.size(),
+                model.rows.values().stream().filter(r -> r.revision > 0).count(),
+                sketched,
+                unsettled.size(),
+                model.lateWithinLateness,
+                model.lateAfterNewerWindow.size(),
+                model.tooLate.size(),
+                traffic.duplicates,
+                wantViolations.size());
     }
 
     /** Waits until the phase's probe window is online: the job's watermark has reached the phase's end. */
@@ -232,9 +257,12 @@ class RealisticTrafficITCase {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         String key = prefix + ":wafer_aggregates:v1:" + PROBE;
         while (!Objects.equals(jedis.hget(key, "window_end"), Long.toString(phaseEnd))) {
-            assertThat(job.getJobStatus().get().isTerminalState()).as("the job ended").isFalse();
-            assertThat(System.nanoTime()).as("the probe of the phase ending " + Instant.ofEpochMilli(phaseEnd)
-                    + " online within 2 minutes").isLessThan(deadline);
+            assertThat(job.getJobStatus().get().isTerminalState())
+                    .as("the job ended")
+                    .isFalse();
+            assertThat(System.nanoTime())
+                    .as("the probe of the phase ending " + Instant.ofEpochMilli(phaseEnd) + " online within 2 minutes")
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }
@@ -272,10 +300,14 @@ class RealisticTrafficITCase {
                     atMost += x <= v ? 1 : 0;
                     present |= x == v;
                 }
-                assertThat(present).as(at + feature + " = " + v + " is one of the window's values").isTrue();
-                assertThat((double) atMost / values.length).as(at + feature + " rank (upper)")
+                assertThat(present)
+                        .as(at + feature + " = " + v + " is one of the window's values")
+                        .isTrue();
+                assertThat((double) atMost / values.length)
+                        .as(at + feature + " rank (upper)")
                         .isGreaterThanOrEqualTo(rank - 2 * epsilon);
-                assertThat((double) below / values.length).as(at + feature + " rank (lower)")
+                assertThat((double) below / values.length)
+                        .as(at + feature + " rank (lower)")
                         .isLessThanOrEqualTo(rank + 2 * epsilon);
                 sketched++;
             } else if (f.getValue() == null) {
@@ -305,8 +337,11 @@ class RealisticTrafficITCase {
     private static void assertSameModel(ExpectedFeatures other, ExpectedFeatures model, String how) {
         assertThat(other.rows.keySet()).as(how + ": windows").isEqualTo(model.rows.keySet());
         for (String k : model.rows.keySet()) {
-            assertThat(other.rows.get(k).revision).as(how + ": revision of " + k).isEqualTo(model.rows.get(k).revision);
-            assertThat(other.rows.get(k).features).as(how + ": features of " + k)
+            assertThat(other.rows.get(k).revision)
+                    .as(how + ": revision of " + k)
+                    .isEqualTo(model.rows.get(k).revision);
+            assertThat(other.rows.get(k).features)
+                    .as(how + ": features of " + k)
                     .isEqualTo(model.rows.get(k).features);
         }
         assertThat(other.tooLate).as(how + ": too late").containsExactlyInAnyOrderElementsOf(model.tooLate);
@@ -316,38 +351,51 @@ class RealisticTrafficITCase {
 
     /** The fixture really has what this test is for, on more than one partition. */
     private static void assertFixtureHasTheHardCases(Traffic traffic, ExpectedFeatures model, Windows windows) {
-        Set<Integer> lateAfterNewer = model.lateAfterNewerWindow.stream().map(Arrival::partition)
-                .collect(Collectors.toSet());
+        Set<Integer> lateAfterNewer =
+                model.lateAfterNewerWindow.stream().map(Arrival::partition).collect(Collectors.toSet());
         Map<String, Integer> partitionOfWafer = traffic.partitionOfWafer;
-        Set<Integer> tooLate = model.tooLate.stream().map(d -> partitionOfWafer.get(d.wafer()))
-                .collect(Collectors.toSet());
+        Set<Integer> tooLate =
+                model.tooLate.stream().map(d -> partitionOfWafer.get(d.wafer())).collect(Collectors.toSet());
         Set<Integer> lateWithin = new HashSet<>();
         Map<TestDie, Integer> heldBack = new HashMap<>();
-        traffic.messages.stream().filter(m -> m.heldBack && m.passesParsing).forEach(m -> heldBack.put(m.die, m.partition));
+        traffic.messages.stream()
+                .filter(m -> m.heldBack && m.passesParsing)
+                .forEach(m -> heldBack.put(m.die, m.partition));
         heldBack.forEach((d, p) -> {
             if (!model.tooLate.contains(d)) {
                 lateWithin.add(p);
             }
         });
-        Set<Integer> bad = traffic.messages.stream().filter(m -> m.quarantinedByParser).map(m -> m.partition)
+        Set<Integer> bad = traffic.messages.stream()
+                .filter(m -> m.quarantinedByParser)
+                .map(m -> m.partition)
                 .collect(Collectors.toSet());
-        assertThat(lateWithin).as("partitions with records late within lateness").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lateWithin)
+                .as("partitions with records late within lateness")
+                .hasSizeGreaterThanOrEqualTo(2);
         if (!windows.session()) {
-            assertThat(lateAfterNewer).as("partitions with a record re-firing its window after a newer window of its "
-                    + "wafer was written").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(lateAfterNewer)
+                    .as("partitions with a record re-firing its window after a newer window of its "
+                            + "wafer was written")
+                    .hasSizeGreaterThanOrEqualTo(2);
             // (A session ends two minutes after its wafer's last die: the records held back 7.5 minutes from the
             // first 12 minutes all find their session within its lateness.)
             assertThat(tooLate).as("partitions with too-late records").hasSizeGreaterThanOrEqualTo(2);
         }
         assertThat(bad).as("partitions with malformed records").hasSize(PARTITIONS);
         assertThat(traffic.duplicates).as("re-deliveries").isGreaterThan(0);
-        assertThat(traffic.rulesRaised()).as("rules raised by the generator's bad records")
+        assertThat(traffic.rulesRaised())
+                .as("rules raised by the generator's bad records")
                 .contains("unparseable", "not_an_object", "type", "required", "non_finite", "range");
-        long sketchedWindows = model.rows.values().stream().filter(r -> r.sortedValues(0).length > EXACT_VALUES)
+        long sketchedWindows = model.rows.values().stream()
+                .filter(r -> r.sortedValues(0).length > EXACT_VALUES)
                 .count();
-        assertThat(sketchedWindows).as("windows with more than 1,024 values (KLL sketch)").isGreaterThanOrEqualTo(3);
+        assertThat(sketchedWindows)
+                .as("windows with more than 1,024 values (KLL sketch)")
+                .isGreaterThanOrEqualTo(3);
         if (windows.session()) {
-            assertThat(model.rows.values().stream().filter(r -> r.revision > 0).count()).as("revised sessions")
+            assertThat(model.rows.values().stream().filter(r -> r.revision > 0).count())
+                    .as("revised sessions")
                     .isGreaterThan(0);
         }
     }
@@ -362,6 +410,7 @@ class RealisticTrafficITCase {
         String device;
         /** Its record if it passes parsing (valid or only flagged); else a stand-in with its wafer and time. */
         TestDie die;
+
         boolean passesParsing;
         boolean quarantinedByParser;
         boolean attributable;
@@ -432,7 +481,8 @@ class RealisticTrafficITCase {
                         lastBefore[0] = i;
                     }
                 }
-                if (lastBefore[0] < 0 && messages.subList(index, messages.size()).stream().allMatch(m -> m.heldBack)) {
+                if (lastBefore[0] < 0
+                        && messages.subList(index, messages.size()).stream().allMatch(m -> m.heldBack)) {
                     // Only held-back messages left: they go out with the last phase.
                     pendingLate.addAll(messages.subList(index, messages.size()));
                     break;
@@ -447,7 +497,9 @@ class RealisticTrafficITCase {
                     if (m.heldBack) {
                         pendingLate.add(m);
                     } else {
-                        assertThat(m.time == null || m.time < e + BOUND).as("on-time message before its clock").isTrue();
+                        assertThat(m.time == null || m.time < e + BOUND)
+                                .as("on-time message before its clock")
+                                .isTrue();
                         phase.byPartition.get(m.partition).add(m);
                     }
                 }
@@ -524,7 +576,9 @@ class RealisticTrafficITCase {
         }
 
         int sent() {
-            return phases.stream().mapToInt(ph -> ph.byPartition.stream().mapToInt(List::size).sum()).sum();
+            return phases.stream()
+                    .mapToInt(ph -> ph.byPartition.stream().mapToInt(List::size).sum())
+                    .sum();
         }
 
         List<String> parseViolations() {
@@ -566,7 +620,8 @@ class RealisticTrafficITCase {
         }
 
         /**
-         * The input contract (docs/pipeline.md "Data contract", jobs/features.yaml) read independently of the job's parser:
+         * The input contract (docs/pipeline.md "Data contract", jobs/features.yaml) read independently of the job's
+         * parser:
          * what is malformed (quarantined), what is only out of range (flagged), and what identity is readable.
          */
         private static Message classify(byte[] payload) throws Exception {
@@ -574,7 +629,9 @@ class RealisticTrafficITCase {
             m.payload = payload;
             String text = new String(payload, StandardCharsets.UTF_8);
             Matcher wafer = WAFER.matcher(text);
-            assertThat(wafer.find()).as("every generated message names its wafer: " + text).isTrue();
+            assertThat(wafer.find())
+                    .as("every generated message names its wafer: " + text)
+                    .isTrue();
             m.wafer = wafer.group(1);
             // Testers T01..T08, two to a partition, a tester's wafers always on its partition.
             m.partition = (Integer.parseInt(wafer.group(2)) - 1) % PARTITIONS;
@@ -582,7 +639,8 @@ class RealisticTrafficITCase {
             m.lot = lot.find() ? lot.group(1) : null;
             Matcher time = TIME.matcher(text);
             if (time.find()) {
-                m.time = time.group(1) != null ? Instant.parse(time.group(1)).toEpochMilli()
+                m.time = time.group(1) != null
+                        ? Instant.parse(time.group(1)).toEpochMilli()
                         : Long.parseLong(time.group(2));
             }
             JsonNode root;
@@ -602,8 +660,18 @@ class RealisticTrafficITCase {
                 m.die = marker(m);
                 return m;
             }
-            for (String required : List.of("event_time", "lot_id", "wafer_id", "device_id", "die_x", "die_y", "vdd",
-                    "idd", "frequency", "test_time_ms", "pass_fail")) {
+            for (String required : List.of(
+                    "event_time",
+                    "lot_id",
+                    "wafer_id",
+                    "device_id",
+                    "die_x",
+                    "die_y",
+                    "vdd",
+                    "idd",
+                    "frequency",
+                    "test_time_ms",
+                    "pass_fail")) {
                 if (!root.has(required)) {
                     m.rules.add("required");
                 }
@@ -623,9 +691,18 @@ class RealisticTrafficITCase {
                 return m;
             }
             m.passesParsing = true;
-            m.die = new TestDie(m.time, m.lot, m.wafer, root.get("die_x").asInt(), root.get("die_y").asInt(),
-                    root.get("pass_fail").asInt() == 1, parameters[0], parameters[1], parameters[2],
-                    Double.isNaN(parameters[3]) ? null : parameters[3], testTime);
+            m.die = new TestDie(
+                    m.time,
+                    m.lot,
+                    m.wafer,
+                    root.get("die_x").asInt(),
+                    root.get("die_y").asInt(),
+                    root.get("pass_fail").asInt() == 1,
+                    parameters[0],
+                    parameters[1],
+                    parameters[2],
+                    Double.isNaN(parameters[3]) ? null : parameters[3],
+                    testTime);
             return m;
         }
 
@@ -649,8 +726,18 @@ class RealisticTrafficITCase {
         }
 
         private static TestDie marker(Message m) {
-            return new TestDie(m.time == null ? Long.MIN_VALUE : m.time, m.lot, m.wafer, 0, 0, false, Double.NaN,
-                    Double.NaN, Double.NaN, null, Double.NaN);
+            return new TestDie(
+                    m.time == null ? Long.MIN_VALUE : m.time,
+                    m.lot,
+                    m.wafer,
+                    0,
+                    0,
+                    false,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    null,
+                    Double.NaN);
         }
     }
 }

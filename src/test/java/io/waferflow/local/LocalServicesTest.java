@@ -1,19 +1,12 @@
 package io.waferflow.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import redis.clients.jedis.Jedis;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -25,11 +18,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.Jedis;
 
 /**
  * Starts the real local services the demo uses — an in-JVM Kafka broker and a redis-server process — and checks
@@ -46,7 +45,9 @@ class LocalServicesTest {
 
         long kafkaStart = System.nanoTime();
         EmbeddedKafka kafka = EmbeddedKafka.start();
-        System.out.printf("Embedded Kafka ready at %s in %d ms%n", kafka.bootstrapServers(),
+        System.out.printf(
+                "Embedded Kafka ready at %s in %d ms%n",
+                kafka.bootstrapServers(),
                 Duration.ofNanos(System.nanoTime() - kafkaStart).toMillis());
         LocalRedis redis = LocalRedis.start();
         try {
@@ -55,7 +56,8 @@ class LocalServicesTest {
             kafka.createTopic(TOPIC, 2); // idempotent
             assertThrows(IllegalStateException.class, () -> kafka.createTopic(TOPIC, 3));
 
-            List<String> sent = IntStream.range(0, 10).mapToObj(i -> "value-" + i).collect(Collectors.toList());
+            List<String> sent =
+                    IntStream.range(0, 10).mapToObj(i -> "value-" + i).collect(Collectors.toList());
             produceTransactionally(kafka.bootstrapServers(), sent);
             // Two partitions: order is only kept per partition, so compare sorted lists (duplicates would show).
             List<String> received = consume(kafka.bootstrapServers(), sent.size());
@@ -73,7 +75,8 @@ class LocalServicesTest {
         kafka.close();
 
         assertFalse(acceptsConnections(redis.port()), "redis port still open after close()");
-        assertFalse(ProcessHandle.of(redis.pid()).map(ProcessHandle::isAlive).orElse(false),
+        assertFalse(
+                ProcessHandle.of(redis.pid()).map(ProcessHandle::isAlive).orElse(false),
                 "redis-server process still alive after close()");
         assertNoNewNonDaemonThreads(nonDaemonThreadsBefore);
     }
@@ -81,11 +84,14 @@ class LocalServicesTest {
     /** Transactional, so that the single-replica transaction-state topic is exercised as exactly-once sinks use it. */
     private static void produceTransactionally(String bootstrapServers, List<String> values) {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "local-services-test",
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "local-services-test",
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                60_000);
         try (KafkaProducer<String, String> producer =
-                     new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < values.size(); i++) {
@@ -104,7 +110,7 @@ class LocalServicesTest {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(TOPIC));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (values.size() < expected && System.nanoTime() < deadline) {

@@ -1,22 +1,22 @@
 package io.waferflow.local;
 
-import io.waferflow.TestConfigs;
-import io.waferflow.model.DeviceTest;
-import io.waferflow.ingest.DeviceTestParser;
-import io.waferflow.model.Violation;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.waferflow.TestConfigs;
+import io.waferflow.ingest.DeviceTestParser;
+import io.waferflow.model.DeviceTest;
+import io.waferflow.model.Violation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class WaferTrafficGeneratorTest {
 
-    private final DeviceTestParser parser = new DeviceTestParser(TestConfigs.features().schema(), TestConfigs.features().quality());
+    private final DeviceTestParser parser = new DeviceTestParser(
+            TestConfigs.features().schema(), TestConfigs.features().quality());
 
     private static WaferTrafficGenerator.Settings clean() {
         WaferTrafficGenerator.Settings s = new WaferTrafficGenerator.Settings();

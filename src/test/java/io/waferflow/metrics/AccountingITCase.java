@@ -1,16 +1,29 @@
 package io.waferflow.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waferflow.cli.JobProgress;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobOutput;
 import io.waferflow.jobs.Uids;
-import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.FailOnceAfterCheckpoint;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -28,20 +41,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * SPEC 6 "every input record ends in exactly one place, counted", at every checkpoint and across a failover: the
@@ -72,22 +71,34 @@ class AccountingITCase {
     @Test
     void theLedgerBalancesInEveryCheckpoint() throws Exception {
         // 20 wafers of 300 dies on 2 testers (one per partition), 1 s per die, in order within each partition.
-        List<TestDie> all = TestWafers.seed(11).lot("LA").wafers(20, "WA%02d").dies(300, 20)
-                .starts(w -> T0 + (w / 2) * 310_000L).failRate(0.1).testTime(120).build();
+        List<TestDie> all = TestWafers.seed(11)
+                .lot("LA")
+                .wafers(20, "WA%02d")
+                .dies(300, 20)
+                .starts(w -> T0 + (w / 2) * 310_000L)
+                .failRate(0.1)
+                .testTime(120)
+                .build();
         List<List<TestDie>> byPartition = List.of(new ArrayList<>(), new ArrayList<>());
         all.forEach(d -> byPartition.get(d.waferNumber() % 2).add(d));
         String topic = "accounting-in";
         SERVICES.createTopics("accounting", 2);
 
-        FeaturesJobConfig config = SERVICES.config(tmp, "accounting", "checkpointing.interval=200 ms",
-                "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig config = SERVICES.config(
+                tmp, "accounting", "checkpointing.interval=200 ms", "feature_group.watermark.emit=per_record");
         Configuration flink = FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100));
-        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        flink.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         FailOnceAfterCheckpoint<WaferFeatures> failure = FailOnceAfterCheckpoint.onSubtaskZero(shared);
-        FeaturesJobSinks sinks = FeaturesJobSinks.production(config).alsoTo(FeaturesJobSinks.none()
-                .with(JobOutput.OFFLINE, offline -> offline.map(failure).uid("test-fail-once")
-                        .sinkTo(new DiscardingSink<>()).uid("test-discard")));
+        FeaturesJobSinks sinks = FeaturesJobSinks.production(config)
+                .alsoTo(FeaturesJobSinks.none()
+                        .with(
+                                JobOutput.OFFLINE,
+                                offline -> offline.map(failure)
+                                        .uid("test-fail-once")
+                                        .sinkTo(new DiscardingSink<>())
+                                        .uid("test-discard")));
         JobClient job = FeaturesJobRun.start(config, "accounting-it", flink, sinks);
 
         long sent = 0;
@@ -106,7 +117,8 @@ class AccountingITCase {
                 if (b == BATCHES - 1) {
                     // Far behind the watermark: their window [T0, T0 + 1 min) closed 30 s after its end.
                     for (int i = 0; i < TOO_LATE / 2; i++) {
-                        batch.add(TestDie.nominal(T0 + 10_000, "LA", "WA0" + p, 30 + i, 30).bytes());
+                        batch.add(TestDie.nominal(T0 + 10_000, "LA", "WA0" + p, 30 + i, 30)
+                                .bytes());
                     }
                 }
                 int partition = p;
@@ -128,12 +140,15 @@ class AccountingITCase {
         }
         job.cancel().get();
         assertThat(failure.failedOn()).as("the injected failure happened").isNotNull();
-        assertThat(progress.aggregated() + progress.quarantined).as("accumulators after the failover").isEqualTo(sent);
+        assertThat(progress.aggregated() + progress.quarantined)
+                .as("accumulators after the failover")
+                .isEqualTo(sent);
 
         TreeMap<Long, Map<String, Long>> ledgers = new TreeMap<>();
         try (Stream<Path> dirs = Files.list(checkpoints)) {
-            for (Path chk : dirs.filter(d -> d.getFileName().toString().startsWith("chk-")
-                    && Files.exists(d.resolve("_metadata"))).toList()) {
+            for (Path chk : dirs.filter(
+                            d -> d.getFileName().toString().startsWith("chk-") && Files.exists(d.resolve("_metadata")))
+                    .toList()) {
                 ledgers.put(Long.parseLong(chk.getFileName().toString().substring(4)), readCounters(chk));
             }
         }
@@ -150,15 +165,17 @@ class AccountingITCase {
             assertThat(aggregated + quarantined).as(what).isEqualTo(in);
             // Counted by two operators in different tasks: equal only if both counts belong to the same cut.
             assertThat(c.getOrDefault(PipelineCounter.RECORDS_WINDOWED, 0L)
-                    + c.getOrDefault(PipelineCounter.RECORDS_DUPLICATE, 0L))
-                    .as(what).isEqualTo(c.getOrDefault(PipelineCounter.RECORDS_VALID, 0L));
+                            + c.getOrDefault(PipelineCounter.RECORDS_DUPLICATE, 0L))
+                    .as(what)
+                    .isEqualTo(c.getOrDefault(PipelineCounter.RECORDS_VALID, 0L));
             assertThat(in).as(what + " never goes back").isGreaterThanOrEqualTo(previousIn);
             previousIn = in;
             midStream |= in > 0 && in < sent;
         }
         assertThat(midStream).as("some checkpoint was taken mid-stream").isTrue();
-        System.out.printf("AccountingITCase: ledger balanced in %d retained checkpoints (%d to %d)%n", ledgers.size(),
-                ledgers.firstKey(), ledgers.lastKey());
+        System.out.printf(
+                "AccountingITCase: ledger balanced in %d retained checkpoints (%d to %d)%n",
+                ledgers.size(), ledgers.firstKey(), ledgers.lastKey());
         Map<String, Long> end = ledgers.lastEntry().getValue();
         assertThat(end.get(PipelineCounter.RECORDS_IN)).isEqualTo(sent);
         assertThat(end.get(PipelineCounter.RECORDS_QUARANTINED)).isEqualTo(malformed + duplicates + TOO_LATE);
@@ -184,7 +201,8 @@ class AccountingITCase {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("not every record was counted: " + new JobProgress(job.getAccumulators().get()));
+        throw new AssertionError("not every record was counted: "
+                + new JobProgress(job.getAccumulators().get()));
     }
 
     private static long latestCheckpoint(Path dir) throws Exception {
@@ -192,8 +210,11 @@ class AccountingITCase {
             return -1;
         }
         try (Stream<Path> dirs = Files.list(dir)) {
-            return dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith("chk-"))
-                    .mapToLong(n -> Long.parseLong(n.substring(4))).max().orElse(-1);
+            return dirs.map(d -> d.getFileName().toString())
+                    .filter(n -> n.startsWith("chk-"))
+                    .mapToLong(n -> Long.parseLong(n.substring(4)))
+                    .max()
+                    .orElse(-1);
         }
     }
 
@@ -205,8 +226,10 @@ class AccountingITCase {
         SavepointReader reader = SavepointReader.read(env, checkpoint.toUri().toString(), new HashMapStateBackend());
         DataStream<PipelineCount> all = null;
         for (String uid : List.of(Uids.ROUTE, Uids.DROP_DUPLICATES, Uids.TOO_LATE)) {
-            DataStream<PipelineCount> counts = reader.readListState(OperatorIdentifier.forUid(uid),
-                    PipelineCounters.STATE_NAME, TypeInformation.of(PipelineCount.class));
+            DataStream<PipelineCount> counts = reader.readListState(
+                    OperatorIdentifier.forUid(uid),
+                    PipelineCounters.STATE_NAME,
+                    TypeInformation.of(PipelineCount.class));
             all = all == null ? counts : all.union(counts);
         }
         Map<String, Long> sums = new HashMap<>();

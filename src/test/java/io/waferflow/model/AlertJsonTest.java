@@ -1,20 +1,19 @@
 package io.waferflow.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.AlertStatus;
 import io.waferflow.alerts.TestAlerts;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The alert topic's JSON (round trip, NaN as null, snake_case names) and the Slack payload. */
 class AlertJsonTest {
@@ -29,7 +28,9 @@ class AlertJsonTest {
 
         Alert back = AlertJson.fromJson(AlertJson.toJson(a));
 
-        assertThat(back).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class)
+        assertThat(back)
+                .usingRecursiveComparison()
+                .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(a);
         assertThat(back.likelyCauses).isNotEmpty().containsExactly(a.likelyCauses);
     }
@@ -40,12 +41,46 @@ class AlertJsonTest {
 
         List<String> names = new ArrayList<>();
         o.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactly("notification_id", "alert_id", "key", "type", "subject", "severity",
-                "status", "escalated", "title", "message", "first_seen", "first_seen_at", "last_seen", "last_seen_at",
-                "occurrences", "window_start", "window_end", "feature", "baseline_mean", "baseline_std",
-                "current_mean", "current_std", "shift_sigma", "psi", "ks_d", "ks_p_value", "fdr_threshold",
-                "n_baseline", "n_current", "features", "wafer_id", "lot_id", "field", "rate", "threshold",
-                "likely_causes", "recommended_actions", "runbook");
+        assertThat(names)
+                .containsExactly(
+                        "notification_id",
+                        "alert_id",
+                        "key",
+                        "type",
+                        "subject",
+                        "severity",
+                        "status",
+                        "escalated",
+                        "title",
+                        "message",
+                        "first_seen",
+                        "first_seen_at",
+                        "last_seen",
+                        "last_seen_at",
+                        "occurrences",
+                        "window_start",
+                        "window_end",
+                        "feature",
+                        "baseline_mean",
+                        "baseline_std",
+                        "current_mean",
+                        "current_std",
+                        "shift_sigma",
+                        "psi",
+                        "ks_d",
+                        "ks_p_value",
+                        "fdr_threshold",
+                        "n_baseline",
+                        "n_current",
+                        "features",
+                        "wafer_id",
+                        "lot_id",
+                        "field",
+                        "rate",
+                        "threshold",
+                        "likely_causes",
+                        "recommended_actions",
+                        "runbook");
         assertThat(o.get("first_seen").asLong()).isEqualTo(TestAlerts.T0);
         assertThat(o.get("first_seen_at").asText()).isEqualTo("2026-11-27T10:00:00Z");
         assertThat(o.get("last_seen_at").asText()).isEqualTo("2026-11-27T12:00:00Z");
@@ -61,10 +96,20 @@ class AlertJsonTest {
         Alert a = TestAlerts.rangeViolations("n-2", AlertSeverity.P2);
         byte[] json = AlertJson.toJson(a);
 
-        assertThat(new String(json, StandardCharsets.UTF_8)).doesNotContain("NaN").doesNotContain("Infinity");
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .doesNotContain("NaN")
+                .doesNotContain("Infinity");
         JsonNode o = STRICT.readTree(json);
-        for (String name : List.of("baseline_mean", "baseline_std", "current_mean", "current_std", "shift_sigma",
-                "psi", "ks_d", "ks_p_value", "fdr_threshold")) {
+        for (String name : List.of(
+                "baseline_mean",
+                "baseline_std",
+                "current_mean",
+                "current_std",
+                "shift_sigma",
+                "psi",
+                "ks_d",
+                "ks_p_value",
+                "fdr_threshold")) {
             assertThat(o.get(name).isNull()).as(name).isTrue();
         }
         assertThat(o.get("feature").isNull()).isTrue();
@@ -73,7 +118,9 @@ class AlertJsonTest {
         Alert back = AlertJson.fromJson(json);
         assertThat(back.psi).isNaN();
         assertThat(back.baselineMean).isNaN();
-        assertThat(back).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class)
+        assertThat(back)
+                .usingRecursiveComparison()
+                .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(a);
     }
 
@@ -96,7 +143,8 @@ class AlertJsonTest {
         assertThat(o.get("severity").isNull()).isTrue();
         assertThat(o.get("likely_causes").isNull()).isTrue();
 
-        assertThat(AlertJson.fromJson(AlertJson.toJson(a))).usingRecursiveComparison()
+        assertThat(AlertJson.fromJson(AlertJson.toJson(a)))
+                .usingRecursiveComparison()
                 .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(a);
     }
@@ -109,11 +157,14 @@ class AlertJsonTest {
         assertThat(a.severity).isEqualTo(AlertSeverity.P1);
 
         assertThatThrownBy(() -> AlertJson.fromJson("[1]".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IOException.class).hasMessageContaining("JSON object");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("JSON object");
         assertThatThrownBy(() -> AlertJson.fromJson("{\"severity\":\"P9\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IOException.class).hasMessageContaining("P9");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("P9");
         assertThatThrownBy(() -> AlertJson.fromJson("{\"psi\":\"high\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IOException.class).hasMessageContaining("psi");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("psi");
         assertThatThrownBy(() -> AlertJson.fromJson("{\"key\":\"k\"} x".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IOException.class);
     }
@@ -141,14 +192,19 @@ class AlertJsonTest {
         JsonNode fields = blocks.get(2).get("fields");
         assertThat(fields.size()).isBetween(1, 10);
         String numbers = fields.toString();
-        assertThat(numbers).contains("*PSI*\\n0.31").contains("*shift*\\n+2.50 σ").contains("1.2 ± 0.02 (n 5000)")
+        assertThat(numbers)
+                .contains("*PSI*\\n0.31")
+                .contains("*shift*\\n+2.50 σ")
+                .contains("1.2 ± 0.02 (n 5000)")
                 .contains("*occurrences*\\n3");
 
-        assertThat(blocks.get(3).get("text").get("text").asText()).startsWith("*Likely causes*\n• ")
+        assertThat(blocks.get(3).get("text").get("text").asText())
+                .startsWith("*Likely causes*\n• ")
                 .contains("Probe card wear");
         assertThat(blocks.get(4).get("text").get("text").asText()).startsWith("*Recommended actions*\n• ");
         assertThat(blocks.get(5).get("elements").get(0).get("text").asText())
-                .contains("`docs/runbooks/drift.md`").contains("n-4");
+                .contains("`docs/runbooks/drift.md`")
+                .contains("n-4");
     }
 
     @Test
@@ -162,9 +218,16 @@ class AlertJsonTest {
         JsonNode blocks = o.get("blocks");
         assertThat(blocks.get(0).get("text").get("text").asText()).hasSize(150).endsWith("…");
         assertThat(blocks.get(1).get("text").get("text").asText()).isEqualTo("idd &lt;0 &amp; &gt; 200 mA");
-        assertThat(blocks.get(2).get("fields").toString()).contains("7.5 % (threshold 5.0 %)").contains("W0042 (lot L7)");
-        assertThat(blocks.get(blocks.size() - 1).get("elements").get(0).get("text").asText())
-                .contains("<https://git.example.com/waferflow/blob/main/docs/runbooks/data-quality.md|docs/runbooks/data-quality.md>");
+        assertThat(blocks.get(2).get("fields").toString())
+                .contains("7.5 % (threshold 5.0 %)")
+                .contains("W0042 (lot L7)");
+        assertThat(blocks.get(blocks.size() - 1)
+                        .get("elements")
+                        .get(0)
+                        .get("text")
+                        .asText())
+                .contains("<https://git.example.com/waferflow/blob/main/docs/runbooks/data-quality.md"
+                        + "|docs/runbooks/data-quality.md>");
     }
 
     @Test

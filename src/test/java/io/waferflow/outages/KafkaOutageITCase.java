@@ -1,5 +1,7 @@
 package io.waferflow.outages;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.config.FeaturesJobConfig;
@@ -11,14 +13,6 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 11 §3: the Kafka broker (a real broker process) stopped for 20 s mid-stream and started again on the same
@@ -53,10 +52,18 @@ class KafkaOutageITCase {
      * alert), and every batch has malformed messages; one die per partition ten minutes later closes every window.
      */
     private static List<List<byte[]>> batchesByPartition(int batch) {
-        List<TestDie> dies = TestWafers.seed(31).lot("LO").wafers(8, "WO%d").dies(240, 16).starts(T0, 60_000)
-                .failRate(0.12).vdd((w, k) -> w == 3 && k % 8 == 0, 1.55).testTime(100, 40).build();
+        List<TestDie> dies = TestWafers.seed(31)
+                .lot("LO")
+                .wafers(8, "WO%d")
+                .dies(240, 16)
+                .starts(T0, 60_000)
+                .failRate(0.12)
+                .vdd((w, k) -> w == 3 && k % 8 == 0, 1.55)
+                .testTime(100, 40)
+                .build();
         int per = dies.size() / BATCHES;
-        List<TestDie> part = new ArrayList<>(dies.subList(batch * per, batch == BATCHES - 1 ? dies.size() : (batch + 1) * per));
+        List<TestDie> part =
+                new ArrayList<>(dies.subList(batch * per, batch == BATCHES - 1 ? dies.size() : (batch + 1) * per));
         if (batch == BATCHES - 1) {
             long last = dies.get(dies.size() - 1).time();
             part.add(TestDie.nominal(last + 600_000, "LO", "WOCLOCK0", 0, 0));
@@ -66,7 +73,9 @@ class KafkaOutageITCase {
         for (TestDie d : part) {
             byPartition.get(d.waferNumber() % 2).add(d.bytes());
         }
-        byPartition.get(batch % 2).add(("{\"wafer_id\":\"WO1\",\"event_time\":\"yesterday\"").getBytes(StandardCharsets.UTF_8));
+        byPartition
+                .get(batch % 2)
+                .add(("{\"wafer_id\":\"WO1\",\"event_time\":\"yesterday\"").getBytes(StandardCharsets.UTF_8));
         return byPartition;
     }
 
@@ -87,9 +96,17 @@ class KafkaOutageITCase {
     }
 
     private FeaturesJobConfig config(KafkaBrokerProcess kafka, LocalRedis redis, String name) {
-        return FeaturesJobRun.config(kafka.bootstrapServers(), redis.host(), redis.port(), tmp.resolve(name),
-                name + "-in", name + "-violations", name, "alerts.sinks.kafka_topic=" + name + "-alerts",
-                "checkpointing.interval=1 s", "feature_group.watermark.emit=per_record",
+        return FeaturesJobRun.config(
+                kafka.bootstrapServers(),
+                redis.host(),
+                redis.port(),
+                tmp.resolve(name),
+                name + "-in",
+                name + "-violations",
+                name,
+                "alerts.sinks.kafka_topic=" + name + "-alerts",
+                "checkpointing.interval=1 s",
+                "feature_group.watermark.emit=per_record",
                 // The outage and the broker's restart take longer than the default 30 s of idleness: a partition
                 // marked idle meanwhile would let the other one's records move the watermark on when reading resumes,
                 // and make its own late (docs/known-limitations.md).
@@ -105,7 +122,7 @@ class KafkaOutageITCase {
     @Test
     void aBrokerStoppedFor20SecondsChangesNoOutput() throws Exception {
         try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(tmp.resolve("broker"));
-             LocalRedis redis = LocalRedis.start()) {
+                LocalRedis redis = LocalRedis.start()) {
             // The run without the outage: every batch, then the bounded job reads them all.
             createTopics(kafka, "calm");
             for (int b = 0; b < BATCHES; b++) {
@@ -117,8 +134,11 @@ class KafkaOutageITCase {
             createTopics(kafka, "outage");
             FeaturesJobConfig outage = config(kafka, redis, "outage");
             // Whether the job rides the outage out or restarts from its checkpoint, it must keep trying.
-            JobClient job = FeaturesJobRun.start(outage, "outage", FeaturesJobRun.restarting(outage, 1_000,
-                    Duration.ofSeconds(1)), FeaturesJobSinks.production(outage));
+            JobClient job = FeaturesJobRun.start(
+                    outage,
+                    "outage",
+                    FeaturesJobRun.restarting(outage, 1_000, Duration.ofSeconds(1)),
+                    FeaturesJobSinks.production(outage));
             for (int b = 0; b < BATCHES / 2; b++) {
                 produce(kafka, "outage-in", b);
             }
@@ -137,8 +157,12 @@ class KafkaOutageITCase {
 
             Map<String, Map<String, Object>> calmRows = featureRows("calm");
             Map<String, Map<String, Object>> outageRows = featureRows("outage");
-            assertThat(calmRows).as("feature rows of the run without the outage").hasSizeGreaterThan(30);
-            assertThat(differences(calmRows, outageRows)).as("feature rows that differ from the calm run's").isEmpty();
+            assertThat(calmRows)
+                    .as("feature rows of the run without the outage")
+                    .hasSizeGreaterThan(30);
+            assertThat(differences(calmRows, outageRows))
+                    .as("feature rows that differ from the calm run's")
+                    .isEmpty();
             List<String> calmViolations = topic(kafka, "calm-violations", null);
             // Per batch one truncated message (unparseable, and a type violation of the event time read before the
             // cut), and WO3's 30 dies with vdd out of range (every eighth of 240).
@@ -148,7 +172,9 @@ class KafkaOutageITCase {
             // condition names the latest wafer that showed it, and two wafers final at the same watermark reach it
             // in either order (run to run, outage or not).
             List<String> calmAlerts = topic(kafka, "calm-alerts", ALERT_IDENTITY);
-            assertThat(calmAlerts).as("alerts of the run without the outage").isNotEmpty()
+            assertThat(calmAlerts)
+                    .as("alerts of the run without the outage")
+                    .isNotEmpty()
                     .anyMatch(a -> a.contains("dq:WO3:vdd:range_violations"));
             assertThat(topic(kafka, "outage-alerts", ALERT_IDENTITY)).isEqualTo(calmAlerts);
         }
@@ -177,13 +203,23 @@ class KafkaOutageITCase {
 
     /** Every feature row, keyed by wafer and window, without the columns that name the run. */
     private Map<String, Map<String, Object>> featureRows(String name) {
-        Map<String, Map<String, Object>> rows = ParquetFiles.rowsByWindow(
-                tmp.resolve(name).resolve("data/wafer_aggregates/version=v1"), "wafer_id");
+        Map<String, Map<String, Object>> rows =
+                ParquetFiles.rowsByWindow(tmp.resolve(name).resolve("data/wafer_aggregates/version=v1"), "wafer_id");
         return rows;
     }
 
-    private static final java.util.Set<String> ALERT_IDENTITY = java.util.Set.of("notification_id", "alert_id", "key",
-            "type", "severity", "status", "escalated", "first_seen", "last_seen", "occurrences", "window_start",
+    private static final java.util.Set<String> ALERT_IDENTITY = java.util.Set.of(
+            "notification_id",
+            "alert_id",
+            "key",
+            "type",
+            "severity",
+            "status",
+            "escalated",
+            "first_seen",
+            "last_seen",
+            "occurrences",
+            "window_start",
             "window_end");
 
     /**
@@ -206,5 +242,4 @@ class KafkaOutageITCase {
         out.sort(null);
         return out;
     }
-
 }

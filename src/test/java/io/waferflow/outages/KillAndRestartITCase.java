@@ -1,18 +1,14 @@
 package io.waferflow.outages;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.testing.ExpectedFeatures;
+import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
-import io.waferflow.testing.WaferFlowProcess;
 import io.waferflow.testing.TestWafers;
-import io.waferflow.testing.FeaturesJobRun;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.waferflow.testing.WaferFlowProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 11 §3: the {@code features} process itself killed with {@code kill -9} mid-stream, then started again the
@@ -50,8 +49,15 @@ class KillAndRestartITCase {
 
     /** Eight wafers of 240 dies, one die a second, a new wafer every minute; wafers alternate between partitions. */
     private static List<TestDie> traffic() {
-        return TestWafers.seed(11).lot("LK").wafers(8, "WK%d").dies(240, 16).starts(T0, 60_000).failRate(0.12)
-                .temperature(25, 1).testTime(100, 40).build();
+        return TestWafers.seed(11)
+                .lot("LK")
+                .wafers(8, "WK%d")
+                .dies(240, 16)
+                .starts(T0, 60_000)
+                .failRate(0.12)
+                .temperature(25, 1)
+                .testTime(100, 40)
+                .build();
     }
 
     private static int partition(TestDie d) {
@@ -59,11 +65,16 @@ class KillAndRestartITCase {
     }
 
     private List<String> features(String checkpoints) {
-        return FeaturesJobRun.commandLine(Path.of("jobs/features.yaml"), SERVICES.settings(tmp, "kill",
-                "checkpointing.interval=1 s", "checkpointing.dir=" + tmp.resolve(checkpoints),
-                "feature_group.watermark.emit=per_record",
-                // The shipped default: a start without state refuses a group with committed offsets.
-                "kafka.starting_offsets=committed"));
+        return FeaturesJobRun.commandLine(
+                Path.of("jobs/features.yaml"),
+                SERVICES.settings(
+                        tmp,
+                        "kill",
+                        "checkpointing.interval=1 s",
+                        "checkpointing.dir=" + tmp.resolve(checkpoints),
+                        "feature_group.watermark.emit=per_record",
+                        // The shipped default: a start without state refuses a group with committed offsets.
+                        "kafka.starting_offsets=committed"));
     }
 
     /** A batch's records on their partitions, with malformed messages on both. */
@@ -84,7 +95,8 @@ class KillAndRestartITCase {
         List<TestDie> dies = traffic();
         // One record per partition ten minutes later makes every window final.
         long last = dies.get(dies.size() - 1).time();
-        List<TestDie> clock = List.of(TestDie.nominal(last + 600_000, "LK", "WKCLOCK0", 0, 0),
+        List<TestDie> clock = List.of(
+                TestDie.nominal(last + 600_000, "LK", "WKCLOCK0", 0, 0),
                 TestDie.nominal(last + 600_000, "LK", "WKCLOCK1", 0, 0));
         int perBatch = dies.size() / BATCHES;
         SERVICES.createTopics("kill", 2);
@@ -94,7 +106,10 @@ class KillAndRestartITCase {
             for (int b = 0; b < BATCHES / 2; b++) {
                 produce(dies.subList(b * perBatch, (b + 1) * perBatch));
             }
-            await(first, Duration.ofMinutes(3), "two retained checkpoints and committed Parquet rows",
+            await(
+                    first,
+                    Duration.ofMinutes(3),
+                    "two retained checkpoints and committed Parquet rows",
                     () -> checkpointCount(checkpoints) >= 1 && committedRows() > 0);
             // The fifth batch arrives and the process dies while reading it: records after the last checkpoint are
             // in flight, windows are open, Parquet files are in progress.
@@ -114,9 +129,14 @@ class KillAndRestartITCase {
             List<TestDie> all = new ArrayList<>(dies);
             all.addAll(clock);
             ExpectedFeatures expected = ExpectedFeatures.compute(all, 60_000, 30_000, 5_000);
-            int finalRows = (int) expected.rows.values().stream().filter(r -> !r.wafer.startsWith("WKCLOCK")).count();
+            int finalRows = (int) expected.rows.values().stream()
+                    .filter(r -> !r.wafer.startsWith("WKCLOCK"))
+                    .count();
             long malformed = (long) BATCHES * MALFORMED_PER_BATCH;
-            await(second, Duration.ofMinutes(3), "every final row committed and every violation on the topic",
+            await(
+                    second,
+                    Duration.ofMinutes(3),
+                    "every final row committed and every violation on the topic",
                     () -> committedRows() >= finalRows && violationsOnTopic() >= malformed);
             assertThat(second.output()).contains("resuming from checkpoint");
             Thread.sleep(3_000); // a few more checkpoints: anything duplicated would show now
@@ -127,26 +147,34 @@ class KillAndRestartITCase {
             rows.keySet().removeIf(k -> k.startsWith("WKCLOCK"));
             expected.rows.keySet().removeIf(k -> k.startsWith("WKCLOCK"));
             FeaturesJobRun.assertWindowsEqualModel(rows, expected.rows, "after kill -9 and restart");
-            assertThat(violationsOnTopic()).as("malformed records on the violation topic, read committed")
+            assertThat(violationsOnTopic())
+                    .as("malformed records on the violation topic, read committed")
                     .isEqualTo(malformed);
-            assertThat(ParquetFiles.read(tmp.resolve("data/_quarantine"))).as("quarantined records")
+            assertThat(ParquetFiles.read(tmp.resolve("data/_quarantine")))
+                    .as("quarantined records")
                     .hasSize((int) malformed);
-            assertThat(ParquetFiles.read(tmp.resolve("data/raw"))).as("raw archive rows: every valid record once")
+            assertThat(ParquetFiles.read(tmp.resolve("data/raw")))
+                    .as("raw archive rows: every valid record once")
                     .hasSize(all.size());
             SERVICES.assertOnline("kill", expected.newestPerWafer().values(), "device_count");
         }
 
         // The same command with its checkpoints gone: the consumer group's committed offsets are no state.
         try (WaferFlowProcess third = WaferFlowProcess.start(tmp.resolve("third.log"), features("elsewhere"))) {
-            assertThat(third.awaitExit(Duration.ofMinutes(1))).as("exit code of a refused start").isEqualTo(2);
-            assertThat(third.output()).contains("has committed offsets on 'kill-in'").contains("--fresh")
+            assertThat(third.awaitExit(Duration.ofMinutes(1)))
+                    .as("exit code of a refused start")
+                    .isEqualTo(2);
+            assertThat(third.output())
+                    .contains("has committed offsets on 'kill-in'")
+                    .contains("--fresh")
                     .contains("--from-savepoint");
         }
     }
 
     private long committedRows() {
         return ParquetFiles.read(tmp.resolve("data/wafer_aggregates/version=v1")).stream()
-                .filter(r -> !r.get("wafer_id").toString().startsWith("WKCLOCK")).count();
+                .filter(r -> !r.get("wafer_id").toString().startsWith("WKCLOCK"))
+                .count();
     }
 
     private long violationsOnTopic() {
@@ -163,7 +191,8 @@ class KillAndRestartITCase {
             return 0;
         }
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.getFileName().toString().equals("_metadata")).count();
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .count();
         } catch (Exception e) {
             return 0; // a checkpoint being subsumed while walking
         }

@@ -1,8 +1,11 @@
 package io.waferflow.outages;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.waferflow.cli.JobProgress;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
-import io.waferflow.cli.JobProgress;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
@@ -10,6 +13,13 @@ import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.RedisServerProcess;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,17 +28,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * Issue 11 §3: Redis (a real redis-server with an append-only file) stopped for 30 s mid-stream and started again on
@@ -52,8 +51,14 @@ class RedisOutageITCase {
 
     /** Ten wafers of 180 dies, one die a second, a new wafer every 40 s, alternating between two partitions. */
     private static List<TestDie> traffic() {
-        List<TestDie> dies = new ArrayList<>(TestWafers.seed(41).lot("LR").wafers(10, "WR%d").dies(180, 15)
-                .starts(T0, 40_000).failRate(0.1).testTime(100, 40).build());
+        List<TestDie> dies = new ArrayList<>(TestWafers.seed(41)
+                .lot("LR")
+                .wafers(10, "WR%d")
+                .dies(180, 15)
+                .starts(T0, 40_000)
+                .failRate(0.1)
+                .testTime(100, 40)
+                .build());
         long last = dies.get(dies.size() - 1).time();
         // One die per partition ten minutes later: every window final.
         dies.add(TestDie.nominal(last + 600_000, "LR", "WRCLOCK0", 0, 0));
@@ -62,7 +67,8 @@ class RedisOutageITCase {
     }
 
     private static void produce(List<TestDie> dies) throws Exception {
-        SERVICES.produce("redis-outage-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 2);
+        SERVICES.produce(
+                "redis-outage-in", TestDie.payloads(dies), i -> dies.get(i).waferNumber() % 2);
     }
 
     @Test
@@ -73,10 +79,18 @@ class RedisOutageITCase {
         SERVICES.kafka().createTopic("redis-outage-alerts", 1);
 
         try (RedisServerProcess redis = RedisServerProcess.start(tmp.resolve("redis"))) {
-            FeaturesJobConfig config = FeaturesJobRun.config(SERVICES.kafka().bootstrapServers(), redis.host(),
-                    redis.port(), tmp, "redis-outage-in", "redis-outage-violations", "ro",
-                    "alerts.sinks.kafka_topic=redis-outage-alerts", "checkpointing.interval=1 s",
-                    "feature_group.watermark.emit=per_record", "feature_group.watermark.idleness=5 min");
+            FeaturesJobConfig config = FeaturesJobRun.config(
+                    SERVICES.kafka().bootstrapServers(),
+                    redis.host(),
+                    redis.port(),
+                    tmp,
+                    "redis-outage-in",
+                    "redis-outage-violations",
+                    "ro",
+                    "alerts.sinks.kafka_topic=redis-outage-alerts",
+                    "checkpointing.interval=1 s",
+                    "feature_group.watermark.emit=per_record",
+                    "feature_group.watermark.idleness=5 min");
             Configuration flink = FeaturesJobRun.flinkConfiguration(config); // riding the outage out, not restarting
             JobClient job = FeaturesJobRun.start(config, "redis-outage", flink, FeaturesJobSinks.production(config));
 
@@ -93,7 +107,9 @@ class RedisOutageITCase {
                 firing = alerts("FIRING");
                 Thread.sleep(500);
             }
-            assertThat(firing).as("P0 online_store_down committed while Redis is down").hasSize(1);
+            assertThat(firing)
+                    .as("P0 online_store_down committed while Redis is down")
+                    .hasSize(1);
             assertThat(firing.get(0)).contains("\"severity\":\"P0\"").contains("127.0.0.1:" + redis.port());
             FeaturesJobRun.awaitRecordsIn(job, 6 * per);
             Thread.sleep(Math.max(0, 30_000 - (System.currentTimeMillis() - stopped)));
@@ -102,21 +118,24 @@ class RedisOutageITCase {
             produce(dies.subList(6 * per, dies.size()));
             FeaturesJobRun.awaitRecordsIn(job, dies.size());
             // Drain: every window fires, and rows still waiting for Redis are written before the job ends.
-            JobProgress progress = new JobProgress(FeaturesJobRun.drain(job, tmp.resolve("end"))
-                    .getAllAccumulatorResults());
+            JobProgress progress = new JobProgress(
+                    FeaturesJobRun.drain(job, tmp.resolve("end")).getAllAccumulatorResults());
 
             ExpectedFeatures expected = ExpectedFeatures.compute(dies, 60_000, 30_000, 5_000);
             assertThat(progress.recordsIn).isEqualTo(dies.size());
-            assertThat(progress.aggregated() + progress.quarantined).as("every record aggregated or quarantined")
+            assertThat(progress.aggregated() + progress.quarantined)
+                    .as("every record aggregated or quarantined")
                     .isEqualTo(dies.size());
             assertThat(progress.quarantined).isZero();
             try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
                 for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                     Map<String, String> row = jedis.hgetAll("ro:wafer_aggregates:v1:" + want.wafer);
                     assertThat(row.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
-                    assertThat(Double.parseDouble(row.get("device_count"))).as(want.wafer)
+                    assertThat(Double.parseDouble(row.get("device_count")))
+                            .as(want.wafer)
                             .isEqualTo(want.features.get("device_count"));
-                    assertThat(Double.parseDouble(row.get("vdd_mean"))).as(want.wafer)
+                    assertThat(Double.parseDouble(row.get("vdd_mean")))
+                            .as(want.wafer)
                             .isCloseTo(want.features.get("vdd_mean"), within(1e-9));
                 }
             }
@@ -124,8 +143,11 @@ class RedisOutageITCase {
                     tmp.resolve("data/wafer_aggregates/version=v1"), "wafer_id"); // fails on a second row
             assertThat(rows.keySet()).isEqualTo(expected.rows.keySet());
             for (ExpectedFeatures.Row want : expected.rows.values()) {
-                assertThat(((Number) rows.get(want.wafer + "@" + want.windowStart).get("device_count")).doubleValue())
-                        .as(want.wafer + "@" + want.windowStart).isEqualTo(want.features.get("device_count"));
+                assertThat(((Number) rows.get(want.wafer + "@" + want.windowStart)
+                                        .get("device_count"))
+                                .doubleValue())
+                        .as(want.wafer + "@" + want.windowStart)
+                        .isEqualTo(want.features.get("device_count"));
             }
             assertThat(alerts("FIRING")).as("fired once").hasSize(1);
             assertThat(alerts("RESOLVED")).as("resolved once Redis answered").hasSize(1);
@@ -155,5 +177,4 @@ class RedisOutageITCase {
             }
         }
     }
-
 }

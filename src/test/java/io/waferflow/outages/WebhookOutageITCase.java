@@ -1,5 +1,7 @@
 package io.waferflow.outages;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.alerts.sinks.WebhookReceiver;
 import io.waferflow.config.FeaturesJobConfig;
@@ -8,15 +10,6 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +18,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 11 §3: the webhook receiver answers 503 for 60 s while the job raises alerts. The job neither stops nor
@@ -48,9 +47,15 @@ class WebhookOutageITCase {
 
     /** Six wafers of 240 dies; every fifth die of wafers 1 and 4 has vdd out of range: data-quality alerts. */
     private static List<TestDie> traffic() {
-        List<TestDie> dies = new ArrayList<>(TestWafers.seed(53).lot("LW").wafers(6, "WW%d").dies(240, 16)
-                .starts(T0, 60_000).failRate(0.1).vdd((w, k) -> (w == 1 || w == 4) && k % 5 == 0, 1.6)
-                .testTime(100, 40).build());
+        List<TestDie> dies = new ArrayList<>(TestWafers.seed(53)
+                .lot("LW")
+                .wafers(6, "WW%d")
+                .dies(240, 16)
+                .starts(T0, 60_000)
+                .failRate(0.1)
+                .vdd((w, k) -> (w == 1 || w == 4) && k % 5 == 0, 1.6)
+                .testTime(100, 40)
+                .build());
         dies.add(TestDie.nominal(dies.get(dies.size() - 1).time() + 600_000, "LW", "WWCLOCK", 0, 0));
         return dies;
     }
@@ -69,7 +74,10 @@ class WebhookOutageITCase {
             List<TestDie> dies = traffic();
             SERVICES.createTopics("webhook-outage", 1);
             SERVICES.kafka().createTopic("webhook-outage-alerts", 1);
-            FeaturesJobConfig config = SERVICES.config(tmp, "webhook-outage", "feature_group.watermark.emit=per_record",
+            FeaturesJobConfig config = SERVICES.config(
+                    tmp,
+                    "webhook-outage",
+                    "feature_group.watermark.emit=per_record",
                     "alerts.sinks.kafka_topic=webhook-outage-alerts",
                     "alerts.sinks.webhook_url=" + receiver.url(),
                     "alerts.sinks.webhook_min_severity=P3",
@@ -85,7 +93,9 @@ class WebhookOutageITCase {
             assertThat(onTopic).as("notifications committed during the outage").hasSizeGreaterThan(3);
             assertThat(receiver.requests()).as("requests answered 503").hasSizeGreaterThan(onTopic.size());
             assertThat(delivered).isEmpty();
-            assertThat(job.getJobStatus().get()).as("the job rode the outage out").isEqualTo(JobStatus.RUNNING);
+            assertThat(job.getJobStatus().get())
+                    .as("the job rode the outage out")
+                    .isEqualTo(JobStatus.RUNNING);
             down.set(false);
 
             long deadline = System.currentTimeMillis() + 60_000;
@@ -93,12 +103,14 @@ class WebhookOutageITCase {
                 Thread.sleep(500);
             }
             Set<String> all = notificationIds();
-            assertThat(new TreeSet<>(delivered)).as("delivered after the outage, by Idempotency-Key")
+            assertThat(new TreeSet<>(delivered))
+                    .as("delivered after the outage, by Idempotency-Key")
                     .containsAll(all);
             assertThat(all).containsAll(onTopic);
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             job.cancel().get();
-            System.out.printf("WebhookOutageITCase: %d notifications, %d requests, all delivered %d s after start%n",
+            System.out.printf(
+                    "WebhookOutageITCase: %d notifications, %d requests, all delivered %d s after start%n",
                     all.size(), receiver.requests().size(), (System.currentTimeMillis() - started) / 1000);
         }
     }

@@ -1,5 +1,13 @@
 package io.waferflow.quality;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.model.Violation;
@@ -11,17 +19,6 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,9 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bad-input corpus ({@code src/test/resources/bad-input/corpus.tsv}, one kind per line with the violations it
@@ -56,12 +55,21 @@ class BadInputITCase {
     @Test
     void everyKindOfBadInputGetsItsViolationAndRoutingAndValidFeaturesAreUnaffected() throws Exception {
         List<Case> cases = BadInputCorpus.read();
-        assertThat(cases.stream().filter(c -> !c.expected().isEmpty()).count()).as("kinds of bad input")
+        assertThat(cases.stream().filter(c -> !c.expected().isEmpty()).count())
+                .as("kinds of bad input")
                 .isGreaterThanOrEqualTo(30);
 
         // Valid traffic: two wafers of 30 dies, after the corpus, in order.
-        List<TestDie> valid = TestWafers.seed(3).lot("LV").wafers(2, w -> "WV" + (w + 1)).dies(30, 6)
-                .starts(T0 + 10_000, 1_000).dieEvery(3_000).failRate(0.2).missingTemperature(0.2).testTime(120).build();
+        List<TestDie> valid = TestWafers.seed(3)
+                .lot("LV")
+                .wafers(2, w -> "WV" + (w + 1))
+                .dies(30, 6)
+                .starts(T0 + 10_000, 1_000)
+                .dieEvery(3_000)
+                .failRate(0.2)
+                .missingTemperature(0.2)
+                .testTime(120)
+                .build();
 
         SERVICES.createTopics("bad-input", 1);
         List<byte[]> payloads = new ArrayList<>();
@@ -71,8 +79,8 @@ class BadInputITCase {
 
         Path data = tmp.resolve("data");
         // The corpus judges future timestamps against the Kafka timestamp: keep the shipped skew limit.
-        FeaturesJobConfig config = SERVICES.config(tmp, "bad-input", "quality.event_time.max_future_skew=1 h",
-                "feature_group.watermark.emit=per_record");
+        FeaturesJobConfig config = SERVICES.config(
+                tmp, "bad-input", "quality.event_time.max_future_skew=1 h", "feature_group.watermark.emit=per_record");
         Map<String, Object> acc = FeaturesJobRun.execute(config, "bad-input-it").getAllAccumulatorResults();
 
         // Each violation back to its kind: by device id where the record had one, else by its raw payload.
@@ -92,7 +100,9 @@ class BadInputITCase {
         for (Case c : cases) {
             if (!c.expected().isEmpty()) {
                 expected.put(c.kind(), c.expected().stream().sorted().toList());
-                assertThat(quarantinedByKind.get(c.kind())).as("routing of " + c.kind()).isEqualTo(c.quarantines());
+                assertThat(quarantinedByKind.get(c.kind()))
+                        .as("routing of " + c.kind())
+                        .isEqualTo(c.quarantines());
             }
         }
         actual.replaceAll((k, v) -> v.stream().sorted().toList());
@@ -115,9 +125,12 @@ class BadInputITCase {
         assertThat(acc.get(PipelineCounter.RECORDS_IN)).isEqualTo((long) (cases.size() + valid.size()));
         assertThat(acc.get(PipelineCounter.RECORDS_QUARANTINED)).isEqualTo(quarantinedCases);
         List<GenericRecord> rows = ParquetFiles.read(data.resolve("wafer_aggregates/version=v1"));
-        Map<String, Long> devicesByWafer = rows.stream().collect(Collectors.groupingBy(r -> r.get("wafer_id").toString(),
-                LinkedHashMap::new, Collectors.summingLong(r -> (Long) r.get("device_count"))));
-        assertThat(devicesByWafer.get("WX")).as("flagged and clean corpus records are aggregated")
+        Map<String, Long> devicesByWafer = rows.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.get("wafer_id").toString(), LinkedHashMap::new, Collectors.summingLong(r ->
+                                (Long) r.get("device_count"))));
+        assertThat(devicesByWafer.get("WX"))
+                .as("flagged and clean corpus records are aggregated")
                 .isEqualTo(aggregatedCases);
         assertThat(devicesByWafer.values().stream().mapToLong(Long::longValue).sum() + quarantinedCases)
                 .isEqualTo(cases.size() + valid.size());
@@ -134,27 +147,36 @@ class BadInputITCase {
                 attributable++;
                 continue;
             }
-            boolean namesIdentity = c.expected().stream().anyMatch(e -> e.contains(":wafer_id:")
-                    || e.contains(":event_time:"));
+            boolean namesIdentity =
+                    c.expected().stream().anyMatch(e -> e.contains(":wafer_id:") || e.contains(":event_time:"));
             byte[] bytes = c.bytes();
-            if (!namesIdentity && bytes != null && bytes.length <= config.quality().maxRecordBytes()
+            if (!namesIdentity
+                    && bytes != null
+                    && bytes.length <= config.quality().maxRecordBytes()
                     && identityBeforeAnyFault(bytes)) {
                 attributable++;
             }
         }
-        GenericRecord wx = rows.stream().filter(r -> r.get("wafer_id").toString().equals("WX")).findFirst()
+        GenericRecord wx = rows.stream()
+                .filter(r -> r.get("wafer_id").toString().equals("WX"))
+                .findFirst()
                 .orElseThrow();
-        assertThat(attributable).as("quarantined corpus records attributable to WX").isGreaterThan(20);
-        assertThat((Double) wx.get("dq_quarantine_rate")).as("WX device_count " + wx.get("device_count")
-                        + ", attributable " + attributable)
+        assertThat(attributable)
+                .as("quarantined corpus records attributable to WX")
+                .isGreaterThan(20);
+        assertThat((Double) wx.get("dq_quarantine_rate"))
+                .as("WX device_count " + wx.get("device_count") + ", attributable " + attributable)
                 .isCloseTo((double) attributable / (aggregatedCases + attributable), within(1e-12));
 
         // The valid wafers' features are exactly what they are without any bad input.
         valid.sort((a, b) -> Long.compare(a.time(), b.time()));
         ExpectedFeatures model = ExpectedFeatures.compute(valid, 60_000, 30_000, 5_000);
         for (ExpectedFeatures.Row want : model.rows.values()) {
-            GenericRecord got = rows.stream().filter(r -> r.get("wafer_id").toString().equals(want.wafer)
-                    && r.get("window_start").equals(want.windowStart)).findFirst().orElseThrow();
+            GenericRecord got = rows.stream()
+                    .filter(r -> r.get("wafer_id").toString().equals(want.wafer)
+                            && r.get("window_start").equals(want.windowStart))
+                    .findFirst()
+                    .orElseThrow();
             FeaturesJobRun.assertFeatures(got, want);
         }
     }
@@ -164,9 +186,13 @@ class BadInputITCase {
      * UTF-8 read as U+FFFD here; NaN and Infinity, long numbers and deep nesting are readable JSON values.
      */
     private static boolean identityBeforeAnyFault(byte[] bytes) {
-        JsonFactory lenient = JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(Integer.MAX_VALUE)
-                        .maxNestingDepth(Integer.MAX_VALUE).maxNameLength(Integer.MAX_VALUE).build())
+        JsonFactory lenient = JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNumberLength(Integer.MAX_VALUE)
+                        .maxNestingDepth(Integer.MAX_VALUE)
+                        .maxNameLength(Integer.MAX_VALUE)
+                        .build())
                 .build();
         boolean wafer = false;
         boolean eventTime = false;
@@ -187,8 +213,8 @@ class BadInputITCase {
         return wafer && eventTime;
     }
 
-    private static String kindOf(GenericRecord v, List<Case> cases, Map<String, String> raws,
-                                 List<String> rawOnlyKindsUsed) {
+    private static String kindOf(
+            GenericRecord v, List<Case> cases, Map<String, String> raws, List<String> rawOnlyKindsUsed) {
         if (v.get("rule").toString().equals(Violation.RULE_DUPLICATE)) {
             return "exact_duplicate";
         }
@@ -200,7 +226,8 @@ class BadInputITCase {
         for (Case c : cases) {
             // Several kinds can share a raw payload (an empty message and a tombstone): take each once per violation
             // set, in corpus order.
-            if (raws.get(c.kind()).equals(raw) && !(rawOnlyKindsUsed.contains(c.kind()) && c.expected().size() == 1)) {
+            if (raws.get(c.kind()).equals(raw)
+                    && !(rawOnlyKindsUsed.contains(c.kind()) && c.expected().size() == 1)) {
                 rawOnlyKindsUsed.add(c.kind());
                 return c.kind();
             }

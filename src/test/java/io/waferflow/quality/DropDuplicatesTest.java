@@ -1,8 +1,11 @@
 package io.waferflow.quality;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -11,10 +14,6 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class DropDuplicatesTest {
 
@@ -55,17 +54,20 @@ class DropDuplicatesTest {
         send(test("W1", "D1", 1_000)); // duplicate
         send(test("W1", "D1", 2_000)); // retest: new event time
         send(test("W2", "D1", 1_000)); // same device name on another wafer
-        assertThat(harness.extractOutputValues()).extracting(d -> d.waferId + "/" + d.deviceId + "@" + d.eventTime
-                        + (d.quarantined ? " quarantine marker" : ""))
+        assertThat(harness.extractOutputValues())
+                .extracting(d ->
+                        d.waferId + "/" + d.deviceId + "@" + d.eventTime + (d.quarantined ? " quarantine marker" : ""))
                 .as("the duplicate goes on only as a marker for its window's quarantine rate")
                 .containsExactly("W1/D1@1000", "W1/null@1000 quarantine marker", "W1/D1@2000", "W2/D1@1000");
-        assertThat(harness.getSideOutput(DropDuplicates.DUPLICATES)).singleElement().satisfies(r -> {
-            Violation v = r.getValue();
-            assertThat(v.rule).isEqualTo(Violation.RULE_DUPLICATE);
-            assertThat(v.severity).isEqualTo(Severity.HIGH);
-            assertThat(v.quarantined).isTrue();
-            assertThat(v.rawPayload).contains("\"device_id\":\"D1\"").contains("\"vdd\":1.2");
-        });
+        assertThat(harness.getSideOutput(DropDuplicates.DUPLICATES))
+                .singleElement()
+                .satisfies(r -> {
+                    Violation v = r.getValue();
+                    assertThat(v.rule).isEqualTo(Violation.RULE_DUPLICATE);
+                    assertThat(v.severity).isEqualTo(Severity.HIGH);
+                    assertThat(v.quarantined).isTrue();
+                    assertThat(v.rawPayload).contains("\"device_id\":\"D1\"").contains("\"vdd\":1.2");
+                });
     }
 
     @Test
@@ -78,7 +80,9 @@ class DropDuplicatesTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         send(test("W1", "D1", 1_000));
-        assertThat(harness.extractOutputValues()).as("forgotten after cleanup").hasSize(3)
+        assertThat(harness.extractOutputValues())
+                .as("forgotten after cleanup")
+                .hasSize(3)
                 .noneMatch(d -> d.quarantined);
     }
 }

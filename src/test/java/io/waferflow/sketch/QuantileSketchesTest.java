@@ -1,14 +1,13 @@
 package io.waferflow.sketch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Random;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Quantiles of a wafer window: exact (and so the same in every run) up to {@link QuantileSketches#EXACT_VALUES}
@@ -94,7 +93,8 @@ class QuantileSketchesTest {
         }
         DataOutputSerializer out = new DataOutputSerializer(64);
         QuantileSketchesSerializer.INSTANCE.serialize(q, out);
-        QuantileSketches back = QuantileSketchesSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        QuantileSketches back =
+                QuantileSketchesSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(back.count(0)).isEqualTo(300);
         assertThat(back.quantile(0, 0.5)).isEqualTo(nearestRank(small, 0.5));
         assertThat(back.count(1)).isEqualTo(5_000);
@@ -114,11 +114,13 @@ class QuantileSketchesTest {
         legacy.writeInt(1);
         legacy.writeInt(bytes.length);
         legacy.write(bytes);
-        QuantileSketches restored = QuantileSketchesSerializer.INSTANCE.deserialize(
-                new DataInputDeserializer(legacy.getCopyOfBuffer()));
+        QuantileSketches restored =
+                QuantileSketchesSerializer.INSTANCE.deserialize(new DataInputDeserializer(legacy.getCopyOfBuffer()));
         assertThat(restored.count(0)).isEqualTo(300);
         assertThat(restored.quantile(0, 0.5)).isEqualTo(old.getQuantile(0.5));
         restored.update(0, 1e9);
-        assertThat(restored.count(0)).as("a restored sketch keeps growing as a sketch").isEqualTo(301);
+        assertThat(restored.count(0))
+                .as("a restored sketch keeps growing as a sketch")
+                .isEqualTo(301);
     }
 }

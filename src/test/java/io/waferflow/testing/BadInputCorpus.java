@@ -56,11 +56,12 @@ public final class BadInputCorpus {
                 if (at < 0) {
                     throw new IllegalArgumentException(kind + ": no {pad} in " + p[3]);
                 }
-                long padBytes = payload.startsWith("@repeat:") ? Long.parseLong(p[1]) * unit.length
+                long padBytes = payload.startsWith("@repeat:")
+                        ? Long.parseLong(p[1]) * unit.length
                         : Long.parseLong(p[1]) - (template.length - 5);
                 if (padBytes < 0 || padBytes % unit.length != 0) {
-                    throw new IllegalArgumentException(kind + ": " + p[1] + " is not reachable with units of "
-                            + unit.length + " bytes");
+                    throw new IllegalArgumentException(
+                            kind + ": " + p[1] + " is not reachable with units of " + unit.length + " bytes");
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream((int) (template.length + padBytes));
                 out.write(template, 0, at);
@@ -80,8 +81,11 @@ public final class BadInputCorpus {
                 return "";
             }
             try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(b)).toString();
+                return StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(b))
+                        .toString();
             } catch (CharacterCodingException e) {
                 return "base64:" + Base64.getEncoder().encodeToString(b);
             }

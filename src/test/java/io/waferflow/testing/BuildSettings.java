@@ -1,14 +1,13 @@
 package io.waferflow.testing;
 
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
  * The build's own settings, read from {@code pom.xml} (its {@code <properties>}), so that deployment files (docker/,
@@ -48,8 +47,10 @@ public final class BuildSettings {
 
     private static Map<String, String> properties() {
         try {
-            Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(Files.newInputStream(POM)).getDocumentElement();
+            Element project = DocumentBuilderFactory.newInstance()
+                    .newDocumentBuilder()
+                    .parse(Files.newInputStream(POM))
+                    .getDocumentElement();
             Map<String, String> properties = new HashMap<>();
             NodeList sections = project.getElementsByTagName("properties");
             for (int s = 0; s < sections.getLength(); s++) {
@@ -60,7 +61,8 @@ public final class BuildSettings {
                 for (int i = 0; i < children.getLength(); i++) {
                     Node child = children.item(i);
                     if (child.getNodeType() == Node.ELEMENT_NODE) {
-                        properties.put(child.getNodeName(), child.getTextContent().trim());
+                        properties.put(
+                                child.getNodeName(), child.getTextContent().trim());
                     }
                 }
             }

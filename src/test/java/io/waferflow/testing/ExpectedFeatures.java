@@ -42,6 +42,7 @@ public final class ExpectedFeatures {
     public static final String[] PARAMETERS = {"vdd", "idd", "frequency", "temperature"};
     /** The default schema's ranges (jobs/features.yaml), per parameter, then test_time_ms. */
     private static final double[][] RANGES = {{1.0, 1.4}, {0, 200}, {1000, 3000}, {-40, 125}};
+
     private static final double[] TEST_TIME_RANGE = {10, 500};
 
     /** One message as the job's source reads it: its partition and record; a marker stands for a quarantined one. */
@@ -68,6 +69,7 @@ public final class ExpectedFeatures {
         public final Map<String, Double> features = new LinkedHashMap<>();
         /** False where the job's neighbour yield cannot be the specified one (see the class comment, issue 14). */
         public boolean neighbourYieldSettled = true;
+
         final List<TestDie> dies = new ArrayList<>();
         int quarantined;
         boolean fired;
@@ -75,6 +77,7 @@ public final class ExpectedFeatures {
         int lastRevision = -1;
         /** The wafer's die map (position → latest test) as the job had merged it at this window's last firing. */
         Map<String, TestDie> dieMapAtLastFiring = Map.of();
+
         boolean gone;
 
         long maxTimestamp() {
@@ -83,7 +86,11 @@ public final class ExpectedFeatures {
 
         /** The values of parameter {@code p} in the window, sorted (nulls left out). */
         public double[] sortedValues(int p) {
-            return dies.stream().mapToDouble(d -> d.parameter(p)).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            return dies.stream()
+                    .mapToDouble(d -> d.parameter(p))
+                    .filter(x -> !Double.isNaN(x))
+                    .sorted()
+                    .toArray();
         }
     }
 
@@ -110,8 +117,8 @@ public final class ExpectedFeatures {
      *                    quarantine rate and can re-fire it, but are in no feature; null entries are quarantined
      *                    records without a known wafer, which touch no window
      */
-    public static ExpectedFeatures compute(List<TestDie> arrivals, java.util.Set<TestDie> quarantined, long windowMs,
-                                           long latenessMs, long boundMs) {
+    public static ExpectedFeatures compute(
+            List<TestDie> arrivals, java.util.Set<TestDie> quarantined, long windowMs, long latenessMs, long boundMs) {
         List<Arrival> in = new ArrayList<>();
         for (TestDie d : arrivals) {
             if (d != null) {
@@ -127,8 +134,8 @@ public final class ExpectedFeatures {
      * partition's progress: a test that gets the same result with each partition first and each last among
      * interleavings it cannot control has shown that every interleaving gives that result.
      */
-    public static ExpectedFeatures simulate(List<Arrival> arrivals, int partitions, Windows windows, long latenessMs,
-                                            long boundMs) {
+    public static ExpectedFeatures simulate(
+            List<Arrival> arrivals, int partitions, Windows windows, long latenessMs, long boundMs) {
         ExpectedFeatures e = new ExpectedFeatures();
         long[] maxSeen = new long[partitions];
         Arrays.fill(maxSeen, Long.MIN_VALUE);
@@ -232,8 +239,8 @@ public final class ExpectedFeatures {
         r.dieMapAtLastFiring = new HashMap<>(dieMap);
     }
 
-    private Row tumblingWindow(List<Row> wafer, List<Row> all, TestDie d, long sizeMs, long latenessMs,
-                               long watermark) {
+    private Row tumblingWindow(
+            List<Row> wafer, List<Row> all, TestDie d, long sizeMs, long latenessMs, long watermark) {
         long start = Math.floorDiv(d.time(), sizeMs) * sizeMs;
         for (Row r : wafer) {
             if (r.windowStart == start) {
@@ -335,8 +342,14 @@ public final class ExpectedFeatures {
             r.features.put(name + "_p50", v[(int) Math.ceil(0.5 * v.length) - 1]);
             r.features.put(name + "_p95", v[(int) Math.ceil(0.95 * v.length) - 1]);
         }
-        r.features.put("avg_test_time_ms", n == 0 ? null
-                : r.dies.stream().mapToDouble(TestDie::testTimeMs).average().orElseThrow());
+        r.features.put(
+                "avg_test_time_ms",
+                n == 0
+                        ? null
+                        : r.dies.stream()
+                                .mapToDouble(TestDie::testTimeMs)
+                                .average()
+                                .orElseThrow());
         Map<String, TestDie> specified = specifiedDieMap(r);
         r.features.put("neighbor_yield_avg", neighbourYield(r, specified));
         r.neighbourYieldSettled = neighbourhoodsAgree(r, specified, r.dieMapAtLastFiring);
@@ -350,8 +363,10 @@ public final class ExpectedFeatures {
         }
         for (int p = 0; p < PARAMETERS.length; p++) {
             final int i = p;
-            long nulls = r.dies.stream().filter(d -> Double.isNaN(d.parameter(i))).count();
-            long flagged = r.dies.stream().filter(d -> outOfRange(d.parameter(i), i)).count();
+            long nulls =
+                    r.dies.stream().filter(d -> Double.isNaN(d.parameter(i))).count();
+            long flagged =
+                    r.dies.stream().filter(d -> outOfRange(d.parameter(i), i)).count();
             r.features.put("dq_" + PARAMETERS[p] + "_null_rate", n == 0 ? null : (double) nulls / n);
             r.features.put("dq_" + PARAMETERS[p] + "_flagged_rate", n == 0 ? null : (double) flagged / n);
         }
@@ -383,7 +398,8 @@ public final class ExpectedFeatures {
     private static Double neighbourYield(Row r, Map<String, TestDie> dieMap) {
         double sum = 0;
         int counted = 0;
-        for (String die : r.dies.stream().map(ExpectedFeatures::position).distinct().toList()) {
+        for (String die :
+                r.dies.stream().map(ExpectedFeatures::position).distinct().toList()) {
             int tested = 0;
             int pass = 0;
             for (String nb : neighbours(die)) {

@@ -1,12 +1,11 @@
 package io.waferflow.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.testing.ExpectedFeatures.Arrival;
 import io.waferflow.testing.ExpectedFeatures.Windows;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The test oracle's event-time rules on inputs small enough to work out by hand. */
 class ExpectedFeaturesTest {
@@ -31,11 +30,13 @@ class ExpectedFeaturesTest {
         ExpectedFeatures e = ExpectedFeatures.simulate(arrivals, 2, Windows.tumbling(MIN), 30_000, BOUND);
         assertThat(e.tooLate).isEmpty();
         assertThat(e.rows.get("A@0").features.get("device_count")).isEqualTo(2.0);
-        assertThat(e.rows.get("A@0").revision).as("fired only at the end of the input").isZero();
+        assertThat(e.rows.get("A@0").revision)
+                .as("fired only at the end of the input")
+                .isZero();
 
         // The same on one partition: too late.
-        ExpectedFeatures one = ExpectedFeatures.compute(arrivals.stream().map(Arrival::die).toList(), MIN, 30_000,
-                BOUND);
+        ExpectedFeatures one =
+                ExpectedFeatures.compute(arrivals.stream().map(Arrival::die).toList(), MIN, 30_000, BOUND);
         assertThat(one.tooLate).containsExactly(late);
     }
 
@@ -53,7 +54,9 @@ class ExpectedFeaturesTest {
         ExpectedFeatures.Row merged = e.rows.get("A@0");
         assertThat(merged.windowEnd).isEqualTo(300_000);
         assertThat(merged.features.get("device_count")).isEqualTo(3.0);
-        assertThat(merged.revision).as("both sessions had fired (revision 0): the merge is revision 1").isEqualTo(1);
+        assertThat(merged.revision)
+                .as("both sessions had fired (revision 0): the merge is revision 1")
+                .isEqualTo(1);
         assertThat(e.lateWithinLateness).isEqualTo(1);
     }
 
@@ -75,7 +78,8 @@ class ExpectedFeaturesTest {
         assertThat(first.features.get("neighbor_yield_avg")).isNull();
         assertThat(first.neighbourYieldSettled).isFalse();
         ExpectedFeatures.Row second = e.rows.get("A@60000");
-        assertThat(second.features.get("neighbor_yield_avg")).as("die 1 between passing die 0 and failing die 2")
+        assertThat(second.features.get("neighbor_yield_avg"))
+                .as("die 1 between passing die 0 and failing die 2")
                 .isEqualTo(0.5);
         assertThat(second.neighbourYieldSettled).isFalse();
         ExpectedFeatures.Row third = e.rows.get("A@120000");

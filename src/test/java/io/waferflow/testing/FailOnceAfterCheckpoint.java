@@ -1,11 +1,10 @@
 package io.waferflow.testing;
 
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.testutils.junit.SharedObjectsExtension;
 import org.apache.flink.testutils.junit.SharedReference;
-
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Flink's FailingSource pattern as a pass-through map: on the first attempt, subtask 0 (or any subtask, see
@@ -45,7 +44,8 @@ public class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> implements
 
     @Override
     public T map(T value) {
-        if (checkpointCompleted && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0
+        if (checkpointCompleted
+                && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0
                 && (anySubtask || getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0)
                 && failedOn.get().compareAndSet(null, value)) {
             throw new IllegalStateException("injected failure after a completed checkpoint");

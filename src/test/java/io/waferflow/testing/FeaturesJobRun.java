@@ -1,6 +1,11 @@
 package io.waferflow.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.waferflow.TestConfigs;
+import io.waferflow.cli.BackfillCommand;
+import io.waferflow.cli.JobProgress;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
@@ -9,20 +14,7 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
-import io.waferflow.cli.JobProgress;
-import org.apache.avro.generic.GenericRecord;
 import io.waferflow.model.ParsedDeviceTest;
-import io.waferflow.cli.BackfillCommand;
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +23,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /**
  * Runs the production {@code features} graph in a test: the shipped configuration pointed at the test's Kafka,
@@ -52,41 +51,84 @@ public final class FeaturesJobRun {
     /** The same, with cluster-level settings (those the JobManager reads, such as retained checkpoints). */
     public static MiniClusterExtension miniCluster(Configuration cluster) {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(cluster).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+                .setConfiguration(cluster)
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
     }
 
-    public static FeaturesJobConfig config(EmbeddedKafka kafka, LocalRedis redis, Path dir, String inputTopic,
-                                           String violationsTopic, String name, String... overrides) {
+    public static FeaturesJobConfig config(
+            EmbeddedKafka kafka,
+            LocalRedis redis,
+            Path dir,
+            String inputTopic,
+            String violationsTopic,
+            String name,
+            String... overrides) {
         return FeaturesJobConfig.from(rawConfig(kafka, redis, dir, inputTopic, violationsTopic, name, overrides));
     }
 
     /** The same, for any broker and Redis (e.g. processes a test stops and starts again). */
-    public static FeaturesJobConfig config(String bootstrapServers, String redisHost, int redisPort, Path dir,
-                                           String inputTopic, String violationsTopic, String name,
-                                           String... overrides) {
-        return FeaturesJobConfig.from(rawConfig(bootstrapServers, redisHost, redisPort, dir, inputTopic,
-                violationsTopic, name, overrides));
+    public static FeaturesJobConfig config(
+            String bootstrapServers,
+            String redisHost,
+            int redisPort,
+            Path dir,
+            String inputTopic,
+            String violationsTopic,
+            String name,
+            String... overrides) {
+        return FeaturesJobConfig.from(
+                rawConfig(bootstrapServers, redisHost, redisPort, dir, inputTopic, violationsTopic, name, overrides));
     }
 
     /** The same, before parsing (e.g. to resolve {@code ${env:NAME}} from a test's own environment). */
-    public static RawConfig rawConfig(EmbeddedKafka kafka, LocalRedis redis, Path dir, String inputTopic,
-                                      String violationsTopic, String name, String... overrides) {
-        return rawConfig(kafka.bootstrapServers(), redis.host(), redis.port(), dir, inputTopic, violationsTopic, name,
+    public static RawConfig rawConfig(
+            EmbeddedKafka kafka,
+            LocalRedis redis,
+            Path dir,
+            String inputTopic,
+            String violationsTopic,
+            String name,
+            String... overrides) {
+        return rawConfig(
+                kafka.bootstrapServers(),
+                redis.host(),
+                redis.port(),
+                dir,
+                inputTopic,
+                violationsTopic,
+                name,
                 overrides);
     }
 
-    private static RawConfig rawConfig(String bootstrapServers, String redisHost, int redisPort, Path dir,
-                                       String inputTopic, String violationsTopic, String name, String... overrides) {
-        return RawConfig.load(TestConfigs.FEATURES_YAML, settings(bootstrapServers, redisHost, redisPort, dir,
-                inputTopic, violationsTopic, name, overrides));
+    private static RawConfig rawConfig(
+            String bootstrapServers,
+            String redisHost,
+            int redisPort,
+            Path dir,
+            String inputTopic,
+            String violationsTopic,
+            String name,
+            String... overrides) {
+        return RawConfig.load(
+                TestConfigs.FEATURES_YAML,
+                settings(bootstrapServers, redisHost, redisPort, dir, inputTopic, violationsTopic, name, overrides));
     }
 
     /**
      * The test settings as {@code key=value} overrides of the shipped file, {@code overrides} last (the last value of
      * a key wins): for a job started from the command line ({@link #commandLine}).
      */
-    public static List<String> settings(String bootstrapServers, String redisHost, int redisPort, Path dir,
-                                        String inputTopic, String violationsTopic, String name, String... overrides) {
+    public static List<String> settings(
+            String bootstrapServers,
+            String redisHost,
+            int redisPort,
+            Path dir,
+            String inputTopic,
+            String violationsTopic,
+            String name,
+            String... overrides) {
         List<String> all = new ArrayList<>(List.of(
                 "kafka.bootstrap_servers=" + bootstrapServers,
                 "kafka.input_topic=" + inputTopic,
@@ -142,28 +184,32 @@ public final class FeaturesJobRun {
         return execute(config, jobName, flinkConfiguration(config), FeaturesJobSinks.production(config));
     }
 
-    public static JobExecutionResult execute(FeaturesJobConfig config, String jobName, Configuration flink,
-                                             FeaturesJobSinks sinks) throws Exception {
-        return environment(config, KafkaInput.boundedToLatest(config), flink, sinks).execute(jobName);
+    public static JobExecutionResult execute(
+            FeaturesJobConfig config, String jobName, Configuration flink, FeaturesJobSinks sinks) throws Exception {
+        return environment(config, KafkaInput.boundedToLatest(config), flink, sinks)
+                .execute(jobName);
     }
 
     /** Runs the graph as {@code waferflow backfill} does: batch execution, from {@code source} into {@code sinks}. */
-    public static JobExecutionResult backfill(FeaturesJobConfig config, Source<ParsedDeviceTest, ?, ?> source,
-                                              FeaturesJobSinks sinks, String jobName) throws Exception {
+    public static JobExecutionResult backfill(
+            FeaturesJobConfig config, Source<ParsedDeviceTest, ?, ?> source, FeaturesJobSinks sinks, String jobName)
+            throws Exception {
         StreamExecutionEnvironment env = BackfillCommand.environment(config);
         new FeaturesJob(config, source, sinks).build(env);
         return env.execute(jobName);
     }
 
     /** Starts the job on the unbounded source, as production runs it; the test stops it. */
-    public static JobClient start(FeaturesJobConfig config, String jobName, Configuration flink,
-                                  FeaturesJobSinks sinks) throws Exception {
+    public static JobClient start(FeaturesJobConfig config, String jobName, Configuration flink, FeaturesJobSinks sinks)
+            throws Exception {
         return environment(config, KafkaInput.source(config), flink, sinks).executeAsync(jobName);
     }
 
-    private static StreamExecutionEnvironment environment(FeaturesJobConfig config,
-                                                          Source<ParsedDeviceTest, ?, ?> source, Configuration flink,
-                                                          FeaturesJobSinks sinks) {
+    private static StreamExecutionEnvironment environment(
+            FeaturesJobConfig config,
+            Source<ParsedDeviceTest, ?, ?> source,
+            Configuration flink,
+            FeaturesJobSinks sinks) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(2);
         new FeaturesJob(config, source, sinks).build(env);
@@ -223,14 +269,16 @@ public final class FeaturesJobRun {
      * with the model's window end, revision and every feature column. For fixtures whose windows the model settles
      * completely (no late record meeting a newer window: issue 14), which this checks first.
      */
-    public static void assertRowsEqualModel(Map<String, Map<String, Object>> rows,
-                                            Map<String, ExpectedFeatures.Row> expected, String what) {
-        assertThat(expected.values()).as(what + ": the model's neighbour yields are all the job's to compute")
+    public static void assertRowsEqualModel(
+            Map<String, Map<String, Object>> rows, Map<String, ExpectedFeatures.Row> expected, String what) {
+        assertThat(expected.values())
+                .as(what + ": the model's neighbour yields are all the job's to compute")
                 .allMatch(r -> r.neighbourYieldSettled);
         assertWindowsEqualModel(rows, expected, what);
         for (ExpectedFeatures.Row want : expected.values()) {
             assertThat(rows.get(want.wafer + "@" + want.windowStart).get("revision"))
-                    .as(what + " " + want.wafer + "@" + want.windowStart + " revision").isEqualTo(want.revision);
+                    .as(what + " " + want.wafer + "@" + want.windowStart + " revision")
+                    .isEqualTo(want.revision);
         }
     }
 
@@ -238,12 +286,13 @@ public final class FeaturesJobRun {
      * Committed feature rows ({@link ParquetFiles#rowsByWindow}: one per window) for the model's (wafer, window)s,
      * each with the model's window end and every feature column.
      */
-    public static void assertWindowsEqualModel(Map<String, Map<String, Object>> rows,
-                                               Map<String, ExpectedFeatures.Row> expected, String what) {
+    public static void assertWindowsEqualModel(
+            Map<String, Map<String, Object>> rows, Map<String, ExpectedFeatures.Row> expected, String what) {
         assertThat(rows.keySet()).as(what + ": windows").isEqualTo(expected.keySet());
         for (ExpectedFeatures.Row want : expected.values()) {
             Map<String, Object> got = rows.get(want.wafer + "@" + want.windowStart);
-            assertThat(got.get("window_end")).as(what + " " + want.wafer + "@" + want.windowStart + " window_end")
+            assertThat(got.get("window_end"))
+                    .as(what + " " + want.wafer + "@" + want.windowStart + " window_end")
                     .isEqualTo(want.windowEnd);
             assertFeatures(got, want);
         }
@@ -254,7 +303,9 @@ public final class FeaturesJobRun {
      * empty for null). For settled rows only, like {@link #assertRowsEqualModel}.
      */
     public static void assertOnlineEqualsModel(Map<String, String> hash, ExpectedFeatures.Row want, String what) {
-        assertThat(want.neighbourYieldSettled).as(what + ": the model's neighbour yield is the job's to compute").isTrue();
+        assertThat(want.neighbourYieldSettled)
+                .as(what + ": the model's neighbour yield is the job's to compute")
+                .isTrue();
         assertThat(hash.get("window_start")).as(what + " window_start").isEqualTo(Long.toString(want.windowStart));
         assertThat(hash.get("window_end")).as(what + " window_end").isEqualTo(Long.toString(want.windowEnd));
         assertThat(hash.get("revision")).as(what + " revision").isEqualTo(Integer.toString(want.revision));
@@ -263,7 +314,9 @@ public final class FeaturesJobRun {
             if (f.getValue() == null) {
                 assertThat(value).as(what + " " + f.getKey()).isEmpty();
             } else {
-                assertThat(Double.parseDouble(value)).as(what + " " + f.getKey()).isCloseTo(f.getValue(), within(1e-9));
+                assertThat(Double.parseDouble(value))
+                        .as(what + " " + f.getKey())
+                        .isCloseTo(f.getValue(), within(1e-9));
             }
         }
     }

@@ -2,8 +2,6 @@ package io.waferflow.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.api.common.JobID;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobID;
 
 /**
  * What Flink's REST API (and so its web UI, which shows nothing else) tells anyone who can reach it about the
@@ -29,7 +28,8 @@ public final class FlinkRestAnswers {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Answer> answers = new LinkedHashMap<>();
 
     /** One answer: HTTP status and body. */
@@ -41,8 +41,16 @@ public final class FlinkRestAnswers {
 
     /** GETs every endpoint about the cluster and the job (again, if called again: the latest answer is kept). */
     public FlinkRestAnswers collect(JobID job) throws IOException, InterruptedException {
-        for (String path : List.of("/config", "/overview", "/jobs", "/jobs/overview", "/jobmanager/config",
-                "/jobmanager/environment", "/jobmanager/logs", "/jobmanager/metrics", "/taskmanagers")) {
+        for (String path : List.of(
+                "/config",
+                "/overview",
+                "/jobs",
+                "/jobs/overview",
+                "/jobmanager/config",
+                "/jobmanager/environment",
+                "/jobmanager/logs",
+                "/jobmanager/metrics",
+                "/taskmanagers")) {
             get(path);
         }
         for (JsonNode tm : json("/taskmanagers").path("taskmanagers")) {
@@ -52,14 +60,32 @@ public final class FlinkRestAnswers {
             }
         }
         String j = "/jobs/" + job;
-        for (String sub : List.of("", "/config", "/jobmanager/config", "/jobmanager/environment", "/plan",
-                "/exceptions", "/accumulators", "/checkpoints", "/checkpoints/config", "/status", "/metrics")) {
+        for (String sub : List.of(
+                "",
+                "/config",
+                "/jobmanager/config",
+                "/jobmanager/environment",
+                "/plan",
+                "/exceptions",
+                "/accumulators",
+                "/checkpoints",
+                "/checkpoints/config",
+                "/status",
+                "/metrics")) {
             get(j + sub);
         }
         for (JsonNode vertex : json(j).path("vertices")) {
             String v = j + "/vertices/" + vertex.path("id").asText();
-            for (String sub : List.of("", "/accumulators", "/subtasks/accumulators", "/subtasktimes", "/taskmanagers",
-                    "/watermarks", "/metrics", "/backpressure", "/flamegraph")) {
+            for (String sub : List.of(
+                    "",
+                    "/accumulators",
+                    "/subtasks/accumulators",
+                    "/subtasktimes",
+                    "/taskmanagers",
+                    "/watermarks",
+                    "/metrics",
+                    "/backpressure",
+                    "/flamegraph")) {
                 get(v + sub);
             }
             JsonNode metrics = json(v + "/metrics");
@@ -88,8 +114,12 @@ public final class FlinkRestAnswers {
 
     /** Status and body of one path, fetched and kept. */
     public Answer get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Answer answer = new Answer(response.statusCode(), response.body());
         answers.put(path, answer);
         return answer;

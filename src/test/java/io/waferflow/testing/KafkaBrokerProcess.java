@@ -1,9 +1,5 @@
 package io.waferflow.testing;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,6 +10,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * A real Kafka 3.9 broker (KRaft, combined broker and controller) in a process of its own, from the Kafka jars on the
@@ -38,24 +37,36 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         int port = freePort();
         int controller = freePort();
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("server.properties"), String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controller,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + dir.resolve("data"),
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "transaction.state.log.num.partitions=1",
-                "group.initial.rebalance.delay.ms=0",
-                "auto.create.topics.enable=false", ""));
-        run(dir, List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
-                dir.resolve("server.properties").toString()), "format.log");
+        Files.writeString(
+                dir.resolve("server.properties"),
+                String.join(
+                        "\n",
+                        "process.roles=broker,controller",
+                        "node.id=1",
+                        "controller.quorum.voters=1@127.0.0.1:" + controller,
+                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                        "controller.listener.names=CONTROLLER",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "log.dirs=" + dir.resolve("data"),
+                        "offsets.topic.replication.factor=1",
+                        "offsets.topic.num.partitions=1",
+                        "transaction.state.log.replication.factor=1",
+                        "transaction.state.log.min.isr=1",
+                        "transaction.state.log.num.partitions=1",
+                        "group.initial.rebalance.delay.ms=0",
+                        "auto.create.topics.enable=false",
+                        ""));
+        run(
+                dir,
+                List.of(
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        clusterId(),
+                        "-c",
+                        dir.resolve("server.properties").toString()),
+                "format.log");
         KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, port);
         broker.startAgain();
         return broker;
@@ -67,8 +78,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Starts the stopped broker on the same ports and log directory, and waits until it answers. */
     public void startAgain() throws Exception {
-        process = java(dir, List.of("kafka.Kafka", dir.resolve("server.properties").toString()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
+        process = java(
+                        dir,
+                        List.of("kafka.Kafka", dir.resolve("server.properties").toString()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("broker.log").toFile()))
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
             try (Admin admin = admin(Duration.ofSeconds(5))) {
@@ -76,8 +91,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 return;
             } catch (Exception notYet) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka broker did not start; see " + dir.resolve("broker.log"),
-                            notYet);
+                    throw new IllegalStateException(
+                            "Kafka broker did not start; see " + dir.resolve("broker.log"), notYet);
                 }
                 Thread.sleep(300);
             }
@@ -95,7 +110,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public void createTopic(String name, int partitions) throws Exception {
         // One attempt, so a patient one: on a loaded machine the broker can take longer than 5 s to answer.
         try (Admin admin = admin(Duration.ofSeconds(30))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
                     .anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
@@ -126,16 +143,18 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private static String clusterId() {
         // A Kafka cluster id: 16 random bytes, URL-safe base64 without padding.
         UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16)
+                .putLong(u.getMostSignificantBits())
                 .putLong(u.getLeastSignificantBits());
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
     }
 
     private static void run(Path dir, List<String> mainAndArgs, String log) throws Exception {
-        Process p = java(dir, mainAndArgs).redirectOutput(dir.resolve(log).toFile()).start();
+        Process p =
+                java(dir, mainAndArgs).redirectOutput(dir.resolve(log).toFile()).start();
         if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", mainAndArgs) + " failed: "
-                    + Files.readString(dir.resolve(log)));
+            throw new IllegalStateException(
+                    String.join(" ", mainAndArgs) + " failed: " + Files.readString(dir.resolve(log)));
         }
     }
 

@@ -1,19 +1,30 @@
 package io.waferflow.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -22,18 +33,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import redis.clients.jedis.Jedis;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.Callable;
-import java.util.Collection;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real Kafka broker and a real redis-server for one test class, and with {@link #withMiniCluster} the MiniCluster its
@@ -149,7 +148,8 @@ public final class LocalServices
                 Map<String, String> hash = jedis.hgetAll(name + ":wafer_aggregates:v1:" + want.wafer);
                 assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
                 for (String f : features) {
-                    assertThat(Double.parseDouble(hash.get(f))).as(want.wafer + " " + f)
+                    assertThat(Double.parseDouble(hash.get(f)))
+                            .as(want.wafer + " " + f)
                             .isEqualTo(want.features.get(f));
                 }
             }
@@ -177,8 +177,15 @@ public final class LocalServices
 
     /** {@link #config}'s settings, as {@code key=value} overrides for a job started from the command line. */
     public List<String> settings(Path dir, String name, String... overrides) {
-        return FeaturesJobRun.settings(kafka.bootstrapServers(), redis.host(), redis.port(), dir, name + "-in",
-                name + "-violations", name, overrides);
+        return FeaturesJobRun.settings(
+                kafka.bootstrapServers(),
+                redis.host(),
+                redis.port(),
+                dir,
+                name + "-in",
+                name + "-violations",
+                name,
+                overrides);
     }
 
     /** Sends the payloads in order, to one partition each as {@code partitionOf} says (null: the producer's choice). */
@@ -188,15 +195,23 @@ public final class LocalServices
     }
 
     /** The same, with each record's Kafka timestamp as {@code timestampOf} says (null: the producer's clock). */
-    public void produce(String topic, List<byte[]> payloads, java.util.function.Function<Integer, Integer> partitionOf,
-                        java.util.function.Function<Integer, Long> timestampOf) throws Exception {
+    public void produce(
+            String topic,
+            List<byte[]> payloads,
+            java.util.function.Function<Integer, Integer> partitionOf,
+            java.util.function.Function<Integer, Long> timestampOf)
+            throws Exception {
         produce(kafka.bootstrapServers(), topic, payloads, partitionOf, timestampOf);
     }
 
     /** The same, to any broker. */
-    public static void produce(String bootstrapServers, String topic, List<byte[]> payloads,
-                               java.util.function.Function<Integer, Integer> partitionOf,
-                               java.util.function.Function<Integer, Long> timestampOf) throws Exception {
+    public static void produce(
+            String bootstrapServers,
+            String topic,
+            List<byte[]> payloads,
+            java.util.function.Function<Integer, Integer> partitionOf,
+            java.util.function.Function<Integer, Long> timestampOf)
+            throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -204,10 +219,14 @@ public final class LocalServices
         // Room for the bad-input corpus's 1 MB message.
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000");
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < payloads.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, partitionOf.apply(i),
-                        timestampOf == null ? null : timestampOf.apply(i), null, payloads.get(i)));
+                producer.send(new ProducerRecord<>(
+                        topic,
+                        partitionOf.apply(i),
+                        timestampOf == null ? null : timestampOf.apply(i),
+                        null,
+                        payloads.get(i)));
             }
             // Idempotent producer: records of a partition keep their order even with several in flight.
             producer.flush();
@@ -236,9 +255,10 @@ public final class LocalServices
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .collect(Collectors.toList());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

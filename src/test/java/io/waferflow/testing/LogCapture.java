@@ -1,14 +1,5 @@
 package io.waferflow.testing;
 
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
-
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,6 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
 
 /**
  * Everything the JVM logs and prints while open, kept in memory for a test to search: every log4j event of every
@@ -105,8 +104,13 @@ public final class LogCapture implements AutoCloseable {
     }
 
     private static String format(LogEvent event) {
-        StringBuilder line = new StringBuilder().append(event.getLevel()).append(' ').append(event.getLoggerName())
-                .append(" [").append(event.getThreadName()).append("] - ")
+        StringBuilder line = new StringBuilder()
+                .append(event.getLevel())
+                .append(' ')
+                .append(event.getLoggerName())
+                .append(" [")
+                .append(event.getThreadName())
+                .append("] - ")
                 .append(event.getMessage().getFormattedMessage());
         if (event.getThrown() != null) {
             StringWriter trace = new StringWriter();

@@ -1,8 +1,6 @@
 package io.waferflow.testing;
 
 import io.waferflow.config.RedisConnection;
-import redis.clients.jedis.Jedis;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
 
 /**
  * A real {@code redis-server} (from the PATH) that a test can stop and start again on the same port, keeping its data
@@ -52,10 +51,24 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Starts the stopped server on the same port and data directory; returns once it answers PING. */
     public void startAgain() throws Exception {
-        process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", host(),
-                "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", "always", "--save", ""))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log")
-                        .toFile())).start();
+        process = new ProcessBuilder(List.of(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        host(),
+                        "--dir",
+                        dir.toString(),
+                        "--appendonly",
+                        "yes",
+                        "--appendfsync",
+                        "always",
+                        "--save",
+                        ""))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("redis.log").toFile()))
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try (Jedis jedis = new Jedis(host(), port)) {
@@ -64,8 +77,8 @@ public final class RedisServerProcess implements AutoCloseable {
                 }
             } catch (RuntimeException notYet) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("redis-server did not start: " + Files.readString(
-                            dir.resolve("redis.log")), notYet);
+                    throw new IllegalStateException(
+                            "redis-server did not start: " + Files.readString(dir.resolve("redis.log")), notYet);
                 }
             }
             Thread.sleep(50);

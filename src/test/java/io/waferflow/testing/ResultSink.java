@@ -1,15 +1,14 @@
 package io.waferflow.testing;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.SerializedListAccumulator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.RichSinkFunction;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * A test's hook for one output of a job, whose records come back with the job's result: each sink subtask adds them
@@ -33,7 +32,8 @@ public final class ResultSink<T> implements Consumer<DataStream<T>> {
     @Override
     @SuppressWarnings("deprecation") // a Sink V2 writer's context has no accumulators
     public void accept(DataStream<T> stream) {
-        serializer = stream.getType().createSerializer(stream.getExecutionConfig().getSerializerConfig());
+        serializer =
+                stream.getType().createSerializer(stream.getExecutionConfig().getSerializerConfig());
         stream.addSink(writer(name, serializer)).uid("collect-" + name).name("Collect " + name);
     }
 

@@ -2,7 +2,6 @@ package io.waferflow.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -46,11 +45,21 @@ public final class StandaloneCluster implements AutoCloseable {
     public static StandaloneCluster start(Path work, int taskManagers, String... settings) throws Exception {
         int rest = freePort();
         int prometheus = freePortRange(PROMETHEUS_PORTS);
-        List<String> command = new ArrayList<>(List.of("bin/flink-cluster", "start", "--work", work.toString(),
-                "--taskmanagers", Integer.toString(taskManagers),
-                "-D", "rest.port=" + rest, "-D", "rest.bind-port=" + rest,
-                "-D", "jobmanager.rpc.port=" + freePort(),
-                "-D", "metrics.reporter.prom.port=" + prometheus + "-" + (prometheus + PROMETHEUS_PORTS - 1)));
+        List<String> command = new ArrayList<>(List.of(
+                "bin/flink-cluster",
+                "start",
+                "--work",
+                work.toString(),
+                "--taskmanagers",
+                Integer.toString(taskManagers),
+                "-D",
+                "rest.port=" + rest,
+                "-D",
+                "rest.bind-port=" + rest,
+                "-D",
+                "jobmanager.rpc.port=" + freePort(),
+                "-D",
+                "metrics.reporter.prom.port=" + prometheus + "-" + (prometheus + PROMETHEUS_PORTS - 1)));
         for (String s : settings) {
             command.add("-D");
             command.add(s);
@@ -58,7 +67,9 @@ public final class StandaloneCluster implements AutoCloseable {
         StandaloneCluster cluster = new StandaloneCluster(work, rest, prometheus);
         try {
             System.out.println(run(command, Duration.ofMinutes(5)).strip());
-            cluster.await(Duration.ofSeconds(90), "TaskManagers to register",
+            cluster.await(
+                    Duration.ofSeconds(90),
+                    "TaskManagers to register",
                     () -> cluster.get("/taskmanagers").path("taskmanagers").size() == taskManagers);
             return cluster;
         } catch (Exception | AssertionError e) {
@@ -98,8 +109,10 @@ public final class StandaloneCluster implements AutoCloseable {
 
     public JsonNode get(String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + restPort + path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(r.body());
         } catch (IOException e) {
@@ -115,25 +128,31 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     public long completedCheckpoints(String jobId) {
-        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+        return get("/jobs/" + jobId + "/checkpoints")
+                .path("counts")
+                .path("completed")
+                .asLong();
     }
 
     /** The checkpoint the job last restored from, or null if it never restored. */
     public JsonNode restoredFrom(String jobId) {
-        JsonNode restored = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        JsonNode restored =
+                get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
         return restored.isMissingNode() || restored.isNull() ? null : restored;
     }
 
     /** {@code kill -9} of a TaskManager process: no shutdown, no goodbye to the JobManager. */
     public void killTaskManager(int n) throws Exception {
-        long pid = Long.parseLong(Files.readString(work.resolve("pids/taskmanager-" + n + ".pid")).trim());
+        long pid = Long.parseLong(
+                Files.readString(work.resolve("pids/taskmanager-" + n + ".pid")).trim());
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
     }
 
     /** Starts TaskManager {@code n} again (after {@link #killTaskManager}), as a supervisor would. */
     public void startTaskManager(int n) throws Exception {
-        run(List.of("bin/flink-cluster", "start-taskmanager", Integer.toString(n), "--work", work.toString()),
+        run(
+                List.of("bin/flink-cluster", "start-taskmanager", Integer.toString(n), "--work", work.toString()),
                 Duration.ofMinutes(2));
     }
 
@@ -142,8 +161,10 @@ public final class StandaloneCluster implements AutoCloseable {
         StringBuilder all = new StringBuilder();
         for (int port = prometheusFrom; port < prometheusFrom + PROMETHEUS_PORTS; port++) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 all.append(r.body()).append('\n');
             } catch (IOException e) {
@@ -160,8 +181,8 @@ public final class StandaloneCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + " (logs: "
-                        + work.resolve("log") + ")");
+                throw new AssertionError(
+                        "timed out after " + timeout + " waiting for " + what + " (logs: " + work.resolve("log") + ")");
             }
             Thread.sleep(500);
         }
@@ -191,13 +212,16 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Runs a command to its end (at most {@code timeout}; its output goes to a file, so a hang cannot block us). */
     private static String run(List<String> command, Duration timeout) throws Exception {
         Path output = Files.createTempFile("flink-cluster-", ".out");
-        Process p = new ProcessBuilder(command).directory(HOME.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .directory(HOME.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         String text;
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout
-                        + ":\n" + Files.readString(output));
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout + ":\n"
+                        + Files.readString(output));
             }
             text = Files.readString(output, StandardCharsets.UTF_8);
         } finally {
@@ -205,8 +229,8 @@ public final class StandaloneCluster implements AutoCloseable {
             Files.deleteIfExists(output);
         }
         if (p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n"
-                    + text);
+            throw new IllegalStateException(
+                    String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n" + text);
         }
         return text;
     }

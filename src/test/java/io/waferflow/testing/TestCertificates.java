@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away certificate authority made with {@code openssl} at test time: a CA, a server certificate for
- * 127.0.0.1 only, not localhost (PEM certificate and key, as redis-server reads them) and a client certificate (PKCS #12,
+ * 127.0.0.1 only, not localhost (PEM certificate and key, as redis-server reads them) and a client certificate (PKCS
+ * #12,
  * as Java reads it, under a password given through a file, not on the command line). Valid for two days.
  */
 public final class TestCertificates {
@@ -24,7 +25,9 @@ public final class TestCertificates {
     /** Whether {@code openssl} can be run here. */
     public static boolean opensslAvailable() {
         try {
-            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("openssl", "version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -37,21 +40,68 @@ public final class TestCertificates {
 
     public static TestCertificates create(Path dir, String clientKeystorePassword) throws Exception {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\n"
-                + "extendedKeyUsage=serverAuth\n");
+        Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\n" + "extendedKeyUsage=serverAuth\n");
         Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
         Files.writeString(dir.resolve("p12.pass"), clientKeystorePassword + "\n");
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-                "-days", "2", "-subj", "/CN=waferflow-test-ca");
+        openssl(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=waferflow-test-ca");
         for (String who : List.of("server", "client")) {
-            openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr",
+            openssl(
+                    dir,
+                    "req",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-keyout",
+                    who + ".key",
+                    "-out",
+                    who + ".csr",
                     // Not a host name: Java falls back to the CN when a certificate has no DNS alternative name.
-                    "-subj", "/CN=waferflow-test-" + who);
-            openssl(dir, "x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-out", who + ".crt", "-days", "2", "-extfile", who + ".ext");
+                    "-subj",
+                    "/CN=waferflow-test-" + who);
+            openssl(
+                    dir,
+                    "x509",
+                    "-req",
+                    "-in",
+                    who + ".csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-out",
+                    who + ".crt",
+                    "-days",
+                    "2",
+                    "-extfile",
+                    who + ".ext");
         }
-        openssl(dir, "pkcs12", "-export", "-in", "client.crt", "-inkey", "client.key", "-out", "client.p12",
-                "-passout", "file:p12.pass");
+        openssl(
+                dir,
+                "pkcs12",
+                "-export",
+                "-in",
+                "client.crt",
+                "-inkey",
+                "client.key",
+                "-out",
+                "client.p12",
+                "-passout",
+                "file:p12.pass");
         return new TestCertificates(dir);
     }
 
@@ -75,7 +125,10 @@ public final class TestCertificates {
     private static void openssl(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -1,7 +1,6 @@
 package io.waferflow.testing;
 
 import io.waferflow.model.DeviceTest;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -11,8 +10,18 @@ import java.util.Locale;
  * A device test as the test writes it: a plain value, independent of the job's record type. Many come from
  * {@link TestWafers}; single ones are written out or made with {@link #nominal}.
  */
-public record TestDie(long time, String lot, String wafer, int x, int y, boolean pass, double vdd, double idd,
-                      double frequency, Double temperature, double testTimeMs) {
+public record TestDie(
+        long time,
+        String lot,
+        String wafer,
+        int x,
+        int y,
+        boolean pass,
+        double vdd,
+        double idd,
+        double frequency,
+        Double temperature,
+        double testTimeMs) {
 
     /** A passing die with nominal values (1.2 V, 50 mA, 2000 MHz, 25 °C, 100 ms), e.g. one that only moves time on. */
     public static TestDie nominal(long time, String lot, String wafer, int x, int y) {
@@ -23,8 +32,8 @@ public record TestDie(long time, String lot, String wafer, int x, int y, boolean
      * The record a harness test feeds an operator: a die of lot L1 at frequency 2000 + x MHz, without temperature,
      * as the job parses it.
      */
-    public static DeviceTest parsed(String wafer, long time, int x, int y, boolean pass, double vdd, double idd,
-                                    double testTimeMs) {
+    public static DeviceTest parsed(
+            String wafer, long time, int x, int y, boolean pass, double vdd, double idd, double testTimeMs) {
         return new TestDie(time, "L1", wafer, x, y, pass, vdd, idd, 2000 + x, null, testTimeMs).deviceTest();
     }
 
@@ -33,12 +42,25 @@ public record TestDie(long time, String lot, String wafer, int x, int y, boolean
      * fail; no soft bin; tester T1).
      */
     public String json() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "{\"event_time\":\"%s\",\"lot_id\":\"%s\",\"wafer_id\":\"%s\",\"device_id\":\"%s\","
                         + "\"die_x\":%d,\"die_y\":%d,\"vdd\":%s,\"idd\":%s,\"frequency\":%s,\"temperature\":%s,"
-                        + "\"test_time_ms\":%s,\"pass_fail\":%d,\"hard_bin\":%d,\"soft_bin\":null,\"tester_id\":\"T1\"}",
-                Instant.ofEpochMilli(time), lot, wafer, deviceId(), x, y, vdd, idd, frequency,
-                temperature == null ? "null" : temperature.toString(), testTimeMs, pass ? 1 : 0, hardBin());
+                        + "\"test_time_ms\":%s,\"pass_fail\":%d,\"hard_bin\":%d,"
+                        + "\"soft_bin\":null,\"tester_id\":\"T1\"}",
+                Instant.ofEpochMilli(time),
+                lot,
+                wafer,
+                deviceId(),
+                x,
+                y,
+                vdd,
+                idd,
+                frequency,
+                temperature == null ? "null" : temperature.toString(),
+                testTimeMs,
+                pass ? 1 : 0,
+                hardBin());
     }
 
     /** {@link #json()} in UTF-8. */

@@ -175,8 +175,8 @@ public final class TestWafers {
         double volts = vdd.draw(random);
         double idd = (pass ? IDD : failingIdd).draw(random);
         double frequency = FREQUENCY.draw(random);
-        Double temp = missingTemperature > 0 && random.nextDouble() < missingTemperature ? null
-                : temperature.draw(random);
+        Double temp =
+                missingTemperature > 0 && random.nextDouble() < missingTemperature ? null : temperature.draw(random);
         int testTime = testTimeSpread == 0 ? testTimeMs : testTimeMs + random.nextInt(testTimeSpread);
         for (VddOf set : vddOf) {
             if (set.dies().contain(w, k)) {

@@ -43,8 +43,11 @@ public final class WaferFlowProcess implements AutoCloseable {
         command.add("io.waferflow.WaferFlow");
         command.addAll(args);
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(command).directory(HOME.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process p = new ProcessBuilder(command)
+                .directory(HOME.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         return new WaferFlowProcess(p, log);
     }
 

@@ -1,16 +1,15 @@
 package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.model.AlertFacts;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.AlertStatus;
+import io.waferflow.model.AlertFacts;
+import java.util.stream.Collectors;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.stream.Collectors;
 
 /**
  * Writes each alert as one readable line to the log (logger {@code io.waferflow.alerts.sinks.LogSink}): WARN for a
@@ -40,15 +39,25 @@ public final class LogSink implements Sink<Alert> {
      */
     public static String line(Alert a) {
         StringBuilder sb = new StringBuilder();
-        sb.append('[').append(a.severity).append(' ').append(a.status).append(a.escalated ? " escalated" : "")
-                .append("] ").append(a.key).append(": ").append(a.title == null ? "" : a.title);
-        String numbers = AlertFacts.numbers(a).stream().map(f -> f.label() + "=" + f.value())
+        sb.append('[')
+                .append(a.severity)
+                .append(' ')
+                .append(a.status)
+                .append(a.escalated ? " escalated" : "")
+                .append("] ")
+                .append(a.key)
+                .append(": ")
+                .append(a.title == null ? "" : a.title);
+        String numbers = AlertFacts.numbers(a).stream()
+                .map(f -> f.label() + "=" + f.value())
                 .collect(Collectors.joining(", "));
         if (!numbers.isEmpty()) {
             sb.append(" | ").append(numbers);
         }
-        sb.append(" | ").append(AlertFacts.episode(a).stream().map(f -> f.label() + "=" + f.value())
-                .collect(Collectors.joining(", ")));
+        sb.append(" | ")
+                .append(AlertFacts.episode(a).stream()
+                        .map(f -> f.label() + "=" + f.value())
+                        .collect(Collectors.joining(", ")));
         if (a.runbook != null) {
             sb.append(" | runbook ").append(a.runbook);
         }

@@ -1,16 +1,8 @@
 package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
-import io.waferflow.model.AlertJson;
 import io.waferflow.config.Secret;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
-import org.apache.flink.api.connector.sink2.SupportsWriterState;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
-
+import io.waferflow.model.AlertJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +11,13 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * POSTs each alert to an HTTP endpoint: the flat alert JSON ({@link Format#JSON}) or a Slack incoming-webhook payload
@@ -51,7 +50,10 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
     public static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     /** The request body: the flat alert JSON, or a Slack incoming-webhook payload. */
-    public enum Format { JSON, SLACK }
+    public enum Format {
+        JSON,
+        SLACK
+    }
 
     private final URI url;
     private final Format format;
@@ -72,8 +74,15 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
         this(parseUrl(url), format, timeout, maxAttempts, initialBackoff, null, "Authorization", Secret.none());
     }
 
-    private WebhookSink(URI url, Format format, Duration timeout, int maxAttempts, Duration initialBackoff,
-                        String runbookBaseUrl, String tokenHeader, Secret token) {
+    private WebhookSink(
+            URI url,
+            Format format,
+            Duration timeout,
+            int maxAttempts,
+            Duration initialBackoff,
+            String runbookBaseUrl,
+            String tokenHeader,
+            Secret token) {
         if (format == null) {
             throw new IllegalArgumentException("webhook format is missing: use JSON or SLACK");
         }
@@ -84,8 +93,8 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
             throw new IllegalArgumentException("webhook max attempts must be at least 1 (was " + maxAttempts + ")");
         }
         if (initialBackoff == null || initialBackoff.isNegative()) {
-            throw new IllegalArgumentException("webhook initial backoff must be zero or more, e.g. 1 s (was "
-                    + initialBackoff + ")");
+            throw new IllegalArgumentException(
+                    "webhook initial backoff must be zero or more, e.g. 1 s (was " + initialBackoff + ")");
         }
         this.url = url;
         this.format = format;
@@ -110,7 +119,14 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
         if (header == null || !header.matches("[A-Za-z0-9-]+")) {
             throw new IllegalArgumentException("webhook token header '" + header + "' is not an HTTP header name");
         }
-        return new WebhookSink(url, format, timeout, maxAttempts, initialBackoff, runbookBaseUrl, header,
+        return new WebhookSink(
+                url,
+                format,
+                timeout,
+                maxAttempts,
+                initialBackoff,
+                runbookBaseUrl,
+                header,
                 token == null ? Secret.none() : token);
     }
 
@@ -129,8 +145,8 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
         try {
             uri = URI.create(url == null ? "" : url.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("webhook URL is not a URL (" + e.getClass().getSimpleName()
-                    + "): check alerts.sinks.webhook_url");
+            throw new IllegalArgumentException(
+                    "webhook URL is not a URL (" + e.getClass().getSimpleName() + "): check alerts.sinks.webhook_url");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
@@ -198,8 +214,9 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
             request.header("Idempotency-Key", alert.notificationId);
         }
         if (!token.isEmpty()) {
-            request.header(tokenHeader, tokenHeader.equalsIgnoreCase("Authorization")
-                    ? "Bearer " + token.value() : token.value());
+            request.header(
+                    tokenHeader,
+                    tokenHeader.equalsIgnoreCase("Authorization") ? "Bearer " + token.value() : token.value());
         }
         return request.build();
     }
@@ -245,5 +262,4 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
         long wait = base > (MAX_BACKOFF.toMillis() >> shift) ? MAX_BACKOFF.toMillis() : base << shift;
         return Math.min(MAX_BACKOFF.toMillis(), Math.max(wait, retryAfterMillis));
     }
-
 }

@@ -2,14 +2,6 @@ package io.waferflow.alerts.sinks;
 
 import io.waferflow.alerts.Alert;
 import io.waferflow.model.AlertJson;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +11,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers alerts to a {@link WebhookSink}'s endpoint, in order, at least once, without holding the job back while
@@ -39,6 +38,7 @@ final class WebhookWriter implements StatefulSinkWriter<Alert, Alert> {
 
     /** The longest wait between two retries of a waiting alert (a 429's Retry-After may ask for longer). */
     static final Duration MAX_WAIT = Duration.ofSeconds(10);
+
     static final Duration PATIENCE_AT_END = Duration.ofMinutes(2);
 
     private final WebhookSink sink;
@@ -54,8 +54,8 @@ final class WebhookWriter implements StatefulSinkWriter<Alert, Alert> {
     private boolean retryScheduled;
 
     /** @param timers null where none is available (unit tests): waiting alerts are then retried on the next write */
-    WebhookWriter(WebhookSink sink, SinkWriterMetricGroup metrics, ProcessingTimeService timers,
-                  Collection<Alert> restored) {
+    WebhookWriter(
+            WebhookSink sink, SinkWriterMetricGroup metrics, ProcessingTimeService timers, Collection<Alert> restored) {
         this.sink = sink;
         this.endpoint = WebhookSink.shown(sink.url());
         // HTTP/1.1: a plain-http endpoint would otherwise get an h2c upgrade request, which some proxies refuse.
@@ -98,8 +98,10 @@ final class WebhookWriter implements StatefulSinkWriter<Alert, Alert> {
         while (!waiting.isEmpty()) {
             if (!deliver(waiting.peek(), 1)) {
                 failedRetries++;
-                scheduleRetry(Math.min(MAX_WAIT.toMillis(), Math.max(retryAfterMillis,
-                        WebhookSink.backoffMillis(sink.initialBackoff(), failedRetries, 0))));
+                scheduleRetry(Math.min(
+                        MAX_WAIT.toMillis(),
+                        Math.max(
+                                retryAfterMillis, WebhookSink.backoffMillis(sink.initialBackoff(), failedRetries, 0))));
                 return;
             }
             waiting.poll();
@@ -123,7 +125,8 @@ final class WebhookWriter implements StatefulSinkWriter<Alert, Alert> {
      * attempt failed in a way worth retrying later. Throws on a refusal.
      */
     private boolean deliver(Alert alert, int attempts) throws IOException, InterruptedException {
-        byte[] body = sink.format() == WebhookSink.Format.SLACK ? AlertJson.toSlack(alert, sink.runbookBaseUrl())
+        byte[] body = sink.format() == WebhookSink.Format.SLACK
+                ? AlertJson.toSlack(alert, sink.runbookBaseUrl())
                 : AlertJson.toJson(alert);
         HttpRequest post = sink.request(alert, body);
         String what = "alert " + alert.notificationId + " (" + alert.key + ")";
@@ -157,26 +160,41 @@ final class WebhookWriter implements StatefulSinkWriter<Alert, Alert> {
             }
             sendErrors.inc();
             if (attempt >= attempts) {
-                LOG.warn("Webhook {}: {} not delivered after {} attempt(s) ({}); it waits in the job's state with"
-                        + " {} more and is retried", endpoint, what, attempt, failure, waiting.size());
+                LOG.warn(
+                        "Webhook {}: {} not delivered after {} attempt(s) ({}); it waits in the job's state with"
+                                + " {} more and is retried",
+                        endpoint,
+                        what,
+                        attempt,
+                        failure,
+                        waiting.size());
                 return false;
             }
             long wait = WebhookSink.backoffMillis(sink.initialBackoff(), attempt, retryAfterMillis);
-            LOG.warn("Webhook {}: attempt {}/{} for {} failed ({}); retrying in {} ms", endpoint, attempt, attempts,
-                    what, failure, wait);
+            LOG.warn(
+                    "Webhook {}: attempt {}/{} for {} failed ({}); retrying in {} ms",
+                    endpoint,
+                    attempt,
+                    attempts,
+                    what,
+                    failure,
+                    wait);
             Thread.sleep(wait);
         }
     }
 
     /** Retry-After in seconds (the HTTP-date form is rare on 429s and is ignored). */
     private static long retryAfterMillis(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Math.max(0, Long.parseLong(v.trim())) * 1000;
-            } catch (NumberFormatException e) {
-                return 0L;
-            }
-        }).orElse(0L);
+        return response.headers()
+                .firstValue("Retry-After")
+                .map(v -> {
+                    try {
+                        return Math.max(0, Long.parseLong(v.trim())) * 1000;
+                    } catch (NumberFormatException e) {
+                        return 0L;
+                    }
+                })
+                .orElse(0L);
     }
 
     private static String excerpt(String body) {

@@ -1,5 +1,14 @@
 package io.waferflow.local.services;
 
+import java.io.File;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import kafka.server.BrokerServer;
 import kafka.testkit.KafkaClusterTestKit;
 import kafka.testkit.TestKitNodes;
@@ -14,16 +23,6 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.File;
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * A real Kafka 3.9.1 broker running inside this JVM, for local demo runs and tests: one combined
@@ -67,8 +66,8 @@ public final class EmbeddedKafka extends LocalService {
     private final String bootstrapServers;
     private final String saslBootstrapServers;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, File baseDirectory, String bootstrapServers,
-                          String saslBootstrapServers) {
+    private EmbeddedKafka(
+            KafkaClusterTestKit cluster, File baseDirectory, String bootstrapServers, String saslBootstrapServers) {
         super("embedded-kafka");
         this.cluster = cluster;
         this.baseDirectory = baseDirectory;
@@ -117,15 +116,17 @@ public final class EmbeddedKafka extends LocalService {
                 // credentials of its own.
                 String prefix = "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".";
                 listeners += "," + SASL_LISTENER + "://127.0.0.1:0";
-                builder.setConfigProp("listener.security.protocol.map",
+                builder.setConfigProp(
+                                "listener.security.protocol.map",
                                 "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + SASL_LISTENER + ":SASL_PLAINTEXT")
                         .setConfigProp(prefix + "sasl.enabled.mechanisms", "PLAIN")
-                        .setConfigProp(prefix + "plain.sasl.jaas.config",
+                        .setConfigProp(
+                                prefix + "plain.sasl.jaas.config",
                                 "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslUser
-                                        + "=\"" + saslPassword.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
+                                        + "=\""
+                                        + saslPassword.replace("\\", "\\\\").replace("\"", "\\\"") + "\";");
             }
-            cluster = builder
-                    .setConfigProp("listeners", listeners)
+            cluster = builder.setConfigProp("listeners", listeners)
                     .setConfigProp("unstable.api.versions.enable", "false")
                     .setConfigProp("unstable.feature.versions.enable", "false")
                     .setConfigProp("auto.create.topics.enable", "false")
@@ -149,12 +150,17 @@ public final class EmbeddedKafka extends LocalService {
             throw t;
         }
 
-        EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDirectory,
+        EmbeddedKafka kafka = new EmbeddedKafka(
+                cluster,
+                baseDirectory,
                 bootstrapServersOf(cluster, nodes.externalListenerName()),
                 saslUser == null ? null : bootstrapServersOf(cluster, new ListenerName(SASL_LISTENER)));
         kafka.registerShutdownHook();
-        LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {})", kafka.bootstrapServers,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), baseDirectory);
+        LOG.info(
+                "Embedded Kafka broker ready at {} in {} ms (data in {})",
+                kafka.bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                baseDirectory);
         return kafka;
     }
 
@@ -183,7 +189,9 @@ public final class EmbeddedKafka extends LocalService {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             try {
-                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                        .all()
+                        .get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -204,10 +212,11 @@ public final class EmbeddedKafka extends LocalService {
             if (description.isPresent()) {
                 int actual = description.get().partitions().size();
                 if (actual != partitions) {
-                    throw new IllegalStateException("Topic " + name + " already exists with " + actual
-                            + " partitions, not " + partitions);
+                    throw new IllegalStateException(
+                            "Topic " + name + " already exists with " + actual + " partitions, not " + partitions);
                 }
-                if (description.get().partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (description.get().partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
             }
@@ -221,7 +230,8 @@ public final class EmbeddedKafka extends LocalService {
 
     private static Optional<TopicDescription> describe(Admin admin, String name) throws Exception {
         try {
-            return Optional.of(admin.describeTopics(List.of(name)).allTopicNames().get().get(name));
+            return Optional.of(
+                    admin.describeTopics(List.of(name)).allTopicNames().get().get(name));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return Optional.empty();
@@ -241,10 +251,11 @@ public final class EmbeddedKafka extends LocalService {
         // WARN. Harmless: the final delete in shutDown() removes anything written after Kafka's hook ran.
         long startNanos = System.nanoTime();
         shutDown(cluster, baseDirectory);
-        LOG.info("Embedded Kafka broker at {} stopped in {} ms", bootstrapServers,
+        LOG.info(
+                "Embedded Kafka broker at {} stopped in {} ms",
+                bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
-
 
     @Override
     public String toString() {

@@ -3,11 +3,6 @@ package io.waferflow.local.services;
 import io.waferflow.config.RedisConnection;
 import io.waferflow.config.Secret;
 import io.waferflow.stores.online.RedisClients;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisException;
-
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -28,6 +23,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * A real {@code redis-server} child process on a free 127.0.0.1 port, for local demo runs and tests of the
@@ -56,6 +55,7 @@ public final class LocalRedis extends LocalService {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     /** Another process can take the free port between our probe and redis-server's bind; then we retry. */
     private static final int START_ATTEMPTS = 3;
+
     private static final int OUTPUT_LINES_KEPT = 50;
 
     /**
@@ -64,8 +64,8 @@ public final class LocalRedis extends LocalService {
      * files: none): the server's PEM certificate and key, and the CA that client certificates must chain to (clients
      * must present one: {@code tls-auth-clients yes}, Redis's default). With TLS the server has no plain port.
      */
-    public record Security(Secret requirePass, String aclUser, Secret aclPassword, Path tlsCert, Path tlsKey,
-                           Path tlsCa) {
+    public record Security(
+            Secret requirePass, String aclUser, Secret aclPassword, Path tlsCert, Path tlsKey, Path tlsCa) {
 
         public static Security none() {
             return new Security(Secret.none(), "", Secret.none(), null, null, null);
@@ -150,8 +150,8 @@ public final class LocalRedis extends LocalService {
                 // Wait for the last lines (e.g. the bind error) before reporting them.
                 output.awaitEnd(Duration.ofSeconds(1));
                 String text = output.text();
-                String message = executable + " exited with code " + process.exitValue()
-                        + " before answering PING on " + address() + ". Its output:\n" + text;
+                String message = executable + " exited with code " + process.exitValue() + " before answering PING on "
+                        + address() + ". Its output:\n" + text;
                 if (text.contains("Address already in use")) {
                     throw new PortTakenException(message);
                 }
@@ -175,11 +175,7 @@ public final class LocalRedis extends LocalService {
     /** redis.conf lines; values quoted as redis.conf reads them (a password may hold spaces or quotes). */
     private static List<String> configuration(int port, Path workDir, Security security) {
         List<String> lines = new ArrayList<>(List.of(
-                "bind " + HOST,
-                "save \"\"",
-                "appendonly no",
-                "daemonize no",
-                "dir " + quoted(workDir.toString())));
+                "bind " + HOST, "save \"\"", "appendonly no", "daemonize no", "dir " + quoted(workDir.toString())));
         if (security.tls()) {
             lines.add("port 0");
             lines.add("tls-port " + port);
@@ -194,8 +190,8 @@ public final class LocalRedis extends LocalService {
             lines.add("requirepass " + quoted(security.requirePass().value()));
         }
         if (!security.aclUser().isEmpty()) {
-            lines.add("user " + quoted(security.aclUser()) + " on " + quoted(">" + security.aclPassword().value())
-                    + " ~* &* +@all");
+            lines.add("user " + quoted(security.aclUser()) + " on "
+                    + quoted(">" + security.aclPassword().value()) + " ~* &* +@all");
         }
         return lines;
     }
@@ -236,7 +232,9 @@ public final class LocalRedis extends LocalService {
         try {
             process.destroy();
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("redis-server pid {} did not stop within {} s, killing it", process.pid(),
+                LOG.warn(
+                        "redis-server pid {} did not stop within {} s, killing it",
+                        process.pid(),
                         STOP_TIMEOUT.toSeconds());
                 process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -246,7 +244,6 @@ public final class LocalRedis extends LocalService {
         }
         deleteRecursively(workDir);
     }
-
 
     @Override
     public String toString() {
@@ -280,10 +277,14 @@ public final class LocalRedis extends LocalService {
      */
     private static Path extractBundled() throws IOException {
         try {
-            return redis.embedded.core.ExecutableProvider.newJarResourceProvider().get().toPath();
+            return redis.embedded.core.ExecutableProvider.newJarResourceProvider()
+                    .get()
+                    .toPath();
         } catch (NoClassDefFoundError e) {
-            throw new IOException("No redis-server on PATH and com.github.codemonstur:embedded-redis is not on the"
-                    + " class path: install redis-server or add the jar", e);
+            throw new IOException(
+                    "No redis-server on PATH and com.github.codemonstur:embedded-redis is not on the"
+                            + " class path: install redis-server or add the jar",
+                    e);
         }
     }
 
@@ -336,8 +337,8 @@ public final class LocalRedis extends LocalService {
         }
 
         private void read(Process process) {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     LOG.debug("redis-server: {}", line);

@@ -1,9 +1,8 @@
 package io.waferflow.local.services;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A server this process started for a local run (Kafka broker, redis-server): stopped exactly once, by

@@ -1,9 +1,8 @@
 package io.waferflow.stores.offline;
 
+import java.io.Serializable;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-
-import java.io.Serializable;
 
 /** Turns a pipeline record into an Avro record of a given schema, for the Parquet writer. */
 @FunctionalInterface

@@ -1,13 +1,12 @@
 package io.waferflow.stores.offline;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 import org.apache.flink.util.function.SerializableFunction;
-
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 
 /**
  * Puts each record under {@code <prefix>date=YYYY-MM-DD} by its own event time (UTC), never by processing time, so a
@@ -27,7 +26,8 @@ public final class EventDateBuckets<T> implements BucketAssigner<T, String> {
     }
 
     public static String dateOf(long epochMillis) {
-        return LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC).toString();
+        return LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC)
+                .toString();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.waferflow.stores.offline;
 
-import io.waferflow.model.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
+import io.waferflow.model.FeatureColumns;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -37,12 +37,17 @@ public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
     }
 
     public Schema schema() {
-        SchemaBuilder.FieldAssembler<Schema> f = SchemaBuilder.record(featureGroup).namespace("io.waferflow.offline")
+        SchemaBuilder.FieldAssembler<Schema> f = SchemaBuilder.record(featureGroup)
+                .namespace("io.waferflow.offline")
                 .fields()
                 .requiredString(WAFER_ID)
                 .requiredString(LOT_ID)
-                .name(WINDOW_START).type(AvroFields.timestampMillis()).noDefault()
-                .name(WINDOW_END).type(AvroFields.timestampMillis()).noDefault()
+                .name(WINDOW_START)
+                .type(AvroFields.timestampMillis())
+                .noDefault()
+                .name(WINDOW_END)
+                .type(AvroFields.timestampMillis())
+                .noDefault()
                 .requiredInt(REVISION)
                 .requiredLong(FeatureColumns.DEVICE_COUNT);
         for (int c = 1; c < columns.size(); c++) {

@@ -1,14 +1,13 @@
 package io.waferflow.stores.offline;
 
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 /**
  * The file sinks' in-progress files under an offline root ({@code .part-<uuid>-<n>.parquet.inprogress.<uuid>}), and
@@ -46,8 +45,8 @@ public final class InProgressFiles {
             if (e.isDir()) {
                 walk(fs, e.getPath(), found);
             } else if (name.startsWith(".part-") && name.contains(".inprogress")) {
-                found.add(new InProgressFile(e.getPath().toUri().toString(), e.getLen(),
-                        Instant.ofEpochMilli(e.getModificationTime())));
+                found.add(new InProgressFile(
+                        e.getPath().toUri().toString(), e.getLen(), Instant.ofEpochMilli(e.getModificationTime())));
             }
         }
     }

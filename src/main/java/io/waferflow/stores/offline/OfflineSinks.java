@@ -2,19 +2,18 @@ package io.waferflow.stores.offline;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.drift.DriftMetric;
-import io.waferflow.model.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.model.DeviceTest;
+import io.waferflow.model.FeatureColumns;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Violation;
+import java.util.List;
 import org.apache.flink.api.common.serialization.BulkWriter;
-import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.util.function.SerializableFunction;
-
-import java.util.List;
 
 /**
  * The Parquet sinks under the offline root: feature rows at {@code <group>/version=<v>/date=...}, the raw archive at
@@ -27,8 +26,8 @@ public final class OfflineSinks {
     private OfflineSinks() {}
 
     public static FileSink<WaferFeatures> features(FeaturesJobConfig c) {
-        FeatureRowAvro avro = new FeatureRowAvro(new FeatureColumns(c.schema().parameterNames()), c.featureGroup(),
-                c.featureVersion(), c.jobVersion());
+        FeatureRowAvro avro = new FeatureRowAvro(
+                new FeatureColumns(c.schema().parameterNames()), c.featureGroup(), c.featureVersion(), c.jobVersion());
         String prefix = c.featureGroup() + "/version=" + c.featureVersion() + "/";
         // By the window's last millisecond: [23:55, 00:00) belongs to the day it covers.
         return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), prefix, f -> f.windowEnd - 1);
@@ -36,26 +35,35 @@ public final class OfflineSinks {
 
     public static FileSink<DeviceTest> rawArchive(FeaturesJobConfig c) {
         List<String> parameters = List.copyOf(c.schema().parameterNames());
-        return sink(c, new ParquetWriterFactory<>(out -> RawArchiveWriteSupport.writer(out, parameters)), "raw/",
+        return sink(
+                c,
+                new ParquetWriterFactory<>(out -> RawArchiveWriteSupport.writer(out, parameters)),
+                "raw/",
                 d -> d.eventTime);
     }
 
     public static FileSink<Violation> quarantine(FeaturesJobConfig c) {
         SchemaRows<Violation> rows = SchemaRows.of("violation");
-        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, "_quarantine"),
+        return sink(
+                c,
+                new ParquetBulkWriterFactory<>(rows.schema(), rows),
+                versioned(c, "_quarantine"),
                 Violation::partitionTime);
     }
 
     public static FileSink<QualityEvent> qualityEvents(FeaturesJobConfig c) {
         SchemaRows<QualityEvent> rows = SchemaRows.of("quality_event");
-        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, "_quality_events"),
+        return sink(
+                c,
+                new ParquetBulkWriterFactory<>(rows.schema(), rows),
+                versioned(c, "_quality_events"),
                 e -> e.windowEnd - 1);
     }
 
     public static FileSink<DriftMetric> driftMetrics(FeaturesJobConfig c) {
         SchemaRows<DriftMetric> rows = SchemaRows.of("drift_metric");
-        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, "_drift"),
-                m -> m.windowEnd - 1);
+        return sink(
+                c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, "_drift"), m -> m.windowEnd - 1);
     }
 
     /**
@@ -67,11 +75,14 @@ public final class OfflineSinks {
         return table + "/" + c.featureGroup() + "/version=" + c.featureVersion() + "/";
     }
 
-    private static <T> FileSink<T> sink(FeaturesJobConfig c, BulkWriter.Factory<T> writer, String prefix,
-                                        SerializableFunction<T, Long> eventTime) {
+    private static <T> FileSink<T> sink(
+            FeaturesJobConfig c, BulkWriter.Factory<T> writer, String prefix, SerializableFunction<T, Long> eventTime) {
         return FileSink.forBulkFormat(new Path(c.offlineRootUri()), writer)
                 .withBucketAssigner(new EventDateBuckets<>(prefix, eventTime))
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+                .withOutputFileConfig(OutputFileConfig.builder()
+                        .withPartPrefix("part")
+                        .withPartSuffix(".parquet")
+                        .build())
                 .build();
     }
 }

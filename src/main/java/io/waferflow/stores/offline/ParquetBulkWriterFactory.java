@@ -1,12 +1,11 @@
 package io.waferflow.stores.offline;
 
+import java.io.IOException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
-
-import java.io.IOException;
 
 /**
  * A Parquet bulk writer for pipeline records: converts each record to Avro with a schema built from configuration
@@ -19,6 +18,7 @@ public final class ParquetBulkWriterFactory<T> implements BulkWriter.Factory<T> 
 
     /** Avro schemas are kept as JSON so the factory serializes with the job graph. */
     private final String schemaJson;
+
     private final AvroRowConverter<T> converter;
     private transient Schema schema;
 
@@ -32,7 +32,8 @@ public final class ParquetBulkWriterFactory<T> implements BulkWriter.Factory<T> 
         if (schema == null) {
             schema = new Schema.Parser().parse(schemaJson);
         }
-        BulkWriter<GenericRecord> delegate = AvroParquetWriters.forGenericRecord(schema).create(out);
+        BulkWriter<GenericRecord> delegate =
+                AvroParquetWriters.forGenericRecord(schema).create(out);
         Schema s = schema;
         return new BulkWriter<>() {
             @Override

@@ -2,6 +2,8 @@ package io.waferflow.stores.offline;
 
 import io.waferflow.config.InputSchema;
 import io.waferflow.model.DeviceTest;
+import java.util.HashMap;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -13,9 +15,6 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
-
-import java.util.HashMap;
-import java.util.List;
 
 /**
  * Writes validated input records straight into Parquet columns. The raw archive gets a row per input record, so this
@@ -65,8 +64,10 @@ public final class RawArchiveWriteSupport extends WriteSupport<DeviceTest> {
      * A Parquet writer for the raw archive. Unique or near-unique columns (device ids, parameter readings) skip
      * dictionary encoding: their dictionaries only grow until Parquet gives up on them.
      */
-    public static ParquetWriter<DeviceTest> writer(OutputFile file, List<String> parameters) throws java.io.IOException {
-        Builder b = new Builder(file, parameters).withDictionaryEncoding(true)
+    public static ParquetWriter<DeviceTest> writer(OutputFile file, List<String> parameters)
+            throws java.io.IOException {
+        Builder b = new Builder(file, parameters)
+                .withDictionaryEncoding(true)
                 .withDictionaryEncoding(InputSchema.DEVICE_ID, false)
                 .withDictionaryEncoding(InputSchema.TEST_TIME_MS, false);
         for (String p : parameters) {

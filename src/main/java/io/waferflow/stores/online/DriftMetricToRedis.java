@@ -32,21 +32,21 @@ public class DriftMetricToRedis implements MapFunction<DriftMetric, RedisHashWri
     public RedisHashWrite map(DriftMetric m) {
         String key = key(keyPrefix, featureGroup, featureVersion, m.feature);
         String[][] fields = {
-                {"verdict", m.verdict.label()},
-                {OnlineKeys.WINDOW_START, Long.toString(m.windowStart)},
-                {OnlineKeys.WINDOW_END, Long.toString(m.windowEnd)},
-                {"baseline_id", m.baselineId == null ? "" : m.baselineId},
-                {"psi", OnlineKeys.format(m.psi)},
-                {"ks_d", OnlineKeys.format(m.ksD)},
-                {"ks_p_value", OnlineKeys.format(m.ksPValue)},
-                {"ks_p_value_conservative", OnlineKeys.format(m.ksPValueConservative)},
-                {"n_baseline", Long.toString(m.nBaseline)},
-                {"n_current", Long.toString(m.nCurrent)},
-                {"baseline_mean", OnlineKeys.format(m.baselineMean)},
-                {"baseline_std", OnlineKeys.format(m.baselineStd)},
-                {"current_mean", OnlineKeys.format(m.currentMean)},
-                {"current_std", OnlineKeys.format(m.currentStd)},
-                {"shift_sigma", OnlineKeys.format(m.shiftSigma)},
+            {"verdict", m.verdict.label()},
+            {OnlineKeys.WINDOW_START, Long.toString(m.windowStart)},
+            {OnlineKeys.WINDOW_END, Long.toString(m.windowEnd)},
+            {"baseline_id", m.baselineId == null ? "" : m.baselineId},
+            {"psi", OnlineKeys.format(m.psi)},
+            {"ks_d", OnlineKeys.format(m.ksD)},
+            {"ks_p_value", OnlineKeys.format(m.ksPValue)},
+            {"ks_p_value_conservative", OnlineKeys.format(m.ksPValueConservative)},
+            {"n_baseline", Long.toString(m.nBaseline)},
+            {"n_current", Long.toString(m.nCurrent)},
+            {"baseline_mean", OnlineKeys.format(m.baselineMean)},
+            {"baseline_std", OnlineKeys.format(m.baselineStd)},
+            {"current_mean", OnlineKeys.format(m.currentMean)},
+            {"current_std", OnlineKeys.format(m.currentStd)},
+            {"shift_sigma", OnlineKeys.format(m.shiftSigma)},
         };
         String[] names = new String[fields.length + 1];
         String[] values = new String[names.length];

@@ -1,7 +1,7 @@
 package io.waferflow.stores.online;
 
-import io.waferflow.model.FeatureColumns;
 import io.waferflow.features.WaferFeatures;
+import io.waferflow.model.FeatureColumns;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**
@@ -13,8 +13,15 @@ public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWr
 
     private static final long serialVersionUID = 1L;
 
-    private static final String[] METADATA = {OnlineKeys.LOT_ID, OnlineKeys.WINDOW_START, OnlineKeys.WINDOW_END,
-            OnlineKeys.REVISION, OnlineKeys.FEATURE_VERSION, OnlineKeys.JOB_VERSION, OnlineKeys.UPDATED_AT};
+    private static final String[] METADATA = {
+        OnlineKeys.LOT_ID,
+        OnlineKeys.WINDOW_START,
+        OnlineKeys.WINDOW_END,
+        OnlineKeys.REVISION,
+        OnlineKeys.FEATURE_VERSION,
+        OnlineKeys.JOB_VERSION,
+        OnlineKeys.UPDATED_AT
+    };
 
     private final FeatureColumns columns;
     private final String keyPrefix;
@@ -23,8 +30,13 @@ public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWr
     private final String jobVersion;
     private final int ttlSeconds;
 
-    public FeatureRowToRedis(FeatureColumns columns, String keyPrefix, String featureGroup, String featureVersion,
-                             String jobVersion, int ttlSeconds) {
+    public FeatureRowToRedis(
+            FeatureColumns columns,
+            String keyPrefix,
+            String featureGroup,
+            String featureVersion,
+            String jobVersion,
+            int ttlSeconds) {
         this.jobVersion = jobVersion;
         this.columns = columns;
         this.keyPrefix = keyPrefix;
@@ -50,7 +62,11 @@ public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWr
         values[n + 4] = featureVersion;
         values[n + 5] = jobVersion;
         values[n + 6] = Long.toString(System.currentTimeMillis());
-        return new RedisHashWrite(OnlineKeys.key(keyPrefix, featureGroup, featureVersion, f.waferId), fields, values,
-                ttlSeconds, f.windowEnd);
+        return new RedisHashWrite(
+                OnlineKeys.key(keyPrefix, featureGroup, featureVersion, f.waferId),
+                fields,
+                values,
+                ttlSeconds,
+                f.windowEnd);
     }
 }

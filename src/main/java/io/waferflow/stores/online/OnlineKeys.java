@@ -13,6 +13,7 @@ public final class OnlineKeys {
     public static final String FEATURE_VERSION = "feature_version";
     /** The job version (configuration {@code job.version}) that computed the row. */
     public static final String JOB_VERSION = "job_version";
+
     public static final String UPDATED_AT = "updated_at";
     /** How a null feature (NaN in the row) is stored: an empty string. */
     public static final String NULL = "";

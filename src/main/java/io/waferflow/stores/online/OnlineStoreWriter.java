@@ -3,6 +3,7 @@ package io.waferflow.stores.online;
 import io.waferflow.config.RedisConnection;
 import io.waferflow.metrics.OnlineWriteMetrics;
 import io.waferflow.model.StoreStatus;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -11,8 +12,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
 
 /**
  * Writes online-store rows ({@link RedisHashWrite}, keyed by Redis key) to Redis, and rides out Redis outages
@@ -47,6 +46,7 @@ public class OnlineStoreWriter extends KeyedProcessFunction<String, RedisHashWri
     private transient String writer;
     /** Wall-clock time Redis was first seen down in this outage; -1 while it answers. */
     private transient volatile long downSince;
+
     private transient long nextTry;
     private transient long backoff;
     /** Whether this attempt has reported the store's state yet: its first write always does. */
@@ -113,8 +113,8 @@ public class OnlineStoreWriter extends KeyedProcessFunction<String, RedisHashWri
             redis.write(w);
         } catch (RuntimeException e) {
             if (!RedisStore.isOutage(e)) {
-                throw new IllegalStateException("Redis " + redis + " refused the write of " + w.key + ": "
-                        + RedisStore.rootCause(e), e);
+                throw new IllegalStateException(
+                        "Redis " + redis + " refused the write of " + w.key + ": " + RedisStore.rootCause(e), e);
             }
             wentDown(now, RedisStore.rootCause(e), out);
             return false;
@@ -129,8 +129,11 @@ public class OnlineStoreWriter extends KeyedProcessFunction<String, RedisHashWri
         if (downSince < 0) {
             downSince = now;
             backoff = FIRST_RETRY.toMillis();
-            LOG.warn("{}: Redis {} does not answer ({}); rows wait in state and are written when it is back",
-                    writer, redis, reason);
+            LOG.warn(
+                    "{}: Redis {} does not answer ({}); rows wait in state and are written when it is back",
+                    writer,
+                    redis,
+                    reason);
             out.collect(status(false, now, reason));
             reported = true;
         } else {
@@ -142,7 +145,10 @@ public class OnlineStoreWriter extends KeyedProcessFunction<String, RedisHashWri
     /** Reports the store back after an outage, and on the first write of an attempt (a restart may follow one). */
     private void cameBack(long now, Collector<StoreStatus> out) {
         if (downSince >= 0) {
-            LOG.warn("{}: Redis {} answers again after {} s; writing the rows that waited", writer, redis,
+            LOG.warn(
+                    "{}: Redis {} answers again after {} s; writing the rows that waited",
+                    writer,
+                    redis,
                     (now - downSince) / 1000);
         }
         if (downSince >= 0 || !reported) {

@@ -1,13 +1,12 @@
 package io.waferflow.stores.online;
 
 import io.waferflow.model.StoreStatus;
+import java.time.Duration;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
-
-import java.time.Duration;
 
 /**
  * Runs an {@link OnlineStoreWriter}, and at the end of a bounded input (or a drain) writes every row still waiting
@@ -31,13 +30,17 @@ public class OnlineStoreWriterOperator extends KeyedProcessOperator<String, Redi
     @Override
     public void endInput() throws Exception {
         TimestampedCollector<StoreStatus> out = new TimestampedCollector<>(output);
-        getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                OnlineStoreWriter.pendingDescriptor(), (key, state) -> {
-                    RedisHashWrite w = state.value();
-                    if (w != null) {
-                        writer.writeBeforeEnd(w, PATIENCE_AT_END, out);
-                        state.clear();
-                    }
-                });
+        getKeyedStateBackend()
+                .applyToAllKeys(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        OnlineStoreWriter.pendingDescriptor(),
+                        (key, state) -> {
+                            RedisHashWrite w = state.value();
+                            if (w != null) {
+                                writer.writeBeforeEnd(w, PATIENCE_AT_END, out);
+                                state.clear();
+                            }
+                        });
     }
 }

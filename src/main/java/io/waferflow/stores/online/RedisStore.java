@@ -37,8 +37,8 @@ public final class RedisStore implements AutoCloseable {
         } catch (Exception e) {
             if (!isOutage(e)) {
                 store.close();
-                throw new IllegalStateException("cannot reach Redis " + connection + ": " + e.getMessage()
-                        + " (" + rootCause(e) + ")", e);
+                throw new IllegalStateException(
+                        "cannot reach Redis " + connection + ": " + e.getMessage() + " (" + rootCause(e) + ")", e);
             }
         }
         return store;
@@ -60,7 +60,8 @@ public final class RedisStore implements AutoCloseable {
     public static boolean isOutage(Throwable e) {
         boolean connection = false;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JedisDataException || t instanceof java.security.cert.CertificateException
+            if (t instanceof JedisDataException
+                    || t instanceof java.security.cert.CertificateException
                     || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
                 return false;
             }

@@ -1,12 +1,6 @@
 package io.waferflow.stores.online;
 
 import io.waferflow.config.RedisConnection;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +10,11 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS side of a Redis connection, from the JDK alone: trust in the CA certificate(s) of a PEM file (or the JVM's
@@ -37,8 +36,8 @@ final class RedisTls {
                     cas.setCertificateEntry("ca-" + i++, ca);
                 }
                 if (i == 0) {
-                    throw new IllegalArgumentException("redis.tls_ca_file " + c.tlsCaFile()
-                            + " holds no PEM certificate");
+                    throw new IllegalArgumentException(
+                            "redis.tls_ca_file " + c.tlsCaFile() + " holds no PEM certificate");
                 }
                 trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 trust.init(cas);
@@ -53,13 +52,15 @@ final class RedisTls {
                 keys.init(client, c.tlsKeystorePassword().chars());
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(),
-                    null);
+            context.init(
+                    keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
             return context.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
             // The JDK's messages name files and algorithms ("keystore password was incorrect"), never a password.
-            throw new IllegalStateException("cannot set up TLS for Redis " + c + " (redis.tls_ca_file "
-                    + c.tlsCaFile() + ", redis.tls_keystore_file " + c.tlsKeystoreFile() + "): " + e, e);
+            throw new IllegalStateException(
+                    "cannot set up TLS for Redis " + c + " (redis.tls_ca_file " + c.tlsCaFile()
+                            + ", redis.tls_keystore_file " + c.tlsKeystoreFile() + "): " + e,
+                    e);
         }
     }
 
@@ -72,8 +73,8 @@ final class RedisTls {
         return p;
     }
 
-    private static Collection<? extends Certificate> certificates(Path pem) throws IOException,
-            GeneralSecurityException {
+    private static Collection<? extends Certificate> certificates(Path pem)
+            throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(pem)) {
             return CertificateFactory.getInstance("X.509").generateCertificates(in);
         }

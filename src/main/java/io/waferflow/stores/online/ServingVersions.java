@@ -1,12 +1,11 @@
 package io.waferflow.stores.online;
 
+import java.util.Map;
+import java.util.Optional;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.ScanParams;
 import redis.clients.jedis.ScanResult;
 import redis.clients.jedis.Transaction;
-
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Which version of a feature group readers should serve, in Redis: the hash {@code <prefix>:serving:<group>} with
@@ -51,7 +50,9 @@ public final class ServingVersions {
 
     /** Whether any entity has features of this version online. */
     public boolean hasData(String group, String version) {
-        ScanParams match = new ScanParams().match(OnlineKeys.key(prefix, group, version, "*")).count(1000);
+        ScanParams match = new ScanParams()
+                .match(OnlineKeys.key(prefix, group, version, "*"))
+                .count(1000);
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
             ScanResult<String> page = jedis.scan(cursor, match);

@@ -5,7 +5,6 @@ import io.waferflow.config.KafkaClientSettings;
 import io.waferflow.model.AlertJson;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
-
 /**
  * The alert topic (SPEC 2.2 "Alerts"): one JSON message per notification ({@link AlertJson}), keyed by the alert key
  * (so the notifications of one condition stay in order on one partition), written exactly once through Kafka
@@ -28,7 +27,9 @@ public final class AlertTopic {
      */
     public static KafkaSink<Alert> sink(KafkaClientSettings kafka, String topic, String transactionalIdPrefix) {
         // Key: the alert key (e.g. drift:vdd); value: AlertJson; timestamp: write time (see the class comment).
-        return KafkaTransactions.exactlyOnceSink(kafka, transactionalIdPrefix,
+        return KafkaTransactions.exactlyOnceSink(
+                kafka,
+                transactionalIdPrefix,
                 new KeyedJsonRecords<Alert>(topic, alert -> alert.key, AlertJson::toJson, false));
     }
 }

@@ -1,12 +1,11 @@
 package io.waferflow.stores.topics;
 
 import io.waferflow.config.KafkaClientSettings;
+import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerConfig;
-
-import java.time.Duration;
 
 /**
  * The transaction timeout of the job's exactly-once Kafka sinks (violations, alerts). A transaction is pre-committed
@@ -31,8 +30,8 @@ public final class KafkaTransactions {
      * An exactly-once Kafka sink with this timeout. {@code transactionalIdPrefix} must be unique per job and sink
      * across the cluster (two jobs sharing one fence each other's transactions) and stable across restarts.
      */
-    public static <T> KafkaSink<T> exactlyOnceSink(KafkaClientSettings kafka, String transactionalIdPrefix,
-                                                   KafkaRecordSerializationSchema<T> serializer) {
+    public static <T> KafkaSink<T> exactlyOnceSink(
+            KafkaClientSettings kafka, String transactionalIdPrefix, KafkaRecordSerializationSchema<T> serializer) {
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException("an exactly-once topic needs a transactional id prefix unique per job"
                     + " and sink, e.g. <job name>-alerts");

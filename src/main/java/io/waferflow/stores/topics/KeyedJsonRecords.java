@@ -1,11 +1,10 @@
 package io.waferflow.stores.topics;
 
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * A job output as Kafka records: a string key (null when unknown), a JSON value, and either the element's event-time
@@ -20,8 +19,11 @@ public final class KeyedJsonRecords<T> implements KafkaRecordSerializationSchema
     private final SerializableFunction<T, byte[]> json;
     private final boolean eventTimestamps;
 
-    public KeyedJsonRecords(String topic, SerializableFunction<T, String> key, SerializableFunction<T, byte[]> json,
-                            boolean eventTimestamps) {
+    public KeyedJsonRecords(
+            String topic,
+            SerializableFunction<T, String> key,
+            SerializableFunction<T, byte[]> json,
+            boolean eventTimestamps) {
         this.topic = topic;
         this.key = key;
         this.json = json;
@@ -31,8 +33,12 @@ public final class KeyedJsonRecords<T> implements KafkaRecordSerializationSchema
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         String k = key.apply(element);
-        return new ProducerRecord<>(topic, null, eventTimestamps ? timestamp : null,
-                k == null ? null : k.getBytes(StandardCharsets.UTF_8), json.apply(element));
+        return new ProducerRecord<>(
+                topic,
+                null,
+                eventTimestamps ? timestamp : null,
+                k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+                json.apply(element));
     }
 
     @Override

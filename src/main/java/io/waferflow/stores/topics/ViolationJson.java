@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.waferflow.model.RecordJson;
 import io.waferflow.model.Violation;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -96,7 +95,8 @@ public final class ViolationJson {
                 width = 1;
             } else if (c < 0x800) {
                 width = 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
                     && Character.isLowSurrogate(s.charAt(i + 1))) {
                 width = 4;
                 chars = 2;

@@ -5,7 +5,6 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.model.Violation;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
-
 /**
  * The violation topic: one JSON message per violation, keyed by wafer id (so a wafer's violations stay in order),
  * written exactly once through Kafka transactions that commit with Flink's checkpoints. Readers must use
@@ -27,11 +26,12 @@ public final class ViolationTopic {
     public static KafkaSink<Violation> sink(FeaturesJobConfig c) {
         int prefix = c.violationsPayloadPrefixBytes();
         checkFitsRequestLimit(prefix);
-        return KafkaTransactions.exactlyOnceSink(c.kafkaClient(),
+        return KafkaTransactions.exactlyOnceSink(
+                c.kafkaClient(),
                 c.kafkaSinkName(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations"),
                 // Key: wafer id (null when unknown); value: ViolationJson; timestamp: the stream record's (event time).
-                new KeyedJsonRecords<Violation>(c.violationsTopic(), ViolationJson::key,
-                        v -> ViolationJson.toJson(v, prefix), true));
+                new KeyedJsonRecords<Violation>(
+                        c.violationsTopic(), ViolationJson::key, v -> ViolationJson.toJson(v, prefix), true));
     }
 
     /** The largest record (key, value, overhead) the sink can produce with this raw payload prefix. */
@@ -45,9 +45,12 @@ public final class ViolationTopic {
             // The bound grows by the same number of bytes with each byte of prefix.
             long perByte = maxRecordBytes(1) - maxRecordBytes(0);
             long largest = (KafkaTransactions.MAX_REQUEST_BYTES - maxRecordBytes(0)) / perByte;
-            throw new ConfigException("kafka.violations_payload_prefix_bytes", "is " + rawPrefixBytes
-                    + ": a violation message could then reach " + max + " bytes once JSON-escaped, above the producer's"
-                    + " max.request.size of " + KafkaTransactions.MAX_REQUEST_BYTES + " bytes",
+            throw new ConfigException(
+                    "kafka.violations_payload_prefix_bytes",
+                    "is " + rawPrefixBytes
+                            + ": a violation message could then reach " + max
+                            + " bytes once JSON-escaped, above the producer's"
+                            + " max.request.size of " + KafkaTransactions.MAX_REQUEST_BYTES + " bytes",
                     "set at most " + largest + " (the Parquet quarantine keeps every payload whole)");
         }
     }

@@ -2,7 +2,6 @@ package io.waferflow.alerts.sinks;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -28,8 +27,13 @@ public final class WebhookReceiver implements AutoCloseable {
      * One received request; {@code attempt} is 1 for the first request with its Idempotency-Key; {@code headers} by
      * lower-case name.
      */
-    public record Request(String method, String idempotencyKey, String contentType, String body, int attempt,
-                          Map<String, List<String>> headers) {
+    public record Request(
+            String method,
+            String idempotencyKey,
+            String contentType,
+            String body,
+            int attempt,
+            Map<String, List<String>> headers) {
 
         /** The first value of a header, or null. */
         public String header(String name) {
@@ -72,10 +76,15 @@ public final class WebhookReceiver implements AutoCloseable {
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         int attempt = attempts.merge(key == null ? "" : key, 1, Integer::sum);
         Map<String, List<String>> headers = new TreeMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
-                List.copyOf(values)));
-        Request request = new Request(exchange.getRequestMethod(), key,
-                exchange.getRequestHeaders().getFirst("Content-Type"), body, attempt, headers);
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        Request request = new Request(
+                exchange.getRequestMethod(),
+                key,
+                exchange.getRequestHeaders().getFirst("Content-Type"),
+                body,
+                attempt,
+                headers);
         synchronized (requests) {
             requests.add(request);
         }

@@ -1,10 +1,20 @@
 package io.waferflow.alerts.sinks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.waferflow.alerts.Alert;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.TestAlerts;
 import io.waferflow.alerts.sinks.WebhookReceiver.Response;
 import io.waferflow.testing.FeaturesJobRun;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -14,17 +24,6 @@ import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The webhook sink inside a Flink job (parallelism 2): retries there too, and a refused alert fails the job. */
 @Timeout(120)
@@ -37,26 +36,31 @@ class WebhookSinkITCase {
     void everyAlertIsDeliveredOnceAfterARetry() throws Exception {
         List<Alert> alerts = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            alerts.add(i % 2 == 0 ? TestAlerts.drift("n-" + i, AlertSeverity.P2)
-                    : TestAlerts.rangeViolations("n-" + i, AlertSeverity.P1));
+            alerts.add(
+                    i % 2 == 0
+                            ? TestAlerts.drift("n-" + i, AlertSeverity.P2)
+                            : TestAlerts.rangeViolations("n-" + i, AlertSeverity.P1));
         }
         // The first attempt of every notification meets a 503.
-        try (WebhookReceiver receiver = new WebhookReceiver(r -> r.attempt() == 1 ? Response.status(503)
-                : Response.status(200))) {
+        try (WebhookReceiver receiver =
+                new WebhookReceiver(r -> r.attempt() == 1 ? Response.status(503) : Response.status(200))) {
             StreamExecutionEnvironment env = env();
             env.fromData(alerts.toArray(new Alert[0]))
-                    .sinkTo(new WebhookSink(receiver.url(), WebhookSink.Format.JSON, Duration.ofSeconds(5), 3,
-                            Duration.ofMillis(20)))
+                    .sinkTo(new WebhookSink(
+                            receiver.url(), WebhookSink.Format.JSON, Duration.ofSeconds(5), 3, Duration.ofMillis(20)))
                     .name("alert-webhook");
             env.execute("webhook-it");
 
-            Map<String, List<Integer>> attemptsById = receiver.requests().stream().collect(Collectors.groupingBy(
-                    WebhookReceiver.Request::idempotencyKey,
-                    Collectors.mapping(WebhookReceiver.Request::attempt, Collectors.toList())));
+            Map<String, List<Integer>> attemptsById = receiver.requests().stream()
+                    .collect(Collectors.groupingBy(
+                            WebhookReceiver.Request::idempotencyKey,
+                            Collectors.mapping(WebhookReceiver.Request::attempt, Collectors.toList())));
             assertThat(attemptsById).hasSize(alerts.size());
-            assertThat(attemptsById.keySet()).containsExactlyInAnyOrderElementsOf(
-                    alerts.stream().map(a -> a.notificationId).toList());
-            assertThat(attemptsById.values()).allSatisfy(attempts -> assertThat(attempts).containsExactly(1, 2));
+            assertThat(attemptsById.keySet())
+                    .containsExactlyInAnyOrderElementsOf(
+                            alerts.stream().map(a -> a.notificationId).toList());
+            assertThat(attemptsById.values())
+                    .allSatisfy(attempts -> assertThat(attempts).containsExactly(1, 2));
         }
     }
 
@@ -65,13 +69,14 @@ class WebhookSinkITCase {
         try (WebhookReceiver receiver = new WebhookReceiver(r -> Response.status(404, "no such hook"))) {
             StreamExecutionEnvironment env = env();
             env.fromData(TestAlerts.drift("n-1", AlertSeverity.P2))
-                    .sinkTo(new WebhookSink(receiver.url(), WebhookSink.Format.SLACK, Duration.ofSeconds(5), 3,
-                            Duration.ofMillis(20)));
+                    .sinkTo(new WebhookSink(
+                            receiver.url(), WebhookSink.Format.SLACK, Duration.ofSeconds(5), 3, Duration.ofMillis(20)));
 
             assertThatThrownBy(() -> env.execute("webhook-refused-it")).satisfies(e -> {
                 Optional<IOException> cause = ExceptionUtils.findThrowable(e, IOException.class);
                 assertThat(cause).isPresent();
-                assertThat(cause.get()).hasMessageContaining("webhook " + receiver.url() + " refused alert n-1")
+                assertThat(cause.get())
+                        .hasMessageContaining("webhook " + receiver.url() + " refused alert n-1")
                         .hasMessageContaining("HTTP 404: no such hook");
             });
             assertThat(receiver.requests()).hasSize(1);

@@ -1,13 +1,24 @@
 package io.waferflow.alerts.sinks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.alerts.Alert;
-import io.waferflow.model.AlertJson;
 import io.waferflow.alerts.AlertSeverity;
 import io.waferflow.alerts.TestAlerts;
 import io.waferflow.alerts.sinks.WebhookReceiver.Response;
 import io.waferflow.config.Secret;
+import io.waferflow.model.AlertJson;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.JobInfo;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -27,19 +38,6 @@ import org.apache.flink.util.UserCodeClassLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The webhook writer against a real local HTTP server: one POST per alert on success, retries with backoff on 503,
@@ -66,8 +64,10 @@ class WebhookSinkTest {
     @Test
     void eachAlertIsPostedOnceAsJsonWithItsIdempotencyKey() throws Exception {
         receiver = new WebhookReceiver(r -> Response.status(200));
-        List<Alert> alerts = List.of(TestAlerts.drift("n-1", AlertSeverity.P2),
-                TestAlerts.rangeViolations("n-2", AlertSeverity.P2), TestAlerts.drift("n-3", AlertSeverity.P1));
+        List<Alert> alerts = List.of(
+                TestAlerts.drift("n-1", AlertSeverity.P2),
+                TestAlerts.rangeViolations("n-2", AlertSeverity.P2),
+                TestAlerts.drift("n-3", AlertSeverity.P1));
 
         try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 3)) {
             for (Alert a : alerts) {
@@ -84,7 +84,8 @@ class WebhookSinkTest {
             assertThat(r.attempt()).isEqualTo(1);
         });
         for (int i = 0; i < alerts.size(); i++) {
-            assertThat(got.get(i).body()).isEqualTo(new String(AlertJson.toJson(alerts.get(i)), StandardCharsets.UTF_8));
+            assertThat(got.get(i).body())
+                    .isEqualTo(new String(AlertJson.toJson(alerts.get(i)), StandardCharsets.UTF_8));
         }
         assertThat(metrics.getNumRecordsSendCounter().getCount()).isEqualTo(3);
         assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isZero();
@@ -105,7 +106,8 @@ class WebhookSinkTest {
 
     @Test
     void retriesAfter503sWithGrowingBackoffAndSucceeds() throws Exception {
-        receiver = new WebhookReceiver(r -> r.attempt() <= 2 ? Response.status(503, "upstream busy") : Response.status(200));
+        receiver = new WebhookReceiver(
+                r -> r.attempt() <= 2 ? Response.status(503, "upstream busy") : Response.status(200));
 
         long start = System.nanoTime();
         try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 5)) {
@@ -113,8 +115,12 @@ class WebhookSinkTest {
         }
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
-        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::attempt).containsExactly(1, 2, 3);
-        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::idempotencyKey).containsOnly("n-1");
+        assertThat(receiver.requests())
+                .extracting(WebhookReceiver.Request::attempt)
+                .containsExactly(1, 2, 3);
+        assertThat(receiver.requests())
+                .extracting(WebhookReceiver.Request::idempotencyKey)
+                .containsOnly("n-1");
         // Waits of 40 ms then 80 ms.
         assertThat(elapsedMillis).isGreaterThanOrEqualTo(BACKOFF.toMillis() * 3);
         assertThat(metrics.getNumRecordsSendCounter().getCount()).isEqualTo(1);
@@ -123,8 +129,8 @@ class WebhookSinkTest {
 
     @Test
     void retriesA429AndHonoursRetryAfter() throws Exception {
-        receiver = new WebhookReceiver(r -> r.attempt() == 1
-                ? new Response(429, 0, "Retry-After", "1", "slow down") : Response.status(200));
+        receiver = new WebhookReceiver(
+                r -> r.attempt() == 1 ? new Response(429, 0, "Retry-After", "1", "slow down") : Response.status(200));
 
         long start = System.nanoTime();
         try (SinkWriter<Alert> writer = writer(WebhookSink.Format.JSON, 3)) {
@@ -136,8 +142,7 @@ class WebhookSinkTest {
     }
 
     @Test
-    void anAlertStillFailingAfterItsAttemptsWaitsInStateAndIsDeliveredInOrderOnceTheReceiverIsBack()
-            throws Exception {
+    void anAlertStillFailingAfterItsAttemptsWaitsInStateAndIsDeliveredInOrderOnceTheReceiverIsBack() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
         receiver = new WebhookReceiver(r -> down.get() ? Response.status(503, "maintenance") : Response.status(200));
         TestProcessingTimeService timers = new TestProcessingTimeService();
@@ -147,8 +152,12 @@ class WebhookSinkTest {
             writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT); // no exception: the job goes on
             assertThat(receiver.requests()).as("attempts in place").hasSize(3);
             writer.write(TestAlerts.drift("n-2", AlertSeverity.P2), CONTEXT);
-            assertThat(receiver.requests()).as("a later alert queues behind without an attempt").hasSize(3);
-            assertThat(writer.snapshotState(1)).extracting(a -> a.notificationId).containsExactly("n-1", "n-2");
+            assertThat(receiver.requests())
+                    .as("a later alert queues behind without an attempt")
+                    .hasSize(3);
+            assertThat(writer.snapshotState(1))
+                    .extracting(a -> a.notificationId)
+                    .containsExactly("n-1", "n-2");
 
             timers.setCurrentTime(timers.getCurrentProcessingTime() + 60_000); // a retry while still down
             assertThat(receiver.requests()).hasSize(4);
@@ -160,7 +169,8 @@ class WebhookSinkTest {
         }
         List<WebhookReceiver.Request> requests = receiver.requests();
         assertThat(requests.subList(requests.size() - 2, requests.size()))
-                .extracting(WebhookReceiver.Request::idempotencyKey).containsExactly("n-1", "n-2");
+                .extracting(WebhookReceiver.Request::idempotencyKey)
+                .containsExactly("n-1", "n-2");
         assertThat(metrics.getNumRecordsSendCounter().getCount()).isEqualTo(2);
         assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(4);
     }
@@ -171,8 +181,8 @@ class WebhookSinkTest {
         WebhookSink sink = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, TIMEOUT, 3, BACKOFF);
         SimpleVersionedSerializer<Alert> state = sink.getWriterStateSerializer();
         List<Alert> waiting = new ArrayList<>();
-        for (Alert a : List.of(TestAlerts.drift("n-1", AlertSeverity.P2),
-                TestAlerts.rangeViolations("n-2", AlertSeverity.P1))) {
+        for (Alert a : List.of(
+                TestAlerts.drift("n-1", AlertSeverity.P2), TestAlerts.rangeViolations("n-2", AlertSeverity.P1))) {
             waiting.add(state.deserialize(state.getVersion(), state.serialize(a)));
         }
 
@@ -180,7 +190,8 @@ class WebhookSinkTest {
             writer.flush(true); // the end of the input: no timer fires any more
             assertThat(writer.snapshotState(1)).isEmpty();
         }
-        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::idempotencyKey)
+        assertThat(receiver.requests())
+                .extracting(WebhookReceiver.Request::idempotencyKey)
                 .containsExactly("n-1", "n-2");
     }
 
@@ -200,15 +211,17 @@ class WebhookSinkTest {
 
     @Test
     void retriesATimedOutRequest() throws Exception {
-        receiver = new WebhookReceiver(r -> r.attempt() == 1 ? new Response(200, 3000, null, null, "")
-                : Response.status(200));
+        receiver = new WebhookReceiver(
+                r -> r.attempt() == 1 ? new Response(200, 3000, null, null, "") : Response.status(200));
         WebhookSink sink = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, Duration.ofMillis(300), 2, BACKOFF);
 
         try (SinkWriter<Alert> writer = sink.createWriter(new MinimalInitContext(metrics))) {
             writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT);
         }
 
-        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::attempt).containsExactly(1, 2);
+        assertThat(receiver.requests())
+                .extracting(WebhookReceiver.Request::attempt)
+                .containsExactly(1, 2);
     }
 
     @Test
@@ -217,12 +230,14 @@ class WebhookSinkTest {
         try (ServerSocket s = new ServerSocket(0)) {
             freePort = s.getLocalPort();
         }
-        WebhookSink sink = new WebhookSink("http://127.0.0.1:" + freePort + "/hook", WebhookSink.Format.JSON,
-                TIMEOUT, 2, BACKOFF);
+        WebhookSink sink =
+                new WebhookSink("http://127.0.0.1:" + freePort + "/hook", WebhookSink.Format.JSON, TIMEOUT, 2, BACKOFF);
 
         try (StatefulSinkWriter<Alert, Alert> writer = sink.createWriter(new MinimalInitContext(metrics))) {
             writer.write(TestAlerts.drift("n-1", AlertSeverity.P2), CONTEXT);
-            assertThat(writer.snapshotState(1)).extracting(a -> a.notificationId).containsExactly("n-1");
+            assertThat(writer.snapshotState(1))
+                    .extracting(a -> a.notificationId)
+                    .containsExactly("n-1");
         }
         assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(2);
         assertThat(metrics.getNumRecordsSendCounter().getCount()).isZero();
@@ -243,20 +258,26 @@ class WebhookSinkTest {
     @Test
     void aTokenGoesAsABearerTokenOrInItsOwnHeaderAndNeverIntoAMessage() throws Exception {
         String token = "hook-token-4b7e";
-        receiver = new WebhookReceiver(r -> ("Bearer " + token).equals(r.header("Authorization"))
-                || token.equals(r.header("X-Webhook-Token")) ? Response.status(204) : Response.status(401, "no"));
+        receiver = new WebhookReceiver(
+                r -> ("Bearer " + token).equals(r.header("Authorization")) || token.equals(r.header("X-Webhook-Token"))
+                        ? Response.status(204)
+                        : Response.status(401, "no"));
         Alert alert = TestAlerts.drift("n-1", AlertSeverity.P2);
         for (String header : List.of("Authorization", "X-Webhook-Token")) {
-            try (SinkWriter<Alert> writer = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, TIMEOUT, 1,
-                    BACKOFF).withToken(header, Secret.of(token)).createWriter(new MinimalInitContext(metrics))) {
+            try (SinkWriter<Alert> writer = new WebhookSink(
+                            receiver.url(), WebhookSink.Format.JSON, TIMEOUT, 1, BACKOFF)
+                    .withToken(header, Secret.of(token))
+                    .createWriter(new MinimalInitContext(metrics))) {
                 writer.write(alert, CONTEXT);
             }
         }
         assertThat(receiver.requests()).hasSize(2);
 
         try (SinkWriter<Alert> writer = new WebhookSink(receiver.url(), WebhookSink.Format.JSON, TIMEOUT, 1, BACKOFF)
-                .withToken("Authorization", Secret.of("wrong-" + token)).createWriter(new MinimalInitContext(metrics))) {
-            assertThatThrownBy(() -> writer.write(alert, CONTEXT)).hasMessageContaining("HTTP 401")
+                .withToken("Authorization", Secret.of("wrong-" + token))
+                .createWriter(new MinimalInitContext(metrics))) {
+            assertThatThrownBy(() -> writer.write(alert, CONTEXT))
+                    .hasMessageContaining("HTTP 401")
                     .hasMessageNotContaining(token);
         }
         assertThat(receiver.requests().get(2).header("Authorization")).isEqualTo("Bearer wrong-" + token);
@@ -276,13 +297,23 @@ class WebhookSinkTest {
 
     @Test
     void worstCaseDelayCountsEveryTimeoutAndTheLongestWaits() {
-        WebhookSink sink = new WebhookSink("https://hooks.example.com/x", WebhookSink.Format.JSON,
-                Duration.ofSeconds(10), 5, Duration.ofMillis(500));
+        WebhookSink sink = new WebhookSink(
+                "https://hooks.example.com/x",
+                WebhookSink.Format.JSON,
+                Duration.ofSeconds(10),
+                5,
+                Duration.ofMillis(500));
 
         // 5 attempts × (connect + response) 10 s each, 4 waits of at most a minute (a 429's Retry-After).
         assertThat(sink.worstCaseDelay()).isEqualTo(Duration.ofSeconds(5 * 20 + 4 * 60));
-        assertThat(new WebhookSink("https://hooks.example.com/x", WebhookSink.Format.JSON, Duration.ofSeconds(2), 1,
-                Duration.ofSeconds(1)).worstCaseDelay()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(new WebhookSink(
+                                "https://hooks.example.com/x",
+                                WebhookSink.Format.JSON,
+                                Duration.ofSeconds(2),
+                                1,
+                                Duration.ofSeconds(1))
+                        .worstCaseDelay())
+                .isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
@@ -291,7 +322,8 @@ class WebhookSinkTest {
                 .hasMessageContaining("not an http(s) URL");
         assertThatThrownBy(() -> new WebhookSink("http://localhost/x", WebhookSink.Format.JSON, TIMEOUT, 0, BACKOFF))
                 .hasMessageContaining("max attempts");
-        assertThatThrownBy(() -> new WebhookSink("http://localhost/x", WebhookSink.Format.JSON, Duration.ZERO, 3, BACKOFF))
+        assertThatThrownBy(
+                        () -> new WebhookSink("http://localhost/x", WebhookSink.Format.JSON, Duration.ZERO, 3, BACKOFF))
                 .hasMessageContaining("timeout");
     }
 
@@ -301,8 +333,8 @@ class WebhookSinkTest {
         // format, runbook base URL, retries), not merely deserialize.
         receiver = new WebhookReceiver(r -> r.attempt() == 1 ? Response.status(503) : Response.status(200));
         String base = "https://git.example.com/waferflow/blob/main/";
-        WebhookSink sink = new WebhookSink(receiver.url(), WebhookSink.Format.SLACK, TIMEOUT, 3, BACKOFF)
-                .withRunbookBaseUrl(base);
+        WebhookSink sink =
+                new WebhookSink(receiver.url(), WebhookSink.Format.SLACK, TIMEOUT, 3, BACKOFF).withRunbookBaseUrl(base);
 
         WebhookSink copy = InstantiationUtil.clone(sink);
 
@@ -310,7 +342,9 @@ class WebhookSinkTest {
         try (SinkWriter<Alert> writer = copy.createWriter(new MinimalInitContext(metrics))) {
             writer.write(alert, CONTEXT);
         }
-        assertThat(receiver.requests()).extracting(WebhookReceiver.Request::attempt).containsExactly(1, 2);
+        assertThat(receiver.requests())
+                .extracting(WebhookReceiver.Request::attempt)
+                .containsExactly(1, 2);
         assertThat(receiver.requests().get(1).body())
                 .isEqualTo(new String(AlertJson.toSlack(alert, base), StandardCharsets.UTF_8))
                 .contains(base + alert.runbook);

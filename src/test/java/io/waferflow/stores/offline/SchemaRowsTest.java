@@ -1,5 +1,8 @@
 package io.waferflow.stores.offline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.DriftVerdict;
 import io.waferflow.model.QualityEvent;
@@ -10,16 +13,15 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The quarantine, quality-event and drift tables: each column as a reader of the Parquet files sees it. */
 class SchemaRowsTest {
 
     private static <T> GenericRecord row(String table, T record) {
         SchemaRows<T> rows = SchemaRows.of(table);
         GenericRecord r = rows.convert(record, rows.schema());
-        assertThat(GenericData.get().validate(r.getSchema(), r)).as("a valid %s row", table).isTrue();
+        assertThat(GenericData.get().validate(r.getSchema(), r))
+                .as("a valid %s row", table)
+                .isTrue();
         return r;
     }
 
@@ -105,7 +107,9 @@ class SchemaRowsTest {
         m.verdict = DriftVerdict.INSUFFICIENT_DATA;
         GenericRecord r = row("drift_metric", m);
         assertThat(r.get("feature")).isEqualTo("vdd_mean");
-        assertThat(r.get("baseline_id")).as("no baseline yet: the schema's default").isEqualTo("");
+        assertThat(r.get("baseline_id"))
+                .as("no baseline yet: the schema's default")
+                .isEqualTo("");
         assertThat(r.get("verdict")).isEqualTo("insufficient_data");
         assertThat(r.get("n_baseline")).isEqualTo(1_000L);
         assertThat(r.get("n_current")).isEqualTo(3L);

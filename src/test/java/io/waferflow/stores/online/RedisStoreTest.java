@@ -1,32 +1,38 @@
 package io.waferflow.stores.online;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
-
-import javax.net.ssl.SSLPeerUnverifiedException;
-import java.net.ConnectException;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the online writers wait out (no connection) and what fails the job (the server or its certificate said no). */
 class RedisStoreTest {
 
     @Test
     void noConnectionIsAnOutage() {
-        assertThat(RedisStore.isOutage(new JedisConnectionException("Could not get a resource from the pool",
-                new JedisConnectionException(new ConnectException("Connection refused"))))).isTrue();
-        assertThat(RedisStore.isOutage(new JedisConnectionException("Unexpected end of stream."))).isTrue();
+        assertThat(RedisStore.isOutage(new JedisConnectionException(
+                        "Could not get a resource from the pool",
+                        new JedisConnectionException(new ConnectException("Connection refused")))))
+                .isTrue();
+        assertThat(RedisStore.isOutage(new JedisConnectionException("Unexpected end of stream.")))
+                .isTrue();
     }
 
     @Test
     void aRefusalIsNoOutageEvenWrappedInAConnectionError() {
-        assertThat(RedisStore.isOutage(new JedisConnectionException("Could not get a resource from the pool",
-                new JedisDataException("WRONGPASS invalid username-password pair")))).isFalse();
-        assertThat(RedisStore.isOutage(new JedisDataException("WRONGTYPE Operation against a key holding the wrong"
-                + " kind of value"))).isFalse();
         assertThat(RedisStore.isOutage(new JedisConnectionException(
-                new SSLPeerUnverifiedException("certificate does not name 127.0.0.1")))).isFalse();
+                        "Could not get a resource from the pool",
+                        new JedisDataException("WRONGPASS invalid username-password pair"))))
+                .isFalse();
+        assertThat(RedisStore.isOutage(new JedisDataException(
+                        "WRONGTYPE Operation against a key holding the wrong" + " kind of value")))
+                .isFalse();
+        assertThat(RedisStore.isOutage(new JedisConnectionException(
+                        new SSLPeerUnverifiedException("certificate does not name 127.0.0.1"))))
+                .isFalse();
         assertThat(RedisStore.isOutage(new IllegalStateException("a bug"))).isFalse();
     }
 }

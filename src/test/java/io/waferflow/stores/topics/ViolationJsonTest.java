@@ -1,18 +1,17 @@
 package io.waferflow.stores.topics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
-import org.junit.jupiter.api.Test;
-
 import java.nio.CharBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ViolationJsonTest {
 
@@ -42,7 +41,9 @@ class ViolationJsonTest {
             byte[] json = ViolationJson.toJson(v, prefix);
             assertThat((long) json.length).as("prefix " + prefix).isLessThanOrEqualTo(ViolationJson.maxBytes(prefix));
             // Not a loose bound: the worst case comes within a few hundred bytes of it.
-            assertThat(ViolationJson.maxBytes(prefix) - json.length).as("prefix " + prefix).isLessThan(1_024);
+            assertThat(ViolationJson.maxBytes(prefix) - json.length)
+                    .as("prefix " + prefix)
+                    .isLessThan(1_024);
             JsonNode node = JSON.readTree(json);
             assertThat(node.path("raw_payload").asText()).hasSize(prefix);
             for (String field : List.of("rule", "field", "value", "expected", "lot_id", "wafer_id", "device_id")) {
@@ -50,8 +51,9 @@ class ViolationJsonTest {
             }
             List<String> cut = new ArrayList<>();
             node.path("truncated_fields").forEach(f -> cut.add(f.asText()));
-            assertThat(cut).containsExactly("rule", "field", "value", "expected", "lot_id", "wafer_id", "device_id",
-                    "raw_payload");
+            assertThat(cut)
+                    .containsExactly(
+                            "rule", "field", "value", "expected", "lot_id", "wafer_id", "device_id", "raw_payload");
         }
     }
 
@@ -84,17 +86,25 @@ class ViolationJsonTest {
         // 'a' then emoji (4 UTF-8 bytes, 2 chars each): 1 + 4k bytes fit exactly, anything in between rounds down.
         String raw = "a" + EMOJI.repeat(100);
         for (int prefix = 0; prefix <= 12; prefix++) {
-            String kept = JSON.readTree(ViolationJson.toJson(violation("x", raw), prefix)).path("raw_payload").asText();
+            String kept = JSON.readTree(ViolationJson.toJson(violation("x", raw), prefix))
+                    .path("raw_payload")
+                    .asText();
             int expectedBytes = prefix == 0 ? 0 : 1 + 4 * ((prefix - 1) / 4);
-            assertThat(kept.getBytes(StandardCharsets.UTF_8)).as("prefix " + prefix).hasSize(expectedBytes);
+            assertThat(kept.getBytes(StandardCharsets.UTF_8))
+                    .as("prefix " + prefix)
+                    .hasSize(expectedBytes);
             assertThat(raw).startsWith(kept);
             // Throws on half a surrogate pair.
-            StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT).encode(CharBuffer.wrap(kept));
+            StandardCharsets.UTF_8
+                    .newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(kept));
         }
         // A text field of 1023 chars and an emoji: 1025 chars, cut before the emoji rather than through it.
         String id = "W".repeat(1_023) + EMOJI;
         Violation v = violation(id, "");
-        assertThat(JSON.readTree(ViolationJson.toJson(v, 10)).path("wafer_id").asText()).isEqualTo("W".repeat(1_023));
+        assertThat(JSON.readTree(ViolationJson.toJson(v, 10)).path("wafer_id").asText())
+                .isEqualTo("W".repeat(1_023));
         assertThat(ViolationJson.key(v)).isEqualTo("W".repeat(1_023));
     }
 }

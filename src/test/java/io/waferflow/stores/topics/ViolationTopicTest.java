@@ -1,15 +1,14 @@
 package io.waferflow.stores.topics;
 
-import io.waferflow.TestConfigs;
-import io.waferflow.config.ConfigException;
-import org.junit.jupiter.api.Test;
-
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.waferflow.TestConfigs;
+import io.waferflow.config.ConfigException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /** The start-up check: no violation message can outgrow the producer's request limit. */
 class ViolationTopicTest {
@@ -29,7 +28,8 @@ class ViolationTopicTest {
     @Test
     void aPrefixThatCouldOutgrowTheRequestLimitIsRefusedWithTheLargestThatFits() {
         Throwable refused = catchThrowable(() -> build(1_000_000));
-        assertThat(refused).isInstanceOf(ConfigException.class)
+        assertThat(refused)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("kafka.violations_payload_prefix_bytes")
                 .hasMessageContaining("max.request.size of 1048576");
         Matcher m = Pattern.compile("set at most (\\d+)").matcher(refused.getMessage());
