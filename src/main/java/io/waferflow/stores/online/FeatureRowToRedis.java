@@ -6,8 +6,8 @@ import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * A feature row as its Redis hash: every feature (a full value, never an increment, so a replay after failover
- * rewrites the same values), then the row's metadata, {@code updated_at} last. Stateless; which rows may be written
- * at all is decided upstream (an older window never reaches this point).
+ * rewrites the same values), then the row's metadata. Stateless; an older window is held back upstream (in the
+ * finalizer's state) and refused by the write itself ({@link RedisStore#WRITE_ROW}).
  */
 public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWrite> {
 

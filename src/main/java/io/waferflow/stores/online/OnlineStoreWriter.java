@@ -109,8 +109,10 @@ public class OnlineStoreWriter extends KeyedProcessFunction<String, RedisHashWri
     /** Writes the row; false if Redis does not answer (then it is down, and the next try is scheduled). */
     private boolean write(RedisHashWrite w, long now, Collector<StoreStatus> out) {
         long start = System.nanoTime();
+        boolean newest;
         try {
-            redis.write(w);
+            // False: Redis holds a later window of this key (a replay after a failover), which stays.
+            newest = redis.write(w);
         } catch (RuntimeException e) {
             if (!RedisStore.isOutage(e)) {
                 throw new IllegalStateException(
@@ -120,7 +122,9 @@ public class OnlineStoreWriter extends KeyedProcessFunction<String, RedisHashWri
             return false;
         }
         metrics.written(start);
-        metrics.served(w.windowEnd);
+        if (newest) {
+            metrics.served(w.windowEnd);
+        }
         cameBack(now, out);
         return true;
     }

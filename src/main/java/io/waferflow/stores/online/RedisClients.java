@@ -22,7 +22,7 @@ public final class RedisClients {
         return new Jedis(new HostAndPort(c.host(), c.port()), clientConfig(c));
     }
 
-    /** A pool of authenticated connections (for Bahir's {@code RedisContainer}). */
+    /** A pool of authenticated connections (the online writers' {@link RedisStore}). */
     public static JedisPool pool(RedisConnection c, GenericObjectPoolConfig<Jedis> poolConfig) {
         return new JedisPool(poolConfig, new HostAndPort(c.host(), c.port()), clientConfig(c));
     }
