@@ -1,5 +1,6 @@
 package io.waferflow.metrics;
 
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -17,8 +18,11 @@ public final class OnlineWriteMetrics {
     public static final String LATENCY = "redis_write_latency_us";
     public static final String FRESHNESS = "feature_freshness_ms";
     public static final String UP = "online_store_up";
+    /** Rows Redis did not take because it holds a later window of the key (a replay after a failover). */
+    public static final String KEPT_NEWER = "online_rows_kept_newer";
 
     private final Histogram latency;
+    private final Counter keptNewer;
     private volatile long newestWindowEnd = Long.MIN_VALUE;
 
     /** @param up whether the writer's store answers, as the {@code online_store_up} gauge (1 or 0) */
@@ -26,12 +30,17 @@ public final class OnlineWriteMetrics {
         MetricGroup group = operatorGroup.addGroup(PipelineCounter.GROUP);
         group.gauge(UP, (Gauge<Integer>) () -> up.getAsBoolean() ? 1 : 0);
         latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(1_000));
+        keptNewer = group.counter(KEPT_NEWER);
         group.gauge(FRESHNESS, (Gauge<Long>)
                 () -> newestWindowEnd == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - newestWindowEnd);
     }
 
     public void written(long startNanos) {
         latency.update((System.nanoTime() - startNanos) / 1_000);
+    }
+
+    public void keptNewer() {
+        keptNewer.inc();
     }
 
     public void served(long windowEnd) {

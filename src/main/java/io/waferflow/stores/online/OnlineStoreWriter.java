@@ -124,6 +124,8 @@ public class OnlineStoreWriter extends KeyedProcessFunction<String, RedisHashWri
         metrics.written(start);
         if (newest) {
             metrics.served(w.windowEnd);
+        } else {
+            metrics.keptNewer();
         }
         cameBack(now, out);
         return true;
