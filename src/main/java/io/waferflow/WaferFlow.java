@@ -57,8 +57,8 @@ public final class WaferFlow {
 
     /**
      * From {@code bin/waferflow} ({@code -Dwaferflow.launcher=local}) the exit code is the process's. Inside Flink's
-     * client ({@code flink run}, or the JobManager in application mode) the process is Flink's, so success returns
-     * and failure throws, as Flink expects of a job's main.
+     * client ({@code flink run}, or the JobManager in application mode) the process is Flink's, so success returns and
+     * failure throws, as Flink expects of a job's main.
      */
     public static void main(String[] argv) {
         boolean local = "local".equals(System.getProperty("waferflow.launcher"));
@@ -109,9 +109,9 @@ public final class WaferFlow {
     }
 
     /**
-     * The local command, or a stand-in that says it runs only from a source checkout when its class is not on the
-     * class path (the job jar). Loaded by name, so no job jar class links to io.waferflow.local; any other failure to
-     * load it is a real error.
+     * The local command, or a stand-in that says it runs only from a source checkout when its class is not on the class
+     * path (the job jar). Loaded by name, so no job jar class links to io.waferflow.local; any other failure to load it
+     * is a real error.
      */
     private static Object localCommand(String name, String className) throws ReflectiveOperationException {
         try {

@@ -17,8 +17,8 @@ import picocli.CommandLine;
 
 /**
  * The command line as a whole: every command and subcommand has --help; usage errors exit with 2 and show picocli's
- * message and the usage; under {@code flink run} a failure throws, with secret overrides masked in the message.
- * Nothing here starts a job: each case fails or stops before a command does its work.
+ * message and the usage; under {@code flink run} a failure throws, with secret overrides masked in the message. Nothing
+ * here starts a job: each case fails or stops before a command does its work.
  */
 class WaferFlowTest {
 

@@ -7,10 +7,10 @@ import io.waferflow.model.NamedInSavepoints;
  * behind it, how long it has held, what probably caused it and what to do. A Flink POJO (no maps: every context value
  * is a field; NaN / null where it does not apply).
  *
- * <p>{@link #key} identifies the condition (type + subject, e.g. {@code drift:vdd}, {@code
- * dq:W0042:vdd:range_violations});
- * {@link #alertId} one episode of it (key + first seen), and {@link #notificationId} one notification of that episode
- * (firing, escalated, resolved), so receivers can drop a notification re-sent after a failover.
+ * <p>{@link #key} identifies the condition (type + subject, e.g. {@code drift:vdd},
+ * {@code dq:W0042:vdd:range_violations}); {@link #alertId} one episode of it (key + first seen), and
+ * {@link #notificationId} one notification of that episode (firing, escalated, resolved), so receivers can drop a
+ * notification re-sent after a failover.
  */
 @NamedInSavepoints
 public class Alert {

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What an on-call engineer should suspect and do, per alert type, and the runbook that explains it in depth: the
- * texts are data ({@code src/main/resources/alerts/guidance.json}; keep them in step with {@code docs/runbooks/*.md}).
+ * What an on-call engineer should suspect and do, per alert type, and the runbook that explains it in depth: the texts
+ * are data ({@code src/main/resources/alerts/guidance.json}; keep them in step with {@code docs/runbooks/*.md}).
  * {@link #apply} fills an alert's {@code likelyCauses}, {@code recommendedActions} and {@code runbook} from its
  * {@code type}; a type without guidance gets generic text and the pipeline-health runbook.
  */

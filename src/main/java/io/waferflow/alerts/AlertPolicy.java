@@ -24,20 +24,19 @@ import org.apache.flink.util.Collector;
  * When a condition becomes an alert (SPEC 5), per alert key, in event time:
  *
  * <ul>
- *   <li><b>Sustained:</b> fires when the condition held in N of the last M windows (window ends within M windows of
- *       the newest).</li>
- *   <li><b>Deduplicated:</b> while firing, further windows only update occurrences and last-seen; nothing is sent.</li>
- *   <li><b>Resolved:</b> after K windows without the condition, either observed clear or not observed at all (a
- *       wafer window without a finding produces no observation): a timer at last-held window end + K windows + the
- *       grace in which observations can still arrive.</li>
- *   <li><b>Cooldown:</b> no new episode within the cooldown after a resolution (flapping conditions stay quiet).</li>
- *   <li><b>Escalation:</b> a P2 still firing {@code escalate_after} past its first window is sent again as P1.</li>
+ *   <li><b>Sustained:</b> fires when the condition held in N of the last M windows (window ends within M windows of the
+ *       newest).
+ *   <li><b>Deduplicated:</b> while firing, further windows only update occurrences and last-seen; nothing is sent.
+ *   <li><b>Resolved:</b> after K windows without the condition, either observed clear or not observed at all (a wafer
+ *       window without a finding produces no observation): a timer at last-held window end + K windows + the grace in
+ *       which observations can still arrive.
+ *   <li><b>Cooldown:</b> no new episode within the cooldown after a resolution (flapping conditions stay quiet).
+ *   <li><b>Escalation:</b> a P2 still firing {@code escalate_after} past its first window is sent again as P1.
  * </ul>
  *
- * Observations are judged in event-time order: each waits until the watermark passes its timestamp (no added
- * latency in practice: the watermark follows right behind). State is one {@link AlertEpisode} per key, cleared once a
- * key is neither firing, nor in cooldown, nor holding
- * recent windows, so per-wafer keys do not accumulate.
+ * Observations are judged in event-time order: each waits until the watermark passes its timestamp (no added latency in
+ * practice: the watermark follows right behind). State is one {@link AlertEpisode} per key, cleared once a key is
+ * neither firing, nor in cooldown, nor holding recent windows, so per-wafer keys do not accumulate.
  */
 public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert> implements CountingFunction {
 

@@ -3,9 +3,9 @@ package io.waferflow.alerts;
 import java.util.Arrays;
 
 /**
- * The Benjamini–Hochberg step-up procedure: among m p-values, reject those at or below the largest p₍ᵢ₎ with
- * p₍ᵢ₎ ≤ (i / m) · q. This keeps the expected share of false discoveries among the rejected at most q (for
- * independent or positively dependent tests), where testing each at q would let about q · m through.
+ * The Benjamini–Hochberg step-up procedure: among m p-values, reject those at or below the largest p₍ᵢ₎ with p₍ᵢ₎ ≤ (i
+ * / m) · q. This keeps the expected share of false discoveries among the rejected at most q (for independent or
+ * positively dependent tests), where testing each at q would let about q · m through.
  */
 public final class BenjaminiHochberg {
 

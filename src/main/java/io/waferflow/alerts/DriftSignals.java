@@ -15,12 +15,12 @@ import org.apache.flink.util.Collector;
 /**
  * Turns one drift window's metrics, of every feature, into alert observations (keyed by drift window end).
  *
- * <p>The detector judges all features of a window at the same event time; this operator collects them and fires at
- * that time, after all have arrived. With false-discovery control on, a feature's drift condition holds only if its
- * verdict is moderate or drift <em>and</em> its conservative KS p-value is rejected by Benjamini–Hochberg at
- * {@code q} among all features tested in that window; otherwise the verdict alone decides. Every feature gets an
- * observation (held or clear), so the policy sees clear windows explicitly. One more observation, {@code drift:*},
- * holds when at least {@code severalFeatures} features drift in the window (P1 in SPEC 5).
+ * <p>The detector judges all features of a window at the same event time; this operator collects them and fires at that
+ * time, after all have arrived. With false-discovery control on, a feature's drift condition holds only if its verdict
+ * is moderate or drift <em>and</em> its conservative KS p-value is rejected by Benjamini–Hochberg at {@code q} among
+ * all features tested in that window; otherwise the verdict alone decides. Every feature gets an observation (held or
+ * clear), so the policy sees clear windows explicitly. One more observation, {@code drift:*}, holds when at least
+ * {@code severalFeatures} features drift in the window (P1 in SPEC 5).
  */
 public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertSignal> {
 

@@ -5,10 +5,9 @@ import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * A wafer-window quality event as an alert observation, keyed by wafer, field and type
- * ({@code dq:W0042:vdd:range_violations}, {@code dq:W0042:wafer_rejected}), or by parameter for findings against
- * shared distributions ({@code dq:vdd:distribution_shift}). Severity per SPEC 5: most of a wafer's
- * records quarantined P0, a rejected wafer P1, range violations over the rate and a shifted wafer mean P2, IQR
- * outliers P3. Stateless.
+ * ({@code dq:W0042:vdd:range_violations}, {@code dq:W0042:wafer_rejected}), or by parameter for findings against shared
+ * distributions ({@code dq:vdd:distribution_shift}). Severity per SPEC 5: most of a wafer's records quarantined P0, a
+ * rejected wafer P1, range violations over the rate and a shifted wafer mean P2, IQR outliers P3. Stateless.
  */
 public class QualitySignals implements MapFunction<QualityEvent, AlertSignal> {
 
@@ -48,9 +47,9 @@ public class QualitySignals implements MapFunction<QualityEvent, AlertSignal> {
     }
 
     /**
-     * Shifted means and outliers are judged against distributions shared by all wafers, so a process change shows
-     * them on every wafer at once: one alert per parameter (the wafer in its context is the latest one), not one per
-     * wafer. The findings per wafer stay in {@code _quality_events}.
+     * Shifted means and outliers are judged against distributions shared by all wafers, so a process change shows them
+     * on every wafer at once: one alert per parameter (the wafer in its context is the latest one), not one per wafer.
+     * The findings per wafer stay in {@code _quality_events}.
      */
     static boolean perParameter(String type) {
         return type.equals(QualityEvent.DISTRIBUTION_SHIFT) || type.equals(QualityEvent.IQR_OUTLIERS);

@@ -13,8 +13,8 @@ import org.apache.flink.util.Collector;
 /**
  * The SPEC's P0 "the pipeline cannot serve" for a store its writers cannot reach: fires on the first report that the
  * store is down, resolves on the first report that it answers again. Runs on processing time, as outages do: the
- * event-time alert policy would hold the alert until the watermark moved on, which it need not while the store is
- * away. The latest report wins: the writers share one store, and each reports its first write after a (re)start, so a
+ * event-time alert policy would hold the alert until the watermark moved on, which it need not while the store is away.
+ * The latest report wins: the writers share one store, and each reports its first write after a (re)start, so a
  * restored "down" is resolved by the first writer that finds the store back. Keyed by store.
  *
  * <p>State: per store, since when it is down; empty while it answers.

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code baseline}: builds a drift baseline file from history: per numeric feature, the exact moments and the KLL
- * sketch of its values ({@link Distribution}), written as a {@link BaselineFile} that {@code drift} and the
- * streaming detector read.
+ * sketch of its values ({@link Distribution}), written as a {@link BaselineFile} that {@code drift} and the streaming
+ * detector read.
  */
 @CommandLine.Command(
         name = "baseline",

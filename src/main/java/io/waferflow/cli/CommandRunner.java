@@ -13,10 +13,10 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Runs a picocli command line the way every {@code waferflow} command runs: a usage error (an unknown option, a
- * missing or badly typed value, a missing subcommand) prints picocli's message and the command's usage to {@code err}
- * and returns exit code 2; {@code --help} prints the generated usage to {@code out} and returns 0; otherwise the
- * command's own exit code is returned and whatever it throws reaches the caller unwrapped, so that
+ * Runs a picocli command line the way every {@code waferflow} command runs: a usage error (an unknown option, a missing
+ * or badly typed value, a missing subcommand) prints picocli's message and the command's usage to {@code err} and
+ * returns exit code 2; {@code --help} prints the generated usage to {@code out} and returns 0; otherwise the command's
+ * own exit code is returned and whatever it throws reaches the caller unwrapped, so that
  * {@link io.waferflow.WaferFlow#main} decides the exit code (or the failure under {@code flink run}) in one place.
  */
 public final class CommandRunner {
@@ -50,8 +50,8 @@ public final class CommandRunner {
     }
 
     /**
-     * Settings of the whole hierarchy, applied after every subcommand was added (picocli copies them to the
-     * subcommands present when they are set).
+     * Settings of the whole hierarchy, applied after every subcommand was added (picocli copies them to the subcommands
+     * present when they are set).
      */
     private static void configure(CommandLine cli, PrintStream out, PrintStream err) {
         cli.setOut(new PrintWriter(out, true));

@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
  * {@code drift}: compares a current data file with a baseline, feature by feature, with the statistics the streaming
  * drift detector uses ({@link DriftStatistics}): PSI, the two-sample KS test and the verdict of the default rule.
  * {@code exact} mode builds the step functions from every value (ε = 0, a plain KS test); {@code sketch} mode from KLL
- * sketches, exactly as the streaming operator does; {@code both} shows them side by side. The baseline is a data
- * file or a baseline file written by {@code baseline} (which holds sketches only, so sketch mode).
+ * sketches, exactly as the streaming operator does; {@code both} shows them side by side. The baseline is a data file
+ * or a baseline file written by {@code baseline} (which holds sketches only, so sketch mode).
  */
 @CommandLine.Command(
         name = "drift",

@@ -36,9 +36,9 @@ import org.apache.parquet.schema.Type;
  * objects), {@code .csv} (a header row, one column per feature), {@code .parquet}, or a directory (every
  * {@code *.parquet} below it, e.g. the raw archive; hidden in-progress files are skipped).
  *
- * <p>A column is numeric when every present value is a number; absent values, nulls, empty CSV cells and
- * NaN/NA are missing and left out. Rows are not kept: a distribution needs each column's values, not their pairing.
- * Parquet timestamps, dates and strings are not numeric.
+ * <p>A column is numeric when every present value is a number; absent values, nulls, empty CSV cells and NaN/NA are
+ * missing and left out. Rows are not kept: a distribution needs each column's values, not their pairing. Parquet
+ * timestamps, dates and strings are not numeric.
  */
 public final class FeatureColumnsReader {
 

@@ -7,8 +7,8 @@ import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --features a,b} and {@code --k K}: which features of a data file, sketched how ({@code drift}, {@code
- * baseline}).
+ * {@code --features a,b} and {@code --k K}: which features of a data file, sketched how ({@code drift},
+ * {@code baseline}).
  */
 final class FeatureOptions {
 

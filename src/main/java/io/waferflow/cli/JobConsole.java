@@ -24,9 +24,9 @@ import org.apache.kafka.common.TopicPartition;
 import redis.clients.jedis.Jedis;
 
 /**
- * What an operator sees while a job runs from the command line: a progress line every few seconds (records in,
- * windows written, quarantined, Kafka lag at the last checkpoint), and a line when Kafka or Redis stops answering and
- * when it is back. Reads the job's counters (accumulators) and asks Kafka and Redis directly; it changes nothing.
+ * What an operator sees while a job runs from the command line: a progress line every few seconds (records in, windows
+ * written, quarantined, Kafka lag at the last checkpoint), and a line when Kafka or Redis stops answering and when it
+ * is back. Reads the job's counters (accumulators) and asks Kafka and Redis directly; it changes nothing.
  */
 public final class JobConsole implements AutoCloseable {
 
@@ -41,7 +41,7 @@ public final class JobConsole implements AutoCloseable {
 
     /**
      * @param streaming the {@code features} job (writes Redis, commits offsets); false for a backfill, which reads a
-     *                  bounded range and writes Parquet only
+     *     bounded range and writes Parquet only
      */
     public JobConsole(FeaturesJobConfig config, boolean streaming, PrintStream out) {
         this.config = config;

@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
- * Stands in for a local-only command (demo, bench, drift-accuracy) where its class is absent, i.e. in the job jar:
- * says where it runs instead of calling the name unknown. Hidden from the command list, and takes any arguments.
+ * Stands in for a local-only command (demo, bench, drift-accuracy) where its class is absent, i.e. in the job jar: says
+ * where it runs instead of calling the name unknown. Hidden from the command list, and takes any arguments.
  */
 @CommandLine.Command(hidden = true, description = "runs only from a source checkout (bin/waferflow)")
 public final class LocalOnlyCommand implements Callable<Integer> {

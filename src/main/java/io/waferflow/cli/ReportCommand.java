@@ -7,8 +7,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /**
- * A command that reads the files it is given and prints a report to its own streams (so a test can read them): a
- * file it cannot use is the caller's mistake, reported as {@code waferflow <name>: <why>} with exit code 2.
+ * A command that reads the files it is given and prints a report to its own streams (so a test can read them): a file
+ * it cannot use is the caller's mistake, reported as {@code waferflow <name>: <why>} with exit code 2.
  */
 abstract class ReportCommand implements Command, Callable<Integer> {
 

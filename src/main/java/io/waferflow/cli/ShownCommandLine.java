@@ -18,8 +18,8 @@ public final class ShownCommandLine {
     }
 
     /**
-     * {@code text} (picocli's message about a usage error, which quotes the tokens it could not match) with every
-     * token of {@code argv} that shows a secret replaced by its masked form.
+     * {@code text} (picocli's message about a usage error, which quotes the tokens it could not match) with every token
+     * of {@code argv} that shows a secret replaced by its masked form.
      */
     static String masked(String text, String[] argv) {
         List<String> shown = tokens(argv);

@@ -12,11 +12,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 
 /**
- * What state a {@code features} job starts from. Restarting means continuing: without a savepoint the job resumes
- * from the latest checkpoint it retained under {@link JobEnvironment#checkpointsOf its checkpoint directory}, so a
- * plain restart after a crash (even {@code kill -9} of the whole process) loses nothing. Starting without state
- * while the consumer group has committed offsets would read on from those offsets with every window, die map and
- * duplicate check of the previous run gone, so it is refused unless asked for ({@code --fresh}).
+ * What state a {@code features} job starts from. Restarting means continuing: without a savepoint the job resumes from
+ * the latest checkpoint it retained under {@link JobEnvironment#checkpointsOf its checkpoint directory}, so a plain
+ * restart after a crash (even {@code kill -9} of the whole process) loses nothing. Starting without state while the
+ * consumer group has committed offsets would read on from those offsets with every window, die map and duplicate check
+ * of the previous run gone, so it is refused unless asked for ({@code --fresh}).
  *
  * @param restoreFrom the savepoint or checkpoint to restore, or null to start without state
  * @param description one line for the console: where the job starts from and why
@@ -24,9 +24,9 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 public record StartingState(String restoreFrom, String description) {
 
     /**
-     * @param savepoint a savepoint or checkpoint given on the command line ({@code --from-savepoint}, or {@code -s}
-     *                  of {@code flink run}), if any
-     * @param fresh     {@code --fresh}: start without state on purpose
+     * @param savepoint a savepoint or checkpoint given on the command line ({@code --from-savepoint}, or {@code -s} of
+     *     {@code flink run}), if any
+     * @param fresh {@code --fresh}: start without state on purpose
      */
     public static StartingState decide(FeaturesJobConfig c, Optional<String> savepoint, boolean fresh) {
         if (savepoint.isPresent() && fresh) {

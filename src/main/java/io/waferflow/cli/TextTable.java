@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A table of text cells for command output: aligned plain text for a terminal (columns padded to their widest cell,
- * numeric columns right-aligned), or Markdown for documents. Hand-written: picocli's Help.TextTable lays out usage
- * help and neither aligns numbers nor writes Markdown.
+ * numeric columns right-aligned), or Markdown for documents. Hand-written: picocli's Help.TextTable lays out usage help
+ * and neither aligns numbers nor writes Markdown.
  */
 public final class TextTable {
 

@@ -3,11 +3,11 @@ package io.waferflow.config;
 import java.io.Serializable;
 
 /**
- * How one family of conditions becomes alerts: fire when the condition held in {@code fireN} of the last
- * {@code fireM} windows, resolve after {@code resolveK} windows without it, start no new episode within
- * {@code cooldownMs} of a resolution, escalate a P2 that has fired for {@code escalateAfterMs}. {@code windowMs} is
- * the family's window cadence (drift window, wafer window) and {@code graceMs} how long after a window's end its
- * observation can still arrive (the wafer windows' allowed lateness). All times are event time.
+ * How one family of conditions becomes alerts: fire when the condition held in {@code fireN} of the last {@code fireM}
+ * windows, resolve after {@code resolveK} windows without it, start no new episode within {@code cooldownMs} of a
+ * resolution, escalate a P2 that has fired for {@code escalateAfterMs}. {@code windowMs} is the family's window cadence
+ * (drift window, wafer window) and {@code graceMs} how long after a window's end its observation can still arrive (the
+ * wafer windows' allowed lateness). All times are event time.
  */
 public final class AlertPolicySpec implements Serializable {
 

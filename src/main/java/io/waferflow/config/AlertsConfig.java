@@ -10,7 +10,7 @@ import java.time.Duration;
  * Alerting settings ({@code alerts.*}, SPEC 5): false-discovery control, the sustain/resolve policies, the sinks.
  *
  * @param cadence not a key: the windows the policies count in, which {@link FeaturesJobConfig} sets from
- *                {@code drift.window} and {@code feature_group.window}
+ *     {@code drift.window} and {@code feature_group.window}
  */
 public record AlertsConfig(
         boolean enabled,

@@ -29,8 +29,8 @@ import java.util.function.Function;
 /**
  * Binds a configuration tree into the configuration records with Jackson, and turns Jackson's errors into
  * {@link ConfigException}s that name the key (from the path Jackson reports) and the fix. Record components are the
- * YAML keys in snake_case; enums are matched ignoring case; durations, instants and booleans are read in the forms
- * the job files have always used.
+ * YAML keys in snake_case; enums are matched ignoring case; durations, instants and booleans are read in the forms the
+ * job files have always used.
  */
 final class Binder {
 
@@ -54,7 +54,7 @@ final class Binder {
     /**
      * Binds a tree (references resolved, defaults filled in) into {@code type}.
      *
-     * @param path   the tree's key in the configuration ("" for the whole file), for messages
+     * @param path the tree's key in the configuration ("" for the whole file), for messages
      * @param source where the configuration was read from, for messages
      */
     static <T> T bind(JsonNode tree, JavaType type, String path, String source) {

@@ -3,8 +3,8 @@ package io.waferflow.config;
 import java.time.Duration;
 
 /**
- * The value checks the configuration records share; keys are relative to the record that checks (see {@link
- * InvalidValue}).
+ * The value checks the configuration records share; keys are relative to the record that checks (see
+ * {@link InvalidValue}).
  */
 final class Check {
 

@@ -1,8 +1,8 @@
 package io.waferflow.config;
 
 /**
- * A configuration error found at start-up. The message always names the offending key and how to fix it, so a
- * user never has to read a stack trace to learn what is wrong with their YAML or command line.
+ * A configuration error found at start-up. The message always names the offending key and how to fix it, so a user
+ * never has to read a stack trace to learn what is wrong with their YAML or command line.
  */
 public final class ConfigException extends RuntimeException {
 

@@ -16,14 +16,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The keys of the job configuration, read from the record types the way Jackson binds them (the creators'
- * parameters, in snake_case), so no key can be known here and unknown there. Refuses unknown keys, naming the
- * nearest known one; splits a dotted {@code --set} key into its place in the tree; fills in {@link Defaults} and
- * reports required keys that are missing.
+ * The keys of the job configuration, read from the record types the way Jackson binds them (the creators' parameters,
+ * in snake_case), so no key can be known here and unknown there. Refuses unknown keys, naming the nearest known one;
+ * splits a dotted {@code --set} key into its place in the tree; fills in {@link Defaults} and reports required keys
+ * that are missing.
  *
- * <p>Written by hand because Jackson reports only the first unknown property it meets while binding, after the
- * values before it were checked, and cannot tell a default from a value ({@code FAIL_ON_MISSING_CREATOR_PROPERTIES}
- * would also demand the {@code @JsonIgnore}d components).
+ * <p>Written by hand because Jackson reports only the first unknown property it meets while binding, after the values
+ * before it were checked, and cannot tell a default from a value ({@code FAIL_ON_MISSING_CREATOR_PROPERTIES} would also
+ * demand the {@code @JsonIgnore}d components).
  */
 final class ConfigKeys {
 
@@ -119,8 +119,8 @@ final class ConfigKeys {
     }
 
     /**
-     * A copy of a tree as written, its key names checked, with nested sections under free-form maps flattened to
-     * dotted keys ({@code properties: {security: {protocol: X}}} is {@code security.protocol}, as it always was).
+     * A copy of a tree as written, its key names checked, with nested sections under free-form maps flattened to dotted
+     * keys ({@code properties: {security: {protocol: X}}} is {@code security.protocol}, as it always was).
      */
     ObjectNode checked(ObjectNode tree) {
         return (ObjectNode) checked(tree, root, new ArrayList<>());

@@ -9,12 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves references in a configuration value, so secrets never have to be written into a job file or onto a
- * command line: {@code ${env:NAME}} is the environment variable NAME, {@code ${file:PATH}} the content of a file (a
- * single trailing line break removed, as {@code echo} and Kubernetes secret files leave one). References may sit
- * inside a longer value ({@code ... password="${env:KAFKA_PASSWORD}";}); <code>$${</code> stands for a
- * literal <code>${</code>. Any other <code>${...}</code> is refused, so a shell-style <code>${NAME}</code> fails at
- * start-up instead of becoming a wrong password.
+ * Resolves references in a configuration value, so secrets never have to be written into a job file or onto a command
+ * line: {@code ${env:NAME}} is the environment variable NAME, {@code ${file:PATH}} the content of a file (a single
+ * trailing line break removed, as {@code echo} and Kubernetes secret files leave one). References may sit inside a
+ * longer value ({@code ... password="${env:KAFKA_PASSWORD}";}); <code>$${</code> stands for a literal <code>${</code>.
+ * Any other <code>${...}</code> is refused, so a shell-style <code>${NAME}</code> fails at start-up instead of becoming
+ * a wrong password.
  *
  * <p>Self-contained on purpose: whatever binds the YAML (today {@link RawConfig}) calls {@link #resolve} on each value
  * it reads. Error messages name the key and the variable or file, never a resolved value.
@@ -26,7 +26,7 @@ public final class ConfigReferences {
     private ConfigReferences() {}
 
     /**
-     * @param key         the configuration key the value belongs to (for error messages)
+     * @param key the configuration key the value belongs to (for error messages)
      * @param environment environment lookup ({@code System::getenv} outside tests)
      */
     public static String resolve(String key, String value, Function<String, String> environment) {

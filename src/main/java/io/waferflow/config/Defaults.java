@@ -1,10 +1,10 @@
 package io.waferflow.config;
 
 /**
- * The keys a job file may leave out (or leave empty), with the value they then have; every other key is required.
- * Most came after release 0.1.0, whose job files lack them. {@code ~}: optional, no value. {@code "*"}: every entry
- * of a map. Filled in below the file and the overrides just before binding, so the configuration printed at start
- * shows only what was written.
+ * The keys a job file may leave out (or leave empty), with the value they then have; every other key is required. Most
+ * came after release 0.1.0, whose job files lack them. {@code ~}: optional, no value. {@code "*"}: every entry of a
+ * map. Filled in below the file and the overrides just before binding, so the configuration printed at start shows only
+ * what was written.
  *
  * <p>A YAML text rather than Jackson annotations: Jackson 2 has no default values for creator (record) parameters.
  */

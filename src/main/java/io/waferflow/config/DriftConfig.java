@@ -4,9 +4,9 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Drift detection settings ({@code drift.*}, SPEC 4 "PSI", "KS", "Sketches", "Baselines"): the drift window, the
- * sketch size, the verdict thresholds and where each feature's baseline comes from. The drift stage reads a baseline
- * file; here it is only required when drift reads one.
+ * Drift detection settings ({@code drift.*}, SPEC 4 "PSI", "KS", "Sketches", "Baselines"): the drift window, the sketch
+ * size, the verdict thresholds and where each feature's baseline comes from. The drift stage reads a baseline file;
+ * here it is only required when drift reads one.
  */
 public record DriftConfig(
         boolean enabled,
@@ -51,8 +51,8 @@ public record DriftConfig(
     }
 
     /**
-     * {@code drift.baseline}: a feature's first drift windows until it has {@code records} values (stream_records),
-     * the drift windows within {@code period} of the first (stream_period), or a file built from history.
+     * {@code drift.baseline}: a feature's first drift windows until it has {@code records} values (stream_records), the
+     * drift windows within {@code period} of the first (stream_period), or a file built from history.
      */
     public record Baseline(BaselineFrom from, int records, Duration period, String file) implements Serializable {
 

@@ -3,8 +3,8 @@ package io.waferflow.config;
 import java.io.Serializable;
 
 /**
- * The thresholds of a drift verdict (SPEC 4): KS at significance {@code alpha}, PSI bands, and the fewest values a
- * side needs before anything is said.
+ * The thresholds of a drift verdict (SPEC 4): KS at significance {@code alpha}, PSI bands, and the fewest values a side
+ * needs before anything is said.
  */
 public final class DriftRule implements Serializable {
 

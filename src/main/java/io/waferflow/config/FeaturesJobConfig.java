@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The parsed, validated configuration of the {@code features} job: {@code jobs/features.yaml} plus overrides, bound
- * section by section (one component per top-level key). Every problem is reported as a {@link ConfigException}
- * before any Flink job is built. Immutable and serializable so operators can carry the parts they need.
+ * section by section (one component per top-level key). Every problem is reported as a {@link ConfigException} before
+ * any Flink job is built. Immutable and serializable so operators can carry the parts they need.
  */
 public record FeaturesJobConfig(
         Job job,
@@ -182,8 +182,8 @@ public record FeaturesJobConfig(
     }
 
     /**
-     * Names the output topics' exactly-once sinks (their uids and transactional ids) for one Kafka cluster: a new
-     * value starts them without the previous cluster's pending transactions (restore with unclaimed state allowed).
+     * Names the output topics' exactly-once sinks (their uids and transactional ids) for one Kafka cluster: a new value
+     * starts them without the previous cluster's pending transactions (restore with unclaimed state allowed).
      */
     public String kafkaSinkEpoch() {
         return kafka.sinkEpoch();

@@ -12,7 +12,7 @@ import java.util.regex.PatternSyntaxException;
  * One declared input field ({@code schema.fields.<name>}): its JSON type, whether it must be present and may be null,
  * whether it is a parametric test, and the value rules (range, allowed values, pattern) the data-quality stage checks.
  *
- * @param name    the field's key in {@code schema.fields} (not a key of its own)
+ * @param name the field's key in {@code schema.fields} (not a key of its own)
  * @param allowed a YAML list, or comma-separated ({@code --set schema.fields.tester_id.allowed=T1,T2})
  * @param pattern a regular expression the whole value must match (string fields), or null
  */

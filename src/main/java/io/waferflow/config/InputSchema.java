@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The input record contract (SPEC 2.1, {@code schema.fields}): the fixed identity and outcome fields plus any number
- * of parametric tests, in declaration order. Parameter index {@code i} is the same everywhere: in records,
- * accumulators and feature rows.
+ * The input record contract (SPEC 2.1, {@code schema.fields}): the fixed identity and outcome fields plus any number of
+ * parametric tests, in declaration order. Parameter index {@code i} is the same everywhere: in records, accumulators
+ * and feature rows.
  */
 public record InputSchema(List<FieldSpec> fields) implements Serializable {
 

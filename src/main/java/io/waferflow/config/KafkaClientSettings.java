@@ -19,8 +19,8 @@ import org.apache.kafka.common.config.ConfigDef;
  * admin clients that look up partitions and the CLI's consumer. One place, so no client connects without them.
  *
  * <p>Keys the job sets itself are refused (they would break exactly-once or the consumer group), and so are keys no
- * Kafka client knows (a typo would otherwise only be logged by Kafka as "unused"). Values of password-type keys
- * print masked ({@link SecretKeys}).
+ * Kafka client knows (a typo would otherwise only be logged by Kafka as "unused"). Values of password-type keys print
+ * masked ({@link SecretKeys}).
  */
 public final class KafkaClientSettings implements Serializable {
 

@@ -11,17 +11,16 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The {@code kafka} section: the cluster and its client settings ({@link #client()}), the topics, and where the
- * source starts.
+ * The {@code kafka} section: the cluster and its client settings ({@link #client()}), the topics, and where the source
+ * starts.
  *
  * @param violationsPayloadPrefixBytes UTF-8 bytes of a quarantined record's raw payload that its violation message
- *                                     carries (the Parquet quarantine keeps it all); whether it fits the producer's
- *                                     request limit is checked where the sink is built (ViolationTopic)
- * @param sourceParallelism            Kafka readers, or 0 for auto (one per input partition, at most the
- *                                     parallelism, see {@code KafkaInput.readers})
- * @param sinkEpoch                    names the output topics' exactly-once sinks for one Kafka cluster
- * @param properties                   the {@code kafka.properties.*} pass-through, checked by
- *                                     {@link KafkaClientSettings}
+ *     carries (the Parquet quarantine keeps it all); whether it fits the producer's request limit is checked where the
+ *     sink is built (ViolationTopic)
+ * @param sourceParallelism Kafka readers, or 0 for auto (one per input partition, at most the parallelism, see
+ *     {@code KafkaInput.readers})
+ * @param sinkEpoch names the output topics' exactly-once sinks for one Kafka cluster
+ * @param properties the {@code kafka.properties.*} pass-through, checked by {@link KafkaClientSettings}
  */
 public record KafkaSection(
         String bootstrapServers,

@@ -4,9 +4,9 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The known name nearest to a mistyped one, if it is near enough to be what was meant. The distance counts one edit
- * per inserted, deleted, changed or swapped character (optimal string alignment). Written here: Commons Text is not
- * a dependency, and a 2-row distance is a few lines.
+ * The known name nearest to a mistyped one, if it is near enough to be what was meant. The distance counts one edit per
+ * inserted, deleted, changed or swapped character (optimal string alignment). Written here: Commons Text is not a
+ * dependency, and a 2-row distance is a few lines.
  */
 final class Nearest {
 

@@ -6,14 +6,14 @@ import java.time.Instant;
 
 /**
  * Record-level data-quality limits ({@code quality.*}, SPEC 4 "Data quality"): which event times are plausible and
- * which die coordinates lie on the wafer map. Records outside them are quarantined: a far-future event time would
- * drag the watermark ahead and make every other record late, and a die off the map has no neighbours to compare with.
+ * which die coordinates lie on the wafer map. Records outside them are quarantined: a far-future event time would drag
+ * the watermark ahead and make every other record late, and a die off the map has no neighbours to compare with.
  *
  * @param maxRecordBytes messages larger than this are quarantined unparsed: one die's test record is a few hundred
- *                       bytes
- * @param maxStringChars longest value of a string field (an id), in characters; longer ones quarantine the record.
- *                       Ids become Redis keys, Parquet values, alert keys and alert texts: one of a megabyte would
- *                       make an alert larger than the alert topic accepts, and fail the job on every retry.
+ *     bytes
+ * @param maxStringChars longest value of a string field (an id), in characters; longer ones quarantine the record. Ids
+ *     become Redis keys, Parquet values, alert keys and alert texts: one of a megabyte would make an alert larger than
+ *     the alert topic accepts, and fail the job on every retry.
  */
 public record QualityConfig(
         int maxRecordBytes, int maxStringChars, EventTime eventTime, WaferMap waferMap, WaferRules wafer)

@@ -26,8 +26,8 @@ import java.util.function.Function;
  * its keys checked ({@link ConfigKeys}), not yet bound. {@link FeaturesJobConfig#from} binds it into records.
  *
  * <p>Values may refer to the environment or to files ({@code ${env:NAME}}, {@code ${file:PATH}}, see
- * {@link ConfigReferences}); they are resolved when bound or read, so the tree only ever holds the reference.
- * Values of secret keys ({@link SecretKeys}) never appear in messages or in {@link #toString()}.
+ * {@link ConfigReferences}); they are resolved when bound or read, so the tree only ever holds the reference. Values of
+ * secret keys ({@link SecretKeys}) never appear in messages or in {@link #toString()}.
  */
 public final class RawConfig {
 

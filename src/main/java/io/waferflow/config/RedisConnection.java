@@ -5,17 +5,17 @@ import java.io.Serializable;
 /**
  * How to reach and authenticate to the online store's Redis: one value for every Redis client of WaferFlow (the job's
  * sinks, the CLI's {@code version} commands, the served-version claim), which all connect through
- * {@code io.waferflow.stores.online.RedisClients}. The job's comes from the {@code redis} section ({@link
- * RedisSection}).
+ * {@code io.waferflow.stores.online.RedisClients}. The job's comes from the {@code redis} section
+ * ({@link RedisSection}).
  *
  * <p>Authentication: a password alone authenticates as the {@code default} user ({@code requirepass}); with a
  * {@code user} it is {@code AUTH user password} for an ACL user (Redis 6+). TLS: the server's certificate is checked
- * against {@code tlsCaFile} (PEM; empty: the JVM's trust store) and, unless {@code tlsVerifyHostname} is false,
- * against the host name; {@code tlsKeystoreFile} (PKCS #12) is the client certificate a server with
- * {@code tls-auth-clients yes} (Redis's default) asks for. The files are read where the client runs (each
- * TaskManager, and the machine that starts the job).
+ * against {@code tlsCaFile} (PEM; empty: the JVM's trust store) and, unless {@code tlsVerifyHostname} is false, against
+ * the host name; {@code tlsKeystoreFile} (PKCS #12) is the client certificate a server with {@code tls-auth-clients
+ * yes} (Redis's default) asks for. The files are read where the client runs (each TaskManager, and the machine that
+ * starts the job).
  *
- * @param user     the ACL user; empty: Redis's default user
+ * @param user the ACL user; empty: Redis's default user
  * @param password empty: no AUTH
  */
 public record RedisConnection(

@@ -7,9 +7,9 @@ import java.time.Duration;
  * The {@code redis} section: the online store's server and credentials ({@link #connection()}, documented there), and
  * how the job writes it.
  *
- * @param ttl       online feature keys expire this long after their last write
- * @param writers   parallel Redis writers: the Bahir sink waits for one round trip per field, so writers overlap the
- *                  waits
+ * @param ttl online feature keys expire this long after their last write
+ * @param writers parallel Redis writers: the Bahir sink waits for one round trip per field, so writers overlap the
+ *     waits
  */
 public record RedisSection(
         String host,

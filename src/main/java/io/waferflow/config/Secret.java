@@ -5,9 +5,9 @@ import java.io.Serializable;
 import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
- * A password, token or key from the configuration. It prints as Flink's mask ({@code ******}) wherever it ends up
- * in a string (a log line, an exception, a debugger's view of the configuration); only {@link #value()} reveals it,
- * and only the client that needs it should call that.
+ * A password, token or key from the configuration. It prints as Flink's mask ({@code ******}) wherever it ends up in a
+ * string (a log line, an exception, a debugger's view of the configuration); only {@link #value()} reveals it, and only
+ * the client that needs it should call that.
  *
  * <p>Serializable because operators carry it to the TaskManagers: the value travels inside the serialized job graph
  * (Flink's blob store and HA storage, never shown by the REST API or web UI).

@@ -36,8 +36,8 @@ public final class SecretKeys {
     }
 
     /**
-     * A {@code key=value} override as it may be shown (an error message, a log line): the value of a secret key
-     * masked, unless it is a reference ({@code ${env:NAME}}), which is safe to show and says where the value is from.
+     * A {@code key=value} override as it may be shown (an error message, a log line): the value of a secret key masked,
+     * unless it is a reference ({@code ${env:NAME}}), which is safe to show and says where the value is from.
      */
     public static String shownOverride(String override) {
         int eq = override.indexOf('=');

@@ -22,18 +22,18 @@ import org.apache.flink.util.OutputTag;
 /**
  * Drift of one feature (keyed by parameter name), continuously, in event time (SPEC 4).
  *
- * <p>Input: each final wafer window's distribution of the parameter (its KLL sketch and exact moments), emitted
- * once per wafer window when it can no longer change. They are merged into the drift window that contains the
- * wafer window's end; the drift window is judged when the watermark passes its end plus the wafer windows'
- * allowed lateness, that is, once every wafer window that ends in it is final. Records are never keyed by parameter
- * one by one: the per-record work (sketch updates) happens in the wafer windows, which this operator reuses.
+ * <p>Input: each final wafer window's distribution of the parameter (its KLL sketch and exact moments), emitted once
+ * per wafer window when it can no longer change. They are merged into the drift window that contains the wafer window's
+ * end; the drift window is judged when the watermark passes its end plus the wafer windows' allowed lateness, that is,
+ * once every wafer window that ends in it is final. Records are never keyed by parameter one by one: the per-record
+ * work (sketch updates) happens in the wafer windows, which this operator reuses.
  *
  * <p>State per feature: the baseline ({@link Baseline}) and the open drift windows (end → merged distribution). A
- * stream baseline is built from the first drift windows; a file baseline is loaded on the feature's first input.
- * Both are state, so they survive restarts and are carried by savepoints.
+ * stream baseline is built from the first drift windows; a file baseline is loaded on the feature's first input. Both
+ * are state, so they survive restarts and are carried by savepoints.
  *
- * <p>Output: one {@link DriftMetric} per feature and drift window (verdict insufficient_data while the baseline
- * forms); on {@link #QUALITY_EVENTS} the per-wafer checks of {@link WaferDistributionRules}.
+ * <p>Output: one {@link DriftMetric} per feature and drift window (verdict insufficient_data while the baseline forms);
+ * on {@link #QUALITY_EVENTS} the per-wafer checks of {@link WaferDistributionRules}.
  */
 public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWindow, DriftMetric>
         implements CountingFunction {

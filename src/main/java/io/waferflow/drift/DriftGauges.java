@@ -7,11 +7,10 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * The latest drift result per feature as Flink gauges, one metric group per feature
- * ({@code waferflow.feature.<name>}; the Prometheus reporter turns the name into a {@code feature} label):
- * {@code drift_verdict} (0 insufficient data, 1 stable, 2 moderate, 3 drift — the {@code DriftVerdict} order),
- * {@code drift_psi} and {@code drift_ks_d}. Not state: after a restore a feature's gauges appear with its next
- * judged window.
+ * The latest drift result per feature as Flink gauges, one metric group per feature ({@code waferflow.feature.<name>};
+ * the Prometheus reporter turns the name into a {@code feature} label): {@code drift_verdict} (0 insufficient data, 1
+ * stable, 2 moderate, 3 drift — the {@code DriftVerdict} order), {@code drift_psi} and {@code drift_ks_d}. Not state:
+ * after a restore a feature's gauges appear with its next judged window.
  */
 public final class DriftGauges {
 

@@ -4,8 +4,8 @@ import io.waferflow.model.NamedInSavepoints;
 
 /**
  * One drift test of one feature over one drift window (SPEC 2.2 "Drift metrics"): written to Parquet, the latest per
- * feature to Redis, and (moderate or drift) passed to alerting. A Flink POJO; a statistic that was not computed
- * (too little data, a baseline still forming) stays NaN.
+ * feature to Redis, and (moderate or drift) passed to alerting. A Flink POJO; a statistic that was not computed (too
+ * little data, a baseline still forming) stays NaN.
  */
 @NamedInSavepoints
 public class DriftMetric {

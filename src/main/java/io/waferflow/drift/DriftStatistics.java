@@ -4,19 +4,19 @@ import io.waferflow.config.DriftRule;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 
 /**
- * PSI and the two-sample Kolmogorov–Smirnov test between a baseline and a current distribution, and the verdict
- * (SPEC 4). The same code serves exact inputs (all values) and sketches; a sketch's rank error ε enters the verdict:
+ * PSI and the two-sample Kolmogorov–Smirnov test between a baseline and a current distribution, and the verdict (SPEC
+ * 4). The same code serves exact inputs (all values) and sketches; a sketch's rank error ε enters the verdict:
  *
  * <ul>
- *   <li>KS D is measured between the two step functions. The true D lies within D ± (ε_b + ε_c), so the test uses
- *       the lower bound D⁻ = max(0, D − ε_b − ε_c): its p-value ({@code ks_p_conservative}, from the true sample
- *       sizes) is below α only if the shift is larger than anything sketch error could produce. Sketch error alone
- *       therefore never makes a verdict worse than stable; with exact inputs ε = 0 and this is the plain KS test.</li>
- *   <li>PSI uses 10 bins cut at the baseline's deciles; both sides' bin shares come from their CDFs at the cuts,
- *       empty bins are floored at 1e-4.</li>
- *   <li>Verdict: insufficient data below the minimum sample sizes; otherwise drift when KS is significant beyond
- *       sketch error and PSI ≥ the drift threshold (0.25), moderate when significant and PSI ≥ 0.1, else stable (a
- *       shift KS can detect in a huge sample but too small to move PSI is not worth an alert).</li>
+ *   <li>KS D is measured between the two step functions. The true D lies within D ± (ε_b + ε_c), so the test uses the
+ *       lower bound D⁻ = max(0, D − ε_b − ε_c): its p-value ({@code ks_p_conservative}, from the true sample sizes) is
+ *       below α only if the shift is larger than anything sketch error could produce. Sketch error alone therefore
+ *       never makes a verdict worse than stable; with exact inputs ε = 0 and this is the plain KS test.
+ *   <li>PSI uses 10 bins cut at the baseline's deciles; both sides' bin shares come from their CDFs at the cuts, empty
+ *       bins are floored at 1e-4.
+ *   <li>Verdict: insufficient data below the minimum sample sizes; otherwise drift when KS is significant beyond sketch
+ *       error and PSI ≥ the drift threshold (0.25), moderate when significant and PSI ≥ 0.1, else stable (a shift KS
+ *       can detect in a huge sample but too small to move PSI is not worth an alert).
  * </ul>
  *
  * p-values: Apache Commons Math's exact distribution when n_b · n_c &lt; 10,000, its asymptotic one otherwise, as its

@@ -5,10 +5,10 @@ import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.quantilescommon.DoublesSortedView;
 
 /**
- * An empirical distribution function as a step function: sorted distinct points and the share of values ≤ each.
- * Built either from all values (exact, rank error 0) or from a KLL sketch's sorted view (its retained items and
- * their weights; rank error ε). PSI and KS are computed from two of these by the same code in both cases, so the
- * exact and sketch modes of the {@code drift} command and the streaming detector differ only in their input.
+ * An empirical distribution function as a step function: sorted distinct points and the share of values ≤ each. Built
+ * either from all values (exact, rank error 0) or from a KLL sketch's sorted view (its retained items and their
+ * weights; rank error ε). PSI and KS are computed from two of these by the same code in both cases, so the exact and
+ * sketch modes of the {@code drift} command and the streaming detector differ only in their input.
  */
 public final class StepCdf {
 
@@ -43,8 +43,8 @@ public final class StepCdf {
     }
 
     /**
-     * From a sketch: exact while the sketch still holds every value, otherwise with the sketch's normalized rank
-     * error for CDF/PMF queries (the double-sided bound DataSketches gives at 99 % confidence).
+     * From a sketch: exact while the sketch still holds every value, otherwise with the sketch's normalized rank error
+     * for CDF/PMF queries (the double-sided bound DataSketches gives at 99 % confidence).
      */
     public static StepCdf of(KllDoublesSketch sketch) {
         if (sketch.isEmpty()) {

@@ -9,14 +9,14 @@ import java.util.List;
 
 /**
  * Wafer-window checks of one parameter's values (SPEC 4 "Data quality", from the seed notebook's validator):
+ *
  * <ul>
  *   <li><b>distribution shift</b> (high): the window mean lies more than {@code meanShiftSigma} baseline standard
- *       deviations from the baseline mean (|mean − μ_b| / σ_b, as the notebook computes it);</li>
- *   <li><b>IQR outliers</b> (low): more than {@code iqrOutlierRate} of the values outside Tukey's fences
- *       [Q1 − f·IQR, Q3 + f·IQR] of the window's own quartiles (normal data has about 0.7 % outside; the notebook
- *       reports any, which floods). Counted from the window's sketch: exact while the window has at most k values of
- * the parameter,
- *       within the sketch's rank error beyond.</li>
+ *       deviations from the baseline mean (|mean − μ_b| / σ_b, as the notebook computes it);
+ *   <li><b>IQR outliers</b> (low): more than {@code iqrOutlierRate} of the values outside Tukey's fences [Q1 − f·IQR,
+ *       Q3 + f·IQR] of the window's own quartiles (normal data has about 0.7 % outside; the notebook reports any, which
+ *       floods). Counted from the window's sketch: exact while the window has at most k values of the parameter, within
+ *       the sketch's rank error beyond.
  * </ul>
  */
 public final class WaferDistributionRules implements Serializable {

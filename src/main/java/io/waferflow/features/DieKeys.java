@@ -1,8 +1,8 @@
 package io.waferflow.features;
 
 /**
- * Packs die coordinates and test outcomes into primitives so the die map stays small: a die is one int
- * (x and y in 16 bits each), a test of it one long (event time and pass bit), and the latest test wins.
+ * Packs die coordinates and test outcomes into primitives so the die map stays small: a die is one int (x and y in 16
+ * bits each), a test of it one long (event time and pass bit), and the latest test wins.
  */
 public final class DieKeys {
 

@@ -1,10 +1,10 @@
 package io.waferflow.features;
 
 /**
- * Spatial yield feature: for each die tested in the window, the pass rate of its tested 8-neighbours on the same
- * wafer (latest test of each neighbour), averaged over the window's dies that have at least one tested neighbour.
- * NaN when no die of the window has one. A die failing among passing neighbours points at a random defect; a
- * cluster of fails at a systematic (process or probe-card) one.
+ * Spatial yield feature: for each die tested in the window, the pass rate of its tested 8-neighbours on the same wafer
+ * (latest test of each neighbour), averaged over the window's dies that have at least one tested neighbour. NaN when no
+ * die of the window has one. A die failing among passing neighbours points at a random defect; a cluster of fails at a
+ * systematic (process or probe-card) one.
  */
 public final class NeighborYield {
 

@@ -11,13 +11,13 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * The lateness floor of the wafer windows, kept across restores. Flink does not checkpoint watermarks: after a
- * failover or a restore from a savepoint every operator starts at "no watermark" until each upstream subtask has sent
- * one again, and in that gap a record far older than the job's progress is not late: it would reopen a window that was
- * final (and written) long before, and write it again.
+ * The lateness floor of the wafer windows, kept across restores. Flink does not checkpoint watermarks: after a failover
+ * or a restore from a savepoint every operator starts at "no watermark" until each upstream subtask has sent one again,
+ * and in that gap a record far older than the job's progress is not late: it would reopen a window that was final (and
+ * written) long before, and write it again.
  *
- * <p>This pass-through operator sits in the keyed stage, chained in front of the window operator (after the keyBy,
- * not at the source): it keeps the watermark it last forwarded in union operator state, and after a restore emits the
+ * <p>This pass-through operator sits in the keyed stage, chained in front of the window operator (after the keyBy, not
+ * at the source): it keeps the watermark it last forwarded in union operator state, and after a restore emits the
  * lowest of all subtasks' values (with aligned checkpoints they are equal: the job's watermark at the snapshot) from
  * {@link #open}, before the task reads its first record, and never forwards a lower one. The window operator therefore
  * judges every record after a restore against at least that floor, whatever order the input channels' watermarks and

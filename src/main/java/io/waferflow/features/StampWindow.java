@@ -5,8 +5,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
- * Stamps a fired window's summary with its wafer and bounds. Stateless: per-window state is not available for
- * merging (session) windows, so the revision of a re-fired window is decided by {@link WaferFeatureFinalizer}.
+ * Stamps a fired window's summary with its wafer and bounds. Stateless: per-window state is not available for merging
+ * (session) windows, so the revision of a re-fired window is decided by {@link WaferFeatureFinalizer}.
  */
 public class StampWindow extends ProcessWindowFunction<WaferWindowSummary, WaferWindowSummary, String, TimeWindow> {
 

@@ -25,13 +25,12 @@ import org.apache.flink.util.OutputTag;
  * The per-wafer stage after the window: turns fired window summaries into feature rows, and decides what goes where.
  *
  * <ul>
- *   <li><b>Neighbour yield</b> needs the whole wafer's die map, not only the window's dies: it keeps the latest test
- *       of every die tested so far (8 bytes per die) and merges each fired window's dies into it.</li>
+ *   <li><b>Neighbour yield</b> needs the whole wafer's die map, not only the window's dies: it keeps the latest test of
+ *       every die tested so far (8 bytes per die) and merges each fired window's dies into it.
  *   <li><b>Online</b> (main output): every firing, on time or late, unless a newer window of the wafer was already
- *       emitted, so a late re-firing of an older window never overwrites newer values in Redis.</li>
+ *       emitted, so a late re-firing of an older window never overwrites newer values in Redis.
  *   <li><b>Offline</b> ({@link #OFFLINE}): one final row per (wafer, window), emitted when the watermark passes the
- *       window end plus allowed lateness, so the Parquet store has exactly one row per window, late updates
- *       included.</li>
+ *       window end plus allowed lateness, so the Parquet store has exactly one row per window, late updates included.
  * </ul>
  *
  * <p>State (keyed by wafer): die map, newest online window end, rows awaiting finalization, quiet deadline. All of it

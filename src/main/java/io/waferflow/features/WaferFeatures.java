@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * One row of the {@code wafer_aggregates} feature group: a wafer's features over one event-time window
  * [{@link #windowStart}, {@link #windowEnd}). Per-parameter arrays are in schema order; NaN means "no value" (a
- * standard deviation of one reading, a parameter that was always null, a die with no tested neighbour) and is
- * written as null to the stores. A Flink POJO.
+ * standard deviation of one reading, a parameter that was always null, a die with no tested neighbour) and is written
+ * as null to the stores. A Flink POJO.
  */
 @NamedInSavepoints
 public class WaferFeatures {

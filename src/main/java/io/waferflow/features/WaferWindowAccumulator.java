@@ -3,9 +3,9 @@ package io.waferflow.features;
 import io.waferflow.sketch.QuantileSketches;
 
 /**
- * Running aggregates of one wafer window, updated record by record (no record is buffered): counts, Welford mean
- * and M2 per parameter, min/max, a KLL sketch per parameter for p50/p95, and the window's die list (coordinates,
- * outcome and time; 12 bytes per die) for neighbour yield. A Flink POJO.
+ * Running aggregates of one wafer window, updated record by record (no record is buffered): counts, Welford mean and M2
+ * per parameter, min/max, a KLL sketch per parameter for p50/p95, and the window's die list (coordinates, outcome and
+ * time; 12 bytes per die) for neighbour yield. A Flink POJO.
  */
 public class WaferWindowAccumulator {
 

@@ -8,9 +8,9 @@ import java.util.Arrays;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
- * Incremental aggregation of a wafer window: each record updates counts, Welford moments, min/max and a KLL sketch
- * per parameter in O(parameters), so a window's state does not grow with its record count (apart from 12 bytes per
- * die for neighbour yield). {@link #merge} combines partial aggregates exactly (Chan et al.) for session windows.
+ * Incremental aggregation of a wafer window: each record updates counts, Welford moments, min/max and a KLL sketch per
+ * parameter in O(parameters), so a window's state does not grow with its record count (apart from 12 bytes per die for
+ * neighbour yield). {@link #merge} combines partial aggregates exactly (Chan et al.) for session windows.
  */
 public class WaferWindowAggregator
         implements AggregateFunction<DeviceTest, WaferWindowAccumulator, WaferWindowSummary> {

@@ -3,10 +3,10 @@ package io.waferflow.features;
 import io.waferflow.drift.Distribution;
 
 /**
- * What the window operator emits for one wafer window: the wafer's features as far as the window alone gives them
- * (all but neighbour yield and the revision, which {@link WaferFeatureFinalizer} adds, since they need the wafer's
- * earlier windows), and what only the finalizer needs: the window's dies and, with drift on, its distributions.
- * A Flink POJO, never in state.
+ * What the window operator emits for one wafer window: the wafer's features as far as the window alone gives them (all
+ * but neighbour yield and the revision, which {@link WaferFeatureFinalizer} adds, since they need the wafer's earlier
+ * windows), and what only the finalizer needs: the window's dies and, with drift on, its distributions. A Flink POJO,
+ * never in state.
  */
 public class WaferWindowSummary {
 

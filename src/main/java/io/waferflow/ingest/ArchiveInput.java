@@ -24,9 +24,9 @@ import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
  * Kafka message ({@link DeviceTestDeserializer}): a row becomes the JSON object it stood for, so a new feature
  * version's rules apply to it exactly as they would to the topic.
  *
- * <p>What the archive cannot give: records the archiving version quarantined (they are in {@code _quarantine/}
- * with their raw payload), and fields its schema did not declare. For a version that reads new fields, backfill from
- * the topic.
+ * <p>What the archive cannot give: records the archiving version quarantined (they are in {@code _quarantine/} with
+ * their raw payload), and fields its schema did not declare. For a version that reads new fields, backfill from the
+ * topic.
  */
 public final class ArchiveInput {
 

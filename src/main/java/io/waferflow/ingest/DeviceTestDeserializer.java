@@ -18,8 +18,8 @@ import org.apache.kafka.common.record.RecordBatch;
 
 /**
  * Parses and validates each Kafka message inside the source, so that event time and watermarks are assigned per
- * partition (a source subtask reading several partitions would otherwise interleave them and make in-order data
- * look late). Never throws for bad input: a tombstone, bytes that are not JSON or any failure of the parser becomes a
+ * partition (a source subtask reading several partitions would otherwise interleave them and make in-order data look
+ * late). Never throws for bad input: a tombstone, bytes that are not JSON or any failure of the parser becomes a
  * critical violation.
  *
  * <p>"Now", for the future-skew rule, is the Kafka record's timestamp rather than the wall clock, so a replay after

@@ -26,18 +26,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Schema-driven JSON parser for device test records: one pass of Jackson's streaming parser over the payload bytes,
- * no tree and no reflection, because this is the hottest code in the job. Not thread-safe; one per operator
- * instance.
+ * Schema-driven JSON parser for device test records: one pass of Jackson's streaming parser over the payload bytes, no
+ * tree and no reflection, because this is the hottest code in the job. Not thread-safe; one per operator instance.
  *
  * <p>It reports structural violations (unparseable, missing required field, wrong type, null where not allowed,
- * NaN/Infinity, a blank required string, text that is not valid Unicode), value rules of each declared field
- * (range, allowed values, pattern: medium, the record goes on flagged) and record-level rules (plausible event time,
- * die on the wafer map: high). The caller quarantines the record when any violation is critical or high.
+ * NaN/Infinity, a blank required string, text that is not valid Unicode), value rules of each declared field (range,
+ * allowed values, pattern: medium, the record goes on flagged) and record-level rules (plausible event time, die on the
+ * wafer map: high). The caller quarantines the record when any violation is critical or high.
  *
- * <p>Valid JSON is never "unparseable": Jackson's own limits (number, string and name length, nesting depth) are
- * raised to the record size limit, and a number too long to be a reading is a {@code type} violation of its field,
- * so the record keeps its identity and counts in its wafer's quarantine rate.
+ * <p>Valid JSON is never "unparseable": Jackson's own limits (number, string and name length, nesting depth) are raised
+ * to the record size limit, and a number too long to be a reading is a {@code type} violation of its field, so the
+ * record keeps its identity and counts in its wafer's quarantine rate.
  */
 public final class DeviceTestParser {
 
@@ -481,8 +480,8 @@ public final class DeviceTestParser {
     }
 
     /**
-     * An {@code invalid_unicode} violation if the string value just read is not valid Unicode: it held malformed
-     * UTF-8 (masked before parsing) or an escaped surrogate without its other half. Either would be stored as other
+     * An {@code invalid_unicode} violation if the string value just read is not valid Unicode: it held malformed UTF-8
+     * (masked before parsing) or an escaped surrogate without its other half. Either would be stored as other
      * characters than were sent.
      */
     private Violation checkUnicode(JsonParser parser, FieldSpec spec, byte[] payload) throws IOException {
@@ -544,8 +543,8 @@ public final class DeviceTestParser {
     }
 
     /**
-     * Empty, or only whitespace, control and invisible format characters (such as a zero-width space): nothing a
-     * person could read back as an id.
+     * Empty, or only whitespace, control and invisible format characters (such as a zero-width space): nothing a person
+     * could read back as an id.
      */
     static boolean blank(String text) {
         for (int i = 0; i < text.length(); ) {

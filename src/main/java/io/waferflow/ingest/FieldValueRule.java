@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The value rules of one field (SPEC 4): range (min/max, inclusive), allowed values, pattern. A value that breaks
- * one is a MEDIUM violation: the record goes on, flagged, so one odd reading does not lose a die's other tests.
- * Checked while the parser holds the value, so declared fields the pipeline does not store are checked too.
+ * The value rules of one field (SPEC 4): range (min/max, inclusive), allowed values, pattern. A value that breaks one
+ * is a MEDIUM violation: the record goes on, flagged, so one odd reading does not lose a die's other tests. Checked
+ * while the parser holds the value, so declared fields the pipeline does not store are checked too.
  */
 public final class FieldValueRule {
 

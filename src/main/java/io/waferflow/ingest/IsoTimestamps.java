@@ -2,9 +2,9 @@ package io.waferflow.ingest;
 
 /**
  * A fast path for the timestamp shape testers actually write, {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:mm)}:
- * java.time's general ISO parser costs as much as the rest of the record's parse together. Anything else (other
- * shapes, out-of-range fields) returns {@link #NOT_COMMON} and goes to the general parser, which also produces the
- * error for invalid text.
+ * java.time's general ISO parser costs as much as the rest of the record's parse together. Anything else (other shapes,
+ * out-of-range fields) returns {@link #NOT_COMMON} and goes to the general parser, which also produces the error for
+ * invalid text.
  */
 final class IsoTimestamps {
 

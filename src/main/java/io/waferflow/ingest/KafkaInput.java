@@ -22,9 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The input topic as a Flink source of parsed, validated messages ({@link DeviceTestDeserializer}): parsing in the
- * source gives per-partition watermarks, and a bad record becomes a violation, never a source failure. Offsets are
- * part of Flink's checkpoints
- * (exactly-once state); the commit back to Kafka is for lag monitoring only.
+ * source gives per-partition watermarks, and a bad record becomes a violation, never a source failure. Offsets are part
+ * of Flink's checkpoints (exactly-once state); the commit back to Kafka is for lag monitoring only.
  */
 public final class KafkaInput {
 
@@ -43,8 +42,8 @@ public final class KafkaInput {
     }
 
     /**
-     * A bounded range of the input topic for a backfill: from the first record at or after {@code startMillis}
-     * (Kafka timestamp; null: the beginning) to the last before {@code endMillis} (null: the offsets latest at start).
+     * A bounded range of the input topic for a backfill: from the first record at or after {@code startMillis} (Kafka
+     * timestamp; null: the beginning) to the last before {@code endMillis} (null: the offsets latest at start).
      */
     public static KafkaSource<ParsedDeviceTest> range(FeaturesJobConfig c, Long startMillis, Long endMillis) {
         return builder(c)
@@ -56,8 +55,8 @@ public final class KafkaInput {
 
     /**
      * The input topic from the beginning up to (excluding) the given offsets, as an <em>unbounded</em> source: its
-     * readers stop reading there but never finish, so the job keeps running and can be stopped with a savepoint
-     * that holds every operator's state as of those offsets ({@code savepoint bootstrap --until}).
+     * readers stop reading there but never finish, so the job keeps running and can be stopped with a savepoint that
+     * holds every operator's state as of those offsets ({@code savepoint bootstrap --until}).
      */
     public static KafkaSource<ParsedDeviceTest> history(
             FeaturesJobConfig c, String groupId, Map<TopicPartition, Long> stopAt) {
@@ -69,11 +68,11 @@ public final class KafkaInput {
     }
 
     /**
-     * How many source readers to run: {@code kafka.source_parallelism}, or for {@code auto} one per input partition
-     * and at most the job's parallelism. A reader without a partition does nothing useful, and in a bounded run it
-     * finishes at a moment of its own: until then it holds every window's watermark back, so whether a record is late
-     * would depend on timing instead of on input order. If the topic cannot be described (no broker reachable from
-     * the client that builds the job), the job's parallelism.
+     * How many source readers to run: {@code kafka.source_parallelism}, or for {@code auto} one per input partition and
+     * at most the job's parallelism. A reader without a partition does nothing useful, and in a bounded run it finishes
+     * at a moment of its own: until then it holds every window's watermark back, so whether a record is late would
+     * depend on timing instead of on input order. If the topic cannot be described (no broker reachable from the client
+     * that builds the job), the job's parallelism.
      */
     public static int readers(FeaturesJobConfig c) {
         if (c.sourceParallelism() > 0) {

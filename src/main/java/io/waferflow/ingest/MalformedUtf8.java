@@ -10,11 +10,11 @@ import java.util.Arrays;
 
 /**
  * The byte sequences of a payload that are not UTF-8, found with the JDK's strict decoder. Jackson's UTF-8 reader
- * cannot be trusted with them: it silently accepts overlong forms, encoded surrogates and code points beyond
- * U+10FFFF (an id then reads as other characters, and a writer later stores them as {@code ?}), and it stops the
- * whole record at the others. So the parser scans first, and parses a copy in which every malformed byte is masked
- * as {@code ?}: the JSON structure stays where it was, and each malformed sequence can be charged to the field
- * whose value holds it. Not thread-safe; one per parser.
+ * cannot be trusted with them: it silently accepts overlong forms, encoded surrogates and code points beyond U+10FFFF
+ * (an id then reads as other characters, and a writer later stores them as {@code ?}), and it stops the whole record at
+ * the others. So the parser scans first, and parses a copy in which every malformed byte is masked as {@code ?}: the
+ * JSON structure stays where it was, and each malformed sequence can be charged to the field whose value holds it. Not
+ * thread-safe; one per parser.
  */
 final class MalformedUtf8 {
 

@@ -5,10 +5,10 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * Bounded out-of-orderness, emitted on every record that advances the watermark instead of on Flink's periodic
- * timer. Which records count as late then depends only on the input order, not on wall-clock timing: for replays
- * that must be reproducible to the record (tests, audits). Costs a watermark per advancing record, so production
- * uses the periodic generator.
+ * Bounded out-of-orderness, emitted on every record that advances the watermark instead of on Flink's periodic timer.
+ * Which records count as late then depends only on the input order, not on wall-clock timing: for replays that must be
+ * reproducible to the record (tests, audits). Costs a watermark per advancing record, so production uses the periodic
+ * generator.
  */
 public final class PerRecordWatermarks<T> implements WatermarkGenerator<T> {
 

@@ -16,13 +16,12 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Routes parsed messages: valid records (possibly flagged) go on as {@link DeviceTest}s, every violation goes to
- * {@link #VIOLATIONS}, and a quarantined record goes on only as a {@link DeviceTest#quarantined quarantine marker}
- * when its wafer and event time are known (for its window's quarantine rate).
+ * {@link #VIOLATIONS}, and a quarantined record goes on only as a {@link DeviceTest#quarantined quarantine marker} when
+ * its wafer and event time are known (for its window's quarantine rate).
  *
  * <p>Every message is counted in {@code records_in} and in exactly one of {@code records_valid} (passed parsing) and
  * {@code records_quarantined}; violations are counted by severity ({@code violations_<severity>}) and by rule
- * ({@code violation_rule_<rule>}). The counts are
- * operator state ({@link PipelineCounters}); nothing else is.
+ * ({@code violation_rule_<rule>}). The counts are operator state ({@link PipelineCounters}); nothing else is.
  */
 public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTest> implements CountingFunction {
 

@@ -68,9 +68,9 @@ import org.apache.flink.util.OutputTag;
  * drift metrics ─ keyBy window ─ Benjamini-Hochberg ─┘
  * </pre>
  *
- * The source and sinks are passed in; {@link #build} wires the same graph for production, tests and benchmarks.
- * Every operator has a uid from {@link Uids}. Guarantees: exactly-once state and Parquet (files commit on
- * checkpoints), idempotent Redis upserts, and every input record ends aggregated or quarantined.
+ * The source and sinks are passed in; {@link #build} wires the same graph for production, tests and benchmarks. Every
+ * operator has a uid from {@link Uids}. Guarantees: exactly-once state and Parquet (files commit on checkpoints),
+ * idempotent Redis upserts, and every input record ends aggregated or quarantined.
  */
 public final class FeaturesJob {
 
@@ -189,8 +189,8 @@ public final class FeaturesJob {
     }
 
     /**
-     * Drift and quality findings → observations per window → the alert policy (SPEC 5); and, on processing time, the
-     * P0 of a store its writers cannot reach ({@code stores} may be null: no writer reports).
+     * Drift and quality findings → observations per window → the alert policy (SPEC 5); and, on processing time, the P0
+     * of a store its writers cannot reach ({@code stores} may be null: no writer reports).
      */
     private static DataStream<Alert> alerts(
             FeaturesJobConfig c,

@@ -109,8 +109,8 @@ public final class FeaturesJobSinks {
 
     /**
      * A backfill writes history, not the present: the offline store, the quarantine, quality events and drift metrics
-     * as Parquet under the configured version; nothing online (Redis, the violation and alert topics, webhooks), and
-     * no raw archive (its records are the backfill's input).
+     * as Parquet under the configured version; nothing online (Redis, the violation and alert topics, webhooks), and no
+     * raw archive (its records are the backfill's input).
      */
     public static FeaturesJobSinks backfill(FeaturesJobConfig c) {
         return none().with(JobOutput.OFFLINE, offlineParquet(c))
@@ -218,10 +218,10 @@ public final class FeaturesJobSinks {
     }
 
     /**
-     * The same sinks, given only what a streaming job had written by the time its watermark reached
-     * {@code watermark}: feature rows, quality events and drift metrics of windows final by then (end − 1 +
-     * {@code latenessMs} at or below it). A backfill that hands over to a job bootstrapped at that watermark writes
-     * exactly the rows that job will not, so no (wafer, window) is written twice.
+     * The same sinks, given only what a streaming job had written by the time its watermark reached {@code watermark}:
+     * feature rows, quality events and drift metrics of windows final by then (end − 1 + {@code latenessMs} at or below
+     * it). A backfill that hands over to a job bootstrapped at that watermark writes exactly the rows that job will
+     * not, so no (wafer, window) is written twice.
      */
     public FeaturesJobSinks finalBy(long watermark, long latenessMs) {
         return before(

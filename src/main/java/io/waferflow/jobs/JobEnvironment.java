@@ -39,8 +39,8 @@ public final class JobEnvironment {
     /**
      * The settings of a long-running {@code features} job that a plain restart continues: its checkpoints go to a
      * directory of its own ({@link #checkpointsOf}) and are kept when the job is cancelled or its process dies, so the
-     * next start finds the latest one ({@link RetainedCheckpoints}) instead of starting without state from the
-     * offsets the source committed to Kafka.
+     * next start finds the latest one ({@link RetainedCheckpoints}) instead of starting without state from the offsets
+     * the source committed to Kafka.
      */
     public static Configuration resumable(FeaturesJobConfig c) {
         Configuration conf = flinkConfiguration(c);

@@ -20,9 +20,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The demo's view of the alert topic: reads it as an on-call tool would (read_committed, so an alert appears once
- * the checkpoint that wrote it completes) and prints P0–P2 notifications as they fire and resolve; P3 ones are
- * only counted.
+ * The demo's view of the alert topic: reads it as an on-call tool would (read_committed, so an alert appears once the
+ * checkpoint that wrote it completes) and prints P0–P2 notifications as they fire and resolve; P3 ones are only
+ * counted.
  */
 final class AlertPrinter implements AutoCloseable {
 

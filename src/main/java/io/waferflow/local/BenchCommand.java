@@ -46,10 +46,10 @@ import picocli.CommandLine.Option;
  * pre-generated input.
  *
  * <ul>
- *   <li><b>B</b>: one thread, no Flink: parse every payload with the job's parser and aggregate it into per
- *       (wafer, window) accumulators in a HashMap. The cost of the computation itself.</li>
- *   <li><b>F</b>: the production {@code features} graph on a local MiniCluster at parallelism 2, reading the input
- *       from a Kafka topic (bounded) and writing Redis and Parquet, with exactly-once checkpoints.</li>
+ *   <li><b>B</b>: one thread, no Flink: parse every payload with the job's parser and aggregate it into per (wafer,
+ *       window) accumulators in a HashMap. The cost of the computation itself.
+ *   <li><b>F</b>: the production {@code features} graph on a local MiniCluster at parallelism 2, reading the input from
+ *       a Kafka topic (bounded) and writing Redis and Parquet, with exactly-once checkpoints.
  * </ul>
  *
  * Runs alternate B, F, B, F, ... and the medians and their ratio F/B are printed.

@@ -56,8 +56,8 @@ import sun.misc.Signal;
 
 /**
  * {@code demo}: the whole {@code features} job on a local MiniCluster with the Flink web UI, fed by a generator of
- * wafer-test traffic through a real Kafka broker, writing to a real Redis and to Parquet under {@code ./data}.
- * Starts its own Kafka (KRaft, in this JVM) and redis-server unless pointed at existing ones, prints progress, and on
+ * wafer-test traffic through a real Kafka broker, writing to a real Redis and to Parquet under {@code ./data}. Starts
+ * its own Kafka (KRaft, in this JVM) and redis-server unless pointed at existing ones, prints progress, and on
  * {@code --duration} or Ctrl-C drains the job (all windows fire, all files commit) and stops everything it started.
  */
 @CommandLine.Command(

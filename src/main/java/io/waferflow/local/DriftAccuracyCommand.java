@@ -34,15 +34,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code drift-accuracy}: how far the sketch mode of the drift statistics is from the exact mode, and what that does
- * to verdicts (issue 4 item 6). A benchmark, not a test: seeded Monte-Carlo trials over cases (no shift, mean
- * shifts, a variance change, a bimodal split with unchanged mean and variance) and sample sizes. Every trial draws a
- * baseline sample from N(0, 1) and a current sample from the case's distribution, both of size n, and runs
+ * {@code drift-accuracy}: how far the sketch mode of the drift statistics is from the exact mode, and what that does to
+ * verdicts (issue 4 item 6). A benchmark, not a test: seeded Monte-Carlo trials over cases (no shift, mean shifts, a
+ * variance change, a bimodal split with unchanged mean and variance) and sample sizes. Every trial draws a baseline
+ * sample from N(0, 1) and a current sample from the case's distribution, both of size n, and runs
  * {@link DriftStatistics#compare} twice on them: on {@link StepCdf#exact} of all values and on {@link StepCdf#of} the
  * KLL sketches of a {@link Distribution} (what the streaming detector does). Trials run on a thread pool; each draws
- * from its own generator seeded by (seed, case, n, trial), so the samples do not depend on the thread count. The
- * KLL sketches' compaction coin flips come from DataSketches' own unseeded generator, so sketch-side numbers vary
- * slightly from run to run.
+ * from its own generator seeded by (seed, case, n, trial), so the samples do not depend on the thread count. The KLL
+ * sketches' compaction coin flips come from DataSketches' own unseeded generator, so sketch-side numbers vary slightly
+ * from run to run.
  */
 @CommandLine.Command(
         name = "drift-accuracy",
@@ -289,9 +289,9 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
         /**
          * Undecidable: the exact statistics are so close to a decision boundary that the sketch, within its error
          * bounds, may legitimately decide the other way. KS: the sketch's test is significant when D_sketch − ε >
-         * D_crit, and D_sketch lies within D_exact ± ε, so it must agree with the exact test when D_exact < D_crit
-         * or D_exact > D_crit + 2ε; in [D_crit, D_crit + 2ε] it may stay silent. PSI: when the exact test is
-         * significant, an exact PSI within the accuracy goal (0.02) of a threshold (0.1, 0.25).
+         * D_crit, and D_sketch lies within D_exact ± ε, so it must agree with the exact test when D_exact < D_crit or
+         * D_exact > D_crit + 2ε; in [D_crit, D_crit + 2ε] it may stay silent. PSI: when the exact test is significant,
+         * an exact PSI within the accuracy goal (0.02) of a threshold (0.1, 0.25).
          */
         boolean undecidable() {
             boolean ksBand = dExact >= dCritical && dExact <= dCritical + 2 * eps;

@@ -8,10 +8,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * What an online-store writer reports: {@code redis_write_latency_us} (a histogram of each write's round trip in
- * microseconds, over the last 1,000) and {@code feature_freshness_ms}, how far the newest window this writer has
- * served lags the
- * wall clock (window end to now, at the time of reading): the age of the freshest features a model can read; and
- * {@code online_store_up}, 0 while the writer's Redis does not answer (rows then wait in the job's state).
+ * microseconds, over the last 1,000) and {@code feature_freshness_ms}, how far the newest window this writer has served
+ * lags the wall clock (window end to now, at the time of reading): the age of the freshest features a model can read;
+ * and {@code online_store_up}, 0 while the writer's Redis does not answer (rows then wait in the job's state).
  */
 public final class OnlineWriteMetrics {
 

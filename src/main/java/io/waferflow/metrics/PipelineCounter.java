@@ -7,10 +7,9 @@ import org.apache.flink.metrics.Counter;
 
 /**
  * A count the pipeline reports twice: as a Flink metric (web UI, Prometheus; group {@code waferflow}) and as an
- * accumulator of the same name, which a local run reads through {@code JobClient#getAccumulators()} to print
- * progress and which tests read from the {@code JobExecutionResult} to check that no record went missing. Its
- * running total is checkpointed by the operator's {@link PipelineCounters}, so both continue from the restored
- * value after a failover.
+ * accumulator of the same name, which a local run reads through {@code JobClient#getAccumulators()} to print progress
+ * and which tests read from the {@code JobExecutionResult} to check that no record went missing. Its running total is
+ * checkpointed by the operator's {@link PipelineCounters}, so both continue from the restored value after a failover.
  */
 public final class PipelineCounter implements Serializable {
 

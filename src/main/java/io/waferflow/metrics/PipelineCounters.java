@@ -14,14 +14,13 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 /**
  * The {@link PipelineCounter}s of one operator, kept in its operator state. Counts are part of every checkpoint, so
  * they are consistent with each other across operators (aligned barriers: a record before the barrier was counted by
- * every operator it reached) and they survive failover and restores instead of starting again from zero. That is
- * what makes the ledger {@code records_in = aggregated + quarantined} hold at every checkpoint, not only at the end
- * of a failure-free run. With unaligned checkpoints records in flight would be in neither count; the job uses aligned
- * ones.
+ * every operator it reached) and they survive failover and restores instead of starting again from zero. That is what
+ * makes the ledger {@code records_in = aggregated + quarantined} hold at every checkpoint, not only at the end of a
+ * failure-free run. With unaligned checkpoints records in flight would be in neither count; the job uses aligned ones.
  *
  * <p>A function declares its counters as fields ({@code counters.add(name)}), implements {@link CountingFunction}
- * (which restores and snapshots them) and calls {@link #register} from {@code open}.
- * Entries are split across subtasks on rescaling; a subtask adds up what it receives, so totals are kept.
+ * (which restores and snapshots them) and calls {@link #register} from {@code open}. Entries are split across subtasks
+ * on rescaling; a subtask adds up what it receives, so totals are kept.
  */
 public final class PipelineCounters implements Serializable {
 

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The key numbers of an alert as labelled, human-readable facts, in reading order: what the Slack payload, the log
- * line and {@code waferflow alerts tail} show. Only facts the alert carries are listed (NaN numbers and null strings
- * are left out), so a drift alert shows baseline vs current and a wafer alert its rate against the threshold.
+ * The key numbers of an alert as labelled, human-readable facts, in reading order: what the Slack payload, the log line
+ * and {@code waferflow alerts tail} show. Only facts the alert carries are listed (NaN numbers and null strings are
+ * left out), so a drift alert shows baseline vs current and a wafer alert its rate against the threshold.
  */
 public final class AlertFacts {
 

@@ -27,9 +27,9 @@ import java.util.List;
  *
  * <p>The flat object has snake_case names, every field always present: epoch millis for {@code first_seen},
  * {@code last_seen}, {@code window_start}, {@code window_end}, plus ISO-8601 UTC strings {@code first_seen_at} and
- * {@code last_seen_at} for people; numbers that do not apply (NaN) and strings that are not set are {@code null}
- * (JSON has no NaN); {@code likely_causes} and {@code recommended_actions} are arrays of strings. It is bound by
- * Jackson databind from the {@link Alert} POJO's public fields, in their declaration order.
+ * {@code last_seen_at} for people; numbers that do not apply (NaN) and strings that are not set are {@code null} (JSON
+ * has no NaN); {@code likely_causes} and {@code recommended_actions} are arrays of strings. It is bound by Jackson
+ * databind from the {@link Alert} POJO's public fields, in their declaration order.
  */
 public final class AlertJson {
 
@@ -98,8 +98,8 @@ public final class AlertJson {
     }
 
     /**
-     * Reads an object written by {@link #toJson}. Unknown fields are skipped (the derived {@code *_at} times, fields
-     * of a newer writer), missing ones keep the {@link Alert} defaults, {@code null} numbers become NaN.
+     * Reads an object written by {@link #toJson}. Unknown fields are skipped (the derived {@code *_at} times, fields of
+     * a newer writer), missing ones keep the {@link Alert} defaults, {@code null} numbers become NaN.
      *
      * @throws IOException if the bytes are not one JSON object or a field has the wrong type
      */
@@ -127,12 +127,12 @@ public final class AlertJson {
     }
 
     /**
-     * A Slack incoming-webhook payload: {@code text} (the notification's fallback line) and {@code blocks}: a
-     * header, the message, the key numbers as fields, likely causes, recommended actions, and a context line with
-     * the runbook link, the alert key and the notification id.
+     * A Slack incoming-webhook payload: {@code text} (the notification's fallback line) and {@code blocks}: a header,
+     * the message, the key numbers as fields, likely causes, recommended actions, and a context line with the runbook
+     * link, the alert key and the notification id.
      *
      * @param runbookBaseUrl where {@code docs/runbooks/...} is published (e.g. the repository's web URL ending in
-     *                       {@code /blob/main/}); null shows the runbook as a path
+     *     {@code /blob/main/}); null shows the runbook as a path
      */
     public static byte[] toSlack(Alert a, String runbookBaseUrl) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(2048);

@@ -4,9 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One tested die (SPEC 2.1), validated. A Flink POJO: public fields, no-arg constructor, no Kryo.
- * {@link #parameters} holds the parametric test values in schema order; {@code NaN} means the (nullable) value was
- * null or absent.
+ * One tested die (SPEC 2.1), validated. A Flink POJO: public fields, no-arg constructor, no Kryo. {@link #parameters}
+ * holds the parametric test values in schema order; {@code NaN} means the (nullable) value was null or absent.
  */
 public class DeviceTest {
 
@@ -27,8 +26,8 @@ public class DeviceTest {
     public String testerId;
     public double[] parameters;
     /**
-     * A stand-in for a quarantined record whose wafer and event time are known: it travels to its wafer window only
-     * to be counted in the window's quarantine rate, never in any feature.
+     * A stand-in for a quarantined record whose wafer and event time are known: it travels to its wafer window only to
+     * be counted in the window's quarantine rate, never in any feature.
      */
     public boolean quarantined;
     /** True if any field broke a value rule (range, allowed values, pattern): the record passes, flagged. */

@@ -11,8 +11,7 @@ import java.util.List;
  * {@code yield_pct}, then {@code <parameter>_mean|std|min|max|p50|p95} for every parametric test, then
  * {@code avg_test_time_ms} and {@code neighbor_yield_avg}, then the data-quality columns
  * {@code dq_<parameter>_null_rate|flagged_rate}, {@code dq_devices_flagged_pct} and {@code dq_quarantine_rate}. One
- * definition serves Redis,
- * Parquet and readers.
+ * definition serves Redis, Parquet and readers.
  */
 public final class FeatureColumns implements Serializable {
 

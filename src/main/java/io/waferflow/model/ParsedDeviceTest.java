@@ -16,8 +16,8 @@ public class ParsedDeviceTest {
     public ParsedDeviceTest() {}
 
     /**
-     * Event time for watermarks and windows; a quarantined record moves them only if its own event time is sound
-     * (it was read without a violation, so it is also plausible).
+     * Event time for watermarks and windows; a quarantined record moves them only if its own event time is sound (it
+     * was read without a violation, so it is also plausible).
      */
     public long eventTimeForWatermarks() {
         return !quarantined || attributable ? record.eventTime : Long.MIN_VALUE;

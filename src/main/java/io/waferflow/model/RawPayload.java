@@ -11,8 +11,8 @@ import java.util.HexFormat;
 
 /**
  * A quarantined message as it is kept for replay: its text (or {@code base64:} and its bytes when they are not valid
- * UTF-8, so nothing is lost), its size in bytes and its SHA-256. The size and hash let a reader of the violation
- * topic, which carries only a prefix of large payloads, find the whole message in the Parquet quarantine.
+ * UTF-8, so nothing is lost), its size in bytes and its SHA-256. The size and hash let a reader of the violation topic,
+ * which carries only a prefix of large payloads, find the whole message in the Parquet quarantine.
  */
 public final class RawPayload {
 

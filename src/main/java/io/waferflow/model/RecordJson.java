@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * How a record type's public fields are named outside the JVM (the alert and violation topics, the Parquet rows):
- * snake_case with an underscore before every capital, so {@code ksPValue} is {@code ks_p_value} (Jackson's
- * SNAKE_CASE would join the capitals: {@code ks_pvalue}), in declaration order, fields only (no getters).
+ * snake_case with an underscore before every capital, so {@code ksPValue} is {@code ks_p_value} (Jackson's SNAKE_CASE
+ * would join the capitals: {@code ks_pvalue}), in declaration order, fields only (no getters).
  */
 public final class RecordJson {
 

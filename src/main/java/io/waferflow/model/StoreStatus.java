@@ -1,8 +1,8 @@
 package io.waferflow.model;
 
 /**
- * A writer's view of its store changing: it stopped answering ({@code up == false}) or answers again. Processing
- * time, since an outage is a wall-clock matter whatever event time the rows carry. A Flink POJO.
+ * A writer's view of its store changing: it stopped answering ({@code up == false}) or answers again. Processing time,
+ * since an outage is a wall-clock matter whatever event time the rows carry. A Flink POJO.
  */
 public class StoreStatus {
 

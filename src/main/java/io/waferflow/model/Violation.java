@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One data-quality violation of one input record (SPEC 2.2): which rule, on which field, the offending value, what
- * was expected, the record's identity as far as it could be read, and, for quarantined records, the raw payload so
- * the record can be replayed after a fix. A Flink POJO.
+ * One data-quality violation of one input record (SPEC 2.2): which rule, on which field, the offending value, what was
+ * expected, the record's identity as far as it could be read, and, for quarantined records, the raw payload so the
+ * record can be replayed after a fix. A Flink POJO.
  */
 public class Violation {
 
@@ -78,8 +78,8 @@ public class Violation {
     /** True if the record was quarantined (by this or another violation); false if it went on, flagged. */
     public boolean quarantined;
     /**
-     * The record as received, for quarantined records: the UTF-8 text, or {@code base64:} and the bytes in Base64
-     * when they are not valid UTF-8, so every quarantined record can be replayed byte for byte.
+     * The record as received, for quarantined records: the UTF-8 text, or {@code base64:} and the bytes in Base64 when
+     * they are not valid UTF-8, so every quarantined record can be replayed byte for byte.
      */
     public String rawPayload;
     /** Size in bytes of the message as received (null without a raw payload). */

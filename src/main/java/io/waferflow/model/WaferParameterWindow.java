@@ -3,8 +3,8 @@ package io.waferflow.model;
 import io.waferflow.drift.Distribution;
 
 /**
- * One parameter's values in one final wafer window: what the drift detector merges into its drift windows and
- * judges wafer by wafer (mean shift, IQR outliers). A Flink POJO.
+ * One parameter's values in one final wafer window: what the drift detector merges into its drift windows and judges
+ * wafer by wafer (mean shift, IQR outliers). A Flink POJO.
  */
 public class WaferParameterWindow {
 

@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Writes a validated record back as an input message (the input schema's field names, ISO-8601 event time), so a
- * record quarantined after parsing (e.g. too late) can be replayed into the input topic as it was. Written field by
- * field because its fields are the configured schema's, not a class's.
+ * Writes a validated record back as an input message (the input schema's field names, ISO-8601 event time), so a record
+ * quarantined after parsing (e.g. too late) can be replayed into the input topic as it was. Written field by field
+ * because its fields are the configured schema's, not a class's.
  */
 public final class DeviceTestJson {
 

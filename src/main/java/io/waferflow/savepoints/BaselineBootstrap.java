@@ -23,9 +23,9 @@ import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Writes a savepoint whose drift detector already holds complete baselines (issue 4, baselines (c)): the streaming
- * job started from it judges its very first drift window against them, and keeps them as state from then on. Only
- * the drift detector's state is written; every other operator starts empty.
+ * Writes a savepoint whose drift detector already holds complete baselines (issue 4, baselines (c)): the streaming job
+ * started from it judges its very first drift window against them, and keeps them as state from then on. Only the drift
+ * detector's state is written; every other operator starts empty.
  */
 public final class BaselineBootstrap {
 

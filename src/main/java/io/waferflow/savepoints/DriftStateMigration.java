@@ -52,7 +52,7 @@ public final class DriftStateMigration {
 
     /**
      * @param waferLatenessMs the job's {@code feature_group.window.allowed_lateness}: open drift windows get their
-     *                        judging timers back at end − 1 + lateness (timers are not part of what the reader sees)
+     *     judging timers back at end − 1 + lateness (timers are not part of what the reader sees)
      */
     public static void migrate(String from, String to, Map<String, String> renames, int sketchK, long waferLatenessMs)
             throws Exception {

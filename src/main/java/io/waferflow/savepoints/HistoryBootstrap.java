@@ -25,16 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code savepoint bootstrap --until T}: the state of a features job (of the configured version) that had processed
- * the input topic up to Kafka timestamp T — every operator's, on the real uids: records seen for de-duplication,
- * wafer windows in flight, die maps, drift baselines and open drift windows, alert episodes, counters, watermark.
+ * {@code savepoint bootstrap --until T}: the state of a features job (of the configured version) that had processed the
+ * input topic up to Kafka timestamp T — every operator's, on the real uids: records seen for de-duplication, wafer
+ * windows in flight, die maps, drift baselines and open drift windows, alert episodes, counters, watermark.
  *
  * <p>The state is computed by the job's own graph, not by a second implementation: the graph runs in streaming
- * execution (as live) over the topic from its beginning, on a source that stops reading at the offsets of T but
- * never finishes, writing nothing (no sinks); once Kafka shows those offsets committed by a completed checkpoint,
- * the job stops with a savepoint. The State Processor API then removes the source's state from it, so a job started
- * from the result reads the topic from T ({@code kafka.starting_offsets=T}) and continues as if it had run all
- * along.
+ * execution (as live) over the topic from its beginning, on a source that stops reading at the offsets of T but never
+ * finishes, writing nothing (no sinks); once Kafka shows those offsets committed by a completed checkpoint, the job
+ * stops with a savepoint. The State Processor API then removes the source's state from it, so a job started from the
+ * result reads the topic from T ({@code kafka.starting_offsets=T}) and continues as if it had run all along.
  */
 public final class HistoryBootstrap {
 
@@ -55,10 +54,10 @@ public final class HistoryBootstrap {
     }
 
     /**
-     * @param config the new version's configuration (the bootstrap commits under a consumer group of its own, unique
-     *               to this run and deleted at the end, so neither the live job's offsets nor another bootstrap's
-     *               commits can end the wait early)
-     * @param out    where the savepoint goes (a path or URI); a scratch savepoint is written next to it and deleted
+     * @param config the new version's configuration (the bootstrap commits under a consumer group of its own, unique to
+     *     this run and deleted at the end, so neither the live job's offsets nor another bootstrap's commits can end
+     *     the wait early)
+     * @param out where the savepoint goes (a path or URI); a scratch savepoint is written next to it and deleted
      */
     public static Result write(FeaturesJobConfig config, Instant until, String out, Duration timeout) throws Exception {
         String group = config.groupId() + "-bootstrap-" + java.util.UUID.randomUUID();
@@ -156,8 +155,8 @@ public final class HistoryBootstrap {
     }
 
     /**
-     * Waits until the bootstrap group's committed offsets reach {@code stopAt} on every partition with records to
-     * read. The source commits on completed checkpoints, so every record before them is then in the job's state.
+     * Waits until the bootstrap group's committed offsets reach {@code stopAt} on every partition with records to read.
+     * The source commits on completed checkpoints, so every record before them is then in the job's state.
      */
     private static void awaitCommitted(
             FeaturesJobConfig config, String group, Map<TopicPartition, Long> stopAt, JobClient job, Duration timeout)

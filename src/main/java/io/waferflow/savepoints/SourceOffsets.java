@@ -8,9 +8,9 @@ import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Removes the Kafka source's state (its partitions and offsets) from a savepoint, keeping every other operator's:
- * a job started from the copy reads from {@code kafka.starting_offsets} instead of offsets that belong to another
- * time (a bootstrap's cut) or another broker (a demo's, deleted when it exited). The copy holds its own files.
+ * Removes the Kafka source's state (its partitions and offsets) from a savepoint, keeping every other operator's: a job
+ * started from the copy reads from {@code kafka.starting_offsets} instead of offsets that belong to another time (a
+ * bootstrap's cut) or another broker (a demo's, deleted when it exited). The copy holds its own files.
  */
 public final class SourceOffsets {
 

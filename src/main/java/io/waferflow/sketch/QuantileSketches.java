@@ -14,10 +14,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@link #EXACT_VALUES} of them, then a mergeable KLL sketch (Apache DataSketches {@link KllDoublesSketch}, size k).
  *
  * <p>Why not a sketch from the start: KLL compacts at random (DataSketches draws from one unseeded, JVM-wide
- * generator), so a sketch past k values gives slightly different quantiles each time the same values go through it —
- * in a replay after failover, in a backfill. Kept exactly, a window's p50 and p95 are the true nearest-rank quantiles
- * and come out the same in every run; a wafer window rarely holds more than a thousand values of a parameter. Beyond
- * that the state stays a few KB whatever the count, at the sketch's rank error {@link #rankError(int)}.
+ * generator), so a sketch past k values gives slightly different quantiles each time the same values go through it — in
+ * a replay after failover, in a backfill. Kept exactly, a window's p50 and p95 are the true nearest-rank quantiles and
+ * come out the same in every run; a wafer window rarely holds more than a thousand values of a parameter. Beyond that
+ * the state stays a few KB whatever the count, at the sketch's rank error {@link #rankError(int)}.
  *
  * <p>Serialized by {@link QuantileSketchesSerializer} (never Kryo): a sketch as DataSketches' compact bytes, exact
  * values as doubles. On the heap state backend the live objects are updated in place.
@@ -177,9 +177,9 @@ public final class QuantileSketches {
     }
 
     /**
-     * The parameter count, then per parameter either a sketch (its byte length, then DataSketches' compact bytes:
-     * the only form before exact values existed, so older state reads unchanged) or {@link #EXACT_MARKER}, k, the
-     * value count and the values.
+     * The parameter count, then per parameter either a sketch (its byte length, then DataSketches' compact bytes: the
+     * only form before exact values existed, so older state reads unchanged) or {@link #EXACT_MARKER}, k, the value
+     * count and the values.
      */
     void write(DataOutputView out) throws IOException {
         out.writeInt(sketches.length);

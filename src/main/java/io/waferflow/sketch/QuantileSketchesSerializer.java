@@ -8,9 +8,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Writes {@link QuantileSketches} as a count followed by each parameter's sketch in DataSketches' compact bytes
- * (stable across its releases, so state survives library upgrades) or its exact values; see
- * {@link QuantileSketches#write}. State written before exact values existed reads unchanged.
+ * Writes {@link QuantileSketches} as a count followed by each parameter's sketch in DataSketches' compact bytes (stable
+ * across its releases, so state survives library upgrades) or its exact values; see {@link QuantileSketches#write}.
+ * State written before exact values existed reads unchanged.
  */
 public final class QuantileSketchesSerializer extends TypeSerializerSingleton<QuantileSketches> {
 

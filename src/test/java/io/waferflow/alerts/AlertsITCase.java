@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Alerts end to end on the demo's traffic (Vdd +2.5 σ from each tester's third wafer): the production job delivers
- * every notification to a real HTTP endpoint and to the alert topic (read with read_committed), each exactly once,
- * the topic's P0–P2 ones at the webhook; one P2 drift alert for vdd and none for the unchanged features; one
+ * every notification to a real HTTP endpoint and to the alert topic (read with read_committed), each exactly once, the
+ * topic's P0–P2 ones at the webhook; one P2 drift alert for vdd and none for the unchanged features; one
  * distribution-shift alert for vdd however many wafers shifted; every resolution after its firing.
  */
 @Timeout(300)

@@ -24,13 +24,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * False-alarm control across many tests (issue 5): 500 parametric tests, 48 hourly drift windows of 200 values each
- * (the
- * smallest sample the shipped min_current allows, where PSI is noisiest)
- * against a 5,000-value baseline, computed with the production statistics (KLL sketches, k = 200), then judged by
- * the production alert stages with the shipped policy (2 of 3 windows) and Benjamini–Hochberg on and off. On data
- * without drift the drift-alert rate must stay within the configured target; three features shifted by 0.5 σ from
- * hour 24 must still fire. Every figure is asserted, with bounds derived from the statistics, and printed for
- * BENCHMARKS.md.
+ * (the smallest sample the shipped min_current allows, where PSI is noisiest) against a 5,000-value baseline, computed
+ * with the production statistics (KLL sketches, k = 200), then judged by the production alert stages with the shipped
+ * policy (2 of 3 windows) and Benjamini–Hochberg on and off. On data without drift the drift-alert rate must stay
+ * within the configured target; three features shifted by 0.5 σ from hour 24 must still fire. Every figure is asserted,
+ * with bounds derived from the statistics, and printed for BENCHMARKS.md.
  */
 class DriftFalseAlarmTest {
 

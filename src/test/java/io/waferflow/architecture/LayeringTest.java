@@ -22,9 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Dependencies go one way: model types ← configuration ← stages ← jobs ← tools ← commands, and nothing but the
- * command loader's class name points at the local tooling. A newcomer can then read a package knowing what it may
- * use.
+ * Dependencies go one way: model types ← configuration ← stages ← jobs ← tools ← commands, and nothing but the command
+ * loader's class name points at the local tooling. A newcomer can then read a package knowing what it may use.
  */
 class LayeringTest {
 

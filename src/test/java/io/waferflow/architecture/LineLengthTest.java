@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lines of Java source are at most 120 characters. The formatter (Spotless, palantir-java-format, checked by the
- * build) keeps code within that but leaves long string literals and comments as written: this test catches those.
+ * Lines of Java source are at most 120 characters. The formatter (Spotless, palantir-java-format, checked by the build)
+ * keeps code within that but leaves long string literals and comments as written: this test catches those.
  */
 class LineLengthTest {
 

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code alerts tail} against a real Kafka topic written in transactions: committed notifications are printed, an
- * aborted one never is; --severity and --since (duration and instant) filter; --follow picks up new notifications.
- * The expected sets are read off the test's own list of what it produced.
+ * aborted one never is; --severity and --since (duration and instant) filter; --follow picks up new notifications. The
+ * expected sets are read off the test's own list of what it produced.
  */
 @Timeout(120)
 class AlertsCommandTest {

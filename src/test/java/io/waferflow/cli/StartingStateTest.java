@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Where {@code features} starts from: a savepoint given, else the most recently completed checkpoint of its own
- * group and version (whatever the job id and checkpoint number), else nothing. (The refusal when the consumer group
- * has committed offsets needs a broker: {@code KillAndRestartITCase}.)
+ * Where {@code features} starts from: a savepoint given, else the most recently completed checkpoint of its own group
+ * and version (whatever the job id and checkpoint number), else nothing. (The refusal when the consumer group has
+ * committed offsets needs a broker: {@code KillAndRestartITCase}.)
  */
 class StartingStateTest {
 

@@ -29,12 +29,12 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Issue 7 item 4: the shaded job jar on a real multi-process standalone cluster ({@code bin/flink-cluster}: a
- * JobManager and two TaskManagers, separate JVMs, Flink's own jars and {@code flink-conf/}), submitted with Flink's
- * CLI against real Kafka and Redis. A TaskManager is killed with {@code kill -9} mid-stream, the job recovers from its
- * last checkpoint, is stopped with a savepoint and resumed from it; the Parquet offline store then equals a
- * failure-free run's row for row, and Redis holds the same final values; both runs also equal the independent model
- * ({@link ExpectedFeatures}), offline and online. The Prometheus reporter is scraped once.
- * Tagged so it can run alone: {@code mvn test -Dgroups=cluster}.
+ * JobManager and two TaskManagers, separate JVMs, Flink's own jars and {@code flink-conf/}), submitted with Flink's CLI
+ * against real Kafka and Redis. A TaskManager is killed with {@code kill -9} mid-stream, the job recovers from its last
+ * checkpoint, is stopped with a savepoint and resumed from it; the Parquet offline store then equals a failure-free
+ * run's row for row, and Redis holds the same final values; both runs also equal the independent model
+ * ({@link ExpectedFeatures}), offline and online. The Prometheus reporter is scraped once. Tagged so it can run alone:
+ * {@code mvn test -Dgroups=cluster}.
  */
 @Tag("cluster")
 @Timeout(900)

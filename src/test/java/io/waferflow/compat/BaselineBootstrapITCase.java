@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Baselines bootstrapped into a savepoint (issue 4 (c), issue 6 item 3 for drift state): {@code savepoint bootstrap}
- * writes the drift detector's state from a baseline file; the streaming job started from that savepoint, configured
- * to build baselines from the stream, instead judges its very first drift window against the bootstrapped ones.
+ * writes the drift detector's state from a baseline file; the streaming job started from that savepoint, configured to
+ * build baselines from the stream, instead judges its very first drift window against the bootstrapped ones.
  */
 @Timeout(300)
 class BaselineBootstrapITCase {

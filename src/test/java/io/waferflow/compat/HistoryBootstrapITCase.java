@@ -38,10 +38,10 @@ import redis.clients.jedis.Jedis;
 /**
  * Issue 6 item 3: a job started from {@code savepoint bootstrap --until T} (state computed from the topic's history
  * before T) and reading from T writes exactly the feature rows, drift metrics and online values that a job which
- * processed the whole topic writes after T. The cut falls where it hurts: wafers in flight across it, a window past
- * its end but within lateness, an open drift window, and records after it that only state from before it can judge
- * (a late retest, a re-delivered duplicate, a record too late). A job started at T without the bootstrap gets those
- * wrong, which shows the comparison has teeth. The reference run is also compared with the independent model
+ * processed the whole topic writes after T. The cut falls where it hurts: wafers in flight across it, a window past its
+ * end but within lateness, an open drift window, and records after it that only state from before it can judge (a late
+ * retest, a re-delivered duplicate, a record too late). A job started at T without the bootstrap gets those wrong,
+ * which shows the comparison has teeth. The reference run is also compared with the independent model
  * ({@link ExpectedFeatures}), offline and online, so that "equal to the reference" means "equal to the specification".
  */
 @Timeout(300)

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * After a restore, a record for a window that was final at the snapshot is too late, deterministically: it is the
- * very first record the restored job reads, so no input channel has sent a watermark yet when it reaches the window
+ * After a restore, a record for a window that was final at the snapshot is too late, deterministically: it is the very
+ * first record the restored job reads, so no input channel has sent a watermark yet when it reaches the window
  * operator, and only the lateness floor restored in the keyed stage ({@link io.waferflow.features.RestoredWatermark})
- * can tell the window it is final. Without the floor the record reopens its window and a second row of it is written
- * (a restored job starts at "no watermark": Flink does not checkpoint watermarks).
+ * can tell the window it is final. Without the floor the record reopens its window and a second row of it is written (a
+ * restored job starts at "no watermark": Flink does not checkpoint watermarks).
  */
 @Timeout(300)
 class RestoredLatenessITCase {

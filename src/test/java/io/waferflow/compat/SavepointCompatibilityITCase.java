@@ -77,8 +77,8 @@ class SavepointCompatibilityITCase {
     }
 
     /**
-     * The first 1,200 records (about 5 minutes: two drift windows judged, so drift baselines are in the savepoint),
-     * and a re-delivery of the 10th: what ran before the savepoint.
+     * The first 1,200 records (about 5 minutes: two drift windows judged, so drift baselines are in the savepoint), and
+     * a re-delivery of the 10th: what ran before the savepoint.
      */
     static List<TestDie> before(List<TestDie> dies) {
         List<TestDie> part = new ArrayList<>(dies.subList(0, 1_200));
@@ -89,8 +89,8 @@ class SavepointCompatibilityITCase {
     /**
      * A re-delivery of the 20th record, from before the savepoint, then the rest: a duplicate (the check's state came
      * through the savepoint) and, as in a run that never stopped, too late for its window, which was final and written
-     * before the savepoint. It is the first record the restored job reads, so only the lateness floor restored from
-     * the 0.1.0 savepoint (kept by its source-side operator under the same uid) can tell its window it is final.
+     * before the savepoint. It is the first record the restored job reads, so only the lateness floor restored from the
+     * 0.1.0 savepoint (kept by its source-side operator under the same uid) can tell its window it is final.
      */
     private static List<TestDie> after(List<TestDie> dies) {
         List<TestDie> part = new ArrayList<>();
@@ -231,8 +231,8 @@ class SavepointCompatibilityITCase {
     }
 
     /**
-     * Every column of a Parquet feature row: the model's value for each feature (1e-9; null where it has none), and
-     * the row's identity, version and revision. A column neither names fails: nothing goes unchecked.
+     * Every column of a Parquet feature row: the model's value for each feature (1e-9; null where it has none), and the
+     * row's identity, version and revision. A column neither names fails: nothing goes unchecked.
      */
     private static void assertEveryColumn(Map<String, Object> got, ExpectedFeatures.Row want) {
         String row = want.wafer + "@" + want.windowStart;

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code savepoint inspect} on the committed savepoint of release 0.1.0, against what its fixture implies: the
- * counters, the drift baselines built from the first drift window, the dies each wafer's finalized windows
- * covered, and the wafer windows still open at the savepoint's watermark with their device counts.
+ * counters, the drift baselines built from the first drift window, the dies each wafer's finalized windows covered, and
+ * the wafer windows still open at the savepoint's watermark with their device counts.
  */
 class SavepointInspectITCase {
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code savepoint migrate} on the committed 0.1.0 savepoint: a renamed feature keeps its baseline under the new
- * name, every sketch is re-made at the new size with the same count and moments, and all other state is copied
- * unchanged (compared through {@code savepoint inspect} before and after).
+ * {@code savepoint migrate} on the committed 0.1.0 savepoint: a renamed feature keeps its baseline under the new name,
+ * every sketch is re-made at the new size with the same count and moments, and all other state is copied unchanged
+ * (compared through {@code savepoint inspect} before and after).
  */
 @org.junit.jupiter.api.Timeout(300)
 class SavepointMigrateITCase {
@@ -98,8 +98,8 @@ class SavepointMigrateITCase {
      * stopped with a savepoint while drift window [6 min, 8 min) holds the final wafer windows of [6 min, 7 min) and
      * will receive no more values (the last record, at 7 min 40 s, only moves the watermark: it is quarantined). After
      * {@code migrate --rename temperature=temp_c --sketch-k 100}, a job restored from it whose input ends at once must
-     * judge that window from the restored timer alone (no new value arrives to register one), under the new name,
-     * over exactly the values it held.
+     * judge that window from the restored timer alone (no new value arrives to register one), under the new name, over
+     * exactly the values it held.
      */
     @Test
     void openDriftWindowsAreJudgedAfterRestoringTheMigratedSavepoint() throws Exception {

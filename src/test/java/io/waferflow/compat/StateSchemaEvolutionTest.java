@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A state type gains a field between releases: Flink's POJO schema evolution must restore the old state into the
- * new class (the new field at its default) rather than fail or reset. The test takes a real state type,
- * {@link AlertEpisode}, writes an instance with today's class and its serializer snapshot, compiles a next version
- * of the same class with one more field into its own class loader, and restores the bytes with it.
+ * A state type gains a field between releases: Flink's POJO schema evolution must restore the old state into the new
+ * class (the new field at its default) rather than fail or reset. The test takes a real state type,
+ * {@link AlertEpisode}, writes an instance with today's class and its serializer snapshot, compiles a next version of
+ * the same class with one more field into its own class loader, and restores the bytes with it.
  */
 class StateSchemaEvolutionTest {
 

@@ -16,8 +16,8 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 
 /**
- * The cluster configuration keys Flink 1.20 knows, by their current names (a deprecated name still works in 1.20 but
- * is gone in 2.x). Flink ignores an unknown key without a word, so a typo in a config file goes unnoticed until the
+ * The cluster configuration keys Flink 1.20 knows, by their current names (a deprecated name still works in 1.20 but is
+ * gone in 2.x). Flink ignores an unknown key without a word, so a typo in a config file goes unnoticed until the
  * setting is missed.
  */
 final class FlinkConfigKeys {

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job jar for {@code flink run} ({@code target/waferflow.jar}), checked entry by entry, as a cluster receives it.
- * It must carry the application and every library a stock Flink 1.20 cluster lacks, and nothing else: no Flink
- * module the cluster already has (two copies of Flink's classes break class loading), nothing that only local runs
- * need (the demo and bench, an embedded Kafka broker, an embedded redis-server) and no test code.
+ * It must carry the application and every library a stock Flink 1.20 cluster lacks, and nothing else: no Flink module
+ * the cluster already has (two copies of Flink's classes break class loading), nothing that only local runs need (the
+ * demo and bench, an embedded Kafka broker, an embedded redis-server) and no test code.
  *
- * <p>The jar is the real one: Maven builds it before the tests (shade in {@code process-test-classes}, see pom.xml),
- * so a plain {@code mvn test} checks what {@code mvn package} ships.
+ * <p>The jar is the real one: Maven builds it before the tests (shade in {@code process-test-classes}, see pom.xml), so
+ * a plain {@code mvn test} checks what {@code mvn package} ships.
  */
 class JobJarTest {
 

@@ -20,8 +20,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The drift operator on wafer-window distributions, in event time: no verdict while the baseline forms, stable
- * while nothing changes, drift in exactly the feature that shifted by 2.5 σ; the baseline survives a restore.
+ * The drift operator on wafer-window distributions, in event time: no verdict while the baseline forms, stable while
+ * nothing changes, drift in exactly the feature that shifted by 2.5 σ; the baseline survives a restore.
  */
 class DriftDetectorTest {
 

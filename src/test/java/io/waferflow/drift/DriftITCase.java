@@ -30,9 +30,9 @@ import redis.clients.jedis.Jedis;
 /**
  * Drift end to end on the demo's traffic: 8 testers, Vdd shifted by 2.5 σ from each tester's third wafer on. The
  * production job (real Kafka, real Redis) must write a drift metric per feature and drift window to Parquet, with
- * sample sizes and means equal to a count over the generated records; call Vdd drifted in every window after the
- * shift and stable before it, temperature stable throughout; keep the newest metric per feature in Redis; and
- * raise a distribution-shift quality event for exactly the wafer windows of shifted wafers.
+ * sample sizes and means equal to a count over the generated records; call Vdd drifted in every window after the shift
+ * and stable before it, temperature stable throughout; keep the newest metric per feature in Redis; and raise a
+ * distribution-shift quality event for exactly the wafer windows of shifted wafers.
  */
 @Timeout(300)
 class DriftITCase {

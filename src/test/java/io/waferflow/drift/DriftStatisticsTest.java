@@ -10,8 +10,8 @@ import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * The drift statistics against independent computations: Commons Math's own two-sample KS test for D and p, PSI
- * worked out by hand, and plain two-pass moments.
+ * The drift statistics against independent computations: Commons Math's own two-sample KS test for D and p, PSI worked
+ * out by hand, and plain two-pass moments.
  */
 class DriftStatisticsTest {
 
@@ -93,9 +93,9 @@ class DriftStatisticsTest {
     }
 
     /**
-     * The whylogs failure: a KS test on sketch D with the true sample sizes finds "drift" in identical data, because
-     * at n = 1,000,000 the critical D (~0.002) is far below the sketches' own rank error (~0.016 each). The
-     * conservative p-value tests D − ε_b − ε_c instead and stays at 1.
+     * The whylogs failure: a KS test on sketch D with the true sample sizes finds "drift" in identical data, because at
+     * n = 1,000,000 the critical D (~0.002) is far below the sketches' own rank error (~0.016 each). The conservative
+     * p-value tests D − ε_b − ε_c instead and stays at 1.
      */
     @Test
     void identicalDataOfAMillionValuesIsStableInSketchMode() {

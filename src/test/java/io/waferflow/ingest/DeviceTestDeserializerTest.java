@@ -99,9 +99,9 @@ class DeviceTestDeserializerTest {
     }
 
     /**
-     * Every kind of the bad-input corpus gets exactly its violations from the source's deserializer, with the
-     * record's whole payload, its size and its SHA-256 when quarantined (the job-level check is BadInputITCase).
-     * Duplicates are judged later, in keyed state, so the corpus's duplicate reads as a valid record here.
+     * Every kind of the bad-input corpus gets exactly its violations from the source's deserializer, with the record's
+     * whole payload, its size and its SHA-256 when quarantined (the job-level check is BadInputITCase). Duplicates are
+     * judged later, in keyed state, so the corpus's duplicate reads as a valid record here.
      */
     @Test
     void everyCorpusKindGetsExactlyItsViolationsAndAQuarantinedOneKeepsItsWholePayload() throws Exception {

@@ -33,12 +33,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC 6: after a crash the job resumes from its last checkpoint with the results of a run without the crash. A
- * failure is injected once, after a checkpoint completed, on an alert notification in flight; afterwards every output
- * that promises exactly-once holds each expected item once, expected values computed from the input in the test:
- * the Parquet store one row per (wafer, window) equal to the independent model, Redis the newest window of every
- * wafer, the violation topic and the alert topic (read committed) and the Parquet quarantine every violation and
- * notification once, and the raw archive every valid record once.
+ * SPEC 6: after a crash the job resumes from its last checkpoint with the results of a run without the crash. A failure
+ * is injected once, after a checkpoint completed, on an alert notification in flight; afterwards every output that
+ * promises exactly-once holds each expected item once, expected values computed from the input in the test: the Parquet
+ * store one row per (wafer, window) equal to the independent model, Redis the newest window of every wafer, the
+ * violation topic and the alert topic (read committed) and the Parquet quarantine every violation and notification
+ * once, and the raw archive every valid record once.
  */
 @Timeout(300)
 class FailoverITCase {
@@ -236,8 +236,8 @@ class FailoverITCase {
     /**
      * Notification id → status the data-quality policy owes for the model's final rows, judged by the shipped rules
      * (more than the configured rates). Kept to what this fixture needs: fire 1 of 1 and each condition in one window,
-     * so every condition fires once and resolves once its resolve time has passed before the input ends (the end of
-     * a bounded input resolves nothing).
+     * so every condition fires once and resolves once its resolve time has passed before the input ends (the end of a
+     * bounded input resolves nothing).
      */
     private static Map<String, String> expectedQualityAlerts(
             ExpectedFeatures expected, FeaturesJobConfig config, long[] finalWatermark) {

@@ -39,8 +39,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The production {@code features} graph on a MiniCluster (parallelism 2) against a real Kafka broker and a real
- * redis-server: a multi-wafer input with out-of-order, late and too-late records and malformed lines goes in; the
- * Redis hashes and Parquet rows must equal what {@link ExpectedFeatures} computes from the same input in plain Java.
+ * redis-server: a multi-wafer input with out-of-order, late and too-late records and malformed lines goes in; the Redis
+ * hashes and Parquet rows must equal what {@link ExpectedFeatures} computes from the same input in plain Java.
  */
 @Timeout(300)
 class FeaturesJobITCase {

@@ -47,26 +47,25 @@ import redis.clients.jedis.Jedis;
 /**
  * Issue 11 §4: the demo's traffic generator at realistic bad and late rates on four partitions, through the production
  * job, against the independent model ({@link ExpectedFeatures}), with the cases the smaller fixtures avoid: records
- * that arrive after their window fired and after a newer window of their wafer was written (within lateness: the
- * window re-fires; beyond it: too late), wafer windows with more than 1,024 values of a parameter (quantiles from the
- * KLL sketch, checked against the true ranks), session windows, and malformed, re-delivered and late records on every
+ * that arrive after their window fired and after a newer window of their wafer was written (within lateness: the window
+ * re-fires; beyond it: too late), wafer windows with more than 1,024 values of a parameter (quantiles from the KLL
+ * sketch, checked against the true ranks), session windows, and malformed, re-delivered and late records on every
  * partition at once. Every feature row, the online row of every wafer, every violation (topic, read committed, and
  * quarantine) and the raw archive are compared with what the test computes from the messages it sent.
  *
- * <p><b>Making four partitions deterministic.</b> The job's watermark is the smallest of the partitions' watermarks,
- * so whether a record is late depends on how far the other partitions have been read, which is timing. The test
- * therefore sends the traffic in phases of one window (5 minutes of event time): each phase ends with a clock record
- * on every partition at the window's end plus the out-of-orderness bound, and a probe record whose window fires
- * exactly when all four clocks have been read; the next phase goes out once the probe's row is online. The job reads
- * all four partitions with one source reader (one channel into each keyed subtask, so records cannot overtake the
- * watermark the probe proved; the reader registers all four partitions' watermarks when it is assigned them, so from
- * the first record on the job's watermark waits for the slowest), and the generator's held-back records go out at the
- * start of the next phase, where
- * every partition's watermark is pinned at the window end whatever the interleaving. Within a phase the interleaving
- * of the partitions is left to Kafka and Flink, and the model is computed for each partition first and each last:
- * equal results mean no interleaving changes them. (The generator's held-back records are delayed by 7.5 minutes of
- * event time; released at the next phase boundary, those of a window's first half are late within the 7-minute
- * lateness and those of its second half too late.)
+ * <p><b>Making four partitions deterministic.</b> The job's watermark is the smallest of the partitions' watermarks, so
+ * whether a record is late depends on how far the other partitions have been read, which is timing. The test therefore
+ * sends the traffic in phases of one window (5 minutes of event time): each phase ends with a clock record on every
+ * partition at the window's end plus the out-of-orderness bound, and a probe record whose window fires exactly when all
+ * four clocks have been read; the next phase goes out once the probe's row is online. The job reads all four partitions
+ * with one source reader (one channel into each keyed subtask, so records cannot overtake the watermark the probe
+ * proved; the reader registers all four partitions' watermarks when it is assigned them, so from the first record on
+ * the job's watermark waits for the slowest), and the generator's held-back records go out at the start of the next
+ * phase, where every partition's watermark is pinned at the window end whatever the interleaving. Within a phase the
+ * interleaving of the partitions is left to Kafka and Flink, and the model is computed for each partition first and
+ * each last: equal results mean no interleaving changes them. (The generator's held-back records are delayed by 7.5
+ * minutes of event time; released at the next phase boundary, those of a window's first half are late within the
+ * 7-minute lateness and those of its second half too late.)
  */
 @Timeout(600)
 class RealisticTrafficITCase {
@@ -268,10 +267,10 @@ class RealisticTrafficITCase {
     }
 
     /**
-     * Compares a row's features with the model's; returns how many quantiles came from a sketch. Those are checked
-     * by rank: the job's value must be one of the window's values, and its rank within twice the sketch's
-     * normalized rank error of the asked one (DataSketches gives the error at 99 % confidence; twice it leaves a
-     * tail far below one in a million per quantile).
+     * Compares a row's features with the model's; returns how many quantiles came from a sketch. Those are checked by
+     * rank: the job's value must be one of the window's values, and its rank within twice the sketch's normalized rank
+     * error of the asked one (DataSketches gives the error at 99 % confidence; twice it leaves a tail far below one in
+     * a million per quantile).
      */
     private static int assertFeatures(ExpectedFeatures.Row want, Map<String, Object> got, boolean neighbourUnsettled) {
         double epsilon = KllDoublesSketch.getNormalizedRankError(200, false);
@@ -461,10 +460,10 @@ class RealisticTrafficITCase {
         }
 
         /**
-         * Phase k holds the on-time messages up to the last one before the window end e_k, then a probe record (in
-         * the window ending e_k, on partition 0) and on every partition a clock record at e_k + bound (so every
-         * partition's watermark reaches e_k - 1 once its clock is read, and the probe's window fires). The held-back
-         * messages the generator sent among phase k's go first in phase k + 1. A last phase sends only clocks.
+         * Phase k holds the on-time messages up to the last one before the window end e_k, then a probe record (in the
+         * window ending e_k, on partition 0) and on every partition a clock record at e_k + bound (so every partition's
+         * watermark reaches e_k - 1 once its clock is read, and the probe's window fires). The held-back messages the
+         * generator sent among phase k's go first in phase k + 1. A last phase sends only clocks.
          */
         private void cut(long start) {
             int[] lastBefore = new int[1];
@@ -621,8 +620,7 @@ class RealisticTrafficITCase {
 
         /**
          * The input contract (docs/pipeline.md "Data contract", jobs/features.yaml) read independently of the job's
-         * parser:
-         * what is malformed (quarantined), what is only out of range (flagged), and what identity is readable.
+         * parser: what is malformed (quarantined), what is only out of range (flagged), and what identity is readable.
          */
         private static Message classify(byte[] payload) throws Exception {
             Message m = new Message();

@@ -59,19 +59,19 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Secrets end to end. The production {@code features} graph runs on a MiniCluster with its REST endpoint, reads Kafka
  * through a SASL/PLAIN listener, writes a redis-server that requires passwords, and posts alerts to a webhook that
- * answers 401 without its token; every secret reaches the job as {@code ${file:PATH}} or {@code ${env:NAME}}. Two
- * runs: Redis's default user ({@code requirepass}) on a plain port; an ACL user over TLS with a client certificate
- * whose key store has a password of its own.
+ * answers 401 without its token; every secret reaches the job as {@code ${file:PATH}} or {@code ${env:NAME}}. Two runs:
+ * Redis's default user ({@code requirepass}) on a plain port; an ACL user over TLS with a client certificate whose key
+ * store has a password of its own.
  *
- * <p>Each run must use every secret: the job read its input through SASL (the topic is unreachable without it),
- * Redis holds a feature row for every wafer of the input (the server refuses clients without the password, or without
- * TLS), the webhook got the token on every request, and the CLI's Redis clients (served-version claim, {@code version
- * show}) authenticated too. And no secret may appear in anything the test can capture: every log event of every
- * logger while the run lasts (DEBUG for WaferFlow, Jedis, the Redis and Kafka connectors and Kafka's clients; INFO for
- * the rest), everything printed to stdout and stderr, the printed configuration, and the answers of Flink's REST API
- * (which is all the web UI shows) about the cluster, every TaskManager and the job, taken while it runs and after it
- * finished: among them {@code /jobs/<id>/config} (the execution config with the global job parameters),
- * {@code /jobs/<id>}, {@code /jobmanager/config}, {@code /taskmanagers/<id>}.
+ * <p>Each run must use every secret: the job read its input through SASL (the topic is unreachable without it), Redis
+ * holds a feature row for every wafer of the input (the server refuses clients without the password, or without TLS),
+ * the webhook got the token on every request, and the CLI's Redis clients (served-version claim, {@code version show})
+ * authenticated too. And no secret may appear in anything the test can capture: every log event of every logger while
+ * the run lasts (DEBUG for WaferFlow, Jedis, the Redis and Kafka connectors and Kafka's clients; INFO for the rest),
+ * everything printed to stdout and stderr, the printed configuration, and the answers of Flink's REST API (which is all
+ * the web UI shows) about the cluster, every TaskManager and the job, taken while it runs and after it finished: among
+ * them {@code /jobs/<id>/config} (the execution config with the global job parameters), {@code /jobs/<id>},
+ * {@code /jobmanager/config}, {@code /taskmanagers/<id>}.
  */
 @Timeout(300)
 class SecretsITCase {
@@ -240,8 +240,8 @@ class SecretsITCase {
     }
 
     /**
-     * Runs the production graph (bounded input) with every secret as a reference, collecting the REST answers while
-     * it runs and after it finished, and checks that each secret was used.
+     * Runs the production graph (bounded input) with every secret as a reference, collecting the REST answers while it
+     * runs and after it finished, and checks that each secret was used.
      */
     private Run run(URI rest, LocalRedis redis, String name, String... redisSettings) throws Exception {
         Path kafkaPassword = write("kafka_password", KAFKA_PASSWORD);

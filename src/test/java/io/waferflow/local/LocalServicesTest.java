@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.Jedis;
 
 /**
- * Starts the real local services the demo uses — an in-JVM Kafka broker and a redis-server process — and checks
- * that clients can use them and that closing them leaves nothing running.
+ * Starts the real local services the demo uses — an in-JVM Kafka broker and a redis-server process — and checks that
+ * clients can use them and that closing them leaves nothing running.
  */
 class LocalServicesTest {
 

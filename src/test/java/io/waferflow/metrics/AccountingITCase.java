@@ -44,10 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC 6 "every input record ends in exactly one place, counted", at every checkpoint and across a failover: the
- * streaming job reads traffic that arrives in batches (valid records, unparseable ones, re-deliveries and records
- * too late for their window), fails once after a checkpoint, recovers, and is cancelled with every checkpoint
- * retained. The State Processor API then reads the counters of each retained checkpoint from the operators that
- * keep them, and the ledger must balance in every one.
+ * streaming job reads traffic that arrives in batches (valid records, unparseable ones, re-deliveries and records too
+ * late for their window), fails once after a checkpoint, recovers, and is cancelled with every checkpoint retained. The
+ * State Processor API then reads the counters of each retained checkpoint from the operators that keep them, and the
+ * ledger must balance in every one.
  */
 @Timeout(300)
 class AccountingITCase {

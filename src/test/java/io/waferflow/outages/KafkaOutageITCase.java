@@ -30,9 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 11 §3: the Kafka broker (a real broker process) stopped for 20 s mid-stream and started again on the same
- * port with the same logs. The feature rows in Parquet and the violation and alert topics (read committed) must be
- * identical to those of a run over the same input without the outage: nothing lost, nothing twice.
+ * Issue 11 §3: the Kafka broker (a real broker process) stopped for 20 s mid-stream and started again on the same port
+ * with the same logs. The feature rows in Parquet and the violation and alert topics (read committed) must be identical
+ * to those of a run over the same input without the outage: nothing lost, nothing twice.
  */
 @Timeout(600)
 class KafkaOutageITCase {

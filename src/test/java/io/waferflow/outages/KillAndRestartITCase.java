@@ -26,12 +26,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 11 §3: the {@code features} process itself killed with {@code kill -9} mid-stream, then started again the
- * plain way (same command, no flags). It must resume from its last retained checkpoint, so that every output equals
- * an uninterrupted run's, here the independent model's: one Parquet row per (wafer, window) with the model's
- * features, the newest window of every wafer in Redis, each malformed record exactly once on the violation topic
- * (read committed) and in the quarantine, each valid record exactly once in the raw archive. Without a checkpoint to
- * resume from, a plain start after a previous run committed offsets is refused, naming {@code --fresh}.
+ * Issue 11 §3: the {@code features} process itself killed with {@code kill -9} mid-stream, then started again the plain
+ * way (same command, no flags). It must resume from its last retained checkpoint, so that every output equals an
+ * uninterrupted run's, here the independent model's: one Parquet row per (wafer, window) with the model's features, the
+ * newest window of every wafer in Redis, each malformed record exactly once on the violation topic (read committed) and
+ * in the quarantine, each valid record exactly once in the raw archive. Without a checkpoint to resume from, a plain
+ * start after a previous run committed offsets is refused, naming {@code --fresh}.
  */
 @Timeout(600)
 class KillAndRestartITCase {

@@ -33,8 +33,8 @@ import redis.clients.jedis.Jedis;
  * Issue 11 §3: Redis (a real redis-server with an append-only file) stopped for 30 s mid-stream and started again on
  * the same port. The job must not stop or restart (restart strategy none): rows wait in its state while Redis is away
  * and are written when it is back, so every wafer's online row ends equal to what an outage-free run writes (the
- * independent model's newest window per wafer); the offline store and the accounting are unaffected; and the outage
- * is visible: the P0 {@code online_store_down} alert is committed to the alert topic while Redis is still down, and
+ * independent model's newest window per wafer); the offline store and the accounting are unaffected; and the outage is
+ * visible: the P0 {@code online_store_down} alert is committed to the alert topic while Redis is still down, and
  * resolved once it is back.
  */
 @Timeout(600)

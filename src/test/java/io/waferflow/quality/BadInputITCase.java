@@ -36,10 +36,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bad-input corpus ({@code src/test/resources/bad-input/corpus.tsv}, one kind per line with the violations it
- * must raise) mixed into valid traffic and run through the real job against real Kafka: every kind gets exactly its
- * violations and routing, the job never fails, nothing goes missing, and the valid wafers' features are what they
- * would be without the bad input.
+ * The bad-input corpus ({@code src/test/resources/bad-input/corpus.tsv}, one kind per line with the violations it must
+ * raise) mixed into valid traffic and run through the real job against real Kafka: every kind gets exactly its
+ * violations and routing, the job never fails, nothing goes missing, and the valid wafers' features are what they would
+ * be without the bad input.
  */
 @Timeout(300)
 class BadInputITCase {

@@ -46,15 +46,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Messages at, just above and far above every size limit on their way through the job, against a real Kafka broker,
- * run by the production graph with restarts switched off, so a single failure fails the test: the bad input itself
- * must never stop the job. The limits: Kafka's own {@code message.max.bytes} for the input topic (1048588 by
- * default, raised on this test's input topic so that far larger messages reach the job),
- * {@code quality.max_record_bytes} (the shipped 1048000), the violation producer's {@code max.request.size}
- * (1048576; a violation carrying a payload that grows when JSON-escaped used to exceed it), the Parquet
- * quarantine (its 1 MiB pages; it keeps every payload whole), and {@code quality.max_string_chars} (ids reach alert
- * keys and texts, and the alert topic's producer has the same 1 MiB limit). Valid traffic around them must come out
- * as without them.
+ * Messages at, just above and far above every size limit on their way through the job, against a real Kafka broker, run
+ * by the production graph with restarts switched off, so a single failure fails the test: the bad input itself must
+ * never stop the job. The limits: Kafka's own {@code message.max.bytes} for the input topic (1048588 by default, raised
+ * on this test's input topic so that far larger messages reach the job), {@code quality.max_record_bytes} (the shipped
+ * 1048000), the violation producer's {@code max.request.size} (1048576; a violation carrying a payload that grows when
+ * JSON-escaped used to exceed it), the Parquet quarantine (its 1 MiB pages; it keeps every payload whole), and
+ * {@code quality.max_string_chars} (ids reach alert keys and texts, and the alert topic's producer has the same 1 MiB
+ * limit). Valid traffic around them must come out as without them.
  */
 @Timeout(300)
 class InputLimitsITCase {

@@ -10,8 +10,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Quantiles of a wafer window: exact (and so the same in every run) up to {@link QuantileSketches#EXACT_VALUES}
- * values, a sketch beyond; state of either kind, and state written before exact values existed, reads back.
+ * Quantiles of a wafer window: exact (and so the same in every run) up to {@link QuantileSketches#EXACT_VALUES} values,
+ * a sketch beyond; state of either kind, and state written before exact values existed, reads back.
  */
 class QuantileSketchesTest {
 

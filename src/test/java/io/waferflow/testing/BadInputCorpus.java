@@ -19,13 +19,14 @@ import java.util.List;
  * violations it must raise ({@code rule:field:SEVERITY}, comma-separated; {@code ok} for none) and its payload.
  *
  * <p>A payload is the message text, or one of:
+ *
  * <ul>
- *   <li>{@code @tombstone}: a null Kafka value;</li>
+ *   <li>{@code @tombstone}: a null Kafka value;
  *   <li>{@code @bytes:TEXT}: TEXT as UTF-8, where {@code \xHH} stands for the raw byte HH (JSON has no {@code \x}
- *       escape, so this never clashes with the JSON inside);</li>
+ *       escape, so this never clashes with the JSON inside);
  *   <li>{@code @repeat:COUNT:UNIT:TEMPLATE}: TEMPLATE (with {@code \xHH} bytes) with {@code {pad}} replaced by UNIT
- *       (the same) repeated COUNT times;</li>
- *   <li>{@code @size:BYTES:UNIT:TEMPLATE}: the same, with UNIT repeated until the message has exactly BYTES bytes.</li>
+ *       (the same) repeated COUNT times;
+ *   <li>{@code @size:BYTES:UNIT:TEMPLATE}: the same, with UNIT repeated until the message has exactly BYTES bytes.
  * </ul>
  */
 public final class BadInputCorpus {

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The Prometheus metric names that the Grafana dashboard ({@code docker/grafana/}) queries, listed once in
  * {@code docker/grafana/metric-names.txt}. {@code GrafanaDashboardTest} checks that the dashboard uses no other name
- * and that the job's own names follow from its counters; a test against a real cluster checks that each one appears
- * in a scrape of Flink's Prometheus reporter.
+ * and that the job's own names follow from its counters; a test against a real cluster checks that each one appears in
+ * a scrape of Flink's Prometheus reporter.
  */
 public final class DashboardMetricNames {
 

@@ -12,30 +12,30 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the feature job must produce for an input in arrival order, computed the plain way: two-pass statistics,
- * sorted nearest-rank quantiles, brute-force neighbour yield, and Flink's event-time rules simulated step by step.
+ * What the feature job must produce for an input in arrival order, computed the plain way: two-pass statistics, sorted
+ * nearest-rank quantiles, brute-force neighbour yield, and Flink's event-time rules simulated step by step.
  *
  * <p><b>Watermarks.</b> Each input partition's watermark trails the largest event time read from it by the
  * out-of-orderness bound (emitted per record, as {@code feature_group.watermark.emit=per_record} does), and the job's
  * watermark is the smallest over the partitions (none until every partition has had a record). Quarantine markers
- * (quarantined records whose wafer and event time were read) count like records; the model is given the order in
- * which one source reader interleaved the partitions, so a test must either know it or show that the result does not
- * depend on it (see {@link #simulate}).
+ * (quarantined records whose wafer and event time were read) count like records; the model is given the order in which
+ * one source reader interleaved the partitions, so a test must either know it or show that the result does not depend
+ * on it (see {@link #simulate}).
  *
  * <p><b>Windows.</b> Tumbling or session windows per wafer with allowed lateness, as Flink's window operator with its
  * event-time trigger: a window fires once when the watermark passes its last millisecond, and again on each record
  * accepted after that; a record whose window (for sessions: the session it joins) is past end + lateness is too late;
- * sessions merge when they touch, and a session past its lateness is gone and cannot be joined. A firing's revision
- * is one more than the previous firing's of that window (merged sessions: the highest of the sessions they absorbed),
- * as the finalizer numbers them. The offline row of a window is its last firing; the online row of a wafer its newest
+ * sessions merge when they touch, and a session past its lateness is gone and cannot be joined. A firing's revision is
+ * one more than the previous firing's of that window (merged sessions: the highest of the sessions they absorbed), as
+ * the finalizer numbers them. The offline row of a window is its last firing; the online row of a wafer its newest
  * window's.
  *
  * <p><b>Neighbour yield</b> is specified over the wafer's dies tested before the window's end (latest test wins). The
  * job computes it from the die map it has merged by the window's last firing, which is the same set as long as every
  * die of the wafer tested before the window's end arrived before that firing and no later window's dies were merged
  * first. Where a late record breaks that (a re-fired window sees dies of newer windows; a window that fired before an
- * older neighbour's late die arrived misses it: issue 14), {@link Row#neighbourYieldSettled} is false and the
- * specified value cannot be compared.
+ * older neighbour's late die arrived misses it: issue 14), {@link Row#neighbourYieldSettled} is false and the specified
+ * value cannot be compared.
  */
 public final class ExpectedFeatures {
 
@@ -114,8 +114,8 @@ public final class ExpectedFeatures {
      * One partition, tumbling windows.
      *
      * @param quarantined the arrivals (by identity) that stand for quarantined records: they count in their window's
-     *                    quarantine rate and can re-fire it, but are in no feature; null entries are quarantined
-     *                    records without a known wafer, which touch no window
+     *     quarantine rate and can re-fire it, but are in no feature; null entries are quarantined records without a
+     *     known wafer, which touch no window
      */
     public static ExpectedFeatures compute(
             List<TestDie> arrivals, java.util.Set<TestDie> quarantined, long windowMs, long latenessMs, long boundMs) {

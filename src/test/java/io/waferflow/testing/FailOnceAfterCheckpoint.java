@@ -9,10 +9,10 @@ import org.apache.flink.testutils.junit.SharedReference;
 /**
  * Flink's FailingSource pattern as a pass-through map: on the first attempt, subtask 0 (or any subtask, see
  * {@link #onAnySubtask}) throws on the first record it sees after a checkpoint has completed, once. {@link #failedOn}
- * lets the test check that the failure really happened (a fault test whose fault never fired proves nothing) and
- * which record it hit: a record after every completed checkpoint's barrier, so the restarted job must deliver it
- * again, exactly once. What happened is held by the test's {@link SharedObjectsExtension} (Flink's way to share an
- * object between a test and its job's tasks in the same JVM), not by a static field.
+ * lets the test check that the failure really happened (a fault test whose fault never fired proves nothing) and which
+ * record it hit: a record after every completed checkpoint's barrier, so the restarted job must deliver it again,
+ * exactly once. What happened is held by the test's {@link SharedObjectsExtension} (Flink's way to share an object
+ * between a test and its job's tasks in the same JVM), not by a static field.
  */
 public class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> implements CheckpointListener {
 

@@ -35,9 +35,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /**
- * Runs the production {@code features} graph in a test: the shipped configuration pointed at the test's Kafka,
- * Redis and temp folder, 1-minute windows with 30 s lateness and a 5 s out-of-orderness bound, a bounded Kafka
- * source, parallelism 2, and no restarts (a job that fails on input fails the test).
+ * Runs the production {@code features} graph in a test: the shipped configuration pointed at the test's Kafka, Redis
+ * and temp folder, 1-minute windows with 30 s lateness and a 5 s out-of-orderness bound, a bounded Kafka source,
+ * parallelism 2, and no restarts (a job that fails on input fails the test).
  */
 public final class FeaturesJobRun {
 
@@ -117,8 +117,8 @@ public final class FeaturesJobRun {
     }
 
     /**
-     * The test settings as {@code key=value} overrides of the shipped file, {@code overrides} last (the last value of
-     * a key wins): for a job started from the command line ({@link #commandLine}).
+     * The test settings as {@code key=value} overrides of the shipped file, {@code overrides} last (the last value of a
+     * key wins): for a job started from the command line ({@link #commandLine}).
      */
     public static List<String> settings(
             String bootstrapServers,
@@ -283,8 +283,8 @@ public final class FeaturesJobRun {
     }
 
     /**
-     * Committed feature rows ({@link ParquetFiles#rowsByWindow}: one per window) for the model's (wafer, window)s,
-     * each with the model's window end and every feature column.
+     * Committed feature rows ({@link ParquetFiles#rowsByWindow}: one per window) for the model's (wafer, window)s, each
+     * with the model's window end and every feature column.
      */
     public static void assertWindowsEqualModel(
             Map<String, Map<String, Object>> rows, Map<String, ExpectedFeatures.Row> expected, String what) {

@@ -17,11 +17,11 @@ import java.util.Map;
 import org.apache.flink.api.common.JobID;
 
 /**
- * What Flink's REST API (and so its web UI, which shows nothing else) tells anyone who can reach it about the
- * cluster and one job: the cluster and JobManager configuration and environment, every TaskManager, and for the
- * job its details, execution config (global job parameters), JobManager configuration, plan, exceptions,
- * accumulators, checkpoints and every vertex's details, accumulators, metrics and TaskManagers. Ids are taken from
- * the answers themselves. Keeps each answer's status and body, by path.
+ * What Flink's REST API (and so its web UI, which shows nothing else) tells anyone who can reach it about the cluster
+ * and one job: the cluster and JobManager configuration and environment, every TaskManager, and for the job its
+ * details, execution config (global job parameters), JobManager configuration, plan, exceptions, accumulators,
+ * checkpoints and every vertex's details, accumulators, metrics and TaskManagers. Ids are taken from the answers
+ * themselves. Keeps each answer's status and body, by path.
  */
 public final class FlinkRestAnswers {
 

@@ -18,8 +18,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A real Kafka 3.9 broker (KRaft, combined broker and controller) in a process of its own, from the Kafka jars on the
- * build's class path, that a test can stop and start again on the same ports with the same log directory: an outage
- * of the broker as operators see one. Stopped with SIGTERM (a controlled shutdown), as a restart would.
+ * build's class path, that a test can stop and start again on the same ports with the same log directory: an outage of
+ * the broker as operators see one. Stopped with SIGTERM (a controlled shutdown), as a restart would.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 

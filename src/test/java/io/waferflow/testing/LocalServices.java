@@ -36,9 +36,9 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A real Kafka broker and a real redis-server for one test class, and with {@link #withMiniCluster} the MiniCluster its
- * jobs run on (one per class: one TaskManager with 2 slots, for parallelism 2): started before its first test,
- * stopped (the broker and Redis by pid) after its last. Register with
- * {@code @RegisterExtension static final LocalServices SERVICES = new LocalServices().withMiniCluster();}.
+ * jobs run on (one per class: one TaskManager with 2 slots, for parallelism 2): started before its first test, stopped
+ * (the broker and Redis by pid) after its last. Register with {@code @RegisterExtension static final LocalServices
+ * SERVICES = new LocalServices().withMiniCluster();}.
  *
  * <p>A test's job named {@code name} reads topic {@code <name>-in} and writes violations to {@code <name>-violations}
  * ({@link #createTopics}, {@link #config}).
@@ -238,9 +238,9 @@ public final class LocalServices
     }
 
     /**
-     * Every committed record of a topic (read_committed, as the job's readers must). The last transaction of a job
-     * can become visible a moment after the job ended (Kafka writes commit markers asynchronously), so this reads
-     * until the committed end stops moving for a second (at most 30 s).
+     * Every committed record of a topic (read_committed, as the job's readers must). The last transaction of a job can
+     * become visible a moment after the job ended (Kafka writes commit markers asynchronously), so this reads until the
+     * committed end stops moving for a second (at most 30 s).
      */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) throws InterruptedException {
         return readCommitted(kafka.bootstrapServers(), topic);

@@ -20,11 +20,11 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /**
- * Everything the JVM logs and prints while open, kept in memory for a test to search: every log4j event of every
- * logger (levels lowered as asked, so nothing is filtered out before it could be captured; the console appender is
- * detached meanwhile, so the test's output stays readable), formatted with its stack trace, and all of
- * {@code System.out} and {@code System.err} (still printed, too). {@link #close()} reloads the log4j configuration
- * from its file and restores the streams.
+ * Everything the JVM logs and prints while open, kept in memory for a test to search: every log4j event of every logger
+ * (levels lowered as asked, so nothing is filtered out before it could be captured; the console appender is detached
+ * meanwhile, so the test's output stays readable), formatted with its stack trace, and all of {@code System.out} and
+ * {@code System.err} (still printed, too). {@link #close()} reloads the log4j configuration from its file and restores
+ * the streams.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -78,7 +78,7 @@ public final class LogCapture implements AutoCloseable {
      * Starts capturing.
      *
      * @param rootLevel the level of every logger not named in {@code levels}
-     * @param levels    levels of particular loggers (and their children)
+     * @param levels levels of particular loggers (and their children)
      */
     public static LogCapture start(Level rootLevel, Map<String, Level> levels) {
         return new LogCapture(rootLevel, levels);

@@ -12,8 +12,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A real {@code redis-server} (from the PATH) that a test can stop and start again on the same port, keeping its data
- * as a production Redis with an append-only file does: an outage of the online store as operators see one. Stopped
- * with SIGTERM, on which Redis writes its append-only file and exits.
+ * as a production Redis with an append-only file does: an outage of the online store as operators see one. Stopped with
+ * SIGTERM, on which Redis writes its append-only file and exits.
  */
 public final class RedisServerProcess implements AutoCloseable {
 

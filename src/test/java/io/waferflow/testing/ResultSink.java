@@ -11,13 +11,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.RichSinkFunction;
 
 /**
- * A test's hook for one output of a job, whose records come back with the job's result: each sink subtask adds them
- * to an accumulator (flink-training's {@code TestSink} pattern; serialized with the stream's own serializer, as
- * Flink's collect sink does, so records need not be {@code java.io.Serializable}). Nothing static: a job's result
- * holds what that job collected, and nothing else. Stateless, so it can join or leave a job restored from a savepoint.
+ * A test's hook for one output of a job, whose records come back with the job's result: each sink subtask adds them to
+ * an accumulator (flink-training's {@code TestSink} pattern; serialized with the stream's own serializer, as Flink's
+ * collect sink does, so records need not be {@code java.io.Serializable}). Nothing static: a job's result holds what
+ * that job collected, and nothing else. Stateless, so it can join or leave a job restored from a savepoint.
  *
- * <p>Only the last execution attempt's records come back (Flink drops a failed attempt's accumulators): a test of a
- * job that restarts reads an exactly-once store instead.
+ * <p>Only the last execution attempt's records come back (Flink drops a failed attempt's accumulators): a test of a job
+ * that restarts reads an exactly-once store instead.
  */
 public final class ResultSink<T> implements Consumer<DataStream<T>> {
 

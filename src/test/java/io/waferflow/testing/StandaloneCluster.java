@@ -20,8 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real standalone Flink cluster for a test: {@code bin/flink-cluster} started as its own processes (a JobManager
- * and TaskManagers, each a JVM) on free ports, driven through Flink's CLI and REST API, stopped by pid.
+ * A real standalone Flink cluster for a test: {@code bin/flink-cluster} started as its own processes (a JobManager and
+ * TaskManagers, each a JVM) on free ports, driven through Flink's CLI and REST API, stopped by pid.
  */
 public final class StandaloneCluster implements AutoCloseable {
 

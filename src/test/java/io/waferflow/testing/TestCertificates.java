@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away certificate authority made with {@code openssl} at test time: a CA, a server certificate for
- * 127.0.0.1 only, not localhost (PEM certificate and key, as redis-server reads them) and a client certificate (PKCS
- * #12,
- * as Java reads it, under a password given through a file, not on the command line). Valid for two days.
+ * A throw-away certificate authority made with {@code openssl} at test time: a CA, a server certificate for 127.0.0.1
+ * only, not localhost (PEM certificate and key, as redis-server reads them) and a client certificate (PKCS #12, as Java
+ * reads it, under a password given through a file, not on the command line). Valid for two days.
  */
 public final class TestCertificates {
 

@@ -29,8 +29,8 @@ public record TestDie(
     }
 
     /**
-     * The record a harness test feeds an operator: a die of lot L1 at frequency 2000 + x MHz, without temperature,
-     * as the job parses it.
+     * The record a harness test feeds an operator: a die of lot L1 at frequency 2000 + x MHz, without temperature, as
+     * the job parses it.
      */
     public static DeviceTest parsed(
             String wafer, long time, int x, int y, boolean pass, double vdd, double idd, double testTimeMs) {
@@ -96,8 +96,8 @@ public record TestDie(
     }
 
     /**
-     * The number that ends the wafer id ({@code WC3}: 3, {@code WF07}: 7, {@code WRCLOCK1}: 1), by which tests
-     * spread wafers over partitions.
+     * The number that ends the wafer id ({@code WC3}: 3, {@code WF07}: 7, {@code WRCLOCK1}: 1), by which tests spread
+     * wafers over partitions.
      */
     public int waferNumber() {
         int i = wafer.length();

@@ -9,16 +9,16 @@ import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
 
 /**
- * Seeded random wafers for tests: {@code count} wafers of {@code dies} dies each; die {@code k} of wafer {@code w}
- * sits at ({@code k % columns}, {@code k / columns}) and is tested at {@code start(w) + k × dieEvery}. Parameters are
- * normal around SPEC 2.1's nominal values (Vdd 1.2 ± 0.02 V, Idd 50 ± 5 mA, frequency 2000 ± 100 MHz); temperature,
- * test time and failing dies are as the knobs say. {@link #build} returns the dies in event-time order (wafer order
- * among equal times).
+ * Seeded random wafers for tests: {@code count} wafers of {@code dies} dies each; die {@code k} of wafer {@code w} sits
+ * at ({@code k % columns}, {@code k / columns}) and is tested at {@code start(w) + k × dieEvery}. Parameters are normal
+ * around SPEC 2.1's nominal values (Vdd 1.2 ± 0.02 V, Idd 50 ± 5 mA, frequency 2000 ± 100 MHz); temperature, test time
+ * and failing dies are as the knobs say. {@link #build} returns the dies in event-time order (wafer order among equal
+ * times).
  *
  * <p>Deterministic: each die draws, wafer by wafer and die by die, in this order: pass (only with a fail rate), Vdd,
  * Idd (not for a failing die with a fixed Idd), frequency, whether the temperature is missing (only with a missing
- * share), the temperature (only if it varies), the test time (only if it varies). Savepoint fixtures were written
- * from these sequences: changing the order or what draws changes their input.
+ * share), the temperature (only if it varies), the test time (only if it varies). Savepoint fixtures were written from
+ * these sequences: changing the order or what draws changes their input.
  */
 public final class TestWafers {
 

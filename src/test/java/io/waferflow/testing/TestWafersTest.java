@@ -13,8 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test wafers' layout and their draw order (savepoint fixtures were written from it), and that a test die's
- * message parses into the record its harness form is.
+ * The test wafers' layout and their draw order (savepoint fixtures were written from it), and that a test die's message
+ * parses into the record its harness form is.
  */
 class TestWafersTest {
 

@@ -34,8 +34,8 @@ public final class LogSink implements Sink<Alert> {
     }
 
     /**
-     * {@code [P1 FIRING] drift:vdd: Vdd drifting | feature=vdd, PSI=0.31, ... | first seen=..., occurrences=3 |
-     * runbook docs/runbooks/drift.md | notification <id>}.
+     * {@code [P1 FIRING] drift:vdd: Vdd drifting | feature=vdd, PSI=0.31, ... | first seen=..., occurrences=3 | runbook
+     * docs/runbooks/drift.md | notification <id>}.
      */
     public static String line(Alert a) {
         StringBuilder sb = new StringBuilder();

@@ -25,17 +25,17 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * if configured, a secret token ({@code Authorization: Bearer <token>}, or the token as is in another header).
  *
  * <p>Neither the token nor the secret parts of the URL appear in logs or exceptions: the endpoint is named by its
- * scheme, host, port and first path segment only (a Slack incoming-webhook URL carries its secret in the path,
- * other receivers in the query or in user information).
+ * scheme, host, port and first path segment only (a Slack incoming-webhook URL carries its secret in the path, other
+ * receivers in the query or in user information).
  *
  * <p><b>Delivery: at least once, in order, without holding the job back</b> ({@link WebhookWriter}). Each alert gets
  * {@code maxAttempts} attempts in place with exponential backoff ({@code initialBackoff · 2^(attempt−1)}, at most
  * {@link #MAX_BACKOFF}, longer if a 429 says {@code Retry-After}); one that still fails (5xx, 429, I/O error) waits in
- * the writer's checkpointed state and is retried on a timer until the receiver takes it, so a receiver that is down
- * for minutes loses nothing and the job neither stops nor restarts. Receivers drop duplicates (a notification re-sent
- * after a failover) by the {@code Idempotency-Key} header (= {@code notification_id}, stable across replays). Any
- * other status (a 4xx: bad URL, revoked token, payload refused; a 3xx: redirects are not followed for POSTs) fails the
- * job at once, since repeating the same request cannot succeed.
+ * the writer's checkpointed state and is retried on a timer until the receiver takes it, so a receiver that is down for
+ * minutes loses nothing and the job neither stops nor restarts. Receivers drop duplicates (a notification re-sent after
+ * a failover) by the {@code Idempotency-Key} header (= {@code notification_id}, stable across replays). Any other
+ * status (a 4xx: bad URL, revoked token, payload refused; a 3xx: redirects are not followed for POSTs) fails the job at
+ * once, since repeating the same request cannot succeed.
  *
  * <p>The attempts in place block the sink's task, and with it the job's checkpoints, for up to
  * {@link #worstCaseDelay()} on the first alert that meets a failing receiver (later ones queue behind it without an
@@ -65,9 +65,9 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
     private final Secret token;
 
     /**
-     * @param url            http(s) endpoint, e.g. a Slack incoming-webhook URL
-     * @param timeout        for connecting and, separately, for the whole response of one attempt
-     * @param maxAttempts    attempts per alert (1 = no retry)
+     * @param url http(s) endpoint, e.g. a Slack incoming-webhook URL
+     * @param timeout for connecting and, separately, for the whole response of one attempt
+     * @param maxAttempts attempts per alert (1 = no retry)
      * @param initialBackoff the wait after the first failed attempt; doubled after each further one
      */
     public WebhookSink(String url, Format format, Duration timeout, int maxAttempts, Duration initialBackoff) {
@@ -246,10 +246,10 @@ public final class WebhookSink implements Sink<Alert>, SupportsWriterState<Alert
     }
 
     /**
-     * The longest one alert can block the sink before it waits in state instead: every attempt timing
-     * out (connecting, then waiting for the response, each up to {@code timeout}) and every wait as long as a 429's
-     * {@code Retry-After} can make it ({@link #MAX_BACKOFF}). With only 5xx and I/O errors the waits are the
-     * doubling backoffs instead, usually far shorter.
+     * The longest one alert can block the sink before it waits in state instead: every attempt timing out (connecting,
+     * then waiting for the response, each up to {@code timeout}) and every wait as long as a 429's {@code Retry-After}
+     * can make it ({@link #MAX_BACKOFF}). With only 5xx and I/O errors the waits are the doubling backoffs instead,
+     * usually far shorter.
      */
     public Duration worstCaseDelay() {
         return timeout.multipliedBy(2L * maxAttempts).plus(MAX_BACKOFF.multipliedBy(maxAttempts - 1L));

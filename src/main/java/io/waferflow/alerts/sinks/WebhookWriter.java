@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers alerts to a {@link WebhookSink}'s endpoint, in order, at least once, without holding the job back while
- * the receiver is away. Each alert gets {@code maxAttempts} attempts in place (doubling backoff); one that still fails
+ * Delivers alerts to a {@link WebhookSink}'s endpoint, in order, at least once, without holding the job back while the
+ * receiver is away. Each alert gets {@code maxAttempts} attempts in place (doubling backoff); one that still fails
  * (5xx, 429, I/O error) waits, with every alert after it, in the writer's state, and a processing-time timer retries
  * the oldest one (backoff doubling to {@link #MAX_WAIT}) until the receiver takes it. The waiting alerts are part of
  * every checkpoint ({@link #snapshotState}), so a failover or a restore delivers them too. A refusal (another 4xx, a

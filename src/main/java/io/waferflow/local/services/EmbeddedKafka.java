@@ -25,30 +25,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kafka 3.9.1 broker running inside this JVM, for local demo runs and tests: one combined
- * broker + controller node in KRaft mode, listening on 127.0.0.1 only, on free ports, with its logs in a
- * temporary directory.
+ * A real Kafka 3.9.1 broker running inside this JVM, for local demo runs and tests: one combined broker + controller
+ * node in KRaft mode, listening on 127.0.0.1 only, on free ports, with its logs in a temporary directory.
  *
  * <p>It is built on Kafka's own {@code kafka.testkit.KafkaClusterTestKit} (from the {@code kafka_2.13}
- * {@code test}-classifier jar) rather than on a hand-rolled {@code KafkaRaftServer}, because the test kit
- * already does the fiddly parts (formatting the metadata log, wiring the controller quorum to a port chosen at
- * bind time, waiting for the broker to be unfenced). Its start-up needs {@code junit-jupiter-api} on the class
- * path (the test kit imports JUnit assertions); without it start-up fails and non-daemon broker threads keep
- * the JVM alive.
+ * {@code test}-classifier jar) rather than on a hand-rolled {@code KafkaRaftServer}, because the test kit already does
+ * the fiddly parts (formatting the metadata log, wiring the controller quorum to a port chosen at bind time, waiting
+ * for the broker to be unfenced). Its start-up needs {@code junit-jupiter-api} on the class path (the test kit imports
+ * JUnit assertions); without it start-up fails and non-daemon broker threads keep the JVM alive.
  *
- * <p>The broker is configured for a single node: the internal offsets and transaction-state topics have one
- * replica, one partition and a minimum ISR of one, so consumer groups and transactional (exactly-once)
- * producers work. {@code transaction.max.timeout.ms} keeps Kafka's 15-minute default, so a transactional
- * producer must use a {@code transaction.timeout.ms} below that. Topics are not auto-created: create them
- * with {@link #createTopic(String, int)}, so that a typo in a topic name fails instead of silently reading an
- * empty new topic.
+ * <p>The broker is configured for a single node: the internal offsets and transaction-state topics have one replica,
+ * one partition and a minimum ISR of one, so consumer groups and transactional (exactly-once) producers work.
+ * {@code transaction.max.timeout.ms} keeps Kafka's 15-minute default, so a transactional producer must use a
+ * {@code transaction.timeout.ms} below that. Topics are not auto-created: create them with {@link #createTopic(String,
+ * int)}, so that a typo in a topic name fails instead of silently reading an empty new topic.
  *
- * <p>Logging: the broker logs a lot at INFO. This class does not change logging configuration; to keep the
- * broker quiet set these loggers to WARN in the log4j2 configuration: {@code kafka},
- * {@code org.apache.kafka}, {@code state.change.logger}, {@code kafka.request.logger} (the last two are
- * Kafka's named, non-class loggers) and {@code org.apache.zookeeper} (one INFO line from its TLS utilities,
- * even in KRaft mode). {@code org.apache.kafka} also covers the Kafka clients (producer, consumer, admin).
- * Without any log4j2 configuration, log4j's default level is ERROR and the broker is silent anyway.
+ * <p>Logging: the broker logs a lot at INFO. This class does not change logging configuration; to keep the broker quiet
+ * set these loggers to WARN in the log4j2 configuration: {@code kafka}, {@code org.apache.kafka},
+ * {@code state.change.logger}, {@code kafka.request.logger} (the last two are Kafka's named, non-class loggers) and
+ * {@code org.apache.zookeeper} (one INFO line from its TLS utilities, even in KRaft mode). {@code org.apache.kafka}
+ * also covers the Kafka clients (producer, consumer, admin). Without any log4j2 configuration, log4j's default level is
+ * ERROR and the broker is silent anyway.
  *
  * <p>A JVM shutdown hook stops the broker if the JVM exits without {@link #close()} (e.g. a Ctrl-C'd demo);
  * {@link #close()} removes the hook.
@@ -76,8 +73,8 @@ public final class EmbeddedKafka extends LocalService {
     }
 
     /**
-     * Starts the broker and returns once it is registered, unfenced and has the cluster metadata, i.e. ready
-     * for clients. Takes a few seconds.
+     * Starts the broker and returns once it is registered, unfenced and has the cluster metadata, i.e. ready for
+     * clients. Takes a few seconds.
      */
     public static EmbeddedKafka start() throws Exception {
         return start(null, null);
@@ -178,8 +175,8 @@ public final class EmbeddedKafka extends LocalService {
     }
 
     /**
-     * Creates a topic with one replica and returns once every partition has a leader. Calling it again for an
-     * existing topic with the same partition count does nothing.
+     * Creates a topic with one replica and returns once every partition has a leader. Calling it again for an existing
+     * topic with the same partition count does nothing.
      *
      * @throws IllegalStateException if the topic exists with a different partition count
      */
@@ -241,8 +238,8 @@ public final class EmbeddedKafka extends LocalService {
     }
 
     /**
-     * Stops the broker and controller and deletes the data directory. Returns within seconds and leaves no
-     * non-daemon threads behind. Calling it again does nothing.
+     * Stops the broker and controller and deletes the data directory. Returns within seconds and leaves no non-daemon
+     * threads behind. Calling it again does nothing.
      */
     @Override
     protected void stop() {

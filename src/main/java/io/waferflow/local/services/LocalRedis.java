@@ -29,22 +29,22 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A real {@code redis-server} child process on a free 127.0.0.1 port, for local demo runs and tests of the
- * online store. It is a real server rather than an in-JVM fake so that the Bahir Redis sink and Jedis are
- * exercised against the actual protocol and command semantics.
+ * A real {@code redis-server} child process on a free 127.0.0.1 port, for local demo runs and tests of the online
+ * store. It is a real server rather than an in-JVM fake so that the Bahir Redis sink and Jedis are exercised against
+ * the actual protocol and command semantics.
  *
- * <p>The binary is {@code redis-server} from {@code PATH}; if there is none, the Linux/macOS/Windows binary
- * shipped inside the {@code com.github.codemonstur:embedded-redis} jar (Redis 6.2) is extracted and used. Either
- * way this class starts and stops the process itself, so it always knows the pid it has to stop.
+ * <p>The binary is {@code redis-server} from {@code PATH}; if there is none, the Linux/macOS/Windows binary shipped
+ * inside the {@code com.github.codemonstur:embedded-redis} jar (Redis 6.2) is extracted and used. Either way this class
+ * starts and stops the process itself, so it always knows the pid it has to stop.
  *
- * <p>The server keeps everything in memory ({@code --save ""}, {@code --appendonly no}) and runs in a
- * temporary working directory, so nothing is written next to the caller's files. A JVM shutdown hook stops
- * it if the JVM exits without {@link #close()} (e.g. a Ctrl-C'd demo); {@link #close()} removes the hook.
- * A {@code kill -9} of the JVM cannot run the hook and leaves the server running.
+ * <p>The server keeps everything in memory ({@code --save ""}, {@code --appendonly no}) and runs in a temporary working
+ * directory, so nothing is written next to the caller's files. A JVM shutdown hook stops it if the JVM exits without
+ * {@link #close()} (e.g. a Ctrl-C'd demo); {@link #close()} removes the hook. A {@code kill -9} of the JVM cannot run
+ * the hook and leaves the server running.
  *
  * <p>{@link #start(Security, RedisConnection)} starts a server that requires passwords (the default user's
- * {@code requirepass}, an ACL user) and TLS. Its settings go into a {@code redis.conf} readable by the owner only,
- * not onto the command line, where every user of the machine could read the passwords ({@code ps}).
+ * {@code requirepass}, an ACL user) and TLS. Its settings go into a {@code redis.conf} readable by the owner only, not
+ * onto the command line, where every user of the machine could read the passwords ({@code ps}).
  */
 public final class LocalRedis extends LocalService {
 
@@ -60,9 +60,9 @@ public final class LocalRedis extends LocalService {
 
     /**
      * What a secured server asks of its clients. {@code requirePass}: the default user's password (empty: none);
-     * {@code aclUser}/{@code aclPassword}: an extra ACL user with every permission (empty user: none); TLS (null
-     * files: none): the server's PEM certificate and key, and the CA that client certificates must chain to (clients
-     * must present one: {@code tls-auth-clients yes}, Redis's default). With TLS the server has no plain port.
+     * {@code aclUser}/{@code aclPassword}: an extra ACL user with every permission (empty user: none); TLS (null files:
+     * none): the server's PEM certificate and key, and the CA that client certificates must chain to (clients must
+     * present one: {@code tls-auth-clients yes}, Redis's default). With TLS the server has no plain port.
      */
     public record Security(
             Secret requirePass, String aclUser, Secret aclPassword, Path tlsCert, Path tlsKey, Path tlsCa) {
@@ -224,8 +224,8 @@ public final class LocalRedis extends LocalService {
     }
 
     /**
-     * Stops the server: SIGTERM (redis-server exits cleanly, nothing to save), then SIGKILL if it has not exited
-     * within a few seconds; deletes its working directory. Calling it again does nothing.
+     * Stops the server: SIGTERM (redis-server exits cleanly, nothing to save), then SIGKILL if it has not exited within
+     * a few seconds; deletes its working directory. Calling it again does nothing.
      */
     @Override
     protected void stop() {
@@ -272,8 +272,8 @@ public final class LocalRedis extends LocalService {
     }
 
     /**
-     * Copies the binary for this OS and CPU out of the embedded-redis jar into a temporary file (deleted when
-     * the JVM exits). Kept in its own method so that the jar is only needed on machines without redis-server.
+     * Copies the binary for this OS and CPU out of the embedded-redis jar into a temporary file (deleted when the JVM
+     * exits). Kept in its own method so that the jar is only needed on machines without redis-server.
      */
     private static Path extractBundled() throws IOException {
         try {
@@ -318,8 +318,8 @@ public final class LocalRedis extends LocalService {
     }
 
     /**
-     * Reads the server's output on a daemon thread — an undrained pipe would eventually block redis-server —
-     * keeping the last lines for error messages and passing every line to DEBUG logging.
+     * Reads the server's output on a daemon thread — an undrained pipe would eventually block redis-server — keeping
+     * the last lines for error messages and passing every line to DEBUG logging.
      */
     private static final class ProcessOutput {
         private final Deque<String> lastLines = new ArrayDeque<>();

@@ -5,9 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server this process started for a local run (Kafka broker, redis-server): stopped exactly once, by
- * {@link #close()} or, as a safety net, by a JVM shutdown hook, so an interrupted demo or test never leaves one
- * behind.
+ * A server this process started for a local run (Kafka broker, redis-server): stopped exactly once, by {@link #close()}
+ * or, as a safety net, by a JVM shutdown hook, so an interrupted demo or test never leaves one behind.
  */
 public abstract class LocalService implements AutoCloseable {
 

@@ -8,8 +8,8 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * The offline feature row: entity, window bounds, every feature column, and the versions that produced it
- * (SPEC 2.2). One row per (wafer, window).
+ * The offline feature row: entity, window bounds, every feature column, and the versions that produced it (SPEC 2.2).
+ * One row per (wafer, window).
  */
 public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
 

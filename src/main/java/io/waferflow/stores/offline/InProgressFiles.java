@@ -53,16 +53,16 @@ public final class InProgressFiles {
 
     /**
      * The instant before which an in-progress file is an orphan, given the completion of the job's latest checkpoint
-     * and its interval: two intervals and a minute before that checkpoint (a live file was written since the
-     * checkpoint before last; the minute covers a slow checkpoint).
+     * and its interval: two intervals and a minute before that checkpoint (a live file was written since the checkpoint
+     * before last; the minute covers a slow checkpoint).
      */
     public static Instant orphanedBefore(Instant latestCheckpoint, Duration interval) {
         return latestCheckpoint.minus(interval.multipliedBy(2)).minus(Duration.ofMinutes(1));
     }
 
     /**
-     * Whether the latest checkpoint says the job is running and checkpointing now: completed within two intervals and
-     * a minute. Only then is the rule sound; a job that is down still holds pending files in its last checkpoint, and
+     * Whether the latest checkpoint says the job is running and checkpointing now: completed within two intervals and a
+     * minute. Only then is the rule sound; a job that is down still holds pending files in its last checkpoint, and
      * commits them when it restarts.
      */
     public static boolean checkpointing(Instant latestCheckpoint, Duration interval, Instant now) {

@@ -18,8 +18,8 @@ import org.apache.flink.util.function.SerializableFunction;
 /**
  * The Parquet sinks under the offline root: feature rows at {@code <group>/version=<v>/date=...}, the raw archive at
  * {@code raw/date=...}, and per version the quarantine, quality events and drift metrics at
- * {@code _quarantine|_quality_events|_drift/<group>/version=<v>/date=...}. Exactly-once: files become visible when
- * the checkpoint that covers them completes.
+ * {@code _quarantine|_quality_events|_drift/<group>/version=<v>/date=...}. Exactly-once: files become visible when the
+ * checkpoint that covers them completes.
  */
 public final class OfflineSinks {
 
@@ -67,8 +67,8 @@ public final class OfflineSinks {
     }
 
     /**
-     * Where a version's own table goes: {@code <table>/<group>/version=<v>/}, so two versions running side by side
-     * (or a backfill of one while the other runs) never write into each other's quarantine, quality events or drift
+     * Where a version's own table goes: {@code <table>/<group>/version=<v>/}, so two versions running side by side (or
+     * a backfill of one while the other runs) never write into each other's quarantine, quality events or drift
      * metrics. The raw archive is the input's, not a version's: one writer per offline root.
      */
     private static String versioned(FeaturesJobConfig c, String table) {

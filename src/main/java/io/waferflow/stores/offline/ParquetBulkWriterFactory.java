@@ -8,9 +8,9 @@ import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
 
 /**
- * A Parquet bulk writer for pipeline records: converts each record to Avro with a schema built from configuration
- * (the feature columns depend on the declared parameters, so no reflect schema fits) and hands it to Flink's Avro
- * Parquet writer. Files roll on every checkpoint, which makes the file sink exactly-once.
+ * A Parquet bulk writer for pipeline records: converts each record to Avro with a schema built from configuration (the
+ * feature columns depend on the declared parameters, so no reflect schema fits) and hands it to Flink's Avro Parquet
+ * writer. Files roll on every checkpoint, which makes the file sink exactly-once.
  */
 public final class ParquetBulkWriterFactory<T> implements BulkWriter.Factory<T> {
 

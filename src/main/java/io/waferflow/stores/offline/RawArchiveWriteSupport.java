@@ -17,10 +17,10 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /**
- * Writes validated input records straight into Parquet columns. The raw archive gets a row per input record, so this
- * is the busiest writer in the job: it skips the Avro detour (a GenericRecord per row and a union resolution per
- * nullable field cost more than the column encoding itself). Columns carry the input schema's names and types, so
- * any Parquet reader sees {@code event_time} as a timestamp and nullable parameters as optional doubles.
+ * Writes validated input records straight into Parquet columns. The raw archive gets a row per input record, so this is
+ * the busiest writer in the job: it skips the Avro detour (a GenericRecord per row and a union resolution per nullable
+ * field cost more than the column encoding itself). Columns carry the input schema's names and types, so any Parquet
+ * reader sees {@code event_time} as a timestamp and nullable parameters as optional doubles.
  */
 public final class RawArchiveWriteSupport extends WriteSupport<DeviceTest> {
 

@@ -12,9 +12,9 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Fixed-shape records as rows of an Avro schema kept in {@code src/main/resources/avro/<table>.avsc}: each column
- * takes the record's public field of the same snake_case name ({@link RecordJson}, the names the topics use too), a
- * required column with no value its schema default. The schema file is the table's contract; no per-table converter.
+ * Fixed-shape records as rows of an Avro schema kept in {@code src/main/resources/avro/<table>.avsc}: each column takes
+ * the record's public field of the same snake_case name ({@link RecordJson}, the names the topics use too), a required
+ * column with no value its schema default. The schema file is the table's contract; no per-table converter.
  */
 public final class SchemaRows<T> implements AvroRowConverter<T> {
 

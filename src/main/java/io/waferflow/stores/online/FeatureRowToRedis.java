@@ -5,9 +5,9 @@ import io.waferflow.model.FeatureColumns;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**
- * A feature row as its Redis hash: every feature (a full value, never an increment, so a replay after failover
- * rewrites the same values), then the row's metadata. Stateless; an older window is held back upstream (in the
- * finalizer's state) and refused by the write itself ({@link RedisStore#WRITE_ROW}).
+ * A feature row as its Redis hash: every feature (a full value, never an increment, so a replay after failover rewrites
+ * the same values), then the row's metadata. Stateless; an older window is held back upstream (in the finalizer's
+ * state) and refused by the write itself ({@link RedisStore#WRITE_ROW}).
  */
 public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWrite> {
 

@@ -1,8 +1,8 @@
 package io.waferflow.stores.online;
 
 /**
- * The online store's key layout: one Redis hash per (feature group, version, entity),
- * {@code <prefix>:<feature group>:<version>:<entity id>}, e.g. {@code wf:wafer_aggregates:v1:W0042}.
+ * The online store's key layout: one Redis hash per (feature group, version, entity), {@code <prefix>:<feature
+ * group>:<version>:<entity id>}, e.g. {@code wf:wafer_aggregates:v1:W0042}.
  */
 public final class OnlineKeys {
 

@@ -14,16 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes online-store rows ({@link RedisHashWrite}, keyed by Redis key) to Redis, and rides out Redis outages
- * without stopping the job: a row that cannot be written because Redis does not answer waits in keyed state (the
- * newest row per key: a newer row replaces a waiting one), and a processing-time timer retries it. While Redis is
- * away the writer does not try every row: it probes once per backoff (doubling from {@link #FIRST_RETRY} to
- * {@link #MAX_RETRY}), so the rest of the job (Parquet, topics, checkpoints) goes on at full speed. When Redis
- * answers again every waiting row is written, so each key ends with the row an outage-free run would have written.
+ * Writes online-store rows ({@link RedisHashWrite}, keyed by Redis key) to Redis, and rides out Redis outages without
+ * stopping the job: a row that cannot be written because Redis does not answer waits in keyed state (the newest row per
+ * key: a newer row replaces a waiting one), and a processing-time timer retries it. While Redis is away the writer does
+ * not try every row: it probes once per backoff (doubling from {@link #FIRST_RETRY} to {@link #MAX_RETRY}), so the rest
+ * of the job (Parquet, topics, checkpoints) goes on at full speed. When Redis answers again every waiting row is
+ * written, so each key ends with the row an outage-free run would have written.
  *
- * <p>It reports each change it sees, down and back up, as a {@link StoreStatus} (its output), which the job turns
- * into the P0 "online store unreachable" alert, and as the {@code online_store_up} gauge. A refusal (wrong
- * credentials, a key of the wrong type) is no outage: the job fails, since no retry could write the row.
+ * <p>It reports each change it sees, down and back up, as a {@link StoreStatus} (its output), which the job turns into
+ * the P0 "online store unreachable" alert, and as the {@code online_store_up} gauge. A refusal (wrong credentials, a
+ * key of the wrong type) is no outage: the job fails, since no retry could write the row.
  *
  * <p>State (keyed by Redis key): the row waiting, if any, and its retry timer; both cleared once it is written.
  * Delivery: at least once (rows are full values, so writing one twice changes nothing). Rows still waiting when the
@@ -178,8 +178,8 @@ public class OnlineStoreWriter extends KeyedProcessFunction<String, RedisHashWri
     }
 
     /**
-     * At the end of the input, no timer will fire again: the row waiting for {@code key} is written now, retrying
-     * for at most {@code patience}; if Redis stays away the job fails (and its state keeps the row), never drops it.
+     * At the end of the input, no timer will fire again: the row waiting for {@code key} is written now, retrying for
+     * at most {@code patience}; if Redis stays away the job fails (and its state keeps the row), never drops it.
      */
     void writeBeforeEnd(RedisHashWrite w, Duration patience, Collector<StoreStatus> out) throws InterruptedException {
         long deadline = System.currentTimeMillis() + patience.toMillis();

@@ -9,8 +9,8 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 
 /**
- * Runs an {@link OnlineStoreWriter}, and at the end of a bounded input (or a drain) writes every row still waiting
- * for Redis, since processing-time timers no longer fire then.
+ * Runs an {@link OnlineStoreWriter}, and at the end of a bounded input (or a drain) writes every row still waiting for
+ * Redis, since processing-time timers no longer fire then.
  */
 public class OnlineStoreWriterOperator extends KeyedProcessOperator<String, RedisHashWrite, StoreStatus>
         implements BoundedOneInput {

@@ -1,9 +1,9 @@
 package io.waferflow.stores.online;
 
 /**
- * One row of the online store: the full contents of a Redis hash ({@code HSET key field value ...}, then
- * {@code EXPIRE key ttl}). Full values, never increments, so writing it again (a replay, a retry) changes nothing.
- * The unit the {@link OnlineStoreWriter} keeps while Redis is away. A Flink POJO.
+ * One row of the online store: the full contents of a Redis hash ({@code HSET key field value ...}, then {@code EXPIRE
+ * key ttl}). Full values, never increments, so writing it again (a replay, a retry) changes nothing. The unit the
+ * {@link OnlineStoreWriter} keeps while Redis is away. A Flink POJO.
  */
 public class RedisHashWrite {
 

@@ -22,8 +22,8 @@ public final class RedisStore implements AutoCloseable {
     /**
      * One row, atomically: unless the stored row is of a later window (or a later revision of the same window), every
      * field in one HSET and the TTL, so a reader never sees fields of two windows and a replay after a failover, or a
-     * lagging writer, cannot bring an older window back. KEYS[1]: the hash; ARGV: TTL seconds, the row's window end
-     * and revision ('' where the row has none), then field, value pairs. Returns 1 if written, 0 if the stored row is
+     * lagging writer, cannot bring an older window back. KEYS[1]: the hash; ARGV: TTL seconds, the row's window end and
+     * revision ('' where the row has none), then field, value pairs. Returns 1 if written, 0 if the stored row is
      * newer. Redis numbers are doubles: epoch millis are exact in them.
      */
     static final String WRITE_ROW = """

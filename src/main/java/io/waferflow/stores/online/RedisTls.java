@@ -18,8 +18,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS side of a Redis connection, from the JDK alone: trust in the CA certificate(s) of a PEM file (or the JVM's
- * trust store), the client certificate of a PKCS #12 file, and host-name verification. Jedis 3 checks no host name
- * by itself, so it is switched on here through the socket's endpoint identification.
+ * trust store), the client certificate of a PKCS #12 file, and host-name verification. Jedis 3 checks no host name by
+ * itself, so it is switched on here through the socket's endpoint identification.
  */
 final class RedisTls {
 

@@ -10,8 +10,8 @@ import redis.clients.jedis.Transaction;
 /**
  * Which version of a feature group readers should serve, in Redis: the hash {@code <prefix>:serving:<group>} with
  * {@code current}, {@code previous} and {@code switched_at}. Two versions can be written side by side
- * ({@code <prefix>:<group>:v1:*}, {@code ...:v2:*}); readers look up {@code current} and read that version's keys,
- * so switching and rolling back are one atomic write each, and neither touches the features.
+ * ({@code <prefix>:<group>:v1:*}, {@code ...:v2:*}); readers look up {@code current} and read that version's keys, so
+ * switching and rolling back are one atomic write each, and neither touches the features.
  */
 public final class ServingVersions {
 

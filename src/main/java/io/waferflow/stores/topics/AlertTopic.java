@@ -21,9 +21,9 @@ public final class AlertTopic {
     private AlertTopic() {}
 
     /**
-     * @param kafka                 bootstrap servers and the {@code kafka.properties.*} pass-through
+     * @param kafka bootstrap servers and the {@code kafka.properties.*} pass-through
      * @param transactionalIdPrefix unique per job and sink across the Kafka cluster (two jobs sharing one would fence
-     *                              each other's transactions), and stable across restarts of the job
+     *     each other's transactions), and stable across restarts of the job
      */
     public static KafkaSink<Alert> sink(KafkaClientSettings kafka, String topic, String transactionalIdPrefix) {
         // Key: the alert key (e.g. drift:vdd); value: AlertJson; timestamp: write time (see the class comment).

@@ -13,11 +13,11 @@ import java.util.List;
 
 /**
  * A violation as one flat JSON object with the same field names as its Parquet row, for the violation topic, of a
- * bounded size whatever the input was: a Kafka producer refuses a message above its {@code max.request.size}, and
- * an exactly-once sink that fails on a record fails the job, which re-reads the same record after the restart. So
- * every text field is cut to {@link #TEXT_CHARS} characters and the raw payload to a prefix of a configured number of
- * UTF-8 bytes; {@code raw_payload_bytes} and {@code raw_payload_sha256} describe the whole payload (kept in the
- * Parquet quarantine) and {@code truncated_fields} names what was cut.
+ * bounded size whatever the input was: a Kafka producer refuses a message above its {@code max.request.size}, and an
+ * exactly-once sink that fails on a record fails the job, which re-reads the same record after the restart. So every
+ * text field is cut to {@link #TEXT_CHARS} characters and the raw payload to a prefix of a configured number of UTF-8
+ * bytes; {@code raw_payload_bytes} and {@code raw_payload_sha256} describe the whole payload (kept in the Parquet
+ * quarantine) and {@code truncated_fields} names what was cut.
  */
 public final class ViolationJson {
 

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The webhook writer against a real local HTTP server: one POST per alert on success, retries with backoff on 503,
- * 429 and I/O errors, alerts that still fail waiting in state (in order) until the receiver is back, and no retry of
- * other 4xx.
+ * The webhook writer against a real local HTTP server: one POST per alert on success, retries with backoff on 503, 429
+ * and I/O errors, alerts that still fail waiting in state (in order) until the receiver is back, and no retry of other
+ * 4xx.
  */
 @Timeout(60)
 class WebhookSinkTest {
