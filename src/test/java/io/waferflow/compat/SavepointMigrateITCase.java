@@ -51,25 +51,7 @@ class SavepointMigrateITCase {
         String original =
                 SavepointCompatibilityITCase.COMMITTED.toAbsolutePath().toUri().toString();
         Path migrated = tmp.resolve("migrated");
-        assertThat(new SavepointCommand().run(new String[] {
-                    "migrate",
-                    SavepointCompatibilityITCase.COMMITTED.toString(),
-                    "--out",
-                    migrated.toString(),
-                    "--rename",
-                    "temperature=temp_c",
-                    "--sketch-k",
-                    "100",
-                    "--set",
-                    "feature_group.window.size=1 min",
-                    "--set",
-                    "feature_group.window.allowed_lateness=30 s",
-                    "--set",
-                    "drift.window=2 min",
-                    "--set",
-                    "drift.baseline.records=200"
-                }))
-                .isZero();
+        migrate(SavepointCompatibilityITCase.COMMITTED.toString(), migrated);
 
         SavepointInspection before = SavepointInspection.read(original, config);
         SavepointInspection after = SavepointInspection.read(migrated.toUri().toString(), config);
@@ -134,25 +116,7 @@ class SavepointMigrateITCase {
         String savepoint = FeaturesJobRun.savepoint(job, tmp.resolve("savepoints"));
 
         Path migrated = tmp.resolve("migrated");
-        assertThat(new SavepointCommand().run(new String[] {
-                    "migrate",
-                    savepoint,
-                    "--out",
-                    migrated.toString(),
-                    "--rename",
-                    "temperature=temp_c",
-                    "--sketch-k",
-                    "100",
-                    "--set",
-                    "feature_group.window.size=1 min",
-                    "--set",
-                    "feature_group.window.allowed_lateness=30 s",
-                    "--set",
-                    "drift.window=2 min",
-                    "--set",
-                    "drift.baseline.records=200"
-                }))
-                .isZero();
+        migrate(savepoint, migrated);
         Map<String, StateRows.Baseline> open =
                 SavepointInspection.read(migrated.toUri().toString(), config).baselines.stream()
                         .collect(Collectors.toMap(b -> b.feature, b -> b));
@@ -177,5 +141,28 @@ class SavepointMigrateITCase {
             assertThat(m.windowStart).isEqualTo(t0 + 360_000);
             assertThat(m.nCurrent).isEqualTo(120);
         });
+    }
+
+    /** {@code savepoint migrate}: temperature renamed temp_c, sketches to k = 100, under the test's job settings. */
+    private static void migrate(String savepoint, Path out) throws Exception {
+        assertThat(new SavepointCommand().run(new String[] {
+                    "migrate",
+                    savepoint,
+                    "--out",
+                    out.toString(),
+                    "--rename",
+                    "temperature=temp_c",
+                    "--sketch-k",
+                    "100",
+                    "--set",
+                    "feature_group.window.size=1 min",
+                    "--set",
+                    "feature_group.window.allowed_lateness=30 s",
+                    "--set",
+                    "drift.window=2 min",
+                    "--set",
+                    "drift.baseline.records=200"
+                }))
+                .isZero();
     }
 }

@@ -88,7 +88,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
-            try (Admin admin = admin(Duration.ofSeconds(5))) {
+            try (Admin admin = admin()) {
                 admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                 return;
             } catch (Exception notYet) {
@@ -110,8 +110,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public void createTopic(String name, int partitions) throws Exception {
-        // One attempt, so a patient one: on a loaded machine the broker can take longer than 5 s to answer.
-        try (Admin admin = admin(Duration.ofSeconds(30))) {
+        try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
                     .get(60, TimeUnit.SECONDS);
@@ -142,11 +141,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private Admin admin(Duration timeout) {
+    private Admin admin() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         return Admin.create(p);
     }
 
