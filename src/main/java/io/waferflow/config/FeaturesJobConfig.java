@@ -215,9 +215,14 @@ public record FeaturesJobConfig(
         return redis.keyPrefix();
     }
 
-    /** Parallel Redis writers: the Bahir sink waits for one round trip per field, so writers overlap the waits. */
+    /** Parallel Redis writers: each waits on one round trip per batch, so writers overlap the waits. */
     public int redisWriters() {
         return redis.writers();
+    }
+
+    /** Rows per pipelined round trip of a Redis writer. */
+    public int redisBatchRows() {
+        return redis.batchRows();
     }
 
     public String offlineRoot() {

@@ -8,8 +8,9 @@ import java.time.Duration;
  * how the job writes it.
  *
  * @param ttl online feature keys expire this long after their last write
- * @param writers parallel Redis writers: the Bahir sink waits for one round trip per field, so writers overlap the
- *     waits
+ * @param writers parallel Redis writers
+ * @param batchRows rows a writer sends in one pipelined round trip (it sends fewer when 100 ms pass first, and before
+ *     every checkpoint)
  */
 public record RedisSection(
         String host,
@@ -23,7 +24,8 @@ public record RedisSection(
         boolean tlsVerifyHostname,
         Duration ttl,
         String keyPrefix,
-        int writers)
+        int writers,
+        int batchRows)
         implements Serializable {
 
     public RedisSection {
@@ -52,6 +54,7 @@ public record RedisSection(
             throw InvalidValue.at("ttl", "must be between 1 s and 68 years", "set e.g. \"7 d\"");
         }
         Check.between("writers", writers, 1, 256);
+        Check.between("batch_rows", batchRows, 1, 100_000);
     }
 
     private static InvalidValue tlsOff(String key) {

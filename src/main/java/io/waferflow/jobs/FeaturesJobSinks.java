@@ -17,7 +17,6 @@ import io.waferflow.stores.offline.OfflineSinks;
 import io.waferflow.stores.online.DriftMetricToRedis;
 import io.waferflow.stores.online.FeatureRowToRedis;
 import io.waferflow.stores.online.OnlineStoreWriter;
-import io.waferflow.stores.online.OnlineStoreWriterOperator;
 import io.waferflow.stores.online.RedisHashWrite;
 import io.waferflow.stores.topics.AlertTopic;
 import io.waferflow.stores.topics.KafkaTransactions;
@@ -154,7 +153,7 @@ public final class FeaturesJobSinks {
                 .transform(
                         name,
                         TypeInformation.of(StoreStatus.class),
-                        new OnlineStoreWriterOperator(new OnlineStoreWriter(c.redisConnection(), "online")))
+                        new OnlineStoreWriter(c.redisConnection(), "online", c.redisBatchRows()))
                 .setParallelism(writers)
                 .uid(uid);
     }

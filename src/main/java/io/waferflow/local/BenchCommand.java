@@ -81,6 +81,17 @@ public final class BenchCommand implements Command, Callable<Integer> {
     @Option(names = "--breakdown", description = "also run F without Redis, without the raw archive, and without both")
     private boolean breakdown;
 
+    @Option(
+            names = "--online-writes",
+            description = "instead, measure the online store's row writes alone: per field, per row and pipelined")
+    private boolean onlineWrites;
+
+    @Option(
+            names = "--batch-rows",
+            paramLabel = "N",
+            description = "with --online-writes: rows per pipelined batch (default ${DEFAULT-VALUE})")
+    private int batchRows = 500;
+
     @Option(names = "--drift-cost", description = "also run F with drift detection off, and print F (on) / F (off)")
     private boolean driftCost;
 
@@ -92,6 +103,10 @@ public final class BenchCommand implements Command, Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (onlineWrites) {
+            new OnlineWriteBench(records, runs, batchRows).run();
+            return 0;
+        }
         WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
         settings.outOfOrderRate = 0.01;
         WaferTrafficGenerator generator = new WaferTrafficGenerator(settings);

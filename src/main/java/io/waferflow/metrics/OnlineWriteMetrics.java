@@ -7,14 +7,17 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * What an online-store writer reports: {@code redis_write_latency_us} (a histogram of each write's round trip in
- * microseconds, over the last 1,000) and {@code feature_freshness_ms}, how far the newest window this writer has served
- * lags the wall clock (window end to now, at the time of reading): the age of the freshest features a model can read;
- * and {@code online_store_up}, 0 while the writer's Redis does not answer (rows then wait in the job's state).
+ * What an online-store writer reports: {@code redis_write_latency_us} (a histogram of each pipelined batch's round trip
+ * in microseconds, over the last 1,000), {@code redis_write_batches} (round trips) and {@code redis_rows_written} and
+ * {@code feature_freshness_ms}, how far the newest window this writer has served lags the wall clock (window end to
+ * now, at the time of reading): the age of the freshest features a model can read; and {@code online_store_up}, 0 while
+ * the writer's Redis does not answer (rows then wait in the job's state).
  */
 public final class OnlineWriteMetrics {
 
     public static final String LATENCY = "redis_write_latency_us";
+    public static final String BATCHES = "redis_write_batches";
+    public static final String ROWS = "redis_rows_written";
     public static final String FRESHNESS = "feature_freshness_ms";
     public static final String UP = "online_store_up";
     /** Rows Redis did not take because it holds a later window of the key (a replay after a failover). */
@@ -22,6 +25,8 @@ public final class OnlineWriteMetrics {
 
     private final Histogram latency;
     private final Counter keptNewer;
+    private final Counter batches;
+    private final Counter rows;
     private volatile long newestWindowEnd = Long.MIN_VALUE;
 
     /** @param up whether the writer's store answers, as the {@code online_store_up} gauge (1 or 0) */
@@ -30,12 +35,17 @@ public final class OnlineWriteMetrics {
         group.gauge(UP, (Gauge<Integer>) () -> up.getAsBoolean() ? 1 : 0);
         latency = group.histogram(LATENCY, new DescriptiveStatisticsHistogram(1_000));
         keptNewer = group.counter(KEPT_NEWER);
+        batches = group.counter(BATCHES);
+        rows = group.counter(ROWS);
         group.gauge(FRESHNESS, (Gauge<Long>)
                 () -> newestWindowEnd == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - newestWindowEnd);
     }
 
-    public void written(long startNanos) {
+    /** A batch of {@code rowCount} rows written in one round trip that started at {@code startNanos}. */
+    public void written(long startNanos, int rowCount) {
         latency.update((System.nanoTime() - startNanos) / 1_000);
+        batches.inc();
+        rows.inc(rowCount);
     }
 
     public void keptNewer() {

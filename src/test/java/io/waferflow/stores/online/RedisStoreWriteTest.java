@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.waferflow.local.services.LocalRedis;
 import io.waferflow.testing.RedisServerProcess;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +44,10 @@ class RedisStoreWriteTest {
 
     /** A feature row's shape: {@code n} features, then the window metadata the guard reads. */
     private static RedisHashWrite row(int n, long windowEnd, int revision, String value) {
+        return row("wf:test:W1", n, windowEnd, revision, value);
+    }
+
+    private static RedisHashWrite row(String key, int n, long windowEnd, int revision, String value) {
         String[] fields = new String[n + 2];
         String[] values = new String[n + 2];
         for (int i = 0; i < n; i++) {
@@ -52,7 +58,7 @@ class RedisStoreWriteTest {
         values[n] = Long.toString(windowEnd);
         fields[n + 1] = "revision";
         values[n + 1] = Integer.toString(revision);
-        return new RedisHashWrite("wf:test:W1", fields, values, 3600, windowEnd);
+        return new RedisHashWrite(key, fields, values, 3600, windowEnd);
     }
 
     private static long calls(String command) {
@@ -123,5 +129,36 @@ class RedisStoreWriteTest {
         reader.scriptFlush();
         assertThat(store.write(row(2, 2_000L, 0, "b"))).isTrue();
         assertThat(reader.hget("wf:test:W1", "f0")).isEqualTo("b");
+    }
+
+    @Test
+    void aBatchWritesEveryRowAndAnswersPerRowWhetherItWasNewest() {
+        assertThat(store.write(row("wf:test:W7", 3, 5_000L, 0, "stored later window")))
+                .isTrue();
+        List<RedisHashWrite> rows = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            rows.add(row("wf:test:W" + i, 41, 4_000L, 0, "v" + i));
+        }
+
+        boolean[] written = store.writeAll(rows);
+
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(written[i]).as("row %d", i).isEqualTo(i != 7);
+        }
+        assertThat(reader.hget("wf:test:W999", "f40")).isEqualTo("v999");
+        assertThat(reader.hget("wf:test:W7", "f0")).isEqualTo("stored later window");
+        assertThat(reader.dbSize()).isEqualTo(1_000);
+        assertThat(calls("evalsha")).isEqualTo(1_001);
+        assertThat(calls("hset")).as("one HSET per row written").isEqualTo(1_000);
+    }
+
+    @Test
+    void aBatchAfterRedisForgotTheScriptWritesEveryRow() {
+        reader.scriptFlush();
+        List<RedisHashWrite> rows = List.of(row("wf:test:A", 2, 1_000L, 0, "a"), row("wf:test:B", 2, 1_000L, 0, "b"));
+
+        assertThat(store.writeAll(rows)).containsExactly(true, true);
+        assertThat(reader.hget("wf:test:A", "f0")).isEqualTo("a");
+        assertThat(reader.hget("wf:test:B", "f1")).isEqualTo("b");
     }
 }
