@@ -6,7 +6,6 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
-import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.ServingVersions;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import redis.clients.jedis.Jedis;
 
 /** {@code features}: runs the streaming feature job against the configured Kafka and Redis. */
 @CommandLine.Command(
@@ -111,8 +109,8 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
 
     /** The first version of a feature group to run becomes the one readers serve (see {@code waferflow version}). */
     public static void claimServingVersion(FeaturesJobConfig config) {
-        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
-            ServingVersions versions = new ServingVersions(jedis, config.redisKeyPrefix());
+        try (ServingVersions versions =
+                ServingVersions.open(config.redisConnection(), config.redisKeyPrefix(), config.featureGroup())) {
             if (versions.claimIfUnset(config.featureGroup(), config.featureVersion())) {
                 System.out.println(config.featureGroup() + ": " + config.featureVersion() + " is the served version");
             }

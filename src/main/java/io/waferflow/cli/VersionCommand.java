@@ -2,7 +2,6 @@ package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.ServingVersions;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -12,7 +11,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import redis.clients.jedis.Jedis;
 
 /** {@code version show|switch V|rollback}: which version of the feature group readers serve (Redis pointer). */
 @CommandLine.Command(
@@ -54,8 +52,9 @@ public final class VersionCommand implements Command {
     int show(@Mixin Target target) {
         FeaturesJobConfig config = target.configOptions.load();
         String group = group(target, config);
-        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
-            print(new ServingVersions(jedis, config.redisKeyPrefix()).state(group), group);
+        try (ServingVersions versions =
+                ServingVersions.open(config.redisConnection(), config.redisKeyPrefix(), group)) {
+            print(versions.state(group), group);
             return 0;
         }
     }
@@ -68,8 +67,10 @@ public final class VersionCommand implements Command {
             @Option(names = "--force", description = "switch even if VERSION has no features online") boolean force,
             @Mixin Target target) {
         FeaturesJobConfig config = target.configOptions.load();
-        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
-            return serve(new ServingVersions(jedis, config.redisKeyPrefix()), group(target, config), version, force);
+        String group = group(target, config);
+        try (ServingVersions versions =
+                ServingVersions.open(config.redisConnection(), config.redisKeyPrefix(), group)) {
+            return serve(versions, group, version, force);
         }
     }
 
@@ -77,8 +78,8 @@ public final class VersionCommand implements Command {
     int rollback(@Mixin Target target) {
         FeaturesJobConfig config = target.configOptions.load();
         String group = group(target, config);
-        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
-            ServingVersions versions = new ServingVersions(jedis, config.redisKeyPrefix());
+        try (ServingVersions versions =
+                ServingVersions.open(config.redisConnection(), config.redisKeyPrefix(), group)) {
             Optional<String> previous =
                     Optional.ofNullable(versions.state(group).get(ServingVersions.PREVIOUS));
             if (previous.isEmpty()) {

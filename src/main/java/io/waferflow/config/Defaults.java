@@ -57,6 +57,9 @@ final class Defaults {
               tls_verify_hostname: true
               # Rows per pipelined round trip: 500 rows of 43 fields are about 0.5 MB, well within Redis's buffers.
               batch_rows: 500
+              mode: standalone
+              nodes: []
+              sentinel_master: ""
             offline:
               raw_archive: true
             """;

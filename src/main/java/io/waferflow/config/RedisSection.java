@@ -2,11 +2,15 @@ package io.waferflow.config;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@code redis} section: the online store's server and credentials ({@link #connection()}, documented there), and
  * how the job writes it.
  *
+ * @param mode standalone, cluster or sentinel ({@link RedisConnection})
+ * @param nodes more cluster seed nodes or sentinels than {@code host:port}, each {@code host:port}
+ * @param sentinelMaster the master's name in Sentinel, e.g. {@code mymaster}
  * @param ttl online feature keys expire this long after their last write
  * @param writers parallel Redis writers
  * @param batchRows rows a writer sends in one pipelined round trip (it sends fewer when 100 ms pass first, and before
@@ -25,10 +29,30 @@ public record RedisSection(
         Duration ttl,
         String keyPrefix,
         int writers,
-        int batchRows)
+        int batchRows,
+        RedisConnection.Mode mode,
+        List<String> nodes,
+        String sentinelMaster)
         implements Serializable {
 
     public RedisSection {
+        for (String node : nodes) {
+            if (!node.matches("[^:\\s]+:\\d{1,5}")) {
+                throw InvalidValue.at("nodes", "has " + node + ", which is not host:port", "e.g. redis-2:6379");
+            }
+        }
+        if (mode == RedisConnection.Mode.STANDALONE && !nodes.isEmpty()) {
+            throw InvalidValue.at(
+                    "nodes", "is set while redis.mode is standalone", "set redis.mode: cluster or sentinel");
+        }
+        if ((mode == RedisConnection.Mode.SENTINEL) == sentinelMaster.isEmpty()) {
+            throw InvalidValue.at(
+                    "sentinel_master",
+                    mode == RedisConnection.Mode.SENTINEL
+                            ? "is empty while redis.mode is sentinel"
+                            : "is set while " + "redis.mode is " + mode.name().toLowerCase(java.util.Locale.ROOT),
+                    "name the master the sentinels watch (sentinel mode only), e.g. mymaster");
+        }
         Check.between("port", port, 1, 65535);
         if (!user.isEmpty() && password.isEmpty()) {
             throw InvalidValue.at(
@@ -66,6 +90,17 @@ public record RedisSection(
 
     public RedisConnection connection() {
         return new RedisConnection(
-                host, port, user, password, tls, tlsCaFile, tlsKeystoreFile, tlsKeystorePassword, tlsVerifyHostname);
+                host,
+                port,
+                user,
+                password,
+                tls,
+                tlsCaFile,
+                tlsKeystoreFile,
+                tlsKeystorePassword,
+                tlsVerifyHostname,
+                mode,
+                nodes,
+                sentinelMaster);
     }
 }

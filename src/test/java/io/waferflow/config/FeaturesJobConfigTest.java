@@ -205,4 +205,28 @@ class FeaturesJobConfigTest {
         assertThatThrownBy(() -> TestConfigs.features("alerts.sinks.webhook_token_header=Bad Header"))
                 .hasMessageContaining("'alerts.sinks.webhook_token_header'");
     }
+
+    @Test
+    void redisTopologiesAreCheckedAndCarriedToEveryClient() {
+        RedisConnection cluster = TestConfigs.features(
+                        "redis.mode=cluster", "redis.host=10.0.0.1", "redis.nodes=[\"10.0.0.2:7001\", 10.0.0.3:7002]")
+                .redisConnection();
+        assertThat(cluster.mode()).isEqualTo(RedisConnection.Mode.CLUSTER);
+        assertThat(cluster.addresses()).containsExactly("10.0.0.1:6379", "10.0.0.2:7001", "10.0.0.3:7002");
+        RedisConnection sentinel = TestConfigs.features(
+                        "redis.mode=sentinel", "redis.port=26379", "redis.sentinel_master=mymaster")
+                .redisConnection();
+        assertThat(sentinel.sentinelMaster()).isEqualTo("mymaster");
+        assertThat(sentinel.toString()).contains("master mymaster");
+
+        assertThatThrownBy(() -> TestConfigs.features("redis.mode=sentinel"))
+                .hasMessageContaining("'redis.sentinel_master'")
+                .hasMessageContaining("is empty while redis.mode is sentinel");
+        assertThatThrownBy(() -> TestConfigs.features("redis.nodes=[\"10.0.0.2:7001\"]"))
+                .hasMessageContaining("'redis.nodes'")
+                .hasMessageContaining("redis.mode is standalone");
+        assertThatThrownBy(() -> TestConfigs.features("redis.mode=cluster", "redis.nodes=[redis-2]"))
+                .hasMessageContaining("redis-2, which is not host:port");
+        assertThatThrownBy(() -> TestConfigs.features("redis.mode=replicated")).hasMessageContaining("'redis.mode'");
+    }
 }

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
@@ -19,22 +20,39 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    /** Arguments after the port and directory: more settings, or a Sentinel's configuration file first. */
+    private final List<String> more;
+
     private Process process;
 
-    private RedisServerProcess(Path dir, int port) {
+    private RedisServerProcess(Path dir, int port, List<String> more) {
         this.dir = dir;
         this.port = port;
+        this.more = more;
     }
 
-    public static RedisServerProcess start(Path dir) throws Exception {
+    /** A server with an append-only file; {@code settings}: more {@code --name value} arguments. */
+    public static RedisServerProcess start(Path dir, String... settings) throws Exception {
         Files.createDirectories(dir);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        RedisServerProcess redis = new RedisServerProcess(dir, port);
+        RedisServerProcess redis = new RedisServerProcess(dir, freePort(), List.of(settings));
         redis.startAgain();
         return redis;
+    }
+
+    /** A Sentinel ({@code redis-server FILE --sentinel}) with these configuration lines, in a file it may rewrite. */
+    public static RedisServerProcess sentinel(Path dir, String... lines) throws Exception {
+        Files.createDirectories(dir);
+        Path conf = dir.resolve("sentinel.conf");
+        Files.write(conf, List.of(lines));
+        RedisServerProcess redis = new RedisServerProcess(dir, freePort(), List.of(conf.toString(), "--sentinel"));
+        redis.startAgain();
+        return redis;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     public String host() {
@@ -51,20 +69,28 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Starts the stopped server on the same port and data directory; returns once it answers PING. */
     public void startAgain() throws Exception {
-        process = new ProcessBuilder(List.of(
-                        "redis-server",
-                        "--port",
-                        Integer.toString(port),
-                        "--bind",
-                        host(),
-                        "--dir",
-                        dir.toString(),
-                        "--appendonly",
-                        "yes",
-                        "--appendfsync",
-                        "always",
-                        "--save",
-                        ""))
+        boolean sentinel = more.contains("--sentinel");
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        if (sentinel) {
+            command.addAll(more); // the configuration file must come first
+        }
+        command.addAll(List.of(
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                host(),
+                "--dir",
+                dir.toString(),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                ""));
+        if (!sentinel) {
+            command.addAll(more);
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
                         dir.resolve("redis.log").toFile()))

@@ -4,41 +4,48 @@ import io.waferflow.config.RedisConnection;
 import java.util.List;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPoolAbstract;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The online store's connection: a pool of the Jedis that Bahir brings, from {@link RedisClients} (Bahir's own
- * {@code FlinkJedisPoolConfig} carries a password but no ACL user and no TLS). Writes a row as one atomic script call
- * ({@link RowScript}), not one HSET per field as Bahir's sink would. Tells an outage (no connection) from a refusal
- * (the server answered no: wrong credentials, a wrong key type), which no retry can fix.
+ * The online store's connection for one writer: a pool of the Jedis that Bahir brings, from {@link RedisClients} (a
+ * cluster client in cluster mode). Writes a row as one atomic script call ({@link RowScript}), not one HSET per field
+ * as Bahir's sink would, and a batch of rows in one pipelined round trip. Tells an outage (no connection) from a
+ * refusal (the server answered no: wrong credentials, a wrong key type), which no retry can fix.
  */
 public final class RedisStore implements AutoCloseable {
 
-    private final RedisConnection connection;
-    private final JedisPool pool;
+    private static final java.util.regex.Pattern TRANSIENT =
+            java.util.regex.Pattern.compile("(READONLY|LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\\b");
 
-    private RedisStore(RedisConnection connection, JedisPool pool) {
+    private final RedisConnection connection;
+    private final GenericObjectPoolConfig<Jedis> poolConfig;
+    /** Standalone and sentinel modes; opened on first use, since a sentinel pool asks the sentinels when built. */
+    private JedisPoolAbstract pool;
+    /** Cluster mode; opened on first use, since it learns the slots when built. */
+    private JedisCluster cluster;
+
+    private RedisStore(RedisConnection connection) {
         this.connection = connection;
-        this.pool = pool;
+        poolConfig = new GenericObjectPoolConfig<>();
+        poolConfig.setMaxTotal(2);
+        // One writer thread needs one connection (per cluster master); keeping no second idle one means a retry after
+        // a dead connection (Redis restarted) always opens a fresh one.
+        poolConfig.setMaxIdle(1);
     }
 
     /**
-     * A pool for one writer thread. PINGs once: a server that refuses the credentials fails here, naming the server and
-     * the reason (WRONGPASS, NOAUTH, a TLS failure), never the secret; a server that does not answer is an outage and
-     * does not.
+     * A store for one writer thread. PINGs once: a server that refuses the credentials fails here, naming the server
+     * and the reason (WRONGPASS, NOAUTH, a TLS failure), never the secret; a server that does not answer is an outage
+     * and does not.
      */
     public static RedisStore connect(RedisConnection connection) {
-        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(2);
-        // One writer thread needs one connection; keeping no second idle one means a retry after a dead connection
-        // (Redis restarted) always opens a fresh one.
-        pool.setMaxIdle(1);
-        RedisStore store = new RedisStore(connection, RedisClients.pool(connection, pool));
-        try (Jedis jedis = store.pool.getResource()) {
-            jedis.ping();
+        RedisStore store = new RedisStore(connection);
+        try {
+            store.writeAll(List.of());
         } catch (Exception e) {
             if (!isOutage(e)) {
                 store.close();
@@ -59,9 +66,9 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /**
-     * Writes rows in one pipelined round trip: one {@link RowScript#WRITE_ROW} call per row, sent together, answered
-     * together. Each row is atomic on its own; the batch is not (it need not be: rows are full upserts of distinct
-     * keys).
+     * Writes rows in one pipelined round trip (in a cluster, one per master that holds some of them): one
+     * {@link RowScript#WRITE_ROW} call per row, sent together, answered together. Each row is atomic on its own; the
+     * batch is not (it need not be: rows are full upserts of distinct keys). An empty batch PINGs.
      *
      * @return per row, in order: true if written, false if Redis holds a newer row of its key, which stays
      * @throws JedisException if Redis is unreachable or refuses (see {@link #isOutage}); then any of the rows may or
@@ -78,19 +85,49 @@ public final class RedisStore implements AutoCloseable {
     }
 
     private boolean[] writeAllOnce(List<RedisHashWrite> rows) {
+        if (connection.mode() == RedisConnection.Mode.CLUSTER) {
+            if (cluster == null) {
+                cluster = RedisClients.cluster(connection, poolConfig);
+            }
+            if (rows.isEmpty()) {
+                cluster.getClusterNodes().values().forEach(node -> {
+                    try (Jedis jedis = node.getResource()) {
+                        jedis.ping();
+                    }
+                });
+            }
+            return ClusterRows.writeAll(cluster, rows);
+        }
+        if (pool == null) {
+            pool = RedisClients.pool(connection, poolConfig);
+        }
         try (Jedis jedis = pool.getResource()) {
-            return RowScript.writeAll(jedis, rows);
+            if (rows.isEmpty()) {
+                jedis.ping();
+            }
+            boolean[] written = new boolean[rows.size()];
+            if (!RowScript.writeAll(jedis, rows, written).isEmpty()) {
+                throw new IllegalStateException("Redis " + connection + " redirected a write (MOVED): it is a node of a"
+                        + " cluster; set redis.mode: cluster");
+            }
+            return written;
         }
     }
 
     /**
-     * No connection (refused, reset, timed out): worth retrying. A server that answered with an error (WRONGPASS,
-     * NOAUTH, WRONGTYPE), or a certificate that does not check out, is a refusal, even where the pool wraps it in a
-     * connection exception: no retry can fix it.
+     * No connection (refused, reset, timed out), or a server that says it cannot take writes for now (a master that
+     * became a replica in a failover: READONLY; LOADING its data after a restart; a cluster without a master for a
+     * slot: CLUSTERDOWN, TRYAGAIN; MASTERDOWN): worth retrying. Any other answer with an error (WRONGPASS, NOAUTH,
+     * WRONGTYPE), or a certificate that does not check out, is a refusal, even where the pool wraps it in a connection
+     * exception: no retry can fix it.
      */
     public static boolean isOutage(Throwable e) {
         boolean connection = false;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JedisDataException
+                    && TRANSIENT.matcher(String.valueOf(t.getMessage())).lookingAt()) {
+                return true;
+            }
             if (t instanceof JedisDataException
                     || t instanceof java.security.cert.CertificateException
                     || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
@@ -118,7 +155,12 @@ public final class RedisStore implements AutoCloseable {
     @Override
     public void close() {
         try {
-            pool.close();
+            if (pool != null) {
+                pool.close();
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
         } catch (JedisException ignored) {
             // closing a pool whose server is gone
         }

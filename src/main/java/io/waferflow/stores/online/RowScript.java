@@ -10,6 +10,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * The online store's row write, {@link #WRITE_ROW}, sent for a batch of rows over one connection in one pipeline. The
@@ -48,24 +49,26 @@ final class RowScript {
     /**
      * Writes the rows over {@code jedis} in one round trip (two when the server must load the script first).
      *
-     * @return per row: true if written, false if the server holds a newer row of the key
+     * @param written per row, set: true if written, false if the server holds a newer row of the key
+     * @return the rows the server redirected (MOVED, ASK: a cluster node that does not hold the key's slot), unwritten
      * @throws redis.clients.jedis.exceptions.JedisException on a lost connection or a refusal
      */
-    static boolean[] writeAll(Jedis jedis, List<RedisHashWrite> rows) {
-        boolean[] written = new boolean[rows.size()];
-        List<Integer> unknownScript = send(jedis, rows, allIndexes(rows.size()), written);
+    static List<Integer> writeAll(Jedis jedis, List<RedisHashWrite> rows, boolean[] written) {
+        List<Integer> redirected = new ArrayList<>();
+        List<Integer> unknownScript = send(jedis, rows, allIndexes(rows.size()), written, redirected);
         if (!unknownScript.isEmpty()) {
             jedis.scriptLoad(WRITE_ROW);
-            if (!send(jedis, rows, unknownScript, written).isEmpty()) {
+            if (!send(jedis, rows, unknownScript, written, redirected).isEmpty()) {
                 throw new IllegalStateException("Redis " + jedis.getClient().getHost() + ":"
                         + jedis.getClient().getPort() + " does not keep the row script loaded");
             }
         }
-        return written;
+        return redirected;
     }
 
     /** Sends rows {@code which} in one pipeline; returns those the server answered NOSCRIPT for. */
-    private static List<Integer> send(Jedis jedis, List<RedisHashWrite> rows, List<Integer> which, boolean[] written) {
+    private static List<Integer> send(
+            Jedis jedis, List<RedisHashWrite> rows, List<Integer> which, boolean[] written, List<Integer> redirected) {
         Pipeline pipeline = jedis.pipelined();
         List<Response<Object>> answers = new ArrayList<>(which.size());
         for (int i : which) {
@@ -79,6 +82,8 @@ final class RowScript {
                 written[which.get(a)] = Long.valueOf(1).equals(answers.get(a).get());
             } catch (JedisNoScriptException e) {
                 unknownScript.add(which.get(a));
+            } catch (JedisRedirectionException e) {
+                redirected.add(which.get(a));
             }
         }
         return unknownScript;
