@@ -1,14 +1,21 @@
 package io.waferflow.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import net.objecthunter.exp4j.Expression;
 import net.objecthunter.exp4j.ExpressionBuilder;
 import net.objecthunter.exp4j.ValidationResult;
 import net.objecthunter.exp4j.function.Function;
 import net.objecthunter.exp4j.operator.Operator;
+import net.objecthunter.exp4j.shuntingyard.ShuntingYard;
+import net.objecthunter.exp4j.tokenizer.FunctionToken;
+import net.objecthunter.exp4j.tokenizer.NumberToken;
+import net.objecthunter.exp4j.tokenizer.OperatorToken;
+import net.objecthunter.exp4j.tokenizer.Token;
+import net.objecthunter.exp4j.tokenizer.VariableToken;
 
 /**
  * One expression of {@code feature_group.derived}, parsed: arithmetic over doubles with exp4j (numbers, variables,
@@ -16,10 +23,15 @@ import net.objecthunter.exp4j.operator.Operator;
  * of two values). Variables are stored feature columns, earlier derived features and
  * {@code baseline.<parameter>.<statistic>}; which of them exist is {@link DerivedDefinitions}' to check.
  *
- * <p>Two departures from exp4j's defaults, both so a typo cannot turn into a different formula: no implicit
- * multiplication ({@code 2 vdd_mean} and {@code vdd_meanvdd_std} are errors, not products), and {@code /} and {@code %}
- * by zero give IEEE infinities or NaN (which the evaluator returns as null) instead of throwing, which would also cost
- * a stack trace per entity on the serving path.
+ * <p>Two departures from exp4j's defaults. No implicit multiplication, so a typo cannot turn into another formula
+ * ({@code 2 vdd_mean} and {@code vdd_meanvdd_std} are errors, not products). And {@code /} and {@code %} by zero give
+ * IEEE infinities or NaN (which the evaluator returns as null) instead of throwing, which would cost a stack trace per
+ * entity on the serving path.
+ *
+ * <p>exp4j parses and checks the text and supplies the operators and functions; the postfix program it compiles to is
+ * run here ({@link #evaluate}) over an array of variable values, instead of through exp4j's {@code Expression}, which
+ * keeps variable values in itself (one copy per thread) and looks each up by name in a map on every call. Immutable, so
+ * one instance serves any number of threads.
  */
 public final class DerivedExpression {
 
@@ -52,14 +64,57 @@ public final class DerivedExpression {
         }
     };
 
+    private static final Map<String, Function> FUNCTIONS = Map.of(MIN.getName(), MIN, MAX.getName(), MAX);
+    private static final Map<String, Operator> OPERATORS =
+            Map.of(DIVIDE.getSymbol(), DIVIDE, MODULO.getSymbol(), MODULO);
+
     private final String text;
     private final List<String> variables;
-    private final Expression compiled;
 
-    private DerivedExpression(String text, List<String> variables, Expression compiled) {
+    // The postfix program: at each step an operator, a function, a variable (its index) or a number.
+    private final Operator[] operators;
+    private final Function[] functions;
+    private final int[] variableIndexes;
+    private final double[] numbers;
+    private final int stackDepth;
+
+    private DerivedExpression(String text, List<String> variables, Token[] program) {
         this.text = text;
         this.variables = variables;
-        this.compiled = compiled;
+        int n = program.length;
+        this.operators = new Operator[n];
+        this.functions = new Function[n];
+        this.variableIndexes = new int[n];
+        this.numbers = new double[n];
+        Arrays.fill(variableIndexes, -1);
+        int depth = 0;
+        int deepest = 0;
+        for (int i = 0; i < n; i++) {
+            Token t = program[i];
+            switch (t.getType()) {
+                case Token.TOKEN_NUMBER -> {
+                    numbers[i] = ((NumberToken) t).getValue();
+                    depth++;
+                }
+                case Token.TOKEN_VARIABLE -> {
+                    variableIndexes[i] = variables.indexOf(((VariableToken) t).getName());
+                    depth++;
+                }
+                case Token.TOKEN_OPERATOR -> {
+                    operators[i] = ((OperatorToken) t).getOperator();
+                    depth -= operators[i].getNumOperands() - 1;
+                }
+                case Token.TOKEN_FUNCTION -> {
+                    functions[i] = ((FunctionToken) t).getFunction();
+                    depth -= functions[i].getNumArguments() - 1;
+                }
+                default ->
+                    throw new IllegalArgumentException(
+                            "unexpected " + t.getClass().getSimpleName());
+            }
+            deepest = Math.max(deepest, depth);
+        }
+        this.stackDepth = deepest;
     }
 
     /**
@@ -69,22 +124,57 @@ public final class DerivedExpression {
      */
     public static DerivedExpression parse(String text) {
         List<String> variables = variablesOf(text);
-        Expression compiled;
+        Set<String> names = new LinkedHashSet<>(variables);
         try {
-            compiled = new ExpressionBuilder(text)
+            // exp4j's own check of the operand count ("vdd_mean vdd_std", "vdd_mean -"), on its builder's result.
+            ValidationResult valid = new ExpressionBuilder(text)
                     .implicitMultiplication(false)
-                    .variables(new LinkedHashSet<>(variables))
+                    .variables(names)
                     .operator(DIVIDE, MODULO)
                     .functions(MIN, MAX)
-                    .build();
+                    .build()
+                    .validate(false);
+            if (!valid.isValid()) {
+                throw new IllegalArgumentException(String.join("; ", valid.getErrors()));
+            }
+            // The program the builder made, as tokens this class can run (the builder's stay private).
+            Token[] program = ShuntingYard.convertToRPN(text, FUNCTIONS, OPERATORS, names, false);
+            return new DerivedExpression(text, List.copyOf(variables), program);
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (RuntimeException e) { // exp4j also throws EmptyStackException and the like on some malformed input
             throw new IllegalArgumentException(e.getMessage() == null ? "malformed" : e.getMessage(), e);
         }
-        ValidationResult valid = compiled.validate(false);
-        if (!valid.isValid()) {
-            throw new IllegalArgumentException(String.join("; ", valid.getErrors()));
+    }
+
+    /**
+     * The value of the expression, {@code values[i]} being the value of {@code variables().get(i)}; IEEE arithmetic
+     * throughout (a division by zero is infinite or NaN). The steps of exp4j's {@code Expression.evaluate}, with
+     * variables read by index.
+     */
+    public double evaluate(double[] values) {
+        double[] stack = new double[stackDepth];
+        int top = 0;
+        for (int i = 0; i < numbers.length; i++) {
+            if (operators[i] != null) {
+                if (operators[i].getNumOperands() == 2) {
+                    top--;
+                    stack[top - 1] = operators[i].apply(stack[top - 1], stack[top]);
+                } else {
+                    stack[top - 1] = operators[i].apply(stack[top - 1]);
+                }
+            } else if (functions[i] != null) {
+                int arity = functions[i].getNumArguments();
+                double[] args = Arrays.copyOfRange(stack, top - arity, top);
+                top -= arity;
+                stack[top++] = functions[i].apply(args);
+            } else if (variableIndexes[i] >= 0) {
+                stack[top++] = values[variableIndexes[i]];
+            } else {
+                stack[top++] = numbers[i];
+            }
         }
-        return new DerivedExpression(text, List.copyOf(variables), compiled);
+        return stack[0];
     }
 
     /**
@@ -148,13 +238,5 @@ public final class DerivedExpression {
     /** The names the expression reads, in order of first appearance. */
     public List<String> variables() {
         return variables;
-    }
-
-    /**
-     * A copy to evaluate with. exp4j keeps variable values inside the expression, so one copy serves one thread at a
-     * time; the compiled postfix tokens themselves are immutable and shared.
-     */
-    public Expression newEvaluator() {
-        return new Expression(compiled);
     }
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import net.objecthunter.exp4j.Expression;
 
 /**
  * The derived features of a feature group ({@code feature_group.derived}), compiled once and evaluated per row: by the
@@ -32,9 +31,9 @@ import net.objecthunter.exp4j.Expression;
  * {@code neighbor_yield_avg} a share (0–1), so "yield against the neighbours" is {@code yield_pct - 100 *
  * neighbor_yield_avg}.
  *
- * <p><b>Threads.</b> Immutable and safe to share: exp4j keeps variable values inside its expression object, so each
- * thread evaluates its own copies of the compiled expressions (made on its first call; the postfix tokens are shared).
- * Serializable for Flink functions: only the definitions travel, and they are compiled again when read.
+ * <p><b>Threads.</b> Immutable, and one instance serves any number of threads: an evaluation keeps its values in arrays
+ * of its own ({@link DerivedExpression#evaluate}). Serializable for Flink functions: only the definitions travel, and
+ * they are compiled again when read.
  */
 public final class DerivedFeatures implements Serializable {
 
@@ -47,10 +46,9 @@ public final class DerivedFeatures implements Serializable {
     private final transient List<String> names;
     private final transient Map<String, Integer> index;
     private final transient Compiled[] compiled;
-    private final transient ThreadLocal<Expression[]> evaluators;
 
-    /** One derived feature: its expression and where each of its variables comes from. */
-    private record Compiled(DerivedExpression expression, String[] variables, Source[] sources) {}
+    /** One derived feature: its expression and where each of its variables comes from, in the same order. */
+    private record Compiled(DerivedExpression expression, Source[] sources) {}
 
     /**
      * Where a variable's value comes from: a stored feature (by name), an earlier derived feature (by index) or a
@@ -82,11 +80,10 @@ public final class DerivedFeatures implements Serializable {
                     sources[v] = new Source(null, -1, this.baseline.get(variable));
                 }
             }
-            compiled[idx.size()] = new Compiled(e, variables, sources);
+            compiled[idx.size()] = new Compiled(e, sources);
             idx.put(name, idx.size());
         }
         this.index = Collections.unmodifiableMap(idx);
-        this.evaluators = ThreadLocal.withInitial(this::newEvaluators);
     }
 
     /**
@@ -154,7 +151,7 @@ public final class DerivedFeatures implements Serializable {
      * @throws IllegalArgumentException when {@code name} is not a derived feature
      */
     public Double evaluate(String name, Function<String, Double> stored) {
-        return value(indexOf(name), stored, evaluators.get(), null);
+        return value(indexOf(name), stored, null);
     }
 
     /**
@@ -162,36 +159,35 @@ public final class DerivedFeatures implements Serializable {
      * declaration order: the same values {@link #evaluate} gives for each name. Each derived feature is computed once.
      */
     public Map<String, Double> evaluateRow(Map<String, Double> row) {
-        Expression[] mine = evaluators.get();
         Double[] done = new Double[compiled.length];
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < compiled.length; i++) {
-            done[i] = value(i, row::get, mine, done);
+            done[i] = value(i, row::get, done);
             out.put(names.get(i), done[i]);
         }
         return out;
     }
 
     /** Derived feature {@code i}; {@code done} holds the earlier ones' values when they are known (a whole row). */
-    private Double value(int i, Function<String, Double> stored, Expression[] mine, Double[] done) {
+    private Double value(int i, Function<String, Double> stored, Double[] done) {
         Compiled c = compiled[i];
-        Expression e = mine[i];
-        for (int v = 0; v < c.variables().length; v++) {
+        double[] values = new double[c.sources().length];
+        for (int v = 0; v < values.length; v++) {
             Source s = c.sources()[v];
             Double x;
             if (s.stored() != null) {
                 x = stored.apply(s.stored());
             } else if (s.derived() >= 0) {
-                x = done != null ? done[s.derived()] : value(s.derived(), stored, mine, null);
+                x = done != null ? done[s.derived()] : value(s.derived(), stored, null);
             } else {
                 x = s.baseline();
             }
             if (x == null || x.isNaN()) {
                 return null;
             }
-            e.setVariable(c.variables()[v], x);
+            values[v] = x;
         }
-        double result = e.evaluate();
+        double result = c.expression().evaluate(values);
         return Double.isFinite(result) ? result : null;
     }
 
@@ -202,14 +198,6 @@ public final class DerivedFeatures implements Serializable {
                     + (names.isEmpty() ? "none is declared" : "declared: " + String.join(", ", names)) + ")");
         }
         return i;
-    }
-
-    private Expression[] newEvaluators() {
-        Expression[] e = new Expression[compiled.length];
-        for (int i = 0; i < e.length; i++) {
-            e[i] = compiled[i].expression().newEvaluator();
-        }
-        return e;
     }
 
     /** Compiled again after deserialization: exp4j's expressions are not serializable, the definitions are. */
