@@ -129,17 +129,31 @@ public final class DerivedFeatures implements Serializable {
      * fetch to compute it.
      */
     public List<String> storedInputs(String name) {
-        Set<String> inputs = new LinkedHashSet<>();
-        collectStoredInputs(indexOf(name), inputs);
-        return List.copyOf(inputs);
+        Set<String> stored = new LinkedHashSet<>();
+        collectInputs(indexOf(name), stored, new LinkedHashSet<>());
+        return List.copyOf(stored);
     }
 
-    private void collectStoredInputs(int i, Set<String> inputs) {
-        for (Source s : compiled[i].sources()) {
+    /**
+     * The baseline statistics ({@code baseline.<parameter>.<statistic>}) a derived feature reads, directly or through
+     * the derived features it uses: without them it is null.
+     */
+    public List<String> baselineInputs(String name) {
+        Set<String> baselineStatistics = new LinkedHashSet<>();
+        collectInputs(indexOf(name), new LinkedHashSet<>(), baselineStatistics);
+        return List.copyOf(baselineStatistics);
+    }
+
+    private void collectInputs(int i, Set<String> stored, Set<String> baselineStatistics) {
+        Compiled c = compiled[i];
+        for (int v = 0; v < c.sources().length; v++) {
+            Source s = c.sources()[v];
             if (s.stored() != null) {
-                inputs.add(s.stored());
+                stored.add(s.stored());
             } else if (s.derived() >= 0) {
-                collectStoredInputs(s.derived(), inputs);
+                collectInputs(s.derived(), stored, baselineStatistics);
+            } else {
+                baselineStatistics.add(c.expression().variables().get(v));
             }
         }
     }
