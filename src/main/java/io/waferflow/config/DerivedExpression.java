@@ -35,7 +35,10 @@ import net.objecthunter.exp4j.tokenizer.VariableToken;
  */
 public final class DerivedExpression {
 
-    /** IEEE division: x / 0 is ±Infinity or NaN. Same precedence and associativity as exp4j's own. */
+    /**
+     * IEEE division: x / 0 is ±Infinity or NaN. Same precedence and associativity as exp4j's own (which throws on a
+     * zero divisor); {@link #evaluate} runs it inline, so the parser and exp4j's own evaluation agree with it (tests).
+     */
     private static final Operator DIVIDE = new Operator("/", 2, true, Operator.PRECEDENCE_DIVISION) {
         @Override
         public double apply(double... args) {
@@ -71,40 +74,57 @@ public final class DerivedExpression {
     private final String text;
     private final List<String> variables;
 
-    // The postfix program: at each step an operator, a function, a variable (its index) or a number.
-    private final Operator[] operators;
-    private final Function[] functions;
-    private final int[] variableIndexes;
+    // Step codes of the postfix program. The arithmetic operators are run inline: through exp4j's Operator.apply
+    // every step is a virtual call with a new varargs array, most of the cost of an evaluation.
+    private static final int NUMBER = 0;
+    private static final int VARIABLE = 1;
+    private static final int ADD = 2;
+    private static final int SUBTRACT = 3;
+    private static final int MULTIPLY = 4;
+    private static final int DIVIDE_STEP = 5;
+    private static final int MODULO_STEP = 6;
+    private static final int POWER = 7;
+    private static final int NEGATE = 8;
+    private static final int UNARY_PLUS = 9;
+    private static final int FUNCTION = 10;
+
+    // The program: per step its code and, by code, a number, a variable's index or a function.
+    private final int[] codes;
     private final double[] numbers;
+    private final int[] variableIndexes;
+    private final Function[] functions;
     private final int stackDepth;
 
     private DerivedExpression(String text, List<String> variables, Token[] program) {
         this.text = text;
         this.variables = variables;
         int n = program.length;
-        this.operators = new Operator[n];
-        this.functions = new Function[n];
-        this.variableIndexes = new int[n];
+        this.codes = new int[n];
         this.numbers = new double[n];
-        Arrays.fill(variableIndexes, -1);
+        this.variableIndexes = new int[n];
+        this.functions = new Function[n];
         int depth = 0;
         int deepest = 0;
         for (int i = 0; i < n; i++) {
             Token t = program[i];
             switch (t.getType()) {
                 case Token.TOKEN_NUMBER -> {
+                    codes[i] = NUMBER;
                     numbers[i] = ((NumberToken) t).getValue();
                     depth++;
                 }
                 case Token.TOKEN_VARIABLE -> {
+                    codes[i] = VARIABLE;
                     variableIndexes[i] = variables.indexOf(((VariableToken) t).getName());
                     depth++;
                 }
                 case Token.TOKEN_OPERATOR -> {
-                    operators[i] = ((OperatorToken) t).getOperator();
-                    depth -= operators[i].getNumOperands() - 1;
+                    Operator op = ((OperatorToken) t).getOperator();
+                    codes[i] = code(op);
+                    depth -= op.getNumOperands() - 1;
                 }
                 case Token.TOKEN_FUNCTION -> {
+                    codes[i] = FUNCTION;
                     functions[i] = ((FunctionToken) t).getFunction();
                     depth -= functions[i].getNumArguments() - 1;
                 }
@@ -115,6 +135,22 @@ public final class DerivedExpression {
             deepest = Math.max(deepest, depth);
         }
         this.stackDepth = deepest;
+    }
+
+    /** exp4j's built-in operators and this class's / and %: the only ones its parser can produce here. */
+    private static int code(Operator op) {
+        String key = op.getSymbol() + op.getNumOperands();
+        return switch (key) {
+            case "+2" -> ADD;
+            case "-2" -> SUBTRACT;
+            case "*2" -> MULTIPLY;
+            case "/2" -> DIVIDE_STEP;
+            case "%2" -> MODULO_STEP;
+            case "^2" -> POWER;
+            case "-1" -> NEGATE;
+            case "+1" -> UNARY_PLUS;
+            default -> throw new IllegalArgumentException("unknown operator '" + op.getSymbol() + "'");
+        };
     }
 
     /**
@@ -150,28 +186,47 @@ public final class DerivedExpression {
     /**
      * The value of the expression, {@code values[i]} being the value of {@code variables().get(i)}; IEEE arithmetic
      * throughout (a division by zero is infinite or NaN). The steps of exp4j's {@code Expression.evaluate}, with
-     * variables read by index.
+     * variables read by index and the arithmetic operators inline (their exp4j definitions are these one-liners).
      */
     public double evaluate(double[] values) {
         double[] stack = new double[stackDepth];
         int top = 0;
-        for (int i = 0; i < numbers.length; i++) {
-            if (operators[i] != null) {
-                if (operators[i].getNumOperands() == 2) {
+        for (int i = 0; i < codes.length; i++) {
+            switch (codes[i]) {
+                case NUMBER -> stack[top++] = numbers[i];
+                case VARIABLE -> stack[top++] = values[variableIndexes[i]];
+                case ADD -> {
                     top--;
-                    stack[top - 1] = operators[i].apply(stack[top - 1], stack[top]);
-                } else {
-                    stack[top - 1] = operators[i].apply(stack[top - 1]);
+                    stack[top - 1] += stack[top];
                 }
-            } else if (functions[i] != null) {
-                int arity = functions[i].getNumArguments();
-                double[] args = Arrays.copyOfRange(stack, top - arity, top);
-                top -= arity;
-                stack[top++] = functions[i].apply(args);
-            } else if (variableIndexes[i] >= 0) {
-                stack[top++] = values[variableIndexes[i]];
-            } else {
-                stack[top++] = numbers[i];
+                case SUBTRACT -> {
+                    top--;
+                    stack[top - 1] -= stack[top];
+                }
+                case MULTIPLY -> {
+                    top--;
+                    stack[top - 1] *= stack[top];
+                }
+                case DIVIDE_STEP -> {
+                    top--;
+                    stack[top - 1] /= stack[top];
+                }
+                case MODULO_STEP -> {
+                    top--;
+                    stack[top - 1] %= stack[top];
+                }
+                case POWER -> {
+                    top--;
+                    stack[top - 1] = Math.pow(stack[top - 1], stack[top]);
+                }
+                case NEGATE -> stack[top - 1] = -stack[top - 1];
+                case UNARY_PLUS -> {}
+                default -> {
+                    int arity = functions[i].getNumArguments();
+                    double[] args = Arrays.copyOfRange(stack, top - arity, top);
+                    top -= arity;
+                    stack[top++] = functions[i].apply(args);
+                }
             }
         }
         return stack[0];
