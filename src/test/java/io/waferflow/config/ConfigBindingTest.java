@@ -222,7 +222,8 @@ class ConfigBindingTest {
                                 "    vdd_cv: vdd_std / vdd_mean\n", "    vdd_cv: vdd_std / vdd_mean\n    vdd_cv: 1\n")))
                 .as("two derived features of one name")
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("Duplicate field 'vdd_cv'");
+                .hasMessageContaining("has the key 'vdd_cv' twice in one section (line ")
+                .hasMessageContaining("keep one of them");
         String older = shippedYaml().replaceAll("(?s)  # Derived features:.*?baseline\\.vdd\\.std\n", "");
         assertThat(older).doesNotContain("derived");
         assertThat(FeaturesJobConfig.from(RawConfig.parse(older)).derivedFeatures())
