@@ -245,4 +245,21 @@ class ConfigBindingTest {
         assertThat(copy.derivedFeatures()).containsExactlyEntriesOf(c.derivedFeatures());
         assertThat(copy.derivedFeatures().keySet()).endsWith("a_added");
     }
+
+    @Test
+    void derivedFeaturesAsPrintedAtStartAreTheOverridesThatGiveThemBack() throws Exception {
+        RawConfig shipped = TestConfigs.raw();
+        List<String> printed = shipped.toString()
+                .lines()
+                .map(String::trim)
+                .filter(l -> l.startsWith("feature_group.derived."))
+                .map(l -> l.replaceFirst(": ", "="))
+                .toList();
+        assertThat(printed).hasSize(3);
+        String without = shippedYaml().replaceAll("(?s)  # Derived features:.*?baseline\\.vdd\\.std\n", "");
+        FeaturesJobConfig again =
+                FeaturesJobConfig.from(RawConfig.parse(without).withOverrides(printed));
+        assertThat(again.derivedFeatures())
+                .containsExactlyEntriesOf(FeaturesJobConfig.from(shipped).derivedFeatures());
+    }
 }
