@@ -71,11 +71,8 @@ public final class DerivedExpression {
     private static final Map<String, Operator> OPERATORS =
             Map.of(DIVIDE.getSymbol(), DIVIDE, MODULO.getSymbol(), MODULO);
 
-    private final String text;
-    private final List<String> variables;
-
-    // Step codes of the postfix program. The arithmetic operators are run inline: through exp4j's Operator.apply
-    // every step is a virtual call with a new varargs array, most of the cost of an evaluation.
+    // Step codes of the postfix program. The arithmetic operators run inline rather than through exp4j's
+    // Operator.apply, a virtual call with a new varargs array per step.
     private static final int NUMBER = 0;
     private static final int VARIABLE = 1;
     private static final int ADD = 2;
@@ -87,6 +84,9 @@ public final class DerivedExpression {
     private static final int NEGATE = 8;
     private static final int UNARY_PLUS = 9;
     private static final int FUNCTION = 10;
+
+    private final String text;
+    private final List<String> variables;
 
     // The program: per step its code and, by code, a number, a variable's index or a function.
     private final int[] codes;
