@@ -41,6 +41,9 @@ final class Binder {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
+            // A key written twice (two derived features of one name, a section pasted twice) is a mistake, not "the
+            // last one wins".
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .addModule(new SimpleModule("waferflow-config")
                     .addDeserializer(Duration.class, new FromText<>(Duration.class, ValueFormats::duration))

@@ -26,6 +26,7 @@ final class Defaults {
                 gap: ~              # session: required
               watermark:
                 emit: periodic
+              derived: {}
             drift:
               enabled: true
               baseline:

@@ -2,10 +2,14 @@ package io.waferflow.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.waferflow.model.FeatureColumns;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The parsed, validated configuration of the {@code features} job: {@code jobs/features.yaml} plus overrides, bound
@@ -38,6 +42,8 @@ public record FeaturesJobConfig(
         Check.between("parallelism", parallelism, 1, 1024);
         // The alert policies count in the windows they watch. Sliding windows whose slide divides the size
         // (WindowSpec insists) include a subset that tiles time: drift reads only those, so no value counts twice.
+        // Needs the schema's parameters, so checked here rather than in FeatureGroup.
+        DerivedDefinitions.parse(group.derived(), new FeatureColumns(schema.parameterNames()).names());
         WindowSpec wafers = group.window();
         alerts = alerts.withCadence(new AlertsConfig.Cadence(
                 drift.window().toMillis(),
@@ -48,14 +54,24 @@ public record FeaturesJobConfig(
     /** {@code job}: the job's name, and its version, written into every offline row. */
     public record Job(String name, String version) implements Serializable {}
 
-    /** {@code feature_group}: what the job computes, over which windows, with which watermarks. */
+    /**
+     * {@code feature_group}: what the job computes, over which windows, with which watermarks; and the derived features
+     * readers compute from its rows on read (name → expression, in declaration order; see {@link DerivedDefinitions}).
+     */
     public record FeatureGroup(
-            String name, String version, WindowSpec window, Watermark watermark, Duration waferQuietTimeout)
+            String name,
+            String version,
+            WindowSpec window,
+            Watermark watermark,
+            Duration waferQuietTimeout,
+            Map<String, String> derived)
             implements Serializable {
 
         public FeatureGroup {
             Check.identifier("name", name);
             Check.identifier("version", version);
+            // Jackson binds a LinkedHashMap: the copy keeps the declaration order, which the checks and readers use.
+            derived = Collections.unmodifiableMap(new LinkedHashMap<>(derived == null ? Map.of() : derived));
             if (waferQuietTimeout.compareTo(window.allowedLateness()) <= 0) {
                 throw InvalidValue.at(
                         "wafer_quiet_timeout",
@@ -121,6 +137,14 @@ public record FeaturesJobConfig(
 
     public WindowSpec window() {
         return group.window();
+    }
+
+    /**
+     * {@code feature_group.derived}: derived feature name → expression, in declaration order, checked against the
+     * group's feature columns (compile them with {@code io.waferflow.derived.DerivedFeatures}).
+     */
+    public Map<String, String> derivedFeatures() {
+        return group.derived();
     }
 
     public Duration outOfOrderness() {

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The job configuration as written: the YAML file's tree with the {@code --set key=value} overrides applied in order,
@@ -30,6 +32,9 @@ import java.util.function.Function;
  * secret keys ({@link SecretKeys}) never appear in messages or in {@link #toString()}.
  */
 public final class RawConfig {
+
+    /** Jackson's message for a key written twice (FAIL_ON_READING_DUP_TREE_KEY), with the key. */
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("^Duplicate field '([^']*)'");
 
     static final ConfigKeys KEYS = new ConfigKeys(FeaturesJobConfig.class, readDefaults());
 
@@ -71,6 +76,16 @@ public final class RawConfig {
             refuseAliases(yaml);
             root = Binder.MAPPER.readTree(yaml);
         } catch (JsonProcessingException e) {
+            Matcher twice = DUPLICATE_KEY.matcher(e.getOriginalMessage());
+            if (twice.find()) {
+                throw new ConfigException(
+                        source,
+                        "has the key '" + twice.group(1) + "' twice in one section"
+                                + (e.getLocation() == null
+                                        ? ""
+                                        : " (line " + e.getLocation().getLineNr() + ")"),
+                        "keep one of them: the YAML reader would otherwise keep the last one silently");
+            }
             throw new ConfigException(
                     source,
                     "is not valid YAML (" + e.getOriginalMessage().split("\n")[0]

@@ -201,4 +201,65 @@ class ConfigBindingTest {
         assertThat(copy.kafkaClient().passThrough()).containsExactly(Map.entry("max.poll.records", "10"));
         assertThat(copy.schema().parameterNames()).isEqualTo(List.of("vdd", "idd", "frequency", "temperature"));
     }
+
+    @Test
+    void derivedFeaturesBindInTheFilesOrderAndAMisspeltSectionIsNamed() throws Exception {
+        String yaml = shippedYaml()
+                .replace(
+                        "    vdd_cv: vdd_std / vdd_mean\n",
+                        "    z_last_alphabetically: idd_mean * 1000\n    vdd_cv: vdd_std / vdd_mean\n");
+        FeaturesJobConfig c = FeaturesJobConfig.from(RawConfig.parse(yaml));
+        assertThat(c.derivedFeatures().keySet())
+                .containsExactly("z_last_alphabetically", "vdd_cv", "yield_vs_neighbors", "vdd_z");
+        assertThatThrownBy(() -> RawConfig.parse(shippedYaml().replace("  derived:\n", "  derivd:\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'feature_group.derivd'")
+                .hasMessageContaining("did you mean 'feature_group.derived'?");
+        assertThatThrownBy(() -> TestConfigs.raw("feature_group.derive.vdd_cv=vdd_std / vdd_mean"))
+                .hasMessageContaining("did you mean 'feature_group.derived.vdd_cv'?");
+        assertThatThrownBy(() -> RawConfig.parse(shippedYaml()
+                        .replace(
+                                "    vdd_cv: vdd_std / vdd_mean\n", "    vdd_cv: vdd_std / vdd_mean\n    vdd_cv: 1\n")))
+                .as("two derived features of one name")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("has the key 'vdd_cv' twice in one section (line ")
+                .hasMessageContaining("keep one of them");
+        String older = shippedYaml().replaceAll("(?s)  # Derived features:.*?baseline\\.vdd\\.std\n", "");
+        assertThat(older).doesNotContain("derived");
+        assertThat(FeaturesJobConfig.from(RawConfig.parse(older)).derivedFeatures())
+                .as("a file without the section (release 0.1.0's) has none")
+                .isEmpty();
+    }
+
+    @Test
+    void derivedFeaturesSurviveJavaSerializationInTheirOrder() throws Exception {
+        FeaturesJobConfig c = TestConfigs.features("feature_group.derived.a_added=vdd_cv * 2");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(c);
+        }
+        FeaturesJobConfig copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (FeaturesJobConfig) in.readObject();
+        }
+        assertThat(copy.derivedFeatures()).containsExactlyEntriesOf(c.derivedFeatures());
+        assertThat(copy.derivedFeatures().keySet()).endsWith("a_added");
+    }
+
+    @Test
+    void derivedFeaturesAsPrintedAtStartAreTheOverridesThatGiveThemBack() throws Exception {
+        RawConfig shipped = TestConfigs.raw();
+        List<String> printed = shipped.toString()
+                .lines()
+                .map(String::trim)
+                .filter(l -> l.startsWith("feature_group.derived."))
+                .map(l -> l.replaceFirst(": ", "="))
+                .toList();
+        assertThat(printed).hasSize(3);
+        String without = shippedYaml().replaceAll("(?s)  # Derived features:.*?baseline\\.vdd\\.std\n", "");
+        FeaturesJobConfig again =
+                FeaturesJobConfig.from(RawConfig.parse(without).withOverrides(printed));
+        assertThat(again.derivedFeatures())
+                .containsExactlyEntriesOf(FeaturesJobConfig.from(shipped).derivedFeatures());
+    }
 }

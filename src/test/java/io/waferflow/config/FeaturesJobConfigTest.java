@@ -229,4 +229,73 @@ class FeaturesJobConfigTest {
                 .hasMessageContaining("redis-2, which is not host:port");
         assertThatThrownBy(() -> TestConfigs.features("redis.mode=replicated")).hasMessageContaining("'redis.mode'");
     }
+
+    @Test
+    void derivedFeaturesKeepTheirDeclarationOrder() {
+        FeaturesJobConfig shipped = TestConfigs.features();
+        assertThat(shipped.derivedFeatures())
+                .containsExactly(
+                        Map.entry("vdd_cv", "vdd_std / vdd_mean"),
+                        Map.entry("yield_vs_neighbors", "yield_pct - 100 * neighbor_yield_avg"),
+                        Map.entry("vdd_z", "(vdd_mean - baseline.vdd.mean) / baseline.vdd.std"));
+        assertThat(TestConfigs.features("feature_group.derived.a_first=vdd_cv * 100")
+                        .derivedFeatures()
+                        .keySet())
+                .as("an override adds at the end, and may use the file's ones")
+                .containsExactly("vdd_cv", "yield_vs_neighbors", "vdd_z", "a_first");
+        assertThat(TestConfigs.features("feature_group.derived.vdd_cv=").derivedFeatures())
+                .as("empty means not set, as for every map of the configuration")
+                .doesNotContainKey("vdd_cv");
+        assertThat(TestConfigs.features(
+                                "feature_group.derived.vdd_z_p95=(vdd_p95 - baseline.vdd.p95) / baseline.vdd.std",
+                                "feature_group.derived.temperature_n=baseline.temperature.count")
+                        .derivedFeatures())
+                .containsKeys("vdd_z_p95", "temperature_n");
+    }
+
+    @Test
+    void aBadDerivedFeatureIsNamedWithWhatIsWrong() {
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=vdd_mena * 2"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'feature_group.derived.x'")
+                .hasMessageContaining("uses 'vdd_mena', which is no stored feature")
+                .hasMessageContaining("did you mean 'vdd_mean'?");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.yield_pct=100 - yield_pct"))
+                .hasMessageContaining("'feature_group.derived.yield_pct'")
+                .hasMessageContaining("is the name of a stored feature column");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=(vdd_mean - vdd_std"))
+                .hasMessageContaining("'feature_group.derived.x'")
+                .hasMessageContaining("'(vdd_mean - vdd_std' does not parse");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=2 vdd_mean"))
+                .as("no implicit multiplication")
+                .hasMessageContaining("does not parse");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=vdd_mean vdd_std"))
+                .hasMessageContaining("does not parse");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=evil(vdd_mean)"))
+                .as("only the language's functions")
+                .hasMessageContaining("does not parse");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=vdd_mean - baseline.vpp.mean"))
+                .hasMessageContaining("'feature_group.derived.x'")
+                .hasMessageContaining("'vpp' is not a parametric test")
+                .hasMessageContaining("vdd, idd, frequency, temperature");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=vdd_mean - baseline.vd.mean"))
+                .hasMessageContaining("did you mean 'baseline.vdd.mean'?");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=vdd_mean - baseline.vdd.median"))
+                .hasMessageContaining("a baseline has no statistic 'median'")
+                .hasMessageContaining("did you mean 'baseline.vdd.mean'?");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.x=baseline.yield_pct.mean"))
+                .as("only parametric tests have a baseline")
+                .hasMessageContaining("'yield_pct' is not a parametric test");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.VddCv=vdd_std / vdd_mean"))
+                .hasMessageContaining("'feature_group.derived.VddCv'")
+                .hasMessageContaining("not a snake_case name");
+        assertThatThrownBy(
+                        () -> TestConfigs.features("feature_group.derived.a=b * 2", "feature_group.derived.b=vdd_mean"))
+                .hasMessageContaining("'feature_group.derived.a'")
+                .hasMessageContaining("uses the derived feature 'b', which is not declared before it")
+                .hasMessageContaining("declare 'b' above it");
+        assertThatThrownBy(() -> TestConfigs.features("feature_group.derived.a=a + 1"))
+                .as("itself")
+                .hasMessageContaining("uses the derived feature 'a'");
+    }
 }
