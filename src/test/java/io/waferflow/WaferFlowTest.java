@@ -56,6 +56,7 @@ class WaferFlowTest {
                         List.of("baseline"),
                         List.of("alerts", "tail"),
                         List.of("offline", "orphans"),
+                        List.of("materialize"),
                         List.of("demo"),
                         List.of("bench"),
                         List.of("drift-accuracy"));
