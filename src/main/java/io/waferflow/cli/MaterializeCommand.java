@@ -3,6 +3,8 @@ package io.waferflow.cli;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.stores.materialize.MaterializeReport;
 import io.waferflow.stores.materialize.OnlineMaterializer;
+import io.waferflow.stores.online.RedisClients;
+import io.waferflow.stores.online.ServingVersions;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import redis.clients.jedis.Jedis;
 
 /**
  * {@code materialize}: each entity's newest final offline row of a group and version, written to Redis where it is
@@ -76,7 +79,22 @@ public final class MaterializeCommand implements Command, Callable<Integer> {
         out.printf(
                 "materialize %s %s: %s -> Redis %s%n", group, version, materializer.source(), config.redisConnection());
         print(materializer.run(since));
+        servingHint(config);
         return 0;
+    }
+
+    /** A Redis that lost its data lost the serving pointer too, which only the first job start or a switch sets. */
+    private void servingHint(FeaturesJobConfig config) {
+        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
+            if (new ServingVersions(jedis, config.redisKeyPrefix())
+                    .current(group)
+                    .isEmpty()) {
+                out.printf(
+                        "note: Redis names no version of %s to serve (%s is gone); readers need one:"
+                                + " bin/waferflow version switch %s --group %s%n",
+                        group, ServingVersions.key(config.redisKeyPrefix(), group), version, group);
+            }
+        }
     }
 
     private void print(MaterializeReport r) {

@@ -193,7 +193,9 @@ class MaterializeCommandTest {
                 .containsPattern("entities +3 ")
                 .containsPattern("written +2 ")
                 .containsPattern("kept +1 +Redis holds the same window \\(0\\) or a newer one \\(1\\)")
-                .containsPattern("skipped by --since +0 ");
+                .containsPattern("skipped by --since +0 ")
+                .contains("note: Redis names no version of wafer_aggregates to serve (mct:serving:wafer_aggregates is"
+                        + " gone); readers need one: bin/waferflow version switch v1 --group wafer_aggregates");
         Map<String, String> got1 = jedis.hgetAll("mct:wafer_aggregates:v1:W1");
         assertThat(withoutWriteTime(got1)).isEqualTo(asTheJobWrites(w1, "0.2.0"));
         // The same, spelled out: W1's newest window, the version of the job that wrote its file, nulls empty.
@@ -219,8 +221,10 @@ class MaterializeCommandTest {
                 .as("a newer row in Redis stays")
                 .isEqualTo("-1.0");
 
+        jedis.hset("mct:serving:wafer_aggregates", "current", "v1");
         assertThat(materialize("--version", "v1"))
                 .as("a second run")
+                .doesNotContain("note:")
                 .containsPattern("written +0 ")
                 .containsPattern("kept +3 +Redis holds the same window \\(2\\) or a newer one \\(1\\)");
         assertThat(jedis.hget("mct:wafer_aggregates:v1:W1", "updated_at")).isEqualTo(got1.get("updated_at"));

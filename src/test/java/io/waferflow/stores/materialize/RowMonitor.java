@@ -14,6 +14,8 @@ import redis.clients.jedis.Jedis;
  */
 final class RowMonitor implements AutoCloseable {
 
+    private static final long SWEEP_PAUSE_MS = 10;
+
     private final Jedis jedis;
     private final String prefix;
     private final Map<String, long[]> seen = new HashMap<>();
@@ -41,6 +43,7 @@ final class RowMonitor implements AutoCloseable {
             while (!stopped) {
                 sweep();
                 sweeps++;
+                Thread.sleep(SWEEP_PAUSE_MS); // a sampling pace, leaving the two cores to the job
             }
         } catch (Throwable t) {
             failure = t;
