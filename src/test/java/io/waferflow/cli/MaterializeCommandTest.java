@@ -130,8 +130,12 @@ class MaterializeCommandTest {
 
     /** A Parquet file written by the offline store's writer, under the version's date partition. */
     private void write(String fileName, String jobVersion, WaferFeatures... rows) throws Exception {
-        FeatureRowAvro avro = new FeatureRowAvro(
-                new FeatureColumns(config().schema().parameterNames()), "wafer_aggregates", "v1", jobVersion);
+        write(new FeatureColumns(config().schema().parameterNames()), fileName, jobVersion, rows);
+    }
+
+    private void write(FeatureColumns columns, String fileName, String jobVersion, WaferFeatures... rows)
+            throws Exception {
+        FeatureRowAvro avro = new FeatureRowAvro(columns, "wafer_aggregates", "v1", jobVersion);
         Path file = tmp.resolve("data/wafer_aggregates/version=v1/date=2026-11-27/" + fileName);
         Files.createDirectories(file.getParent());
         try (FSDataOutputStream out = FileSystem.getLocalFileSystem()
@@ -245,6 +249,19 @@ class MaterializeCommandTest {
                 .as("a window that ended at --since is included")
                 .isEqualTo(Long.toString(END_2));
         assertThat(jedis.exists("mct:wafer_aggregates:v1:W1")).isFalse();
+    }
+
+    @Test
+    void rowsOfAnotherInputSchemaAreRefusedNamingTheMissingColumns() throws Exception {
+        // Written by a job whose schema declared only vdd and idd: no frequency or temperature columns.
+        write(new FeatureColumns(List.of("vdd", "idd")), "part-a-0.parquet", "0.2.0", row("W1", END_1, 0, 90));
+
+        assertThatThrownBy(() -> materialize("--version", "v1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.fields")
+                .hasMessageContaining("frequency_mean")
+                .hasMessageContaining("--config");
+        assertThat(jedis.dbSize()).isZero();
     }
 
     @Test
