@@ -7,6 +7,7 @@ import io.waferflow.cli.CommandRunner;
 import io.waferflow.cli.DriftCommand;
 import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.cli.LocalOnlyCommand;
+import io.waferflow.cli.MaterializeCommand;
 import io.waferflow.cli.OfflineCommand;
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.cli.ShownCommandLine;
@@ -99,7 +100,8 @@ public final class WaferFlow {
                 new DriftCommand(),
                 new BaselineCommand(),
                 new AlertsCommand(),
-                new OfflineCommand())) {
+                new OfflineCommand(),
+                new MaterializeCommand())) {
             cli.addSubcommand(command);
         }
         for (Map.Entry<String, String> local : LOCAL_COMMANDS.entrySet()) {

@@ -57,6 +57,7 @@ class WaferFlowTest {
                         List.of("alerts", "tail"),
                         List.of("offline", "orphans"),
                         List.of("offline", "derive"),
+                        List.of("materialize"),
                         List.of("demo"),
                         List.of("bench"),
                         List.of("drift-accuracy"));

@@ -97,4 +97,60 @@ public final class FeatureColumns implements Serializable {
         }
         return dq == 2 * parameters ? f.devicesFlaggedPct : f.quarantineRate;
     }
+
+    /** An empty row with room for every column: per-parameter arrays of the declared parameters' size. */
+    public WaferFeatures newRow() {
+        WaferFeatures f = new WaferFeatures();
+        f.mean = new double[parameters];
+        f.std = new double[parameters];
+        f.min = new double[parameters];
+        f.max = new double[parameters];
+        f.p50 = new double[parameters];
+        f.p95 = new double[parameters];
+        f.nullRate = new double[parameters];
+        f.flaggedRate = new double[parameters];
+        return f;
+    }
+
+    /**
+     * Sets column {@code c} of a row made by {@link #newRow}, the inverse of {@link #value}: a store's row read back
+     * into the job's record (NaN for null; column 0 is a whole number).
+     */
+    public void set(WaferFeatures f, int c, double v) {
+        if (c == 0) {
+            f.deviceCount = (long) v;
+            return;
+        }
+        if (c == 1) {
+            f.yieldPct = v;
+            return;
+        }
+        int perParam = PER_PARAMETER.size();
+        int p = c - 2;
+        if (p < parameters * perParam) {
+            double[] stat = switch (p % perParam) {
+                case 0 -> f.mean;
+                case 1 -> f.std;
+                case 2 -> f.min;
+                case 3 -> f.max;
+                case 4 -> f.p50;
+                default -> f.p95;
+            };
+            stat[p / perParam] = v;
+            return;
+        }
+        int q = p - parameters * perParam;
+        if (q == 0) {
+            f.avgTestTimeMs = v;
+        } else if (q == 1) {
+            f.neighborYieldAvg = v;
+        } else if (q - 2 < 2 * parameters) {
+            int dq = q - 2;
+            (dq % 2 == 0 ? f.nullRate : f.flaggedRate)[dq / 2] = v;
+        } else if (q - 2 == 2 * parameters) {
+            f.devicesFlaggedPct = v;
+        } else {
+            f.quarantineRate = v;
+        }
+    }
 }

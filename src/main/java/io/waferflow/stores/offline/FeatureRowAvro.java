@@ -2,6 +2,8 @@ package io.waferflow.stores.offline;
 
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.model.FeatureColumns;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -9,7 +11,7 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * The offline feature row: entity, window bounds, every feature column, and the versions that produced it (SPEC 2.2).
- * One row per (wafer, window).
+ * One row per (wafer, window). {@link #read} is the way back, for tools that serve the offline rows again.
  */
 public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
 
@@ -75,5 +77,36 @@ public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
         r.put(FEATURE_VERSION, featureVersion);
         r.put(JOB_VERSION, jobVersion);
         return r;
+    }
+
+    /** The columns a reader of these rows needs that {@code fileSchema} (a Parquet file's own) lacks. */
+    public List<String> missingIn(Schema fileSchema) {
+        List<String> missing = new ArrayList<>();
+        for (Schema.Field f : schema().getFields()) {
+            if (fileSchema.getField(f.name()) == null) {
+                missing.add(f.name());
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * A row {@link #convert} wrote, back as the job's record (null features as NaN, as the job holds them), with the
+     * job version that computed it. Read with the file's own schema ({@link #missingIn} checked first).
+     */
+    public OfflineFeatureRow read(GenericRecord r) {
+        WaferFeatures f = columns.newRow();
+        f.waferId = r.get(WAFER_ID).toString();
+        f.lotId = r.get(LOT_ID).toString();
+        f.windowStart = ((Number) r.get(WINDOW_START)).longValue();
+        f.windowEnd = ((Number) r.get(WINDOW_END)).longValue();
+        f.revision = ((Number) r.get(REVISION)).intValue();
+        for (int c = 0; c < columns.size(); c++) {
+            Object v = r.get(columns.names().get(c));
+            columns.set(f, c, v == null ? Double.NaN : ((Number) v).doubleValue());
+        }
+        // device_count is a long column: taken as it is, not through a double.
+        f.deviceCount = ((Number) r.get(FeatureColumns.DEVICE_COUNT)).longValue();
+        return new OfflineFeatureRow(f, r.get(JOB_VERSION).toString());
     }
 }

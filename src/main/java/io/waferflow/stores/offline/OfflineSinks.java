@@ -28,9 +28,17 @@ public final class OfflineSinks {
     public static FileSink<WaferFeatures> features(FeaturesJobConfig c) {
         FeatureRowAvro avro = new FeatureRowAvro(
                 new FeatureColumns(c.schema().parameterNames()), c.featureGroup(), c.featureVersion(), c.jobVersion());
-        String prefix = c.featureGroup() + "/version=" + c.featureVersion() + "/";
+        String prefix = featuresPath(c);
         // By the window's last millisecond: [23:55, 00:00) belongs to the day it covers.
         return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), prefix, f -> f.windowEnd - 1);
+    }
+
+    /**
+     * Where the feature rows of the configured group and version go, below the offline root:
+     * {@code <group>/version=<v>/}.
+     */
+    public static String featuresPath(FeaturesJobConfig c) {
+        return c.featureGroup() + "/version=" + c.featureVersion() + "/";
     }
 
     public static FileSink<DeviceTest> rawArchive(FeaturesJobConfig c) {
