@@ -44,6 +44,7 @@ public final class FeatureServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeatureServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DISCARD_FACTOR = 8;
 
     static {
         // The JDK server leaves Nagle's algorithm on by default: a small answer written as headers, then body would
@@ -233,14 +234,16 @@ public final class FeatureServer implements AutoCloseable {
         int max = config.maxBodyBytes();
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > max) {
+            discard(ex.getRequestBody(), max);
             throw RequestError.tooLarge("request body of " + length.trim() + " bytes; at most " + max);
         }
         byte[] bytes;
         try (InputStream in = ex.getRequestBody()) {
             bytes = in.readNBytes(max + 1);
-        }
-        if (bytes.length > max) {
-            throw RequestError.tooLarge("request body over " + max + " bytes");
+            if (bytes.length > max) {
+                discard(in, max);
+                throw RequestError.tooLarge("request body over " + max + " bytes; at most " + max);
+            }
         }
         if (bytes.length == 0) {
             throw RequestError.badRequest(
@@ -251,6 +254,20 @@ public final class FeatureServer implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw RequestError.badRequest("the request body is not valid JSON: "
                     + e.getOriginalMessage().split("\n")[0]);
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@value #DISCARD_FACTOR} times the limit: a connection
+     * closed with unread data is reset, and the reset would destroy the 413 before the client read it. A body larger
+     * than that is not read (its client may see a reset instead of the 413).
+     */
+    private static void discard(InputStream in, int max) throws IOException {
+        long budget = (long) DISCARD_FACTOR * max;
+        byte[] buffer = new byte[8192];
+        int n;
+        while (budget > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, budget))) > 0) {
+            budget -= n;
         }
     }
 
