@@ -51,6 +51,7 @@ class WaferFlowTest {
                         List.of("version", "show"),
                         List.of("version", "switch"),
                         List.of("version", "rollback"),
+                        List.of("serve"),
                         List.of("backfill"),
                         List.of("drift"),
                         List.of("baseline"),
