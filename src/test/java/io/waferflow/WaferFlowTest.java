@@ -59,6 +59,7 @@ class WaferFlowTest {
                         List.of("offline", "orphans"),
                         List.of("demo"),
                         List.of("bench"),
+                        List.of("bench", "serve"),
                         List.of("drift-accuracy"));
         for (List<String> path : paths) {
             List<String> argv = new ArrayList<>(path);

@@ -3,7 +3,6 @@ package io.waferflow.serving;
 import io.waferflow.stores.online.OnlineKeys;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Finds the rows a request asks for: the version (asked for, or the serving pointer's), then each entity's row from the
@@ -13,8 +12,11 @@ import java.util.Map;
  */
 final class FeatureLookup {
 
-    /** The rows of a request's entities in request order (empty map: no row), or none at all while Redis is away. */
-    record Rows(String version, List<Map<String, String>> rows, boolean unavailable) {}
+    /**
+     * The rows of a request's entities in request order, each the values of {@link ServedGroup#storedFields} (all null:
+     * no row), or none at all while Redis is away.
+     */
+    record Rows(String version, List<String[]> rows, boolean unavailable) {}
 
     private final ServedGroup group;
     private final OnlineRows redis;
@@ -22,11 +24,14 @@ final class FeatureLookup {
     /** Null when the cache is off. */
     private final RowCache cache;
 
+    private final String[] fields;
+
     FeatureLookup(ServedGroup group, OnlineRows redis, ServingPointer pointer, RowCache cache) {
         this.group = group;
         this.redis = redis;
         this.pointer = pointer;
         this.cache = cache;
+        this.fields = group.storedFields().toArray(new String[0]);
     }
 
     Rows find(FeatureRequest request) {
@@ -44,19 +49,19 @@ final class FeatureLookup {
         }
     }
 
-    private List<Map<String, String>> rows(String version, List<String> entities) {
+    private List<String[]> rows(String version, List<String> entities) {
         List<String> keys = new ArrayList<>(entities.size());
         for (String entity : entities) {
             keys.add(OnlineKeys.key(group.keyPrefix(), group.name(), version, entity));
         }
         if (cache == null) {
-            return redis.read(keys);
+            return redis.read(keys, fields);
         }
-        List<Map<String, String>> rows = new ArrayList<>(keys.size());
+        List<String[]> rows = new ArrayList<>(keys.size());
         List<String> missing = new ArrayList<>();
         List<Integer> missingAt = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            Map<String, String> row = cache.get(keys.get(i));
+            String[] row = cache.get(keys.get(i));
             rows.add(row);
             if (row == null) {
                 missing.add(keys.get(i));
@@ -65,7 +70,7 @@ final class FeatureLookup {
         }
         if (!missing.isEmpty()) {
             long readNanos = System.nanoTime();
-            List<Map<String, String>> read = redis.read(missing);
+            List<String[]> read = redis.read(missing, fields);
             for (int m = 0; m < missing.size(); m++) {
                 rows.set(missingAt.get(m), read.get(m));
                 cache.put(missing.get(m), read.get(m), readNanos);

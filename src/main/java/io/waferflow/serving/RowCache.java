@@ -4,19 +4,18 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Rows read from Redis, kept in memory for at most {@code ttl} after the read was sent (not after it was stored: a slow
- * read does not extend a row's life), bounded in number. Absent rows are kept too (an empty map), so a burst of
+ * read does not extend a row's life), bounded in number. Absent rows are kept too (all fields null), so a burst of
  * requests for an unknown wafer costs one read per {@code ttl}. Caffeine never returns an expired entry, even one it
  * has not evicted yet.
  */
 final class RowCache {
 
     /** A row as read, and when the read that returned it was sent ({@link System#nanoTime()}). */
-    record Row(Map<String, String> fields, long readNanos) {}
+    record Row(String[] fields, long readNanos) {}
 
     private final Cache<String, Row> cache;
     private final LongAdder hits = new LongAdder();
@@ -46,7 +45,7 @@ final class RowCache {
     }
 
     /** The row if it was read less than {@code ttl} ago, else null; counted as a hit or a miss. */
-    Map<String, String> get(String key) {
+    String[] get(String key) {
         Row row = cache.getIfPresent(key);
         if (row == null) {
             misses.increment();
@@ -56,7 +55,7 @@ final class RowCache {
         return row.fields();
     }
 
-    void put(String key, Map<String, String> fields, long readNanos) {
+    void put(String key, String[] fields, long readNanos) {
         cache.put(key, new Row(fields, readNanos));
     }
 
