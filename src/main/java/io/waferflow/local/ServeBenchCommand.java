@@ -86,6 +86,12 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
     private Duration cacheTtl = Duration.ofSeconds(5);
 
     @Option(
+            names = "--server-threads",
+            paramLabel = "N",
+            description = "the server's request threads (default: serving.threads of the configuration)")
+    private Integer serverThreads;
+
+    @Option(
             names = "--config",
             paramLabel = "FILE",
             description = "job configuration: the feature group (default ${DEFAULT-VALUE})")
@@ -105,7 +111,11 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (LocalRedis redis = LocalRedis.start()) {
-            List<String> base = List.of("redis.host=" + redis.host(), "redis.port=" + redis.port(), "serving.port=0");
+            List<String> base = new ArrayList<>(
+                    List.of("redis.host=" + redis.host(), "redis.port=" + redis.port(), "serving.port=0"));
+            if (serverThreads != null) {
+                base.add("serving.threads=" + serverThreads);
+            }
             FeaturesJobConfig config = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), base));
             ServedGroup group = ServedGroup.of(config);
             writeRows(config, group);
