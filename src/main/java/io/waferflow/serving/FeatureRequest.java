@@ -172,8 +172,13 @@ public record FeatureRequest(
     }
 
     private static List<String> checkedFeatures(List<String> named, ServedGroup group) {
+        Set<String> seen = new java.util.HashSet<>();
         for (String f : named) {
             checkFeature(f, group, "feature");
+            if (!seen.add(f)) {
+                // An answer's values are an object keyed by feature: a name twice would be a duplicate key.
+                throw RequestError.badRequest("features names '" + f + "' twice");
+            }
         }
         return List.copyOf(named);
     }

@@ -223,6 +223,10 @@ class FeatureServerTest {
                         "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"],\"features\":[\"yeild_pct\"]}",
                         "unknown feature 'yeild_pct' in group wafer_aggregates (did you mean 'yield_pct'?)"),
                 Arguments.of(
+                        "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"],"
+                                + "\"features\":[\"vdd_mean\",\"vdd_mean\"]}",
+                        "features names 'vdd_mean' twice"),
+                Arguments.of(
                         "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"],\"max_age\":\"ten minutes\"}",
                         "max_age 'ten minutes' is not a positive duration"),
                 Arguments.of(
