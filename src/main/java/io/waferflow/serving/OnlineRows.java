@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolAbstract;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -29,7 +29,8 @@ final class OnlineRows implements AutoCloseable {
         }
     }
 
-    private final JedisPool pool;
+    // The abstract pool type: a sentinel-watched master comes as another pool (redis.mode on main), same use.
+    private final JedisPoolAbstract pool;
     private final String keyPrefix;
     private final LongAdder roundTrips = new LongAdder();
 
