@@ -154,11 +154,12 @@ public final class FeatureServer implements AutoCloseable {
                 if (parts.length != 2) {
                     throw RequestError.notFound("use GET /v1/features/{group}/{entity}");
                 }
+                // In a path '+' is a plus sign, not a space (as it is in a query).
                 answer(
                         ex,
                         FeatureRequest.fromPath(
-                                decode(parts[0]),
-                                decode(parts[1]),
+                                decode(parts[0].replace("+", "%2B")),
+                                decode(parts[1].replace("+", "%2B")),
                                 query(ex.getRequestURI().getRawQuery()),
                                 group),
                         start);

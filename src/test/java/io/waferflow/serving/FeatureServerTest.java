@@ -271,6 +271,11 @@ class FeatureServerTest {
 
         HttpResponse<String> some = s.get("/v1/features/wafer_aggregates/path%20W%2F1?features=yield_pct,vdd_mean");
         assertThat(JSON.readTree(some.body()).at("/results/0/values").size()).isEqualTo(2);
+        s.writeRow("v1", "W+2", 3, System.currentTimeMillis());
+        assertThat(JSON.readTree(s.get("/v1/features/wafer_aggregates/W+2").body())
+                        .at("/results/0/statuses/yield_pct")
+                        .asText())
+                .isEqualTo("PRESENT");
         assertThat(s.get("/v1/features/other_group/W1").statusCode()).isEqualTo(400);
         assertThat(s.get("/v1/features/wafer_aggregates").statusCode()).isEqualTo(404);
         assertThat(s.get("/v1/nothing").statusCode()).isEqualTo(404);
