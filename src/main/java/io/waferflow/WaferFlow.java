@@ -10,6 +10,7 @@ import io.waferflow.cli.LocalOnlyCommand;
 import io.waferflow.cli.MaterializeCommand;
 import io.waferflow.cli.OfflineCommand;
 import io.waferflow.cli.SavepointCommand;
+import io.waferflow.cli.ServeCommand;
 import io.waferflow.cli.ShownCommandLine;
 import io.waferflow.cli.VersionCommand;
 import io.waferflow.config.ConfigException;
@@ -96,6 +97,7 @@ public final class WaferFlow {
                 new FeaturesCommand(),
                 new SavepointCommand(),
                 new VersionCommand(),
+                new ServeCommand(),
                 new BackfillCommand(),
                 new DriftCommand(),
                 new BaselineCommand(),

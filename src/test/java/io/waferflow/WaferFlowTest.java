@@ -51,6 +51,7 @@ class WaferFlowTest {
                         List.of("version", "show"),
                         List.of("version", "switch"),
                         List.of("version", "rollback"),
+                        List.of("serve"),
                         List.of("backfill"),
                         List.of("drift"),
                         List.of("baseline"),
@@ -60,6 +61,7 @@ class WaferFlowTest {
                         List.of("materialize"),
                         List.of("demo"),
                         List.of("bench"),
+                        List.of("bench", "serve"),
                         List.of("drift-accuracy"));
         for (List<String> path : paths) {
             List<String> argv = new ArrayList<>(path);

@@ -63,6 +63,20 @@ final class Defaults {
               sentinel_master: ""
             offline:
               raw_archive: true
+            serving:
+              host: 127.0.0.1
+              port: 8090
+              token: ""
+              threads: 8
+              max_entities: 1000
+              # 1,000 wafer ids, the feature names and defaults fit with room to spare.
+              max_body_bytes: 1048576
+              version_refresh: 1 s
+              retry_after: 1 s
+              cache:
+                enabled: false
+                max_rows: 100000
+                ttl: 1 s
             """;
 
     private Defaults() {}

@@ -27,7 +27,8 @@ public record FeaturesJobConfig(
         RedisSection redis,
         Offline offline,
         Checkpointing checkpointing,
-        int parallelism)
+        int parallelism,
+        ServingConfig serving)
         implements Serializable {
 
     /** Where a job without restored source state starts reading; TIMESTAMP: {@link #startingTimestamp}. */

@@ -6,13 +6,13 @@ import java.util.Optional;
 /**
  * The known name nearest to a mistyped one, if it is near enough to be what was meant. The distance counts one edit per
  * inserted, deleted, changed or swapped character (optimal string alignment). Written here: Commons Text is not a
- * dependency, and a 2-row distance is a few lines.
+ * dependency, and a 2-row distance is a few lines. Public for the serving API's messages (an unknown feature).
  */
-final class Nearest {
+public final class Nearest {
 
     private Nearest() {}
 
-    static Optional<String> to(String typed, Collection<String> known) {
+    public static Optional<String> to(String typed, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {

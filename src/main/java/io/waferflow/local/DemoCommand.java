@@ -4,6 +4,7 @@ import io.waferflow.cli.Command;
 import io.waferflow.cli.ConfigOptions;
 import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.cli.JobProgress;
+import io.waferflow.cli.ServeCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
@@ -13,6 +14,7 @@ import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
 import io.waferflow.savepoints.SavepointInspection;
+import io.waferflow.serving.FeatureServer;
 import io.waferflow.stores.online.DriftMetricToRedis;
 import io.waferflow.stores.online.RedisClients;
 import java.nio.file.Files;
@@ -152,6 +154,13 @@ public final class DemoCommand implements Command, Callable<Integer> {
             description = "Flink web UI port (default ${DEFAULT-VALUE}; 0 = any free port)")
     private int webPort = 8081;
 
+    @Option(
+            names = "--serve-port",
+            paramLabel = "P",
+            description = "port of the feature API (waferflow serve) on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any"
+                    + " free port)")
+    private int servePort = 8090;
+
     @Mixin
     private ConfigOptions configOptions;
 
@@ -204,6 +213,7 @@ public final class DemoCommand implements Command, Callable<Integer> {
                 // deleted one, and committing them here fails the job. Fresh topic sinks instead.
                 overrides.add("kafka.sink_epoch=resumed_" + System.currentTimeMillis() / 1000);
             }
+            overrides.add("serving.port=" + servePort);
             overrides.addAll(configOptions.overrides());
             FeaturesJobConfig config = FeaturesJobConfig.from(RawConfig.load(configOptions.file(), overrides));
             createTopic(kafkaAddress, config.inputTopic(), config.parallelism());
@@ -258,6 +268,11 @@ public final class DemoCommand implements Command, Callable<Integer> {
             log("Kafka " + kafkaAddress + " topics " + config.inputTopic() + ", " + config.violationsTopic()
                     + " | Redis " + redisAddress
                     + " | Parquet " + dataDir);
+            // The feature API over the demo's Redis, as `waferflow serve` runs it.
+            FeatureServer server = FeatureServer.start(config);
+            started.add(0, server);
+            log("feature API " + server.url() + " (rows appear as windows close); e.g. the first wafer:");
+            log("  " + ServeCommand.exampleCurl(server.url(), config.featureGroup(), "WT01-000-01"));
             producer.start();
             AlertPrinter alerts =
                     alertTopic ? new AlertPrinter(kafkaAddress, config.alerts().kafkaTopic(), DemoCommand::log) : null;

@@ -59,8 +59,10 @@ final class Compose {
     Map<Integer, Integer> publishedPorts(String service) {
         Map<Integer, Integer> ports = new LinkedHashMap<>();
         for (Object p : list(service(service), "ports")) {
+            // HOST:CONTAINER, or ADDRESS:HOST:CONTAINER
             String[] parts = p.toString().split(":");
-            ports.put(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+            int n = parts.length;
+            ports.put(Integer.parseInt(parts[n - 2]), Integer.parseInt(parts[n - 1]));
         }
         return ports;
     }

@@ -32,6 +32,8 @@ class DockerComposeTest {
 
     private static final String SUBMITTER = "submit-features";
     private static final List<String> FLINK_SERVICES = List.of("jobmanager", "taskmanager", SUBMITTER);
+    /** The feature API: the Flink image for its Java 17 and Flink's libraries, but not a Flink process. */
+    private static final String SERVE = "serve";
 
     private static Compose compose;
     /** The submitter's {@code flink run} command, split into words. */
@@ -70,7 +72,9 @@ class DockerComposeTest {
                         .isEqualTo("flink:" + BuildSettings.flinkVersion() + "-scala_2.12-java17");
             }
         }
-        assertThat(flinkServices).containsExactlyInAnyOrderElementsOf(FLINK_SERVICES);
+        List<String> expected = new ArrayList<>(FLINK_SERVICES);
+        expected.add(SERVE);
+        assertThat(flinkServices).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
@@ -106,8 +110,19 @@ class DockerComposeTest {
         }
         // docker/README.md lists these.
         assertThat(byHostPort)
-                .isEqualTo(
-                        Map.of(9092, "kafka", 6379, "redis", 8081, "jobmanager", 9090, "prometheus", 3000, "grafana"));
+                .isEqualTo(Map.of(
+                        9092,
+                        "kafka",
+                        6379,
+                        "redis",
+                        8081,
+                        "jobmanager",
+                        9090,
+                        "prometheus",
+                        3000,
+                        "grafana",
+                        8090,
+                        SERVE));
     }
 
     /**
@@ -194,6 +209,41 @@ class DockerComposeTest {
             assertThat(uri.getScheme()).isEqualTo("file");
             assertThat(uri.getPath()).startsWith(shared + "/");
         }
+    }
+
+    /**
+     * The feature API runs the build's jar with the pom's main class and the Flink image's libraries, with a job
+     * configuration that passes validation, reaches the compose Redis, listens on every interface inside the container
+     * on the port it publishes, and is published on the host's loopback only.
+     */
+    @Test
+    void serveRunsTheFeatureApiFromTheJobJar() {
+        List<String> entrypoint = ((List<?>) compose.service(SERVE).get("entrypoint"))
+                .stream().map(String::valueOf).toList();
+        assertThat(entrypoint.get(0)).isEqualTo("java");
+        assertThat(entrypoint.get(1)).isEqualTo("-cp");
+        List<String> classPath = List.of(entrypoint.get(2).split(":"));
+        assertThat(compose.hostPath(SERVE, classPath.get(0)))
+                .contains(BuildSettings.jobJar().normalize());
+        assertThat(classPath).contains("/opt/flink/lib/*");
+        assertThat(entrypoint.get(3)).isEqualTo(BuildSettings.mainClass());
+
+        List<String> command = compose.command(SERVE);
+        assertThat(command.get(0)).isEqualTo("serve");
+        assertThat(compose.hostPath(SERVE, command.get(command.indexOf("--config") + 1)))
+                .contains(TestConfigs.FEATURES_YAML);
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < command.size() - 1; i++) {
+            if (command.get(i).equals("--set")) {
+                overrides.add(command.get(i + 1));
+            }
+        }
+        FeaturesJobConfig config = TestConfigs.features(overrides);
+        assertThat(compose.services()).contains(config.redisHost());
+        assertThat(config.serving().host()).isEqualTo("0.0.0.0");
+        assertThat(compose.publishedPorts(SERVE)).containsValue(config.serving().port());
+        assertThat(((List<?>) compose.service(SERVE).get("ports")).get(0).toString())
+                .startsWith("127.0.0.1:");
     }
 
     @Test

@@ -85,7 +85,9 @@ class JobJarTest {
                 Map.entry("State Processor API", "org/apache/flink/state/api/SavepointReader.class"),
                 Map.entry("SnakeYAML (job configuration)", "org/yaml/snakeyaml/Yaml.class"),
                 Map.entry("Jackson", "com/fasterxml/jackson/databind/ObjectMapper.class"),
-                Map.entry("picocli (the command line the main class parses)", "picocli/CommandLine.class"));
+                Map.entry("picocli (the command line the main class parses)", "picocli/CommandLine.class"),
+                Map.entry("the feature API (waferflow serve)", "io/waferflow/serving/FeatureServer.class"),
+                Map.entry("Caffeine (its row cache)", "com/github/benmanes/caffeine/cache/Caffeine.class"));
         required.forEach((what, entry) -> assertThat(entries).as(what).contains(entry));
     }
 
@@ -179,7 +181,9 @@ class JobJarTest {
     void theJarsCommandLineRunsWithoutLocalToolingAndSaysWhereLocalCommandsRun() throws Exception {
         Main help = runMain(true, "--help");
         assertThat(help.code).as(help.output).isZero();
-        assertThat(help.output).contains("features", "savepoint", "offline").doesNotContain("drift-accuracy");
+        assertThat(help.output)
+                .contains("features", "savepoint", "offline", "serve")
+                .doesNotContain("drift-accuracy");
 
         Main demo = runMain(true, "demo", "--duration", "1 min");
         assertThat(demo.code).as(demo.output).isEqualTo(2);

@@ -67,6 +67,11 @@ public final class WaferFlowProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as {@code kill} or a service manager's stop: shutdown hooks run. */
+    public void sigterm() {
+        process.destroy();
+    }
+
     /** The exit code, once the process ended within {@code timeout}. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

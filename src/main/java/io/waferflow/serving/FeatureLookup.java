@@ -1,0 +1,81 @@
+package io.waferflow.serving;
+
+import io.waferflow.stores.online.OnlineKeys;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the rows a request asks for: the version (asked for, or the serving pointer's), then each entity's row from the
+ * cache or, for all the entities the cache lacks, from Redis in one pipelined round trip. While Redis cannot be reached
+ * a request that declared defaults is answered from them ({@link Rows#unavailable}); any other gets
+ * {@link OnlineRows.Unavailable}, a 503.
+ */
+final class FeatureLookup {
+
+    /**
+     * The rows of a request's entities in request order, each the values of {@link ServedGroup#storedFields} (all null:
+     * no row), or none at all while Redis is away.
+     */
+    record Rows(String version, List<String[]> rows, boolean unavailable) {}
+
+    private final ServedGroup group;
+    private final OnlineRows redis;
+    private final ServingPointer pointer;
+    /** Null when the cache is off. */
+    private final RowCache cache;
+
+    private final String[] fields;
+
+    FeatureLookup(ServedGroup group, OnlineRows redis, ServingPointer pointer, RowCache cache) {
+        this.group = group;
+        this.redis = redis;
+        this.pointer = pointer;
+        this.cache = cache;
+        this.fields = group.storedFields().toArray(new String[0]);
+    }
+
+    Rows find(FeatureRequest request) {
+        String version = request.version();
+        try {
+            if (version == null) {
+                version = pointer.current();
+            }
+            return new Rows(version, rows(version, request.entities()), false);
+        } catch (OnlineRows.Unavailable e) {
+            if (!request.hasDefaults()) {
+                throw e;
+            }
+            return new Rows(version == null ? group.configuredVersion() : version, List.of(), true);
+        }
+    }
+
+    private List<String[]> rows(String version, List<String> entities) {
+        List<String> keys = new ArrayList<>(entities.size());
+        for (String entity : entities) {
+            keys.add(OnlineKeys.key(group.keyPrefix(), group.name(), version, entity));
+        }
+        if (cache == null) {
+            return redis.read(keys, fields);
+        }
+        List<String[]> rows = new ArrayList<>(keys.size());
+        List<String> missing = new ArrayList<>();
+        List<Integer> missingAt = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String[] row = cache.get(keys.get(i));
+            rows.add(row);
+            if (row == null) {
+                missing.add(keys.get(i));
+                missingAt.add(i);
+            }
+        }
+        if (!missing.isEmpty()) {
+            long readNanos = System.nanoTime();
+            List<String[]> read = redis.read(missing, fields);
+            for (int m = 0; m < missing.size(); m++) {
+                rows.set(missingAt.get(m), read.get(m));
+                cache.put(missing.get(m), read.get(m), readNanos);
+            }
+        }
+        return rows;
+    }
+}

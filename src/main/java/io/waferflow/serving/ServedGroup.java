@@ -1,0 +1,98 @@
+package io.waferflow.serving;
+
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.model.FeatureColumns;
+import io.waferflow.stores.online.OnlineKeys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The feature group a server answers for: its name, its feature columns in the order the stores write them, the version
+ * to serve when Redis names none, and the key prefix. From the same configuration the job runs with, so the server
+ * knows exactly the features the job writes.
+ */
+public final class ServedGroup {
+
+    /** The row metadata an answer carries. */
+    static final List<String> METADATA =
+            List.of(OnlineKeys.WINDOW_START, OnlineKeys.WINDOW_END, OnlineKeys.REVISION, OnlineKeys.FEATURE_VERSION);
+
+    private final String name;
+    private final List<String> features;
+    /** The hash fields the server reads: every feature, then the row's metadata. */
+    private final List<String> storedFields;
+
+    private final Map<String, Integer> position = new HashMap<>();
+    /** Feature names as JSON, encoded once (they are written for every entity of every answer). */
+    private final SerializedString[] jsonNames;
+
+    private final String configuredVersion;
+    private final String keyPrefix;
+
+    public ServedGroup(String name, List<String> features, String configuredVersion, String keyPrefix) {
+        this.name = name;
+        this.features = List.copyOf(features);
+        List<String> stored = new ArrayList<>(features);
+        stored.addAll(METADATA);
+        this.storedFields = List.copyOf(stored);
+        this.jsonNames = new SerializedString[features.size()];
+        for (int i = 0; i < features.size(); i++) {
+            position.put(features.get(i), i);
+            jsonNames[i] = new SerializedString(features.get(i));
+        }
+        this.configuredVersion = configuredVersion;
+        this.keyPrefix = keyPrefix;
+    }
+
+    public static ServedGroup of(FeaturesJobConfig config) {
+        return new ServedGroup(
+                config.featureGroup(),
+                new FeatureColumns(config.schema().parameterNames()).names(),
+                config.featureVersion(),
+                config.redisKeyPrefix());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Every feature column, in store order: what a request without {@code features} gets. */
+    public List<String> features() {
+        return features;
+    }
+
+    public boolean hasFeature(String feature) {
+        return position.containsKey(feature);
+    }
+
+    /** Where a feature is in {@link #storedFields} (and {@link #features}). */
+    int position(String feature) {
+        return position.get(feature);
+    }
+
+    SerializedString jsonName(int position) {
+        return jsonNames[position];
+    }
+
+    /** The fields read per row ({@code HMGET}): the features, then {@link #METADATA}. */
+    List<String> storedFields() {
+        return storedFields;
+    }
+
+    /** Where a metadata field is in {@link #storedFields}. */
+    int metadataPosition(String field) {
+        return features.size() + METADATA.indexOf(field);
+    }
+
+    /** The version served when the serving pointer names none ({@code feature_group.version}). */
+    public String configuredVersion() {
+        return configuredVersion;
+    }
+
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+}

@@ -1,0 +1,103 @@
+package io.waferflow.serving;
+
+import io.waferflow.TestConfigs;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.testing.RedisServerProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A feature server on loopback over a real redis-server, and rows written straight into Redis in the job's layout
+ * (written here, not by the job's writer: the test states what is stored and what must be served).
+ */
+final class ServingFixture {
+
+    static final String GROUP = "wafer_aggregates";
+
+    final RedisServerProcess redis;
+    final FeaturesJobConfig config;
+    final FeatureServer server;
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    ServingFixture(RedisServerProcess redis, String... servingOverrides) throws IOException {
+        this.redis = redis;
+        List<String> overrides =
+                new ArrayList<>(List.of("redis.host=" + redis.host(), "redis.port=" + redis.port(), "serving.port=0"));
+        overrides.addAll(List.of(servingOverrides));
+        this.config = TestConfigs.features(overrides);
+        this.server = FeatureServer.start(config);
+    }
+
+    List<String> features() {
+        return ServedGroup.of(config).features();
+    }
+
+    /** The stored value of feature number {@code f} of a row with seed {@code seed}: distinct per feature and row. */
+    static String storedValue(int seed, int f) {
+        return f == 0 ? Integer.toString(600 + seed) : Double.toString(seed * 100 + f + 0.25);
+    }
+
+    /** Writes a full row (every feature, then the metadata the job writes) and returns the stored hash. */
+    Map<String, String> writeRow(String version, String entity, int seed, long windowEnd) {
+        Map<String, String> row = new HashMap<>();
+        List<String> features = features();
+        for (int f = 0; f < features.size(); f++) {
+            row.put(features.get(f), storedValue(seed, f));
+        }
+        row.put(OnlineKeys.LOT_ID, "L1");
+        row.put(OnlineKeys.WINDOW_START, Long.toString(windowEnd - 300_000));
+        row.put(OnlineKeys.WINDOW_END, Long.toString(windowEnd));
+        row.put(OnlineKeys.REVISION, Integer.toString(seed % 3));
+        row.put(OnlineKeys.FEATURE_VERSION, version);
+        row.put(OnlineKeys.JOB_VERSION, "test");
+        row.put(OnlineKeys.UPDATED_AT, Long.toString(System.currentTimeMillis()));
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            jedis.hset(key(version, entity), row);
+        }
+        return row;
+    }
+
+    String key(String version, String entity) {
+        return OnlineKeys.key(config.redisKeyPrefix(), GROUP, version, entity);
+    }
+
+    Jedis jedis() {
+        return new Jedis(redis.host(), redis.port());
+    }
+
+    FeatureClient client() {
+        return new FeatureClient(URI.create(server.url()), null);
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(server.url() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(server.url() + path)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void close() {
+        server.close();
+    }
+}
