@@ -53,6 +53,8 @@ final class AnswerJson {
             g.writeArrayFieldStart("results");
             List<String> entities = request.entities();
             FeatureStatus[] statuses = new FeatureStatus[positions.length];
+            List<String> derived = request.derived();
+            FeatureStatus[] derivedStatuses = new FeatureStatus[derived.size()];
             for (int i = 0; i < entities.size(); i++) {
                 String[] row = rows.unavailable() ? null : rows.rows().get(i);
                 boolean found = row != null && isRow(row);
@@ -78,11 +80,29 @@ final class AnswerJson {
                     }
                     statuses[f] = status;
                 }
+                for (int d = 0; d < derived.size(); d++) {
+                    Double value = found ? group.derived().evaluate(derived.get(d), storedIn(row, group)) : null;
+                    derivedStatuses[d] = value == null
+                            ? (row == null
+                                    ? FeatureStatus.UNAVAILABLE
+                                    : found ? FeatureStatus.NULL : FeatureStatus.NOT_FOUND)
+                            : stale ? FeatureStatus.STALE : FeatureStatus.PRESENT;
+                    g.writeFieldName(derived.get(d));
+                    if (value == null) {
+                        g.writeNull();
+                    } else {
+                        g.writeNumber(value);
+                    }
+                }
                 g.writeEndObject();
                 g.writeObjectFieldStart("statuses");
                 for (int f = 0; f < positions.length; f++) {
                     g.writeFieldName(group.jsonName(positions[f]));
                     g.writeString(STATUS[statuses[f].ordinal()]);
+                }
+                for (int d = 0; d < derived.size(); d++) {
+                    g.writeFieldName(derived.get(d));
+                    g.writeString(STATUS[derivedStatuses[d].ordinal()]);
                 }
                 g.writeEndObject();
                 metadata(g, group, found ? row : null);
@@ -94,6 +114,18 @@ final class AnswerJson {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A stored feature of the row as a derived feature's input: its number, or null where it is null or absent. Derived
+     * values are computed from the stored text, as {@code offline derive} computes them from the same doubles in
+     * Parquet (the job writes each double's shortest round-trip form, so both read the same double).
+     */
+    private static java.util.function.Function<String, Double> storedIn(String[] row, ServedGroup group) {
+        return feature -> {
+            String stored = row[group.position(feature)];
+            return stored == null || stored.isEmpty() || !isJsonNumber(stored) ? null : Double.valueOf(stored);
+        };
     }
 
     /** A hash exists when any of the fields read is there (HMGET answers all nulls for a missing key). */

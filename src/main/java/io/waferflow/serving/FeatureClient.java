@@ -37,27 +37,33 @@ public final class FeatureClient {
             List<String> entities,
             String version,
             List<String> features,
+            List<String> derived,
             Map<String, Double> defaults,
             String maxAge) {
 
         public static Request of(String featureGroup, List<String> entities) {
-            return new Request(featureGroup, entities, null, List.of(), Map.of(), null);
+            return new Request(featureGroup, entities, null, List.of(), List.of(), Map.of(), null);
         }
 
         public Request withVersion(String v) {
-            return new Request(featureGroup, entities, v, features, defaults, maxAge);
+            return new Request(featureGroup, entities, v, features, derived, defaults, maxAge);
         }
 
         public Request withFeatures(List<String> f) {
-            return new Request(featureGroup, entities, version, f, defaults, maxAge);
+            return new Request(featureGroup, entities, version, f, derived, defaults, maxAge);
+        }
+
+        /** Derived features ({@code feature_group.derived}) to compute on read, answered with the stored ones. */
+        public Request withDerived(List<String> d) {
+            return new Request(featureGroup, entities, version, features, d, defaults, maxAge);
         }
 
         public Request withDefaults(Map<String, Double> d) {
-            return new Request(featureGroup, entities, version, features, d, maxAge);
+            return new Request(featureGroup, entities, version, features, derived, d, maxAge);
         }
 
         public Request withMaxAge(String age) {
-            return new Request(featureGroup, entities, version, features, defaults, age);
+            return new Request(featureGroup, entities, version, features, derived, defaults, age);
         }
 
         String json() throws IOException {
@@ -69,6 +75,9 @@ public final class FeatureClient {
             entities.forEach(body.putArray("entities")::add);
             if (!features.isEmpty()) {
                 features.forEach(body.putArray("features")::add);
+            }
+            if (!derived.isEmpty()) {
+                derived.forEach(body.putArray("derived")::add);
             }
             if (!defaults.isEmpty()) {
                 ObjectNode d = body.putObject("defaults");

@@ -58,8 +58,7 @@ public record FeatureRequest(
         String version = version(text(body, "version", false));
         List<String> entities = entities(body.get("entities"), maxEntities);
         List<String> features = features(body.get("features"), group);
-        List<String> derived = strings(body.get("derived"), "derived");
-        DerivedFeatureSlot.check(derived);
+        List<String> derived = derived(strings(body.get("derived"), "derived"), group);
         Map<String, Double> defaults = defaults(body.get("defaults"), group);
         Duration maxAge = maxAge(text(body, "max_age", false));
         return new FeatureRequest(version, entities, features, derived, defaults, maxAge);
@@ -85,6 +84,30 @@ public record FeatureRequest(
                 List.of(),
                 Map.of(),
                 maxAge(query.get("max_age")));
+    }
+
+    /** Derived features the group declares ({@code feature_group.derived}), each once. */
+    private static List<String> derived(List<String> names, ServedGroup group) {
+        List<String> known = group.derived().names();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (!group.derived().has(name)) {
+                throw RequestError.badRequest("unknown derived feature '" + shorten(name) + "'"
+                        + Nearest.to(name, known)
+                                .map(n -> " (did you mean '" + n + "'?)")
+                                .orElse("")
+                        + (known.isEmpty()
+                                ? "; feature_group.derived declares none"
+                                : "; the derived features are " + String.join(", ", known)));
+            }
+            if (names.subList(0, i).contains(name)) {
+                throw RequestError.badRequest("derived feature '" + name + "' is named twice");
+            }
+            if (group.hasFeature(name)) {
+                throw RequestError.badRequest("'" + name + "' is a stored feature: ask for it in features");
+            }
+        }
+        return names;
     }
 
     /** Whether the request declared any default (it then gets defaults instead of a 503 while Redis is away). */

@@ -1,7 +1,11 @@
 package io.waferflow.serving;
 
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.waferflow.config.DriftConfig.BaselineFrom;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.derived.BaselineValues;
+import io.waferflow.derived.DerivedFeatures;
+import io.waferflow.drift.BaselineFile;
 import io.waferflow.model.FeatureColumns;
 import io.waferflow.stores.online.OnlineKeys;
 import java.util.ArrayList;
@@ -31,8 +35,15 @@ public final class ServedGroup {
 
     private final String configuredVersion;
     private final String keyPrefix;
+    /** The group's derived features, computed per entity from the row read: no extra Redis round trip. */
+    private final DerivedFeatures derived;
 
     public ServedGroup(String name, List<String> features, String configuredVersion, String keyPrefix) {
+        this(name, features, configuredVersion, keyPrefix, DerivedFeatures.compile(Map.of(), features, Map.of()));
+    }
+
+    public ServedGroup(
+            String name, List<String> features, String configuredVersion, String keyPrefix, DerivedFeatures derived) {
         this.name = name;
         this.features = List.copyOf(features);
         List<String> stored = new ArrayList<>(features);
@@ -45,14 +56,29 @@ public final class ServedGroup {
         }
         this.configuredVersion = configuredVersion;
         this.keyPrefix = keyPrefix;
+        this.derived = derived;
     }
 
+    /**
+     * The configuration's feature group, with its derived features over the drift baseline file when the job reads one
+     * ({@code drift.baseline.from: file}); without it, a derived feature that reads the baseline is null.
+     */
     public static ServedGroup of(FeaturesJobConfig config) {
+        Map<String, Double> baseline = config.drift().enabled()
+                        && config.drift().baselineFrom() == BaselineFrom.FILE
+                ? BaselineValues.of(
+                        BaselineFile.forConfig(config.drift(), config.schema().parameterNames()).features)
+                : Map.of();
         return new ServedGroup(
                 config.featureGroup(),
                 new FeatureColumns(config.schema().parameterNames()).names(),
                 config.featureVersion(),
-                config.redisKeyPrefix());
+                config.redisKeyPrefix(),
+                DerivedFeatures.of(config, baseline));
+    }
+
+    public DerivedFeatures derived() {
+        return derived;
     }
 
     public String name() {

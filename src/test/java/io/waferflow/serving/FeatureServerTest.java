@@ -100,6 +100,42 @@ class FeatureServerTest {
     }
 
     @Test
+    void derivedFeaturesAreComputedFromTheRowRead() throws Exception {
+        long now = System.currentTimeMillis();
+        Map<String, String> row = s.writeRow("v1", "derived-present", 6, now);
+        s.writeRow("v1", "derived-null", 7, now);
+        try (Jedis jedis = s.jedis()) {
+            jedis.hset(s.key("v1", "derived-null"), "vdd_mean", "");
+        }
+        FeatureClient.Answer a = s.client()
+                .features(FeatureClient.Request.of(
+                                ServingFixture.GROUP, List.of("derived-present", "derived-null", "derived-missing"))
+                        .withVersion("v1")
+                        .withFeatures(List.of("yield_pct"))
+                        .withDerived(List.of("vdd_cv", "yield_vs_neighbors", "vdd_z")));
+
+        EntityFeatures p = a.results().get(0);
+        double vddStd = Double.parseDouble(row.get("vdd_std"));
+        double vddMean = Double.parseDouble(row.get("vdd_mean"));
+        assertThat(p.values().get("vdd_cv")).isEqualTo(vddStd / vddMean);
+        assertThat(p.values().get("yield_vs_neighbors"))
+                .isEqualTo(Double.parseDouble(row.get("yield_pct"))
+                        - 100 * Double.parseDouble(row.get("neighbor_yield_avg")));
+        assertThat(p.statuses())
+                .containsEntry("vdd_cv", FeatureStatus.PRESENT)
+                .containsEntry("yield_vs_neighbors", FeatureStatus.PRESENT)
+                // No baseline file in this configuration: a feature that reads the baseline has no value.
+                .containsEntry("vdd_z", FeatureStatus.NULL);
+        assertThat(p.values()).containsKeys("yield_pct", "vdd_cv", "yield_vs_neighbors", "vdd_z");
+
+        EntityFeatures n = a.results().get(1);
+        assertThat(n.statuses()).containsEntry("vdd_cv", FeatureStatus.NULL);
+        assertThat(n.values().get("vdd_cv")).isNull();
+        assertThat(n.statuses()).containsEntry("yield_vs_neighbors", FeatureStatus.PRESENT);
+        assertThat(a.results().get(2).statuses().get("vdd_cv")).isEqualTo(FeatureStatus.NOT_FOUND);
+    }
+
+    @Test
     void declaredDefaultsFillWhatIsMissingNullOrStale() throws Exception {
         long now = System.currentTimeMillis();
         Map<String, String> row = s.writeRow("v1", "default-present", 4, now);
@@ -233,8 +269,12 @@ class FeatureServerTest {
                         "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"],\"max_age\":\"0 s\"}",
                         "max_age '0 s' is not a positive duration"),
                 Arguments.of(
-                        "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"],\"derived\":[\"vdd_cv\"]}",
-                        "unknown derived feature vdd_cv (none are configured)"),
+                        "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"],\"derived\":[\"vdd_vc\"]}",
+                        "unknown derived feature 'vdd_vc' (did you mean 'vdd_cv'?); the derived features are vdd_cv, "
+                                + "yield_vs_neighbors, vdd_z"),
+                Arguments.of(
+                        "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"],\"derived\":[\"yield_pct\"]}",
+                        "unknown derived feature 'yield_pct'"),
                 Arguments.of(
                         "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"],"
                                 + "\"defaults\":{\"yield_pct\":\"high\"}}",
