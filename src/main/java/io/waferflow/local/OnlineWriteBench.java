@@ -2,6 +2,7 @@ package io.waferflow.local;
 
 import io.waferflow.local.services.LocalRedis;
 import io.waferflow.model.FeatureColumns;
+import io.waferflow.stores.online.FeatureRowToRedis;
 import io.waferflow.stores.online.OnlineKeys;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.RedisHashWrite;
@@ -105,15 +106,7 @@ final class OnlineWriteBench {
     /** Rows like the features job's: every feature of 4 parameters, then the row's metadata. */
     private static List<RedisHashWrite> rows(int n) {
         FeatureColumns columns = new FeatureColumns(List.of("vdd", "idd", "freq", "temp"));
-        String[] metadata = {
-            OnlineKeys.LOT_ID,
-            OnlineKeys.WINDOW_START,
-            OnlineKeys.WINDOW_END,
-            OnlineKeys.REVISION,
-            OnlineKeys.FEATURE_VERSION,
-            OnlineKeys.JOB_VERSION,
-            OnlineKeys.UPDATED_AT
-        };
+        String[] metadata = FeatureRowToRedis.METADATA_FIELDS.toArray(String[]::new);
         Random random = new Random(42);
         List<RedisHashWrite> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

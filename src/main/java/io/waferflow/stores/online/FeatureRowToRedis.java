@@ -2,6 +2,7 @@ package io.waferflow.stores.online;
 
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.model.FeatureColumns;
+import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**
@@ -13,15 +14,17 @@ public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWr
 
     private static final long serialVersionUID = 1L;
 
-    private static final String[] METADATA = {
-        OnlineKeys.LOT_ID,
-        OnlineKeys.WINDOW_START,
-        OnlineKeys.WINDOW_END,
-        OnlineKeys.REVISION,
-        OnlineKeys.FEATURE_VERSION,
-        OnlineKeys.JOB_VERSION,
-        OnlineKeys.UPDATED_AT
-    };
+    /** The row's metadata fields, after its features, in the order {@link #map} writes them. */
+    public static final List<String> METADATA_FIELDS = List.of(
+            OnlineKeys.LOT_ID,
+            OnlineKeys.WINDOW_START,
+            OnlineKeys.WINDOW_END,
+            OnlineKeys.REVISION,
+            OnlineKeys.FEATURE_VERSION,
+            OnlineKeys.JOB_VERSION,
+            OnlineKeys.UPDATED_AT);
+
+    private static final String[] METADATA = METADATA_FIELDS.toArray(String[]::new);
 
     private final FeatureColumns columns;
     private final String keyPrefix;
