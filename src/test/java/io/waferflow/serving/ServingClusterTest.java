@@ -7,7 +7,6 @@ import io.waferflow.serving.FeatureClient.EntityFeatures;
 import io.waferflow.stores.online.ServingVersions;
 import io.waferflow.testing.RedisServerProcess;
 import io.waferflow.testing.RedisTopology;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -167,28 +166,14 @@ class ServingClusterTest {
     @Order(3)
     void aClusterWhoseNodesDoNotAnswerIs503OrTheDeclaredDefaultsAndServingResumesAfter() throws Exception {
         s.writeRow("v1", "outage", 3, System.currentTimeMillis());
-        String plain = "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"outage\",\"cluster-1\"]}";
-        assertThat(s.post("/v1/features", plain).statusCode()).isEqualTo(200);
+        assertThat(s.client().feature(ServingFixture.GROUP, "outage").statuses().get("yield_pct"))
+                .isEqualTo(FeatureStatus.PRESENT);
 
         for (RedisServerProcess node : cluster.servers()) {
             node.stop();
         }
 
-        HttpResponse<String> refused = s.post("/v1/features", plain);
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-        assertThat(refused.headers().firstValue("Retry-After")).contains("3");
-        assertThat(JSON.readTree(refused.body()).get("error").asText()).contains("Redis");
-        FeatureClient.Answer degraded = s.client()
-                .features(FeatureClient.Request.of(ServingFixture.GROUP, List.of("outage", "cluster-1"))
-                        .withFeatures(List.of("yield_pct", "vdd_mean"))
-                        .withDefaults(Map.of("yield_pct", 95.0)));
-        for (EntityFeatures e : degraded.results()) {
-            assertThat(e.values()).containsEntry("yield_pct", 95.0).containsEntry("vdd_mean", null);
-            assertThat(e.statuses())
-                    .containsEntry("yield_pct", FeatureStatus.DEFAULT)
-                    .containsEntry("vdd_mean", FeatureStatus.UNAVAILABLE);
-        }
-        assertThat(JSON.readTree(s.get("/health").body()).get("redis").asText()).isEqualTo("down");
+        RedisOutageServingTest.assertRedisAway(s, List.of("outage", "cluster-1"));
 
         for (RedisServerProcess node : cluster.servers()) {
             node.startAgain();
