@@ -3,7 +3,6 @@ package io.waferflow.cli;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.stores.materialize.MaterializeReport;
 import io.waferflow.stores.materialize.OnlineMaterializer;
-import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.ServingVersions;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -13,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import redis.clients.jedis.Jedis;
 
 /**
  * {@code materialize}: each entity's newest final offline row of a group and version, written to Redis where it is
@@ -85,10 +83,10 @@ public final class MaterializeCommand implements Command, Callable<Integer> {
 
     /** A Redis that lost its data lost the serving pointer too, which only the first job start or a switch sets. */
     private void servingHint(FeaturesJobConfig config) {
-        try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
-            if (new ServingVersions(jedis, config.redisKeyPrefix())
-                    .current(group)
-                    .isEmpty()) {
+        // open: in a cluster, the master of the pointer's slot (a seed node would answer MOVED).
+        try (ServingVersions versions =
+                ServingVersions.open(config.redisConnection(), config.redisKeyPrefix(), group)) {
+            if (versions.current(group).isEmpty()) {
                 out.printf(
                         "note: Redis names no version of %s to serve (%s is gone); readers need one:"
                                 + " bin/waferflow version switch %s --group %s%n",

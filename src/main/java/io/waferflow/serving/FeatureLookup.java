@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * Finds the rows a request asks for: the version (asked for, or the serving pointer's), then each entity's row from the
- * cache or, for all the entities the cache lacks, from Redis in one pipelined round trip. While Redis cannot be reached
- * a request that declared defaults is answered from them ({@link Rows#unavailable}); any other gets
- * {@link OnlineRows.Unavailable}, a 503.
+ * cache or, for all the entities the cache lacks, from Redis in one pipelined round trip (one per master in a cluster).
+ * While Redis cannot be reached a request that declared defaults is answered from them ({@link Rows#unavailable}); any
+ * other gets {@link OnlineRows.Unavailable}, a 503.
  */
 final class FeatureLookup {
 

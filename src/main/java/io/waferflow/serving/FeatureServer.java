@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * dependency; BENCHMARKS.md "Serving" has the measurements that chose it).
  *
  * <ul>
- *   <li>{@code POST /v1/features}: many entities in one request, one Redis round trip ({@link FeatureRequest},
- *       {@link AnswerJson}).
+ *   <li>{@code POST /v1/features}: many entities in one request, one Redis round trip (one per master in a cluster;
+ *       {@link FeatureRequest}, {@link AnswerJson}).
  *   <li>{@code GET /v1/features/{group}/{entity}}: one entity ({@code ?version=&features=a,b&max_age=}).
  *   <li>{@code GET /health}: always answers (no token), and says whether Redis answers a PING.
  *   <li>{@code GET /metrics}: Prometheus text ({@link ServingMetrics}).

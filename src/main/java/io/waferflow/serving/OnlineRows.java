@@ -1,24 +1,21 @@
 package io.waferflow.serving;
 
 import io.waferflow.config.RedisConnection;
-import io.waferflow.stores.online.RedisClients;
+import io.waferflow.stores.online.RedisReader;
+import io.waferflow.stores.online.RedisStore;
 import io.waferflow.stores.online.ServingVersions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPoolAbstract;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisExhaustedPoolException;
 
 /**
- * The server's only access to Redis: rows by key, many per round trip, and the serving pointer. A standalone server
- * through a pool of authenticated connections ({@link RedisClients}); a cluster or sentinel client would replace this
- * class alone.
+ * The server's only access to Redis: rows by key, many per round trip, and the serving pointer, in any
+ * {@code redis.mode} ({@link RedisReader}: one round trip per batch, in a cluster one per master the batch touches).
+ * Tells Redis being away, a 503, from any other failure.
  */
 final class OnlineRows implements AutoCloseable {
 
@@ -29,10 +26,8 @@ final class OnlineRows implements AutoCloseable {
         }
     }
 
-    // The abstract pool type: a sentinel-watched master comes as another pool (redis.mode on main), same use.
-    private final JedisPoolAbstract pool;
+    private final RedisReader redis;
     private final String keyPrefix;
-    private final LongAdder roundTrips = new LongAdder();
 
     OnlineRows(RedisConnection connection, String keyPrefix, int maxConnections) {
         GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
@@ -41,60 +36,60 @@ final class OnlineRows implements AutoCloseable {
         // A request waits for a free connection no longer than for an answer.
         config.setMaxWait(java.time.Duration.ofMillis(RedisConnection.TIMEOUT_MILLIS));
         config.setJmxEnabled(false);
-        this.pool = RedisClients.pool(connection, config);
+        this.redis = RedisReader.open(connection, config);
         this.keyPrefix = keyPrefix;
     }
 
     /**
      * The given fields of every key's hash ({@code HMGET}; null where a field or the whole hash is absent), in key
-     * order, in one pipelined round trip. HMGET rather than HGETALL: values come back in field order, so an answer
-     * needs no map of the row (building and hashing one cost as much as the rest of an answer).
+     * order, in one pipelined round trip (in a cluster, one per master). HMGET rather than HGETALL: values come back in
+     * field order, so an answer needs no map of the row (building and hashing one cost as much as the rest of an
+     * answer).
      */
     List<String[]> read(List<String> keys, String[] fields) {
-        try (Jedis jedis = pool.getResource()) {
-            Pipeline pipeline = jedis.pipelined();
-            List<Response<List<String>>> answers = new ArrayList<>(keys.size());
-            for (String key : keys) {
-                answers.add(pipeline.hmget(key, fields));
-            }
-            pipeline.sync();
-            roundTrips.increment();
-            List<String[]> rows = new ArrayList<>(keys.size());
-            for (Response<List<String>> a : answers) {
-                rows.add(a.get().toArray(new String[0]));
-            }
-            return rows;
-        } catch (JedisConnectionException | JedisExhaustedPoolException e) {
-            throw new Unavailable(e);
+        try {
+            return redis.read(keys, fields);
+        } catch (JedisException e) {
+            throw unavailableOr(e);
         }
     }
 
     /** The version the serving pointer names ({@code <prefix>:serving:<group>}, field {@code current}), if any. */
     Optional<String> servingVersion(String group) {
-        try (Jedis jedis = pool.getResource()) {
-            roundTrips.increment();
-            return new ServingVersions(jedis, keyPrefix).current(group);
-        } catch (JedisConnectionException | JedisExhaustedPoolException e) {
-            throw new Unavailable(e);
+        return Optional.ofNullable(
+                read(List.of(ServingVersions.key(keyPrefix, group)), new String[] {ServingVersions.CURRENT})
+                        .get(0)[0]);
+    }
+
+    /**
+     * No connection, no free connection in time, or a server (a cluster) that cannot answer for now (CLUSTERDOWN, no
+     * attempts left: {@link RedisStore#isOutage}) is Redis being away; anything else is a failure of its own.
+     */
+    private static RuntimeException unavailableOr(JedisException e) {
+        if (e instanceof JedisConnectionException
+                || e instanceof JedisExhaustedPoolException
+                || RedisStore.isOutage(e)) {
+            return new Unavailable(e);
         }
+        return e;
     }
 
     /** Whether Redis answers a PING (for {@code /health}; not counted as a round trip of a request). */
     boolean ping() {
-        try (Jedis jedis = pool.getResource()) {
-            return "PONG".equals(jedis.ping());
+        try {
+            return redis.ping();
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    /** Round trips to Redis so far (a batch of rows is one; reading the serving pointer another). */
+    /** Round trips to Redis so far (a batch of rows is one per master; reading the serving pointer another). */
     long roundTrips() {
-        return roundTrips.sum();
+        return redis.roundTrips();
     }
 
     @Override
     public void close() {
-        pool.close();
+        redis.close();
     }
 }

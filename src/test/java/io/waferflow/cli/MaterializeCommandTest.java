@@ -14,6 +14,8 @@ import io.waferflow.stores.offline.ParquetBulkWriterFactory;
 import io.waferflow.stores.online.FeatureRowToRedis;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.RedisHashWrite;
+import io.waferflow.testing.RedisServerProcess;
+import io.waferflow.testing.RedisTopology;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;
 import org.apache.flink.core.fs.FileSystem;
@@ -34,12 +37,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
 
 /**
  * {@code materialize} on Parquet written by the offline store's own writer, against a real redis-server: each wafer's
  * newest committed row becomes its online row exactly as the job maps it, with the job version that computed it; a
  * newer row in Redis stays; a second run writes nothing; {@code --since} skips wafers whose newest row ended before;
- * in-progress files are not read. (On rows written by a real job run, and beside a running job: MaterializeITCase.)
+ * in-progress files are not read; into a three-master Redis Cluster too. (On rows written by a real job run, and beside
+ * a running job: MaterializeITCase.)
  */
 class MaterializeCommandTest {
 
@@ -68,15 +73,16 @@ class MaterializeCommandTest {
     @BeforeEach
     void empty() {
         jedis.flushAll();
+        redisSettings = List.of("redis.host=" + redis.host(), "redis.port=" + redis.port());
     }
 
+    /** The local redis-server; a test that materializes elsewhere sets another. */
+    private List<String> redisSettings;
+
     private List<String> settings() {
-        return List.of(
-                "offline.root=" + tmp.resolve("data"),
-                "redis.host=" + redis.host(),
-                "redis.port=" + redis.port(),
-                "redis.key_prefix=mct",
-                "redis.ttl=1 h");
+        List<String> settings = new ArrayList<>(redisSettings);
+        settings.addAll(List.of("offline.root=" + tmp.resolve("data"), "redis.key_prefix=mct", "redis.ttl=1 h"));
+        return settings;
     }
 
     private FeaturesJobConfig config() {
@@ -232,6 +238,45 @@ class MaterializeCommandTest {
                 .containsPattern("written +0 ")
                 .containsPattern("kept +3 +Redis holds the same window \\(2\\) or a newer one \\(1\\)");
         assertThat(jedis.hget("mct:wafer_aggregates:v1:W1", "updated_at")).isEqualTo(got1.get("updated_at"));
+    }
+
+    /** In a Redis Cluster: the pre-read and the writes reach every master; rows read back through JedisCluster. */
+    @Test
+    void materializesIntoAClusterOfThreeMasters() throws Exception {
+        try (RedisTopology cluster = RedisTopology.cluster(tmp.resolve("cluster"));
+                JedisCluster reader = RedisClients.cluster(cluster.connection(), new GenericObjectPoolConfig<>())) {
+            redisSettings = cluster.settings();
+            List<WaferFeatures> rows = new ArrayList<>();
+            for (int w = 0; w < 30; w++) {
+                rows.add(row(String.format("C%02d", w), END_2, 0, 60 + w));
+            }
+            write("part-a-0.parquet", "0.2.0", rows.toArray(new WaferFeatures[0]));
+            reader.hset("mct:wafer_aggregates:v1:C07", Map.of("window_end", Long.toString(END_3), "revision", "0"));
+
+            assertThat(materialize("--version", "v1"))
+                    .containsPattern("entities +30 ")
+                    .containsPattern("written +29 ")
+                    .containsPattern("kept +1 +Redis holds the same window \\(0\\) or a newer one \\(1\\)");
+            for (WaferFeatures r : rows) {
+                Map<String, String> stored = reader.hgetAll("mct:wafer_aggregates:v1:" + r.waferId);
+                if (r.waferId.equals("C07")) {
+                    assertThat(stored).as("a newer row stays").containsEntry("window_end", Long.toString(END_3));
+                } else {
+                    assertThat(withoutWriteTime(stored)).as(r.waferId).isEqualTo(asTheJobWrites(r, "0.2.0"));
+                }
+            }
+            for (RedisServerProcess master : cluster.servers()) {
+                try (Jedis node = new Jedis(master.host(), master.port())) {
+                    assertThat(node.keys("mct:wafer_aggregates:v1:*"))
+                            .as("rows on master %d", master.port())
+                            .isNotEmpty();
+                }
+            }
+            assertThat(materialize("--version", "v1"))
+                    .as("a second run")
+                    .containsPattern("written +0 ")
+                    .containsPattern("kept +30 ");
+        }
     }
 
     @Test

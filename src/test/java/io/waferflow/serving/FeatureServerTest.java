@@ -439,13 +439,18 @@ class FeatureServerTest {
 
     private Map<String, Long> commandCalls() {
         try (Jedis jedis = s.jedis()) {
-            return jedis.info("commandstats")
-                    .lines()
-                    .filter(l -> l.startsWith("cmdstat_"))
-                    .collect(Collectors.toMap(
-                            l -> l.substring("cmdstat_".length(), l.indexOf(':')),
-                            l -> Long.parseLong(l.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"))));
+            return commandCalls(jedis);
         }
+    }
+
+    /** Calls per command the server of {@code jedis} has answered so far ({@code INFO commandstats}). */
+    static Map<String, Long> commandCalls(Jedis jedis) {
+        return jedis.info("commandstats")
+                .lines()
+                .filter(l -> l.startsWith("cmdstat_"))
+                .collect(Collectors.toMap(
+                        l -> l.substring("cmdstat_".length(), l.indexOf(':')),
+                        l -> Long.parseLong(l.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"))));
     }
 
     private static String ids(int n) {

@@ -27,28 +27,15 @@ class RedisOutageServingTest {
             ServingFixture s = new ServingFixture(redis, "serving.retry_after=3 s");
             try {
                 Map<String, String> row = s.writeRow("v1", "W1", 1, System.currentTimeMillis());
-                String plain = "{\"feature_group\":\"wafer_aggregates\",\"entities\":[\"W1\"]}";
-                assertThat(s.post("/v1/features", plain).statusCode()).isEqualTo(200);
+                assertThat(s.client()
+                                .feature(ServingFixture.GROUP, "W1")
+                                .statuses()
+                                .get("yield_pct"))
+                        .isEqualTo(FeatureStatus.PRESENT);
 
                 redis.stop();
 
-                HttpResponse<String> refused = s.post("/v1/features", plain);
-                assertThat(refused.statusCode()).isEqualTo(503);
-                assertThat(refused.headers().firstValue("Retry-After")).contains("3");
-                assertThat(JSON.readTree(refused.body()).get("error").asText()).contains("Redis");
-
-                FeatureClient.Answer degraded = s.client()
-                        .features(FeatureClient.Request.of(ServingFixture.GROUP, List.of("W1", "W2"))
-                                .withFeatures(List.of("yield_pct", "vdd_mean"))
-                                .withDefaults(Map.of("yield_pct", 95.0)));
-                for (FeatureClient.EntityFeatures e : degraded.results()) {
-                    assertThat(e.values()).containsEntry("yield_pct", 95.0).containsEntry("vdd_mean", null);
-                    assertThat(e.statuses())
-                            .containsEntry("yield_pct", FeatureStatus.DEFAULT)
-                            .containsEntry("vdd_mean", FeatureStatus.UNAVAILABLE);
-                }
-                assertThat(JSON.readTree(s.get("/health").body()).get("redis").asText())
-                        .isEqualTo("down");
+                assertRedisAway(s, List.of("W1", "W2"));
                 String metrics = s.get("/metrics").body();
                 assertThat(FeatureServerTest.metric(
                                 metrics, "waferflow_serving_errors_total{kind=\"redis_unavailable\"}"))
@@ -65,5 +52,32 @@ class RedisOutageServingTest {
                 s.close();
             }
         }
+    }
+
+    /**
+     * While Redis is away (retry_after 3 s): a request without defaults is a 503 with Retry-After; one that declares a
+     * default for yield_pct gets it ({@code DEFAULT}) for every entity, and vdd_mean {@code UNAVAILABLE}; /health says
+     * Redis is down.
+     */
+    static void assertRedisAway(ServingFixture s, List<String> entities) throws Exception {
+        String plain =
+                "{\"feature_group\":\"wafer_aggregates\",\"entities\":" + JSON.writeValueAsString(entities) + "}";
+        HttpResponse<String> refused = s.post("/v1/features", plain);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("3");
+        assertThat(JSON.readTree(refused.body()).get("error").asText()).contains("Redis");
+
+        FeatureClient.Answer degraded = s.client()
+                .features(FeatureClient.Request.of(ServingFixture.GROUP, entities)
+                        .withFeatures(List.of("yield_pct", "vdd_mean"))
+                        .withDefaults(Map.of("yield_pct", 95.0)));
+        assertThat(degraded.results()).hasSize(entities.size());
+        for (FeatureClient.EntityFeatures e : degraded.results()) {
+            assertThat(e.values()).containsEntry("yield_pct", 95.0).containsEntry("vdd_mean", null);
+            assertThat(e.statuses())
+                    .containsEntry("yield_pct", FeatureStatus.DEFAULT)
+                    .containsEntry("vdd_mean", FeatureStatus.UNAVAILABLE);
+        }
+        assertThat(JSON.readTree(s.get("/health").body()).get("redis").asText()).isEqualTo("down");
     }
 }

@@ -3,7 +3,9 @@ package io.waferflow.serving;
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.RedisClients;
 import io.waferflow.testing.RedisServerProcess;
+import io.waferflow.testing.RedisTopology;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,16 +25,23 @@ final class ServingFixture {
 
     static final String GROUP = "wafer_aggregates";
 
-    final RedisServerProcess redis;
     final FeaturesJobConfig config;
     final FeatureServer server;
     final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     ServingFixture(RedisServerProcess redis, String... servingOverrides) throws IOException {
-        this.redis = redis;
-        List<String> overrides =
-                new ArrayList<>(List.of("redis.host=" + redis.host(), "redis.port=" + redis.port(), "serving.port=0"));
+        this(List.of("redis.host=" + redis.host(), "redis.port=" + redis.port()), servingOverrides);
+    }
+
+    /** Over a Redis Cluster or a Sentinel-watched master ({@code redis.mode} from the topology). */
+    ServingFixture(RedisTopology redis, String... servingOverrides) throws IOException {
+        this(redis.settings(), servingOverrides);
+    }
+
+    private ServingFixture(List<String> redisSettings, String... servingOverrides) throws IOException {
+        List<String> overrides = new ArrayList<>(redisSettings);
+        overrides.add("serving.port=0");
         overrides.addAll(List.of(servingOverrides));
         this.config = TestConfigs.features(overrides);
         this.server = FeatureServer.start(config);
@@ -61,7 +70,7 @@ final class ServingFixture {
         row.put(OnlineKeys.FEATURE_VERSION, version);
         row.put(OnlineKeys.JOB_VERSION, "test");
         row.put(OnlineKeys.UPDATED_AT, Long.toString(System.currentTimeMillis()));
-        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        try (Jedis jedis = RedisClients.jedisForKey(config.redisConnection(), key(version, entity))) {
             jedis.hset(key(version, entity), row);
         }
         return row;
@@ -71,8 +80,9 @@ final class ServingFixture {
         return OnlineKeys.key(config.redisKeyPrefix(), GROUP, version, entity);
     }
 
+    /** A connection to the (standalone) server. */
     Jedis jedis() {
-        return new Jedis(redis.host(), redis.port());
+        return RedisClients.jedis(config.redisConnection());
     }
 
     FeatureClient client() {

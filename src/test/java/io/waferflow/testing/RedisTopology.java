@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.MigrateParams;
 
 /**
  * Real redis-server processes in the two topologies besides a standalone server: a Redis Cluster of three masters
@@ -97,6 +98,48 @@ public final class RedisTopology implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Moves a cluster slot, with its keys, to the master {@code to}, as a resharding does (IMPORTING, MIGRATING,
+     * MIGRATE, then SETSLOT NODE on every master): a client that learnt the slots before is redirected (MOVED) for its
+     * keys.
+     */
+    public void moveSlot(int slot, RedisServerProcess to) {
+        RedisServerProcess from = ownerOf(slot);
+        try (Jedis source = new Jedis(from.host(), from.port());
+                Jedis target = new Jedis(to.host(), to.port())) {
+            String sourceId = source.clusterMyId();
+            String targetId = target.clusterMyId();
+            target.clusterSetSlotImporting(slot, sourceId);
+            source.clusterSetSlotMigrating(slot, targetId);
+            List<String> keys = source.clusterGetKeysInSlot(slot, 1000);
+            if (!keys.isEmpty()) {
+                source.migrate(to.host(), to.port(), 0, 5000, new MigrateParams(), keys.toArray(new String[0]));
+            }
+            for (RedisServerProcess master : servers) {
+                try (Jedis j = new Jedis(master.host(), master.port())) {
+                    j.clusterSetSlotNode(slot, targetId);
+                }
+            }
+        }
+    }
+
+    /** The master that holds {@code slot}. */
+    public RedisServerProcess ownerOf(int slot) {
+        try (Jedis any = new Jedis(servers.get(0).host(), servers.get(0).port())) {
+            for (Object range : any.clusterSlots()) {
+                List<?> r = (List<?>) range;
+                if ((Long) r.get(0) <= slot && slot <= (Long) r.get(1)) {
+                    int port = ((Long) ((List<?>) r.get(2)).get(1)).intValue();
+                    return servers.stream()
+                            .filter(m -> m.port() == port)
+                            .findFirst()
+                            .orElseThrow();
+                }
+            }
+        }
+        throw new IllegalStateException("no master holds slot " + slot);
     }
 
     /** How WaferFlow reaches it: {@code redis.mode} cluster or sentinel, with the seed node or sentinel. */

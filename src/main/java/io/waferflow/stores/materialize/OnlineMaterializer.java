@@ -6,8 +6,8 @@ import io.waferflow.stores.offline.FeatureRowFiles;
 import io.waferflow.stores.offline.OfflineFeatureRow;
 import io.waferflow.stores.online.FeatureRowToRedis;
 import io.waferflow.stores.online.OnlineKeys;
-import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.RedisHashWrite;
+import io.waferflow.stores.online.RedisReader;
 import io.waferflow.stores.online.RedisStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,10 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.annotation.Nullable;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.apache.flink.core.fs.Path;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -33,8 +32,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@code job_version} of the job that computed it, and {@link RedisStore#write} writes it, whose script refuses a row
  * older than the stored one (window end, then revision). So it is safe beside a running job: if the job writes a newer
  * window first, that stays; the job's later windows overwrite the materialized one as they always would. Before
- * writing, the stored window and revision are read (pipelined, {@link #BATCH} keys per round trip) so a row Redis
- * already holds is not rewritten, and a second run writes nothing.
+ * writing, the stored window and revision are read ({@link RedisReader}: {@link #BATCH} keys per pipelined round trip,
+ * in a cluster one per master) so a row Redis already holds is not rewritten, and a second run writes nothing. Works in
+ * every {@code redis.mode}.
  *
  * <p>{@code updated_at} says, as for every row, when the row was written to Redis: by materialize, at the time it
  * wrote. How old the values are is {@code window_end}. The TTL ({@code redis.ttl}) counts from that write too.
@@ -61,13 +61,6 @@ public final class OnlineMaterializer {
 
     /** Reads the committed rows and writes each entity's newest one where Redis holds an older one or none. */
     public MaterializeReport run(@Nullable Instant since) throws IOException {
-        if (config.redisConnection().mode() == io.waferflow.config.RedisConnection.Mode.CLUSTER) {
-            // The pre-read pipelines HMGETs over one connection; a cluster spreads the keys over its masters.
-            throw new io.waferflow.config.ConfigException(
-                    "redis.mode",
-                    "is cluster, which materialize does not support yet",
-                    "materialize into a standalone or Sentinel-managed Redis");
-        }
         long start = System.nanoTime();
         FeatureRowFiles files = new FeatureRowFiles(config);
         List<Path> committed = files.committed();
@@ -81,8 +74,10 @@ public final class OnlineMaterializer {
                 .sorted(Comparator.comparing(r -> r.features().waferId))
                 .toList();
         long[] outcome = new long[Held.values().length];
+        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
+        pool.setJmxEnabled(false);
         try (RedisStore store = RedisStore.connect(config.redisConnection());
-                Jedis reader = RedisClients.jedis(config.redisConnection())) {
+                RedisReader reader = RedisReader.open(config.redisConnection(), pool)) {
             for (int from = 0; from < due.size(); from += BATCH) {
                 List<RedisHashWrite> batch = new ArrayList<>();
                 for (OfflineFeatureRow r : due.subList(from, Math.min(due.size(), from + BATCH))) {
@@ -147,17 +142,13 @@ public final class OnlineMaterializer {
         WRITTEN
     }
 
-    private static List<Held> held(Jedis reader, List<RedisHashWrite> batch) {
-        Pipeline pipeline = reader.pipelined();
-        List<Response<List<String>>> stored = new ArrayList<>(batch.size());
-        for (RedisHashWrite w : batch) {
-            stored.add(pipeline.hmget(w.key, OnlineKeys.WINDOW_END, OnlineKeys.REVISION));
-        }
-        pipeline.sync();
+    private static List<Held> held(RedisReader reader, List<RedisHashWrite> batch) {
+        List<String> keys = new ArrayList<>(batch.size());
+        batch.forEach(w -> keys.add(w.key));
+        List<String[]> stored = reader.read(keys, OnlineKeys.WINDOW_END, OnlineKeys.REVISION);
         List<Held> held = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            List<String> s = stored.get(i).get();
-            held.add(compare(parse(s.get(0)), parse(s.get(1)), batch.get(i)));
+            held.add(compare(parse(stored.get(i)[0]), parse(stored.get(i)[1]), batch.get(i)));
         }
         return held;
     }

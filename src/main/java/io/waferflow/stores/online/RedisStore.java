@@ -6,6 +6,8 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPoolAbstract;
+import redis.clients.jedis.exceptions.JedisClusterMaxAttemptsException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -119,11 +121,17 @@ public final class RedisStore implements AutoCloseable {
      * became a replica in a failover: READONLY; LOADING its data after a restart; a cluster without a master for a
      * slot: CLUSTERDOWN, TRYAGAIN; MASTERDOWN): worth retrying. Any other answer with an error (WRONGPASS, NOAUTH,
      * WRONGTYPE), or a certificate that does not check out, is a refusal, even where the pool wraps it in a connection
-     * exception: no retry can fix it.
+     * exception: no retry can fix it. A cluster client that ran out of attempts or time (its nodes did not answer, or
+     * kept redirecting it while slots moved) is an outage too: Jedis gives that up without a cause.
      */
     public static boolean isOutage(Throwable e) {
         boolean connection = false;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JedisClusterMaxAttemptsException
+                    || (t instanceof JedisClusterOperationException
+                            && String.valueOf(t.getMessage()).startsWith("Cluster retry deadline exceeded"))) {
+                return true;
+            }
             if (t instanceof JedisDataException
                     && TRANSIENT.matcher(String.valueOf(t.getMessage())).lookingAt()) {
                 return true;
