@@ -51,9 +51,11 @@ class RowCacheTtlTest {
                         .withVersion("v1")
                         .withFeatures(List.of("yield_pct"));
                 Thread.sleep(50);
-                long end = System.nanoTime() + 2_000_000_000L;
+                // At least 2 s and 300 checked answers, however slow a loaded machine answers (not a timing test).
+                long start = System.nanoTime();
+                long deadline = start + 60_000_000_000L;
                 int answers = 0;
-                while (System.nanoTime() < end) {
+                while (System.nanoTime() < deadline && (answers < 300 || System.nanoTime() - start < 2_000_000_000L)) {
                     long sent = System.nanoTime();
                     double served =
                             client.features(request).results().get(0).values().get("yield_pct");
@@ -65,13 +67,15 @@ class RowCacheTtlTest {
                         answers++;
                     }
                 }
-                assertThat(answers).isGreaterThan(100);
+                assertThat(answers).isGreaterThanOrEqualTo(300);
+                long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
                 String metrics = s.get("/metrics").body();
-                // The cache was used: most answers came from it, and it still went back to Redis every TTL.
+                // The cache was used: most answers came from it, and it still went back to Redis: at least once per TTL
+                // and request (a request can straddle an expiry), over the whole run.
                 long hits = FeatureServerTest.metric(metrics, "waferflow_serving_cache_hits_total");
                 long misses = FeatureServerTest.metric(metrics, "waferflow_serving_cache_misses_total");
                 assertThat(hits).isGreaterThan(misses);
-                assertThat(misses).isGreaterThanOrEqualTo(2_000 / TTL_MILLIS - 1);
+                assertThat(misses).isGreaterThanOrEqualTo(Math.min(answers, elapsedMillis / TTL_MILLIS) / 2);
                 assertThat(metrics).containsPattern("waferflow_serving_cache_hit_rate 0\\.[5-9]");
             } finally {
                 writing.set(false);
