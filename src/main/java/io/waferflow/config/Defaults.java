@@ -73,6 +73,7 @@ final class Defaults {
               max_body_bytes: 1048576
               version_refresh: 1 s
               retry_after: 1 s
+              baseline_refresh: 1 min
               cache:
                 enabled: false
                 max_rows: 100000

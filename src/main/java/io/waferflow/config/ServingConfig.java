@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param versionRefresh how long the serving pointer ({@code <prefix>:serving:<group>}) read from Redis is reused
  *     before it is read again: a switch is seen within this time, and requests do not pay a second round trip
  * @param retryAfter the {@code Retry-After} of a 503 while Redis cannot be reached
+ * @param baselineRefresh how long the drift baseline that derived features read is reused, when the job builds it in
+ *     the stream (read from the job's drift hashes in Redis)
  */
 public record ServingConfig(
         String host,
@@ -26,6 +28,7 @@ public record ServingConfig(
         int maxBodyBytes,
         Duration versionRefresh,
         Duration retryAfter,
+        Duration baselineRefresh,
         Cache cache)
         implements Serializable {
 

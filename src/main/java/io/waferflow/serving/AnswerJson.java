@@ -81,7 +81,7 @@ final class AnswerJson {
                     statuses[f] = status;
                 }
                 for (int d = 0; d < derived.size(); d++) {
-                    Double value = found ? group.derived().evaluate(derived.get(d), storedIn(row, group)) : null;
+                    Double value = found ? rows.derived().evaluate(derived.get(d), storedIn(row, group)) : null;
                     derivedStatuses[d] = value == null
                             ? (row == null
                                     ? FeatureStatus.UNAVAILABLE

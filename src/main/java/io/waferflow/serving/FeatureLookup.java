@@ -1,5 +1,6 @@
 package io.waferflow.serving;
 
+import io.waferflow.derived.DerivedFeatures;
 import io.waferflow.stores.online.OnlineKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,21 +17,25 @@ final class FeatureLookup {
      * The rows of a request's entities in request order, each the values of {@link ServedGroup#storedFields} (all null:
      * no row), or none at all while Redis is away.
      */
-    record Rows(String version, List<String[]> rows, boolean unavailable) {}
+    record Rows(String version, List<String[]> rows, boolean unavailable, DerivedFeatures derived) {}
 
     private final ServedGroup group;
     private final OnlineRows redis;
     private final ServingPointer pointer;
     /** Null when the cache is off. */
     private final RowCache cache;
+    /** Null when no derived feature reads a baseline built in the stream. */
+    private final StreamBaseline baseline;
 
     private final String[] fields;
 
-    FeatureLookup(ServedGroup group, OnlineRows redis, ServingPointer pointer, RowCache cache) {
+    FeatureLookup(
+            ServedGroup group, OnlineRows redis, ServingPointer pointer, RowCache cache, StreamBaseline baseline) {
         this.group = group;
         this.redis = redis;
         this.pointer = pointer;
         this.cache = cache;
+        this.baseline = baseline;
         this.fields = group.storedFields().toArray(new String[0]);
     }
 
@@ -40,12 +45,15 @@ final class FeatureLookup {
             if (version == null) {
                 version = pointer.current();
             }
-            return new Rows(version, rows(version, request.entities()), false);
+            List<String[]> rows = rows(version, request.entities());
+            DerivedFeatures derived =
+                    baseline == null || request.derived().isEmpty() ? group.derived() : baseline.derivedFor(version);
+            return new Rows(version, rows, false, derived);
         } catch (OnlineRows.Unavailable e) {
             if (!request.hasDefaults()) {
                 throw e;
             }
-            return new Rows(version == null ? group.configuredVersion() : version, List.of(), true);
+            return new Rows(version == null ? group.configuredVersion() : version, List.of(), true, group.derived());
         }
     }
 

@@ -70,7 +70,14 @@ public final class FeatureServer implements AutoCloseable {
         this.redis = new OnlineRows(connection, group.keyPrefix(), config.threads());
         ServingConfig.Cache c = config.cache();
         this.cache = c.enabled() ? new RowCache(c.maxRows(), c.ttl()) : null;
-        this.lookup = new FeatureLookup(group, redis, new ServingPointer(redis, group, config.versionRefresh()), cache);
+        boolean readsStreamBaseline = group.derived().names().stream()
+                .anyMatch(d -> !group.derived().baselineInputs(d).isEmpty());
+        StreamBaseline baseline =
+                readsStreamBaseline && !group.streamBaselineParameters().isEmpty()
+                        ? new StreamBaseline(redis, group, group.streamBaselineParameters(), config.baselineRefresh())
+                        : null;
+        this.lookup = new FeatureLookup(
+                group, redis, new ServingPointer(redis, group, config.versionRefresh()), cache, baseline);
         this.metrics = new ServingMetrics(
                 redis::roundTrips, cache == null ? () -> 0 : cache::hits, cache == null ? () -> 0 : cache::misses);
         this.expectedAuthorization =

@@ -37,6 +37,8 @@ public final class ServedGroup {
     private final String keyPrefix;
     /** The group's derived features, computed per entity from the row read: no extra Redis round trip. */
     private final DerivedFeatures derived;
+    /** The parameters whose stream baseline derived features read, when no baseline file is configured; else none. */
+    private List<String> streamBaselineParameters = List.of();
 
     public ServedGroup(String name, List<String> features, String configuredVersion, String keyPrefix) {
         this(name, features, configuredVersion, keyPrefix, DerivedFeatures.compile(Map.of(), features, Map.of()));
@@ -69,12 +71,21 @@ public final class ServedGroup {
                 ? BaselineValues.of(
                         BaselineFile.forConfig(config.drift(), config.schema().parameterNames()).features)
                 : Map.of();
-        return new ServedGroup(
+        ServedGroup group = new ServedGroup(
                 config.featureGroup(),
                 new FeatureColumns(config.schema().parameterNames()).names(),
                 config.featureVersion(),
                 config.redisKeyPrefix(),
                 DerivedFeatures.of(config, baseline));
+        if (config.drift().enabled() && config.drift().baselineFrom() != BaselineFrom.FILE) {
+            group.streamBaselineParameters = config.schema().parameterNames();
+        }
+        return group;
+    }
+
+    /** The parameters whose baseline the job builds in the stream (none when it reads a baseline file). */
+    List<String> streamBaselineParameters() {
+        return streamBaselineParameters;
     }
 
     public DerivedFeatures derived() {

@@ -124,7 +124,7 @@ class FeatureServerTest {
         assertThat(p.statuses())
                 .containsEntry("vdd_cv", FeatureStatus.PRESENT)
                 .containsEntry("yield_vs_neighbors", FeatureStatus.PRESENT)
-                // No baseline file in this configuration: a feature that reads the baseline has no value.
+                // The job builds its baseline in the stream and has written no drift window of v1: no baseline yet.
                 .containsEntry("vdd_z", FeatureStatus.NULL);
         assertThat(p.values()).containsKeys("yield_pct", "vdd_cv", "yield_vs_neighbors", "vdd_z");
 
@@ -133,6 +133,27 @@ class FeatureServerTest {
         assertThat(n.values().get("vdd_cv")).isNull();
         assertThat(n.statuses()).containsEntry("yield_vs_neighbors", FeatureStatus.PRESENT);
         assertThat(a.results().get(2).statuses().get("vdd_cv")).isEqualTo(FeatureStatus.NOT_FOUND);
+    }
+
+    @Test
+    void aDerivedFeatureReadsTheBaselineTheJobBuiltInTheStream() throws Exception {
+        long now = System.currentTimeMillis();
+        Map<String, String> row = s.writeRow("v7", "baseline-wafer", 8, now);
+        try (Jedis jedis = s.jedis()) {
+            // What the job writes with each drift window of vdd (stores/online/DriftMetricToRedis).
+            jedis.hset(
+                    "wf:drift:wafer_aggregates:v7:vdd",
+                    Map.of("baseline_mean", "801.5", "baseline_std", "2.5", "n_baseline", "11373", "psi", "0.01"));
+        }
+        FeatureClient.Answer a = s.client()
+                .features(FeatureClient.Request.of(ServingFixture.GROUP, List.of("baseline-wafer"))
+                        .withVersion("v7")
+                        .withFeatures(List.of("vdd_mean"))
+                        .withDerived(List.of("vdd_z")));
+
+        double vddMean = Double.parseDouble(row.get("vdd_mean"));
+        assertThat(a.results().get(0).values().get("vdd_z")).isEqualTo((vddMean - 801.5) / 2.5);
+        assertThat(a.results().get(0).statuses().get("vdd_z")).isEqualTo(FeatureStatus.PRESENT);
     }
 
     @Test
