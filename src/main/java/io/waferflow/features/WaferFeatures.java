@@ -43,6 +43,20 @@ public class WaferFeatures {
 
     public WaferFeatures() {}
 
+    /** A row with its per-parameter arrays allocated for {@code parameters} parameters, every value 0. */
+    public static WaferFeatures forParameters(int parameters) {
+        WaferFeatures f = new WaferFeatures();
+        f.mean = new double[parameters];
+        f.std = new double[parameters];
+        f.min = new double[parameters];
+        f.max = new double[parameters];
+        f.p50 = new double[parameters];
+        f.p95 = new double[parameters];
+        f.nullRate = new double[parameters];
+        f.flaggedRate = new double[parameters];
+        return f;
+    }
+
     @Override
     public String toString() {
         return "WaferFeatures{" + waferId + " [" + windowStart + "," + windowEnd + ") rev=" + revision + " n="

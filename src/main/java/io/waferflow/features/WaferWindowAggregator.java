@@ -123,20 +123,12 @@ public class WaferWindowAggregator
     @Override
     public WaferWindowSummary getResult(WaferWindowAccumulator acc) {
         WaferWindowSummary s = new WaferWindowSummary();
-        WaferFeatures f = new WaferFeatures();
+        WaferFeatures f = WaferFeatures.forParameters(parameters);
         s.features = f;
         f.lotId = acc.lotId;
         f.deviceCount = acc.deviceCount;
         f.yieldPct = acc.deviceCount == 0 ? Double.NaN : 100.0 * acc.passCount / acc.deviceCount;
         f.avgTestTimeMs = acc.deviceCount == 0 ? Double.NaN : acc.testTimeSum / acc.deviceCount;
-        f.mean = new double[parameters];
-        f.std = new double[parameters];
-        f.min = new double[parameters];
-        f.max = new double[parameters];
-        f.p50 = new double[parameters];
-        f.p95 = new double[parameters];
-        f.nullRate = new double[parameters];
-        f.flaggedRate = new double[parameters];
         double devices = acc.deviceCount;
         f.devicesFlaggedPct = devices == 0 ? Double.NaN : 100.0 * acc.devicesFlagged / devices;
         f.quarantineRate = (double) acc.quarantined / (acc.deviceCount + acc.quarantined);

@@ -100,16 +100,7 @@ public final class FeatureColumns implements Serializable {
 
     /** An empty row with room for every column: per-parameter arrays of the declared parameters' size. */
     public WaferFeatures newRow() {
-        WaferFeatures f = new WaferFeatures();
-        f.mean = new double[parameters];
-        f.std = new double[parameters];
-        f.min = new double[parameters];
-        f.max = new double[parameters];
-        f.p50 = new double[parameters];
-        f.p95 = new double[parameters];
-        f.nullRate = new double[parameters];
-        f.flaggedRate = new double[parameters];
-        return f;
+        return WaferFeatures.forParameters(parameters);
     }
 
     /**

@@ -70,12 +70,9 @@ public final class FeatureServer implements AutoCloseable {
         this.redis = new OnlineRows(connection, group.keyPrefix(), config.threads());
         ServingConfig.Cache c = config.cache();
         this.cache = c.enabled() ? new RowCache(c.maxRows(), c.ttl()) : null;
-        boolean readsStreamBaseline = group.derived().names().stream()
-                .anyMatch(d -> !group.derived().baselineInputs(d).isEmpty());
-        StreamBaseline baseline =
-                readsStreamBaseline && !group.streamBaselineParameters().isEmpty()
-                        ? new StreamBaseline(redis, group, group.streamBaselineParameters(), config.baselineRefresh())
-                        : null;
+        StreamBaseline baseline = !group.streamBaselineParameters().isEmpty()
+                ? new StreamBaseline(redis, group, config.baselineRefresh())
+                : null;
         this.lookup = new FeatureLookup(
                 group, redis, new ServingPointer(redis, group, config.versionRefresh()), cache, baseline);
         this.metrics = new ServingMetrics(

@@ -37,15 +37,29 @@ public final class ServedGroup {
     private final String keyPrefix;
     /** The group's derived features, computed per entity from the row read: no extra Redis round trip. */
     private final DerivedFeatures derived;
-    /** The parameters whose stream baseline derived features read, when no baseline file is configured; else none. */
-    private List<String> streamBaselineParameters = List.of();
+    /**
+     * The parameters whose baseline the job builds in the stream, when a derived feature reads the baseline and no
+     * baseline file is configured (read from the job's drift hashes: {@link StreamBaseline}); else none.
+     */
+    private final List<String> streamBaselineParameters;
 
     public ServedGroup(String name, List<String> features, String configuredVersion, String keyPrefix) {
-        this(name, features, configuredVersion, keyPrefix, DerivedFeatures.compile(Map.of(), features, Map.of()));
+        this(
+                name,
+                features,
+                configuredVersion,
+                keyPrefix,
+                DerivedFeatures.compile(Map.of(), features, Map.of()),
+                List.of());
     }
 
     public ServedGroup(
-            String name, List<String> features, String configuredVersion, String keyPrefix, DerivedFeatures derived) {
+            String name,
+            List<String> features,
+            String configuredVersion,
+            String keyPrefix,
+            DerivedFeatures derived,
+            List<String> streamBaselineParameters) {
         this.name = name;
         this.features = List.copyOf(features);
         List<String> stored = new ArrayList<>(features);
@@ -59,6 +73,9 @@ public final class ServedGroup {
         this.configuredVersion = configuredVersion;
         this.keyPrefix = keyPrefix;
         this.derived = derived;
+        boolean readsBaseline = derived.names().stream()
+                .anyMatch(d -> !derived.baselineInputs(d).isEmpty());
+        this.streamBaselineParameters = readsBaseline ? List.copyOf(streamBaselineParameters) : List.of();
     }
 
     /**
@@ -66,24 +83,23 @@ public final class ServedGroup {
      * ({@code drift.baseline.from: file}); without it, a derived feature that reads the baseline is null.
      */
     public static ServedGroup of(FeaturesJobConfig config) {
-        Map<String, Double> baseline = config.drift().enabled()
-                        && config.drift().baselineFrom() == BaselineFrom.FILE
-                ? BaselineValues.of(
-                        BaselineFile.forConfig(config.drift(), config.schema().parameterNames()).features)
-                : Map.of();
-        ServedGroup group = new ServedGroup(
+        List<String> parameters = config.schema().parameterNames();
+        boolean fromFile = config.drift().enabled() && config.drift().baselineFrom() == BaselineFrom.FILE;
+        boolean inStream = config.drift().enabled() && !fromFile;
+        return new ServedGroup(
                 config.featureGroup(),
-                new FeatureColumns(config.schema().parameterNames()).names(),
+                new FeatureColumns(parameters).names(),
                 config.featureVersion(),
                 config.redisKeyPrefix(),
-                DerivedFeatures.of(config, baseline));
-        if (config.drift().enabled() && config.drift().baselineFrom() != BaselineFrom.FILE) {
-            group.streamBaselineParameters = config.schema().parameterNames();
-        }
-        return group;
+                DerivedFeatures.of(
+                        config,
+                        fromFile
+                                ? BaselineValues.of(BaselineFile.forConfig(config.drift(), parameters).features)
+                                : Map.of()),
+                inStream ? parameters : List.of());
     }
 
-    /** The parameters whose baseline the job builds in the stream (none when it reads a baseline file). */
+    /** See {@link #streamBaselineParameters}: empty when no derived feature needs the stream's baseline. */
     List<String> streamBaselineParameters() {
         return streamBaselineParameters;
     }

@@ -29,10 +29,10 @@ final class StreamBaseline {
     private final long refreshNanos;
     private final Map<String, Read> byVersion = new ConcurrentHashMap<>();
 
-    StreamBaseline(OnlineRows rows, ServedGroup group, List<String> parameters, Duration refresh) {
+    StreamBaseline(OnlineRows rows, ServedGroup group, Duration refresh) {
         this.rows = rows;
         this.group = group;
-        this.parameters = List.copyOf(parameters);
+        this.parameters = group.streamBaselineParameters();
         this.refreshNanos = refresh.toNanos();
     }
 
