@@ -4,6 +4,7 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
@@ -100,6 +101,9 @@ public final class BackfillCommand implements Command, Callable<Integer> {
                         RawArchiveWriteSupport.avroSchema(config.schema().parameterNames()),
                         fromMillis,
                         toMillis);
+        // A backfill writes only the offline store: its definition must be the one the version's rows there have.
+        DefinitionCheck.verify(config, DefinitionCheck.Use.NONE, DefinitionCheck.Use.WRITE)
+                .forEach(line -> System.out.println("backfill: " + line));
         FeaturesJobSinks sinks = FeaturesJobSinks.backfill(config);
         if (untilSavepoint != null) {
             String savepoint = FeaturesJobConfig.toUri(untilSavepoint);

@@ -3,6 +3,7 @@ package io.waferflow.cli;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
@@ -38,7 +39,9 @@ import picocli.CommandLine.Option;
                     + " state of the windows open at its last checkpoint) unless --fresh says so.",
             "",
             "Before submitting it checks that the Kafka broker, the input, violation and alert topics and Redis answer,"
-                    + " and stops with the key to fix if not. While it runs (attached) it prints progress every 10 s "
+                    + " and stops with the key to fix if not; and that the feature registry (feature_group.registry)"
+                    + " describes the group and version, and that the version's rows in Redis and the offline store"
+                    + " were written with this definition (the first run stores its fingerprint; docs/registry.md). While it runs (attached) it prints progress every 10 s "
                     + "and"
                     + " says when Kafka or Redis stops answering and when it is back."
         })
@@ -79,6 +82,11 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
         if (!noChecks) {
             Preflight.kafka(config, true);
             Preflight.redis(config);
+            DefinitionCheck.verify(config, DefinitionCheck.Use.WRITE, DefinitionCheck.Use.WRITE)
+                    .forEach(line -> System.out.println("waferflow features: " + line));
+        } else {
+            System.out.println("waferflow features: the definition fingerprint is not checked against the stores"
+                    + " (--no-checks)");
         }
         Configuration flink = JobEnvironment.resumable(config);
         if ("local".equals(System.getProperty("waferflow.launcher"))) {

@@ -1,6 +1,7 @@
 package io.waferflow.cli;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.stores.materialize.MaterializeReport;
 import io.waferflow.stores.materialize.OnlineMaterializer;
 import io.waferflow.stores.online.ServingVersions;
@@ -73,10 +74,14 @@ public final class MaterializeCommand implements Command, Callable<Integer> {
         overrides.add("feature_group.version=" + version);
         FeaturesJobConfig config = FeaturesJobConfig.load(configOptions.file(), overrides);
         Preflight.redis(config);
+        // Compared first, stored after: a refused run (another schema, no rows) leaves Redis untouched.
+        DefinitionCheck.verify(config, DefinitionCheck.Use.READ, DefinitionCheck.Use.READ);
         OnlineMaterializer materializer = new OnlineMaterializer(config);
         out.printf(
                 "materialize %s %s: %s -> Redis %s%n", group, version, materializer.source(), config.redisConnection());
         print(materializer.run(since));
+        DefinitionCheck.verify(config, DefinitionCheck.Use.WRITE, DefinitionCheck.Use.NONE)
+                .forEach(line -> out.println("  " + line));
         servingHint(config);
         return 0;
     }

@@ -2,6 +2,7 @@ package io.waferflow.cli;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
+import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.serving.FeatureServer;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -68,6 +69,8 @@ public final class ServeCommand implements Command, Callable<Integer> {
         RawConfig raw = RawConfig.load(configOptions.file(), overrides);
         LOG.info("Configuration {}", raw);
         FeaturesJobConfig config = FeaturesJobConfig.from(raw);
+        DefinitionCheck.verify(config, DefinitionCheck.Use.READ, DefinitionCheck.Use.NONE)
+                .forEach(line -> out.println(line));
         CountDownLatch stopped = new CountDownLatch(1);
         FeatureServer server = FeatureServer.start(config);
         // Ctrl-C and SIGTERM: stop accepting, let requests in flight finish, close the Redis connections.

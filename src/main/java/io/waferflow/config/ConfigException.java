@@ -7,10 +7,19 @@ package io.waferflow.config;
 public final class ConfigException extends RuntimeException {
 
     private final String key;
+    private final String problem;
+    private final String fix;
 
     public ConfigException(String key, String problem, String fix) {
         super("Configuration key '" + key + "': " + problem + ". Fix: " + fix);
         this.key = key;
+        this.problem = problem;
+        this.fix = fix;
+    }
+
+    /** The same problem, its key prefixed with where it is (e.g. the file a key is in). */
+    public ConfigException in(String where) {
+        return new ConfigException(where + ": " + key, problem, fix);
     }
 
     /** A required key that the file and the overrides leave out or leave empty. */

@@ -27,6 +27,8 @@ final class Defaults {
               watermark:
                 emit: periodic
               derived: {}
+              # The feature registry's directory; empty: `registry` beside the job file (jobs/registry).
+              registry: ""
             drift:
               enabled: true
               baseline:

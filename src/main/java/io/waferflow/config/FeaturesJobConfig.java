@@ -57,7 +57,9 @@ public record FeaturesJobConfig(
 
     /**
      * {@code feature_group}: what the job computes, over which windows, with which watermarks; and the derived features
-     * readers compute from its rows on read (name → expression, in declaration order; see {@link DerivedDefinitions}).
+     * readers compute from its rows on read (name → expression, in declaration order; see {@link DerivedDefinitions});
+     * and the directory of the feature registry that describes it ({@code io.waferflow.config.registry}), absolute:
+     * {@code registry} beside the job file unless {@code feature_group.registry} names one.
      */
     public record FeatureGroup(
             String name,
@@ -65,7 +67,8 @@ public record FeaturesJobConfig(
             WindowSpec window,
             Watermark watermark,
             Duration waferQuietTimeout,
-            Map<String, String> derived)
+            Map<String, String> derived,
+            String registry)
             implements Serializable {
 
         public FeatureGroup {
@@ -113,8 +116,26 @@ public record FeaturesJobConfig(
     }
 
     public static FeaturesJobConfig from(RawConfig raw) {
-        return raw.bind("", new TypeReference<FeaturesJobConfig>() {});
+        String registry = raw.optional(REGISTRY_KEY).orElseGet(() -> besideTheJobFile(raw.source()));
+        return raw.with(
+                        REGISTRY_KEY,
+                        Path.of(registry).toAbsolutePath().normalize().toString())
+                .bind("", new TypeReference<FeaturesJobConfig>() {});
     }
+
+    /**
+     * The feature registry's directory: {@code registry} beside the job file; for a configuration parsed from text (no
+     * file), the shipped one's, {@code jobs/registry}.
+     */
+    private static String besideTheJobFile(String source) {
+        Path dir = source.startsWith("<")
+                ? Path.of("jobs")
+                : Path.of(source).toAbsolutePath().getParent();
+        return dir.resolve("registry").toString();
+    }
+
+    /** The key of the feature registry's directory. */
+    public static final String REGISTRY_KEY = "feature_group.registry";
 
     public static FeaturesJobConfig load(Path yaml, List<String> overrides) {
         return from(RawConfig.load(yaml, overrides));
@@ -146,6 +167,11 @@ public record FeaturesJobConfig(
      */
     public Map<String, String> derivedFeatures() {
         return group.derived();
+    }
+
+    /** The directory of the feature registry (absolute), which holds {@code <group>.yaml} for every group. */
+    public Path registryDirectory() {
+        return Path.of(group.registry());
     }
 
     public Duration outOfOrderness() {

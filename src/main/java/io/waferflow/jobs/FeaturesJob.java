@@ -10,6 +10,7 @@ import io.waferflow.config.AlertsConfig;
 import io.waferflow.config.DriftConfig;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.WindowSpec;
+import io.waferflow.config.registry.FeatureDefinitions;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.DriftDetector;
 import io.waferflow.drift.DriftMetric;
@@ -87,6 +88,8 @@ public final class FeaturesJob {
     }
 
     public void build(StreamExecutionEnvironment env) {
+        // The registry must describe what this graph computes (group and version registered, the same columns).
+        FeatureDefinitions.of(config);
         env.setMaxParallelism(JobEnvironment.MAX_PARALLELISM);
         WindowSpec window = config.window();
         long lateness = window.allowedLateness().toMillis();

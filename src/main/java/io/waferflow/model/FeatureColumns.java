@@ -53,6 +53,11 @@ public final class FeatureColumns implements Serializable {
         return names;
     }
 
+    /** The value type the stores write a column as: {@code device_count} a whole number, every other a double. */
+    public static String type(String column) {
+        return DEVICE_COUNT.equals(column) ? "long" : "double";
+    }
+
     public int size() {
         return names.size();
     }
