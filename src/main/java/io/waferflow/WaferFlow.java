@@ -9,6 +9,7 @@ import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.cli.LocalOnlyCommand;
 import io.waferflow.cli.MaterializeCommand;
 import io.waferflow.cli.OfflineCommand;
+import io.waferflow.cli.RegistryCommand;
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.cli.ServeCommand;
 import io.waferflow.cli.ShownCommandLine;
@@ -103,7 +104,8 @@ public final class WaferFlow {
                 new BaselineCommand(),
                 new AlertsCommand(),
                 new OfflineCommand(),
-                new MaterializeCommand())) {
+                new MaterializeCommand(),
+                new RegistryCommand())) {
             cli.addSubcommand(command);
         }
         for (Map.Entry<String, String> local : LOCAL_COMMANDS.entrySet()) {

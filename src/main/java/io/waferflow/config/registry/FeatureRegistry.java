@@ -74,7 +74,9 @@ public final class FeatureRegistry {
     /** One registry file, bound and checked. */
     public static RegisteredGroup read(Path file) {
         try {
-            return YAML.readValue(file.toFile(), RegisteredGroup.class);
+            return YAML.readValue(file.toFile(), RegisteredGroup.class).check();
+        } catch (ConfigException e) {
+            throw e.in(file.toString());
         } catch (JsonMappingException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof ConfigException c) {

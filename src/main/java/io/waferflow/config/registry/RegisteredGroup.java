@@ -22,14 +22,22 @@ public record RegisteredGroup(
         List<RegisteredVersion> versions) {
 
     public RegisteredGroup {
+        features = features == null ? new LinkedHashMap<>() : new LinkedHashMap<>(features);
+        versions = versions == null ? List.of() : List.copyOf(versions);
+    }
+
+    /**
+     * Checks what binding cannot: every key present and sensible. Not in the constructor: Jackson reports an unknown
+     * key only after constructing, and a misspelt key should be reported as misspelt, not as missing.
+     */
+    public RegisteredGroup check() {
         required("name", name);
         required("entity", entity);
         required("description", description);
         required("owner", owner);
-        if (features == null || features.isEmpty()) {
+        if (features.isEmpty()) {
             throw new ConfigException("features", "lists no feature", "declare every stored feature column");
         }
-        features = new LinkedHashMap<>(features);
         features.forEach((feature, template) -> {
             if (template == null) {
                 throw new ConfigException(
@@ -39,17 +47,18 @@ public record RegisteredGroup(
             }
             template.check("features." + feature);
         });
-        if (versions == null || versions.isEmpty()) {
+        if (versions.isEmpty()) {
             throw new ConfigException("versions", "lists no version", "register v1 with its date and definition");
         }
-        versions = List.copyOf(versions);
         Set<String> seen = new HashSet<>();
         for (RegisteredVersion v : versions) {
+            v.check();
             if (!seen.add(v.version())) {
                 throw new ConfigException(
                         "versions[" + v.version() + "]", "is registered twice", "give every version a name of its own");
             }
         }
+        return this;
     }
 
     private static void required(String key, String value) {

@@ -10,7 +10,8 @@ import java.time.format.DateTimeParseException;
  */
 public record RegisteredVersion(String version, String date, String changes, VersionDefinition definition) {
 
-    public RegisteredVersion {
+    /** Every key present and sensible (see {@link RegisteredGroup#check}). */
+    void check() {
         if (version == null || !version.matches("[A-Za-z0-9_\\-]+")) {
             throw new ConfigException(
                     "versions[].version", "is '" + version + "'", "write a version name such as v2 (letters, digits)");
@@ -29,5 +30,6 @@ public record RegisteredVersion(String version, String date, String changes, Ver
             throw new ConfigException(
                     where + ".definition", "is missing", "record the version's window and parameters");
         }
+        definition.check(where + ".definition");
     }
 }

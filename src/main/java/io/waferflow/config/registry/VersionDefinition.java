@@ -16,17 +16,7 @@ public record VersionDefinition(
         WindowDefinition window, LinkedHashMap<String, String> parameters, LinkedHashMap<String, String> derived) {
 
     public VersionDefinition {
-        if (window == null) {
-            throw new ConfigException(
-                    "definition.window",
-                    "is missing",
-                    "write the version's window, e.g." + " {type: tumbling, size: 5 min, allowed_lateness: 1 min}");
-        }
-        if (parameters == null || parameters.isEmpty()) {
-            throw new ConfigException(
-                    "definition.parameters", "lists no parametric test", "write them as name: unit, e.g. {vdd: V}");
-        }
-        parameters = new LinkedHashMap<>(parameters);
+        parameters = parameters == null ? new LinkedHashMap<>() : new LinkedHashMap<>(parameters);
         parameters.replaceAll((name, unit) -> unit == null ? "" : unit);
         derived = derived == null ? new LinkedHashMap<>() : new LinkedHashMap<>(derived);
     }
@@ -39,6 +29,20 @@ public record VersionDefinition(
         }
         return new VersionDefinition(
                 WindowDefinition.of(c.window()), parameters, new LinkedHashMap<>(c.derivedFeatures()));
+    }
+
+    void check(String where) {
+        if (window == null) {
+            throw new ConfigException(
+                    where + ".window",
+                    "is missing",
+                    "write the version's window, e.g." + " {type: tumbling, size: 5 min, allowed_lateness: 1 min}");
+        }
+        window.check(where + ".window");
+        if (parameters.isEmpty()) {
+            throw new ConfigException(
+                    where + ".parameters", "lists no parametric test", "write them as name: unit, e.g. {vdd: V}");
+        }
     }
 
     public Map<String, String> parameterUnits() {

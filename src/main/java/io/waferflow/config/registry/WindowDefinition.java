@@ -5,6 +5,7 @@ import io.waferflow.config.RawConfig;
 import io.waferflow.config.WindowSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,10 +17,7 @@ import java.util.Map;
 public record WindowDefinition(String type, String size, String slide, String gap, String allowedLateness) {
 
     public WindowDefinition {
-        if (type == null) {
-            throw new ConfigException("definition.window.type", "is missing", "write tumbling, sliding or session");
-        }
-        type = type.toLowerCase(Locale.ROOT);
+        type = type == null ? null : type.toLowerCase(Locale.ROOT);
         size = normal("size", size);
         slide = normal("slide", slide);
         gap = normal("gap", gap);
@@ -30,6 +28,15 @@ public record WindowDefinition(String type, String size, String slide, String ga
     public static WindowDefinition of(WindowSpec w) {
         return new WindowDefinition(
                 w.type().name(), text(w.size()), text(w.slide()), text(w.gap()), text(w.allowedLateness()));
+    }
+
+    void check(String where) {
+        if (type == null || !List.of("tumbling", "sliding", "session").contains(type)) {
+            throw new ConfigException(where + ".type", "is " + type, "write tumbling, sliding or session");
+        }
+        if (allowedLateness == null) {
+            throw new ConfigException(where + ".allowed_lateness", "is missing", "write it, e.g. 1 min");
+        }
     }
 
     /** The settings given, by their key in {@code feature_group.window}, in a fixed order. */
