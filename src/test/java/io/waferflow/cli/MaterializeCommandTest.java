@@ -311,12 +311,16 @@ class MaterializeCommandTest {
 
     @Test
     void aVersionWithoutOfflineRowsIsAConfigurationErrorAndTheVersionIsRequired() throws Exception {
+        assertThatThrownBy(() -> materialize("--version", "v1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("wafer_aggregates/version=v1")
+                .hasMessageContaining("does not exist");
         write("part-a-0.parquet", "0.2.0", row("W1", END_1, 0, 90));
 
+        // A version the registry does not know is refused before any store is read.
         assertThatThrownBy(() -> materialize("--version", "v9"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("wafer_aggregates/version=v9")
-                .hasMessageContaining("does not exist");
+                .hasMessageContaining("version 'v9' of wafer_aggregates is not registered");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = CommandRunner.run(
                 new picocli.CommandLine(new MaterializeCommand()),
