@@ -134,7 +134,10 @@ class MaterializeITCase {
                     .containsPattern("entities +" + newest.size() + " ")
                     .containsPattern("written +" + newest.size() + " ")
                     .containsPattern("kept +0 ");
-            assertThat(jedis.keys("mat:*")).hasSize(newest.size());
+            assertThat(jedis.keys("mat:wafer_aggregates:*")).hasSize(newest.size());
+            assertThat(jedis.hget("mat:registry:wafer_aggregates:v1", "definition"))
+                    .as("the definition of the rows it wrote (docs/registry.md)")
+                    .startsWith("sha256:");
             for (ExpectedFeatures.Row want : newest.values()) {
                 assertMaterialized(jedis, "mat", want, config, start);
                 assertThat(withoutWriteTime(jedis.hgetAll(key("mat", want.wafer))))
@@ -168,7 +171,7 @@ class MaterializeITCase {
             assertThat(materialize("mat", "--since", Instant.ofEpochMilli(since).toString()))
                     .containsPattern("written +" + due.size() + " ")
                     .containsPattern("skipped by --since +" + (newest.size() - due.size()) + " ");
-            assertThat(jedis.keys("mat:*")).isEqualTo(due);
+            assertThat(jedis.keys("mat:wafer_aggregates:*")).isEqualTo(due);
         }
     }
 
