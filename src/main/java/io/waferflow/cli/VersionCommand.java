@@ -2,6 +2,7 @@ package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.registry.FeatureRegistry;
 import io.waferflow.stores.online.ServingVersions;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -68,9 +69,22 @@ public final class VersionCommand implements Command {
             @Mixin Target target) {
         FeaturesJobConfig config = target.configOptions.load();
         String group = group(target, config);
+        unregisteredNote(config, group, version);
         try (ServingVersions versions =
                 ServingVersions.open(config.redisConnection(), config.redisKeyPrefix(), group)) {
             return serve(versions, group, version, force);
+        }
+    }
+
+    /**
+     * A note, not a refusal: the rows decide whether a version can be served, and a registry that lags behind (or a
+     * group registered elsewhere) must not block a rollback in an incident.
+     */
+    private void unregisteredNote(FeaturesJobConfig config, String group, String version) {
+        try {
+            FeatureRegistry.load(config.registryDirectory()).version(group, version);
+        } catch (ConfigException e) {
+            out.println("note: " + e.getMessage());
         }
     }
 

@@ -48,7 +48,10 @@ class VersionCommandTest {
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("has no features of group wafer_aggregates online");
             jedis.hset("wf:wafer_aggregates:v2:W0001", "yield_pct", "91.5");
-            assertThat(run("switch", "v2")).contains("serving v2 (was v1)");
+            assertThat(run("switch", "v2"))
+                    .contains("serving v2 (was v1)")
+                    .contains("note: Configuration key 'feature_group.version': version 'v2' of wafer_aggregates is not"
+                            + " registered");
             assertThat(jedis.hget("wf:serving:wafer_aggregates", "current")).isEqualTo("v2");
 
             assertThat(run("rollback")).contains("serving v1 (was v2)");
