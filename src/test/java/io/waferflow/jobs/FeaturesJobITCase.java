@@ -194,7 +194,13 @@ class FeaturesJobITCase {
         }
         // Partitioned by the window's event-time date.
         assertThat(ParquetFiles.committed(data.resolve("wafer_aggregates/version=v1/date=2026-11-27")))
-                .isNotEmpty();
+                .isNotEmpty()
+                .allSatisfy(file -> assertThat(ParquetFiles.footerMetadata(file))
+                        .as("the definition its rows were computed with (docs/registry.md)")
+                        .containsEntry(
+                                "waferflow.definition",
+                                io.waferflow.config.registry.DefinitionFingerprint.of(config)
+                                        .fingerprint()));
 
         // Online store: each wafer's hash holds its newest window, with metadata and a TTL.
         try (Jedis jedis = SERVICES.jedis()) {

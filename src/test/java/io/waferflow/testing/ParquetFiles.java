@@ -37,6 +37,16 @@ public final class ParquetFiles {
         }
     }
 
+    /** A file's footer key-value metadata. */
+    public static Map<String, String> footerMetadata(Path file) {
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+            return reader.getFooter().getFileMetaData().getKeyValueMetaData();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
+    }
+
     public static List<GenericRecord> read(Path dir) {
         List<GenericRecord> rows = new ArrayList<>();
         for (Path file : committed(dir)) {

@@ -23,6 +23,9 @@ public final class DefinitionFile {
 
     public static final String NAME = "_definition.json";
 
+    /** The key of the fingerprint in every feature-row Parquet file's footer (key-value metadata). */
+    public static final String PARQUET_KEY = "waferflow.definition";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DefinitionFile() {}

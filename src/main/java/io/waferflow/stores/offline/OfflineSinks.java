@@ -1,6 +1,7 @@
 package io.waferflow.stores.offline;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.registry.DefinitionFingerprint;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.model.DeviceTest;
@@ -8,6 +9,7 @@ import io.waferflow.model.FeatureColumns;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Violation;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -30,7 +32,10 @@ public final class OfflineSinks {
                 new FeatureColumns(c.schema().parameterNames()), c.featureGroup(), c.featureVersion(), c.jobVersion());
         String prefix = featuresPath(c);
         // By the window's last millisecond: [23:55, 00:00) belongs to the day it covers.
-        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro), prefix, f -> f.windowEnd - 1);
+        // Every file names the definition its rows were computed with: files copied elsewhere keep saying it.
+        Map<String, String> metadata =
+                Map.of(DefinitionFile.PARQUET_KEY, DefinitionFingerprint.of(c).fingerprint());
+        return sink(c, new ParquetBulkWriterFactory<>(avro.schema(), avro, metadata), prefix, f -> f.windowEnd - 1);
     }
 
     /**

@@ -1,16 +1,27 @@
 package io.waferflow.stores.offline;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.OutputFile;
 
 /**
  * A Parquet bulk writer for pipeline records: converts each record to Avro with a schema built from configuration (the
- * feature columns depend on the declared parameters, so no reflect schema fits) and hands it to Flink's Avro Parquet
- * writer. Files roll on every checkpoint, which makes the file sink exactly-once.
+ * feature columns depend on the declared parameters, so no reflect schema fits) and hands it to an Avro Parquet writer.
+ * Files roll on every checkpoint, which makes the file sink exactly-once. With {@code metadata}, every file's footer
+ * carries those key-value pairs too (the feature rows: their definition fingerprint, see docs/registry.md).
  */
 public final class ParquetBulkWriterFactory<T> implements BulkWriter.Factory<T> {
 
@@ -20,11 +31,17 @@ public final class ParquetBulkWriterFactory<T> implements BulkWriter.Factory<T> 
     private final String schemaJson;
 
     private final AvroRowConverter<T> converter;
+    private final HashMap<String, String> metadata;
     private transient Schema schema;
 
     public ParquetBulkWriterFactory(Schema schema, AvroRowConverter<T> converter) {
+        this(schema, converter, Map.of());
+    }
+
+    public ParquetBulkWriterFactory(Schema schema, AvroRowConverter<T> converter, Map<String, String> metadata) {
         this.schemaJson = schema.toString();
         this.converter = converter;
+        this.metadata = new HashMap<>(metadata);
     }
 
     @Override
@@ -32,8 +49,9 @@ public final class ParquetBulkWriterFactory<T> implements BulkWriter.Factory<T> 
         if (schema == null) {
             schema = new Schema.Parser().parse(schemaJson);
         }
-        BulkWriter<GenericRecord> delegate =
-                AvroParquetWriters.forGenericRecord(schema).create(out);
+        BulkWriter<GenericRecord> delegate = metadata.isEmpty()
+                ? AvroParquetWriters.forGenericRecord(schema).create(out)
+                : withMetadata(schemaJson, metadata).create(out);
         Schema s = schema;
         return new BulkWriter<>() {
             @Override
@@ -51,5 +69,43 @@ public final class ParquetBulkWriterFactory<T> implements BulkWriter.Factory<T> 
                 delegate.finish();
             }
         };
+    }
+
+    /**
+     * Flink's Avro Parquet writer (AvroParquetWriters) with extra footer metadata, which parquet 1.13 adds this way.
+     */
+    private static ParquetWriterFactory<GenericRecord> withMetadata(
+            String schemaJson, HashMap<String, String> metadata) {
+        return new ParquetWriterFactory<>(file -> new Builder(file, schemaJson, metadata).build());
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<GenericRecord, Builder> {
+
+        private final Schema schema;
+        private final Map<String, String> metadata;
+
+        Builder(OutputFile file, String schemaJson, Map<String, String> metadata) {
+            super(file);
+            this.schema = new Schema.Parser().parse(schemaJson);
+            this.metadata = metadata;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<GenericRecord> getWriteSupport(Configuration conf) {
+            return new AvroWriteSupport<>(new AvroSchemaConverter(conf).convert(schema), schema, GenericData.get()) {
+                @Override
+                public FinalizedWriteContext finalizeWrite() {
+                    Map<String, String> all =
+                            new HashMap<>(super.finalizeWrite().getExtraMetaData());
+                    all.putAll(metadata);
+                    return new FinalizedWriteContext(all);
+                }
+            };
+        }
     }
 }
