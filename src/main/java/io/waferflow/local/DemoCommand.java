@@ -8,6 +8,7 @@ import io.waferflow.cli.ServeCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
@@ -260,6 +261,10 @@ public final class DemoCommand implements Command, Callable<Integer> {
             flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(2));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             env.setParallelism(config.parallelism());
+            // As the features command: the demo's data directory outlives a run, and a run with another definition
+            // must not add its rows to the version's.
+            DefinitionCheck.verify(config, DefinitionCheck.Use.WRITE, DefinitionCheck.Use.WRITE)
+                    .forEach(DemoCommand::log);
             new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
             FeaturesCommand.claimServingVersion(config);
             JobClient job = env.executeAsync(config.jobName());
