@@ -1,5 +1,6 @@
 package io.waferflow.cli;
 
+import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.jobs.DefinitionCheck;
@@ -69,8 +70,7 @@ public final class ServeCommand implements Command, Callable<Integer> {
         RawConfig raw = RawConfig.load(configOptions.file(), overrides);
         LOG.info("Configuration {}", raw);
         FeaturesJobConfig config = FeaturesJobConfig.from(raw);
-        DefinitionCheck.verify(config, DefinitionCheck.Use.READ, DefinitionCheck.Use.NONE)
-                .forEach(line -> out.println(line));
+        checkDefinition(config);
         CountDownLatch stopped = new CountDownLatch(1);
         FeatureServer server = FeatureServer.start(config);
         // Ctrl-C and SIGTERM: stop accepting, let requests in flight finish, close the Redis connections.
@@ -87,6 +87,23 @@ public final class ServeCommand implements Command, Callable<Integer> {
         out.println("Ctrl-C stops");
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The configured version must be registered and its rows in Redis written with this definition. The server starts
+     * while Redis is down (it answers 503 until Redis is back), so an unreachable Redis is a note here, not a refusal.
+     */
+    private void checkDefinition(FeaturesJobConfig config) {
+        try {
+            DefinitionCheck.verify(config, DefinitionCheck.Use.READ, DefinitionCheck.Use.NONE)
+                    .forEach(out::println);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            DefinitionCheck.verify(config, DefinitionCheck.Use.NONE, DefinitionCheck.Use.NONE)
+                    .forEach(out::println);
+            out.println("note: the definition was not compared with Redis's (" + e.getMessage() + ")");
+        }
     }
 
     /** A request a user can paste: every feature of one wafer. */
