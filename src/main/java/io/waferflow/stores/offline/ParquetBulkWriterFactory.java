@@ -13,9 +13,7 @@ import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.avro.AvroWriteSupport;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.io.OutputFile;
 
 /**
  * A Parquet bulk writer for pipeline records: converts each record to Avro with a schema built from configuration (the
@@ -76,36 +74,20 @@ public final class ParquetBulkWriterFactory<T> implements BulkWriter.Factory<T> 
      */
     private static ParquetWriterFactory<GenericRecord> withMetadata(
             String schemaJson, HashMap<String, String> metadata) {
-        return new ParquetWriterFactory<>(file -> new Builder(file, schemaJson, metadata).build());
+        return new ParquetWriterFactory<>(file -> {
+            Schema schema = new Schema.Parser().parse(schemaJson);
+            return new WriteSupportBuilder<GenericRecord>(file, conf -> footer(schema, conf, metadata)).build();
+        });
     }
 
-    private static final class Builder extends ParquetWriter.Builder<GenericRecord, Builder> {
-
-        private final Schema schema;
-        private final Map<String, String> metadata;
-
-        Builder(OutputFile file, String schemaJson, Map<String, String> metadata) {
-            super(file);
-            this.schema = new Schema.Parser().parse(schemaJson);
-            this.metadata = metadata;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<GenericRecord> getWriteSupport(Configuration conf) {
-            return new AvroWriteSupport<>(new AvroSchemaConverter(conf).convert(schema), schema, GenericData.get()) {
-                @Override
-                public FinalizedWriteContext finalizeWrite() {
-                    Map<String, String> all =
-                            new HashMap<>(super.finalizeWrite().getExtraMetaData());
-                    all.putAll(metadata);
-                    return new FinalizedWriteContext(all);
-                }
-            };
-        }
+    private static WriteSupport<GenericRecord> footer(Schema schema, Configuration conf, Map<String, String> metadata) {
+        return new AvroWriteSupport<>(new AvroSchemaConverter(conf).convert(schema), schema, GenericData.get()) {
+            @Override
+            public FinalizedWriteContext finalizeWrite() {
+                Map<String, String> all = new HashMap<>(super.finalizeWrite().getExtraMetaData());
+                all.putAll(metadata);
+                return new FinalizedWriteContext(all);
+            }
+        };
     }
 }

@@ -66,7 +66,8 @@ public final class RawArchiveWriteSupport extends WriteSupport<DeviceTest> {
      */
     public static ParquetWriter<DeviceTest> writer(OutputFile file, List<String> parameters)
             throws java.io.IOException {
-        Builder b = new Builder(file, parameters)
+        WriteSupportBuilder<DeviceTest> b = new WriteSupportBuilder<DeviceTest>(
+                        file, conf -> new RawArchiveWriteSupport(parameters))
                 .withDictionaryEncoding(true)
                 .withDictionaryEncoding(InputSchema.DEVICE_ID, false)
                 .withDictionaryEncoding(InputSchema.TEST_TIME_MS, false);
@@ -138,26 +139,5 @@ public final class RawArchiveWriteSupport extends WriteSupport<DeviceTest> {
         out.startField(name, index);
         out.addBinary(Binary.fromString(v));
         out.endField(name, index);
-    }
-
-    /** The ParquetWriter builder Parquet requires for a custom WriteSupport. */
-    private static final class Builder extends ParquetWriter.Builder<DeviceTest, Builder> {
-
-        private final List<String> parameters;
-
-        Builder(OutputFile file, List<String> parameters) {
-            super(file);
-            this.parameters = parameters;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<DeviceTest> getWriteSupport(Configuration conf) {
-            return new RawArchiveWriteSupport(parameters);
-        }
     }
 }
