@@ -9,11 +9,10 @@ import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.ExpectedFeatures.Arrival;
 import io.waferflow.testing.ExpectedFeatures.Windows;
 import io.waferflow.testing.FeaturesJobRun;
+import io.waferflow.testing.LateArrivals;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +66,7 @@ class NeighbourYieldArrivalOrderTest {
         int lateAfterNewer = 0;
         long recomputed = 0;
         for (int seed = 1; seed <= 20; seed++) {
-            List<TestDie> order = shuffled(inOrder, new Random(seed));
+            List<TestDie> order = LateArrivals.heldBack(inOrder, 0.25, MAX_DELAY, new Random(seed));
             ExpectedFeatures model =
                     ExpectedFeatures.simulate(arrivals(order), 1, Windows.tumbling(MIN), LATENESS, BOUND);
             assertThat(model.tooLate)
@@ -93,50 +92,17 @@ class NeighbourYieldArrivalOrderTest {
         assertThat(recomputed).as("rows revised for a late neighbour").isGreaterThan(20);
     }
 
-    /**
-     * Two 64-die wafers (8 × 8), a die every 4 s, 90 s apart, 30 % failing; 10 dies of each retested 70–150 s later.
-     */
+    /** Two 64-die wafers (8 × 8), a die every 4 s, 90 s apart, 30 % failing; 20 retests 70–150 s later. */
     private static List<TestDie> input() {
         Random random = new Random(14);
-        List<TestDie> dies = new ArrayList<>(TestWafers.drawingFrom(random)
+        List<TestDie> dies = TestWafers.drawingFrom(random)
                 .wafers(2, "W%d")
                 .dies(64, 8)
                 .starts(0, 90_000)
                 .dieEvery(4_000)
                 .failRate(0.3)
-                .build());
-        List<TestDie> retests = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            TestDie d = dies.get(random.nextInt(dies.size()));
-            long later = d.time() + 70_000 + random.nextInt(80_000);
-            retests.add(new TestDie(
-                    later,
-                    d.lot(),
-                    d.wafer(),
-                    d.x(),
-                    d.y(),
-                    !d.pass(),
-                    d.vdd(),
-                    d.idd(),
-                    d.frequency(),
-                    d.temperature(),
-                    d.testTimeMs()));
-        }
-        dies.addAll(retests);
-        dies.sort(Comparator.comparingLong(TestDie::time));
-        return dies;
-    }
-
-    /** A quarter of the records held back by 1–150 s, the rest in event-time order. */
-    private static List<TestDie> shuffled(List<TestDie> inOrder, Random random) {
-        Map<TestDie, Long> arrival = new HashMap<>();
-        for (TestDie d : inOrder) {
-            long delay = random.nextDouble() < 0.25 ? 1_000 + random.nextInt((int) MAX_DELAY - 1_000) : 0;
-            arrival.put(d, d.time() + delay);
-        }
-        List<TestDie> order = new ArrayList<>(inOrder);
-        order.sort(Comparator.comparingLong(arrival::get));
-        return order;
+                .build();
+        return LateArrivals.withRetests(dies, 20, random);
     }
 
     private static List<Arrival> arrivals(List<TestDie> order) {
