@@ -192,7 +192,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
      * record for a window that ends earlier than that at its own watermark, which is never behind this one.
      */
     private long horizon(long watermark) {
-        return watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - allowedLatenessMs;
+        return watermark < Long.MIN_VALUE + allowedLatenessMs ? Long.MIN_VALUE : watermark - allowedLatenessMs;
     }
 
     /** Carries a 0.1.0 savepoint's die map over once per wafer: each die's latest test becomes its history. */

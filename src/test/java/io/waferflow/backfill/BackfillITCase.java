@@ -198,8 +198,8 @@ class BackfillITCase {
             }
         }
         System.out.printf(
-                "BackfillITCase: %d records, a quarter held back by up to 150 s (%d re-firings, %d rows revised for a late "
-                        + "neighbour), %d streamed rows equal the backfill's and the model's%n",
+                "BackfillITCase: %d records, a quarter held back by up to 150 s (%d re-firings, %d rows revised "
+                        + "for a late neighbour), %d streamed rows equal the backfill's and the model's%n",
                 sent.size(),
                 acc.get(PipelineCounter.LATE_WINDOW_UPDATES),
                 acc.get(PipelineCounter.NEIGHBOUR_RECOMPUTED_ROWS),
