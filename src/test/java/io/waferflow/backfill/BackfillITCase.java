@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -88,20 +87,13 @@ class BackfillITCase {
                 FeaturesJobSinks.backfill(archived),
                 "backfill-it-archive");
 
-        Function<GenericRecord, String> key = r -> r.get("wafer_id") + "@" + r.get("window_start");
-        Map<String, GenericRecord> streamed =
-                ParquetFiles.read(tmp.resolve("live/data/wafer_aggregates/version=v1")).stream()
-                        .collect(Collectors.toMap(key, r -> r));
-        Map<String, GenericRecord> backfilled =
-                ParquetFiles.read(tmp.resolve("history/data/wafer_aggregates/version=v1")).stream()
-                        .collect(Collectors.toMap(key, r -> r));
+        Map<String, GenericRecord> streamed = rowsByWindow("live");
+        Map<String, GenericRecord> backfilled = rowsByWindow("history");
         ExpectedFeatures expected = ExpectedFeatures.compute(dies, 60_000, 30_000, 5_000);
         assertThat(expected.tooLate).as("a fixture without late records").isEmpty();
         assertThat(streamed.keySet()).isEqualTo(expected.rows.keySet());
         assertThat(backfilled.keySet()).isEqualTo(streamed.keySet());
-        Map<String, GenericRecord> fromArchive =
-                ParquetFiles.read(tmp.resolve("archived/data/wafer_aggregates/version=v1")).stream()
-                        .collect(Collectors.toMap(key, r -> r));
+        Map<String, GenericRecord> fromArchive = rowsByWindow("archived");
         assertThat(fromArchive.keySet()).isEqualTo(streamed.keySet());
         for (String k : streamed.keySet()) {
             assertThat(backfilled.get(k).toString())
@@ -170,13 +162,8 @@ class BackfillITCase {
                 .as("windows revised for a late neighbour")
                 .isPositive();
 
-        Function<GenericRecord, String> key = r -> r.get("wafer_id") + "@" + r.get("window_start");
-        Map<String, GenericRecord> streamed =
-                ParquetFiles.read(tmp.resolve("late-live/data/wafer_aggregates/version=v1")).stream()
-                        .collect(Collectors.toMap(key, r -> r));
-        Map<String, GenericRecord> backfilled =
-                ParquetFiles.read(tmp.resolve("late-history/data/wafer_aggregates/version=v1")).stream()
-                        .collect(Collectors.toMap(key, r -> r));
+        Map<String, GenericRecord> streamed = rowsByWindow("late-live");
+        Map<String, GenericRecord> backfilled = rowsByWindow("late-history");
         // The specification: the input in event-time order (its rows do not depend on the order: nothing is too late).
         ExpectedFeatures expected = ExpectedFeatures.compute(inOrder, 60_000, 180_000, 5_000);
         assertThat(streamed.keySet()).isEqualTo(expected.rows.keySet());
@@ -204,6 +191,12 @@ class BackfillITCase {
                 acc.get(PipelineCounter.LATE_WINDOW_UPDATES),
                 acc.get(PipelineCounter.NEIGHBOUR_RECOMPUTED_ROWS),
                 streamed.size());
+    }
+
+    /** The feature rows a run wrote under {@code tmp/<run>}, by wafer@window start. */
+    private Map<String, GenericRecord> rowsByWindow(String run) {
+        return ParquetFiles.read(tmp.resolve(run + "/data/wafer_aggregates/version=v1")).stream()
+                .collect(Collectors.toMap(r -> r.get("wafer_id") + "@" + r.get("window_start"), r -> r));
     }
 
     private static Object parsedNumber(String v) {

@@ -12,20 +12,14 @@ import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LateArrivals;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
@@ -111,7 +105,7 @@ class NeighbourYieldArrivalOrderTest {
 
     /** The job's wafer window and finalizer, fed one record at a time with a watermark after each (per_record). */
     private static Output run(List<TestDie> order) throws Exception {
-        try (var window = windowHarness();
+        try (var window = WaferWindowOperatorTest.tumblingWindow(MIN, LATENESS, TOO_LATE);
                 var finalizer = new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new WaferFeatureFinalizer(LATENESS, 60 * MIN, false)),
                         (WaferWindowSummary s) -> s.features.waferId,
@@ -173,27 +167,6 @@ class NeighbourYieldArrivalOrderTest {
                 finalizer.processWatermark(w);
             }
         }
-    }
-
-    /** The wafer window as the job builds it (see {@link WaferWindowOperatorTest}). */
-    private static KeyedOneInputStreamOperatorTestHarness<String, DeviceTest, WaferWindowSummary> windowHarness()
-            throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SingleOutputStreamOperator<WaferWindowSummary> windowed = env.fromData(
-                        TestDie.nominal(0, "L", "W", 0, 0).deviceTest())
-                .keyBy(d -> d.waferId)
-                .window(TumblingEventTimeWindows.of(Duration.ofMillis(MIN)))
-                .allowedLateness(Duration.ofMillis(LATENESS))
-                .sideOutputLateData(TOO_LATE)
-                .aggregate(
-                        WaferWindowAggregator.forSchema(
-                                io.waferflow.TestConfigs.features().schema(), 200),
-                        new StampWindow());
-        @SuppressWarnings("unchecked")
-        OneInputStreamOperator<DeviceTest, WaferWindowSummary> operator = (OneInputStreamOperator<
-                        DeviceTest, WaferWindowSummary>)
-                ((OneInputTransformation<DeviceTest, WaferWindowSummary>) windowed.getTransformation()).getOperator();
-        return new KeyedOneInputStreamOperatorTestHarness<>(operator, d -> d.waferId, Types.STRING);
     }
 
     private static void assertEqualsModel(Output out, ExpectedFeatures model, FeatureColumns columns, String what) {
