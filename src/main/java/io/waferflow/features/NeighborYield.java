@@ -2,27 +2,35 @@ package io.waferflow.features;
 
 /**
  * Spatial yield feature: for each die tested in the window, the pass rate of its tested 8-neighbours on the same wafer
- * (latest test of each neighbour), averaged over the window's dies that have at least one tested neighbour. NaN when no
- * die of the window has one. A die failing among passing neighbours points at a random defect; a cluster of fails at a
+ * as of the window's end (each neighbour's latest test before the end), averaged over the window's dies that have at
+ * least one tested neighbour. A share, 0 to 1 (where {@code yield_pct} is a percentage); NaN when no die of the window
+ * has a tested neighbour. A die failing among passing neighbours points at a random defect; a cluster of fails at a
  * systematic (process or probe-card) one.
+ *
+ * <p>Only tests before the window's end count, so the value does not depend on when later dies, or late ones, arrived:
+ * the streaming job and a batch backfill of the same input agree.
  */
 public final class NeighborYield {
 
-    /** Looks up the latest test stamp of a die on this wafer, or null if it has not been tested. */
+    /** Looks up a die's latest test on this wafer before an event time. */
     @FunctionalInterface
     public interface DieLookup {
-        Long latestStamp(int dieKey) throws Exception;
+        /** The stamp ({@link DieKeys#stamp}) of the die's latest test before {@code end}, or null if none. */
+        Long latestStampBefore(int dieKey, long end) throws Exception;
     }
 
     private NeighborYield() {}
 
-    /** @param distinctDies the window's dies, each once */
-    public static double average(int[] distinctDies, int count, DieLookup dieMap) throws Exception {
+    /**
+     * @param distinctDies the window's dies, each once; sorted, so that equal inputs give bit-identical sums
+     * @param windowEnd the window's end (exclusive)
+     */
+    public static double average(int[] distinctDies, long windowEnd, DieLookup dieMap) throws Exception {
         double sum = 0;
         int withNeighbours = 0;
-        for (int i = 0; i < count; i++) {
-            int x = DieKeys.x(distinctDies[i]);
-            int y = DieKeys.y(distinctDies[i]);
+        for (int die : distinctDies) {
+            int x = DieKeys.x(die);
+            int y = DieKeys.y(die);
             int tested = 0;
             int passed = 0;
             for (int dx = -1; dx <= 1; dx++) {
@@ -30,7 +38,7 @@ public final class NeighborYield {
                     if ((dx == 0 && dy == 0) || !DieKeys.fits(x + dx, y + dy)) {
                         continue;
                     }
-                    Long stamp = dieMap.latestStamp(DieKeys.key(x + dx, y + dy));
+                    Long stamp = dieMap.latestStampBefore(DieKeys.key(x + dx, y + dy), windowEnd);
                     if (stamp != null) {
                         tested++;
                         if (DieKeys.passed(stamp)) {
@@ -45,5 +53,21 @@ public final class NeighborYield {
             }
         }
         return withNeighbours == 0 ? Double.NaN : sum / withNeighbours;
+    }
+
+    /** Whether one of {@code sortedDies} is an 8-neighbour of {@code die} (a die is not its own). */
+    public static boolean anyNeighbourIn(int die, int[] sortedDies) {
+        int x = DieKeys.x(die);
+        int y = DieKeys.y(die);
+        for (int dx = -1; dx <= 1; dx++) {
+            for (int dy = -1; dy <= 1; dy++) {
+                if ((dx != 0 || dy != 0)
+                        && DieKeys.fits(x + dx, y + dy)
+                        && java.util.Arrays.binarySearch(sortedDies, DieKeys.key(x + dx, y + dy)) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

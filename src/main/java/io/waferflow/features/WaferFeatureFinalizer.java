@@ -6,15 +6,14 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.WaferParameterWindow;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -25,17 +24,22 @@ import org.apache.flink.util.OutputTag;
  * The per-wafer stage after the window: turns fired window summaries into feature rows, and decides what goes where.
  *
  * <ul>
- *   <li><b>Neighbour yield</b> needs the whole wafer's die map, not only the window's dies: it keeps the latest test of
- *       every die tested so far (8 bytes per die) and merges each fired window's dies into it.
+ *   <li><b>Neighbour yield</b> needs the whole wafer's die map, not only the window's dies, as it was at the window's
+ *       end: it keeps each die's {@link DieHistory} (the tests a window that can still change may ask about: usually
+ *       one, 12 bytes) and merges each fired window's tests into it. A window's value depends only on tests before its
+ *       end, whatever order they arrived in: when a firing brings a test before the end of a window that already fired
+ *       and is not final yet, next to one of its dies, that window's value is computed again and, if it changed,
+ *       emitted again as its next revision ({@code neighbour_recomputed_rows}).
  *   <li><b>Online</b> (main output): every firing, on time or late, unless a newer window of the wafer was already
  *       emitted, so a late re-firing of an older window never overwrites newer values in Redis.
  *   <li><b>Offline</b> ({@link #OFFLINE}): one final row per (wafer, window), emitted when the watermark passes the
  *       window end plus allowed lateness, so the Parquet store has exactly one row per window, late updates included.
  * </ul>
  *
- * <p>State (keyed by wafer): die map, newest online window end, rows awaiting finalization, quiet deadline. All of it
- * is cleared by an event-time timer once no window of the wafer has fired for {@code quietTimeout}, so state stays
- * bounded by the wafers in flight. Exactly-once through Flink checkpoints.
+ * <p>State (keyed by wafer): die histories, newest online window end, rows awaiting finalization with their dies, quiet
+ * deadline; release 0.1.0's die map (latest test per die) is moved into the die histories on the wafer's next firing.
+ * All of it is cleared by an event-time timer once no window of the wafer has fired for {@code quietTimeout}, so state
+ * stays bounded by the wafers in flight. Exactly-once through Flink checkpoints.
  */
 public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWindowSummary, WaferFeatures>
         implements CountingFunction {
@@ -55,7 +59,11 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     /** Only windows starting at a multiple of this feed drift (sliding windows: the size); 0 for all. */
     private final long driftTileMs;
 
-    private transient MapState<Integer, Long> dieMap;
+    private transient MapState<Integer, long[]> dieHistory;
+    /** Release 0.1.0's die map, restored from its savepoints: moved into {@link #dieHistory} on the first firing. */
+    private transient MapState<Integer, Long> legacyDieMap;
+
+    private transient MapState<Long, int[]> pendingDies;
     private transient ValueState<Long> newestOnlineEnd;
     private transient MapState<Long, WaferFeatures> pending;
     private transient ValueState<Long> quietDeadline;
@@ -66,6 +74,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private final PipelineCounter offlineRows = counters.add(PipelineCounter.OFFLINE_ROWS);
     private final PipelineCounter lateUpdates = counters.add(PipelineCounter.LATE_WINDOW_UPDATES);
     private final PipelineCounter expired = counters.add(PipelineCounter.WAFERS_EXPIRED);
+    private final PipelineCounter recomputed = counters.add(PipelineCounter.NEIGHBOUR_RECOMPUTED_ROWS);
 
     public WaferFeatureFinalizer(long allowedLatenessMs, long quietTimeoutMs, boolean mergingWindows) {
         this(allowedLatenessMs, quietTimeoutMs, mergingWindows, null, 0);
@@ -89,9 +98,24 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         this.driftTileMs = driftTileMs;
     }
 
-    /** Die → latest test stamp ({@link DieKeys}). Shared with savepoint tools. */
-    public static MapStateDescriptor<Integer, Long> dieMapDescriptor() {
+    /** Die → its {@link DieHistory}: test stamps ({@link DieKeys}), ascending. Shared with savepoint tools. */
+    public static MapStateDescriptor<Integer, long[]> dieHistoryDescriptor() {
+        return new MapStateDescriptor<>(
+                "die-history", Types.INT, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+    }
+
+    /**
+     * Release 0.1.0's die map, die → latest test stamp: still registered so that its savepoints restore (and their die
+     * maps are carried over), never written.
+     */
+    public static MapStateDescriptor<Integer, Long> legacyDieMapDescriptor() {
         return new MapStateDescriptor<>("die-map", Types.INT, Types.LONG);
+    }
+
+    /** Window start → the window's distinct dies (sorted), beside its pending row: to compute its value again. */
+    public static MapStateDescriptor<Long, int[]> pendingDiesDescriptor() {
+        return new MapStateDescriptor<>(
+                "pending-window-dies", Types.LONG, PrimitiveArrayTypeInfo.INT_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
     public static ValueStateDescriptor<Long> newestOnlineEndDescriptor() {
@@ -114,7 +138,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
 
     @Override
     public void open(OpenContext openContext) {
-        dieMap = getRuntimeContext().getMapState(dieMapDescriptor());
+        dieHistory = getRuntimeContext().getMapState(dieHistoryDescriptor());
+        legacyDieMap = getRuntimeContext().getMapState(legacyDieMapDescriptor());
+        pendingDies = getRuntimeContext().getMapState(pendingDiesDescriptor());
         newestOnlineEnd = getRuntimeContext().getState(newestOnlineEndDescriptor());
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         quietDeadline = getRuntimeContext().getState(quietDeadlineDescriptor());
@@ -128,19 +154,28 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
 
     @Override
     public void processElement(WaferWindowSummary s, Context ctx, Collector<WaferFeatures> out) throws Exception {
-        int[] windowDies = mergeIntoDieMap(s);
+        migrateLegacyDieMap();
+        NewTests added = mergeIntoDieHistory(s, horizon(ctx.timerService().currentWatermark()));
+        int[] windowDies = distinctSorted(s.dieKeys);
         WaferFeatures f = s.features;
-        f.neighborYieldAvg = NeighborYield.average(windowDies, windowDies.length, dieMap::get);
+        f.neighborYieldAvg = NeighborYield.average(windowDies, f.windowEnd, this::latestStampBefore);
         f.revision = previousRevision(f) + 1;
         if (f.revision > 0) {
             lateUpdates.inc();
         }
         pending.put(f.windowStart, f);
+        pendingDies.put(f.windowStart, windowDies);
         if (parameterNames != null && s.distributions != null && tilesTime(f)) {
             pendingDistributions.put(f.windowStart, s.distributions);
         }
         ctx.timerService().registerEventTimeTimer(finalTime(f));
 
+        emitOnline(f, out);
+        reviseOtherWindows(f.windowStart, added, out);
+        extendQuietDeadline(ctx, f.windowEnd - 1 + quietTimeoutMs);
+    }
+
+    private void emitOnline(WaferFeatures f, Collector<WaferFeatures> out) throws Exception {
         Long newest = newestOnlineEnd.value();
         if (newest == null || f.windowEnd >= newest) {
             newestOnlineEnd.update(f.windowEnd);
@@ -149,25 +184,107 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         } else {
             staleSkipped.inc();
         }
-        extendQuietDeadline(ctx, f.windowEnd - 1 + quietTimeoutMs);
     }
 
-    /** Merges the window's tests into the die map (latest test wins) and returns the window's distinct dies. */
-    private int[] mergeIntoDieMap(WaferWindowSummary s) throws Exception {
-        Set<Integer> distinct = new HashSet<>();
+    /**
+     * No window that can still fire or re-fire ends at or before this event time: a pending one ends after the
+     * watermark − allowed lateness + 1 (else its final timer would have fired), and the window operator accepts no
+     * record for a window that ends earlier than that at its own watermark, which is never behind this one.
+     */
+    private long horizon(long watermark) {
+        return watermark < Long.MIN_VALUE + allowedLatenessMs ? Long.MIN_VALUE : watermark - allowedLatenessMs;
+    }
+
+    /** Carries a 0.1.0 savepoint's die map over once per wafer: each die's latest test becomes its history. */
+    private void migrateLegacyDieMap() throws Exception {
+        if (legacyDieMap.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Integer, Long> e : legacyDieMap.entries()) {
+            dieHistory.put(e.getKey(), DieHistory.add(dieHistory.get(e.getKey()), e.getValue(), Long.MIN_VALUE));
+        }
+        legacyDieMap.clear();
+    }
+
+    /** Adds the window's tests to the die histories and returns those that were new to them. */
+    private NewTests mergeIntoDieHistory(WaferWindowSummary s, long horizon) throws Exception {
+        NewTests added = new NewTests();
         for (int i = 0; i < s.dieKeys.length; i++) {
-            Long known = dieMap.get(s.dieKeys[i]);
-            if (known == null || s.dieStamps[i] > known) {
-                dieMap.put(s.dieKeys[i], s.dieStamps[i]);
+            long[] history = dieHistory.get(s.dieKeys[i]);
+            if (!DieHistory.contains(history, s.dieStamps[i])) {
+                added.add(s.dieKeys[i], DieHistory.time(s.dieStamps[i]));
             }
-            distinct.add(s.dieKeys[i]);
+            long[] next = DieHistory.add(history, s.dieStamps[i], horizon);
+            if (next != history) {
+                dieHistory.put(s.dieKeys[i], next);
+            }
         }
-        int[] dies = new int[distinct.size()];
-        int i = 0;
-        for (int d : distinct) {
-            dies[i++] = d;
+        return added;
+    }
+
+    private Long latestStampBefore(int die, long end) throws Exception {
+        return DieHistory.latestBefore(dieHistory.get(die), end);
+    }
+
+    private static int[] distinctSorted(int[] dies) {
+        return java.util.Arrays.stream(dies).distinct().sorted().toArray();
+    }
+
+    /**
+     * Computes again the neighbour yield of every other pending window that ends after one of the new tests and has a
+     * die next to it, and emits those whose value changed as their next revision (offline: it replaces the pending row;
+     * online: behind the same guard as any firing). Oldest first, so the newest window is the one left online.
+     */
+    private void reviseOtherWindows(long firedStart, NewTests added, Collector<WaferFeatures> out) throws Exception {
+        if (added.size == 0) {
+            return;
         }
-        return dies;
+        List<WaferFeatures> revised = new ArrayList<>();
+        for (Map.Entry<Long, int[]> e : pendingDies.entries()) {
+            WaferFeatures p = e.getKey() == firedStart ? null : pending.get(e.getKey());
+            if (p == null || !added.nextTo(e.getValue(), p.windowEnd)) {
+                continue;
+            }
+            double value = NeighborYield.average(e.getValue(), p.windowEnd, this::latestStampBefore);
+            if (Double.compare(value, p.neighborYieldAvg) != 0) {
+                p.neighborYieldAvg = value;
+                p.revision++;
+                revised.add(p);
+            }
+        }
+        revised.sort(java.util.Comparator.comparingLong(p -> p.windowEnd));
+        for (WaferFeatures p : revised) {
+            pending.put(p.windowStart, p);
+            recomputed.inc();
+            emitOnline(p, out);
+        }
+    }
+
+    /** Tests a firing added to the die histories: die and event time. */
+    private static final class NewTests {
+        int size;
+        int[] dies = new int[16];
+        long[] times = new long[16];
+
+        void add(int die, long time) {
+            if (size == dies.length) {
+                dies = java.util.Arrays.copyOf(dies, size * 2);
+                times = java.util.Arrays.copyOf(times, size * 2);
+            }
+            dies[size] = die;
+            times[size] = time;
+            size++;
+        }
+
+        /** Whether one of them is before {@code end} and next to one of {@code windowDies} (sorted). */
+        boolean nextTo(int[] windowDies, long end) {
+            for (int i = 0; i < size; i++) {
+                if (times[i] < end && NeighborYield.anyNeighbourIn(dies[i], windowDies)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** The revision of this window emitted before (−1 if none); session merges replace the sessions they contain. */
@@ -189,6 +306,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         }
         for (Long start : absorbed) {
             pending.remove(start);
+            pendingDies.remove(start);
             pendingDistributions.remove(start);
         }
         return revision;
@@ -223,10 +341,13 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         }
         for (Long start : done) {
             pending.remove(start);
+            pendingDies.remove(start);
             pendingDistributions.remove(start);
         }
         if (waferQuiet) {
-            dieMap.clear();
+            dieHistory.clear();
+            legacyDieMap.clear();
+            pendingDies.clear();
             newestOnlineEnd.clear();
             pending.clear();
             pendingDistributions.clear();

@@ -30,6 +30,12 @@ public final class PipelineCounter implements Serializable {
     public static final String ONLINE_STALE_SKIPPED = "online_stale_skipped";
     public static final String OFFLINE_ROWS = "offline_rows";
     public static final String WAFERS_EXPIRED = "wafers_expired";
+    /**
+     * Rows emitted again, as their next revision, because a firing of another window brought a test before their end
+     * next to one of their dies and their neighbour yield changed.
+     */
+    public static final String NEIGHBOUR_RECOMPUTED_ROWS = "neighbour_recomputed_rows";
+
     public static final String DRIFT_METRICS = "drift_metrics";
     /** Wafer-window quality events (range violations, rejects, quarantine rate, distribution shift, IQR outliers). */
     public static final String QUALITY_EVENTS = "quality_events";

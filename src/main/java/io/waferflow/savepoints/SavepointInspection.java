@@ -211,14 +211,16 @@ public final class SavepointInspection {
 
         private static final long serialVersionUID = 1L;
 
-        private transient MapState<Integer, Long> dieMap;
+        private transient MapState<Integer, long[]> dieHistory;
+        private transient MapState<Integer, Long> legacyDieMap;
         private transient MapState<Long, io.waferflow.features.WaferFeatures> pending;
         private transient ValueState<Long> newestOnlineEnd;
         private transient ValueState<Long> quietDeadline;
 
         @Override
         public void open(Configuration parameters) {
-            dieMap = getRuntimeContext().getMapState(WaferFeatureFinalizer.dieMapDescriptor());
+            dieHistory = getRuntimeContext().getMapState(WaferFeatureFinalizer.dieHistoryDescriptor());
+            legacyDieMap = getRuntimeContext().getMapState(WaferFeatureFinalizer.legacyDieMapDescriptor());
             pending = getRuntimeContext().getMapState(WaferFeatureFinalizer.pendingDescriptor());
             newestOnlineEnd = getRuntimeContext().getState(WaferFeatureFinalizer.newestOnlineEndDescriptor());
             quietDeadline = getRuntimeContext().getState(WaferFeatureFinalizer.quietDeadlineDescriptor());
@@ -228,7 +230,12 @@ public final class SavepointInspection {
         public void readKey(String wafer, Context ctx, Collector<StateRows.Wafer> out) throws Exception {
             StateRows.Wafer row = new StateRows.Wafer();
             row.waferId = wafer;
-            for (Integer ignored : dieMap.keys()) {
+            // A 0.1.0 savepoint holds the die map; a later one die histories (a wafer's die map moves on its next
+            // firing after the restore): each die is in one of them.
+            for (Integer ignored : dieHistory.keys()) {
+                row.diesKnown++;
+            }
+            for (Integer ignored : legacyDieMap.keys()) {
                 row.diesKnown++;
             }
             for (Long ignored : pending.keys()) {

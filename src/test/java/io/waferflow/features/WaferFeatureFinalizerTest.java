@@ -98,6 +98,69 @@ class WaferFeatureFinalizerTest {
     }
 
     @Test
+    void neighbourYieldCountsOnlyTestsBeforeTheWindowEndWhateverTheyArrivedAfter() throws Exception {
+        // Window 1 fires first: dies (1,0) and (1,1) pass, each the other's only tested neighbour: 1.0.
+        fire(
+                MIN,
+                parsed("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100),
+                parsed("W", MIN + 30_000, 1, 1, true, 1.2, 50, 100));
+        assertThat(online().get(0).neighborYieldAvg).isEqualTo(1.0);
+        // Window 0 fires late with die (0,0), failing: its neighbours were tested after its end, so none count.
+        fire(0, parsed("W", 1_000, 0, 0, false, 1.2, 50, 100));
+        assertThat(online())
+                .as("window 0 is older than what is online; window 1 is revised")
+                .extracting(f -> f.windowStart)
+                .containsExactly(MIN, MIN);
+        WaferFeatures revisedWindow1 = online().get(1);
+        // Die (0,0), tested before window 1's end, neighbours both its dies: (1/2 + 1/2) / 2.
+        assertThat(revisedWindow1.revision).isEqualTo(1);
+        assertThat(revisedWindow1.neighborYieldAvg).isEqualTo(0.5);
+
+        harness.processWatermark(new Watermark(2 * MIN - 1 + LATENESS));
+        assertThat(offline())
+                .as("window 0 has no neighbour tested before 1:00; window 1 final as revised")
+                .extracting(f -> f.windowStart + " rev" + f.revision + " " + f.neighborYieldAvg)
+                .containsExactlyInAnyOrder("0 rev0 NaN", MIN + " rev1 0.5");
+    }
+
+    @Test
+    void aRetestAfterTheWindowEndDoesNotChangeItsValue() throws Exception {
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100), parsed("W", 2_000, 1, 0, true, 1.2, 50, 100));
+        // Die (1,0) retested failing in window 1, next to (0,0): window 0's value must stay 1.0, window 1 sees the
+        // fail.
+        fire(
+                MIN,
+                parsed("W", MIN + 1_000, 1, 0, false, 1.2, 50, 100),
+                parsed("W", MIN + 2_000, 2, 0, true, 1.2, 50, 100));
+        assertThat(online()).extracting(f -> f.windowStart + ":" + f.revision).containsExactly("0:0", MIN + ":0");
+        // (1,0): neighbours (0,0) pass, (2,0) pass -> 1; (2,0): neighbour (1,0) latest before 2:00 fails -> 0.
+        assertThat(online().get(1).neighborYieldAvg).isEqualTo(0.5);
+        harness.processWatermark(new Watermark(2 * MIN - 1 + LATENESS));
+        assertThat(offline())
+                .extracting(f -> f.windowStart + ":" + f.neighborYieldAvg)
+                .containsExactlyInAnyOrder("0:1.0", MIN + ":0.5");
+    }
+
+    @Test
+    void aDieMapRestoredFromRelease010IsCarriedIntoTheDieHistories() throws Exception {
+        // The state a 0.1.0 savepoint restores: the die map, latest test per die.
+        var operator = (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) harness.getOperator();
+        operator.setCurrentKey("W");
+        org.apache.flink.api.common.state.MapState<Integer, Long> legacy = operator.getKeyedStateBackend()
+                .getPartitionedState(
+                        org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                        org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        WaferFeatureFinalizer.legacyDieMapDescriptor());
+        legacy.put(DieKeys.key(0, 0), DieKeys.stamp(1_000, false));
+        fire(MIN, parsed("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));
+        assertThat(online().get(0).neighborYieldAvg)
+                .as("die (0,0) failed before 1:00")
+                .isEqualTo(0.0);
+        operator.setCurrentKey("W");
+        assertThat(legacy.isEmpty()).as("moved, not kept twice").isTrue();
+    }
+
+    @Test
     void offlineGetsOneFinalRowPerWindowAfterAllowedLateness() throws Exception {
         fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100));
         harness.processWatermark(new Watermark(MIN - 1));
@@ -121,7 +184,8 @@ class WaferFeatureFinalizerTest {
     void lateRefiringOfAnOlderWindowNeverOverwritesANewerOneOnline() throws Exception {
         fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100));
         fire(MIN, parsed("W", MIN + 1_000, 1, 0, true, 1.2, 50, 100));
-        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100), parsed("W", 2_000, 2, 0, false, 1.2, 50, 100));
+        // Die (5,0) is next to no die of window 1: window 1's value stays, only window 0 fires again.
+        fire(0, parsed("W", 1_000, 0, 0, true, 1.2, 50, 100), parsed("W", 2_000, 5, 0, false, 1.2, 50, 100));
         assertThat(online()).extracting(f -> f.windowStart).containsExactly(0L, MIN);
 
         harness.processWatermark(new Watermark(2 * MIN - 1 + LATENESS));
@@ -155,8 +219,9 @@ class WaferFeatureFinalizerTest {
                 Types.STRING);
         harness.open();
         fireSession(3 * MIN, 5 * MIN, parsed("W", 3 * MIN, 0, 0, true, 1.2, 50, 100));
-        // A late record opened a new session overlapping the finished one: both are real.
-        fireSession(4 * MIN, 6 * MIN, parsed("W", 4 * MIN, 1, 0, true, 1.2, 50, 100));
+        // A late record opened a new session overlapping the finished one: both are real. (Its die is next to none of
+        // the other session's, so that session's neighbour yield stays and it is not revised.)
+        fireSession(4 * MIN, 6 * MIN, parsed("W", 4 * MIN, 5, 0, true, 1.2, 50, 100));
         // A merge: [7, 10) contains the earlier firing [7, 9) and replaces it, as a later revision.
         fireSession(7 * MIN, 9 * MIN, parsed("W", 7 * MIN, 2, 0, true, 1.2, 50, 100));
         fireSession(

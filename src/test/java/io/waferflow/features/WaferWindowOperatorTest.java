@@ -39,12 +39,22 @@ class WaferWindowOperatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        harness = tumblingWindow(MIN, LATENESS, TOO_LATE);
+        harness.open();
+    }
+
+    /**
+     * The job's wafer window operator with tumbling windows (taken from a graph built as the job builds it), in a
+     * harness not yet opened.
+     */
+    static KeyedOneInputStreamOperatorTestHarness<String, DeviceTest, WaferWindowSummary> tumblingWindow(
+            long sizeMs, long latenessMs, OutputTag<DeviceTest> tooLate) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SingleOutputStreamOperator<WaferWindowSummary> windowed = env.fromData(parsed("W", 0, 0, 0, true, 1.2, 50, 100))
                 .keyBy(d -> d.waferId)
-                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-                .allowedLateness(Duration.ofMillis(LATENESS))
-                .sideOutputLateData(TOO_LATE)
+                .window(TumblingEventTimeWindows.of(Duration.ofMillis(sizeMs)))
+                .allowedLateness(Duration.ofMillis(latenessMs))
+                .sideOutputLateData(tooLate)
                 .aggregate(
                         WaferWindowAggregator.forSchema(
                                 io.waferflow.TestConfigs.features().schema(), 200),
@@ -54,8 +64,7 @@ class WaferWindowOperatorTest {
         OneInputStreamOperator<DeviceTest, WaferWindowSummary> operator =
                 (OneInputStreamOperator<DeviceTest, WaferWindowSummary>)
                         ((OneInputTransformation<DeviceTest, WaferWindowSummary>) t).getOperator();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, d -> d.waferId, Types.STRING);
-        harness.open();
+        return new KeyedOneInputStreamOperatorTestHarness<>(operator, d -> d.waferId, Types.STRING);
     }
 
     @AfterEach

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -30,12 +28,11 @@ import java.util.TreeMap;
  * the finalizer numbers them. The offline row of a window is its last firing; the online row of a wafer its newest
  * window's.
  *
- * <p><b>Neighbour yield</b> is specified over the wafer's dies tested before the window's end (latest test wins). The
- * job computes it from the die map it has merged by the window's last firing, which is the same set as long as every
- * die of the wafer tested before the window's end arrived before that firing and no later window's dies were merged
- * first. Where a late record breaks that (a re-fired window sees dies of newer windows; a window that fired before an
- * older neighbour's late die arrived misses it: issue 14), {@link Row#neighbourYieldSettled} is false and the specified
- * value cannot be compared.
+ * <p><b>Neighbour yield</b> is specified over the wafer's dies tested before the window's end (latest test wins), among
+ * the records windows accepted, whatever order they arrived in. The job knows a test once its window has fired; when a
+ * firing brings a test before the end of a window that has fired already, that window's value is computed again over
+ * the tests known by then and, if it changed, emitted again as its next revision: the model does the same to know the
+ * revisions ({@link #neighbourRecomputes}). Each window's last value is then the specified one (issue 14).
  */
 public final class ExpectedFeatures {
 
@@ -67,16 +64,14 @@ public final class ExpectedFeatures {
         public long windowEnd;
         public int revision;
         public final Map<String, Double> features = new LinkedHashMap<>();
-        /** False where the job's neighbour yield cannot be the specified one (see the class comment, issue 14). */
-        public boolean neighbourYieldSettled = true;
 
         final List<TestDie> dies = new ArrayList<>();
         int quarantined;
         boolean fired;
         /** Revision of the last firing; -1 before the first. */
         int lastRevision = -1;
-        /** The wafer's die map (position → latest test) as the job had merged it at this window's last firing. */
-        Map<String, TestDie> dieMapAtLastFiring = Map.of();
+        /** Neighbour yield as last emitted (firing or recomputation), over the tests known then; null for none. */
+        Double lastNeighbourYield;
 
         boolean gone;
 
@@ -103,6 +98,8 @@ public final class ExpectedFeatures {
     public int markersTooLate;
     /** Firings with a revision above 0: the job's {@code late_window_updates}. */
     public int lateWindowUpdates;
+    /** Rows emitted again because their neighbour yield changed: the job's {@code neighbour_recomputed_rows}. */
+    public int neighbourRecomputes;
     /** Records and markers that re-fired their window after a newer window of the wafer had been emitted. */
     public final List<Arrival> lateAfterNewerWindow = new ArrayList<>();
 
@@ -140,11 +137,12 @@ public final class ExpectedFeatures {
         long[] maxSeen = new long[partitions];
         Arrays.fill(maxSeen, Long.MIN_VALUE);
         Map<String, List<Row>> live = new HashMap<>();
-        Map<String, Map<String, TestDie>> dieMaps = new HashMap<>();
+        // Per wafer, the tests of the windows that have fired (the job's die histories), by position, time and outcome.
+        Map<String, Map<String, TestDie>> known = new HashMap<>();
         List<Row> all = new ArrayList<>();
         for (Arrival a : arrivals) {
             long watermark = watermark(maxSeen, boundMs);
-            e.fireDue(all, watermark, dieMaps);
+            e.fireDue(all, watermark, known);
             TestDie d = a.die();
             List<Row> wafer = live.computeIfAbsent(d.wafer(), k -> new ArrayList<>());
             // A window past end + lateness is purged: nothing joins it any more.
@@ -177,13 +175,13 @@ public final class ExpectedFeatures {
                             e.lateAfterNewerWindow.add(a);
                         }
                     }
-                    e.fire(target, dieMaps);
+                    e.fire(target, all, known);
                 }
             }
             maxSeen[a.partition()] = Math.max(maxSeen[a.partition()], d.time());
         }
         // The end of the input: the watermark jumps to the end of time and every window fires that has not.
-        e.fireDue(all, Long.MAX_VALUE, dieMaps);
+        e.fireDue(all, Long.MAX_VALUE, known);
         for (Row r : all) {
             if (r.gone) {
                 continue;
@@ -209,7 +207,7 @@ public final class ExpectedFeatures {
     }
 
     /** On-time firings the watermark has made due, in the order of their ends (Flink's timer order). */
-    private void fireDue(List<Row> all, long watermark, Map<String, Map<String, TestDie>> dieMaps) {
+    private void fireDue(List<Row> all, long watermark, Map<String, Map<String, TestDie>> known) {
         if (watermark == Long.MIN_VALUE) {
             return;
         }
@@ -221,22 +219,42 @@ public final class ExpectedFeatures {
         }
         due.sort(Comparator.comparingLong(Row::maxTimestamp).thenComparingLong(r -> r.windowStart));
         for (Row r : due) {
-            fire(r, dieMaps);
+            fire(r, all, known);
         }
     }
 
-    /** One firing: the finalizer merges the window's dies into the wafer's die map and emits the next revision. */
-    private void fire(Row r, Map<String, Map<String, TestDie>> dieMaps) {
+    /**
+     * One firing: the finalizer adds the window's tests to what it knows of the wafer and emits the next revision; then
+     * every other fired window that ends after one of the tests new to it gets its value computed again, and the next
+     * revision if it changed.
+     */
+    private void fire(Row r, List<Row> all, Map<String, Map<String, TestDie>> known) {
         r.fired = true;
         r.lastRevision++;
         if (r.lastRevision > 0) {
             lateWindowUpdates++;
         }
-        Map<String, TestDie> dieMap = dieMaps.computeIfAbsent(r.wafer, k -> new HashMap<>());
+        Map<String, TestDie> tests = known.computeIfAbsent(r.wafer, k -> new HashMap<>());
+        List<TestDie> fresh = new ArrayList<>();
         for (TestDie d : r.dies) {
-            dieMap.merge(position(d), d, (a, b) -> b.time() > a.time() ? b : a);
+            if (tests.putIfAbsent(position(d) + "@" + d.time() + "@" + d.pass(), d) == null) {
+                fresh.add(d);
+            }
         }
-        r.dieMapAtLastFiring = new HashMap<>(dieMap);
+        r.lastNeighbourYield = neighbourYield(r, latestBefore(tests.values(), r.windowEnd));
+        for (Row o : all) {
+            if (o == r || o.gone || !o.fired || !o.wafer.equals(r.wafer)) {
+                continue;
+            }
+            if (fresh.stream().anyMatch(d -> d.time() < o.windowEnd)) {
+                Double now = neighbourYield(o, latestBefore(tests.values(), o.windowEnd));
+                if (!java.util.Objects.equals(now, o.lastNeighbourYield)) {
+                    o.lastNeighbourYield = now;
+                    o.lastRevision++;
+                    neighbourRecomputes++;
+                }
+            }
+        }
     }
 
     private Row tumblingWindow(
@@ -286,10 +304,7 @@ public final class ExpectedFeatures {
             merged.dies.addAll(r.dies);
             merged.quarantined += r.quarantined;
             merged.lot = merged.lot == null ? r.lot : merged.lot;
-            if (r.lastRevision > merged.lastRevision) {
-                merged.lastRevision = r.lastRevision;
-                merged.dieMapAtLastFiring = r.dieMapAtLastFiring;
-            }
+            merged.lastRevision = Math.max(merged.lastRevision, r.lastRevision);
             r.gone = true;
             wafer.remove(r);
             all.remove(r);
@@ -350,9 +365,7 @@ public final class ExpectedFeatures {
                                 .mapToDouble(TestDie::testTimeMs)
                                 .average()
                                 .orElseThrow());
-        Map<String, TestDie> specified = specifiedDieMap(r);
-        r.features.put("neighbor_yield_avg", neighbourYield(r, specified));
-        r.neighbourYieldSettled = neighbourhoodsAgree(r, specified, r.dieMapAtLastFiring);
+        r.features.put("neighbor_yield_avg", neighbourYield(r, specifiedDieMap(r)));
         int flaggedDevices = 0;
         for (TestDie d : r.dies) {
             boolean flagged = d.testTimeMs() < TEST_TIME_RANGE[0] || d.testTimeMs() > TEST_TIME_RANGE[1];
@@ -384,11 +397,19 @@ public final class ExpectedFeatures {
 
     /** Latest test of every die of the wafer tested before this window's end, among the records windows accepted. */
     private Map<String, TestDie> specifiedDieMap(Row r) {
+        return latestBefore(
+                rows.values().stream()
+                        .filter(o -> o.wafer.equals(r.wafer))
+                        .flatMap(o -> o.dies.stream())
+                        .toList(),
+                r.windowEnd);
+    }
+
+    /** Position → latest of the tests before {@code end}. */
+    private static Map<String, TestDie> latestBefore(java.util.Collection<TestDie> tests, long end) {
         Map<String, TestDie> dieMap = new HashMap<>();
-        rows.values().stream()
-                .filter(o -> o.wafer.equals(r.wafer))
-                .flatMap(o -> o.dies.stream())
-                .filter(d -> d.time() < r.windowEnd)
+        tests.stream()
+                .filter(d -> d.time() < end)
                 .distinct()
                 .sorted(Comparator.comparingLong(TestDie::time))
                 .forEach(d -> dieMap.put(position(d), d));
@@ -398,8 +419,12 @@ public final class ExpectedFeatures {
     private static Double neighbourYield(Row r, Map<String, TestDie> dieMap) {
         double sum = 0;
         int counted = 0;
+        // In the order of the job's packed die keys (x in the high 16 bits, y in the low ones), so that equal neighbour
+        // counts give bit-identical averages and a recomputation changes the value exactly when the job's does.
+        List<TestDie> byKey = new ArrayList<>(r.dies);
+        byKey.sort(Comparator.comparingInt(d -> (d.x() << 16) | (d.y() & 0xFFFF)));
         for (String die :
-                r.dies.stream().map(ExpectedFeatures::position).distinct().toList()) {
+                byKey.stream().map(ExpectedFeatures::position).distinct().toList()) {
             int tested = 0;
             int pass = 0;
             for (String nb : neighbours(die)) {
@@ -430,18 +455,6 @@ public final class ExpectedFeatures {
             }
         }
         return out;
-    }
-
-    /** Whether both die maps hold the same tests at every neighbour of the window's dies. */
-    private static boolean neighbourhoodsAgree(Row r, Map<String, TestDie> a, Map<String, TestDie> b) {
-        Set<String> around = new HashSet<>();
-        r.dies.forEach(d -> around.addAll(neighbours(position(d))));
-        for (String p : around) {
-            if (!java.util.Objects.equals(a.get(p), b.get(p))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

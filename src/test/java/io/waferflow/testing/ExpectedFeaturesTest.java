@@ -61,29 +61,46 @@ class ExpectedFeaturesTest {
     }
 
     @Test
-    void neighbourYieldIsNotSettledWhereLateDiesAndFiringsCross() {
+    void aLateNeighbourRevisesAWindowThatFiredBeforeIt() {
         // Window 0:00 fires with die 0; window 1:00 (die 1, next to it) fires; then die 2 of window 0:00 (failing)
-        // arrives late and re-fires window 0:00, whose die map now holds die 1, tested after 1:00 (issue 14); and
-        // window 1:00 fired before die 2, its neighbour tested before 1:00, arrived.
-        List<Arrival> arrivals = List.of(
-                new Arrival(0, die(0, "A", 0, true), false),
-                new Arrival(0, die(70, "A", 1, true), false),
-                new Arrival(0, die(130, "A", 5, true), false),
-                new Arrival(0, die(50, "A", 2, false), false));
-        ExpectedFeatures e = ExpectedFeatures.simulate(arrivals, 1, Windows.tumbling(MIN), 2 * MIN, BOUND);
+        // arrives late and re-fires window 0:00, whose value must not see die 1 (tested after 1:00); and window 1:00,
+        // which fired before die 2 (its neighbour, tested before 1:00) arrived, is computed again: its next revision.
+        ExpectedFeatures e = lateNeighbourOfAFiredWindow(false);
         ExpectedFeatures.Row first = e.rows.get("A@0");
         assertThat(first.revision).isEqualTo(1);
         assertThat(e.lateAfterNewerWindow).hasSize(1);
-        // Specified: before 1:00 only dies 0 and 2 were tested, two columns apart: no tested neighbours.
+        assertThat(e.lateWindowUpdates).isEqualTo(1);
+        // Before 1:00 only dies 0 and 2 were tested, two columns apart: no tested neighbours.
         assertThat(first.features.get("neighbor_yield_avg")).isNull();
-        assertThat(first.neighbourYieldSettled).isFalse();
         ExpectedFeatures.Row second = e.rows.get("A@60000");
         assertThat(second.features.get("neighbor_yield_avg"))
                 .as("die 1 between passing die 0 and failing die 2")
                 .isEqualTo(0.5);
-        assertThat(second.neighbourYieldSettled).isFalse();
+        assertThat(second.revision)
+                .as("fired with die 0 alone next to die 1 (1.0), then revised when die 2 arrived")
+                .isEqualTo(1);
+        assertThat(e.neighbourRecomputes).isEqualTo(1);
         ExpectedFeatures.Row third = e.rows.get("A@120000");
         assertThat(third.features.get("neighbor_yield_avg")).isNull();
-        assertThat(third.neighbourYieldSettled).isTrue();
+        assertThat(third.revision).isZero();
+    }
+
+    @Test
+    void aLateNeighbourThatChangesNothingRevisesNothing() {
+        // As above, but die 2 passes like die 0: window 1:00's value stays 1.0 and is not emitted again.
+        ExpectedFeatures e = lateNeighbourOfAFiredWindow(true);
+        assertThat(e.rows.get("A@60000").revision).isZero();
+        assertThat(e.rows.get("A@60000").features.get("neighbor_yield_avg")).isEqualTo(1.0);
+        assertThat(e.neighbourRecomputes).isZero();
+    }
+
+    /** Dies 0, 1 and 5 of wafer A at 0:00, 1:10 and 2:10 (passing), then die 2 at 0:50 ({@code pass}), late. */
+    private static ExpectedFeatures lateNeighbourOfAFiredWindow(boolean pass) {
+        List<Arrival> arrivals = List.of(
+                new Arrival(0, die(0, "A", 0, true), false),
+                new Arrival(0, die(70, "A", 1, true), false),
+                new Arrival(0, die(130, "A", 5, true), false),
+                new Arrival(0, die(50, "A", 2, pass), false));
+        return ExpectedFeatures.simulate(arrivals, 1, Windows.tumbling(MIN), 2 * MIN, BOUND);
     }
 }
