@@ -12,6 +12,7 @@ import io.waferflow.cli.OfflineCommand;
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.cli.ServeCommand;
 import io.waferflow.cli.ShownCommandLine;
+import io.waferflow.cli.TrainingSetCommand;
 import io.waferflow.cli.VersionCommand;
 import io.waferflow.config.ConfigException;
 import java.io.PrintStream;
@@ -103,7 +104,8 @@ public final class WaferFlow {
                 new BaselineCommand(),
                 new AlertsCommand(),
                 new OfflineCommand(),
-                new MaterializeCommand())) {
+                new MaterializeCommand(),
+                new TrainingSetCommand())) {
             cli.addSubcommand(command);
         }
         for (Map.Entry<String, String> local : LOCAL_COMMANDS.entrySet()) {

@@ -170,13 +170,13 @@ public final class OfflineCommand implements Command {
         return rows[0] > 0 ? 0 : 1;
     }
 
-    private static boolean baselineFromFile(FeaturesJobConfig c) {
+    static boolean baselineFromFile(FeaturesJobConfig c) {
         return c.drift().baselineFrom() == DriftConfig.BaselineFrom.FILE
                 && !c.drift().baselineFile().isEmpty();
     }
 
     /** The baseline statistics derived features read: from --baseline, else the job's baseline file, else none. */
-    private static Map<String, Double> baselineOf(FeaturesJobConfig c, Path file) throws IOException {
+    static Map<String, Double> baselineOf(FeaturesJobConfig c, Path file) throws IOException {
         if (file != null) {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("--baseline", "no such file: " + file, "build one with 'waferflow baseline'");
