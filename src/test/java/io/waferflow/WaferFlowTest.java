@@ -59,6 +59,7 @@ class WaferFlowTest {
                         List.of("offline", "orphans"),
                         List.of("offline", "derive"),
                         List.of("materialize"),
+                        List.of("training-set"),
                         List.of("demo"),
                         List.of("bench"),
                         List.of("bench", "serve"),

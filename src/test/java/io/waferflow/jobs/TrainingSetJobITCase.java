@@ -7,6 +7,7 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.model.FeatureColumns;
 import io.waferflow.stores.offline.FeatureRowAvro;
 import io.waferflow.testing.FeaturesJobRun;
+import io.waferflow.testing.ParquetFiles;
 import io.waferflow.training.AsOf;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
@@ -28,13 +29,6 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -149,31 +143,28 @@ class TrainingSetJobITCase {
         Files.writeString(dir.resolve(".part-x.inprogress.1"), "not parquet");
     }
 
-    private static void write(Path file, Schema schema, List<Row> rows) throws Exception {
-        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
-                        HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
-                .withSchema(schema)
-                .build()) {
-            for (Row row : rows) {
-                GenericRecord r = new GenericData.Record(schema);
-                r.put(FeatureRowAvro.WAFER_ID, row.wafer());
-                r.put(FeatureRowAvro.LOT_ID, "L");
-                r.put(FeatureRowAvro.WINDOW_START, row.windowEnd() - 5 * MIN);
-                r.put(FeatureRowAvro.WINDOW_END, row.windowEnd());
-                r.put(FeatureRowAvro.REVISION, row.revision());
-                r.put(FeatureColumns.DEVICE_COUNT, 100L);
-                for (int i = 0; i < FEATURES.length; i++) {
-                    r.put(FEATURES[i], Double.isNaN(row.values()[i]) ? null : row.values()[i]);
-                }
-                r.put(FeatureRowAvro.FEATURE_GROUP, "g");
-                r.put(FeatureRowAvro.FEATURE_VERSION, "v");
-                r.put(FeatureRowAvro.JOB_VERSION, "test");
-                if (schema.getField(FeatureRowAvro.WRITTEN_AT) != null) {
-                    r.put(FeatureRowAvro.WRITTEN_AT, row.writtenAt());
-                }
-                w.write(r);
+    private static void write(Path file, Schema schema, List<Row> rows) {
+        List<GenericRecord> records = new ArrayList<>();
+        for (Row row : rows) {
+            GenericRecord r = new GenericData.Record(schema);
+            r.put(FeatureRowAvro.WAFER_ID, row.wafer());
+            r.put(FeatureRowAvro.LOT_ID, "L");
+            r.put(FeatureRowAvro.WINDOW_START, row.windowEnd() - 5 * MIN);
+            r.put(FeatureRowAvro.WINDOW_END, row.windowEnd());
+            r.put(FeatureRowAvro.REVISION, row.revision());
+            r.put(FeatureColumns.DEVICE_COUNT, 100L);
+            for (int i = 0; i < FEATURES.length; i++) {
+                r.put(FEATURES[i], Double.isNaN(row.values()[i]) ? null : row.values()[i]);
             }
+            r.put(FeatureRowAvro.FEATURE_GROUP, "g");
+            r.put(FeatureRowAvro.FEATURE_VERSION, "v");
+            r.put(FeatureRowAvro.JOB_VERSION, "test");
+            if (schema.getField(FeatureRowAvro.WRITTEN_AT) != null) {
+                r.put(FeatureRowAvro.WRITTEN_AT, row.writtenAt());
+            }
+            records.add(r);
         }
+        ParquetFiles.write(file, schema, records);
     }
 
     @Test
@@ -218,19 +209,16 @@ class TrainingSetJobITCase {
                 .noDefault()
                 .requiredString("outcome")
                 .endRecord();
-        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
-                        HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(parquet.toUri()), new Configuration()))
-                .withSchema(schema)
-                .build()) {
-            for (Label l : some) {
-                GenericRecord r = new GenericData.Record(schema);
-                r.put("label_id", l.id());
-                r.put("wafer_id", l.wafer());
-                r.put("label_time", l.time());
-                r.put("outcome", l.outcome());
-                w.write(r);
-            }
+        List<GenericRecord> records = new ArrayList<>();
+        for (Label l : some) {
+            GenericRecord r = new GenericData.Record(schema);
+            r.put("label_id", l.id());
+            r.put("wafer_id", l.wafer());
+            r.put("label_time", l.time());
+            r.put("outcome", l.outcome());
+            records.add(r);
         }
+        ParquetFiles.write(parquet, schema, records);
         List<Map<String, Object>> fromCsv = run(csv, AsOf.WINDOW_END, null, "fmt-csv");
         List<Map<String, Object>> fromJson = run(jsonl, AsOf.WINDOW_END, null, "fmt-jsonl");
         List<Map<String, Object>> fromParquet = run(parquet, AsOf.WINDOW_END, null, "fmt-parquet");
@@ -364,24 +352,13 @@ class TrainingSetJobITCase {
         JobExecutionResult result = env.execute("training-set-" + name);
         assertThat(plan.summary(result.getAllAccumulatorResults()).rows()).isEqualTo(countLines(labels));
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(out)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".parquet"))
-                    .toList()) {
-                try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-                                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))
-                        .withDataModel(GenericData.get())
-                        .build()) {
-                    GenericRecord r;
-                    while ((r = reader.read()) != null) {
-                        Map<String, Object> m = new HashMap<>();
-                        for (Schema.Field field : r.getSchema().getFields()) {
-                            Object v = r.get(field.name());
-                            m.put(field.name(), v instanceof CharSequence ? v.toString() : v);
-                        }
-                        rows.add(m);
-                    }
-                }
+        for (GenericRecord r : ParquetFiles.read(out)) {
+            Map<String, Object> m = new HashMap<>();
+            for (Schema.Field field : r.getSchema().getFields()) {
+                Object v = r.get(field.name());
+                m.put(field.name(), v instanceof CharSequence ? v.toString() : v);
             }
+            rows.add(m);
         }
         rows.sort(Comparator.comparingLong(m -> (Long) m.get("label_id")));
         return rows;

@@ -14,8 +14,11 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 
 /** Reads committed Parquet files back with the plain parquet-avro reader, as any user's tool would. */
 public final class ParquetFiles {
@@ -34,6 +37,23 @@ public final class ParquetFiles {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code rows} of {@code schema} to a new Parquet file (its folders created), as any user's tool would. */
+    public static void write(Path file, Schema schema, List<GenericRecord> rows) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
+                            HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
+                    .withSchema(schema)
+                    .build()) {
+                for (GenericRecord r : rows) {
+                    w.write(r);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file, e);
         }
     }
 
