@@ -63,6 +63,7 @@ class WaferFlowTest {
                         List.of("demo"),
                         List.of("bench"),
                         List.of("bench", "serve"),
+                        List.of("bench", "training-set"),
                         List.of("drift-accuracy"));
         for (List<String> path : paths) {
             List<String> argv = new ArrayList<>(path);
