@@ -134,14 +134,7 @@ public final class OfflineCommand implements Command {
         List<String> selected = names == null || names.isEmpty() ? all.names() : names;
         Set<String> stored = new LinkedHashSet<>();
         for (String name : selected) {
-            if (!all.has(name)) {
-                throw new ConfigException(
-                        "--derived",
-                        "'" + name + "' is not a derived feature of " + c.featureGroup(),
-                        all.names().isEmpty()
-                                ? "declare it under feature_group.derived"
-                                : "use one of " + String.join(", ", all.names()));
-            }
+            all.require("--derived", name, c.featureGroup());
             if (!all.baselineInputs(name).isEmpty() && baselineFile == null && !baselineFromFile(c)) {
                 throw new ConfigException(
                         "--baseline",

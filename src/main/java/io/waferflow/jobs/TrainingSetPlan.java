@@ -99,14 +99,7 @@ public final class TrainingSetPlan {
         this.derived = DerivedFeatures.of(config, baseline);
         Set<String> derivedInputs = new LinkedHashSet<>();
         for (String name : this.derivedNames) {
-            if (!derived.has(name)) {
-                throw new ConfigException(
-                        "--derived",
-                        "'" + name + "' is not a derived feature of " + config.featureGroup(),
-                        derived.names().isEmpty()
-                                ? "declare it under feature_group.derived"
-                                : "use one of " + String.join(", ", derived.names()));
-            }
+            derived.require("--derived", name, config.featureGroup());
             derivedInputs.addAll(derived.storedInputs(name));
         }
         String derivedKey = config.featureGroup() + ":" + config.featureVersion();

@@ -65,17 +65,48 @@ public interface LabelRows extends Closeable {
         };
     }
 
-    /** CSV, RFC 4180 quoting within a line. */
-    final class Csv implements LabelRows {
+    /** A text format of one record per line: skips blank lines, counts lines for messages. */
+    abstract class TextLines implements LabelRows {
         private final String name;
         private final BufferedReader in;
-        private final List<String> header;
-        private long line = 1;
+        private long line;
 
-        Csv(String name, InputStream in) throws IOException {
+        TextLines(String name, InputStream in) {
             this.name = name;
             this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-            String h = this.in.readLine();
+        }
+
+        /** The next line that is not blank, null at the end. */
+        final String nextLine() throws IOException {
+            String l;
+            do {
+                l = in.readLine();
+                line++;
+                if (l == null) {
+                    return null;
+                }
+            } while (l.isBlank());
+            return l;
+        }
+
+        @Override
+        public final String where() {
+            return name + " line " + line;
+        }
+
+        @Override
+        public final void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** CSV, RFC 4180 quoting within a line. */
+    final class Csv extends TextLines {
+        private final List<String> header;
+
+        Csv(String name, InputStream in) throws IOException {
+            super(name, in);
+            String h = nextLine();
             if (h == null) {
                 throw new IOException(name + " is empty (a CSV labels file needs a header row)");
             }
@@ -87,14 +118,10 @@ public interface LabelRows extends Closeable {
 
         @Override
         public Map<String, Object> next() throws IOException {
-            String l;
-            do {
-                l = in.readLine();
-                line++;
-                if (l == null) {
-                    return null;
-                }
-            } while (l.isBlank());
+            String l = nextLine();
+            if (l == null) {
+                return null;
+            }
             List<String> cells = split(l);
             if (cells.size() != header.size()) {
                 throw new IOException(where() + ": " + cells.size() + " fields, the header has " + header.size());
@@ -130,40 +157,22 @@ public interface LabelRows extends Closeable {
             cells.add(cell.toString());
             return cells;
         }
-
-        @Override
-        public String where() {
-            return name + " line " + line;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 
     /** One JSON object per line. */
-    final class JsonLines implements LabelRows {
+    final class JsonLines extends TextLines {
         private static final ObjectMapper JSON = new ObjectMapper();
-        private final String name;
-        private final BufferedReader in;
-        private long line;
 
         JsonLines(String name, InputStream in) {
-            this.name = name;
-            this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            super(name, in);
         }
 
         @Override
         public Map<String, Object> next() throws IOException {
-            String l;
-            do {
-                l = in.readLine();
-                line++;
-                if (l == null) {
-                    return null;
-                }
-            } while (l.isBlank());
+            String l = nextLine();
+            if (l == null) {
+                return null;
+            }
             JsonNode node;
             try {
                 node = JSON.readTree(l);
@@ -195,16 +204,6 @@ public interface LabelRows extends Closeable {
                 row.put(f.getKey(), value);
             }
             return row;
-        }
-
-        @Override
-        public String where() {
-            return name + " line " + line;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 
