@@ -13,6 +13,7 @@ import io.waferflow.cli.RegistryCommand;
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.cli.ServeCommand;
 import io.waferflow.cli.ShownCommandLine;
+import io.waferflow.cli.TrainingSetCommand;
 import io.waferflow.cli.VersionCommand;
 import io.waferflow.config.ConfigException;
 import java.io.PrintStream;
@@ -105,7 +106,8 @@ public final class WaferFlow {
                 new AlertsCommand(),
                 new OfflineCommand(),
                 new MaterializeCommand(),
-                new RegistryCommand())) {
+                new RegistryCommand(),
+                new TrainingSetCommand())) {
             cli.addSubcommand(command);
         }
         for (Map.Entry<String, String> local : LOCAL_COMMANDS.entrySet()) {

@@ -45,7 +45,10 @@ class SerializationTest {
                 io.waferflow.drift.DriftMetric.class,
                 io.waferflow.alerts.Alert.class,
                 io.waferflow.alerts.AlertSignal.class,
-                io.waferflow.alerts.AlertEpisode.class
+                io.waferflow.alerts.AlertEpisode.class,
+                io.waferflow.model.TrainingEvent.class,
+                io.waferflow.training.TrainingRow.class,
+                io.waferflow.training.JoinState.class
             })
     void recordAndStateTypesArePojosWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);

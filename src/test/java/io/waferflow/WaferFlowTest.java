@@ -62,9 +62,11 @@ class WaferFlowTest {
                         List.of("offline", "orphans"),
                         List.of("offline", "derive"),
                         List.of("materialize"),
+                        List.of("training-set"),
                         List.of("demo"),
                         List.of("bench"),
                         List.of("bench", "serve"),
+                        List.of("bench", "training-set"),
                         List.of("drift-accuracy"));
         for (List<String> path : paths) {
             List<String> argv = new ArrayList<>(path);

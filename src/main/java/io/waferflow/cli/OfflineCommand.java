@@ -134,14 +134,7 @@ public final class OfflineCommand implements Command {
         List<String> selected = names == null || names.isEmpty() ? all.names() : names;
         Set<String> stored = new LinkedHashSet<>();
         for (String name : selected) {
-            if (!all.has(name)) {
-                throw new ConfigException(
-                        "--derived",
-                        "'" + name + "' is not a derived feature of " + c.featureGroup(),
-                        all.names().isEmpty()
-                                ? "declare it under feature_group.derived"
-                                : "use one of " + String.join(", ", all.names()));
-            }
+            all.require("--derived", name, c.featureGroup());
             if (!all.baselineInputs(name).isEmpty() && baselineFile == null && !baselineFromFile(c)) {
                 throw new ConfigException(
                         "--baseline",
@@ -170,13 +163,13 @@ public final class OfflineCommand implements Command {
         return rows[0] > 0 ? 0 : 1;
     }
 
-    private static boolean baselineFromFile(FeaturesJobConfig c) {
+    static boolean baselineFromFile(FeaturesJobConfig c) {
         return c.drift().baselineFrom() == DriftConfig.BaselineFrom.FILE
                 && !c.drift().baselineFile().isEmpty();
     }
 
     /** The baseline statistics derived features read: from --baseline, else the job's baseline file, else none. */
-    private static Map<String, Double> baselineOf(FeaturesJobConfig c, Path file) throws IOException {
+    static Map<String, Double> baselineOf(FeaturesJobConfig c, Path file) throws IOException {
         if (file != null) {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("--baseline", "no such file: " + file, "build one with 'waferflow baseline'");

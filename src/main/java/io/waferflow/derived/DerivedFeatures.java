@@ -119,6 +119,24 @@ public final class DerivedFeatures implements Serializable {
         return index.containsKey(name);
     }
 
+    /**
+     * Checks a name given on the command line.
+     *
+     * @param option the option that named it, e.g. {@code --derived}
+     * @param group the feature group, for the message
+     * @throws io.waferflow.config.ConfigException naming the option and the declared derived features
+     */
+    public void require(String option, String name, String group) {
+        if (!has(name)) {
+            throw new io.waferflow.config.ConfigException(
+                    option,
+                    "'" + name + "' is not a derived feature of " + group,
+                    names.isEmpty()
+                            ? "declare it under feature_group.derived"
+                            : "use one of " + String.join(", ", names));
+        }
+    }
+
     /** The definition of a derived feature as configured. */
     public String expression(String name) {
         return compiled[indexOf(name)].expression().text();

@@ -19,6 +19,12 @@ public final class Uids {
     public static final String REDIS_WRITER = "online-redis-writer";
 
     public static final String OFFLINE_SINK = "offline-parquet-sink";
+
+    // The training-set batch job (no savepoints, but every operator still carries a uid).
+    public static final String TRAINING_LABELS = "training-set-labels";
+    public static final String TRAINING_FEATURES = "training-set-features-";
+    public static final String POINT_IN_TIME_JOIN = "training-set-point-in-time-join";
+    public static final String TRAINING_SINK = "training-set-parquet-sink";
     public static final String RAW_RECORDS = "raw-archive-records";
     public static final String RAW_SINK = "raw-archive-sink";
     public static final String QUARANTINE_SINK = "quarantine-parquet-sink";

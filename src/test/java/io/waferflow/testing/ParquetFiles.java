@@ -14,8 +14,11 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 
 /** Reads committed Parquet files back with the plain parquet-avro reader, as any user's tool would. */
 public final class ParquetFiles {
@@ -47,6 +50,23 @@ public final class ParquetFiles {
         }
     }
 
+    /** Writes {@code rows} of {@code schema} to a new Parquet file (its folders created), as any user's tool would. */
+    public static void write(Path file, Schema schema, List<GenericRecord> rows) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
+                            HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
+                    .withSchema(schema)
+                    .build()) {
+                for (GenericRecord r : rows) {
+                    w.write(r);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file, e);
+        }
+    }
+
     public static List<GenericRecord> read(Path dir) {
         List<GenericRecord> rows = new ArrayList<>();
         for (Path file : committed(dir)) {
@@ -67,7 +87,9 @@ public final class ParquetFiles {
 
     /**
      * Every committed row under {@code dir} as column name → value (text as String), by
-     * {@code <keyField>@<window_start>}; fails on a second row with the same key. An absent folder has no rows.
+     * {@code <keyField>@<window_start>}; fails on a second row with the same key. An absent folder has no rows. Leaves
+     * out {@code written_at}, the processing time of a row's write, which differs between runs of the same input
+     * ({@link #read} has it).
      */
     public static Map<String, Map<String, Object>> rowsByWindow(Path dir, String keyField) {
         Map<String, Map<String, Object>> out = new TreeMap<>();
@@ -77,6 +99,9 @@ public final class ParquetFiles {
         for (GenericRecord r : read(dir)) {
             Map<String, Object> row = new TreeMap<>();
             for (Schema.Field f : r.getSchema().getFields()) {
+                if (f.name().equals("written_at")) {
+                    continue;
+                }
                 Object v = r.get(f.name());
                 row.put(f.name(), v instanceof CharSequence ? v.toString() : v);
             }

@@ -25,6 +25,11 @@ public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
     public static final String FEATURE_GROUP = "feature_group";
     public static final String FEATURE_VERSION = "feature_version";
     public static final String JOB_VERSION = "job_version";
+    /**
+     * When the row was handed to the Parquet writer (processing time, epoch millis); its file commits at the next
+     * checkpoint. Null in files written before the column existed, which therefore still read: the column is optional.
+     */
+    public static final String WRITTEN_AT = "written_at";
 
     private final FeatureColumns columns;
     private final String featureGroup;
@@ -58,6 +63,9 @@ public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
         return f.requiredString(FEATURE_GROUP)
                 .requiredString(FEATURE_VERSION)
                 .requiredString(JOB_VERSION)
+                .name(WRITTEN_AT)
+                .type(AvroFields.nullable(AvroFields.timestampMillis()))
+                .withDefault(null)
                 .endRecord();
     }
 
@@ -76,6 +84,8 @@ public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
         r.put(FEATURE_GROUP, featureGroup);
         r.put(FEATURE_VERSION, featureVersion);
         r.put(JOB_VERSION, jobVersion);
+        // Processing time: when this row became visible to readers (give or take the checkpoint that commits it).
+        r.put(WRITTEN_AT, System.currentTimeMillis());
         return r;
     }
 
@@ -83,7 +93,8 @@ public final class FeatureRowAvro implements AvroRowConverter<WaferFeatures> {
     public List<String> missingIn(Schema fileSchema) {
         List<String> missing = new ArrayList<>();
         for (Schema.Field f : schema().getFields()) {
-            if (fileSchema.getField(f.name()) == null) {
+            // written_at is optional: files written before it existed lack it and are still read.
+            if (fileSchema.getField(f.name()) == null && !f.name().equals(WRITTEN_AT)) {
                 missing.add(f.name());
             }
         }

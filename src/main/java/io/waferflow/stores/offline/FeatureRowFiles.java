@@ -49,12 +49,22 @@ public final class FeatureRowFiles {
      * @throws ConfigException if the directory does not exist: no job or backfill wrote this group and version there
      */
     public List<Path> committed() throws IOException {
+        return committedUnder(directory, "feature_group.version");
+    }
+
+    /**
+     * The committed part files below a group and version's directory, in path order.
+     *
+     * @param key the option or key that named the group and version, for the error
+     * @throws ConfigException if the directory does not exist
+     */
+    public static List<Path> committedUnder(Path directory, String key) throws IOException {
         FileSystem fs = directory.getFileSystem();
         if (!fs.exists(directory)) {
             throw new ConfigException(
-                    "feature_group.version",
+                    key,
                     "no offline rows of this group and version: " + directory + " does not exist",
-                    "check --group and --version (a backfill or job writes <group>/version=<v>/) and offline.root");
+                    "check the group and version (a backfill or job writes <group>/version=<v>/) and offline.root");
         }
         List<Path> files = new ArrayList<>();
         walk(fs, directory, files);

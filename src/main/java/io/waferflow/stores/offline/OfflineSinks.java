@@ -43,7 +43,12 @@ public final class OfflineSinks {
      * {@code <group>/version=<v>/}.
      */
     public static String featuresPath(FeaturesJobConfig c) {
-        return c.featureGroup() + "/version=" + c.featureVersion() + "/";
+        return featuresPath(c.featureGroup(), c.featureVersion());
+    }
+
+    /** The feature rows of a group and version, relative to {@code offline.root}: {@code <group>/version=<v>/}. */
+    public static String featuresPath(String group, String version) {
+        return group + "/version=" + version + "/";
     }
 
     public static FileSink<DeviceTest> rawArchive(FeaturesJobConfig c) {
