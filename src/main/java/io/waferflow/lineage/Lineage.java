@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +80,17 @@ public final class Lineage implements AutoCloseable {
     /** The JSON-lines file events go to with {@code transport: file}: {@code lineage.file}, else under the root. */
     public static Path eventsFile(FeaturesJobConfig config) {
         String file = config.lineage().file();
-        String uri = FeaturesJobConfig.toUri(file.isBlank() ? config.offlineRootUri() + "/" + DEFAULT_FILE : file);
-        if (!uri.startsWith("file:")) {
+        String root = config.offlineRootUri();
+        URI uri = file.isBlank()
+                ? URI.create(root.endsWith("/") ? root : root + "/").resolve(DEFAULT_FILE)
+                : URI.create(FeaturesJobConfig.toUri(file));
+        if (!"file".equals(uri.getScheme())) {
             throw new ConfigException(
                     "lineage.file",
                     "would be " + uri + ", which is not on a local file system",
                     "set lineage.file to a local path, or lineage.transport to http");
         }
-        return Path.of(URI.create(uri.replaceAll("(?<!:)//+", "/")));
+        return Path.of(uri);
     }
 
     private static OpenLineageClient client(Transport transport) {
@@ -103,6 +107,16 @@ public final class Lineage implements AutoCloseable {
         LineageRun run = new LineageRun(this, job);
         run.emitStart();
         return run;
+    }
+
+    /**
+     * Runs {@code body} as a run of {@code job} under the configuration's lineage settings: START, then COMPLETE, FAIL
+     * or ABORT as {@code body} ends ({@link LineageRun#around}).
+     */
+    public static <T> T track(FeaturesJobConfig config, LineageJob job, Callable<T> body) throws Exception {
+        try (Lineage lineage = open(config)) {
+            return lineage.start(job).around(body);
+        }
     }
 
     void emit(OpenLineage.RunEvent event) {

@@ -161,7 +161,9 @@ class SavepointMigrateITCase {
                     "--set",
                     "drift.window=2 min",
                     "--set",
-                    "drift.baseline.records=200"
+                    "drift.baseline.records=200",
+                    "--set",
+                    "lineage.file=" + out.resolveSibling("lineage.jsonl")
                 }))
                 .isZero();
     }
