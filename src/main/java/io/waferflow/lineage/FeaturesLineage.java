@@ -101,12 +101,46 @@ public final class FeaturesLineage {
 
     /** The feature rows' Parquet table of this version ({@code <root>/<group>/version=<v>}), without lineage. */
     public static LineageDataset featureTable(FeaturesJobConfig c) {
+        return featureTable(c, c.featureGroup(), c.featureVersion());
+    }
+
+    /**
+     * A feature table under this configuration's offline root ({@code <root>/<group>/version=<version>}) with this
+     * configuration's columns: what a training set reads.
+     */
+    public static LineageDataset featureTable(FeaturesJobConfig c, String group, String version) {
         List<LineageDataset.Field> fields = new ArrayList<>(keyFields());
         fields.addAll(featureFields(c));
         fields.add(new LineageDataset.Field(FeatureRowAvro.FEATURE_GROUP, "string", "the feature group"));
         fields.add(new LineageDataset.Field(FeatureRowAvro.FEATURE_VERSION, "string", "the feature version"));
         fields.add(new LineageDataset.Field(FeatureRowAvro.JOB_VERSION, "string", "the job version that wrote it"));
-        return LineageDataset.files(c.offlineRootUri(), OfflineSinks.featuresPath(c), c.featureVersion(), fields);
+        return LineageDataset.files(c.offlineRootUri(), group + "/version=" + version + "/", version, fields);
+    }
+
+    /**
+     * A {@code training-set} run: labels and feature tables in, the training set out (its columns' lineage set by the
+     * caller with {@link LineageDataset#withColumn}: each feature column from the feature table column it was joined
+     * from, a derived one from its expression's inputs, label columns from the labels), for {@code model} if named.
+     */
+    public static LineageJob trainingSet(
+            FeaturesJobConfig c,
+            String configFingerprint,
+            LineageDataset labels,
+            List<LineageDataset> featureTables,
+            LineageDataset trainingSet,
+            String model) {
+        List<LineageDataset> inputs = new ArrayList<>();
+        inputs.add(labels);
+        inputs.addAll(featureTables);
+        LineageJob job = job(
+                c,
+                "training-set",
+                c.jobName() + ".training-set",
+                LineageJob.BATCH,
+                configFingerprint,
+                inputs,
+                List.of(trainingSet));
+        return model == null ? job : job.withTag(LineageJob.MODEL, model);
     }
 
     /** The online key space of this version ({@code <prefix>:<group>:<version>}, one hash per wafer). */
