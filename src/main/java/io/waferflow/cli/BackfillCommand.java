@@ -10,6 +10,7 @@ import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.lineage.FeaturesLineage;
 import io.waferflow.lineage.Lineage;
+import io.waferflow.lineage.LineageJob;
 import io.waferflow.lineage.LineageRun;
 import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.savepoints.SavepointInspection;
@@ -125,12 +126,15 @@ public final class BackfillCommand implements Command, Callable<Integer> {
         JobExecutionResult result;
         try (Lineage lineage = Lineage.open(config);
                 JobConsole console = new JobConsole(config, false, System.out)) {
-            LineageRun run = lineage.start(
-                    FeaturesLineage.backfill(config, raw.fingerprint(), source.equals("archive"), archiveRoot));
+            LineageJob job = FeaturesLineage.backfill(config, raw.fingerprint(), source.equals("archive"), archiveRoot);
+            // The range recomputed, for an auditor comparing backfills of one version.
+            job = from == null ? job : job.withTag("from", from.toString());
+            job = to == null ? job : job.withTag("to", to.toString());
+            LineageRun run = lineage.start(job);
             result = run.around(() -> {
-                JobClient job = env.executeAsync(config.jobName() + "-backfill-" + config.featureVersion());
-                run.tag(FeaturesCommand.FLINK_JOB_ID, job.getJobID().toString());
-                return console.follow(job, Duration.ofSeconds(10));
+                JobClient client = env.executeAsync(config.jobName() + "-backfill-" + config.featureVersion());
+                run.tag(LineageRun.FLINK_JOB_ID, client.getJobID().toString());
+                return console.follow(client, Duration.ofSeconds(10));
             });
         }
         printSummary(config, new JobProgress(result.getAllAccumulatorResults()));

@@ -51,9 +51,6 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(FeaturesCommand.class);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-    /** The run tag naming the Flink job a run's events are about. */
-    public static final String FLINK_JOB_ID = "flink_job_id";
-
     @Option(
             names = "--from-savepoint",
             paramLabel = "PATH",
@@ -109,7 +106,7 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
             LineageRun run = lineage.start(FeaturesLineage.features(config, raw.fingerprint()));
             return run.around(() -> {
                 JobClient job = env.executeAsync(config.jobName());
-                run.tag(FLINK_JOB_ID, job.getJobID().toString());
+                run.tag(LineageRun.FLINK_JOB_ID, job.getJobID().toString());
                 if (detached) {
                     // The client exits now: the run's end is the cluster's to see (docs/lineage.md).
                     run.detached();

@@ -18,6 +18,9 @@ import org.apache.flink.util.ExceptionUtils;
  */
 public final class LineageRun {
 
+    /** The run tag naming the Flink job a run's events are about (carried by the end event). */
+    public static final String FLINK_JOB_ID = "flink_job_id";
+
     private final Lineage lineage;
     private final LineageJob job;
     private final UUID runId = UUIDUtils.generateNewUUID();

@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,6 +139,43 @@ class LineageReportTest {
         assertThat(filtered.get("models"))
                 .extracting(m -> m.get("name").asText())
                 .containsExactly("scrap-v1");
+    }
+
+    /**
+     * The page as a browser sees it (issue 17 will load every page): headless Chromium renders report.html with the
+     * coverage line and logs no console message. Skipped where Chromium is not installed.
+     */
+    @Test
+    void theHtmlLoadsInHeadlessChromiumWithoutConsoleMessages() throws Exception {
+        Path chromium = Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .map(d -> Path.of(d, "chromium"))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
+        Assumptions.assumeTrue(chromium != null, "chromium is not installed");
+        runs();
+        Path dir = tmp.resolve("report");
+        assertThat(report(new ByteArrayOutputStream(), "--out", dir.toString())).isZero();
+        Process p = new ProcessBuilder(
+                        chromium.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--user-data-dir=" + tmp.resolve("chromium-profile"),
+                        "--enable-logging=stderr",
+                        "--v=0",
+                        "--dump-dom",
+                        dir.resolve("report.html").toUri().toString())
+                .redirectError(tmp.resolve("chromium.err").toFile())
+                .redirectOutput(tmp.resolve("chromium.dom").toFile())
+                .start();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("chromium ended").isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(tmp.resolve("chromium.dom")))
+                .contains("<p id=\"coverage\" class=\"ok\">38 of 38 features covered (100 %)</p>");
+        assertThat(Files.readAllLines(tmp.resolve("chromium.err")))
+                .as("console messages")
+                .noneMatch(l -> l.contains(":CONSOLE"));
     }
 
     @Test
