@@ -52,18 +52,23 @@ public final class LineageCommand implements Command {
             @Option(names = "--model", paramLabel = "NAME", description = "only the training sets made for this model")
                     String model,
             @Option(
+                            names = "--version",
+                            paramLabel = "V",
+                            description = "the feature version to report on (default: feature_group.version)")
+                    String version,
+            @Option(
                             names = "--events",
                             paramLabel = "FILE",
                             description = "a JSON-lines events file (repeatable; default: the configured lineage file)")
                     List<Path> files,
             @Mixin ConfigOptions configOptions)
             throws Exception {
-        FeaturesJobConfig config = configOptions.load();
+        FeaturesJobConfig config = configOptions.load(version);
         List<Path> sources = files == null || files.isEmpty() ? List.of(Lineage.eventsFile(config)) : files;
         List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
         for (Path f : sources) {
             if (Files.exists(f)) {
-                events.addAll(LineageReport.readEvents(f));
+                events.addAll(LineageReport.readEvents(f, problem -> out.println("lineage: skipped " + problem)));
             } else {
                 out.println("lineage: no events file " + f);
             }

@@ -1,5 +1,6 @@
 package io.waferflow.lineage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The audit report over a feature group's OpenLineage run events: raw fields → features (definition, the input fields
@@ -41,13 +43,23 @@ public final class LineageReport {
         this.missing = missing;
     }
 
-    /** The events of a JSON-lines file (one OpenLineage event per line; blank lines skipped). */
-    public static List<JsonNode> readEvents(Path file) {
+    /**
+     * The events of a JSON-lines file (one OpenLineage event per line; blank lines skipped). A line that is not JSON (a
+     * write cut short by a crash) is skipped and reported through {@code unreadable}, so one bad line does not hide
+     * every other run.
+     */
+    public static List<JsonNode> readEvents(Path file, Consumer<String> unreadable) {
         List<JsonNode> events = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    events.add(JSON.readTree(line));
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                try {
+                    events.add(JSON.readTree(lines.get(i)));
+                } catch (JsonProcessingException e) {
+                    unreadable.accept(file + " line " + (i + 1) + " is not an event: " + e.getOriginalMessage());
                 }
             }
         } catch (IOException e) {

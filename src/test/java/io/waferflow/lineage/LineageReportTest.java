@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -84,9 +85,15 @@ class LineageReportTest {
     void theReportCoversEveryFeatureFromRawFieldsToModels() throws Exception {
         runs();
         Path dir = tmp.resolve("report");
+        // A line a crash cut short is skipped, not fatal.
+        Files.writeString(
+                tmp.resolve("data/_lineage/events.jsonl"), "{\"eventType\": \"STA\n", StandardOpenOption.APPEND);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         assertThat(report(printed, "--out", dir.toString())).isZero();
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("38 of 38 features covered (100 %)");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("38 of 38 features covered (100 %)")
+                .contains("lineage: skipped ")
+                .contains("events.jsonl line 9 is not an event");
 
         JsonNode r = JSON.readTree(dir.resolve("report.json").toFile());
         assertThat(r.at("/coverage/percent").asDouble()).isEqualTo(100.0);
@@ -204,6 +211,12 @@ class LineageReportTest {
                         "dq_vcc_null_rate",
                         "dq_vcc_flagged_rate");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("no lineage for");
+
+        // Another version than the runs wrote: none of its features has lineage yet.
+        ByteArrayOutputStream v2 = new ByteArrayOutputStream();
+        assertThat(report(v2, "--out", tmp.resolve("v2").toString(), "--version", "v2"))
+                .isEqualTo(1);
+        assertThat(v2.toString(StandardCharsets.UTF_8)).contains("0 of 38 features covered (0 %)");
     }
 
     @Test
