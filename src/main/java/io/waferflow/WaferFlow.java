@@ -6,6 +6,7 @@ import io.waferflow.cli.BaselineCommand;
 import io.waferflow.cli.CommandRunner;
 import io.waferflow.cli.DriftCommand;
 import io.waferflow.cli.FeaturesCommand;
+import io.waferflow.cli.LineageCommand;
 import io.waferflow.cli.LocalOnlyCommand;
 import io.waferflow.cli.MaterializeCommand;
 import io.waferflow.cli.OfflineCommand;
@@ -107,7 +108,8 @@ public final class WaferFlow {
                 new OfflineCommand(),
                 new MaterializeCommand(),
                 new RegistryCommand(),
-                new TrainingSetCommand())) {
+                new TrainingSetCommand(),
+                new LineageCommand())) {
             cli.addSubcommand(command);
         }
         for (Map.Entry<String, String> local : LOCAL_COMMANDS.entrySet()) {

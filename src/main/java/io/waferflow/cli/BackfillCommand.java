@@ -2,12 +2,17 @@ package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.ArchiveInput;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.lineage.FeaturesLineage;
+import io.waferflow.lineage.Lineage;
+import io.waferflow.lineage.LineageJob;
+import io.waferflow.lineage.LineageRun;
 import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.stores.offline.RawArchiveWriteSupport;
@@ -17,6 +22,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -83,7 +89,8 @@ public final class BackfillCommand implements Command, Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FeaturesJobConfig config = configOptions.load(version);
+        RawConfig raw = configOptions.raw(version);
+        FeaturesJobConfig config = FeaturesJobConfig.from(raw);
         StreamExecutionEnvironment env = environment(config);
         if (!source.equals("kafka") && !source.equals("archive")) {
             throw new ConfigException("--source", "'" + source + "' is unknown", "use kafka or archive");
@@ -119,11 +126,20 @@ public final class BackfillCommand implements Command, Callable<Integer> {
             sinks = sinks.finalBy(watermark, config.window().allowedLateness().toMillis());
         }
         new FeaturesJob(config, input, sinks).build(env);
+        String archiveRoot = FeaturesJobConfig.toUri(archive != null ? archive : config.offlineRoot());
         JobExecutionResult result;
-        try (JobConsole console = new JobConsole(config, false, System.out)) {
-            result = console.follow(
-                    env.executeAsync(config.jobName() + "-backfill-" + config.featureVersion()),
-                    Duration.ofSeconds(10));
+        try (Lineage lineage = Lineage.open(config);
+                JobConsole console = new JobConsole(config, false, System.out)) {
+            LineageJob job = FeaturesLineage.backfill(config, raw.fingerprint(), source.equals("archive"), archiveRoot);
+            // The range recomputed, for an auditor comparing backfills of one version.
+            job = from == null ? job : job.withTag("from", from.toString());
+            job = to == null ? job : job.withTag("to", to.toString());
+            LineageRun run = lineage.start(job);
+            result = run.around(() -> {
+                JobClient client = env.executeAsync(config.jobName() + "-backfill-" + config.featureVersion());
+                run.tag(LineageRun.FLINK_JOB_ID, client.getJobID().toString());
+                return console.follow(client, Duration.ofSeconds(10));
+            });
         }
         printSummary(config, new JobProgress(result.getAllAccumulatorResults()));
         return 0;

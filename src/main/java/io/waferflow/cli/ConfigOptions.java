@@ -49,10 +49,15 @@ public final class ConfigOptions {
 
     /** The job configuration with {@code feature_group.version} set, when a command's --version names one. */
     public FeaturesJobConfig load(String version) {
+        return FeaturesJobConfig.from(raw(version));
+    }
+
+    /** The configuration as written, with {@code feature_group.version} set when a command's --version names one. */
+    public RawConfig raw(String version) {
         List<String> all = new ArrayList<>(overrides);
         if (version != null) {
             all.add("feature_group.version=" + version);
         }
-        return FeaturesJobConfig.load(file(), all);
+        return RawConfig.load(file(), all);
     }
 }

@@ -7,6 +7,9 @@ import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.lineage.FeaturesLineage;
+import io.waferflow.lineage.Lineage;
+import io.waferflow.lineage.LineageRun;
 import io.waferflow.stores.online.ServingVersions;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,6 +18,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,15 +108,25 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
         claimServingVersion(config);
-        if (!env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true)) { // flink run -d
-            System.out.println("waferflow features: submitted job "
-                    + env.executeAsync(config.jobName()).getJobID());
-            return 0;
+        boolean detached =
+                !env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true); // flink run -d
+        try (Lineage lineage = Lineage.open(config)) {
+            LineageRun run = lineage.start(FeaturesLineage.features(config, raw.fingerprint()));
+            return run.around(() -> {
+                JobClient job = env.executeAsync(config.jobName());
+                run.tag(LineageRun.FLINK_JOB_ID, job.getJobID().toString());
+                if (detached) {
+                    // The client exits now: the run's end is the cluster's to see (docs/lineage.md).
+                    run.detached();
+                    System.out.println("waferflow features: submitted job " + job.getJobID());
+                    return 0;
+                }
+                try (JobConsole console = new JobConsole(config, true, System.out)) {
+                    console.follow(job, PROGRESS_EVERY);
+                }
+                return 0;
+            });
         }
-        try (JobConsole console = new JobConsole(config, true, System.out)) {
-            console.follow(env.executeAsync(config.jobName()), PROGRESS_EVERY);
-        }
-        return 0;
     }
 
     /** The first version of a feature group to run becomes the one readers serve (see {@code waferflow version}). */

@@ -2,7 +2,10 @@ package io.waferflow.cli;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.RawConfig;
 import io.waferflow.drift.BaselineFile;
+import io.waferflow.lineage.Lineage;
+import io.waferflow.lineage.SavepointLineage;
 import io.waferflow.savepoints.BaselineBootstrap;
 import io.waferflow.savepoints.DriftStateMigration;
 import io.waferflow.savepoints.HistoryBootstrap;
@@ -149,8 +152,12 @@ public final class SavepointCommand implements Command {
                         "cannot be combined with --until",
                         "with --until the baselines come from history as the configured drift.baseline says");
             }
-            FeaturesJobConfig config = o.configOptions.load(o.version);
-            HistoryBootstrap.Result r = HistoryBootstrap.write(config, until, target, o.timeout);
+            RawConfig raw = o.configOptions.raw(o.version);
+            FeaturesJobConfig config = FeaturesJobConfig.from(raw);
+            HistoryBootstrap.Result r = Lineage.track(
+                    config,
+                    SavepointLineage.fromHistory(config, raw.fingerprint(), target),
+                    () -> HistoryBootstrap.write(config, until, target, o.timeout));
             out.println("savepoint of " + config.featureGroup() + " " + config.featureVersion() + " as of " + until
                     + " (" + r.records + " input records) written to " + target);
             out.println("start the job from it, reading from the same instant:");
@@ -168,7 +175,16 @@ public final class SavepointCommand implements Command {
                             + " FILE')");
         }
         BaselineFile baselines = BaselineFile.read(o.baseline);
-        BaselineBootstrap.write(baselines, "bootstrap:" + o.baseline.getFileName(), target);
+        RawConfig raw = o.configOptions.raw(null);
+        FeaturesJobConfig config = FeaturesJobConfig.from(raw);
+        Lineage.track(
+                config,
+                SavepointLineage.fromBaseline(
+                        config, raw.fingerprint(), FeaturesJobConfig.toUri(o.baseline.toString()), target),
+                () -> {
+                    BaselineBootstrap.write(baselines, "bootstrap:" + o.baseline.getFileName(), target);
+                    return null;
+                });
         out.println("savepoint with drift baselines for " + new java.util.TreeSet<>(baselines.features.keySet())
                 + " written to " + target);
         out.println("start the job from it: flink run -s " + target + " ... (or execution.savepoint.path)");
@@ -218,14 +234,21 @@ public final class SavepointCommand implements Command {
             }
             renames.put(kv[0].trim(), kv[1].trim());
         }
-        FeaturesJobConfig config = configOptions.load();
+        RawConfig raw = configOptions.raw();
+        FeaturesJobConfig config = FeaturesJobConfig.from(raw);
         String target = FeaturesJobConfig.toUri(to);
-        DriftStateMigration.migrate(
-                FeaturesJobConfig.toUri(from),
-                target,
-                renames,
-                k,
-                config.window().allowedLateness().toMillis());
+        Lineage.track(
+                config,
+                SavepointLineage.migrate(config, raw.fingerprint(), FeaturesJobConfig.toUri(from), target),
+                () -> {
+                    DriftStateMigration.migrate(
+                            FeaturesJobConfig.toUri(from),
+                            target,
+                            renames,
+                            k,
+                            config.window().allowedLateness().toMillis());
+                    return null;
+                });
         out.println("migrated drift state" + (renames.isEmpty() ? "" : ", renamed " + renames)
                 + (k > 0 ? ", sketches re-made with k = " + k : "") + ": " + target);
         return 0;

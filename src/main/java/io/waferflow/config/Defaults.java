@@ -80,6 +80,15 @@ final class Defaults {
                 enabled: false
                 max_rows: 100000
                 ttl: 1 s
+            lineage:
+              enabled: true
+              transport: file
+              file: ""
+              url: ""
+              endpoint: /api/v1/lineage
+              token: ""
+              timeout: 5 s
+              namespace: waferflow
             """;
 
     private Defaults() {}

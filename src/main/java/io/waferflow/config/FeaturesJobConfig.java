@@ -28,7 +28,8 @@ public record FeaturesJobConfig(
         Offline offline,
         Checkpointing checkpointing,
         int parallelism,
-        ServingConfig serving)
+        ServingConfig serving,
+        LineageConfig lineage)
         implements Serializable {
 
     /** Where a job without restored source state starts reading; TIMESTAMP: {@link #startingTimestamp}. */
@@ -288,6 +289,11 @@ public record FeaturesJobConfig(
     /** The offline root as a URI: a plain path is made absolute, so files land where the user ran the command. */
     public String offlineRootUri() {
         return toUri(offline.root());
+    }
+
+    /** Where the OpenLineage run events of this configuration's jobs go. */
+    public LineageConfig lineage() {
+        return lineage;
     }
 
     public Duration checkpointInterval() {

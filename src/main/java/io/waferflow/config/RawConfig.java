@@ -14,10 +14,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -249,6 +253,26 @@ public final class RawConfig {
                     ConfigReferences.resolve(key, node.textValue(), environment).trim());
         }
         return node;
+    }
+
+    /**
+     * The configuration fingerprint: SHA-256 (hex) of the effective configuration, the file with the overrides applied
+     * and the defaults filled in, as sorted {@code key=value} lines. References ({@code ${env:NAME}}) count as written
+     * and literal secrets as masked, so the fingerprint reveals nothing and changes with what was configured, not with
+     * a rotated password. Two runs with the same fingerprint ran the same settings.
+     */
+    public String fingerprint() {
+        TreeMap<String, String> sorted = new TreeMap<>();
+        leaves(KEYS.complete(tree, List.of(), source), "", (k, v) -> sorted.put(k, SecretKeys.shownValue(k, v)));
+        StringBuilder lines = new StringBuilder();
+        sorted.forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+        try {
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256").digest(lines.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /**

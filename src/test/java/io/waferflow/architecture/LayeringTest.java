@@ -96,7 +96,8 @@ class LayeringTest {
                 .layer("Jobs")
                 .definedBy(resideInAPackage("io.waferflow.jobs.."))
                 .layer("Tools")
-                .definedBy(resideInAnyPackage("io.waferflow.savepoints..", "io.waferflow.serving.."))
+                .definedBy(resideInAnyPackage(
+                        "io.waferflow.savepoints..", "io.waferflow.serving..", "io.waferflow.lineage.."))
                 .layer("Commands")
                 .definedBy(resideInAPackage("io.waferflow.cli..")
                         .or(resideInAPackage("io.waferflow").as("io.waferflow")))

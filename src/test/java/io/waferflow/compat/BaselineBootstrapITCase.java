@@ -60,8 +60,15 @@ class BaselineBootstrapITCase {
         Path file = tmp.resolve("history-baseline.json");
         new BaselineFile("history", Instant.EPOCH, 200, features).write(file);
         Path savepoint = tmp.resolve("bootstrap");
-        assertThat(new SavepointCommand()
-                        .run(new String[] {"bootstrap", "--baseline", file.toString(), "--out", savepoint.toString()}))
+        assertThat(new SavepointCommand().run(new String[] {
+                    "bootstrap",
+                    "--baseline",
+                    file.toString(),
+                    "--out",
+                    savepoint.toString(),
+                    "--set",
+                    "lineage.file=" + tmp.resolve("lineage.jsonl")
+                }))
                 .isZero();
 
         // Live traffic whose Vdd sits 2.5 σ above history from the start.

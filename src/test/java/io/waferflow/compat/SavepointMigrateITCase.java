@@ -3,6 +3,8 @@ package io.waferflow.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.TestConfigs;
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.config.FeaturesJobConfig;
@@ -16,6 +18,7 @@ import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.ResultSink;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -161,8 +164,20 @@ class SavepointMigrateITCase {
                     "--set",
                     "drift.window=2 min",
                     "--set",
-                    "drift.baseline.records=200"
+                    "drift.baseline.records=200",
+                    "--set",
+                    "lineage.file=" + out.resolveSibling("lineage.jsonl")
                 }))
                 .isZero();
+        // Its lineage: one run from the old savepoint to the new one.
+        List<String> events = Files.readAllLines(out.resolveSibling("lineage.jsonl"));
+        ObjectMapper json = new ObjectMapper();
+        JsonNode start = json.readTree(events.get(events.size() - 2));
+        JsonNode end = json.readTree(events.get(events.size() - 1));
+        assertThat(start.get("eventType").asText()).isEqualTo("START");
+        assertThat(end.get("eventType").asText()).isEqualTo("COMPLETE");
+        assertThat(end.at("/job/name").asText()).isEqualTo("waferflow-features.savepoint-migrate");
+        assertThat(end.at("/outputs/0/name").asText())
+                .isEqualTo(out.toAbsolutePath().toString());
     }
 }

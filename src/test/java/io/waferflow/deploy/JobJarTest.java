@@ -87,7 +87,11 @@ class JobJarTest {
                 Map.entry("Jackson", "com/fasterxml/jackson/databind/ObjectMapper.class"),
                 Map.entry("picocli (the command line the main class parses)", "picocli/CommandLine.class"),
                 Map.entry("the feature API (waferflow serve)", "io/waferflow/serving/FeatureServer.class"),
-                Map.entry("Caffeine (its row cache)", "com/github/benmanes/caffeine/cache/Caffeine.class"));
+                Map.entry("Caffeine (its row cache)", "com/github/benmanes/caffeine/cache/Caffeine.class"),
+                Map.entry("OpenLineage client (run events)", "io/openlineage/client/OpenLineageClient.class"),
+                Map.entry(
+                        "Apache HttpClient 5 (OpenLineage's HTTP transport)",
+                        "org/apache/hc/client5/http/impl/classic/CloseableHttpClient.class"));
         required.forEach((what, entry) -> assertThat(entries).as(what).contains(entry));
     }
 

@@ -27,6 +27,13 @@ public final class OfflineSinks {
 
     private OfflineSinks() {}
 
+    /** The raw archive's folder under the offline root (shared by every version). */
+    public static final String RAW_ARCHIVE = "raw/";
+
+    public static final String QUARANTINE = "_quarantine";
+    public static final String QUALITY_EVENTS = "_quality_events";
+    public static final String DRIFT = "_drift";
+
     public static FileSink<WaferFeatures> features(FeaturesJobConfig c) {
         FeatureRowAvro avro = new FeatureRowAvro(
                 new FeatureColumns(c.schema().parameterNames()), c.featureGroup(), c.featureVersion(), c.jobVersion());
@@ -56,7 +63,7 @@ public final class OfflineSinks {
         return sink(
                 c,
                 new ParquetWriterFactory<>(out -> RawArchiveWriteSupport.writer(out, parameters)),
-                "raw/",
+                RAW_ARCHIVE,
                 d -> d.eventTime);
     }
 
@@ -65,7 +72,7 @@ public final class OfflineSinks {
         return sink(
                 c,
                 new ParquetBulkWriterFactory<>(rows.schema(), rows),
-                versioned(c, "_quarantine"),
+                versioned(c, QUARANTINE),
                 Violation::partitionTime);
     }
 
@@ -74,14 +81,13 @@ public final class OfflineSinks {
         return sink(
                 c,
                 new ParquetBulkWriterFactory<>(rows.schema(), rows),
-                versioned(c, "_quality_events"),
+                versioned(c, QUALITY_EVENTS),
                 e -> e.windowEnd - 1);
     }
 
     public static FileSink<DriftMetric> driftMetrics(FeaturesJobConfig c) {
         SchemaRows<DriftMetric> rows = SchemaRows.of("drift_metric");
-        return sink(
-                c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, "_drift"), m -> m.windowEnd - 1);
+        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, DRIFT), m -> m.windowEnd - 1);
     }
 
     /**
@@ -89,7 +95,7 @@ public final class OfflineSinks {
      * a backfill of one while the other runs) never write into each other's quarantine, quality events or drift
      * metrics. The raw archive is the input's, not a version's: one writer per offline root.
      */
-    private static String versioned(FeaturesJobConfig c, String table) {
+    public static String versioned(FeaturesJobConfig c, String table) {
         return table + "/" + c.featureGroup() + "/version=" + c.featureVersion() + "/";
     }
 

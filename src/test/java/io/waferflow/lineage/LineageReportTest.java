@@ -1,0 +1,245 @@
+package io.waferflow.lineage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.waferflow.TestConfigs;
+import io.waferflow.cli.LineageCommand;
+import io.waferflow.config.FeaturesJobConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lineage report}: from a backfill's, a features run's and two training sets' events, the report covers every
+ * feature of the shipped configuration (38: device count, yield, 6 statistics of 4 parameters, test time, neighbour
+ * yield, 2 quality rates of 4 parameters, 2 wafer quality shares), follows raw fields to features to training sets to
+ * models, and fails naming the features without lineage when the configuration has more than the runs declared.
+ */
+class LineageReportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private String root() {
+        return "offline.root=" + tmp.resolve("data");
+    }
+
+    private void runs() throws Exception {
+        FeaturesJobConfig c = TestConfigs.features(root());
+        try (Lineage lineage = Lineage.open(c)) {
+            lineage.start(FeaturesLineage.backfill(c, "fp-1", false, null)).complete();
+            lineage.start(FeaturesLineage.features(c, "fp-2")).complete();
+            lineage.start(trainingSet(c, "scrap-v1")).complete();
+            lineage.start(trainingSet(c, "other")).complete();
+        }
+    }
+
+    /** A training set as the training-set command describes one (issue 14 part 1): labels and v1 rows joined. */
+    private LineageJob trainingSet(FeaturesJobConfig c, String model) {
+        String dir = tmp.toUri().toString();
+        LineageDataset labels = LineageDataset.files(
+                dir,
+                "labels.csv",
+                null,
+                List.of(
+                        new LineageDataset.Field("wafer_id", "string", null),
+                        new LineageDataset.Field("label_time", "timestamp", null),
+                        new LineageDataset.Field("scrap", "int", null)));
+        LineageDataset table = FeaturesLineage.featureTable(c, "wafer_aggregates", "v1");
+        String join = "latest row of the wafer whose window ended before label_time";
+        LineageDataset out = LineageDataset.files(dir, "training-" + model + "/", null, List.of())
+                .withColumn("scrap", List.of(labels.source("scrap", "DIRECT", "IDENTITY", "the label")))
+                .withColumn("vdd_mean", List.of(table.source("vdd_mean", "DIRECT", "IDENTITY", join)))
+                .withColumn(
+                        "vdd_cv",
+                        List.of(
+                                table.source("vdd_std", "DIRECT", "TRANSFORMATION", "vdd_std / vdd_mean"),
+                                table.source("vdd_mean", "DIRECT", "TRANSFORMATION", "vdd_std / vdd_mean")))
+                .withIndirect(List.of(labels.source("label_time", "INDIRECT", "JOIN", join)));
+        return FeaturesLineage.trainingSet(c, "fp-3", labels, List.of(table), out, model);
+    }
+
+    private int report(ByteArrayOutputStream printed, String... extra) throws Exception {
+        List<String> args =
+                new ArrayList<>(List.of("report", "--config", TestConfigs.FEATURES_YAML.toString(), "--set", root()));
+        args.addAll(List.of(extra));
+        return new LineageCommand(new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void theReportCoversEveryFeatureFromRawFieldsToModels() throws Exception {
+        runs();
+        Path dir = tmp.resolve("report");
+        // A line a crash cut short is skipped, not fatal.
+        Files.writeString(
+                tmp.resolve("data/_lineage/events.jsonl"), "{\"eventType\": \"STA\n", StandardOpenOption.APPEND);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertThat(report(printed, "--out", dir.toString())).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("38 of 38 features covered (100 %)")
+                .contains("lineage: skipped ")
+                .contains("events.jsonl line 9 is not an event");
+
+        JsonNode r = JSON.readTree(dir.resolve("report.json").toFile());
+        assertThat(r.at("/coverage/percent").asDouble()).isEqualTo(100.0);
+        assertThat(r.get("features")).hasSize(38).allMatch(f -> f.get("covered").asBoolean());
+        JsonNode neighbour = feature(r, "neighbor_yield_avg");
+        // Two outputs declare it: the Parquet table of both runs (newest wins) and the features run's Redis keys.
+        assertThat(neighbour.get("lineage")).hasSize(2);
+        assertThat(strings(neighbour.at("/lineage/0/inputs")))
+                .containsExactly(
+                        "kafka://localhost:9092/device-tests.die_x",
+                        "kafka://localhost:9092/device-tests.die_y",
+                        "kafka://localhost:9092/device-tests.pass_fail");
+        JsonNode v1 = neighbour.at("/versions/0");
+        assertThat(v1.get("feature_version").asText()).isEqualTo("v1");
+        assertThat(strings(v1.get("job_versions"))).containsExactly("0.2.0-SNAPSHOT");
+        assertThat(strings(v1.get("config_fingerprints"))).containsExactly("fp-1", "fp-2");
+        assertThat(v1.get("runs")).hasSize(2);
+        JsonNode vdd = null;
+        for (JsonNode f : r.get("raw_fields")) {
+            if (f.get("field").asText().equals("kafka://localhost:9092/device-tests.vdd")) {
+                vdd = f;
+            }
+        }
+        assertThat(vdd).isNotNull();
+        assertThat(strings(vdd.get("features")))
+                .contains("vdd_mean", "vdd_p95", "dq_vdd_null_rate", "dq_devices_flagged_pct", "dq_quarantine_rate")
+                .doesNotContain("idd_mean");
+
+        assertThat(r.get("training_sets")).hasSize(2);
+        JsonNode scrap = r.at("/training_sets/0");
+        assertThat(scrap.get("model").asText()).isEqualTo("scrap-v1");
+        assertThat(scrap.get("labels").get(0).asText()).endsWith("/labels.csv");
+        assertThat(scrap.at("/feature_tables/0/version").asText()).isEqualTo("v1");
+        assertThat(strings(scrap.at("/columns/vdd_cv")))
+                .containsExactly(
+                        tmp.resolve("data/wafer_aggregates/version=v1").toAbsolutePath() + ".vdd_std",
+                        tmp.resolve("data/wafer_aggregates/version=v1").toAbsolutePath() + ".vdd_mean");
+        assertThat(r.get("models")).extracting(m -> m.get("name").asText()).containsExactly("other", "scrap-v1");
+
+        String html = Files.readString(dir.resolve("report.html"));
+        assertThat(html)
+                .contains("38 of 38 features covered (100 %)", "neighbor_yield_avg", "scrap-v1")
+                .doesNotContain("<script", "src=", "href=", "<link");
+
+        Path only = tmp.resolve("only");
+        assertThat(report(new ByteArrayOutputStream(), "--out", only.toString(), "--model", "scrap-v1"))
+                .isZero();
+        JsonNode filtered = JSON.readTree(only.resolve("report.json").toFile());
+        assertThat(filtered.get("training_sets")).hasSize(1);
+        assertThat(filtered.get("models"))
+                .extracting(m -> m.get("name").asText())
+                .containsExactly("scrap-v1");
+    }
+
+    /**
+     * The page as a browser sees it (issue 17 will load every page): headless Chromium renders report.html with the
+     * coverage line and logs no console message. Skipped where Chromium is not installed.
+     */
+    @Test
+    void theHtmlLoadsInHeadlessChromiumWithoutConsoleMessages() throws Exception {
+        Path chromium = Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .map(d -> Path.of(d, "chromium"))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
+        Assumptions.assumeTrue(chromium != null, "chromium is not installed");
+        runs();
+        Path dir = tmp.resolve("report");
+        assertThat(report(new ByteArrayOutputStream(), "--out", dir.toString())).isZero();
+        Process p = new ProcessBuilder(
+                        chromium.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--user-data-dir=" + tmp.resolve("chromium-profile"),
+                        "--enable-logging=stderr",
+                        "--v=0",
+                        "--dump-dom",
+                        dir.resolve("report.html").toUri().toString())
+                .redirectError(tmp.resolve("chromium.err").toFile())
+                .redirectOutput(tmp.resolve("chromium.dom").toFile())
+                .start();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("chromium ended").isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readString(tmp.resolve("chromium.dom")))
+                .contains("<p id=\"coverage\" class=\"ok\">38 of 38 features covered (100 %)</p>");
+        assertThat(Files.readAllLines(tmp.resolve("chromium.err")))
+                .as("console messages")
+                .noneMatch(l -> l.contains(":CONSOLE"));
+    }
+
+    @Test
+    void theReportFailsNamingTheFeaturesWithoutLineage() throws Exception {
+        runs();
+        Path dir = tmp.resolve("report");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        // A parameter the runs did not have: its 6 statistics and 2 quality rates have no lineage.
+        int code = report(
+                printed,
+                "--out",
+                dir.toString(),
+                "--set",
+                "schema.fields.vcc={type: float, required: false, nullable: true, parameter: true}");
+        assertThat(code).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("38 of 46 features covered (82.6 %)");
+        JsonNode r = JSON.readTree(dir.resolve("report.json").toFile());
+        assertThat(strings(r.at("/coverage/missing")))
+                .containsExactlyInAnyOrder(
+                        "vcc_mean",
+                        "vcc_std",
+                        "vcc_min",
+                        "vcc_max",
+                        "vcc_p50",
+                        "vcc_p95",
+                        "dq_vcc_null_rate",
+                        "dq_vcc_flagged_rate");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("no lineage for");
+
+        // Another version than the runs wrote: none of its features has lineage yet.
+        ByteArrayOutputStream v2 = new ByteArrayOutputStream();
+        assertThat(report(v2, "--out", tmp.resolve("v2").toString(), "--version", "v2"))
+                .isEqualTo(1);
+        assertThat(v2.toString(StandardCharsets.UTF_8)).contains("0 of 38 features covered (0 %)");
+    }
+
+    @Test
+    void withoutEventsNothingIsCovered() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertThat(report(printed, "--out", tmp.resolve("r").toString())).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("no events file")
+                .contains("0 of 38 features covered (0 %)");
+    }
+
+    private static JsonNode feature(JsonNode r, String name) {
+        for (JsonNode f : r.get("features")) {
+            if (f.get("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError(name);
+    }
+
+    private static List<String> strings(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}
