@@ -2,6 +2,7 @@ package io.waferflow.config;
 
 import java.io.Serializable;
 import java.time.Duration;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * The feature group's event-time window ({@code feature_group.window}): tumbling (default), sliding or session, with
@@ -34,6 +35,18 @@ public record WindowSpec(Type type, Duration size, Duration slide, Duration gap,
             case SLIDING -> slide;
             case SESSION -> gap;
             default -> size;
+        };
+    }
+
+    /** In words, e.g. "tumbling 5 min event-time window, allowed lateness 1 min". */
+    public String describe() {
+        String lateness = ", allowed lateness " + TimeUtils.formatWithHighestUnit(allowedLateness);
+        return switch (type) {
+            case TUMBLING -> "tumbling " + TimeUtils.formatWithHighestUnit(size) + " event-time window" + lateness;
+            case SLIDING ->
+                "sliding " + TimeUtils.formatWithHighestUnit(size) + " event-time window every "
+                        + TimeUtils.formatWithHighestUnit(slide) + lateness;
+            case SESSION -> "session window closed by a " + TimeUtils.formatWithHighestUnit(gap) + " gap" + lateness;
         };
     }
 }

@@ -164,7 +164,7 @@ public final class FeaturesLineage {
      * the event time, and every row grouped by wafer and windowed by event time.
      */
     public static LineageDataset featureRows(FeaturesJobConfig c, LineageDataset rows, LineageDataset input) {
-        String window = "the wafer's " + c.window().type().name().toLowerCase() + " event-time window";
+        String window = "the wafer's " + c.window().describe();
         LineageDataset out = rows.withIndirect(List.of(
                 input.source(InputSchema.WAFER_ID, INDIRECT, "GROUP_BY", "one row per wafer and window"),
                 input.source(InputSchema.EVENT_TIME, INDIRECT, "WINDOW", window),
@@ -199,7 +199,7 @@ public final class FeaturesLineage {
             out = out.withColumn(
                     d.name(),
                     d.inputs().stream()
-                            .map(f -> input.source(f, DIRECT, "AGGREGATION", d.transformation()))
+                            .map(f -> input.source(f, DIRECT, "AGGREGATION", d.transformation() + " over " + window))
                             .toList());
         }
         return out;

@@ -212,9 +212,28 @@ class LineageReportTest {
                         "dq_vcc_flagged_rate");
         assertThat(Files.readString(dir.resolve("report.html"))).contains("no lineage for");
 
-        // Another version than the runs wrote: none of its features has lineage yet.
+        // Another version than the runs wrote (registered, in a copy of the registry): none of its features has
+        // lineage yet.
+        Path registry = Files.createDirectories(tmp.resolve("registry"));
+        Files.writeString(
+                registry.resolve("wafer_aggregates.yaml"),
+                Files.readString(TestConfigs.FEATURES_YAML.resolveSibling("registry/wafer_aggregates.yaml")) + """
+                          - version: v2
+                            date: 2026-12-04
+                            changes: The same definition, run again
+                            definition:
+                              window: {type: tumbling, size: 5 min, allowed_lateness: 1 min}
+                              parameters: {vdd: V, idd: mA, frequency: MHz, temperature: C}
+                        """);
         ByteArrayOutputStream v2 = new ByteArrayOutputStream();
-        assertThat(report(v2, "--out", tmp.resolve("v2").toString(), "--version", "v2"))
+        assertThat(report(
+                        v2,
+                        "--out",
+                        tmp.resolve("v2").toString(),
+                        "--version",
+                        "v2",
+                        "--set",
+                        "feature_group.registry=" + registry))
                 .isEqualTo(1);
         assertThat(v2.toString(StandardCharsets.UTF_8)).contains("0 of 38 features covered (0 %)");
     }

@@ -2,9 +2,11 @@ package io.waferflow.config.registry;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.InputSchema;
 import io.waferflow.model.FeatureColumns;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +45,7 @@ public final class FeatureDefinitions {
         List<String> missing = new ArrayList<>();
         List<FeatureDefinition> out = new ArrayList<>();
         for (String column : columns.names()) {
-            FeatureDefinition f = byName.remove(column);
+            FeatureDefinition f = withFieldLists(byName.remove(column), config.schema());
             if (f == null) {
                 missing.add(column);
                 continue;
@@ -70,6 +72,30 @@ public final class FeatureDefinitions {
                     "remove them, or correct their names");
         }
         return out;
+    }
+
+    /**
+     * {@code f} with {@link FeatureTemplate#PARAMETERS} and {@link FeatureTemplate#FIELDS} replaced by the schema's.
+     */
+    private static FeatureDefinition withFieldLists(FeatureDefinition f, InputSchema schema) {
+        if (f == null) {
+            return null;
+        }
+        List<String> inputs = new ArrayList<>();
+        for (String input : f.inputs()) {
+            switch (input) {
+                case FeatureTemplate.PARAMETERS -> inputs.addAll(schema.parameterNames());
+                case FeatureTemplate.FIELDS -> schema.fields().forEach(field -> inputs.add(field.name()));
+                default -> inputs.add(input);
+            }
+        }
+        return new FeatureDefinition(
+                f.name(),
+                f.type(),
+                f.unit(),
+                f.description(),
+                f.transformation(),
+                List.copyOf(new LinkedHashSet<>(inputs)));
     }
 
     /**

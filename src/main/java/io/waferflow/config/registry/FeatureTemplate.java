@@ -7,13 +7,17 @@ import java.util.Set;
 /**
  * A feature as a registry file declares it ({@code features.<name>}). A name holding {@code {parameter}} is a template,
  * one feature per parametric test of the schema; {@code {parameter}} and {@code {unit}} are then replaced in every
- * text, {@code {unit}} by the test's {@code unit}.
+ * text, {@code {unit}} by the test's {@code unit}. An input list may name {@code {parameters}} (every parametric test)
+ * or {@code {fields}} (every field of the schema): a data-quality feature reads them all, and the list then follows the
+ * schema.
  */
 public record FeatureTemplate(
         String type, String unit, String description, String transformation, List<String> inputs) {
 
     public static final String PARAMETER = "{parameter}";
     public static final String UNIT = "{unit}";
+    public static final String PARAMETERS = "{parameters}";
+    public static final String FIELDS = "{fields}";
 
     /** The value types the stores write: {@code device_count} is a whole number, every other feature a double. */
     public static final Set<String> TYPES = Set.of("long", "double");

@@ -42,7 +42,12 @@ class DefinitionFingerprintTest {
         DefinitionFingerprint vpp = of("schema.fields.vpp.type=float", "schema.fields.vpp.parameter=true");
         assertThat(vpp.differencesFrom(shipped))
                 .contains("features.vpp_mean.type added: double", "fields.vpp.parameter added: true")
-                .hasSize(8 * 2 + 4);
+                .contains("features.dq_devices_flagged_pct.inputs: [\"vdd\",\"idd\",\"frequency\",\"temperature\","
+                        + "\"test_time_ms\"] -> [\"vdd\",\"idd\",\"frequency\",\"temperature\",\"vpp\","
+                        + "\"test_time_ms\"]")
+                // 8 new features (type and inputs each), 4 lines of the new field, and the two data-quality features
+                // that read every parameter (and every field).
+                .hasSize(8 * 2 + 4 + 2);
         assertThat(of("schema.fields.vdd.max=1.5").differencesFrom(shipped))
                 .containsExactly("fields.vdd.max: 1.4 -> 1.5");
         assertThat(of("feature_group.window.type=sliding", "feature_group.window.slide=1 min")
