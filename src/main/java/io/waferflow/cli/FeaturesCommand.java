@@ -45,8 +45,8 @@ import picocli.CommandLine.Option;
             "Before submitting it checks that the Kafka broker, the input, violation and alert topics and Redis answer,"
                     + " and stops with the key to fix if not; and that the feature registry (feature_group.registry)"
                     + " describes the group and version, and that the version's rows in Redis and the offline store"
-                    + " were written with this definition (the first run stores its fingerprint; docs/registry.md). While it runs (attached) it prints progress every 10 s "
-                    + "and"
+                    + " were written with this definition (the first run stores its fingerprint; docs/registry.md)."
+                    + " While it runs (attached) it prints progress every 10 s and"
                     + " says when Kafka or Redis stops answering and when it is back."
         })
 public final class FeaturesCommand implements Command, Callable<Integer> {

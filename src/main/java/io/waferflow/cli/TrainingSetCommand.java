@@ -6,6 +6,8 @@ import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.jobs.TrainingSetPlan;
+import io.waferflow.lineage.Lineage;
+import io.waferflow.lineage.TrainingSetLineage;
 import io.waferflow.training.AsOf;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -33,9 +35,9 @@ import picocli.CommandLine.Option;
                     + " its entity whose window ended strictly before the label time (a window ending at the label"
                     + " time is the future), and no more than --max-age before it; with --as-of available, also"
                     + " written to the offline store no later than the label time. Columns: the label's, then per"
-                    + " input GROUP__VERSION__status (ok, no_row, too_old, not_available_yet), GROUP__VERSION__window_end"
-                    + " and GROUP__VERSION__FEATURE, then the derived features. Writes part-*.parquet and"
-                    + " _training_set.json (rows and statuses) under --out. See docs/training-sets.md."
+                    + " input GROUP__VERSION__status (ok, no_row, too_old, not_available_yet),"
+                    + " GROUP__VERSION__window_end and GROUP__VERSION__FEATURE, then the derived features."
+                    + " Writes part-*.parquet and _training_set.json (rows and statuses) under --out. See docs/training-sets.md."
         })
 public final class TrainingSetCommand implements Command, Callable<Integer> {
 
@@ -93,6 +95,13 @@ public final class TrainingSetCommand implements Command, Callable<Integer> {
                     + " drift.baseline.file when drift.baseline.from is file)")
     private java.nio.file.Path baseline;
 
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            description = "the model this training set is for: its lineage run is tagged with it, so"
+                    + " 'waferflow lineage report --model NAME' finds it")
+    private String model;
+
     @Mixin
     private ConfigOptions configOptions;
 
@@ -108,7 +117,8 @@ public final class TrainingSetCommand implements Command, Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FeaturesJobConfig config = configOptions.load();
+        RawConfig raw = configOptions.raw();
+        FeaturesJobConfig config = FeaturesJobConfig.from(raw);
         AsOf mode;
         try {
             mode = AsOf.of(asOf);
@@ -140,7 +150,10 @@ public final class TrainingSetCommand implements Command, Callable<Integer> {
                 mode.spelling(),
                 age == null ? "" : ", max age " + age);
         long started = System.nanoTime();
-        JobExecutionResult result = env.execute(config.jobName() + "-training-set");
+        JobExecutionResult result = Lineage.track(
+                config,
+                TrainingSetLineage.of(config, raw.fingerprint(), plan, model),
+                () -> env.execute(config.jobName() + "-training-set"));
         double seconds = (System.nanoTime() - started) / 1e9;
         TrainingSetPlan.Summary summary = plan.summary(result.getAllAccumulatorResults());
         print(summary, seconds);

@@ -154,6 +154,20 @@ public final class TrainingSetPlan {
         return inputs;
     }
 
+    /** The input whose row the derived features are computed from, or null when none is asked for. */
+    public FeatureInput derivedInput() {
+        return derivedInput < 0 ? null : inputs.get(derivedInput);
+    }
+
+    /** The derived features asked for, and their definitions. */
+    public List<String> derivedNames() {
+        return derivedNames;
+    }
+
+    public DerivedFeatures derived() {
+        return derived;
+    }
+
     public LabelSchema labelSchema() {
         return labelSchema;
     }

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.waferflow.TestConfigs;
 import io.waferflow.cli.BackfillCommand;
 import io.waferflow.cli.FeaturesCommand;
+import io.waferflow.cli.TrainingSetCommand;
 import io.waferflow.testing.LocalServices;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,6 +162,86 @@ class LineageITCase {
                                     .fingerprint());
         }
         assertThat(LineageEventsTest.tags(events.get(1))).containsKey("flink_job_id");
+    }
+
+    @Test
+    void aTrainingSetRunLeavesStartAndCompleteWithTheSourceOfEveryColumn() throws Exception {
+        produce("lt");
+        assertThat(new BackfillCommand().run(args("backfill", "lt").toArray(String[]::new)))
+                .isZero();
+        Path labels = tmp.resolve("labels.csv");
+        Files.writeString(
+                labels,
+                "wafer_id,label_time,scrap\n" + "WL00,2026-11-27T05:00:00Z,1\n" + "WL03,2026-11-27T05:00:00Z,0\n");
+        Path out = tmp.resolve("training");
+        assertThat(new TrainingSetCommand(System.out)
+                        .run(args(
+                                        "training-set",
+                                        "lt",
+                                        "--labels",
+                                        labels.toString(),
+                                        "--features",
+                                        "wafer_aggregates:v1:yield_pct,wafer_aggregates:v1:vdd_mean",
+                                        "--derived",
+                                        "vdd_cv",
+                                        "--model",
+                                        "scrap-v1",
+                                        "--out",
+                                        out.toString())
+                                .toArray(String[]::new)))
+                .isZero();
+
+        List<JsonNode> events = LineageEventsTest.events(eventsFile()).stream()
+                .filter(e -> e.at("/job/name").asText().endsWith(".training-set"))
+                .toList();
+        assertThat(events).extracting(e -> e.get("eventType").asText()).containsExactly("START", "COMPLETE");
+        String labelsName = labels.toAbsolutePath().toString();
+        String tableName =
+                tmp.resolve("data/wafer_aggregates/version=v1").toAbsolutePath().toString();
+        for (JsonNode e : events) {
+            assertThat(e.at("/job/facets/jobType/processingType").asText()).isEqualTo("BATCH");
+            assertThat(LineageEventsTest.tags(e))
+                    .containsEntry("kind", "training-set")
+                    .containsEntry("model", "scrap-v1");
+            List<String> inputs = new ArrayList<>();
+            e.get("inputs").forEach(i -> inputs.add(i.get("name").asText()));
+            assertThat(inputs).containsExactly(labelsName, tableName);
+            JsonNode set = output(e, "file", out.toAbsolutePath().toString());
+            // Output column -> its sources, as dataset:field.
+            Map<String, Set<String>> expected = new LinkedHashMap<>();
+            expected.put("wafer_id", Set.of("labels:wafer_id"));
+            expected.put("label_time", Set.of("labels:label_time"));
+            expected.put("scrap", Set.of("labels:scrap"));
+            expected.put("wafer_aggregates__v1__status", Set.of("table:window_end", "labels:label_time"));
+            expected.put("wafer_aggregates__v1__window_end", Set.of("table:window_end"));
+            expected.put("wafer_aggregates__v1__yield_pct", Set.of("table:yield_pct"));
+            expected.put("wafer_aggregates__v1__vdd_mean", Set.of("table:vdd_mean"));
+            expected.put("wafer_aggregates__v1__vdd_cv", Set.of("table:vdd_std", "table:vdd_mean"));
+            JsonNode fields = set.at("/facets/columnLineage/fields");
+            Map<String, Set<String>> got = new LinkedHashMap<>();
+            fields.fieldNames().forEachRemaining(column -> {
+                Set<String> sources = new HashSet<>();
+                fields.at("/" + column + "/inputFields")
+                        .forEach(f -> sources.add((f.get("name").asText().equals(labelsName) ? "labels" : "table") + ":"
+                                + f.get("field").asText()));
+                got.put(column, sources);
+            });
+            assertThat(got).isEqualTo(expected);
+            assertThat(fields.at("/wafer_aggregates__v1__vdd_cv/inputFields/0/transformations/0/description")
+                            .asText())
+                    .isEqualTo("vdd_std / vdd_mean");
+            Set<String> indirect = new HashSet<>();
+            set.at("/facets/columnLineage/dataset")
+                    .forEach(f -> indirect.add((f.get("name").asText().equals(labelsName) ? "labels" : "table") + ":"
+                            + f.get("field").asText() + " "
+                            + f.at("/transformations/0/subtype").asText()));
+            assertThat(indirect)
+                    .containsExactlyInAnyOrder(
+                            "labels:wafer_id JOIN",
+                            "labels:label_time FILTER",
+                            "table:wafer_id JOIN",
+                            "table:window_end FILTER");
+        }
     }
 
     @Test

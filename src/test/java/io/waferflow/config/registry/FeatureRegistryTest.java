@@ -154,7 +154,8 @@ class FeatureRegistryTest {
                 t -> t.replace(
                         "  yield_pct:\n",
                         "  yield_ratio:\n"
-                                + "    type: double\n    description: d\n    transformation: t\n    inputs: [pass_fail]\n  yield_pct:\n"));
+                                + "    type: double\n    description: d\n    transformation: t\n"
+                                + "    inputs: [pass_fail]\n  yield_pct:\n"));
         assertThatThrownBy(() -> FeatureDefinitions.of(TestConfigs.features("feature_group.registry=" + extra)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("declares feature(s) the job does not write: yield_ratio");
