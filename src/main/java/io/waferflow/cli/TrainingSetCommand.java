@@ -36,8 +36,8 @@ import picocli.CommandLine.Option;
                     + " time is the future), and no more than --max-age before it; with --as-of available, also"
                     + " written to the offline store no later than the label time. Columns: the label's, then per"
                     + " input GROUP__VERSION__status (ok, no_row, too_old, not_available_yet),"
-                    + " GROUP__VERSION__window_end and GROUP__VERSION__FEATURE, then the derived features."
-                    + " Writes part-*.parquet and _training_set.json (rows and statuses) under --out. See docs/training-sets.md."
+                    + " GROUP__VERSION__window_end and GROUP__VERSION__FEATURE, then the derived features.",
+            "Writes part-*.parquet and _training_set.json (rows and statuses) under --out. See docs/training-sets.md."
         })
 public final class TrainingSetCommand implements Command, Callable<Integer> {
 
