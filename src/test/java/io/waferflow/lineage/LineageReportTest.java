@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.waferflow.TestConfigs;
 import io.waferflow.cli.LineageCommand;
 import io.waferflow.config.FeaturesJobConfig;
@@ -30,6 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 class LineageReportTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Path REGISTRY_FILE =
+            TestConfigs.FEATURES_YAML.resolveSibling("registry/wafer_aggregates.yaml");
+
+    /** The shipped registry file, read here with Jackson's YAML reader rather than through the registry code. */
+    private static JsonNode registryFile() throws Exception {
+        return new YAMLMapper().readTree(REGISTRY_FILE.toFile());
+    }
 
     @TempDir
     Path tmp;
@@ -122,6 +131,39 @@ class LineageReportTest {
                 .contains("vdd_mean", "vdd_p95", "dq_vdd_null_rate", "dq_devices_flagged_pct", "dq_quarantine_rate")
                 .doesNotContain("idd_mean");
 
+        // The registry's history, compared with the file itself.
+        JsonNode file = registryFile();
+        JsonNode fileV1 = file.at("/versions/0");
+        assertThat(fileV1.get("date").asText()).isEqualTo("2026-12-03");
+        JsonNode group = r.get("group");
+        assertThat(group.get("owner").asText()).isEqualTo(file.get("owner").asText());
+        assertThat(group.get("entity").asText()).isEqualTo("wafer_id");
+        assertThat(group.get("description").asText())
+                .isEqualTo(file.get("description").asText());
+        JsonNode groupV1 = group.at("/versions/0");
+        assertThat(groupV1.get("version").asText()).isEqualTo("v1");
+        assertThat(groupV1.get("date").asText()).isEqualTo("2026-12-03");
+        assertThat(groupV1.get("changes").asText())
+                .isEqualTo(fileV1.get("changes").asText());
+        assertThat(groupV1.at("/definition/window.size").asText()).isEqualTo("5 min");
+        assertThat(groupV1.at("/definition/parameters").asText()).isEqualTo("vdd, idd, frequency, temperature");
+        assertThat(groupV1.get("runs")).extracting(x -> x.get("kind").asText()).containsExactly("backfill", "features");
+        // Nothing was written to the offline store here, so no stored fingerprint.
+        assertThat(groupV1.get("definition_fingerprint").asText()).isEmpty();
+        assertThat(r.get("mismatches")).isEmpty();
+        JsonNode fileNeighbour = file.at("/features/neighbor_yield_avg");
+        assertThat(neighbour.get("description").asText())
+                .isEqualTo(fileNeighbour.get("description").asText());
+        assertThat(neighbour.get("unit").asText()).isEqualTo("share 0-1");
+        assertThat(neighbour.get("transformation").asText())
+                .isEqualTo(fileNeighbour.get("transformation").asText());
+        JsonNode history = neighbour.at("/history/0");
+        assertThat(history.get("version").asText()).isEqualTo("v1");
+        assertThat(history.get("date").asText()).isEqualTo("2026-12-03");
+        assertThat(history.get("status").asText()).isEqualTo("added");
+        assertThat(history.get("changes").asText())
+                .isEqualTo(fileV1.get("changes").asText());
+
         assertThat(r.get("training_sets")).hasSize(2);
         JsonNode scrap = r.at("/training_sets/0");
         assertThat(scrap.get("model").asText()).isEqualTo("scrap-v1");
@@ -136,6 +178,12 @@ class LineageReportTest {
         String html = Files.readString(dir.resolve("report.html"));
         assertThat(html)
                 .contains("38 of 38 features covered (100 %)", "neighbor_yield_avg", "scrap-v1")
+                .contains(
+                        "2026-12-03",
+                        esc(fileV1.get("changes").asText()),
+                        esc(file.get("owner").asText()))
+                .contains("v1 (2026-12-03): added &mdash; "
+                        + esc(fileV1.get("changes").asText()))
                 .doesNotContain("<script", "src=", "href=", "<link");
 
         Path only = tmp.resolve("only");
@@ -238,6 +286,83 @@ class LineageReportTest {
         assertThat(v2.toString(StandardCharsets.UTF_8)).contains("0 of 38 features covered (0 %)");
     }
 
+    /**
+     * A v2 registered in a copy of the registry (a 10 min window and the parameter vcc): the report on v2 shows, per
+     * feature, what v2 changed for it, and flags a v1 run that wrote vcc's features v1 does not register.
+     */
+    @Test
+    void theHistoryShowsWhatEachVersionChangedPerFeature() throws Exception {
+        runs();
+        String vcc = "schema.fields.vcc={type: float, unit: V, required: false, nullable: true, parameter: true}";
+        FeaturesJobConfig withVcc = TestConfigs.features(root(), vcc);
+        try (Lineage lineage = Lineage.open(withVcc)) {
+            lineage.start(FeaturesLineage.backfill(withVcc, "fp-4", false, null))
+                    .complete();
+        }
+        Path registry = Files.createDirectories(tmp.resolve("registry"));
+        Files.writeString(registry.resolve("wafer_aggregates.yaml"), Files.readString(REGISTRY_FILE) + """
+                  - version: v2
+                    date: 2026-12-05
+                    changes: 10 minute windows; the vcc test
+                    definition:
+                      window: {type: tumbling, size: 10 min, allowed_lateness: 1 min}
+                      parameters: {vdd: V, idd: mA, frequency: MHz, temperature: C, vcc: V}
+                """);
+        Path dir = tmp.resolve("v2");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        report(
+                printed,
+                "--out",
+                dir.toString(),
+                "--version",
+                "v2",
+                "--set",
+                "feature_group.registry=" + registry,
+                "--set",
+                vcc);
+        JsonNode r = JSON.readTree(dir.resolve("report.json").toFile());
+
+        JsonNode v2 = r.at("/group/versions/1");
+        assertThat(v2.get("version").asText()).isEqualTo("v2");
+        assertThat(v2.get("date").asText()).isEqualTo("2026-12-05");
+        assertThat(v2.get("changes").asText()).isEqualTo("10 minute windows; the vcc test");
+        assertThat(v2.get("runs")).isEmpty();
+        assertThat(strings(v2.get("changes_from_previous")))
+                .anySatisfy(l -> assertThat(l).contains("vcc_mean", "dq_vcc_null_rate"))
+                .anySatisfy(l -> assertThat(l).contains("size", "5 min", "10 min"));
+        assertThat(r.at("/group/versions/0/runs")).hasSize(3);
+
+        JsonNode vddHistory = feature(r, "vdd_mean").get("history");
+        assertThat(vddHistory).extracting(h -> h.get("status").asText()).containsExactly("added", "changed");
+        assertThat(strings(vddHistory.at("/1/feature_changes")))
+                .singleElement()
+                .satisfies(l -> assertThat(l).contains("size", "5 min", "10 min"));
+        JsonNode vccHistory = feature(r, "vcc_p95").get("history");
+        assertThat(vccHistory).extracting(h -> h.get("status").asText()).containsExactly("absent", "added");
+        assertThat(vccHistory.at("/0/present").asBoolean()).isFalse();
+        assertThat(vccHistory.at("/1/date").asText()).isEqualTo("2026-12-05");
+
+        // The v1 run with vcc wrote 8 features v1 does not register; the two runs without it match v1.
+        assertThat(r.get("mismatches")).singleElement().satisfies(m -> {
+            assertThat(m.get("feature_version").asText()).isEqualTo("v1");
+            assertThat(m.get("problem").asText())
+                    .contains(
+                            "vcc_mean",
+                            "vcc_std",
+                            "vcc_min",
+                            "vcc_max",
+                            "vcc_p50",
+                            "vcc_p95",
+                            "dq_vcc_null_rate",
+                            "dq_vcc_flagged_rate")
+                    .doesNotContain("vdd_mean");
+        });
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("lineage: run ", "does not register: ");
+        assertThat(Files.readString(dir.resolve("report.html")))
+                .contains("v2 (2026-12-05): changed: ", "v2 (2026-12-05): added", "10 minute windows; the vcc test")
+                .contains("Runs that do not match their registered version");
+    }
+
     @Test
     void withoutEventsNothingIsCovered() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -254,6 +379,10 @@ class LineageReportTest {
             }
         }
         throw new AssertionError(name);
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static List<String> strings(JsonNode a) {
