@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.waferflow.TestConfigs;
 import io.waferflow.cli.LineageCommand;
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.stores.offline.DefinitionFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -308,6 +309,10 @@ class LineageReportTest {
                       window: {type: tumbling, size: 10 min, allowed_lateness: 1 min}
                       parameters: {vdd: V, idd: mA, frequency: MHz, temperature: C, vcc: V}
                 """);
+        // v1's rows as the offline store holds them: the report shows the fingerprint they were written with.
+        Path stored = Path.of(DefinitionFile.path(TestConfigs.features(root())).toUri());
+        Files.createDirectories(stored.getParent());
+        Files.writeString(stored, "{\"definition\": \"sha256:0123abcd\", \"definition_json\": {}}");
         Path dir = tmp.resolve("v2");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         report(
@@ -331,6 +336,8 @@ class LineageReportTest {
                 .anySatisfy(l -> assertThat(l).contains("vcc_mean", "dq_vcc_null_rate"))
                 .anySatisfy(l -> assertThat(l).contains("size", "5 min", "10 min"));
         assertThat(r.at("/group/versions/0/runs")).hasSize(3);
+        assertThat(r.at("/group/versions/0/definition_fingerprint").asText()).isEqualTo("sha256:0123abcd");
+        assertThat(v2.get("definition_fingerprint").asText()).isEmpty();
 
         JsonNode vddHistory = feature(r, "vdd_mean").get("history");
         assertThat(vddHistory).extracting(h -> h.get("status").asText()).containsExactly("added", "changed");
@@ -360,7 +367,7 @@ class LineageReportTest {
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("lineage: run ", "does not register: ");
         assertThat(Files.readString(dir.resolve("report.html")))
                 .contains("v2 (2026-12-05): changed: ", "v2 (2026-12-05): added", "10 minute windows; the vcc test")
-                .contains("Runs that do not match their registered version");
+                .contains("Runs that do not match their registered version", "sha256:0123abcd");
     }
 
     @Test
