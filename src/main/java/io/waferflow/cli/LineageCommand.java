@@ -7,6 +7,7 @@ import io.waferflow.config.registry.RegisteredGroup;
 import io.waferflow.lineage.Lineage;
 import io.waferflow.lineage.LineageReport;
 import io.waferflow.stores.offline.DefinitionFile;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,12 @@ public final class LineageCommand implements Command {
         // The fingerprint each version's rows were written with, where the offline store has them.
         Map<String, String> stored = new LinkedHashMap<>();
         for (String v : group.versionNames()) {
-            DefinitionFile.read(configOptions.load(v)).ifPresent(f -> stored.put(v, f.fingerprint()));
+            try {
+                DefinitionFile.read(configOptions.load(v)).ifPresent(f -> stored.put(v, f.fingerprint()));
+            } catch (IOException e) {
+                // The history is still worth having without it (a store out of reach is not the report's concern).
+                out.println("lineage: cannot read the stored definition of " + v + ": " + e.getMessage());
+            }
         }
         LineageReport report = LineageReport.build(
                 events, group, config.featureVersion(), FeatureDefinitions.of(config, registry), stored, model);
