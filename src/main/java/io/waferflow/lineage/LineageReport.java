@@ -302,19 +302,12 @@ public final class LineageReport {
                 extra.removeAll(defined);
                 List<String> lacking = new ArrayList<>(defined);
                 lacking.removeAll(declared);
-                if (!extra.isEmpty()) {
-                    mismatch(
-                            mismatches,
-                            run,
-                            runVersion,
-                            "wrote features " + runVersion + " does not register: " + String.join(", ", extra));
-                }
-                if (!lacking.isEmpty()) {
-                    mismatch(
-                            mismatches,
-                            run,
-                            runVersion,
-                            "did not write features " + runVersion + " registers: " + String.join(", ", lacking));
+                for (Map.Entry<String, List<String>> p : List.of(
+                        Map.entry("wrote features " + runVersion + " does not register: ", extra),
+                        Map.entry("did not write features " + runVersion + " registers: ", lacking))) {
+                    if (!p.getValue().isEmpty()) {
+                        mismatch(mismatches, run, runVersion, p.getKey() + String.join(", ", p.getValue()));
+                    }
                 }
             }
         }

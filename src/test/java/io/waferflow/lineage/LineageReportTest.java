@@ -33,6 +33,11 @@ class LineageReportTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The features of a parametric test vcc: its 6 statistics and 2 quality rates. */
+    private static final String[] VCC_FEATURES = {
+        "vcc_mean", "vcc_std", "vcc_min", "vcc_max", "vcc_p50", "vcc_p95", "dq_vcc_null_rate", "dq_vcc_flagged_rate"
+    };
+
     private static final Path REGISTRY_FILE =
             TestConfigs.FEATURES_YAML.resolveSibling("registry/wafer_aggregates.yaml");
 
@@ -249,16 +254,7 @@ class LineageReportTest {
         assertThat(code).isEqualTo(1);
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("38 of 46 features covered (82.6 %)");
         JsonNode r = JSON.readTree(dir.resolve("report.json").toFile());
-        assertThat(strings(r.at("/coverage/missing")))
-                .containsExactlyInAnyOrder(
-                        "vcc_mean",
-                        "vcc_std",
-                        "vcc_min",
-                        "vcc_max",
-                        "vcc_p50",
-                        "vcc_p95",
-                        "dq_vcc_null_rate",
-                        "dq_vcc_flagged_rate");
+        assertThat(strings(r.at("/coverage/missing"))).containsExactlyInAnyOrder(VCC_FEATURES);
         assertThat(Files.readString(dir.resolve("report.html"))).contains("no lineage for");
 
         // Another version than the runs wrote (registered, in a copy of the registry): none of its features has
@@ -352,17 +348,7 @@ class LineageReportTest {
         // The v1 run with vcc wrote 8 features v1 does not register; the two runs without it match v1.
         assertThat(r.get("mismatches")).singleElement().satisfies(m -> {
             assertThat(m.get("feature_version").asText()).isEqualTo("v1");
-            assertThat(m.get("problem").asText())
-                    .contains(
-                            "vcc_mean",
-                            "vcc_std",
-                            "vcc_min",
-                            "vcc_max",
-                            "vcc_p50",
-                            "vcc_p95",
-                            "dq_vcc_null_rate",
-                            "dq_vcc_flagged_rate")
-                    .doesNotContain("vdd_mean");
+            assertThat(m.get("problem").asText()).contains(VCC_FEATURES).doesNotContain("vdd_mean");
         });
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("lineage: run ", "does not register: ");
         assertThat(Files.readString(dir.resolve("report.html")))
