@@ -278,20 +278,19 @@ public final class LineageReport {
             n.set("changes_from_previous", strings(history.diffs.get(i)));
             n.put("definition_fingerprint", storedFingerprints.getOrDefault(v.version(), ""));
             n.putArray("runs");
+            n.putArray("training_sets");
             versions.put(v.version(), n);
         }
         for (Run run : runs.values()) {
-            if (!registered.name().equals(run.tags.get(LineageJob.FEATURE_GROUP)) || TRAINING_SET.equals(run.kind())) {
+            if (TRAINING_SET.equals(run.kind())) {
+                trainingSetReads(registered.name(), run, versions, mismatches);
+                continue;
+            }
+            if (!registered.name().equals(run.tags.get(LineageJob.FEATURE_GROUP))) {
                 continue;
             }
             String runVersion = run.tags.getOrDefault(LineageJob.FEATURE_VERSION, "");
-            ObjectNode v = versions.computeIfAbsent(runVersion, k -> {
-                ObjectNode n = NODES.objectNode();
-                n.put("version", k);
-                n.put("registered", false);
-                n.putArray("runs");
-                return n;
-            });
+            ObjectNode v = versions.computeIfAbsent(runVersion, LineageReport::unregisteredVersion);
             ((ArrayNode) v.get("runs")).add(run.summary());
             Set<String> declared = run.featureColumns();
             if (!v.get("registered").asBoolean()) {
@@ -313,6 +312,36 @@ public final class LineageReport {
         }
         g.set("versions", NODES.arrayNode().addAll(versions.values()));
         return g;
+    }
+
+    /**
+     * Adds a training-set run to each version of the group whose feature table ({@code <root>/<group>/version=<v>},
+     * with a version facet) it read.
+     */
+    private static void trainingSetReads(
+            String group, Run run, Map<String, ObjectNode> versions, ArrayNode mismatches) {
+        for (JsonNode in : run.inputs()) {
+            String read = in.at("/facets/version/datasetVersion").asText("");
+            if (read.isEmpty() || !in.get("name").asText().endsWith("/" + group + "/version=" + read)) {
+                continue;
+            }
+            ObjectNode v = versions.computeIfAbsent(read, LineageReport::unregisteredVersion);
+            if (!v.get("registered").asBoolean()) {
+                mismatch(mismatches, run, read, "read version " + read + ", which is not registered");
+            }
+            ObjectNode t = run.summary();
+            t.put("model", run.tags.getOrDefault(LineageJob.MODEL, ""));
+            ((ArrayNode) v.get("training_sets")).add(t);
+        }
+    }
+
+    private static ObjectNode unregisteredVersion(String version) {
+        ObjectNode n = NODES.objectNode();
+        n.put("version", version);
+        n.put("registered", false);
+        n.putArray("runs");
+        n.putArray("training_sets");
+        return n;
     }
 
     private static void mismatch(ArrayNode mismatches, Run run, String version, String problem) {

@@ -53,7 +53,7 @@ final class ReportHtml {
                 .append(esc(g.get("owner").asText()))
                 .append("</p>\n<table id=\"versions\"><tr><th>version</th><th>date</th><th>changes</th>"
                         + "<th>definition</th><th>changes from the version before</th>"
-                        + "<th>stored definition fingerprint</th><th>runs</th></tr>\n");
+                        + "<th>stored definition fingerprint</th><th>runs</th><th>training sets</th></tr>\n");
         for (JsonNode v : g.get("versions")) {
             StringBuilder definition = new StringBuilder();
             v.path("definition")
@@ -71,6 +71,13 @@ final class ReportHtml {
                                     + x.get("state").asText() + " "
                                     + x.get("started").asText()))
                             .append("<br>"));
+            StringBuilder sets = new StringBuilder();
+            v.get("training_sets")
+                    .forEach(x -> sets.append(code(x.get("run_id").asText()))
+                            .append(' ')
+                            .append(esc(x.get("model").asText() + " "
+                                    + x.get("started").asText()))
+                            .append("<br>"));
             boolean registered = v.get("registered").asBoolean();
             row(
                     h,
@@ -80,7 +87,8 @@ final class ReportHtml {
                     definition.toString(),
                     lines(v.path("changes_from_previous")),
                     code(v.path("definition_fingerprint").asText()),
-                    runs.toString());
+                    runs.toString(),
+                    sets.toString());
         }
         h.append("</table>\n");
         if (!r.get("mismatches").isEmpty()) {

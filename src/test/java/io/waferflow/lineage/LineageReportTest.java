@@ -154,6 +154,9 @@ class LineageReportTest {
         assertThat(groupV1.at("/definition/window.size").asText()).isEqualTo("5 min");
         assertThat(groupV1.at("/definition/parameters").asText()).isEqualTo("vdd, idd, frequency, temperature");
         assertThat(groupV1.get("runs")).extracting(x -> x.get("kind").asText()).containsExactly("backfill", "features");
+        assertThat(groupV1.get("training_sets"))
+                .extracting(x -> x.get("model").asText())
+                .containsExactly("scrap-v1", "other");
         // Nothing was written to the offline store here, so no stored fingerprint.
         assertThat(groupV1.get("definition_fingerprint").asText()).isEmpty();
         assertThat(r.get("mismatches")).isEmpty();
@@ -328,6 +331,7 @@ class LineageReportTest {
         assertThat(v2.get("date").asText()).isEqualTo("2026-12-05");
         assertThat(v2.get("changes").asText()).isEqualTo("10 minute windows; the vcc test");
         assertThat(v2.get("runs")).isEmpty();
+        assertThat(v2.get("training_sets")).isEmpty();
         assertThat(strings(v2.get("changes_from_previous")))
                 .anySatisfy(l -> assertThat(l).contains("vcc_mean", "dq_vcc_null_rate"))
                 .anySatisfy(l -> assertThat(l).contains("size", "5 min", "10 min"));
