@@ -63,21 +63,6 @@ final class ReportHtml {
                             .append(": ")
                             .append(esc(d.getValue().asText()))
                             .append("<br>"));
-            StringBuilder runs = new StringBuilder();
-            v.get("runs")
-                    .forEach(x -> runs.append(code(x.get("run_id").asText()))
-                            .append(' ')
-                            .append(esc(x.get("kind").asText() + " "
-                                    + x.get("state").asText() + " "
-                                    + x.get("started").asText()))
-                            .append("<br>"));
-            StringBuilder sets = new StringBuilder();
-            v.get("training_sets")
-                    .forEach(x -> sets.append(code(x.get("run_id").asText()))
-                            .append(' ')
-                            .append(esc(x.get("model").asText() + " "
-                                    + x.get("started").asText()))
-                            .append("<br>"));
             boolean registered = v.get("registered").asBoolean();
             row(
                     h,
@@ -87,8 +72,8 @@ final class ReportHtml {
                     definition.toString(),
                     lines(v.path("changes_from_previous")),
                     code(v.path("definition_fingerprint").asText()),
-                    runs.toString(),
-                    sets.toString());
+                    runLines(v.get("runs"), "kind", "state", "started"),
+                    runLines(v.get("training_sets"), "model", "started"));
         }
         h.append("</table>\n");
         if (!r.get("mismatches").isEmpty()) {
@@ -204,6 +189,19 @@ final class ReportHtml {
     private static String join(JsonNode values) {
         StringBuilder s = new StringBuilder();
         values.forEach(v -> s.append(s.length() == 0 ? "" : ", ").append(v.asText()));
+        return s.toString();
+    }
+
+    /** One line per run: its id, then the given keys' values. */
+    private static String runLines(JsonNode runs, String... keys) {
+        StringBuilder s = new StringBuilder();
+        for (JsonNode run : runs) {
+            s.append(code(run.get("run_id").asText()));
+            for (String k : keys) {
+                s.append(' ').append(esc(run.path(k).asText()));
+            }
+            s.append("<br>");
+        }
         return s.toString();
     }
 
