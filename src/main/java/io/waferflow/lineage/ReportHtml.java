@@ -11,7 +11,7 @@ final class ReportHtml {
     private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
             + "text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f3f3}"
-            + ".ok{color:#176f2c}.missing{color:#b00020}"
+            + ".ok{color:#176f2c}.missing{color:#b00020}#versions td:nth-child(-n+2){white-space:nowrap}"
             + "code{font-size:90%}";
 
     private ReportHtml() {}
