@@ -2,13 +2,19 @@ package io.waferflow.cli;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.registry.FeatureDefinitions;
+import io.waferflow.config.registry.FeatureRegistry;
+import io.waferflow.config.registry.RegisteredGroup;
 import io.waferflow.lineage.Lineage;
 import io.waferflow.lineage.LineageReport;
+import io.waferflow.stores.offline.DefinitionFile;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,11 +46,15 @@ public final class LineageCommand implements Command {
             description = {
                 "write report.json and report.html: raw fields -> features -> training sets -> models",
                 "",
-                "Reads the events (default: the configured lineage file) and reports, for the configured feature group"
-                        + " and version, each feature's input fields and transformation, the feature versions, job"
-                        + " versions and configuration fingerprints of the runs that wrote it, the training sets made"
-                        + " from the group (labels, feature tables and versions, when) and the models they are for."
-                        + " Exits with 1 when a feature has no lineage (the report is written all the same)."
+                "Reads the events (default: the configured lineage file) and the feature registry and reports, for the"
+                        + " configured feature group and version, the group's registered version history (date,"
+                        + " changes, definition, stored definition fingerprint, runs), each feature's definition,"
+                        + " input fields and transformation, what changed for it in each registered version, the"
+                        + " feature versions, job versions and configuration fingerprints of the runs that wrote it,"
+                        + " the training sets made from the group (labels, feature tables and versions, when) and the"
+                        + " models they are for. Runs whose version is not registered, or whose feature columns are"
+                        + " not their registered version's, are listed as mismatches. Exits with 1 when a feature has"
+                        + " no lineage (the report is written all the same)."
             })
     int report(
             @Option(names = "--out", paramLabel = "DIR", required = true, description = "where to write the report")
@@ -73,10 +83,23 @@ public final class LineageCommand implements Command {
                 out.println("lineage: no events file " + f);
             }
         }
+        FeatureRegistry registry = FeatureRegistry.load(config.registryDirectory());
+        RegisteredGroup group = registry.group(config.featureGroup());
+        // The fingerprint each version's rows were written with, where the offline store has them.
+        Map<String, String> stored = new LinkedHashMap<>();
+        for (String v : group.versionNames()) {
+            try {
+                DefinitionFile.read(configOptions.load(v)).ifPresent(f -> stored.put(v, f.fingerprint()));
+            } catch (IOException e) {
+                // The history is still worth having without it (a store out of reach is not the report's concern).
+                out.println("lineage: cannot read the stored definition of " + v + ": " + e.getMessage());
+            }
+        }
         LineageReport report = LineageReport.build(
-                events, config.featureGroup(), config.featureVersion(), FeatureDefinitions.of(config), model);
+                events, group, config.featureVersion(), FeatureDefinitions.of(config, registry), stored, model);
         report.write(dir);
         out.println(report.coverageLine() + (report.complete() ? "" : "; no lineage for " + report.missing()));
+        report.mismatches().forEach(m -> out.println("lineage: " + m));
         out.println("report written to " + dir.resolve("report.html") + " and " + dir.resolve("report.json"));
         return report.complete() ? 0 : 1;
     }

@@ -11,7 +11,7 @@ final class ReportHtml {
     private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
             + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
             + "text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f3f3}"
-            + ".ok{color:#176f2c}.missing{color:#b00020}"
+            + ".ok{color:#176f2c}.missing{color:#b00020}#versions td:nth-child(-n+2){white-space:nowrap}"
             + "code{font-size:90%}";
 
     private ReportHtml() {}
@@ -42,14 +42,57 @@ final class ReportHtml {
                 .append(r.get("runs").asInt())
                 .append(" runs.</p>\n");
 
+        JsonNode g = r.get("group");
+        h.append("<h2>Feature group</h2>\n<p>")
+                .append(code(g.get("name").asText()))
+                .append(": ")
+                .append(esc(g.get("description").asText()))
+                .append("<br>entity ")
+                .append(code(g.get("entity").asText()))
+                .append(", owner ")
+                .append(esc(g.get("owner").asText()))
+                .append("</p>\n<table id=\"versions\"><tr><th>version</th><th>date</th><th>changes</th>"
+                        + "<th>definition</th><th>changes from the version before</th>"
+                        + "<th>stored definition fingerprint</th><th>runs</th><th>training sets</th></tr>\n");
+        for (JsonNode v : g.get("versions")) {
+            StringBuilder definition = new StringBuilder();
+            v.path("definition")
+                    .fields()
+                    .forEachRemaining(d -> definition
+                            .append(esc(d.getKey()))
+                            .append(": ")
+                            .append(esc(d.getValue().asText()))
+                            .append("<br>"));
+            boolean registered = v.get("registered").asBoolean();
+            row(
+                    h,
+                    esc(v.get("version").asText()),
+                    registered ? esc(v.get("date").asText()) : "<span class=\"missing\">not registered</span>",
+                    esc(v.path("changes").asText()),
+                    definition.toString(),
+                    lines(v.path("changes_from_previous")),
+                    code(v.path("definition_fingerprint").asText()),
+                    runLines(v.get("runs"), "kind", "state", "started"),
+                    runLines(v.get("training_sets"), "model", "started"));
+        }
+        h.append("</table>\n");
+        if (!r.get("mismatches").isEmpty()) {
+            h.append("<h2>Runs that do not match their registered version</h2>\n<ul class=\"missing\">");
+            r.get("mismatches")
+                    .forEach(m -> h.append("<li>")
+                            .append(esc(m.get("problem").asText()))
+                            .append("</li>"));
+            h.append("</ul>\n");
+        }
+
         h.append("<h2>Raw fields &rarr; features</h2>\n<table><tr><th>raw field</th><th>features</th></tr>\n");
         for (JsonNode f : r.get("raw_fields")) {
             row(h, code(f.get("field").asText()), esc(join(f.get("features"))));
         }
         h.append("</table>\n");
 
-        h.append("<h2>Features</h2>\n<table><tr><th>feature</th><th>definition</th><th>lineage</th>"
-                + "<th>versions</th></tr>\n");
+        h.append("<h2>Features</h2>\n<table><tr><th>feature</th><th>definition</th><th>registered history</th>"
+                + "<th>lineage</th><th>versions written</th></tr>\n");
         for (JsonNode f : r.get("features")) {
             StringBuilder lineage = new StringBuilder();
             for (JsonNode l : f.get("lineage")) {
@@ -74,6 +117,16 @@ final class ReportHtml {
                         .append(v.get("runs").size())
                         .append(" runs<br>");
             }
+            StringBuilder history = new StringBuilder();
+            for (JsonNode v : f.get("history")) {
+                history.append(esc(
+                                v.get("version").asText() + " (" + v.get("date").asText() + "): "
+                                        + v.get("status").asText()))
+                        .append(v.get("feature_changes").isEmpty() ? "" : ": " + lines(v.get("feature_changes")))
+                        .append(" &mdash; ")
+                        .append(esc(v.get("changes").asText()))
+                        .append("<br>");
+            }
             row(
                     h,
                     code(f.get("name").asText()),
@@ -82,6 +135,7 @@ final class ReportHtml {
                                     ? ""
                                     : ", " + f.get("unit").asText()) + "): "
                             + f.get("transformation").asText()),
+                    history.toString(),
                     lineage.toString(),
                     versions.toString());
         }
@@ -135,6 +189,26 @@ final class ReportHtml {
     private static String join(JsonNode values) {
         StringBuilder s = new StringBuilder();
         values.forEach(v -> s.append(s.length() == 0 ? "" : ", ").append(v.asText()));
+        return s.toString();
+    }
+
+    /** One line per run: its id, then the given keys' values. */
+    private static String runLines(JsonNode runs, String... keys) {
+        StringBuilder s = new StringBuilder();
+        for (JsonNode run : runs) {
+            s.append(code(run.get("run_id").asText()));
+            for (String k : keys) {
+                s.append(' ').append(esc(run.path(k).asText()));
+            }
+            s.append("<br>");
+        }
+        return s.toString();
+    }
+
+    /** One escaped line per value. */
+    private static String lines(JsonNode values) {
+        StringBuilder s = new StringBuilder();
+        values.forEach(v -> s.append(s.length() == 0 ? "" : "<br>").append(esc(v.asText())));
         return s.toString();
     }
 
