@@ -96,7 +96,10 @@ class FailoverITCase {
         }
         SERVICES.createTopics("failover", 2);
         SERVICES.kafka().createTopic("failover-alerts", 2);
-        SERVICES.produce("failover-in", payloads, partitions::get);
+        // The input is sent in two parts, split at one event time (the dies are in time order): the first holds the
+        // alerts of about half the wafers, for the failure; the second is sent once the job has failed and restarted.
+        int cut = payloads.size() / 2;
+        SERVICES.produce("failover-in", payloads.subList(0, cut), partitions::get);
 
         FeaturesJobConfig config = SERVICES.config(
                 tmp,
@@ -119,15 +122,20 @@ class FailoverITCase {
                                         .uid("test-fail-once")
                                         .sinkTo(new DiscardingSink<>())
                                         .uid("test-discard")));
-        // The job reads the input as production does, without end, and the test drains it only once the restarted
-        // attempt has read every message: no source subtask can reach the end of its input before the failover.
-        // With a bounded source one could (the partitions are read independently, and under load one runs far ahead
-        // of the alerts), and Flink 1.20.0 then commits that subtask's end-of-input files on the next completed
-        // checkpoint even when that checkpoint's barrier passed the source before the end: the restored job reads the
-        // records after the barrier again and commits them a second time (FLINK-37605, docs/known-limitations.md).
+        // The job reads the input as production does, without end, and the test drains it once the restarted attempt
+        // has read every message; the second part of the input is sent only after the failure. So at the failure
+        // every partition still has records to come: no source subtask can have reached the end of its input, and
+        // after the restore each partition delivers records again, so its watermark moves on (a partition read to its
+        // end before the restored checkpoint would hold the watermark back until it counts as idle, 30 s later).
+        // With a bounded source one subtask could end first (the partitions are read independently, and under load
+        // one runs far ahead of the alerts), and Flink 1.20.0 then commits that subtask's end-of-input files on the
+        // next completed checkpoint even when that checkpoint's barrier passed the source before the end: the
+        // restored job reads the records after the barrier again and commits them a second time (FLINK-37605,
+        // docs/known-limitations.md).
         JobClient job = FeaturesJobRun.start(
                 config, "failover-it", FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100)), sinks);
         failure.awaitRestart(Duration.ofMinutes(3));
+        SERVICES.produce("failover-in", payloads.subList(cut, payloads.size()), i -> partitions.get(cut + i));
         FeaturesJobRun.awaitRecordsIn(job, payloads.size());
         FeaturesJobRun.drain(job, tmp.resolve("end"));
         assertThat(failure.failedOn()).as("the injected failure happened").isNotNull();
