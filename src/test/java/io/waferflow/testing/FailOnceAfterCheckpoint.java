@@ -50,8 +50,8 @@ public class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> implements
 
     /**
      * Waits until the failure has happened and a subtask of this map runs again in a later attempt, for at most
-     * {@code timeout}. A job restarts all of its tasks together (one pipelined region), so from then on the job's
-     * accumulators are those of the restarted attempt, not of the failed one.
+     * {@code timeout}. In a job whose tasks form one pipelined region (the features job: every source reaches the keyed
+     * windows) all tasks restart together, so from then on the job's accumulators are the restarted attempt's.
      */
     public void awaitRestart(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
