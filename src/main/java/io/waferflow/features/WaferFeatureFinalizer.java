@@ -6,6 +6,8 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.WaferParameterWindow;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -227,7 +229,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     }
 
     private static int[] distinctSorted(int[] dies) {
-        return java.util.Arrays.stream(dies).distinct().sorted().toArray();
+        return Arrays.stream(dies).distinct().sorted().toArray();
     }
 
     /**
@@ -252,7 +254,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
                 revised.add(p);
             }
         }
-        revised.sort(java.util.Comparator.comparingLong(p -> p.windowEnd));
+        revised.sort(Comparator.comparingLong(p -> p.windowEnd));
         for (WaferFeatures p : revised) {
             pending.put(p.windowStart, p);
             recomputed.inc();
@@ -268,8 +270,8 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
 
         void add(int die, long time) {
             if (size == dies.length) {
-                dies = java.util.Arrays.copyOf(dies, size * 2);
-                times = java.util.Arrays.copyOf(times, size * 2);
+                dies = Arrays.copyOf(dies, size * 2);
+                times = Arrays.copyOf(times, size * 2);
             }
             dies[size] = die;
             times[size] = time;
