@@ -80,6 +80,32 @@ final class Defaults {
                 enabled: false
                 max_rows: 100000
                 ttl: 1 s
+            monitor:
+              predictions_topic: waferflow-predictions
+              actuals_topic: waferflow-actuals
+              retrain_topic: waferflow-retrain
+              group_id: waferflow-monitor
+              window: 15 min
+              out_of_orderness: 1 min
+              label_max_delay: 7 d
+              update_interval: 1 s
+              min_labels: 50
+              baseline:
+                accuracy: {}
+                reference: 2 h
+              degradation:
+                p2_drop: 0.05
+                p1_drop: 0.10
+              prediction_drift:
+                min_reference: 500
+                min_current: 100
+              retrain_after: 24 h
+              policy:
+                fire_n: 2
+                fire_m: 3
+                resolve_k: 2
+                cooldown: 2 h
+                escalate_after: 6 h
             lineage:
               enabled: true
               transport: file

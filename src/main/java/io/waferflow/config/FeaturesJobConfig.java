@@ -29,7 +29,8 @@ public record FeaturesJobConfig(
         Checkpointing checkpointing,
         int parallelism,
         ServingConfig serving,
-        LineageConfig lineage)
+        LineageConfig lineage,
+        MonitorConfig monitor)
         implements Serializable {
 
     /** Where a job without restored source state starts reading; TIMESTAMP: {@link #startingTimestamp}. */
