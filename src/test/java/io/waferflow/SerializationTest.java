@@ -41,6 +41,7 @@ class SerializationTest {
                 io.waferflow.model.Prediction.class,
                 io.waferflow.model.Actual.class,
                 io.waferflow.model.LabeledPrediction.class,
+                io.waferflow.monitor.PredictionWindowAccumulator.class,
                 io.waferflow.model.ModelMetrics.class,
                 io.waferflow.model.RetrainEvent.class,
                 io.waferflow.metrics.PipelineCount.class,

@@ -27,19 +27,35 @@ public final class WaferDistributionRules implements Serializable {
     private final double iqrFence;
     private final double iqrOutlierRate;
     private final int k;
+    /** False for {@link #none()}. */
+    private final boolean checking;
 
     public WaferDistributionRules(double meanShiftSigma, double iqrFence, double iqrOutlierRate, int k) {
+        this(meanShiftSigma, iqrFence, iqrOutlierRate, k, true);
+    }
+
+    private WaferDistributionRules(
+            double meanShiftSigma, double iqrFence, double iqrOutlierRate, int k, boolean checking) {
         this.meanShiftSigma = meanShiftSigma;
         this.iqrFence = iqrFence;
         this.iqrOutlierRate = iqrOutlierRate;
         this.k = k;
+        this.checking = checking;
+    }
+
+    /**
+     * Rules that check nothing, for a drift detector whose inputs are not wafer windows (the monitor's windows of a
+     * model's inputs: a window of predictions has no wafer whose mean or outliers could be judged).
+     */
+    public static WaferDistributionRules none() {
+        return new WaferDistributionRules(Double.NaN, Double.NaN, Double.NaN, 0, false);
     }
 
     /** The events of one wafer window; the mean-shift check only once the baseline is complete. */
     public List<QualityEvent> check(WaferParameterWindow w, Baseline baseline) {
         List<QualityEvent> events = new ArrayList<>(0);
         Distribution d = w.distribution;
-        if (d == null || d.isEmpty()) {
+        if (!checking || d == null || d.isEmpty()) {
             return events;
         }
         if (baseline != null && baseline.complete && baseline.distribution.std() > 0) {

@@ -45,6 +45,11 @@ public final class Uids {
     public static final String ALERT_WEBHOOK_SINK = "alert-webhook-sink";
     public static final String ALERT_LOG_SINK = "alert-log-sink";
 
+    // The monitor job's model drift (ModelDrift).
+    public static final String MONITOR_DRIFT_UNLABELED = "monitor-drift-unlabeled";
+    public static final String MONITOR_DRIFT_WINDOWS = "monitor-drift-windows";
+    public static final String MONITOR_DRIFT_DETECTOR = "monitor-drift-detector";
+
     /** Stateless filters of a backfill that hands over to a bootstrapped job ({@code FeaturesJobSinks#finalBy}). */
     public static final String FINAL_BY_ROWS = "backfill-final-by-rows";
 

@@ -75,6 +75,18 @@ public final class QuantileSketches {
         values[i][sizes[i]++] = value;
     }
 
+    /**
+     * These parameters followed by {@code count - size()} empty ones, for a parameter first seen after the sketches
+     * were created. The result takes over this instance's columns: use only the result afterwards.
+     */
+    public QuantileSketches widened(int count) {
+        QuantileSketches w = create(count, k);
+        System.arraycopy(sketches, 0, w.sketches, 0, sketches.length);
+        System.arraycopy(values, 0, w.values, 0, values.length);
+        System.arraycopy(sizes, 0, w.sizes, 0, sizes.length);
+        return w;
+    }
+
     public void merge(QuantileSketches other) {
         for (int i = 0; i < sketches.length; i++) {
             if (sketches[i] == null && other.sketches[i] == null && sizes[i] + other.sizes[i] <= EXACT_VALUES) {
