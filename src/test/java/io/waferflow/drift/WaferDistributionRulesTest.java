@@ -97,4 +97,16 @@ class WaferDistributionRulesTest {
                 .as("no baseline yet: no shift verdict")
                 .isEmpty();
     }
+
+    @Test
+    void noneChecksNothing() {
+        Baseline b = baseline(1.2, 0.02);
+        double[] shiftedWithOutliers = new double[100];
+        for (int i = 0; i < 100; i++) {
+            shiftedWithOutliers[i] = i < 90 ? 1.3 : 9; // 5 σ off, and 10 % far outside the fences
+        }
+        assertThat(rules.check(window(shiftedWithOutliers), b)).hasSize(2);
+        assertThat(WaferDistributionRules.none().check(window(shiftedWithOutliers), b))
+                .isEmpty();
+    }
 }

@@ -65,6 +65,28 @@ class QuantileSketchesTest {
     }
 
     @Test
+    void wideningKeepsEveryColumnAndAddsEmptyOnes() {
+        double[] exact = gaussian(100, 4);
+        double[] sketched = gaussian(5_000, 5);
+        QuantileSketches q = QuantileSketches.create(2, 200);
+        Arrays.stream(exact).forEach(v -> q.update(0, v));
+        Arrays.stream(sketched).forEach(v -> q.update(1, v));
+        double sketchedMedian = q.quantile(1, 0.5);
+
+        QuantileSketches wide = q.widened(4);
+        assertThat(wide.size()).isEqualTo(4);
+        assertThat(wide.quantile(0, 0.5)).isEqualTo(nearestRank(exact, 0.5));
+        assertThat(wide.count(1)).isEqualTo(sketched.length);
+        assertThat(wide.quantile(1, 0.5)).isEqualTo(sketchedMedian);
+        assertThat(wide.count(2)).isZero();
+        wide.update(3, 7.0);
+        wide.update(3, 8.0);
+        assertThat(wide.count(3)).isEqualTo(2);
+        assertThat(wide.quantile(3, 1.0)).isEqualTo(8.0);
+        assertThat(wide.count(2)).as("the new columns share no storage").isZero();
+    }
+
+    @Test
     void beyondTheLimitASketchTakesOverWithinItsRankError() {
         double[] values = gaussian(20_000, 3);
         QuantileSketches q = QuantileSketches.create(1, 200);
