@@ -99,6 +99,7 @@ final class Defaults {
               prediction_drift:
                 min_reference: 500
                 min_current: 100
+                rolling_windows: 0
               retrain_after: 24 h
               policy:
                 fire_n: 2

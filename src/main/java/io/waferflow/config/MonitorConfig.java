@@ -90,13 +90,16 @@ public record MonitorConfig(
 
     /**
      * {@code monitor.prediction_drift}: the reference holds the predictions (scores, or regression values) of the first
-     * windows until it has {@code min_reference}; a window with fewer than {@code min_current} gets no verdict.
+     * windows until it has {@code min_reference}; a window with fewer than {@code min_current} gets no verdict. With
+     * {@code rolling_windows} N &gt; 0 the concept-drift reference rolls instead: the N windows before the current one
+     * (a verdict once they hold {@code min_reference}); 0 keeps it fixed.
      */
-    public record PredictionDrift(int minReference, int minCurrent) implements Serializable {
+    public record PredictionDrift(int minReference, int minCurrent, int rollingWindows) implements Serializable {
 
         public PredictionDrift {
             Check.between("min_reference", minReference, 1, Integer.MAX_VALUE);
             Check.between("min_current", minCurrent, 1, Integer.MAX_VALUE);
+            Check.between("rolling_windows", rollingWindows, 0, 10_000);
         }
     }
 

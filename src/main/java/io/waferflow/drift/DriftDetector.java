@@ -8,6 +8,7 @@ import io.waferflow.model.QualityEvent;
 import io.waferflow.model.WaferParameterWindow;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -32,6 +33,10 @@ import org.apache.flink.util.OutputTag;
  * stream baseline is built from the first drift windows; a file baseline is loaded on the feature's first input. Both
  * are state, so they survive restarts and are carried by savepoints.
  *
+ * <p>With a rolling reference ({@link #withRollingReference}) the baseline is instead the merge of the last N judged
+ * drift windows before the current one (kept per feature in {@link #rollingWindowsDescriptor()}, at most N), and a
+ * window gets a verdict once they hold {@code min_baseline} values.
+ *
  * <p>Output: one {@link DriftMetric} per feature and drift window (verdict insufficient_data while the baseline forms);
  * on {@link #QUALITY_EVENTS} the per-wafer checks of {@link WaferDistributionRules}.
  */
@@ -49,6 +54,8 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     private final Map<String, Distribution> fileBaselines;
 
     private final String fileBaselineId;
+    /** 0: the baseline is fixed once complete; N: it is the last N drift windows. */
+    private final int rollingWindows;
 
     private final PipelineCounters counters = new PipelineCounters();
     private transient DriftGauges gauges;
@@ -58,6 +65,8 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
 
     private transient ValueState<Baseline> baseline;
     private transient MapState<Long, Distribution> open;
+    /** Only with a rolling reference. */
+    private transient MapState<Long, Distribution> rolling;
 
     public DriftDetector(
             DriftConfig config,
@@ -65,11 +74,34 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
             WaferDistributionRules waferRules,
             Map<String, Distribution> fileBaselines,
             String fileBaselineId) {
+        this(config, waferLatenessMs, waferRules, fileBaselines, fileBaselineId, 0);
+    }
+
+    private DriftDetector(
+            DriftConfig config,
+            long waferLatenessMs,
+            WaferDistributionRules waferRules,
+            Map<String, Distribution> fileBaselines,
+            String fileBaselineId,
+            int rollingWindows) {
         this.config = config;
         this.waferLatenessMs = waferLatenessMs;
         this.waferRules = waferRules;
         this.fileBaselines = fileBaselines == null ? null : Map.copyOf(fileBaselines);
         this.fileBaselineId = fileBaselineId;
+        this.rollingWindows = rollingWindows;
+    }
+
+    /**
+     * A detector whose baseline rolls: each drift window is compared with the merge of the {@code windows} drift
+     * windows judged before it ({@code config}'s baseline source is not used).
+     */
+    public static DriftDetector withRollingReference(
+            DriftConfig config, long waferLatenessMs, WaferDistributionRules waferRules, int windows) {
+        if (windows < 1) {
+            throw new IllegalArgumentException("a rolling reference needs at least one window, not " + windows);
+        }
+        return new DriftDetector(config, waferLatenessMs, waferRules, null, null, windows);
     }
 
     public static ValueStateDescriptor<Baseline> baselineDescriptor() {
@@ -81,6 +113,11 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         return new MapStateDescriptor<>("drift-open-windows", Types.LONG, TypeInformation.of(Distribution.class));
     }
 
+    /** Rolling reference: drift window end → its distribution, for the last N judged windows. */
+    public static MapStateDescriptor<Long, Distribution> rollingWindowsDescriptor() {
+        return new MapStateDescriptor<>("drift-rolling-windows", Types.LONG, TypeInformation.of(Distribution.class));
+    }
+
     @Override
     public PipelineCounters counters() {
         return counters;
@@ -90,6 +127,9 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     public void open(OpenContext openContext) {
         baseline = getRuntimeContext().getState(baselineDescriptor());
         open = getRuntimeContext().getMapState(openWindowsDescriptor());
+        if (rollingWindows > 0) {
+            rolling = getRuntimeContext().getMapState(rollingWindowsDescriptor());
+        }
         gauges = new DriftGauges(getRuntimeContext().getMetricGroup());
     }
 
@@ -133,15 +173,11 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         String feature = ctx.getCurrentKey();
         Baseline b = baselineOf(feature);
         DriftMetric m;
-        if (b.complete) {
-            int k = config.sketchK();
-            m = DriftStatistics.compare(
-                    feature,
-                    StepCdf.of(b.distribution, k),
-                    b.distribution,
-                    StepCdf.of(current, k),
-                    current,
-                    config.rule());
+        if (rollingWindows > 0) {
+            m = compare(feature, b, current);
+            roll(b, start, end, current);
+        } else if (b.complete) {
+            m = compare(feature, b, current);
         } else {
             b.distribution = b.distribution.merge(current, config.sketchK());
             if (b.firstWindowStart == Long.MIN_VALUE) {
@@ -156,10 +192,38 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         }
         m.windowStart = start;
         m.windowEnd = end;
-        m.baselineId = b.id;
         metricsOut.inc();
         gauges.update(m);
         out.collect(m);
+    }
+
+    private DriftMetric compare(String feature, Baseline b, Distribution current) {
+        int k = config.sketchK();
+        DriftMetric m = DriftStatistics.compare(
+                feature, StepCdf.of(b.distribution, k), b.distribution, StepCdf.of(current, k), current, config.rule());
+        m.baselineId = b.id;
+        return m;
+    }
+
+    /** The rolling reference after a judged window: the last N windows up to it, merged. */
+    private void roll(Baseline b, long start, long end, Distribution current) throws Exception {
+        rolling.put(end, current);
+        TreeMap<Long, Distribution> kept = new TreeMap<>();
+        for (Map.Entry<Long, Distribution> e : rolling.entries()) {
+            kept.put(e.getKey(), e.getValue());
+        }
+        while (kept.size() > rollingWindows) {
+            rolling.remove(kept.pollFirstEntry().getKey());
+        }
+        Distribution merged = new Distribution();
+        for (Distribution d : kept.values()) {
+            merged = merged.merge(d, config.sketchK());
+        }
+        b.distribution = merged;
+        b.firstWindowStart = kept.firstKey() - (end - start);
+        b.id = "rolling:" + Instant.ofEpochMilli(b.firstWindowStart) + ".." + Instant.ofEpochMilli(end);
+        b.complete = true;
+        baseline.update(b);
     }
 
     /** The feature's baseline: from state, else from the baseline file, else a new one to build from the stream. */
@@ -188,6 +252,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         m.currentMean = current.mean;
         m.currentStd = current.std();
         m.verdict = DriftVerdict.INSUFFICIENT_DATA; // the statistics stay NaN
+        m.baselineId = b.id;
         return m;
     }
 }

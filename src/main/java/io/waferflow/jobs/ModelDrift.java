@@ -7,22 +7,26 @@ import io.waferflow.drift.DriftDetector;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.WaferDistributionRules;
 import io.waferflow.model.LabeledPrediction;
+import io.waferflow.model.WaferParameterWindow;
 import io.waferflow.monitor.PredictionWindowAggregator;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The monitor job's drift of each model version, per tumbling monitor window (by prediction time):
  *
  * <pre>
- * labeled predictions ─ first emission only ─ keyBy model key ─ window distributions ─┬─ &lt;model key&gt;:prediction
- *                                                                                      └─ &lt;model key&gt;:&lt;input&gt;
- *   ─ keyBy feature ─ drift detector (PSI, KS against the feature's reference) ─ drift metrics
+ * labeled predictions ─ first emission only ─ keyBy model key ─ window distributions ─┐
+ *   ├─ &lt;model key&gt;:prediction ─ keyBy feature ─ drift detector (concept drift) ─┬─ drift metrics
+ *   └─ &lt;model key&gt;:&lt;input&gt; ─ keyBy feature ─ drift detector (input drift) ──┘
  * </pre>
  *
- * Concept drift (the predictions: scores, or regression values) and input drift (each input feature) are the same test
- * on different columns, so one {@link DriftDetector} judges both, with the {@code drift} section's sketch size, alpha
- * and PSI bands, the monitor's window, and a reference of each feature's first windows until it holds
- * {@code monitor.prediction_drift.min_reference} values (fixed once complete; docs/model-drift.md says why).
+ * Both are the existing {@link DriftDetector} (PSI and KS against a reference, with the {@code drift} section's sketch
+ * size, alpha and PSI bands) with the monitor's window and sample sizes. Each feature's reference is its first windows
+ * until they hold {@code monitor.prediction_drift.min_reference} values, then fixed; with
+ * {@code monitor.prediction_drift.rolling_windows} N &gt; 0 the concept-drift reference is instead the N windows before
+ * the current one. docs/model-drift.md says why fixed is the default. The detectors' inputs are final when emitted (at
+ * their window's end), so they wait for no lateness; they come from no wafer, so the wafer rules are off.
  */
 public final class ModelDrift {
 
@@ -30,18 +34,24 @@ public final class ModelDrift {
 
     /** Drift metrics of {@code <model key>:prediction} and {@code <model key>:<input>} per monitor window. */
     public static DataStream<DriftMetric> build(FeaturesJobConfig config, DataStream<LabeledPrediction> predictions) {
-        return predictions
+        SingleOutputStreamOperator<WaferParameterWindow> windows = predictions
                 .filter(lp -> lp.actual == null)
                 .uid(Uids.MONITOR_DRIFT_UNLABELED)
                 .name("Predictions at prediction time")
                 .keyBy(lp -> lp.prediction.modelKey())
                 .process(windows(config))
                 .uid(Uids.MONITOR_DRIFT_WINDOWS)
-                .name("Model prediction and input distributions per window")
+                .name("Model prediction and input distributions per window");
+        DataStream<DriftMetric> concept = windows.getSideOutput(PredictionWindowAggregator.PREDICTIONS)
                 .keyBy(w -> w.feature)
-                .process(detector(config))
-                .uid(Uids.MONITOR_DRIFT_DETECTOR)
-                .name("Model drift per prediction and input (PSI, KS)");
+                .process(conceptDetector(config))
+                .uid(Uids.MONITOR_DRIFT_CONCEPT)
+                .name("Concept drift per model version (PSI, KS)");
+        DataStream<DriftMetric> inputs = windows.keyBy(w -> w.feature)
+                .process(inputDetector(config))
+                .uid(Uids.MONITOR_DRIFT_INPUTS)
+                .name("Input drift per model version and input (PSI, KS)");
+        return concept.union(inputs);
     }
 
     public static PredictionWindowAggregator windows(FeaturesJobConfig config) {
@@ -49,11 +59,16 @@ public final class ModelDrift {
                 config.monitor().window().toMillis(), config.drift().sketchK());
     }
 
-    /**
-     * The drift detector of model features. Its inputs are final when emitted (at their window's end), so it waits for
-     * no lateness; it has no wafers, so no wafer rules; its references come from the stream.
-     */
-    public static DriftDetector detector(FeaturesJobConfig config) {
+    /** Concept drift: a fixed reference, or a rolling one of {@code monitor.prediction_drift.rolling_windows}. */
+    public static DriftDetector conceptDetector(FeaturesJobConfig config) {
+        int rolling = config.monitor().predictionDrift().rollingWindows();
+        return rolling == 0
+                ? inputDetector(config)
+                : DriftDetector.withRollingReference(driftConfig(config), 0, WaferDistributionRules.none(), rolling);
+    }
+
+    /** Input drift: always against the first windows, the model's inputs as they were when it was deployed. */
+    public static DriftDetector inputDetector(FeaturesJobConfig config) {
         return new DriftDetector(driftConfig(config), 0, WaferDistributionRules.none(), null, null);
     }
 

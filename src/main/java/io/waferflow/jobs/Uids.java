@@ -48,7 +48,8 @@ public final class Uids {
     // The monitor job's model drift (ModelDrift).
     public static final String MONITOR_DRIFT_UNLABELED = "monitor-drift-unlabeled";
     public static final String MONITOR_DRIFT_WINDOWS = "monitor-drift-windows";
-    public static final String MONITOR_DRIFT_DETECTOR = "monitor-drift-detector";
+    public static final String MONITOR_DRIFT_CONCEPT = "monitor-drift-concept";
+    public static final String MONITOR_DRIFT_INPUTS = "monitor-drift-inputs";
 
     /** Stateless filters of a backfill that hands over to a bootstrapped job ({@code FeaturesJobSinks#finalBy}). */
     public static final String FINAL_BY_ROWS = "backfill-final-by-rows";

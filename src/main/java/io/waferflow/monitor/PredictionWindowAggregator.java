@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Per model version (keyed by {@link Prediction#modelKey()}) and tumbling, epoch-aligned monitor window (by the
@@ -28,14 +29,18 @@ import org.apache.flink.util.Collector;
  *
  * <p>State: open windows (window end → {@link PredictionWindowAccumulator}), each with an event-time timer at its end.
  * When the watermark passes the end, the window emits one {@link WaferParameterWindow} per column that has values
- * ({@code feature = <model key>:prediction} or {@code <model key>:<input>}, {@code deviceCount} = the predictions) and
- * is removed, so no state outlives its window. A prediction whose window was already emitted (later than the source's
+ * ({@code deviceCount} = the predictions): {@code <model key>:<input>} on the main output, {@code <model
+ * key>:prediction} on {@link #PREDICTIONS} (concept drift may judge it against another reference); then it is removed,
+ * so no state outlives its window. A prediction whose window was already emitted (later than the source's
  * out-of-orderness allows) is counted ({@link #LATE}) and dropped. Exactly once with checkpoints.
  */
 public class PredictionWindowAggregator extends KeyedProcessFunction<String, LabeledPrediction, WaferParameterWindow>
         implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<WaferParameterWindow> PREDICTIONS =
+            new OutputTag<>("monitor-drift-prediction-windows") {};
 
     public static final String LATE = "monitor_drift_late_predictions";
     public static final String WITHOUT_VALUE = "monitor_drift_predictions_without_value";
@@ -124,7 +129,11 @@ public class PredictionWindowAggregator extends KeyedProcessFunction<String, Lab
             w.windowEnd = end;
             w.deviceCount = acc.predictions;
             w.distribution = acc.distribution(c);
-            out.collect(w);
+            if (c == 0) {
+                ctx.output(PREDICTIONS, w);
+            } else {
+                out.collect(w);
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ import io.waferflow.drift.DriftVerdict;
 import io.waferflow.model.LabeledPrediction;
 import io.waferflow.model.Prediction;
 import io.waferflow.model.WaferParameterWindow;
+import io.waferflow.monitor.PredictionWindowAggregator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,22 +38,23 @@ class ConceptDriftTest {
     private static final long WINDOW = 15 * 60_000;
     private static final int REFERENCE = 100;
 
-    private final FeaturesJobConfig config = TestConfigs.features(
-            "monitor.window=15 min",
-            "monitor.prediction_drift.min_reference=" + REFERENCE,
-            "monitor.prediction_drift.min_current=50");
     private final Random random = new Random(3);
 
     private KeyedOneInputStreamOperatorTestHarness<String, LabeledPrediction, WaferParameterWindow> windows;
     private KeyedOneInputStreamOperatorTestHarness<String, WaferParameterWindow, DriftMetric> detector;
-    private int handedOver;
 
-    @BeforeEach
-    void open() throws Exception {
+    /** The two operators as the job builds them, with a reference of 100 values and a verdict from 50. */
+    private void open(String... overrides) throws Exception {
+        List<String> settings = new ArrayList<>(List.of(
+                "monitor.window=15 min",
+                "monitor.prediction_drift.min_reference=" + REFERENCE,
+                "monitor.prediction_drift.min_current=50"));
+        settings.addAll(List.of(overrides));
+        FeaturesJobConfig config = TestConfigs.features(settings);
         windows = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(ModelDrift.windows(config)), lp -> lp.prediction.modelKey(), Types.STRING);
         detector = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(ModelDrift.detector(config)), w -> w.feature, Types.STRING);
+                new KeyedProcessOperator<>(ModelDrift.conceptDetector(config)), w -> w.feature, Types.STRING);
         windows.open();
         detector.open();
     }
@@ -82,11 +83,10 @@ class ConceptDriftTest {
         long end = start + WINDOW;
         int before = detector.extractOutputValues().size();
         windows.processWatermark(new Watermark(end - 1));
-        List<WaferParameterWindow> emitted = windows.extractOutputValues();
-        for (WaferParameterWindow w : emitted.subList(handedOver, emitted.size())) {
-            detector.processElement(new StreamRecord<>(w, end - 1));
+        var emitted = windows.getSideOutput(PredictionWindowAggregator.PREDICTIONS);
+        for (StreamRecord<WaferParameterWindow> w = emitted.poll(); w != null; w = emitted.poll()) {
+            detector.processElement(new StreamRecord<>(w.getValue(), end - 1));
         }
-        handedOver = emitted.size();
         detector.processWatermark(new Watermark(end - 1));
         List<DriftMetric> all = detector.extractOutputValues();
         return new ArrayList<>(all.subList(before, all.size()));
@@ -94,6 +94,7 @@ class ConceptDriftTest {
 
     @Test
     void shiftedScoresDriftUnchangedOnesStayStable() throws Exception {
+        open();
         double[] first = scores(50, 0.8);
         double[] second = scores(50, 0.8);
         for (List<DriftMetric> m : List.of(window(0, first), window(1, second))) {
@@ -127,17 +128,49 @@ class ConceptDriftTest {
 
     @Test
     void aWindowBelowTheMinimumGetsNoVerdict() throws Exception {
+        open();
         window(0, scores(REFERENCE, 0.8));
         DriftMetric small = window(1, scores(49, 0.5)).get(0);
         assertThat(small.nCurrent).isEqualTo(49);
         assertThat(small.verdict).isEqualTo(DriftVerdict.INSUFFICIENT_DATA);
     }
 
+    @Test
+    void aRollingReferenceTakesAShiftAsTheNewNormalAfterItsWindows() throws Exception {
+        open("monitor.prediction_drift.rolling_windows=2");
+        double[] w0 = scores(60, 0.8);
+        double[] w1 = scores(60, 0.8);
+        assertThat(window(0, w0).get(0).verdict).isEqualTo(DriftVerdict.INSUFFICIENT_DATA); // no reference yet
+        assertThat(window(1, w1).get(0).verdict).isEqualTo(DriftVerdict.INSUFFICIENT_DATA); // 60 < 100 values
+        double[] w2 = scores(60, 0.8);
+        DriftMetric stable = window(2, w2).get(0);
+        assertMatchesIndependentTest(stable, concat(w0, w1), w2);
+        assertThat(stable.verdict).as(stable.toString()).isEqualTo(DriftVerdict.STABLE);
+        assertThat(stable.baselineId).isEqualTo("rolling:1970-01-01T00:00:00Z..1970-01-01T00:30:00Z");
+
+        double[] w3 = scores(60, 0.7);
+        DriftMetric drift = window(3, w3).get(0);
+        assertMatchesIndependentTest(drift, concat(w1, w2), w3);
+        assertThat(drift.verdict).as(drift.toString()).isEqualTo(DriftVerdict.DRIFT);
+
+        // Two shifted windows later the reference is all shifted: stable again.
+        double[] w4 = scores(60, 0.7);
+        window(4, w4);
+        double[] w5 = scores(60, 0.7);
+        DriftMetric absorbed = window(5, w5).get(0);
+        assertMatchesIndependentTest(absorbed, concat(w3, w4), w5);
+        assertThat(absorbed.verdict).as(absorbed.toString()).isEqualTo(DriftVerdict.STABLE);
+        assertThat(absorbed.baselineId).isEqualTo("rolling:1970-01-01T00:45:00Z..1970-01-01T01:15:00Z");
+        assertThat(detector.numKeyedStateEntries())
+                .as("the baseline and the rolling windows; no window left open")
+                .isEqualTo(2);
+    }
+
     /** KS D and p from Commons Math on the raw values, PSI counted over the reference's deciles, the verdict's rule. */
     private void assertMatchesIndependentTest(DriftMetric m, double[] reference, double[] current) {
         KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest();
         double d = ks.kolmogorovSmirnovStatistic(reference, current);
-        double p = ks.kolmogorovSmirnovTest(reference, current, false); // P(D ≥ d), exact: 100 · 80 < 10,000
+        double p = ks.kolmogorovSmirnovTest(reference, current, false); // P(D ≥ d), exact: n · m < 10,000
         double psi = psi(reference, current);
         assertThat(m.exact).isTrue();
         assertThat(m.nBaseline).isEqualTo(reference.length);

@@ -34,7 +34,11 @@ class ModelDriftUidsTest {
                 .map(StreamNode::getTransformationUID)
                 .collect(Collectors.toSet());
         assertThat(uids)
-                .contains(Uids.MONITOR_DRIFT_UNLABELED, Uids.MONITOR_DRIFT_WINDOWS, Uids.MONITOR_DRIFT_DETECTOR);
+                .contains(
+                        Uids.MONITOR_DRIFT_UNLABELED,
+                        Uids.MONITOR_DRIFT_WINDOWS,
+                        Uids.MONITOR_DRIFT_CONCEPT,
+                        Uids.MONITOR_DRIFT_INPUTS);
         assertThat(graph.getJobGraph().getNumberOfVertices()).isPositive(); // throws for an operator without uid
     }
 }

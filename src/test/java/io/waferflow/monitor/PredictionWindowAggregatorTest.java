@@ -49,6 +49,21 @@ class PredictionWindowAggregatorTest {
         return classification("m", "1", "W" + i, time, 0.5 + 0.5 * random.nextDouble(), INPUTS, inputs);
     }
 
+    /** Everything emitted so far: the inputs' windows (main output) and the predictions' (side output). */
+    private static List<WaferParameterWindow> emitted(
+            KeyedOneInputStreamOperatorTestHarness<String, LabeledPrediction, WaferParameterWindow> h) {
+        List<WaferParameterWindow> all = new ArrayList<>(h.extractOutputValues());
+        var predictions = h.getSideOutput(PredictionWindowAggregator.PREDICTIONS);
+        if (predictions != null) {
+            predictions.forEach(r -> all.add(r.getValue()));
+        }
+        return all;
+    }
+
+    private static Map<String, WaferParameterWindow> byFeature(List<WaferParameterWindow> windows) {
+        return windows.stream().collect(Collectors.toMap(w -> w.feature, w -> w));
+    }
+
     private static long counter(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h, String name) {
         return (Long) h.getEnvironment()
                 .getAccumulatorRegistry()
@@ -86,11 +101,13 @@ class PredictionWindowAggregatorTest {
             h.processElement(new StreamRecord<>(unlabeled(next), next.eventTime));
 
             h.processWatermark(new Watermark(WINDOW - 2));
-            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(emitted(h)).isEmpty();
             h.processWatermark(new Watermark(WINDOW - 1));
-            Map<String, WaferParameterWindow> out =
-                    h.extractOutputValues().stream().collect(Collectors.toMap(w -> w.feature, w -> w));
+            Map<String, WaferParameterWindow> out = byFeature(emitted(h));
             assertThat(out.keySet()).containsExactlyInAnyOrder("m/1:prediction", "m/1:vdd_mean", "m/1:idd_mean");
+            assertThat(h.getSideOutput(PredictionWindowAggregator.PREDICTIONS))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getValue().feature).isEqualTo("m/1:prediction"));
             counted.forEach((column, values) -> {
                 WaferParameterWindow w = out.get("m/1:" + column);
                 assertThat(w.windowStart).isZero();
@@ -106,8 +123,8 @@ class PredictionWindowAggregatorTest {
             assertThat(counter(h, PredictionWindowAggregator.LATE)).isEqualTo(1);
 
             h.processWatermark(new Watermark(2 * WINDOW - 1));
-            List<WaferParameterWindow> second = h.extractOutputValues()
-                    .subList(out.size(), h.extractOutputValues().size());
+            List<WaferParameterWindow> second =
+                    emitted(h).stream().filter(w -> w.windowStart > 0).toList();
             assertThat(second).hasSize(3).allSatisfy(w -> {
                 assertThat(w.windowStart).isEqualTo(WINDOW);
                 assertThat(w.distribution.n).isEqualTo(1);
@@ -131,8 +148,7 @@ class PredictionWindowAggregatorTest {
                 h.processElement(new StreamRecord<>(unlabeled(p), p.eventTime));
             }
             h.processWatermark(new Watermark(WINDOW - 1));
-            Map<String, WaferParameterWindow> out =
-                    h.extractOutputValues().stream().collect(Collectors.toMap(w -> w.feature, w -> w));
+            Map<String, WaferParameterWindow> out = byFeature(emitted(h));
             assertThat(out.keySet()).containsExactlyInAnyOrder("m/1:prediction", "m/1:a", "m/1:b", "m/1:c");
             assertMoments(out.get("m/1:prediction").distribution, List.of(0.9, 0.8, 0.7, 0.6));
             assertMoments(out.get("m/1:a").distribution, List.of(1.0, 3.0));
