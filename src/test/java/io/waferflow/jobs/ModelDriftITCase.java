@@ -4,6 +4,7 @@ import static io.waferflow.testing.GeneratedPredictions.classification;
 import static io.waferflow.testing.GeneratedPredictions.labeled;
 import static io.waferflow.testing.GeneratedPredictions.unlabeled;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
@@ -14,6 +15,8 @@ import io.waferflow.model.Prediction;
 import io.waferflow.testing.FeaturesJobRun;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * reference of 500 values): two versions of a yield classifier, 400 predictions per window over 8 windows. Version 1's
  * {@code vdd_mean} input shifts by 2.5 σ from the fifth window on, version 2's scores from 0.80 to 0.70 (2 σ). Every
  * other input and score keeps its distribution. The join's second emissions (with their actuals) carry wild values and
- * must not count.
+ * must not count: every window's count and mean equal those of the first emissions, computed here.
  */
 @Timeout(180)
 class ModelDriftITCase {
@@ -54,7 +57,8 @@ class ModelDriftITCase {
     @Test
     void shiftedInputsAndScoresDriftInTheirWindowsAndNothingElseDoes() throws Exception {
         FeaturesJobConfig config = TestConfigs.features();
-        List<LabeledPrediction> input = generate(new Random(5));
+        Map<String, Map<Integer, List<Double>>> counted = new HashMap<>();
+        List<LabeledPrediction> input = generate(new Random(5), counted);
 
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
@@ -91,6 +95,11 @@ class ModelDriftITCase {
                 DriftMetric m = windows.get(START + w * WINDOW);
                 assertThat(m.windowEnd).isEqualTo(START + (w + 1) * WINDOW);
                 assertThat(m.nCurrent).as(m.toString()).isEqualTo(PER_WINDOW);
+                double[] values = counted.get(feature).get(w).stream()
+                        .mapToDouble(Double::doubleValue)
+                        .toArray();
+                double mean = Arrays.stream(values).sum() / values.length;
+                assertThat(m.currentMean).as(m.toString()).isCloseTo(mean, within(1e-9 * Math.abs(mean)));
                 assertThat(m.verdict).as(m.toString()).isEqualTo(expected(feature, w));
             }
         }
@@ -105,7 +114,8 @@ class ModelDriftITCase {
         return shifted && window >= SHIFT_FROM ? DriftVerdict.DRIFT : DriftVerdict.STABLE;
     }
 
-    private static List<LabeledPrediction> generate(Random random) {
+    /** The predictions as the join emits them; {@code counted} gets the values that count, per feature and window. */
+    private static List<LabeledPrediction> generate(Random random, Map<String, Map<Integer, List<Double>>> counted) {
         List<LabeledPrediction> out = new ArrayList<>();
         for (int w = 0; w < WINDOWS; w++) {
             for (int i = 0; i < PER_WINDOW; i++) {
@@ -120,6 +130,16 @@ class ModelDriftITCase {
                     double score = (shift && version.equals("2") ? 0.70 : 0.80) + 0.05 * random.nextGaussian();
                     Prediction p = classification("yield_class", version, w + "-" + i, time, score, INPUTS, values);
                     out.add(unlabeled(p));
+                    String key = p.modelKey() + ":";
+                    int window = w;
+                    counted.computeIfAbsent(key + "prediction", k -> new HashMap<>())
+                            .computeIfAbsent(window, k -> new ArrayList<>())
+                            .add(score);
+                    for (int f = 0; f < INPUTS.length; f++) {
+                        counted.computeIfAbsent(key + INPUTS[f], k -> new HashMap<>())
+                                .computeIfAbsent(window, k -> new ArrayList<>())
+                                .add(values[f]);
+                    }
                     if (i % 4 == 0) {
                         Prediction wild = classification(
                                 "yield_class", version, w + "-" + i, time, 0.01, INPUTS, new double[] {5, 1, 100});
