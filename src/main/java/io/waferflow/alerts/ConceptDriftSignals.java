@@ -28,18 +28,8 @@ public class ConceptDriftSignals implements FlatMapFunction<DriftMetric, AlertSi
         a.type = ModelFindings.CONCEPT_DRIFT;
         a.key = ModelFindings.conceptDriftKey(modelKey);
         a.subject = modelKey;
-        a.feature = m.feature;
         a.severity = AlertSeverity.P2;
-        a.baselineMean = m.baselineMean;
-        a.baselineStd = m.baselineStd;
-        a.currentMean = m.currentMean;
-        a.currentStd = m.currentStd;
-        a.shiftSigma = m.shiftSigma;
-        a.psi = m.psi;
-        a.ksD = m.ksD;
-        a.ksPValue = m.ksPValueConservative;
-        a.nBaseline = m.nBaseline;
-        a.nCurrent = m.nCurrent;
+        DriftSignals.withStatistics(a, m);
         a.windowStart = m.windowStart;
         a.windowEnd = m.windowEnd;
         a.title = String.format(

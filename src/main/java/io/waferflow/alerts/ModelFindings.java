@@ -40,13 +40,6 @@ public final class ModelFindings {
 
     /** One window's observation of a model condition, its context filled in by the caller. */
     static AlertSignal signal(Alert context, boolean active) {
-        AlertSignal s = new AlertSignal();
-        s.key = context.key;
-        s.policy = POLICY;
-        s.active = active;
-        s.windowStart = context.windowStart;
-        s.windowEnd = context.windowEnd;
-        s.context = context;
-        return s;
+        return AlertSignal.of(context, POLICY, active);
     }
 }

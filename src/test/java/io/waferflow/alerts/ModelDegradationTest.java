@@ -3,6 +3,7 @@ package io.waferflow.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waferflow.model.ModelMetrics;
+import io.waferflow.testing.TestModelMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -41,18 +42,7 @@ class ModelDegradationTest {
 
     /** Window {@code i} (0-based from T0), classification, {@code correct} of {@code labeled} right. */
     static ModelMetrics classification(int i, int revision, long labeled, long correct) {
-        ModelMetrics m = new ModelMetrics();
-        m.model = "yield_class";
-        m.modelVersion = "1";
-        m.task = ModelMetrics.CLASSIFICATION;
-        m.windowStart = T0 + i * W;
-        m.windowEnd = m.windowStart + W;
-        m.revision = revision;
-        m.predictions = 1000;
-        m.labeled = labeled;
-        m.labelCoverage = labeled / 1000.0;
-        m.accuracy = labeled == 0 ? Double.NaN : correct / (double) labeled;
-        return m;
+        return TestModelMetrics.classification("yield_class", "1", T0 + i * W, W, revision, 1000, labeled, correct);
     }
 
     private long watermark = Long.MIN_VALUE;

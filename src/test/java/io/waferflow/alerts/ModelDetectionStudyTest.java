@@ -7,6 +7,7 @@ import io.waferflow.config.AlertPolicySpec;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.MonitorConfig;
 import io.waferflow.model.ModelMetrics;
+import io.waferflow.testing.TestModelMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -140,18 +141,8 @@ class ModelDetectionStudyTest {
     }
 
     private static ModelMetrics window(int run, long start, long predictions, long correct) {
-        ModelMetrics m = new ModelMetrics();
-        m.model = "study";
-        m.modelVersion = Integer.toString(run);
-        m.task = ModelMetrics.CLASSIFICATION;
-        m.windowStart = start;
-        m.windowEnd = start + 15 * MIN;
-        m.revision = 1;
-        m.predictions = predictions;
-        m.labeled = predictions;
-        m.labelCoverage = 1;
-        m.accuracy = correct / (double) predictions;
-        return m;
+        return TestModelMetrics.classification(
+                "study", Integer.toString(run), start, 15 * MIN, 1, predictions, predictions, correct);
     }
 
     @Test

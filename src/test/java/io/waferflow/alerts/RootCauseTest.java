@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.DriftVerdict;
+import io.waferflow.testing.TestModelMetrics;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
@@ -57,15 +58,7 @@ class RootCauseTest {
 
     private static DriftMetric drift(
             long window, String input, DriftVerdict verdict, double psi, double from, double to) {
-        DriftMetric m = new DriftMetric();
-        m.feature = MODEL + ":" + input;
-        m.windowStart = (window - 1) * W;
-        m.windowEnd = window * W;
-        m.verdict = verdict;
-        m.psi = psi;
-        m.baselineMean = from;
-        m.currentMean = to;
-        return m;
+        return TestModelMetrics.drift(MODEL, input, (window - 1) * W, W, verdict, psi, from, to);
     }
 
     private void signal(AlertSignal s) throws Exception {

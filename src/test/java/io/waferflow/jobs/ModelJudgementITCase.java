@@ -14,6 +14,7 @@ import io.waferflow.model.ModelMetrics;
 import io.waferflow.model.RetrainEvent;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.ResultSink;
+import io.waferflow.testing.TestModelMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -120,18 +121,9 @@ class ModelJudgementITCase {
         for (int i = 0; i < WINDOWS; i++) {
             double accuracy = i < GOOD_WINDOWS ? 0.92 : 0.78;
             for (int revision = 0; revision < 2; revision++) {
-                ModelMetrics m = new ModelMetrics();
-                m.model = "yield_class";
-                m.modelVersion = "1";
-                m.task = ModelMetrics.CLASSIFICATION;
-                m.windowStart = T0 + i * W;
-                m.windowEnd = m.windowStart + W;
-                m.revision = revision;
-                m.predictions = 1000;
-                m.labeled = revision == 0 ? 300 : 1000;
-                m.labelCoverage = m.labeled / 1000.0;
-                m.accuracy = Math.round(accuracy * m.labeled) / (double) m.labeled;
-                out.add(m);
+                long labeled = revision == 0 ? 300 : 1000;
+                out.add(TestModelMetrics.classification(
+                        "yield_class", "1", T0 + i * W, W, revision, 1000, labeled, Math.round(accuracy * labeled)));
             }
         }
         return out;
@@ -168,14 +160,6 @@ class ModelJudgementITCase {
     }
 
     private static DriftMetric metric(int i, String input, DriftVerdict verdict, double psi, double from, double to) {
-        DriftMetric m = new DriftMetric();
-        m.feature = MODEL + ":" + input;
-        m.windowStart = T0 + i * W;
-        m.windowEnd = m.windowStart + W;
-        m.verdict = verdict;
-        m.psi = psi;
-        m.baselineMean = from;
-        m.currentMean = to;
-        return m;
+        return TestModelMetrics.drift(MODEL, input, T0 + i * W, W, verdict, psi, from, to);
     }
 }
