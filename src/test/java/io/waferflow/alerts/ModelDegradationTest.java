@@ -135,6 +135,7 @@ class ModelDegradationTest {
 
         send(classification(2, 2, 1000, 100)); // a late revision of a reference window: not judged, baseline kept
         send(classification(12, 0, 1000, 870));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the baseline; the waiting windows are gone
         out = signals();
         assertThat(out).hasSize(3);
         assertThat(out.get(2).context.baselineMean).isEqualTo(baseline);
@@ -171,5 +172,14 @@ class ModelDegradationTest {
         // Baseline MAE 2.0: above 2.1 (5 %) is P2, above 2.2 (10 %) P1.
         assertThat(signals()).extracting(ModelDegradationTest::verdict).containsExactly("clear", "P2", "P2", "P1");
         assertThat(signals().get(0).context.field).isEqualTo("mae");
+    }
+
+    @Test
+    void aRevisionIsJudgedAgainForTheSameWindow() throws Exception {
+        open(Map.of("yield_class", 0.92));
+        send(classification(0, 1, 100, 70)); // the first labels: 0.70, P1
+        send(classification(0, 2, 1000, 910)); // all labels: 0.91, clear
+        assertThat(signals()).extracting(ModelDegradationTest::verdict).containsExactly("P1", "clear");
+        assertThat(signals()).extracting(s -> s.windowEnd).containsOnly(T0 + W);
     }
 }

@@ -124,4 +124,15 @@ class RootCauseTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
+
+    @Test
+    void observationsWithoutTimestampsAreTimedByTheirWindow() throws Exception {
+        // Revisions emitted from processing-time timers upstream carry no timestamp.
+        metric(drift(2, "vdd_mean", DriftVerdict.DRIFT, 0.41, 1.2, 1.25));
+        harness.processElement1(new StreamRecord<>(degradation(2, true)));
+        watermark(2 * W + GRACE);
+        assertThat(out()).hasSize(1);
+        assertThat(harness.extractOutputStreamRecords().get(0).getTimestamp()).isEqualTo(2 * W + GRACE);
+        assertThat(out().get(0).context.features).isEqualTo("vdd_mean");
+    }
 }
