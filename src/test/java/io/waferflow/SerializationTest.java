@@ -52,6 +52,8 @@ class SerializationTest {
                 io.waferflow.alerts.Alert.class,
                 io.waferflow.alerts.AlertSignal.class,
                 io.waferflow.alerts.AlertEpisode.class,
+                io.waferflow.alerts.ModelBaseline.class,
+                io.waferflow.monitor.RetrainWatch.class,
                 io.waferflow.model.TrainingEvent.class,
                 io.waferflow.training.TrainingRow.class,
                 io.waferflow.training.JoinState.class

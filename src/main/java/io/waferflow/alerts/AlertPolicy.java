@@ -35,8 +35,10 @@ import org.apache.flink.util.Collector;
  * </ul>
  *
  * Observations are judged in event-time order: each waits until the watermark passes its timestamp (no added latency in
- * practice: the watermark follows right behind). State is one {@link AlertEpisode} per key, cleared once a key is
- * neither firing, nor in cooldown, nor holding recent windows, so per-wafer keys do not accumulate.
+ * practice: the watermark follows right behind). A later observation of a key's window replaces the earlier one (model
+ * windows are revised by late actuals): a window observed clear after it held no longer counts toward firing. State is
+ * one {@link AlertEpisode} per key, cleared once a key is neither firing, nor in cooldown, nor holding recent windows,
+ * so per-wafer keys do not accumulate.
  */
 public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert> implements CountingFunction {
 
@@ -106,16 +108,19 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
         e.policy = s.policy;
         long w = s.windowEnd;
         e.activeWindows = recent(e.activeWindows, w, p);
+        boolean heldBefore = Arrays.stream(e.activeWindows).anyMatch(x -> x == w);
         if (s.active) {
             e.context = s.context;
-            if (Arrays.stream(e.activeWindows).noneMatch(x -> x == w)) {
+            if (!heldBefore) {
                 e.activeWindows = append(e.activeWindows, w);
             }
             e.lastActiveEnd = Math.max(e.lastActiveEnd, w);
             if (e.firing) {
-                e.occurrences++;
+                if (!heldBefore) {
+                    e.occurrences++; // a window observed again (a revision) is still one occurrence
+                }
                 e.lastSeen = Math.max(e.lastSeen, w);
-            } else if (e.activeWindows.length >= p.fireN) {
+            } else if (mostInAnySpan(e.activeWindows, p) >= p.fireN) {
                 if (w < e.cooldownUntil) {
                     suppressed.inc();
                 } else {
@@ -123,6 +128,8 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
                 }
             }
             ctx.timerService().registerEventTimeTimer(resolveAt(e, p));
+        } else if (heldBefore) {
+            withdraw(e, w, p, ctx);
         } else if (e.firing && w >= e.lastActiveEnd + p.resolveK * p.windowMs) {
             resolve(e, s.windowStart, w, p, ctx, out); // K windows observed clear
         }
@@ -235,6 +242,39 @@ public class AlertPolicy extends KeyedProcessFunction<String, AlertSignal, Alert
                 ctx.timerService().registerEventTimeTimer(forgetAt);
             }
         }
+    }
+
+    /**
+     * A later observation of a window replaces the earlier one (a model window revised by late actuals): a window that
+     * held and is now observed clear no longer counts toward firing. An alert that already fired is not taken back; it
+     * resolves by the usual rule, counted from the last window that still holds.
+     */
+    private void withdraw(AlertEpisode e, long w, AlertPolicySpec p, Context ctx) {
+        e.activeWindows = Arrays.stream(e.activeWindows).filter(x -> x != w).toArray();
+        if (e.firing) {
+            e.occurrences = Math.max(1, e.occurrences - 1);
+        }
+        if (e.lastActiveEnd == w) {
+            e.lastActiveEnd = Arrays.stream(e.activeWindows).max().orElse(e.firing ? w : Long.MIN_VALUE);
+            if (e.firing) {
+                ctx.timerService().registerEventTimeTimer(resolveAt(e, p));
+            }
+        }
+    }
+
+    /**
+     * The most held windows within any fire_m consecutive windows: with observations in order this is simply the recent
+     * windows' count; a revision of an old window must not count windows far apart together.
+     */
+    private static int mostInAnySpan(long[] windows, AlertPolicySpec p) {
+        int most = 0;
+        for (long newest : windows) {
+            long oldest = newest - (long) p.fireM * p.windowMs;
+            most = Math.max(most, (int) Arrays.stream(windows)
+                    .filter(x -> x > oldest && x <= newest)
+                    .count());
+        }
+        return most;
     }
 
     /** The window ends within the last fire_m windows up to {@code newest}. */

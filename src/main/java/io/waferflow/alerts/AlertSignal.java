@@ -20,6 +20,18 @@ public class AlertSignal {
 
     public AlertSignal() {}
 
+    /** The observation of {@code context}'s key and window, judged by {@code policy}. */
+    public static AlertSignal of(Alert context, String policy, boolean active) {
+        AlertSignal s = new AlertSignal();
+        s.key = context.key;
+        s.policy = policy;
+        s.active = active;
+        s.windowStart = context.windowStart;
+        s.windowEnd = context.windowEnd;
+        s.context = context;
+        return s;
+    }
+
     @Override
     public String toString() {
         return key + "@" + windowEnd + (active ? " active" : " clear");

@@ -93,19 +93,9 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
         a.type = TYPE;
         a.key = TYPE + ":" + m.feature;
         a.subject = m.feature;
-        a.feature = m.feature;
         a.severity = AlertSeverity.P2;
-        a.baselineMean = m.baselineMean;
-        a.baselineStd = m.baselineStd;
-        a.currentMean = m.currentMean;
-        a.currentStd = m.currentStd;
-        a.shiftSigma = m.shiftSigma;
-        a.psi = m.psi;
-        a.ksD = m.ksD;
-        a.ksPValue = m.ksPValueConservative;
+        withStatistics(a, m);
         a.fdrThreshold = fdr ? threshold : Double.NaN;
-        a.nBaseline = m.nBaseline;
-        a.nCurrent = m.nCurrent;
         a.title = String.format(
                 Locale.ROOT, "%s drifting: %s, PSI %.3f, KS D %.3f", m.feature, m.verdict.label(), m.psi, m.ksD);
         a.message = String.format(
@@ -127,6 +117,22 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
         return signal(a, active, m);
     }
 
+    /** The drift test's feature and numbers, into an alert's drift context (feature and model drift alike). */
+    static Alert withStatistics(Alert a, DriftMetric m) {
+        a.feature = m.feature;
+        a.baselineMean = m.baselineMean;
+        a.baselineStd = m.baselineStd;
+        a.currentMean = m.currentMean;
+        a.currentStd = m.currentStd;
+        a.shiftSigma = m.shiftSigma;
+        a.psi = m.psi;
+        a.ksD = m.ksD;
+        a.ksPValue = m.ksPValueConservative;
+        a.nBaseline = m.nBaseline;
+        a.nCurrent = m.nCurrent;
+        return a;
+    }
+
     private AlertSignal multipleSignal(DriftMetric any, List<String> drifting) {
         Alert a = new Alert();
         a.type = TYPE_MULTIPLE;
@@ -146,15 +152,8 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
     }
 
     private static AlertSignal signal(Alert context, boolean active, DriftMetric m) {
-        AlertSignal s = new AlertSignal();
-        s.key = context.key;
-        s.policy = POLICY;
-        s.active = active;
-        s.windowStart = m.windowStart;
-        s.windowEnd = m.windowEnd;
         context.windowStart = m.windowStart;
         context.windowEnd = m.windowEnd;
-        s.context = context;
-        return s;
+        return AlertSignal.of(context, POLICY, active);
     }
 }

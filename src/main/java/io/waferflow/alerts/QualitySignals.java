@@ -36,14 +36,7 @@ public class QualitySignals implements MapFunction<QualityEvent, AlertSignal> {
         a.windowEnd = e.windowEnd;
         a.title = title(e);
         a.message = e.message;
-        AlertSignal s = new AlertSignal();
-        s.key = a.key;
-        s.policy = POLICY;
-        s.active = true;
-        s.windowStart = e.windowStart;
-        s.windowEnd = e.windowEnd;
-        s.context = a;
-        return s;
+        return AlertSignal.of(a, POLICY, true);
     }
 
     /**

@@ -50,6 +50,13 @@ public final class Uids {
     public static final String MONITOR_DRIFT_WINDOWS = "monitor-drift-windows";
     public static final String MONITOR_DRIFT_CONCEPT = "monitor-drift-concept";
     public static final String MONITOR_DRIFT_INPUTS = "monitor-drift-inputs";
+    // The monitor job's model judgement (ModelJudgement): degradation, concept drift, root cause, policy, retrain.
+    public static final String MONITOR_ALERTS_DEGRADATION = "monitor-alerts-degradation";
+    public static final String MONITOR_ALERTS_CONCEPT_DRIFT = "monitor-alerts-concept-drift-signals";
+    public static final String MONITOR_ALERTS_INPUT_DRIFT = "monitor-alerts-input-drift-filter";
+    public static final String MONITOR_ALERTS_ROOT_CAUSE = "monitor-alerts-root-cause";
+    public static final String MONITOR_ALERTS_POLICY = "monitor-alerts-policy";
+    public static final String MONITOR_ALERTS_RETRAIN = "monitor-alerts-retrain-trigger";
 
     /** Stateless filters of a backfill that hands over to a bootstrapped job ({@code FeaturesJobSinks#finalBy}). */
     public static final String FINAL_BY_ROWS = "backfill-final-by-rows";

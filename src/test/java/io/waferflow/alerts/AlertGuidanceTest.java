@@ -20,7 +20,9 @@ class AlertGuidanceTest {
                         "wafer_rejected",
                         "iqr_outliers",
                         "wafer_quarantined",
-                        "online_store_down");
+                        "online_store_down",
+                        "model_degradation",
+                        "concept_drift");
         for (String type : AlertGuidance.types()) {
             AlertGuidance.Guidance g = AlertGuidance.of(type);
             assertThat(g.likelyCauses()).as(type).isNotEmpty();

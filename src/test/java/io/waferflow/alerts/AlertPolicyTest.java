@@ -24,6 +24,9 @@ class AlertPolicyTest {
     private static final long H = 3_600_000;
     private static final long GRACE = 60_000;
     private static final AlertPolicySpec DRIFT = new AlertPolicySpec("drift", 2, 3, 2, 2 * H, 6 * H, H, GRACE);
+    /** Model findings: the same 2 of 3, observed again whenever late actuals revise a window. */
+    private static final AlertPolicySpec MODEL = new AlertPolicySpec("model", 2, 3, 2, 2 * H, 6 * H, H, GRACE);
+
     private static final AlertPolicySpec QUALITY = new AlertPolicySpec("data_quality", 1, 1, 2, 0, 0, H, GRACE);
 
     private KeyedOneInputStreamOperatorTestHarness<String, AlertSignal, Alert> harness;
@@ -31,7 +34,8 @@ class AlertPolicyTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AlertPolicy(Map.of("drift", DRIFT, "data_quality", QUALITY))),
+                new KeyedProcessOperator<>(
+                        new AlertPolicy(Map.of("drift", DRIFT, "data_quality", QUALITY, "model", MODEL))),
                 s -> s.key,
                 Types.STRING);
         harness.open();
@@ -158,5 +162,37 @@ class AlertPolicyTest {
         harness.processWatermark(new Watermark(10 * H));
         assertThat(alerts()).isEmpty();
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    private void model(long hour, boolean active) throws Exception {
+        observe("model", "model:m/1:degradation", hour, active, AlertSeverity.P1);
+    }
+
+    @Test
+    void aRevisionThatClearsAWindowStopsItCounting() throws Exception {
+        model(1, true);
+        model(1, false); // window 1 revised by late actuals: no longer degraded
+        model(2, true);
+        assertThat(alerts()).isEmpty(); // one held window of the last three, not two
+        model(3, true);
+        assertThat(alerts()).hasSize(1);
+        assertThat(alerts().get(0).firstSeen).isEqualTo(2 * H);
+        assertThat(alerts().get(0).occurrences).isEqualTo(2);
+    }
+
+    @Test
+    void aRevisionThatHoldsAgainIsOneOccurrenceAndALateOneCounts() throws Exception {
+        model(1, false);
+        model(2, true);
+        model(1, true); // window 1's revision, after window 2: the two held windows fire
+        assertThat(alerts()).hasSize(1);
+        assertThat(alerts().get(0).firstSeen).isEqualTo(1 * H);
+        model(2, true); // window 2 observed again while firing
+        model(3, true);
+        model(4, false);
+        model(5, false);
+        List<Alert> out = alerts();
+        assertThat(out).extracting(a -> a.status).containsExactly(AlertStatus.FIRING, AlertStatus.RESOLVED);
+        assertThat(out.get(1).occurrences).isEqualTo(3); // windows 1, 2, 3
     }
 }
