@@ -5,11 +5,7 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.ParsedDeviceTest;
-import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -33,17 +29,9 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
     private final PipelineCounter in = counters.add(PipelineCounter.RECORDS_IN);
     private final PipelineCounter valid = counters.add(PipelineCounter.RECORDS_VALID);
     private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
-    private final Map<Severity, PipelineCounter> bySeverity = new EnumMap<>(Severity.class);
-    private final Map<String, PipelineCounter> byRule = new HashMap<>();
+    private final ViolationCounts violations = new ViolationCounts(counters);
 
-    public RouteDeviceTests() {
-        for (Severity s : Severity.values()) {
-            bySeverity.put(s, counters.add(PipelineCounter.violationsOfSeverity(s.name())));
-        }
-        for (String rule : Violation.PARSER_RULES) {
-            byRule.put(rule, counters.add(PipelineCounter.violationsOfRule(rule)));
-        }
-    }
+    public RouteDeviceTests() {}
 
     @Override
     public PipelineCounters counters() {
@@ -54,8 +42,7 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
     public void processElement(ParsedDeviceTest parsed, Context ctx, Collector<DeviceTest> out) {
         in.inc();
         for (Violation v : parsed.violations) {
-            bySeverity.get(v.severity).inc();
-            byRule.get(v.rule).inc();
+            violations.count(v);
             ctx.output(VIOLATIONS, v);
         }
         if (parsed.quarantined) {

@@ -30,7 +30,7 @@ class LayeringTest {
 
     /** The pipeline's stages: each may use the model, configuration and the support packages, never another stage. */
     static final List<String> STAGES =
-            List.of("ingest", "quality", "features", "drift", "alerts", "stores", "derived", "training");
+            List.of("ingest", "quality", "features", "drift", "alerts", "stores", "derived", "training", "monitor");
 
     /** A model type, or an array of one. */
     /** The model types that stay in a stage's package for savepoint compatibility (or arrays of them). */
