@@ -1,6 +1,7 @@
 package io.waferflow.jobs;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.monitor.NewestWindowOnly;
 import io.waferflow.stores.offline.OfflineSinks;
 import io.waferflow.stores.online.ModelMetricsToRedis;
 import io.waferflow.stores.topics.RetrainTopic;
@@ -45,7 +46,11 @@ public final class MonitorJobSinks {
                     // The writers' reports on Redis are not alerted on here: the features job does that.
                     FeaturesJobSinks.redis(
                             c,
-                            metrics.map(new ModelMetricsToRedis(c.redisKeyPrefix(), (int)
+                            metrics.keyBy(m -> m.modelKey())
+                                    .process(new NewestWindowOnly())
+                                    .uid(Uids.MONITOR_NEWEST_WINDOW)
+                                    .name("Newest window per model version")
+                                    .map(new ModelMetricsToRedis(c.redisKeyPrefix(), (int)
                                             c.redisTtl().getSeconds()))
                                     .uid(Uids.MONITOR_REDIS_FIELDS)
                                     .name("Model metrics to Redis hash"),

@@ -59,6 +59,7 @@ public final class Uids {
     public static final String MONITOR_JOIN = "monitor-prediction-join";
     public static final String MONITOR_WINDOW_METRICS = "monitor-window-metrics";
     public static final String MONITOR_METRICS_SINK = "monitor-metrics-parquet-sink";
+    public static final String MONITOR_NEWEST_WINDOW = "monitor-newest-window";
     public static final String MONITOR_REDIS_FIELDS = "monitor-metrics-redis-fields";
     public static final String MONITOR_REDIS_WRITER = "monitor-metrics-redis-writer";
     public static final String MONITOR_QUARANTINE_SINK = "monitor-quarantine-parquet-sink";
