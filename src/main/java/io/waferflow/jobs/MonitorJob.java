@@ -60,20 +60,22 @@ public final class MonitorJob {
         env.setMaxParallelism(JobEnvironment.MAX_PARALLELISM);
         MonitorConfig m = config.monitor();
 
-        SingleOutputStreamOperator<Prediction> predicted = env.fromSource(
-                        predictions, MonitorInput.watermarks(config), "Predictions (Kafka)")
-                .uid(Uids.MONITOR_PREDICTIONS_SOURCE)
-                .process(RouteMonitorRecords.predictions())
-                .returns(TypeInformation.of(Prediction.class))
-                .uid(Uids.MONITOR_ROUTE_PREDICTIONS)
-                .name("Valid predictions and violations");
-        SingleOutputStreamOperator<Actual> actual = env.fromSource(
-                        actuals, MonitorInput.watermarks(config), "Actuals (Kafka)")
-                .uid(Uids.MONITOR_ACTUALS_SOURCE)
-                .process(RouteMonitorRecords.actuals())
-                .returns(TypeInformation.of(Actual.class))
-                .uid(Uids.MONITOR_ROUTE_ACTUALS)
-                .name("Valid actuals and violations");
+        SingleOutputStreamOperator<Prediction> predicted = read(
+                env,
+                predictions,
+                "Predictions",
+                Uids.MONITOR_PREDICTIONS_SOURCE,
+                RouteMonitorRecords.predictions(),
+                Uids.MONITOR_ROUTE_PREDICTIONS,
+                Prediction.class);
+        SingleOutputStreamOperator<Actual> actual = read(
+                env,
+                actuals,
+                "Actuals",
+                Uids.MONITOR_ACTUALS_SOURCE,
+                RouteMonitorRecords.actuals(),
+                Uids.MONITOR_ROUTE_ACTUALS,
+                Actual.class);
 
         SingleOutputStreamOperator<LabeledPrediction> labeled = predicted
                 .keyBy(p -> p.predictionId)
@@ -107,5 +109,22 @@ public final class MonitorJob {
         //   sinks.write(MonitorOutput.RETRAIN, judged.retrain());
         // Until then MODEL_DRIFT, ALERTS and RETRAIN have production sinks but no stream feeds them.
         // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
+    }
+
+    /** A topic's parsed records, routed (chained to the source): the sound ones, violations on the side. */
+    private <T> SingleOutputStreamOperator<T> read(
+            StreamExecutionEnvironment env,
+            Source<ParsedMonitorRecord, ?, ?> source,
+            String what,
+            String sourceUid,
+            RouteMonitorRecords<T> route,
+            String routeUid,
+            Class<T> type) {
+        return env.fromSource(source, MonitorInput.watermarks(config), what + " (Kafka)")
+                .uid(sourceUid)
+                .process(route)
+                .returns(TypeInformation.of(type))
+                .uid(routeUid)
+                .name("Valid " + what.toLowerCase(java.util.Locale.ROOT) + " and violations");
     }
 }
