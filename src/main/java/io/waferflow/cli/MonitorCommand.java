@@ -26,14 +26,15 @@ import picocli.CommandLine.Option;
 @CommandLine.Command(
         name = "monitor",
         description = {
-            "run the model monitoring job (predictions + actuals -> accuracy and error per model version and window)",
+            "run the model monitoring job (predictions + actuals -> accuracy and error per model version and"
+                    + " window)",
             "",
             "Reads predictions (monitor.predictions_topic) and their actuals (monitor.actuals_topic), joins them by"
                     + " prediction_id for up to monitor.label_max_delay, and writes each model version's metrics per"
                     + " monitor.window (accuracy, precision/recall/F1, confusion matrix; MAE, RMSE, MAPE, bias; label"
                     + " coverage) to Parquet (_model_metrics under offline.root), Redis (<redis.key_prefix>:model:"
-                    + "<model>:<version>) and Prometheus gauges, again whenever late actuals change a window. Bad input,"
-                    + " duplicates and orphans go to the quarantine and the violation topic (docs/monitoring.md).",
+                    + "<model>:<version>) and Prometheus gauges, again whenever late actuals change a window. Bad"
+                    + " input, duplicates and orphans go to the quarantine and the violation topic (docs/monitoring.md).",
             "",
             "With `flink run` it is submitted to the cluster; from bin/waferflow it runs on a local MiniCluster. A"
                     + " restart resumes from the latest checkpoint kept under checkpointing.dir/_monitor unless"

@@ -65,27 +65,65 @@ class MonitorRecordParserTest {
                 .isEqualTo(Instant.parse("2026-12-04T04:00:00.250Z").toEpochMilli());
     }
 
+    /** A sound prediction with {@code field} set to the JSON text {@code value} ("-": left out). */
+    private static String predictionWith(String field, String value) {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("prediction_id", "\"p\"");
+        fields.put("model", "\"m\"");
+        fields.put("model_version", "\"1\"");
+        fields.put("entity", "\"W\"");
+        fields.put("event_time", "1");
+        fields.put("prediction", "\"a\"");
+        fields.put("features", "{\"vdd\": 1.2}");
+        if (value.equals("-")) {
+            fields.remove(field);
+        } else {
+            fields.put(field, value);
+        }
+        StringBuilder json = new StringBuilder("{");
+        fields.forEach((k, v) -> json.append(json.length() > 1 ? ", " : "")
+                .append('"')
+                .append(k)
+                .append("\": ")
+                .append(v));
+        return json.append('}').toString();
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
             value = {
-                "not json at all|unparseable|",
-                "[1, 2]|not_an_object|",
-                "{\"model\": \"m\", \"model_version\": \"1\", \"entity\": \"W\", \"event_time\": 1, \"prediction\": \"a\"}|required|prediction_id",
-                "{\"prediction_id\": \"p\", \"model\": \"m\", \"model_version\": 1, \"entity\": \"W\", \"event_time\": 1, \"prediction\": \"a\"}|type|model_version",
-                "{\"prediction_id\": \"p\", \"model\": \"m\", \"model_version\": \"1\", \"entity\": \"W\", \"event_time\": 1, \"prediction\": 1e999}|non_finite|prediction",
-                "{\"prediction_id\": \" \", \"model\": \"m\", \"model_version\": \"1\", \"entity\": \"W\", \"event_time\": 1, \"prediction\": \"a\"}|blank|prediction_id",
-                "{\"prediction_id\": \"p\", \"model\": \"m\", \"model_version\": \"1\", \"entity\": \"W\", \"event_time\": \"yesterday\", \"prediction\": \"a\"}|type|event_time",
-                "{\"prediction_id\": \"p\", \"model\": \"m\", \"model_version\": \"1\", \"entity\": \"W\", \"event_time\": 1, \"prediction\": true}|type|prediction",
-                "{\"prediction_id\": \"p\", \"model\": \"m\", \"model_version\": \"1\", \"entity\": \"W\", \"event_time\": 1, \"prediction\": \"a\", \"features\": {\"vdd\": \"x\"}}|type|features.vdd",
-                "{\"prediction_id\": \"p\", \"prediction_id\": \"q\", \"model\": \"m\", \"model_version\": \"1\", \"entity\": \"W\", \"event_time\": 1, \"prediction\": \"a\"}|unparseable|",
+                "prediction_id|-|required|prediction_id",
+                "model_version|1|type|model_version",
+                "prediction|1e999|non_finite|prediction",
+                "prediction_id|\" \"|blank|prediction_id",
+                "event_time|\"yesterday\"|type|event_time",
+                "prediction|true|type|prediction",
+                "features|{\"vdd\": \"x\"}|type|features.vdd",
+                "features|[1]|type|features",
+                "score|\"high\"|type|score",
             })
-    void badPredictionsAreQuarantinedWithTheirRule(String json, String rule, String field) {
+    void badPredictionsAreQuarantinedWithTheirRule(String field, String value, String rule, String violated) {
+        assertQuarantined(predictionWith(field, value), rule, violated);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not json at all|unparseable",
+                "[1, 2]|not_an_object",
+                "{\"prediction_id\": \"p\", \"prediction_id\": \"q\"}|unparseable",
+            })
+    void unreadableMessagesAreQuarantined(String json, String rule) {
+        assertQuarantined(json, rule, "");
+    }
+
+    private static void assertQuarantined(String json, String rule, String field) {
         ParsedMonitorRecord r = parse(PREDICTIONS, json);
         assertThat(r.quarantined()).isTrue();
         assertThat(r.eventTimeForWatermarks()).isEqualTo(Long.MIN_VALUE);
-        assertThat(Arrays.stream(r.violations).map(v -> v.rule + ":" + v.field))
-                .contains(rule + ":" + (field == null ? "" : field));
+        assertThat(Arrays.stream(r.violations).map(v -> v.rule + ":" + v.field)).contains(rule + ":" + field);
         for (Violation v : r.violations) {
             assertThat(v.quarantined).isTrue();
             assertThat(v.rawPayload).isEqualTo(json);
