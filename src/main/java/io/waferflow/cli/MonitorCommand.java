@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
                     + " monitor.window (accuracy, precision/recall/F1, confusion matrix; MAE, RMSE, MAPE, bias; label"
                     + " coverage) to Parquet (_model_metrics under offline.root), Redis (<redis.key_prefix>:model:"
                     + "<model>:<version>) and Prometheus gauges, again whenever late actuals change a window. Bad"
-                    + " input, duplicates and orphans go to the quarantine and the violation topic (docs/monitoring.md).",
+                    + " input, duplicates and orphans go to the quarantine and the violation topic"
+                    + " (docs/monitoring.md).",
             "",
             "With `flink run` it is submitted to the cluster; from bin/waferflow it runs on a local MiniCluster. A"
                     + " restart resumes from the latest checkpoint kept under checkpointing.dir/_monitor unless"
