@@ -105,7 +105,9 @@ public final class MonitorJob {
         //   DataStream<DriftMetric> modelDrift = ModelDrift.build(config, labeled);
         //   sinks.write(MonitorOutput.MODEL_DRIFT, modelDrift);
         //   ModelJudgement.Outputs judged = ModelJudgement.build(config, metrics, modelDrift);
-        //   sinks.write(MonitorOutput.ALERTS, judged.alerts());
+        //   if (config.alerts().enabled()) {
+        //       sinks.write(MonitorOutput.ALERTS, judged.alerts());
+        //   }
         //   sinks.write(MonitorOutput.RETRAIN, judged.retrain());
         // Until then MODEL_DRIFT, ALERTS and RETRAIN have production sinks but no stream feeds them.
         // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
