@@ -26,6 +26,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,9 +37,10 @@ import redis.clients.jedis.Jedis;
 /**
  * The production {@code monitor} graph on a MiniCluster (parallelism 2) against a real Kafka broker and redis-server: a
  * classification and a regression model's predictions over three 1-minute windows, their actuals (most a few seconds
- * after, some minutes late, some never; read concurrently from another topic, so some reach the join before their
- * prediction), and bad records in both topics. The last revision of each window in Parquet, and the newest window in
- * Redis, must equal metrics computed here from the same input in plain Java; every bad record must be a violation.
+ * after, some never; read concurrently from another topic, so some reach the join before their prediction; every fifth
+ * one minutes late, sent only after the first windows were emitted, so they must bring revisions), and bad records in
+ * both topics; then the job is drained. The last revision of each window in Parquet, and the newest window in Redis,
+ * must equal metrics computed here from the same input in plain Java; every bad record must be a violation.
  */
 @Timeout(180)
 class MonitorJobITCase {
@@ -135,8 +137,10 @@ class MonitorJobITCase {
         predictions.add(101, bytes(cases.get(7).predictionJson().replace("\"prediction\":\"", "\"prediction\":\"x")));
         actualOrder.sort((a, b) -> Long.compare(a[1], b[1]));
         List<byte[]> actuals = new ArrayList<>();
+        List<byte[]> lateActuals = new ArrayList<>();
         for (long[] a : actualOrder) {
-            actuals.add(bytes(cases.get((int) a[0]).actualJson(a[1])));
+            Case c = cases.get((int) a[0]);
+            (a[1] - c.time() > 2_000 ? lateActuals : actuals).add(bytes(c.actualJson(a[1])));
         }
         actuals.add(10, bytes("{\"prediction_id\":\"r1\",\"actual\":1e999,\"event_time\":" + T0 + "}"));
         actuals.add(20, bytes("{\"prediction_id\":\"nobody\",\"actual\":\"low\",\"event_time\":" + (T0 + 9_000) + "}"));
@@ -154,10 +158,17 @@ class MonitorJobITCase {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJobRun.flinkConfiguration(config));
         env.setParallelism(2);
-        new MonitorJob(config, MonitorInput.predictionsToLatest(config), MonitorInput.actualsToLatest(config), sinks)
-                .build(env);
+        new MonitorJob(config, MonitorInput.predictions(config), MonitorInput.actuals(config), sinks).build(env);
         long started = System.nanoTime();
-        JobExecutionResult result = env.execute(name);
+        JobClient job = env.executeAsync(name);
+        // The late actuals are sent once the first two windows were emitted (revision 0 of the second one is in
+        // Redis): they must bring revisions, whatever the readers' timing.
+        awaitRedis(name + ":model:yield_class:1", "window_start", Long.toString(T0 + MINUTE));
+        SERVICES.produce(name + "-actuals", lateActuals, i -> i % 2);
+        long labeledCases = cases.stream().filter(c -> c.actual() != null).count();
+        awaitCounter(job, PipelineCounter.PREDICTIONS_LABELED, labeledCases);
+        // Draining: the final watermark closes every window and timer; files and transactions commit.
+        JobExecutionResult result = FeaturesJobRun.drain(job, tmp.resolve("savepoints"));
         System.out.printf("MonitorJobITCase: job ran %.1f s%n", (System.nanoTime() - started) / 1e9);
 
         // Expected, in plain Java: per model version and window, the labeled (predicted, actual) pairs.
@@ -188,6 +199,11 @@ class MonitorJobITCase {
                             .boxed()
                             .toList());
         });
+        for (long w : new long[] {T0, T0 + MINUTE}) {
+            assertThat(revisions.get("yield_class/1@" + w))
+                    .as("late actuals revised window %d", w)
+                    .hasSizeGreaterThan(1);
+        }
         assertThat(ParquetFiles.read(tmp.resolve("data").resolve(OfflineSinks.MODEL_METRICS)))
                 .as("Parquet has every emission")
                 .hasSize(metricsOut.from(result).size());
@@ -236,7 +252,8 @@ class MonitorJobITCase {
         assertThat(SERVICES.readCommitted(name + "-violations")).hasSize(5);
 
         long unlabeled = cases.stream().filter(c -> c.actual() == null).count();
-        assertThat(counter(result, PipelineCounter.RECORDS_IN)).isEqualTo(predictions.size() + actuals.size());
+        assertThat(counter(result, PipelineCounter.RECORDS_IN))
+                .isEqualTo(predictions.size() + actuals.size() + lateActuals.size());
         assertThat(counter(result, PipelineCounter.RECORDS_QUARANTINED)).isEqualTo(5);
         assertThat(counter(result, PipelineCounter.PREDICTIONS_LABELED)).isEqualTo(cases.size() - unlabeled);
         assertThat(counter(result, PipelineCounter.PREDICTIONS_UNLABELED)).isEqualTo(unlabeled);
@@ -312,6 +329,32 @@ class MonitorJobITCase {
             }
         }
         return last;
+    }
+
+    private static void awaitRedis(String key, String field, String value) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        try (Jedis jedis = SERVICES.jedis()) {
+            while (!value.equals(jedis.hget(key, field))) {
+                assertThat(System.nanoTime())
+                        .as("%s %s = %s within 60 s", key, field, value)
+                        .isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void awaitCounter(JobClient job, String name, long expected) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            Object v = job.getAccumulators().get().get(name);
+            if (v != null && ((Number) v).longValue() >= expected) {
+                return;
+            }
+            assertThat(System.nanoTime())
+                    .as("%s reaches %d within 60 s (now %s)", name, expected, v)
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private static long counter(JobExecutionResult result, String name) {
