@@ -34,10 +34,7 @@ class JobGraphTest {
         new FeaturesJob(c, KafkaInput.source(c), FeaturesJobSinks.production(c)).build(env);
 
         var streamGraph = env.getStreamGraph();
-        Set<String> uids = streamGraph.getStreamNodes().stream()
-                .map(StreamNode::getTransformationUID)
-                .filter(u -> u != null)
-                .collect(Collectors.toSet());
+        Set<String> uids = uids(streamGraph);
         assertThat(uids)
                 .contains(
                         Uids.SOURCE,
@@ -82,10 +79,7 @@ class JobGraphTest {
                 env.fromData(new io.waferflow.model.RetrainEvent()).uid("test-retrain"));
 
         var streamGraph = env.getStreamGraph();
-        Set<String> uids = streamGraph.getStreamNodes().stream()
-                .map(StreamNode::getTransformationUID)
-                .filter(u -> u != null)
-                .collect(Collectors.toSet());
+        Set<String> uids = uids(streamGraph);
         assertThat(uids)
                 .contains(
                         Uids.MONITOR_PREDICTIONS_SOURCE,
@@ -100,5 +94,12 @@ class JobGraphTest {
                         Uids.ALERT_TOPIC_SINK);
         assertThat(uids).anyMatch(u -> u.startsWith(Uids.MONITOR_RETRAIN_TOPIC_SINK));
         assertThat(streamGraph.getJobGraph().getNumberOfVertices()).isPositive();
+    }
+
+    private static Set<String> uids(org.apache.flink.streaming.api.graph.StreamGraph graph) {
+        return graph.getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID)
+                .filter(u -> u != null)
+                .collect(Collectors.toSet());
     }
 }
