@@ -1,7 +1,6 @@
 package io.waferflow.ingest;
 
 import io.waferflow.metrics.CountingFunction;
-import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.ParsedDeviceTest;
@@ -26,10 +25,7 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
     public static final OutputTag<Violation> VIOLATIONS = new OutputTag<>("violations") {};
 
     private final PipelineCounters counters = new PipelineCounters();
-    private final PipelineCounter in = counters.add(PipelineCounter.RECORDS_IN);
-    private final PipelineCounter valid = counters.add(PipelineCounter.RECORDS_VALID);
-    private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
-    private final ViolationCounts violations = new ViolationCounts(counters);
+    private final RouteCounts counts = new RouteCounts(counters);
 
     public RouteDeviceTests() {}
 
@@ -40,20 +36,17 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
 
     @Override
     public void processElement(ParsedDeviceTest parsed, Context ctx, Collector<DeviceTest> out) {
-        in.inc();
+        counts.count(parsed.violations, parsed.quarantined);
         for (Violation v : parsed.violations) {
-            violations.count(v);
             ctx.output(VIOLATIONS, v);
         }
         if (parsed.quarantined) {
-            quarantined.inc();
             if (parsed.attributable) {
                 // In the main stream, not a side output: a second channel would let records overtake watermarks
                 // and make lateness depend on network timing.
                 out.collect(parsed.quarantineMarker());
             }
         } else {
-            valid.inc();
             out.collect(parsed.record);
         }
     }

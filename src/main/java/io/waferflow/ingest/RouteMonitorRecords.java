@@ -1,7 +1,6 @@
 package io.waferflow.ingest;
 
 import io.waferflow.metrics.CountingFunction;
-import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.Actual;
 import io.waferflow.model.ParsedMonitorRecord;
@@ -26,10 +25,7 @@ public class RouteMonitorRecords<T> extends ProcessFunction<ParsedMonitorRecord,
 
     private final SerializableFunction<ParsedMonitorRecord, T> record;
     private final PipelineCounters counters = new PipelineCounters();
-    private final PipelineCounter in = counters.add(PipelineCounter.RECORDS_IN);
-    private final PipelineCounter valid = counters.add(PipelineCounter.RECORDS_VALID);
-    private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
-    private final ViolationCounts violations = new ViolationCounts(counters);
+    private final RouteCounts counts = new RouteCounts(counters);
 
     private RouteMonitorRecords(SerializableFunction<ParsedMonitorRecord, T> record) {
         this.record = record;
@@ -50,16 +46,12 @@ public class RouteMonitorRecords<T> extends ProcessFunction<ParsedMonitorRecord,
 
     @Override
     public void processElement(ParsedMonitorRecord parsed, Context ctx, Collector<T> out) {
-        in.inc();
+        T sound = record.apply(parsed);
+        counts.count(parsed.violations, sound == null);
         for (Violation v : parsed.violations) {
-            violations.count(v);
             ctx.output(VIOLATIONS, v);
         }
-        T sound = record.apply(parsed);
-        if (sound == null) {
-            quarantined.inc();
-        } else {
-            valid.inc();
+        if (sound != null) {
             out.collect(sound);
         }
     }
