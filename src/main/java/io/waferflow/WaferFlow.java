@@ -9,6 +9,7 @@ import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.cli.LineageCommand;
 import io.waferflow.cli.LocalOnlyCommand;
 import io.waferflow.cli.MaterializeCommand;
+import io.waferflow.cli.MonitorCommand;
 import io.waferflow.cli.OfflineCommand;
 import io.waferflow.cli.RegistryCommand;
 import io.waferflow.cli.SavepointCommand;
@@ -98,6 +99,7 @@ public final class WaferFlow {
         CommandLine cli = new CommandLine(new WaferFlow());
         for (Object command : List.of(
                 new FeaturesCommand(),
+                new MonitorCommand(),
                 new SavepointCommand(),
                 new VersionCommand(),
                 new ServeCommand(),

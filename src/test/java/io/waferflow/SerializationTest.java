@@ -44,6 +44,8 @@ class SerializationTest {
                 io.waferflow.monitor.PredictionWindowAccumulator.class,
                 io.waferflow.model.ModelMetrics.class,
                 io.waferflow.model.RetrainEvent.class,
+                io.waferflow.model.ParsedMonitorRecord.class,
+                io.waferflow.monitor.ModelWindowAccumulator.class,
                 io.waferflow.metrics.PipelineCount.class,
                 io.waferflow.drift.Distribution.class,
                 io.waferflow.drift.Baseline.class,

@@ -45,6 +45,7 @@ class WaferFlowTest {
                 .as("commands, with the local ones of a source checkout")
                 .contains(
                         List.of("features"),
+                        List.of("monitor"),
                         List.of("savepoint", "inspect"),
                         List.of("savepoint", "bootstrap"),
                         List.of("savepoint", "migrate"),
@@ -81,6 +82,8 @@ class WaferFlowTest {
         assertThat(overview.out).contains("features", "savepoint", "alerts", "demo", "Exit codes");
         assertThat(run("features", "-h").out)
                 .contains("--from-savepoint=PATH", "--fresh", "--no-checks", "--config=FILE", "--set=KEY=VALUE");
+        assertThat(run("monitor", "--help").out)
+                .contains("--from-savepoint=PATH", "--fresh", "--no-checks", "--config=FILE", "label_max_delay");
     }
 
     private static void collect(CommandLine cli, List<String> path, List<List<String>> paths) {

@@ -29,11 +29,31 @@ public final class Preflight {
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put("kafka.input_topic", c.inputTopic());
         if (outputs) {
-            topics.put("kafka.violations_topic", c.violationsTopic());
-            if (c.alerts().enabled() && !c.alerts().kafkaTopic().isEmpty()) {
-                topics.put("alerts.sinks.kafka_topic", c.alerts().kafkaTopic());
-            }
+            outputTopics(c, topics);
         }
+        kafka(c, topics);
+    }
+
+    /** The broker answers and the monitor job's topics exist: predictions, actuals, and those it writes to. */
+    public static void monitorKafka(FeaturesJobConfig c) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put("monitor.predictions_topic", c.monitor().predictionsTopic());
+        topics.put("monitor.actuals_topic", c.monitor().actualsTopic());
+        if (!c.monitor().retrainTopic().isEmpty()) {
+            topics.put("monitor.retrain_topic", c.monitor().retrainTopic());
+        }
+        outputTopics(c, topics);
+        kafka(c, topics);
+    }
+
+    private static void outputTopics(FeaturesJobConfig c, Map<String, String> topics) {
+        topics.put("kafka.violations_topic", c.violationsTopic());
+        if (c.alerts().enabled() && !c.alerts().kafkaTopic().isEmpty()) {
+            topics.put("alerts.sinks.kafka_topic", c.alerts().kafkaTopic());
+        }
+    }
+
+    private static void kafka(FeaturesJobConfig c, Map<String, String> topics) {
         try (Admin admin = KafkaInput.admin(c)) {
             try {
                 admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -129,27 +129,26 @@ public final class KafkaInput {
     }
 
     private static KafkaSourceBuilder<ParsedDeviceTest> builder(FeaturesJobConfig c) {
-        OffsetsInitializer start;
-        switch (c.startingOffsets()) {
-            case EARLIEST:
-                start = OffsetsInitializer.earliest();
-                break;
-            case LATEST:
-                start = OffsetsInitializer.latest();
-                break;
-            case TIMESTAMP:
-                start = OffsetsInitializer.timestamp(c.startingTimestamp());
-                break;
-            default:
-                start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                break;
-        }
         return KafkaSource.<ParsedDeviceTest>builder()
                 .setProperties(c.kafkaClient().clientProperties())
                 .setTopics(c.inputTopic())
                 .setGroupId(c.groupId())
-                .setStartingOffsets(start)
+                .setStartingOffsets(startingOffsets(c))
                 .setDeserializer(new DeviceTestDeserializer(c.schema(), c.quality()))
                 .setProperty("partition.discovery.interval.ms", "60000");
+    }
+
+    /** Where a source without restored state starts: {@code kafka.starting_offsets}. */
+    static OffsetsInitializer startingOffsets(FeaturesJobConfig c) {
+        switch (c.startingOffsets()) {
+            case EARLIEST:
+                return OffsetsInitializer.earliest();
+            case LATEST:
+                return OffsetsInitializer.latest();
+            case TIMESTAMP:
+                return OffsetsInitializer.timestamp(c.startingTimestamp());
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
     }
 }

@@ -1,15 +1,10 @@
 package io.waferflow.ingest;
 
 import io.waferflow.metrics.CountingFunction;
-import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.ParsedDeviceTest;
-import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,20 +25,9 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
     public static final OutputTag<Violation> VIOLATIONS = new OutputTag<>("violations") {};
 
     private final PipelineCounters counters = new PipelineCounters();
-    private final PipelineCounter in = counters.add(PipelineCounter.RECORDS_IN);
-    private final PipelineCounter valid = counters.add(PipelineCounter.RECORDS_VALID);
-    private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
-    private final Map<Severity, PipelineCounter> bySeverity = new EnumMap<>(Severity.class);
-    private final Map<String, PipelineCounter> byRule = new HashMap<>();
+    private final RouteCounts counts = new RouteCounts(counters);
 
-    public RouteDeviceTests() {
-        for (Severity s : Severity.values()) {
-            bySeverity.put(s, counters.add(PipelineCounter.violationsOfSeverity(s.name())));
-        }
-        for (String rule : Violation.PARSER_RULES) {
-            byRule.put(rule, counters.add(PipelineCounter.violationsOfRule(rule)));
-        }
-    }
+    public RouteDeviceTests() {}
 
     @Override
     public PipelineCounters counters() {
@@ -52,21 +36,17 @@ public class RouteDeviceTests extends ProcessFunction<ParsedDeviceTest, DeviceTe
 
     @Override
     public void processElement(ParsedDeviceTest parsed, Context ctx, Collector<DeviceTest> out) {
-        in.inc();
+        counts.count(parsed.violations, parsed.quarantined);
         for (Violation v : parsed.violations) {
-            bySeverity.get(v.severity).inc();
-            byRule.get(v.rule).inc();
             ctx.output(VIOLATIONS, v);
         }
         if (parsed.quarantined) {
-            quarantined.inc();
             if (parsed.attributable) {
                 // In the main stream, not a side output: a second channel would let records overtake watermarks
                 // and make lateness depend on network timing.
                 out.collect(parsed.quarantineMarker());
             }
         } else {
-            valid.inc();
             out.collect(parsed.record);
         }
     }

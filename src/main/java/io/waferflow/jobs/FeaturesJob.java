@@ -23,8 +23,8 @@ import io.waferflow.features.WaferFeatures;
 import io.waferflow.features.WaferQualityRules;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
+import io.waferflow.ingest.EventTimeWatermarks;
 import io.waferflow.ingest.KafkaInput;
-import io.waferflow.ingest.PerRecordWatermarks;
 import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.ParsedDeviceTest;
@@ -259,12 +259,8 @@ public final class FeaturesJob {
     }
 
     static WatermarkStrategy<ParsedDeviceTest> watermarks(FeaturesJobConfig c) {
-        long bound = c.outOfOrderness().toMillis();
-        WatermarkStrategy<ParsedDeviceTest> strategy = c.perRecordWatermarks()
-                ? WatermarkStrategy.forGenerator(ctx -> new PerRecordWatermarks<>(bound))
-                : WatermarkStrategy.forBoundedOutOfOrderness(c.outOfOrderness());
-        return strategy.withTimestampAssigner((parsed, kafkaTimestamp) -> parsed.eventTimeForWatermarks())
-                .withIdleness(c.idleness());
+        return EventTimeWatermarks.of(
+                c, c.outOfOrderness(), (parsed, kafkaTimestamp) -> parsed.eventTimeForWatermarks());
     }
 
     private static WindowAssigner<Object, TimeWindow> assigner(WindowSpec w) {

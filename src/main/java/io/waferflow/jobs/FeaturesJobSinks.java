@@ -103,7 +103,13 @@ public final class FeaturesJobSinks {
                             1,
                             "Latest drift (Redis)");
                 })
-                .with(JobOutput.ALERTS, alerts -> alertSinks(c, alerts));
+                .with(
+                        JobOutput.ALERTS,
+                        alerts -> alertSinks(
+                                c,
+                                alerts,
+                                c.kafkaSinkName(
+                                        c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts")));
     }
 
     /**
@@ -147,7 +153,7 @@ public final class FeaturesJobSinks {
      * order, so the "never overwrite a newer window" decision made upstream still holds, and a row that waits for an
      * absent Redis is replaced by its key's newer one. Returns the writers' reports on Redis.
      */
-    private static DataStream<StoreStatus> redis(
+    static DataStream<StoreStatus> redis(
             FeaturesJobConfig c, DataStream<RedisHashWrite> writes, String uid, int writers, String name) {
         return writes.keyBy(w -> w.key)
                 .transform(
@@ -158,15 +164,14 @@ public final class FeaturesJobSinks {
                 .uid(uid);
     }
 
-    /** Every configured alert sink; each one that fails after its retries fails the job rather than drop alerts. */
-    private static void alertSinks(FeaturesJobConfig c, DataStream<Alert> alerts) {
+    /**
+     * Every configured alert sink ({@code alerts.sinks}), for any job: each one that fails after its retries fails the
+     * job rather than drop alerts. {@code transactionalIdPrefix} names the alert topic's transactions, unique per job.
+     */
+    static void alertSinks(FeaturesJobConfig c, DataStream<Alert> alerts, String transactionalIdPrefix) {
         AlertsConfig a = c.alerts();
         if (!a.kafkaTopic().isEmpty()) {
-            alerts.sinkTo(AlertTopic.sink(
-                            c.kafkaClient(),
-                            a.kafkaTopic(),
-                            c.kafkaSinkName(
-                                    c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts")))
+            alerts.sinkTo(AlertTopic.sink(c.kafkaClient(), a.kafkaTopic(), transactionalIdPrefix))
                     .uid(c.kafkaSinkName(Uids.ALERT_TOPIC_SINK))
                     .name("Alerts (Kafka)");
         }

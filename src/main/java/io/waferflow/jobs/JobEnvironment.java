@@ -43,8 +43,13 @@ public final class JobEnvironment {
      * the source committed to Kafka.
      */
     public static Configuration resumable(FeaturesJobConfig c) {
+        return resumable(c, checkpointsOf(c));
+    }
+
+    /** The same for any long-running job, checkpointing to {@code directory}. */
+    public static Configuration resumable(FeaturesJobConfig c, String directory) {
         Configuration conf = flinkConfiguration(c);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsOf(c));
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory);
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
@@ -57,7 +62,19 @@ public final class JobEnvironment {
      * from each other's state.
      */
     public static String checkpointsOf(FeaturesJobConfig c) {
+        return under(c, c.featureGroup() + "/" + c.featureVersion());
+    }
+
+    /**
+     * Where the {@code monitor} job checkpoints: {@code <checkpointing.dir>/_monitor} (one per configuration: it
+     * watches every model version).
+     */
+    public static String monitorCheckpoints(FeaturesJobConfig c) {
+        return under(c, "_monitor");
+    }
+
+    private static String under(FeaturesJobConfig c, String folder) {
         String root = c.checkpointDirUri();
-        return (root.endsWith("/") ? root : root + "/") + c.featureGroup() + "/" + c.featureVersion();
+        return (root.endsWith("/") ? root : root + "/") + folder;
     }
 }

@@ -64,5 +64,21 @@ public final class Uids {
     public static final String FINAL_BY_QUALITY_EVENTS = "backfill-final-by-quality-events";
     public static final String FINAL_BY_DRIFT = "backfill-final-by-drift";
 
+    // The monitor job (model monitoring, docs/monitoring.md).
+    public static final String MONITOR_PREDICTIONS_SOURCE = "monitor-predictions-source";
+    public static final String MONITOR_ACTUALS_SOURCE = "monitor-actuals-source";
+    public static final String MONITOR_ROUTE_PREDICTIONS = "monitor-route-predictions";
+    public static final String MONITOR_ROUTE_ACTUALS = "monitor-route-actuals";
+    public static final String MONITOR_JOIN = "monitor-prediction-join";
+    public static final String MONITOR_WINDOW_METRICS = "monitor-window-metrics";
+    public static final String MONITOR_METRICS_SINK = "monitor-metrics-parquet-sink";
+    public static final String MONITOR_NEWEST_WINDOW = "monitor-newest-window";
+    public static final String MONITOR_REDIS_FIELDS = "monitor-metrics-redis-fields";
+    public static final String MONITOR_REDIS_WRITER = "monitor-metrics-redis-writer";
+    public static final String MONITOR_QUARANTINE_SINK = "monitor-quarantine-parquet-sink";
+    public static final String MONITOR_VIOLATION_TOPIC_SINK = "monitor-violation-topic-sink";
+    public static final String MONITOR_MODEL_DRIFT_SINK = "monitor-model-drift-parquet-sink";
+    public static final String MONITOR_RETRAIN_TOPIC_SINK = "monitor-retrain-topic-sink";
+
     private Uids() {}
 }

@@ -48,6 +48,20 @@ public final class PipelineCounter implements Serializable {
     /** Wafer-window distributions that reached the drift detector after their drift window was judged. */
     public static final String DRIFT_LATE_INPUTS = "drift_late_inputs";
 
+    /** Model monitoring: predictions joined with their actual. */
+    public static final String PREDICTIONS_LABELED = "predictions_labeled";
+    /** Predictions whose actual did not come within {@code monitor.label_max_delay}. */
+    public static final String PREDICTIONS_UNLABELED = "predictions_unlabeled";
+    /** Actuals whose prediction did not come within {@code monitor.label_max_delay} (quarantined as orphans). */
+    public static final String ACTUALS_ORPHANED = "actuals_orphaned";
+    /** Model metrics emitted: each window's first emission and each revision. */
+    public static final String MODEL_METRICS = "model_metrics";
+    /**
+     * Predictions or actuals that reached the window metrics after their window was dropped (older than
+     * {@code monitor.label_max_delay}).
+     */
+    public static final String MODEL_METRICS_TOO_OLD = "model_metrics_too_old";
+
     /** Violations of one rule, e.g. {@code violation_rule_range}. */
     public static String violationsOfRule(String rule) {
         return "violation_rule_" + rule;

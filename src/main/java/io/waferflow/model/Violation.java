@@ -41,6 +41,11 @@ public class Violation {
     public static final String RULE_DUPLICATE = "duplicate";
     /** A valid record that arrived after its window's allowed lateness: kept here, never dropped. */
     public static final String RULE_TOO_LATE = "too_late";
+    /**
+     * Model monitoring: an actual whose prediction did not arrive within {@code monitor.label_max_delay} (a second
+     * prediction or actual of one prediction id is a {@link #RULE_DUPLICATE}).
+     */
+    public static final String RULE_ORPHAN = "orphan";
 
     /** The rules the parser checks (every rule but the two judged later, in keyed state and by the window). */
     public static final List<String> PARSER_RULES = List.of(
@@ -98,6 +103,27 @@ public class Violation {
         this.value = value;
         this.expected = expected;
         this.severity = severity;
+    }
+
+    /**
+     * A violation that quarantines a record already read: {@code payload} is the record as an input message (re-written
+     * when the original bytes are gone), kept whole so it can be replayed after a fix.
+     */
+    public static Violation quarantining(
+            String rule,
+            String field,
+            String value,
+            String expected,
+            Severity severity,
+            Long eventTime,
+            long observedAt,
+            byte[] payload) {
+        Violation v = new Violation(rule, field, value, expected, severity);
+        v.eventTime = eventTime;
+        v.observedAt = observedAt;
+        v.quarantined = true;
+        RawPayload.of(payload).attachTo(v);
+        return v;
     }
 
     /** The event-time date the violation belongs to: event time when known, else when it was observed. */

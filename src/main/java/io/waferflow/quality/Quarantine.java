@@ -1,7 +1,6 @@
 package io.waferflow.quality;
 
 import io.waferflow.model.DeviceTest;
-import io.waferflow.model.RawPayload;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +23,18 @@ final class Quarantine {
             Severity severity,
             DeviceTest d,
             List<String> parameterNames) {
-        Violation v = new Violation(rule, field, value, expected, severity);
+        Violation v = Violation.quarantining(
+                rule,
+                field,
+                value,
+                expected,
+                severity,
+                d.eventTime,
+                d.eventTime,
+                DeviceTestJson.toJson(d, parameterNames).getBytes(StandardCharsets.UTF_8));
         v.lotId = d.lotId;
         v.waferId = d.waferId;
         v.deviceId = d.deviceId;
-        v.eventTime = d.eventTime;
-        v.observedAt = d.eventTime;
-        v.quarantined = true;
-        RawPayload.of(DeviceTestJson.toJson(d, parameterNames).getBytes(StandardCharsets.UTF_8))
-                .attachTo(v);
         return v;
     }
 }

@@ -8,6 +8,7 @@ import io.waferflow.drift.DriftGauges;
 import io.waferflow.metrics.OnlineWriteMetrics;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.model.Severity;
+import io.waferflow.monitor.ModelGauges;
 import io.waferflow.testing.DashboardMetricNames;
 import java.io.IOException;
 import java.io.Reader;
@@ -59,7 +60,8 @@ class GrafanaDashboardTest {
                         "Checkpoint duration",
                         "Job restarts",
                         "Drift per feature",
-                        "Online store");
+                        "Online store",
+                        "Model quality");
     }
 
     @Test
@@ -104,7 +106,8 @@ class GrafanaDashboardTest {
                 }
             }
         }
-        List<String> listed = DashboardMetricNames.load();
+        List<String> listed = new ArrayList<>(DashboardMetricNames.load());
+        listed.addAll(DashboardMetricNames.monitor());
         assertThat(listed).doesNotHaveDuplicates();
         assertThat(used).containsExactlyInAnyOrderElementsOf(listed);
     }
@@ -119,7 +122,8 @@ class GrafanaDashboardTest {
         String prefix = "flink_" + String.join("_", "taskmanager", "job", "task", "operator") + "_"
                 + PipelineCounter.GROUP + "_";
         Set<String> counters = declaredCounters();
-        List<String> jobNames = DashboardMetricNames.load().stream()
+        List<String> jobNames = java.util.stream.Stream.concat(
+                        DashboardMetricNames.load().stream(), DashboardMetricNames.monitor().stream())
                 .filter(n -> n.startsWith(prefix))
                 .toList();
         assertThat(jobNames).hasSizeGreaterThan(10);
@@ -137,6 +141,7 @@ class GrafanaDashboardTest {
         }
         names.addAll(constants(OnlineWriteMetrics.class, ""));
         names.addAll(constants(DriftGauges.class, DriftGauges.FEATURE + "_"));
+        names.addAll(constants(ModelGauges.class, ModelGauges.MODEL + "_"));
         return names;
     }
 
@@ -146,7 +151,8 @@ class GrafanaDashboardTest {
             if (Modifier.isStatic(f.getModifiers())
                     && f.getType() == String.class
                     && !f.getName().equals("GROUP")
-                    && !f.getName().equals("FEATURE")) {
+                    && !f.getName().equals("FEATURE")
+                    && !f.getName().equals("MODEL")) {
                 names.add(prefix + f.get(null));
             }
         }

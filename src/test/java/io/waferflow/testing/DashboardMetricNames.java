@@ -15,13 +15,24 @@ import java.util.List;
 public final class DashboardMetricNames {
 
     public static final Path FILE = Path.of("docker", "grafana", "metric-names.txt");
+    /** The monitor job's names ({@code monitor-metric-names.txt}): not in a scrape of the features job. */
+    public static final Path MONITOR_FILE = Path.of("docker", "grafana", "monitor-metric-names.txt");
 
     private DashboardMetricNames() {}
 
     /** The names in file order; {@code #} starts a comment. */
     public static List<String> load() {
+        return load(FILE);
+    }
+
+    /** The monitor job's names in file order. */
+    public static List<String> monitor() {
+        return load(MONITOR_FILE);
+    }
+
+    private static List<String> load(Path file) {
         try {
-            return Files.readAllLines(FILE).stream()
+            return Files.readAllLines(file).stream()
                     .map(line -> line.replaceFirst("#.*", "").trim())
                     .filter(line -> !line.isEmpty())
                     .toList();

@@ -6,6 +6,7 @@ import io.waferflow.drift.DriftMetric;
 import io.waferflow.features.WaferFeatures;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.FeatureColumns;
+import io.waferflow.model.ModelMetrics;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.Violation;
 import java.util.List;
@@ -33,6 +34,11 @@ public final class OfflineSinks {
     public static final String QUARANTINE = "_quarantine";
     public static final String QUALITY_EVENTS = "_quality_events";
     public static final String DRIFT = "_drift";
+    /** The monitor job's tables (per model version inside; not per feature-group version). */
+    public static final String MODEL_METRICS = "_model_metrics/";
+
+    public static final String MODEL_DRIFT = "_model_drift/";
+    public static final String MONITOR_QUARANTINE = "_quarantine/_monitor/";
 
     public static FileSink<WaferFeatures> features(FeaturesJobConfig c) {
         FeatureRowAvro avro = new FeatureRowAvro(
@@ -68,12 +74,23 @@ public final class OfflineSinks {
     }
 
     public static FileSink<Violation> quarantine(FeaturesJobConfig c) {
+        return quarantine(c, versioned(c, QUARANTINE));
+    }
+
+    /** Violations of the monitor job's inputs, under {@value #MONITOR_QUARANTINE}. */
+    public static FileSink<Violation> monitorQuarantine(FeaturesJobConfig c) {
+        return quarantine(c, MONITOR_QUARANTINE);
+    }
+
+    private static FileSink<Violation> quarantine(FeaturesJobConfig c, String prefix) {
         SchemaRows<Violation> rows = SchemaRows.of("violation");
-        return sink(
-                c,
-                new ParquetBulkWriterFactory<>(rows.schema(), rows),
-                versioned(c, QUARANTINE),
-                Violation::partitionTime);
+        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), prefix, Violation::partitionTime);
+    }
+
+    /** Every revision of every model version's window metrics, by the window's date. */
+    public static FileSink<ModelMetrics> modelMetrics(FeaturesJobConfig c) {
+        SchemaRows<ModelMetrics> rows = SchemaRows.of("model_metrics");
+        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), MODEL_METRICS, m -> m.windowEnd - 1);
     }
 
     public static FileSink<QualityEvent> qualityEvents(FeaturesJobConfig c) {
@@ -86,8 +103,17 @@ public final class OfflineSinks {
     }
 
     public static FileSink<DriftMetric> driftMetrics(FeaturesJobConfig c) {
+        return driftMetrics(c, versioned(c, DRIFT));
+    }
+
+    /** The monitor job's concept and input drift of each model version, rows as the features' drift metrics. */
+    public static FileSink<DriftMetric> modelDrift(FeaturesJobConfig c) {
+        return driftMetrics(c, MODEL_DRIFT);
+    }
+
+    private static FileSink<DriftMetric> driftMetrics(FeaturesJobConfig c, String prefix) {
         SchemaRows<DriftMetric> rows = SchemaRows.of("drift_metric");
-        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), versioned(c, DRIFT), m -> m.windowEnd - 1);
+        return sink(c, new ParquetBulkWriterFactory<>(rows.schema(), rows), prefix, m -> m.windowEnd - 1);
     }
 
     /**

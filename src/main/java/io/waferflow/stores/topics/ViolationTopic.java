@@ -24,11 +24,20 @@ public final class ViolationTopic {
     private ViolationTopic() {}
 
     public static KafkaSink<Violation> sink(FeaturesJobConfig c) {
+        return sink(
+                c, c.kafkaSinkName(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations"));
+    }
+
+    /**
+     * The same for another job writing to the violation topic: {@code transactionalIdPrefix} unique per job and sink
+     * (two jobs sharing one fence each other's transactions).
+     */
+    public static KafkaSink<Violation> sink(FeaturesJobConfig c, String transactionalIdPrefix) {
         int prefix = c.violationsPayloadPrefixBytes();
         checkFitsRequestLimit(prefix);
         return KafkaTransactions.exactlyOnceSink(
                 c.kafkaClient(),
-                c.kafkaSinkName(c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-violations"),
+                transactionalIdPrefix,
                 // Key: wafer id (null when unknown); value: ViolationJson; timestamp: the stream record's (event time).
                 new KeyedJsonRecords<Violation>(
                         c.violationsTopic(), ViolationJson::key, v -> ViolationJson.toJson(v, prefix), true));

@@ -1,0 +1,48 @@
+package io.waferflow.ingest;
+
+import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.metrics.PipelineCounters;
+import io.waferflow.model.Severity;
+import io.waferflow.model.Violation;
+import java.io.Serializable;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a routing operator counts of each parsed message: {@code records_in}, then exactly one of {@code records_valid}
+ * and {@code records_quarantined}; its violations by severity ({@code violations_<severity>}) and by rule
+ * ({@code violation_rule_<rule>}, the parser rules). Counters of the operator that owns {@code counters}.
+ */
+final class RouteCounts implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final PipelineCounter in;
+    private final PipelineCounter valid;
+    private final PipelineCounter quarantined;
+    private final Map<Severity, PipelineCounter> bySeverity = new EnumMap<>(Severity.class);
+    private final Map<String, PipelineCounter> byRule = new HashMap<>();
+
+    RouteCounts(PipelineCounters counters) {
+        in = counters.add(PipelineCounter.RECORDS_IN);
+        valid = counters.add(PipelineCounter.RECORDS_VALID);
+        quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
+        for (Severity s : Severity.values()) {
+            bySeverity.put(s, counters.add(PipelineCounter.violationsOfSeverity(s.name())));
+        }
+        for (String rule : Violation.PARSER_RULES) {
+            byRule.put(rule, counters.add(PipelineCounter.violationsOfRule(rule)));
+        }
+    }
+
+    /** Counts one message: its violations, and whether it was quarantined. */
+    void count(Violation[] violations, boolean quarantine) {
+        in.inc();
+        for (Violation v : violations) {
+            bySeverity.get(v.severity).inc();
+            byRule.get(v.rule).inc();
+        }
+        (quarantine ? quarantined : valid).inc();
+    }
+}
