@@ -20,7 +20,8 @@ import java.util.Map;
  * @param outOfOrderness how far behind the newest event time a prediction or actual may arrive before it is late
  * @param labelMaxDelay how long a prediction waits for its actual (and an actual for its prediction) in state; a
  *     window's metrics are updated by late actuals until then
- * @param updateInterval a window that late actuals changed is emitted again at most this often (processing time)
+ * @param updateInterval a window that late actuals changed is emitted again at most this often (in event time: when the
+ *     watermark passes the next multiple of it)
  * @param minLabels fewest labeled predictions a window needs before its accuracy or error is judged
  * @param baseline the accuracy each model version is compared with
  * @param degradation the drops (in accuracy points, 0-1) that are P2 and P1

@@ -109,7 +109,8 @@ public final class FeaturesJobSinks {
                                 c,
                                 alerts,
                                 c.kafkaSinkName(
-                                        c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts")));
+                                        c.jobName() + "-" + c.featureGroup() + "-" + c.featureVersion() + "-alerts"),
+                                ""));
     }
 
     /**
@@ -166,13 +167,15 @@ public final class FeaturesJobSinks {
 
     /**
      * Every configured alert sink ({@code alerts.sinks}), for any job: each one that fails after its retries fails the
-     * job rather than drop alerts. {@code transactionalIdPrefix} names the alert topic's transactions, unique per job.
+     * job rather than drop alerts. {@code transactionalIdPrefix} names the alert topic's transactions, unique per job;
+     * {@code uidPrefix} the sinks' uids, so two jobs built into one environment (the demo) keep theirs apart.
      */
-    static void alertSinks(FeaturesJobConfig c, DataStream<Alert> alerts, String transactionalIdPrefix) {
+    static void alertSinks(
+            FeaturesJobConfig c, DataStream<Alert> alerts, String transactionalIdPrefix, String uidPrefix) {
         AlertsConfig a = c.alerts();
         if (!a.kafkaTopic().isEmpty()) {
             alerts.sinkTo(AlertTopic.sink(c.kafkaClient(), a.kafkaTopic(), transactionalIdPrefix))
-                    .uid(c.kafkaSinkName(Uids.ALERT_TOPIC_SINK))
+                    .uid(c.kafkaSinkName(uidPrefix + Uids.ALERT_TOPIC_SINK))
                     .name("Alerts (Kafka)");
         }
         if (!a.webhookUrl().isEmpty()) {
@@ -199,14 +202,14 @@ public final class FeaturesJobSinks {
             }
             AlertSeverity least = a.webhookMinSeverity();
             alerts.filter(alert -> alert.severity.compareTo(least) <= 0)
-                    .uid(Uids.ALERT_WEBHOOK_FILTER)
+                    .uid(uidPrefix + Uids.ALERT_WEBHOOK_FILTER)
                     .name("Alerts for people (" + least + " and above)")
                     .sinkTo(webhook)
-                    .uid(Uids.ALERT_WEBHOOK_SINK)
+                    .uid(uidPrefix + Uids.ALERT_WEBHOOK_SINK)
                     .name("Alerts (webhook)");
         }
         if (a.log()) {
-            alerts.sinkTo(new LogSink()).uid(Uids.ALERT_LOG_SINK).name("Alerts (log)");
+            alerts.sinkTo(new LogSink()).uid(uidPrefix + Uids.ALERT_LOG_SINK).name("Alerts (log)");
         }
     }
 

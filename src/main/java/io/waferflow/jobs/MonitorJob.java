@@ -2,6 +2,7 @@ package io.waferflow.jobs;
 
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.MonitorConfig;
+import io.waferflow.drift.DriftMetric;
 import io.waferflow.ingest.MonitorInput;
 import io.waferflow.ingest.RouteMonitorRecords;
 import io.waferflow.model.Actual;
@@ -25,7 +26,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * predictions (parse, watermarks per partition) ─ route ─ keyBy prediction id ─┐
  * actuals     (parse, watermarks per partition) ─ route ─ keyBy prediction id ─┴─ join ─ labeled predictions
  *   └─ violations (bad input; duplicates, orphans from the join) ─ quarantine (Parquet), violation topic
- * labeled predictions ─ keyBy model/version ─ window metrics ─ metrics (Parquet, Redis, gauges)
+ * labeled predictions ─ keyBy model/version ─ window metrics ─ metrics (Parquet, Redis, gauges) ──────┐
+ *   └─ first emissions ─ keyBy model/version ─ prediction and input windows ─┬─ concept drift ─┐     │
+ *                                                                           └─ input drift ───┴─ model drift (Parquet)
+ * metrics + model drift ─ degradation, concept drift ─ root cause (drifted inputs) ─ model alert policy ─ alerts
+ *   └─ alerts firing for retrain_after ─ retrain requests (topic)
  * </pre>
  *
  * The sources and sinks are passed in; {@link #build} wires the same graph for production and tests. Every operator has
@@ -101,16 +106,14 @@ public final class MonitorJob {
                         labeled.getSideOutput(PredictionJoin.VIOLATIONS));
         sinks.write(MonitorOutput.VIOLATIONS, violations);
 
-        // ─── LEAD: wire issue 15's other parts here after the merge (monitor-drift, monitor-alerts) ───────────────
-        //   DataStream<DriftMetric> modelDrift = ModelDrift.build(config, labeled);
-        //   sinks.write(MonitorOutput.MODEL_DRIFT, modelDrift);
-        //   ModelJudgement.Outputs judged = ModelJudgement.build(config, metrics, modelDrift);
-        //   if (config.alerts().enabled()) {
-        //       sinks.write(MonitorOutput.ALERTS, judged.alerts());
-        //   }
-        //   sinks.write(MonitorOutput.RETRAIN, judged.retrain());
-        // Until then MODEL_DRIFT, ALERTS and RETRAIN have production sinks but no stream feeds them.
-        // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
+        // The model's findings: concept drift and drift of its inputs, then degradation, root cause, alerts, retrain.
+        DataStream<DriftMetric> modelDrift = ModelDrift.build(config, labeled);
+        sinks.write(MonitorOutput.MODEL_DRIFT, modelDrift);
+        ModelJudgement.Outputs judged = ModelJudgement.build(config, metrics, modelDrift);
+        if (config.alerts().enabled()) {
+            sinks.write(MonitorOutput.ALERTS, judged.alerts());
+        }
+        sinks.write(MonitorOutput.RETRAIN, judged.retrain());
     }
 
     /** A topic's parsed records, routed (chained to the source): the sound ones, violations on the side. */

@@ -68,7 +68,9 @@ public final class MonitorJobSinks {
                             .uid(c.kafkaSinkName(Uids.MONITOR_VIOLATION_TOPIC_SINK))
                             .name("Monitor violations (Kafka)");
                 })
-                .with(MonitorOutput.ALERTS, alerts -> FeaturesJobSinks.alertSinks(c, alerts, job + "-alerts"))
+                .with(
+                        MonitorOutput.ALERTS,
+                        alerts -> FeaturesJobSinks.alertSinks(c, alerts, job + "-alerts", "monitor-"))
                 .with(
                         MonitorOutput.MODEL_DRIFT,
                         drift -> drift.sinkTo(OfflineSinks.modelDrift(c))

@@ -13,7 +13,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -25,11 +24,13 @@ import org.apache.flink.util.Collector;
  *
  * <p>State: one {@link ModelWindowAccumulator} (counts and sums) per window in a map by window start. A window is
  * emitted as revision 0 when the watermark passes its end; after that, predictions or actuals that still arrive for it
- * mark it changed, and it is emitted again as the next revision at most every {@code updateIntervalMs} (a
- * processing-time timer on the interval's grid, which Flink keeps once per key and time). When the watermark passes its
- * end plus {@code labelMaxDelayMs}, a changed window is emitted a last time and its state dropped; an emission that
- * arrives for a dropped window is counted in {@code model_metrics_too_old}. At-least-once per revision after a failover
- * (a replayed revision carries the same numbers); sinks keep the highest revision.
+ * mark it changed, and it is emitted again as the next revision when the watermark passes the next point of the
+ * {@code updateIntervalMs} grid (an event-time timer, which Flink keeps once per key and time): within seconds while
+ * input flows, at most once per interval of event time, and the same revisions in a replay or a backfill as live, which
+ * a processing-time timer would not give (a bounded replay ends before one fires). When the watermark passes its end
+ * plus {@code labelMaxDelayMs}, a changed window is emitted a last time and its state dropped; an emission that arrives
+ * for a dropped window is counted in {@code model_metrics_too_old}. At-least-once per revision after a failover (a
+ * replayed revision carries the same numbers); sinks keep the highest revision.
  */
 public class ModelWindowMetrics extends KeyedProcessFunction<String, LabeledPrediction, ModelMetrics>
         implements CountingFunction {
@@ -88,22 +89,21 @@ public class ModelWindowMetrics extends KeyedProcessFunction<String, LabeledPred
         acc.add(lp);
         windows.put(start, acc);
         if (acc.changed) {
-            long now = ctx.timerService().currentProcessingTime();
-            ctx.timerService().registerProcessingTimeTimer((now / updateIntervalMs + 1) * updateIntervalMs);
+            long watermark = Math.max(0, ctx.timerService().currentWatermark());
+            ctx.timerService().registerEventTimeTimer((watermark / updateIntervalMs + 1) * updateIntervalMs);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelMetrics> out) throws Exception {
-        boolean eventTime = ctx.timeDomain() == TimeDomain.EVENT_TIME;
         // Timers of different windows can share a time (an end and another window's drop), so each firing looks at
         // every window of the key.
         List<Map.Entry<Long, ModelWindowAccumulator>> all = new ArrayList<>();
         windows.entries().forEach(all::add);
         for (Map.Entry<Long, ModelWindowAccumulator> e : all) {
             ModelWindowAccumulator acc = e.getValue();
-            boolean due = acc.revision < 0 ? eventTime && acc.windowEnd - 1 <= timestamp : !eventTime && acc.changed;
-            boolean drop = eventTime && dropAt(acc.windowEnd) <= timestamp;
+            boolean due = acc.revision < 0 ? acc.windowEnd - 1 <= timestamp : acc.changed;
+            boolean drop = dropAt(acc.windowEnd) <= timestamp;
             if (due || (drop && acc.changed)) {
                 emit(acc, out);
             }

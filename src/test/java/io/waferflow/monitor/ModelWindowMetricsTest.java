@@ -163,7 +163,7 @@ class ModelWindowMetricsTest {
     }
 
     @Test
-    void lateActualsBringTheNextRevisionAtMostOncePerInterval() throws Exception {
+    void lateActualsBringTheNextRevisionWhenTheWatermarkPassesTheNextInterval() throws Exception {
         Prediction a = classification("a", T0 + 1, "low");
         Prediction b = classification("b", T0 + 2, "high");
         Prediction c = classification("c", T0 + 3, "high");
@@ -178,11 +178,15 @@ class ModelWindowMetricsTest {
             assertThat(m.accuracy).isEqualTo(1.0);
         });
 
-        harness.setProcessingTime(100);
         send(b, actual("b", T0 + WINDOW + 3_600_000, "low")); // an hour late, wrong
         send(c, actual("c", T0 + WINDOW + 3_600_000, "high")); // same interval: one revision for both
-        assertThat(emitted()).as("not before the interval's end").hasSize(1);
-        harness.setProcessingTime(INTERVAL);
+        // The next point of the interval's grid after the watermark: when the watermark passes it, the revision goes.
+        long next = T0 + WINDOW + 60_000 + INTERVAL;
+        harness.processWatermark(new Watermark(next - 1));
+        assertThat(emitted())
+                .as("not before the watermark passes the interval's end")
+                .hasSize(1);
+        harness.processWatermark(new Watermark(next));
         assertThat(emitted()).hasSize(2);
         ModelMetrics r1 = emitted().get(1);
         assertThat(r1.revision).isEqualTo(1);
@@ -190,7 +194,7 @@ class ModelWindowMetricsTest {
         assertThat(r1.accuracy).isCloseTo(2 / 3.0, within(1e-12));
         assertThat(r1.labelCoverage).isEqualTo(1.0);
 
-        harness.setProcessingTime(5 * INTERVAL);
+        harness.processWatermark(new Watermark(next + 5 * INTERVAL));
         assertThat(emitted()).as("nothing changed since").hasSize(2);
     }
 
