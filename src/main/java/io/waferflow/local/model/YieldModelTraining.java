@@ -34,17 +34,17 @@ public final class YieldModelTraining {
      */
     public static final double L2 = 0.1;
 
-    /** A training row: the inputs in {@link #INPUTS} order, its yield, its window end. */
-    public record Row(double[] inputs, double yieldPct, long windowEnd) {}
+    /** A training row: the inputs in {@link #INPUTS} order, its yield, its window end, whether it was rejected. */
+    public record Row(double[] inputs, double yieldPct, long windowEnd, boolean rejected) {}
 
     private YieldModelTraining() {}
 
     /**
-     * The usable rows of windows that ended at or before {@code through}.
+     * The rows of windows that ended in {@code (from, through]}.
      *
      * @throws ConfigException if the offline store has no directory for the group and version yet
      */
-    public static List<Row> rows(FeaturesJobConfig config, long through) throws IOException {
+    public static List<Row> rows(FeaturesJobConfig config, long from, long through) throws IOException {
         FeatureRowFiles files = new FeatureRowFiles(config);
         FeatureColumns columns = new FeatureColumns(config.schema().parameterNames());
         int[] inputColumns = INPUTS.stream().mapToInt(columns.names()::indexOf).toArray();
@@ -53,12 +53,12 @@ public final class YieldModelTraining {
         for (Path file : files.committed()) {
             files.read(file, r -> {
                 WaferFeatures f = r.features();
-                if (f.windowEnd <= through && !rejected(f.devicesFlaggedPct, rejectPct)) {
+                if (f.windowEnd > from && f.windowEnd <= through) {
                     double[] x = new double[inputColumns.length];
                     for (int j = 0; j < x.length; j++) {
                         x[j] = inputColumns[j] < 0 ? Double.NaN : columns.value(f, inputColumns[j]);
                     }
-                    rows.add(new Row(x, f.yieldPct, f.windowEnd));
+                    rows.add(new Row(x, f.yieldPct, f.windowEnd, rejected(f.devicesFlaggedPct, rejectPct)));
                 }
             });
         }
@@ -73,7 +73,8 @@ public final class YieldModelTraining {
         return devicesFlaggedPct > rejectPct;
     }
 
-    public static YieldModel fit(List<Row> rows) {
+    /** The model fitted to {@code rows}, trained on windows that ended by {@code through}. */
+    public static YieldModel fit(List<Row> rows, long through) {
         return YieldModel.fit(
                 MODEL,
                 VERSION,
@@ -82,6 +83,6 @@ public final class YieldModelTraining {
                 rows.stream().mapToDouble(Row::yieldPct).toArray(),
                 THRESHOLD_YIELD_PCT,
                 L2,
-                rows.stream().mapToLong(Row::windowEnd).max().orElse(0));
+                through);
     }
 }
