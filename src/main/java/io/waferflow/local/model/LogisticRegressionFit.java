@@ -1,10 +1,11 @@
 package io.waferflow.local.model;
 
+import java.util.Arrays;
+import org.apache.commons.math3.optim.ConvergenceChecker;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.MaxIter;
 import org.apache.commons.math3.optim.PointValuePair;
-import org.apache.commons.math3.optim.SimpleValueChecker;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
@@ -32,15 +33,20 @@ public final class LogisticRegressionFit {
                     "need as many labels as rows, and at least one: " + x.length + " rows, " + y.length + " labels");
         }
         int k = x[0].length;
+        // Converged when the gradient vanishes (every component below 1e-7 per row): a test on the objective's change
+        // stops early where the likelihood is flat, as along a nearly separating direction.
+        double tolerance = 1e-7 * x.length;
+        ConvergenceChecker<PointValuePair> gradientVanishes = (iteration, previous, current) ->
+                Arrays.stream(gradient(x, y, current.getPoint(), l2)).allMatch(g -> Math.abs(g) < tolerance);
         NonLinearConjugateGradientOptimizer optimizer = new NonLinearConjugateGradientOptimizer(
-                NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, new SimpleValueChecker(1e-12, 1e-14));
+                NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE, gradientVanishes, 1e-12, 1e-12, 1e-3);
         PointValuePair best = optimizer.optimize(
                 new ObjectiveFunction(b -> negativeLogLikelihood(x, y, b, l2)),
                 new ObjectiveFunctionGradient(b -> gradient(x, y, b, l2)),
                 GoalType.MINIMIZE,
                 new InitialGuess(new double[k + 1]),
-                new MaxEval(200_000),
-                new MaxIter(200_000));
+                new MaxEval(20_000),
+                new MaxIter(20_000));
         return best.getPoint();
     }
 
