@@ -80,8 +80,13 @@ public final class PredictionPublisher implements AutoCloseable {
 
     /** Starts predicting with {@code trained}; windows finished before wait for it. */
     public void start(YieldModel trained) {
-        this.model = trained;
+        use(trained);
         thread.start();
+    }
+
+    /** The model {@link #round} predicts with (tests drive rounds themselves). */
+    void use(YieldModel trained) {
+        this.model = trained;
     }
 
     private void loop() {
@@ -138,7 +143,7 @@ public final class PredictionPublisher implements AutoCloseable {
             FeatureClient.EntityFeatures row = byWafer.get(w.waferId());
             Long served = row == null ? null : row.windowEnd();
             if (served == null || served < w.windowEnd()) {
-                if (now - batch.get(i).since() > patience.toNanos()) {
+                if (now - batch.get(i).since() >= patience.toNanos()) {
                     notServed.incrementAndGet();
                     batch.set(i, null);
                 }
