@@ -14,6 +14,7 @@ import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.local.model.DemoModelLoop;
+import io.waferflow.local.model.WaferWindowOutcome;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
 import io.waferflow.savepoints.SavepointInspection;
@@ -554,7 +555,7 @@ public final class DemoCommand implements Command, Callable<Integer> {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong sent = new AtomicLong();
         private final Thread thread;
-        private BiConsumer<List<WaferTrafficGenerator.WaferWindowOutcome>, Long> windows;
+        private BiConsumer<List<WaferWindowOutcome>, Long> windows;
         private long finalLag;
 
         TrafficProducer(String bootstrap, String topic, WaferTrafficGenerator generator, int rate) {
@@ -578,7 +579,7 @@ public final class DemoCommand implements Command, Callable<Integer> {
          * Before {@link #start}: after each burst of records, hands {@code windows} the wafer windows that became final
          * ({@code finalLag} behind the generator's clock) and that clock, on the generator's thread.
          */
-        void listen(BiConsumer<List<WaferTrafficGenerator.WaferWindowOutcome>, Long> windows, long finalLag) {
+        void listen(BiConsumer<List<WaferWindowOutcome>, Long> windows, long finalLag) {
             this.windows = windows;
             this.finalLag = finalLag;
         }

@@ -1,5 +1,6 @@
 package io.waferflow.local;
 
+import io.waferflow.local.model.WaferWindowOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -70,18 +71,6 @@ public final class WaferTrafficGenerator {
 
     /** Soft bin of a die that failed only the Vdd limits. */
     public static final int VDD_LIMIT_SOFT_BIN = 60;
-
-    /**
-     * What really happened to one wafer in one event-time window: the dies the generator tested in it and how many
-     * passed (the truth, including dies whose records were malformed, late or replaced by a re-delivery).
-     */
-    public record WaferWindowOutcome(
-            String lotId, String waferId, long windowStart, long windowEnd, int devices, int passed) {
-
-        public double yieldPct() {
-            return 100.0 * passed / devices;
-        }
-    }
 
     private static final double VDD_MEAN = 1.2;
     private static final double VDD_STD = 0.02;

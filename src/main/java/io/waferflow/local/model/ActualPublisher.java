@@ -1,6 +1,5 @@
 package io.waferflow.local.model;
 
-import io.waferflow.local.WaferTrafficGenerator.WaferWindowOutcome;
 import java.util.ArrayDeque;
 import java.util.List;
 

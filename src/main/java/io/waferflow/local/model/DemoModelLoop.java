@@ -2,7 +2,6 @@ package io.waferflow.local.model;
 
 import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.local.WaferTrafficGenerator.WaferWindowOutcome;
 import io.waferflow.serving.FeatureClient;
 import java.io.PrintStream;
 import java.net.URI;

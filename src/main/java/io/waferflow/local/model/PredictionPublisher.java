@@ -1,6 +1,5 @@
 package io.waferflow.local.model;
 
-import io.waferflow.local.WaferTrafficGenerator.WaferWindowOutcome;
 import io.waferflow.serving.FeatureClient;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.waferflow.config.FeaturesJobConfig;
-import io.waferflow.local.WaferTrafficGenerator.WaferWindowOutcome;
 import io.waferflow.serving.FeatureClient;
 import io.waferflow.serving.FeatureServer;
 import io.waferflow.stores.online.OnlineKeys;
