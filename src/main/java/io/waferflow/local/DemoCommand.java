@@ -106,7 +106,7 @@ public final class DemoCommand implements Command, Callable<Integer> {
             description = "shift Vdd by +0.05 V (2.5 sigma) after N wafers per tester: about 31 % of dies then fail"
                     + " the Vdd test limits (default ${DEFAULT-VALUE}: after the drift baseline has formed and the"
                     + " model has predicted a while; -1 = never)")
-    private int driftAfter = 24;
+    private int driftAfter = 30;
 
     @Option(
             names = "--model",
@@ -234,8 +234,9 @@ public final class DemoCommand implements Command, Callable<Integer> {
                     "checkpointing.interval=10 s",
                     // The simulated floor runs ~50x faster than the clock: 10-minute drift windows close every ~12 s.
                     "drift.window=10 min",
-                    // The model's accuracy baseline: its first 30 min of predictions, which end before the Vdd drift.
-                    "monitor.baseline.reference=30 min"));
+                    // The model's accuracy baseline: its predictions in the monitor windows that end within 45 min of
+                    // the first one's start (training ends 30 min into the traffic, the Vdd drift ~78 min).
+                    "monitor.baseline.reference=45 min"));
             boolean newBroker = fromSavepoint != null && kafka == null;
             if (newBroker) {
                 // Resuming on a new in-process broker: the saved job's pending Kafka transactions belong to the
