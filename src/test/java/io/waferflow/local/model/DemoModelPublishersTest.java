@@ -91,6 +91,19 @@ class DemoModelPublishersTest {
         }
     }
 
+    /** A publisher asking {@code server}; a wafer window with more than 10 % of its devices flagged is rejected. */
+    private static PredictionPublisher publisher(
+            FeaturesJobConfig c, FeatureServer server, TopicSender topic, Duration patience) {
+        return new PredictionPublisher(
+                new FeatureClient(URI.create(server.url()), null),
+                c.featureGroup(),
+                c.featureVersion(),
+                10.0,
+                topic,
+                patience,
+                m -> {});
+    }
+
     private static WaferWindowOutcome window(String wafer, long end) {
         return new WaferWindowOutcome("L1", wafer, end - FIVE_MIN, end, 700, 650);
     }
@@ -118,14 +131,7 @@ class DemoModelPublishersTest {
         try (FeatureServer server = FeatureServer.start(c);
                 TopicSender topic = new TopicSender(
                         c.kafkaClient().clientProperties(), c.monitor().predictionsTopic())) {
-            PredictionPublisher p = new PredictionPublisher(
-                    new FeatureClient(URI.create(server.url()), null),
-                    c.featureGroup(),
-                    c.featureVersion(),
-                    10.0,
-                    topic,
-                    Duration.ofHours(1),
-                    m -> {});
+            PredictionPublisher p = publisher(c, server, topic, Duration.ofHours(1));
             p.use(model);
             p.finished(
                     List.of(window("F", E - FIVE_MIN), window("A", E), window("B", E), window("C", E), window("G", E)));
@@ -171,14 +177,7 @@ class DemoModelPublishersTest {
         try (FeatureServer server = FeatureServer.start(c);
                 TopicSender topic = new TopicSender(
                         c.kafkaClient().clientProperties(), c.monitor().predictionsTopic())) {
-            PredictionPublisher p = new PredictionPublisher(
-                    new FeatureClient(URI.create(server.url()), null),
-                    c.featureGroup(),
-                    c.featureVersion(),
-                    10.0,
-                    topic,
-                    Duration.ZERO,
-                    m -> {});
+            PredictionPublisher p = publisher(c, server, topic, Duration.ZERO);
             p.use(model(E - FIVE_MIN));
             p.finished(List.of(window("D", E)));
             assertThat(p.round()).isTrue();
