@@ -15,9 +15,11 @@ import java.util.TreeMap;
  * Realistic, seeded wafer-test traffic for the demo and benchmarks: several testers each probe one wafer at a time, die
  * by die in serpentine order over a round wafer map, so records of a few wafers interleave as on a real test floor.
  * Failures cluster spatially (a few defect clusters per wafer plus a weaker edge ring); failing dies draw more current
- * and stop testing early. Parameter distributions follow SPEC 2.1. Optionally: a Vdd shift after some wafers (drift),
- * malformed records, wafers whose Vdd is written in the wrong unit, records delayed past the allowed lateness, and mild
- * out-of-order arrival.
+ * and stop testing early; a die whose Vdd is outside the test limits fails too, though it works. Parameter
+ * distributions follow SPEC 2.1. With {@link Settings#windowMillis} it also reports each wafer window's true outcome
+ * once the window is final ({@link #finishedWindows}). Optionally: a Vdd shift after some wafers (drift, which fails
+ * dies), malformed records, wafers whose Vdd is written in the wrong unit, records delayed past the allowed lateness,
+ * and mild out-of-order arrival.
  *
  * <p>Deterministic for a given {@link Settings}: the same seed produces the same bytes. Not thread-safe.
  */
