@@ -7,11 +7,14 @@ import io.waferflow.cli.JobProgress;
 import io.waferflow.cli.ServeCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
+import io.waferflow.config.WindowSpec;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.local.model.DemoModelLoop;
+import io.waferflow.local.model.WaferWindowOutcome;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
 import io.waferflow.savepoints.SavepointInspection;
@@ -32,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -99,9 +103,31 @@ public final class DemoCommand implements Command, Callable<Integer> {
     @Option(
             names = "--drift-after",
             paramLabel = "N",
-            description = "shift Vdd by +0.05 V (2.5 sigma) after N wafers"
-                    + " per tester (default ${DEFAULT-VALUE}: after the drift baseline has formed; -1 = never)")
-    private int driftAfter = 8;
+            description = "shift Vdd by +0.05 V (2.5 sigma) after N wafers per tester: about 31 % of dies then fail"
+                    + " the Vdd test limits (default ${DEFAULT-VALUE}: after the drift baseline has formed and the"
+                    + " model has predicted a while; -1 = never)")
+    private int driftAfter = 30;
+
+    @Option(
+            names = "--model",
+            negatable = true,
+            description = "train a yield model on the offline store, predict each final wafer window through the"
+                    + " feature API and publish predictions and actuals for the monitor (default: on)")
+    private boolean model = true;
+
+    @Option(
+            names = "--train-for",
+            paramLabel = "D",
+            description = "event time of traffic the model is trained on, from its start (default \"30 min\":"
+                    + " about 11 wafers per tester, before the drift)")
+    private Duration trainFor = Duration.ofMinutes(30);
+
+    @Option(
+            names = "--actual-delay",
+            paramLabel = "D",
+            description = "event time from a wafer window's end to its actual yield class on the actuals topic"
+                    + " (default \"5 min\")")
+    private Duration actualDelay = Duration.ofMinutes(5);
 
     @Option(
             names = "--bad-rate",
@@ -207,7 +233,10 @@ public final class DemoCommand implements Command, Callable<Integer> {
                     // Short checkpoints: Parquet files appear every 10 s instead of every 30 s.
                     "checkpointing.interval=10 s",
                     // The simulated floor runs ~50x faster than the clock: 10-minute drift windows close every ~12 s.
-                    "drift.window=10 min"));
+                    "drift.window=10 min",
+                    // The model's accuracy baseline: its predictions in the monitor windows that end within 45 min of
+                    // the first one's start (training ends 30 min into the traffic, the Vdd drift ~78 min).
+                    "monitor.baseline.reference=45 min"));
             boolean newBroker = fromSavepoint != null && kafka == null;
             if (newBroker) {
                 // Resuming on a new in-process broker: the saved job's pending Kafka transactions belong to the
@@ -224,6 +253,15 @@ public final class DemoCommand implements Command, Callable<Integer> {
             if (alertTopic) {
                 createTopic(kafkaAddress, config.alerts().kafkaTopic(), config.parallelism());
             }
+            boolean modelLoop = model && config.window().type() == WindowSpec.Type.TUMBLING;
+            if (model && !modelLoop) {
+                log("no yield model: it predicts per tumbling wafer window, and feature_group.window is "
+                        + config.window().type());
+            }
+            if (modelLoop) {
+                createTopic(kafkaAddress, config.monitor().predictionsTopic(), config.parallelism());
+                createTopic(kafkaAddress, config.monitor().actualsTopic(), config.parallelism());
+            }
 
             WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
             settings.seed = seed;
@@ -233,6 +271,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
             settings.lateRecordRate = lateRate;
             // Tester T01 writes Vdd in millivolts on its 12th wafer and every 10th after: a rejected wafer.
             settings.unitErrorWafer = unitErrorWafer;
+            // Each wafer window's outcome, for the actuals and to learn which windows are final.
+            settings.windowMillis = modelLoop ? config.window().size().toMillis() : 0;
             // The simulated test floor runs ~50x faster than the clock: start it a week back, so its event times stay
             // in the past (a future event time beyond quality.event_time.max_future_skew is quarantined).
             settings.startMillis = Instant.now().minus(Duration.ofDays(7)).toEpochMilli();
@@ -247,6 +287,7 @@ public final class DemoCommand implements Command, Callable<Integer> {
             }
             TrafficProducer producer =
                     new TrafficProducer(kafkaAddress, config.inputTopic(), new WaferTrafficGenerator(settings), rate);
+            long trafficStart = settings.startMillis;
 
             Configuration flink = JobEnvironment.flinkConfiguration(config);
             if (resumeFrom != null) {
@@ -266,6 +307,12 @@ public final class DemoCommand implements Command, Callable<Integer> {
             DefinitionCheck.verify(config, DefinitionCheck.Use.WRITE, DefinitionCheck.Use.WRITE)
                     .forEach(DemoCommand::log);
             new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
+            // ==== MONITOR JOB (issue 15): the lead wires it here, on the same env, so both run in one local job ====
+            // if (modelLoop) {
+            //     new MonitorJob(config, MonitorInput.predictions(config), MonitorInput.actuals(config),
+            //             MonitorJobSinks.production(config)).build(env);
+            // }
+            // ==== end of the monitor job's place ====
             FeaturesCommand.claimServingVersion(config);
             JobClient job = env.executeAsync(config.jobName());
             log("feature job " + job.getJobID() + " running; web UI http://localhost:"
@@ -278,6 +325,17 @@ public final class DemoCommand implements Command, Callable<Integer> {
             started.add(0, server);
             log("feature API " + server.url() + " (rows appear as windows close); e.g. the first wafer:");
             log("  " + ServeCommand.exampleCurl(server.url(), config.featureGroup(), "WT01-000-01"));
+            DemoModelLoop models = null;
+            if (modelLoop) {
+                models = new DemoModelLoop(
+                        config, trafficStart, trainFor, actualDelay, server.url(), dataDir, DemoCommand::log);
+                started.add(0, models);
+                producer.listen(models::generated, DemoModelLoop.finalLag(config));
+                models.start();
+                log("yield model: trained on the first " + trainFor.toMinutes() + " min of event time, then predicts"
+                        + " each final wafer window to " + config.monitor().predictionsTopic() + "; actuals to "
+                        + config.monitor().actualsTopic() + " " + actualDelay.toMinutes() + " min after each window");
+            }
             producer.start();
             AlertPrinter alerts =
                     alertTopic ? new AlertPrinter(kafkaAddress, config.alerts().kafkaTopic(), DemoCommand::log) : null;
@@ -320,6 +378,12 @@ public final class DemoCommand implements Command, Callable<Integer> {
                                     + " every file commits) ...");
             producer.close();
             waitUntilConsumed(job, producer.sent());
+            if (models != null) {
+                models.finish();
+                // MONITOR JOB (issue 15), once wired above: the drain below stops its Kafka sources where they are, so
+                // let it read the predictions and actuals just published first (e.g. until its records-in counter
+                // reaches what the two topics hold).
+            }
             Path savepoints = Path.of("savepoints").toAbsolutePath();
             // Drained (every window fires, every file commits) unless the run is to be resumed: Flink 1.20.0 cannot
             // restore a drained savepoint (its sinks' end-of-input summaries, FLINK-25920).
@@ -339,7 +403,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
                     dataDir,
                     savepoint,
                     alerts == null ? "alert topic off" : alerts.summary(),
-                    resumable);
+                    resumable,
+                    models);
             return 0;
         } finally {
             for (AutoCloseable c : started) {
@@ -385,7 +450,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
             Path dataDir,
             String savepoint,
             String alerts,
-            boolean resumable)
+            boolean resumable,
+            DemoModelLoop models)
             throws Exception {
         String pattern = config.redisKeyPrefix() + ":" + config.featureGroup() + ":" + config.featureVersion() + ":*";
         long keys = 0;
@@ -434,6 +500,9 @@ public final class DemoCommand implements Command, Callable<Integer> {
             System.out.printf(
                     "alerts                fired %,d, resolved %,d, escalated %,d; from the topic: %s%n",
                     p.alertsFired, p.alertsResolved, p.alertsEscalated, alerts);
+            if (models != null) {
+                models.printSummary(System.out);
+            }
             if (resumable) {
                 System.out.printf("savepoint (resumable) %s%n", savepoint);
                 System.out.printf("                      resume: bin/waferflow demo --from-savepoint %s%n", savepoint);
@@ -490,6 +559,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong sent = new AtomicLong();
         private final Thread thread;
+        private BiConsumer<List<WaferWindowOutcome>, Long> windows;
+        private long finalLag;
 
         TrafficProducer(String bootstrap, String topic, WaferTrafficGenerator generator, int rate) {
             Properties p = new Properties();
@@ -508,6 +579,15 @@ public final class DemoCommand implements Command, Callable<Integer> {
             thread.start();
         }
 
+        /**
+         * Before {@link #start}: after each burst of records, hands {@code windows} the wafer windows that became final
+         * ({@code finalLag} behind the generator's clock) and that clock, on the generator's thread.
+         */
+        void listen(BiConsumer<List<WaferWindowOutcome>, Long> windows, long finalLag) {
+            this.windows = windows;
+            this.finalLag = finalLag;
+        }
+
         long sent() {
             return sent.get();
         }
@@ -519,6 +599,9 @@ public final class DemoCommand implements Command, Callable<Integer> {
                 while (sent.get() < due && running.get()) {
                     producer.send(new ProducerRecord<>(topic, generator.next()));
                     sent.incrementAndGet();
+                }
+                if (windows != null) {
+                    windows.accept(generator.finishedWindows(finalLag), generator.frontier());
                 }
                 try {
                     Thread.sleep(5);

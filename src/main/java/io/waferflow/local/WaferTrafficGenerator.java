@@ -1,20 +1,25 @@
 package io.waferflow.local;
 
+import io.waferflow.local.model.WaferWindowOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * Realistic, seeded wafer-test traffic for the demo and benchmarks: several testers each probe one wafer at a time, die
  * by die in serpentine order over a round wafer map, so records of a few wafers interleave as on a real test floor.
  * Failures cluster spatially (a few defect clusters per wafer plus a weaker edge ring); failing dies draw more current
- * and stop testing early. Parameter distributions follow SPEC 2.1. Optionally: a Vdd shift after some wafers (drift),
- * malformed records, wafers whose Vdd is written in the wrong unit, records delayed past the allowed lateness, and mild
- * out-of-order arrival.
+ * and stop testing early; a die whose Vdd is outside the test limits fails too, though it works. Parameter
+ * distributions follow SPEC 2.1. With {@link Settings#windowMillis} it also reports each wafer window's true outcome
+ * once the window is final ({@link #finishedWindows}). Optionally: a Vdd shift after some wafers (drift, which fails
+ * dies), malformed records, wafers whose Vdd is written in the wrong unit, records delayed past the allowed lateness,
+ * and mild out-of-order arrival.
  *
  * <p>Deterministic for a given {@link Settings}: the same seed produces the same bytes. Not thread-safe.
  */
@@ -50,7 +55,24 @@ public final class WaferTrafficGenerator {
         public int unitErrorEvery = 10;
         /** Share of records swapped with the next one (mild out-of-order arrival). */
         public double outOfOrderRate = 0.01;
+        /**
+         * The test program's limits on a die's supply voltage: 1.2 V ± 5 %, the usual tolerance of a 1.2 V rail (±3
+         * sigma of the undrifted Vdd, so about 0.3 % of dies fail them; after the +0.05 V drift about 31 %). A die
+         * outside them fails (soft bin {@link #VDD_LIMIT_SOFT_BIN}) though it works: its current, frequency and test
+         * time stay those of a good die, the Vdd check being the flow's last test.
+         */
+        public double vddLowLimit = 1.14;
+
+        public double vddHighLimit = 1.26;
+        /**
+         * Tumbling event-time window (the feature group's) whose per-wafer outcomes {@link #finishedWindows} reports;
+         * 0: none kept.
+         */
+        public long windowMillis = 0;
     }
+
+    /** Soft bin of a die that failed only the Vdd limits. */
+    public static final int VDD_LIMIT_SOFT_BIN = 60;
 
     private static final double VDD_MEAN = 1.2;
     private static final double VDD_STD = 0.02;
@@ -63,6 +85,22 @@ public final class WaferTrafficGenerator {
     private byte[] swapped;
     private byte[] previous;
     private long generated;
+    /** Outcomes of wafer windows still open here, by window end then wafer. */
+    private final TreeMap<OpenWindow, OpenWindow> openWindows =
+            new TreeMap<>(Comparator.comparingLong((OpenWindow w) -> w.end).thenComparing(w -> w.waferId));
+
+    private static final class OpenWindow {
+        final long end;
+        final String waferId;
+        String lotId;
+        int devices;
+        int passed;
+
+        OpenWindow(long end, String waferId) {
+            this.end = end;
+            this.waferId = waferId;
+        }
+    }
 
     private static final class Tester {
         String id;
@@ -199,30 +237,70 @@ public final class WaferTrafficGenerator {
         }
     }
 
+    /**
+     * The event time before which no new test will be generated: the earliest tester clock (records held back as late
+     * or swapped excepted).
+     */
+    public long frontier() {
+        long min = Long.MAX_VALUE;
+        for (Tester t : testers) {
+            min = Math.min(min, t.clock);
+        }
+        return min;
+    }
+
+    /**
+     * The outcomes of wafer windows that ended at least {@code lagMillis} before {@link #frontier()}, in window-end
+     * order, each once (they are forgotten here). Needs {@link Settings#windowMillis}.
+     */
+    public List<WaferWindowOutcome> finishedWindows(long lagMillis) {
+        List<WaferWindowOutcome> done = new ArrayList<>();
+        long before = frontier() - lagMillis;
+        while (!openWindows.isEmpty() && openWindows.firstKey().end <= before) {
+            OpenWindow w = openWindows.pollFirstEntry().getValue();
+            done.add(new WaferWindowOutcome(w.lotId, w.waferId, w.end - s.windowMillis, w.end, w.devices, w.passed));
+        }
+        return done;
+    }
+
+    private void countOutcome(Tester t, long eventTime, boolean pass) {
+        if (s.windowMillis <= 0) {
+            return;
+        }
+        long end = eventTime - Math.floorMod(eventTime, s.windowMillis) + s.windowMillis;
+        OpenWindow w = openWindows.computeIfAbsent(new OpenWindow(end, t.waferId), k -> k);
+        w.lotId = t.lotId;
+        w.devices++;
+        w.passed += pass ? 1 : 0;
+    }
+
     private byte[] nextFrom(Tester t) {
         int[] die = dieOrder.get(t.nextDie++);
-        boolean pass = random.nextDouble() >= failProbability(t, die[0], die[1]);
-        double testTime = pass
+        boolean works = random.nextDouble() >= failProbability(t, die[0], die[1]);
+        double testTime = works
                 ? clamp(120 + 15 * random.nextGaussian(), 20, 480)
                 : clamp(60 + 10 * random.nextGaussian(), 15, 480);
         long eventTime = t.clock;
         t.clock += Math.round(testTime) + 40; // index time between dies
+        boolean drifted = s.driftAfterWafers >= 0 && t.wafersDone >= s.driftAfterWafers;
+        // The die's true supply voltage, drawn before a record can turn out malformed: the outcome counts either way.
+        double vdd = VDD_MEAN + (drifted ? s.driftVolts : 0) + VDD_STD * random.nextGaussian();
+        boolean pass = works && vdd >= s.vddLowLimit && vdd <= s.vddHighLimit;
+        countOutcome(t, eventTime, pass);
         if (s.badRecordRate > 0 && random.nextDouble() < s.badRecordRate) {
             byte[] bad = malformed(t, die, eventTime);
             if (bad != null) {
                 return bad;
             }
         }
-        boolean drifted = s.driftAfterWafers >= 0 && t.wafersDone >= s.driftAfterWafers;
-        double vdd = VDD_MEAN + (drifted ? s.driftVolts : 0) + VDD_STD * random.nextGaussian();
         if (t == testers[0]
                 && s.unitErrorWafer >= 0
                 && t.wafersDone >= s.unitErrorWafer
                 && (t.wafersDone - s.unitErrorWafer) % s.unitErrorEvery == 0) {
             vdd *= 1000; // millivolts
         }
-        double idd = pass ? 50 + 5 * random.nextGaussian() : 80 + 15 * random.nextGaussian();
-        double freq = 2000 + 100 * random.nextGaussian() - (pass ? 0 : 150);
+        double idd = works ? 50 + 5 * random.nextGaussian() : 80 + 15 * random.nextGaussian();
+        double freq = 2000 + 100 * random.nextGaussian() - (works ? 0 : 150);
         String temperature = random.nextDouble() < 0.02 ? "null" : fmt(25 + 2 * random.nextGaussian());
         String json = String.format(
                 Locale.ROOT,
@@ -244,7 +322,7 @@ public final class WaferTrafficGenerator {
                 fmt(testTime),
                 pass ? 1 : 0,
                 pass ? 1 : 5,
-                pass ? 1 : 50 + random.nextInt(10),
+                pass ? 1 : works ? VDD_LIMIT_SOFT_BIN : 50 + random.nextInt(10),
                 t.id);
         previous = json.getBytes(StandardCharsets.UTF_8);
         return previous;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waferflow.TestConfigs;
 import io.waferflow.ingest.DeviceTestParser;
+import io.waferflow.local.model.WaferWindowOutcome;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.Violation;
 import java.util.ArrayList;
@@ -77,5 +78,75 @@ class WaferTrafficGeneratorTest {
         assertThat(quarantined).isBetween(280, 440);
         assertThat(flagged).isBetween(40, 110);
         assertThat(redelivered).isBetween(40, 110);
+    }
+
+    /**
+     * The outcomes the generator reports per wafer and 5-minute window are the devices and passes of its records (no
+     * bad, late or swapped records here), reported once each, in window-end order, only once the generator's clock is
+     * past the window's end plus the lag.
+     */
+    @Test
+    void finishedWindowsAreTheRecordsOutcomes() throws Exception {
+        WaferTrafficGenerator.Settings s = clean();
+        s.windowMillis = 300_000;
+        s.driftAfterWafers = 2;
+        WaferTrafficGenerator g = new WaferTrafficGenerator(s);
+        long lag = 70_000;
+        java.util.Map<String, int[]> fromRecords = new java.util.HashMap<>();
+        java.util.Map<String, WaferWindowOutcome> reported = new java.util.HashMap<>();
+        long previousEnd = Long.MIN_VALUE;
+        for (int i = 0; i < 60_000; i++) {
+            com.fasterxml.jackson.databind.JsonNode r =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(g.next());
+            long t = java.time.Instant.parse(r.get("event_time").asText()).toEpochMilli();
+            long end = t - Math.floorMod(t, 300_000L) + 300_000L;
+            int[] c = fromRecords.computeIfAbsent(r.get("wafer_id").asText() + "/" + end, k -> new int[2]);
+            c[0]++;
+            c[1] += r.get("pass_fail").asInt();
+            for (WaferWindowOutcome w : g.finishedWindows(lag)) {
+                assertThat(w.windowEnd()).isGreaterThanOrEqualTo(previousEnd).isLessThanOrEqualTo(g.frontier() - lag);
+                assertThat(w.windowEnd() - w.windowStart()).isEqualTo(300_000L);
+                previousEnd = w.windowEnd();
+                assertThat(reported.put(w.waferId() + "/" + w.windowEnd(), w)).isNull();
+            }
+        }
+        assertThat(reported).hasSizeGreaterThan(50);
+        reported.forEach((key, w) -> {
+            assertThat(fromRecords.get(key)).as(key).containsExactly(w.devices(), w.passed());
+        });
+    }
+
+    /**
+     * A die whose Vdd is outside the test limits fails with soft bin 60 while its current is a good die's; after the
+     * +0.05 V drift about 31 % of dies are beyond the upper limit (P(z > 0.5) of N(1.25, 0.02)).
+     */
+    @Test
+    void diesOutsideTheVddLimitsFail() {
+        WaferTrafficGenerator.Settings s = clean();
+        s.driftAfterWafers = 0;
+        WaferTrafficGenerator g = new WaferTrafficGenerator(s);
+        List<Violation> violations = new ArrayList<>();
+        int devices = 0;
+        int vddFails = 0;
+        for (int i = 0; i < 20_000; i++) {
+            DeviceTest d = parser.parse(g.next(), Long.MAX_VALUE / 2, violations);
+            double vdd = d.parameters[0];
+            devices++;
+            if (Math.abs(vdd - 1.26) < 1e-4 || Math.abs(vdd - 1.14) < 1e-4) {
+                continue; // written rounded to 0.1 mV: which side of the limit the die was on is not in the record
+            }
+            if (vdd > 1.26 || vdd < 1.14) {
+                assertThat(d.passFail).as("vdd %s", vdd).isZero();
+                if (d.softBin != null && d.softBin == WaferTrafficGenerator.VDD_LIMIT_SOFT_BIN) {
+                    vddFails++;
+                }
+            } else {
+                assertThat(d.softBin).isNotEqualTo(WaferTrafficGenerator.VDD_LIMIT_SOFT_BIN);
+            }
+        }
+        // 30.9 % beyond the limits, times the share of dies that work (about 0.9: edge ring and clusters fail the
+        // rest).
+        double share = (double) vddFails / devices;
+        assertThat(share).isBetween(0.22, 0.31);
     }
 }
