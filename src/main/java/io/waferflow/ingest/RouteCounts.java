@@ -25,14 +25,22 @@ final class RouteCounts implements Serializable {
     private final Map<String, PipelineCounter> byRule = new HashMap<>();
 
     RouteCounts(PipelineCounters counters) {
-        in = counters.add(PipelineCounter.RECORDS_IN);
-        valid = counters.add(PipelineCounter.RECORDS_VALID);
-        quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
+        this(counters, "");
+    }
+
+    /**
+     * Counters named {@code prefix} + the names above: a job that reads two kinds of message (the monitor's predictions
+     * and actuals) keeps their counts apart, and apart from the device tests' when both jobs run in one (the demo).
+     */
+    RouteCounts(PipelineCounters counters, String prefix) {
+        in = counters.add(prefix + PipelineCounter.RECORDS_IN);
+        valid = counters.add(prefix + PipelineCounter.RECORDS_VALID);
+        quarantined = counters.add(prefix + PipelineCounter.RECORDS_QUARANTINED);
         for (Severity s : Severity.values()) {
-            bySeverity.put(s, counters.add(PipelineCounter.violationsOfSeverity(s.name())));
+            bySeverity.put(s, counters.add(prefix + PipelineCounter.violationsOfSeverity(s.name())));
         }
         for (String rule : Violation.PARSER_RULES) {
-            byRule.put(rule, counters.add(PipelineCounter.violationsOfRule(rule)));
+            byRule.put(rule, counters.add(prefix + PipelineCounter.violationsOfRule(rule)));
         }
     }
 

@@ -13,9 +13,10 @@ import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Routes the parsed messages of one monitor topic: a sound prediction (or actual) goes on, the violations of a
- * quarantined one go to {@link #VIOLATIONS}. Every message is counted in {@code records_in} and in exactly one of
- * {@code records_valid} and {@code records_quarantined}; violations by severity and rule, as the device tests' routing
- * counts them. The counts are operator state; nothing else is.
+ * quarantined one go to {@link #VIOLATIONS}. Every message is counted in {@code <topic>_records_in} and in exactly one
+ * of {@code <topic>_records_valid} and {@code <topic>_records_quarantined} ({@code predictions_} or {@code actuals_});
+ * violations by severity and rule, as the device tests' routing counts them. The counts are operator state; nothing
+ * else is.
  */
 public class RouteMonitorRecords<T> extends ProcessFunction<ParsedMonitorRecord, T> implements CountingFunction {
 
@@ -25,18 +26,19 @@ public class RouteMonitorRecords<T> extends ProcessFunction<ParsedMonitorRecord,
 
     private final SerializableFunction<ParsedMonitorRecord, T> record;
     private final PipelineCounters counters = new PipelineCounters();
-    private final RouteCounts counts = new RouteCounts(counters);
+    private final RouteCounts counts;
 
-    private RouteMonitorRecords(SerializableFunction<ParsedMonitorRecord, T> record) {
+    private RouteMonitorRecords(SerializableFunction<ParsedMonitorRecord, T> record, String counterPrefix) {
         this.record = record;
+        this.counts = new RouteCounts(counters, counterPrefix);
     }
 
     public static RouteMonitorRecords<Prediction> predictions() {
-        return new RouteMonitorRecords<>(parsed -> parsed.prediction);
+        return new RouteMonitorRecords<>(parsed -> parsed.prediction, "predictions_");
     }
 
     public static RouteMonitorRecords<Actual> actuals() {
-        return new RouteMonitorRecords<>(parsed -> parsed.actual);
+        return new RouteMonitorRecords<>(parsed -> parsed.actual, "actuals_");
     }
 
     @Override

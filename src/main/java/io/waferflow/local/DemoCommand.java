@@ -9,14 +9,18 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.config.WindowSpec;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.ingest.MonitorInput;
 import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.jobs.JobEnvironment;
+import io.waferflow.jobs.MonitorJob;
+import io.waferflow.jobs.MonitorJobSinks;
 import io.waferflow.local.model.DemoModelLoop;
 import io.waferflow.local.model.WaferWindowOutcome;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
+import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.serving.FeatureServer;
 import io.waferflow.stores.online.DriftMetricToRedis;
@@ -307,12 +311,16 @@ public final class DemoCommand implements Command, Callable<Integer> {
             DefinitionCheck.verify(config, DefinitionCheck.Use.WRITE, DefinitionCheck.Use.WRITE)
                     .forEach(DemoCommand::log);
             new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
-            // ==== MONITOR JOB (issue 15): the lead wires it here, on the same env, so both run in one local job ====
-            // if (modelLoop) {
-            //     new MonitorJob(config, MonitorInput.predictions(config), MonitorInput.actuals(config),
-            //             MonitorJobSinks.production(config)).build(env);
-            // }
-            // ==== end of the monitor job's place ====
+            if (modelLoop) {
+                // The monitor job on the same environment: both run as one local job with one web UI.
+                createTopic(kafkaAddress, config.monitor().retrainTopic(), config.parallelism());
+                new MonitorJob(
+                                config,
+                                MonitorInput.predictions(config),
+                                MonitorInput.actuals(config),
+                                MonitorJobSinks.production(config))
+                        .build(env);
+            }
             FeaturesCommand.claimServingVersion(config);
             JobClient job = env.executeAsync(config.jobName());
             log("feature job " + job.getJobID() + " running; web UI http://localhost:"
@@ -380,9 +388,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
             waitUntilConsumed(job, producer.sent());
             if (models != null) {
                 models.finish();
-                // MONITOR JOB (issue 15), once wired above: the drain below stops its Kafka sources where they are, so
-                // let it read the predictions and actuals just published first (e.g. until its records-in counter
-                // reaches what the two topics hold).
+                // The drain stops the monitor's Kafka sources where they are: let it read what was just published.
+                waitUntilMonitored(job, models.messagesSent());
             }
             Path savepoints = Path.of("savepoints").toAbsolutePath();
             // Drained (every window fires, every file commits) unless the run is to be resumed: Flink 1.20.0 cannot
@@ -426,6 +433,22 @@ public final class DemoCommand implements Command, Callable<Integer> {
             Thread.sleep(200);
         }
         log("the job had not read every produced record after 60 s; draining anyway");
+    }
+
+    private static void waitUntilMonitored(JobClient job, long published) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> counters = job.getAccumulators().get();
+            long read = Stream.of("predictions_", "actuals_")
+                    .map(topic -> counters.get(topic + PipelineCounter.RECORDS_IN))
+                    .mapToLong(n -> n == null ? 0 : ((Number) n).longValue())
+                    .sum();
+            if (read >= published) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        log("the monitor had not read every prediction and actual after 60 s; draining anyway");
     }
 
     private static void createTopic(String bootstrap, String topic, int partitions) throws Exception {

@@ -40,20 +40,25 @@ public class PredictionJoin extends KeyedCoProcessFunction<String, Prediction, A
     private static final int PREDICTION_SEEN = 1;
     private static final int ACTUAL_SEEN = 2;
 
+    /** Before the names of the join's quarantine counters: {@code join_records_quarantined}, ... */
+    public static final String JOIN_PREFIX = "join_";
+
     private final long labelMaxDelayMs;
 
     private final PipelineCounters counters = new PipelineCounters();
     private final PipelineCounter labeled = counters.add(PipelineCounter.PREDICTIONS_LABELED);
     private final PipelineCounter unlabeled = counters.add(PipelineCounter.PREDICTIONS_UNLABELED);
     private final PipelineCounter orphaned = counters.add(PipelineCounter.ACTUALS_ORPHANED);
-    private final PipelineCounter quarantined = counters.add(PipelineCounter.RECORDS_QUARANTINED);
+    // The join's quarantine under its own names (JOIN_PREFIX): the routing before it counts parse failures per topic.
+    private final PipelineCounter quarantined = counters.add(JOIN_PREFIX + PipelineCounter.RECORDS_QUARANTINED);
     private final PipelineCounter highViolations =
-            counters.add(PipelineCounter.violationsOfSeverity(Severity.HIGH.name()));
+            counters.add(JOIN_PREFIX + PipelineCounter.violationsOfSeverity(Severity.HIGH.name()));
     private final PipelineCounter duplicateViolations =
-            counters.add(PipelineCounter.violationsOfRule(Violation.RULE_DUPLICATE));
+            counters.add(JOIN_PREFIX + PipelineCounter.violationsOfRule(Violation.RULE_DUPLICATE));
     private final PipelineCounter orphanViolations =
-            counters.add(PipelineCounter.violationsOfRule(Violation.RULE_ORPHAN));
-    private final PipelineCounter typeViolations = counters.add(PipelineCounter.violationsOfRule(Violation.RULE_TYPE));
+            counters.add(JOIN_PREFIX + PipelineCounter.violationsOfRule(Violation.RULE_ORPHAN));
+    private final PipelineCounter typeViolations =
+            counters.add(JOIN_PREFIX + PipelineCounter.violationsOfRule(Violation.RULE_TYPE));
 
     private transient ValueState<Integer> seen;
     private transient ValueState<Prediction> waitingPrediction;

@@ -9,6 +9,7 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.model.LabeledPrediction;
 import io.waferflow.model.ModelMetrics;
 import io.waferflow.model.Violation;
+import io.waferflow.monitor.PredictionJoin;
 import io.waferflow.stores.offline.OfflineSinks;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
@@ -252,9 +253,13 @@ class MonitorJobITCase {
         assertThat(SERVICES.readCommitted(name + "-violations")).hasSize(5);
 
         long unlabeled = cases.stream().filter(c -> c.actual() == null).count();
-        assertThat(counter(result, PipelineCounter.RECORDS_IN))
+        assertThat(counter(result, "predictions_" + PipelineCounter.RECORDS_IN)
+                        + counter(result, "actuals_" + PipelineCounter.RECORDS_IN))
                 .isEqualTo(predictions.size() + actuals.size() + lateActuals.size());
-        assertThat(counter(result, PipelineCounter.RECORDS_QUARANTINED)).isEqualTo(5);
+        assertThat(counter(result, "predictions_" + PipelineCounter.RECORDS_QUARANTINED)
+                        + counter(result, "actuals_" + PipelineCounter.RECORDS_QUARANTINED)
+                        + counter(result, PredictionJoin.JOIN_PREFIX + PipelineCounter.RECORDS_QUARANTINED))
+                .isEqualTo(5);
         assertThat(counter(result, PipelineCounter.PREDICTIONS_LABELED)).isEqualTo(cases.size() - unlabeled);
         assertThat(counter(result, PipelineCounter.PREDICTIONS_UNLABELED)).isEqualTo(unlabeled);
         assertThat(counter(result, PipelineCounter.ACTUALS_ORPHANED)).isEqualTo(1);

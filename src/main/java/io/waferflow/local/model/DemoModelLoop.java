@@ -179,6 +179,11 @@ public final class DemoModelLoop implements AutoCloseable {
         actuals.publishAll();
     }
 
+    /** Predictions and actuals sent to their topics so far (after {@link #finish}: all of them). */
+    public long messagesSent() {
+        return predictionsTopic.sent() + actualsTopic.sent();
+    }
+
     public void printSummary(PrintStream out) {
         pollHistory();
         out.printf(
