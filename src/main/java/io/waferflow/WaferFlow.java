@@ -49,6 +49,7 @@ public final class WaferFlow {
         LOCAL_COMMANDS.put("demo", "io.waferflow.local.DemoCommand");
         LOCAL_COMMANDS.put("bench", "io.waferflow.local.BenchCommand");
         LOCAL_COMMANDS.put("drift-accuracy", "io.waferflow.local.DriftAccuracyCommand");
+        LOCAL_COMMANDS.put("monitor-detection", "io.waferflow.local.MonitorDetectionCommand");
     }
 
     // Inherited: every command and subcommand takes --help.
