@@ -137,6 +137,19 @@ public final class MonitorDetectionCommand implements Command, Callable<Integer>
             }
             settings.add(s);
         }
+        long began = System.nanoTime();
+        List<StampedAlert> all = alerts(config, settings, seeds);
+        System.err.printf("ran in %.0f s%n", (System.nanoTime() - began) / 1e9);
+        print(settings, all);
+        return 0;
+    }
+
+    /**
+     * Runs {@code settings} (one run each, seeded by {@code seeds}) through the monitor job's graph and returns every
+     * alert it emitted, stamped with the event time it was emitted at.
+     */
+    static List<StampedAlert> alerts(
+            FeaturesJobConfig config, List<SimulatedModelTraffic.Settings> settings, long[] seeds) throws Exception {
         // Actuals per run vary (some never come): count them once, so each index maps to one run's actual.
         long[] firstActual = new long[settings.size() + 1];
         for (int r = 0; r < settings.size(); r++) {
@@ -151,8 +164,8 @@ public final class MonitorDetectionCommand implements Command, Callable<Integer>
             firstPrediction[r + 1] = firstPrediction[r] + perRun;
         }
         System.err.printf(
-                "%d runs x %d h: %,d predictions, %,d actuals%n",
-                settings.size(), hours, firstPrediction[settings.size()], firstActual[settings.size()]);
+                "%d runs: %,d predictions, %,d actuals%n",
+                settings.size(), firstPrediction[settings.size()], firstActual[settings.size()]);
 
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(JobEnvironment.flinkConfiguration(config));
@@ -170,14 +183,11 @@ public final class MonitorDetectionCommand implements Command, Callable<Integer>
                         source(new RunRecords(settings, seeds, firstActual, true)),
                         sinks)
                 .build(env);
-        long began = System.nanoTime();
         List<StampedAlert> all = new ArrayList<>();
         try (CloseableIterator<StampedAlert> it = alerts.get().executeAndCollect("monitor-detection")) {
             it.forEachRemaining(all::add);
         }
-        System.err.printf("ran in %.0f s%n", (System.nanoTime() - began) / 1e9);
-        print(settings, all);
-        return 0;
+        return all;
     }
 
     private static DataGeneratorSource<ParsedMonitorRecord> source(RunRecords records) {
