@@ -31,6 +31,12 @@ public class ModelMetrics {
 
     // Classification (NaN / empty for a regression).
     public double accuracy = Double.NaN;
+    /**
+     * Accuracy estimated without labels, from the moment the predictions are made: the mean score (probability of the
+     * predicted class) over the window's scored predictions, the expected accuracy of a calibrated classifier (the
+     * confidence-based estimate NannyML calls CBPE, for the accuracy metric). NaN without scores.
+     */
+    public double estimatedAccuracy = Double.NaN;
     /** The classes seen in the window (predicted or actual), sorted; indexes the arrays below. */
     public String[] classes = new String[0];
 

@@ -10,9 +10,9 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The newest window's metrics per model version as Flink gauges, one metric group per model version
  * ({@code waferflow.model.<model/version>}; the Prometheus reporter turns it into a {@code model} label):
- * {@code accuracy} (classification), {@code mae} (regression), {@code label_coverage} and {@code predictions}. A
- * revision of the newest window updates them; a revision of an older window does not. Not state: after a restore a
- * model's gauges appear with its next emission.
+ * {@code accuracy} and {@code estimated_accuracy} (classification), {@code mae} (regression), {@code label_coverage}
+ * and {@code predictions}. A revision of the newest window updates them; a revision of an older window does not. Not
+ * state: after a restore a model's gauges appear with its next emission.
  */
 public final class ModelGauges {
 
@@ -20,6 +20,7 @@ public final class ModelGauges {
     public static final String MODEL = "model";
 
     public static final String ACCURACY = "accuracy";
+    public static final String ESTIMATED_ACCURACY = "estimated_accuracy";
     public static final String MAE = "mae";
     public static final String LABEL_COVERAGE = "label_coverage";
     public static final String PREDICTIONS = "predictions";
@@ -42,6 +43,7 @@ public final class ModelGauges {
         if (before == null) {
             MetricGroup model = group.addGroup(MODEL, key);
             model.gauge(ACCURACY, (Gauge<Double>) () -> latest.get(key).accuracy);
+            model.gauge(ESTIMATED_ACCURACY, (Gauge<Double>) () -> latest.get(key).estimatedAccuracy);
             model.gauge(MAE, (Gauge<Double>) () -> latest.get(key).mae);
             model.gauge(LABEL_COVERAGE, (Gauge<Double>) () -> latest.get(key).labelCoverage);
             model.gauge(PREDICTIONS, (Gauge<Long>) () -> latest.get(key).predictions);

@@ -37,6 +37,11 @@ public class ModelWindowAccumulator {
 
     public long percentCount;
 
+    /** Classification predictions with a score, and the sum of their scores: the label-free accuracy estimate. */
+    public long scored;
+
+    public double scoreSum;
+
     /** The revision emitted last, −1 before the first emission. */
     public int revision = -1;
     /** Whether labels or predictions came after the last emission. */
@@ -63,6 +68,10 @@ public class ModelWindowAccumulator {
             predictions++;
             if (p.isClassification()) {
                 indexOf(p.predictedClass);
+                if (Double.isFinite(p.score)) {
+                    scored++;
+                    scoreSum += p.score;
+                }
             }
             return;
         }
@@ -156,5 +165,6 @@ public class ModelWindowAccumulator {
             m.f1[c] = p + r == 0 ? 0 : 2 * p * r / (p + r);
         }
         m.accuracy = total == 0 ? Double.NaN : (double) correct / total;
+        m.estimatedAccuracy = scored == 0 ? Double.NaN : scoreSum / scored;
     }
 }

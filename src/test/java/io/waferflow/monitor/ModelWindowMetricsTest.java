@@ -61,8 +61,16 @@ class ModelWindowMetricsTest {
         String[] names = {"high", "low", "mid"};
         Random random = new Random(7);
         List<String[]> pairs = new ArrayList<>(); // {predicted, actual}
+        double scoreSum = 0;
+        int scored = 0;
         for (int i = 0; i < 200; i++) {
             Prediction p = classification("p" + i, T0 + i * 4_000L, names[random.nextInt(3)]);
+            // Scores vary; every tenth prediction comes without one and is left out of the estimate.
+            p.score = i % 10 == 0 ? Double.NaN : 0.4 + 0.6 * random.nextDouble();
+            if (i % 10 != 0) {
+                scoreSum += p.score;
+                scored++;
+            }
             send(p, null);
             if (i % 4 != 0) {
                 String truth = random.nextDouble() < 0.7 ? p.predictedClass : names[random.nextInt(3)];
@@ -90,6 +98,9 @@ class ModelWindowMetricsTest {
         }
         long correct = pairs.stream().filter(pr -> pr[0].equals(pr[1])).count();
         assertThat(m.accuracy).isCloseTo(correct / 150.0, within(1e-12));
+        assertThat(m.estimatedAccuracy)
+                .as("the label-free estimate: the mean score")
+                .isCloseTo(scoreSum / scored, within(1e-12));
         for (int c = 0; c < 3; c++) {
             String cls = names[c];
             long tp = pairs.stream()

@@ -45,21 +45,22 @@ public final class ModelAccuracyHistory {
         }
     }
 
-    /** The windows seen, oldest first: window end, predictions, labeled, accuracy. */
+    /** The windows seen, oldest first: window end, predictions, labeled, accuracy, and the label-free estimate. */
     public void print(PrintStream out) {
         if (windows.isEmpty()) {
             out.printf("model accuracy        no metrics in Redis under %s (is the monitor job running?)%n", key);
             return;
         }
         out.printf("model accuracy        per window of %s (newest revision seen)%n", key);
-        out.printf("  %-22s %11s %8s %9s%n", "window end", "predictions", "labeled", "accuracy");
+        out.printf("  %-22s %11s %8s %9s %10s%n", "window end", "predictions", "labeled", "accuracy", "estimated");
         for (Map<String, String> h : windows.values()) {
             out.printf(
-                    "  %-22s %11s %8s %9s%n",
+                    "  %-22s %11s %8s %9s %10s%n",
                     Instant.ofEpochMilli(Long.parseLong(h.get("window_end"))),
                     h.getOrDefault("predictions", "-"),
                     h.getOrDefault("labeled", "-"),
-                    accuracy(h.get("accuracy")));
+                    accuracy(h.get("accuracy")),
+                    accuracy(h.get("estimated_accuracy")));
         }
     }
 

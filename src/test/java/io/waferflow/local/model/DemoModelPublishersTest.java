@@ -231,9 +231,9 @@ class DemoModelPublishersTest {
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
         assertThat(lines).hasSize(4);
         assertThat(lines[2].trim().split("\\s+"))
-                .containsExactly(Instant.ofEpochMilli(E + 900_000).toString(), "60", "58", "0.931");
+                .containsExactly(Instant.ofEpochMilli(E + 900_000).toString(), "60", "58", "0.931", "-");
         assertThat(lines[3].trim().split("\\s+"))
-                .containsExactly(Instant.ofEpochMilli(E + 1_800_000).toString(), "61", "0", "-");
+                .containsExactly(Instant.ofEpochMilli(E + 1_800_000).toString(), "61", "0", "-", "-");
     }
 
     private static Map<String, String> metrics(long start, int revision, long predictions, long labeled, String acc) {
