@@ -236,7 +236,8 @@ public final class MonitorDetectionCommand implements Command, Callable<Integer>
         System.out.println("|---|---|---|---|---|---|---|---|");
         System.out.printf(
                 Locale.ROOT,
-                "| %d degrading (accuracy %.2f → %.2f, vdd_mean +2.5σ) | %d (%.1f %%) | %s | %s | %s | %d | %d | %d |%n",
+                "| %d degrading (accuracy %.2f → %.2f, vdd_mean +2.5σ) | %d (%.1f %%) | %s | %s | %s"
+                        + " | %d | %d | %d |%n",
                 runs,
                 accuracy,
                 degradedAccuracy,

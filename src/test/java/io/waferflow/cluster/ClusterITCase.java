@@ -12,6 +12,7 @@ import io.waferflow.testing.ParquetFiles;
 import io.waferflow.testing.StandaloneCluster;
 import io.waferflow.testing.TestDie;
 import io.waferflow.testing.TestWafers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -200,7 +201,66 @@ class ClusterITCase {
                     written.size(),
                     metrics.lines().filter(l -> l.startsWith("flink_")).count());
             cluster.flink("cancel", resumed);
+
+            monitorOnTheCluster(cluster);
         }
+    }
+
+    /**
+     * The monitor job from the same jar ({@code flink run ... monitor}): one minute of a model's predictions and their
+     * actuals gives the window's accuracy in Redis (counted here), and its gauges reach Prometheus.
+     */
+    private void monitorOnTheCluster(StandaloneCluster cluster) throws Exception {
+        SERVICES.kafka().createTopic("cluster-predictions", 1);
+        SERVICES.kafka().createTopic("cluster-actuals", 1);
+        List<byte[]> predictions = new ArrayList<>();
+        List<byte[]> actuals = new ArrayList<>();
+        int right = 0;
+        for (int i = 0; i <= 40; i++) {
+            // 40 predictions in the window [T0, T0 + 1 min); the 41st, 3 minutes on, moves the watermark past its end.
+            long t = i < 40 ? T0 + i * 1_000L : T0 + 180_000;
+            String predicted = i % 4 == 0 ? "low" : "high";
+            String actual = i % 5 == 0 ? "low" : "high";
+            right += i < 40 && predicted.equals(actual) ? 1 : 0;
+            String id = "\"prediction_id\":\"m" + i + "\"";
+            predictions.add(("{" + id + ",\"model\":\"yield_class\",\"model_version\":\"1\",\"entity\":\"WC" + i
+                            + "\",\"event_time\":" + t + ",\"prediction\":\"" + predicted + "\",\"score\":0.9,"
+                            + "\"features\":{\"vdd_mean\":1.2}}")
+                    .getBytes(StandardCharsets.UTF_8));
+            actuals.add(("{" + id + ",\"actual\":\"" + actual + "\",\"event_time\":" + (t + 500) + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        SERVICES.produce("cluster-predictions", predictions);
+        SERVICES.produce("cluster-actuals", actuals);
+
+        List<String> settings = new ArrayList<>(SERVICES.settings(tmp.resolve("cluster"), "cluster", SETTINGS));
+        settings.addAll(List.of(
+                "checkpointing.interval=2 s",
+                "monitor.predictions_topic=cluster-predictions",
+                "monitor.actuals_topic=cluster-actuals",
+                "monitor.group_id=cluster-monitor",
+                "monitor.retrain_topic=",
+                "monitor.window=1 min",
+                "monitor.out_of_orderness=1 s",
+                "monitor.label_max_delay=1 h"));
+        List<String> args = new ArrayList<>(List.of("-c", MAIN, JAR.toString()));
+        args.addAll(FeaturesJobRun.commandLine(Path.of("jobs/features.yaml").toAbsolutePath(), settings));
+        args.set(3, "monitor"); // the same command line, the other job
+        String monitor = cluster.submit(args.toArray(new String[0]));
+        double expected = right / 40.0;
+        cluster.await(Duration.ofMinutes(2), "the monitor's first window in Redis", () -> {
+            try (Jedis jedis = SERVICES.jedis()) {
+                Map<String, String> m = jedis.hgetAll("cluster:model:yield_class:1");
+                return String.valueOf(T0 + 60_000).equals(m.get("window_end"))
+                        && "40".equals(m.get("labeled"))
+                        && Double.parseDouble(m.get("accuracy")) == expected;
+            }
+        });
+        String metrics = cluster.scrapePrometheus();
+        for (String name : DashboardMetricNames.monitor()) {
+            assertThat(metrics).as("Prometheus exposes " + name).containsPattern("(?m)^" + name + "[{ ]");
+        }
+        cluster.flink("cancel", monitor);
     }
 
     private static long redisKeys(String prefix) {
