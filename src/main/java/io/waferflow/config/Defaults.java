@@ -83,7 +83,7 @@ final class Defaults {
             monitor:
               predictions_topic: waferflow-predictions
               actuals_topic: waferflow-actuals
-              retrain_topic: waferflow-retrain
+              retrain_topic: ""
               group_id: waferflow-monitor
               window: 15 min
               out_of_orderness: 1 min
