@@ -33,9 +33,11 @@ import picocli.CommandLine.Option;
                     + " prediction_id for up to monitor.label_max_delay, and writes each model version's metrics per"
                     + " monitor.window (accuracy, precision/recall/F1, confusion matrix; MAE, RMSE, MAPE, bias; label"
                     + " coverage) to Parquet (_model_metrics under offline.root), Redis (<redis.key_prefix>:model:"
-                    + "<model>:<version>) and Prometheus gauges, again whenever late actuals change a window. Bad"
-                    + " input, duplicates and orphans go to the quarantine and the violation topic"
-                    + " (docs/monitoring.md).",
+                    + "<model>:<version>) and Prometheus gauges, again whenever late actuals change a window. It"
+                    + " alerts on accuracy below the baseline (P2 beyond 5 points, P1 beyond 10) and on drift of the"
+                    + " predictions, naming the inputs that drifted in the same windows, and asks for retraining on"
+                    + " monitor.retrain_topic when a finding lasts monitor.retrain_after. Bad input, duplicates and"
+                    + " orphans go to the quarantine and the violation topic (docs/monitoring.md).",
             "",
             "With `flink run` it is submitted to the cluster; from bin/waferflow it runs on a local MiniCluster. A"
                     + " restart resumes from the latest checkpoint kept under checkpointing.dir/_monitor unless"
