@@ -107,7 +107,7 @@ public final class DemoCommand implements Command, Callable<Integer> {
     @Option(
             names = "--drift-after",
             paramLabel = "N",
-            description = "shift Vdd by +0.05 V (2.5 sigma) after N wafers per tester: about 31 % of dies then fail"
+            description = "shift Vdd by +0.05 V (2.5 sigma) after N wafers per tester: about 31 %% of dies then fail"
                     + " the Vdd test limits (default ${DEFAULT-VALUE}: after the drift baseline has formed and the"
                     + " model has predicted a while; -1 = never)")
     private int driftAfter = 30;
