@@ -1,6 +1,7 @@
 package io.waferflow.testing;
 
 import io.waferflow.ingest.stdf.Ftr;
+import io.waferflow.ingest.stdf.Limits;
 import io.waferflow.ingest.stdf.Mir;
 import io.waferflow.ingest.stdf.Mpr;
 import io.waferflow.ingest.stdf.Pir;
@@ -125,14 +126,8 @@ public final class StdfWriter {
                 .r4(p.result())
                 .cn(p.testText())
                 .cn(p.alarmId());
-        if (p.optFlag() != null) {
-            b.u1(p.optFlag())
-                    .u1(p.resultScale())
-                    .u1(p.lowLimitScale())
-                    .u1(p.highLimitScale())
-                    .r4(orZero(p.lowLimit()))
-                    .r4(orZero(p.highLimit()))
-                    .cn(p.units());
+        if (p.limits().optFlag() != null) {
+            b.limits(p.limits()).cn(p.units());
         }
         return record(15, 10, b);
     }
@@ -148,15 +143,8 @@ public final class StdfWriter {
                 .n1(m.returnStates());
         m.results().forEach(b::r4);
         b.cn(m.testText()).cn(m.alarmId());
-        if (m.optFlag() != null) {
-            b.u1(m.optFlag())
-                    .u1(m.resultScale())
-                    .u1(m.lowLimitScale())
-                    .u1(m.highLimitScale())
-                    .r4(orZero(m.lowLimit()))
-                    .r4(orZero(m.highLimit()))
-                    .r4(m.startInput())
-                    .r4(m.inputIncrement());
+        if (m.limits().optFlag() != null) {
+            b.limits(m.limits()).r4(m.startInput()).r4(m.inputIncrement());
             m.pinIndexes().forEach(b::u2);
             b.cn(m.units());
         }
@@ -233,6 +221,16 @@ public final class StdfWriter {
 
         public Body c1(char c) {
             return unsigned(c, 1);
+        }
+
+        /** The OPT_FLAG block; an invalid (null) limit is written as 0, as OPT_FLAG says to ignore it. */
+        public Body limits(Limits l) {
+            return u1(l.optFlag())
+                    .u1(l.resultScale())
+                    .u1(l.lowLimitScale())
+                    .u1(l.highLimitScale())
+                    .r4(orZero(l.lowLimit()))
+                    .r4(orZero(l.highLimit()));
         }
 
         public Body cn(String s) {

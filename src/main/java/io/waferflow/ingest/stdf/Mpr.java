@@ -2,7 +2,7 @@ package io.waferflow.ingest.stdf;
 
 import java.util.List;
 
-/** Multiple-Result Parametric Record (15/15), up to UNITS; limits as in {@link Ptr}. */
+/** Multiple-Result Parametric Record (15/15), up to UNITS; {@link Limits} for the OPT_FLAG block. */
 public record Mpr(
         long testNumber,
         int head,
@@ -13,12 +13,7 @@ public record Mpr(
         List<Float> results,
         String testText,
         String alarmId,
-        Integer optFlag,
-        int resultScale,
-        int lowLimitScale,
-        int highLimitScale,
-        Float lowLimit,
-        Float highLimit,
+        Limits limits,
         float startInput,
         float inputIncrement,
         List<Integer> pinIndexes,

@@ -1,10 +1,6 @@
 package io.waferflow.ingest.stdf;
 
-/**
- * Parametric Test Record (15/10), up to UNITS. {@code optFlag} is null when OPT_FLAG and everything after it were
- * omitted; a limit is null when omitted or when OPT_FLAG marks it invalid (bits 4/6 low, 5/7 high), so a later PTR that
- * relies on the first PTR of its test reads null here; carrying limits forward is the assembler's job.
- */
+/** Parametric Test Record (15/10), up to UNITS; {@link Limits} for the OPT_FLAG block. */
 public record Ptr(
         long testNumber,
         int head,
@@ -14,12 +10,7 @@ public record Ptr(
         float result,
         String testText,
         String alarmId,
-        Integer optFlag,
-        int resultScale,
-        int lowLimitScale,
-        int highLimitScale,
-        Float lowLimit,
-        Float highLimit,
+        Limits limits,
         String units)
         implements StdfData {
 

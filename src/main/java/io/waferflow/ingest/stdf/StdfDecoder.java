@@ -55,29 +55,9 @@ public final class StdfDecoder {
         float result = f.r4(0f);
         String text = f.cn();
         String alarm = f.cn();
-        Integer opt = f.hasMore() ? f.u1() : null;
-        int resScale = f.i1(0);
-        int llmScale = f.i1(0);
-        int hlmScale = f.i1(0);
-        Float lo = limit(opt, f.hasMore(), f.r4(0f), 0x50);
-        Float hi = limit(opt, f.hasMore(), f.r4(0f), 0xA0);
+        Limits limits = Limits.read(f);
         String units = f.cn();
-        return new Ptr(
-                testNumber,
-                head,
-                site,
-                testFlags,
-                parmFlags,
-                result,
-                text,
-                alarm,
-                opt,
-                resScale,
-                llmScale,
-                hlmScale,
-                lo,
-                hi,
-                units);
+        return new Ptr(testNumber, head, site, testFlags, parmFlags, result, text, alarm, limits, units);
     }
 
     private static Mpr mpr(StdfFields f) {
@@ -92,12 +72,7 @@ public final class StdfDecoder {
         var results = f.r4Array(resultCount);
         String text = f.cn();
         String alarm = f.cn();
-        Integer opt = f.hasMore() ? f.u1() : null;
-        int resScale = f.i1(0);
-        int llmScale = f.i1(0);
-        int hlmScale = f.i1(0);
-        Float lo = limit(opt, f.hasMore(), f.r4(0f), 0x50);
-        Float hi = limit(opt, f.hasMore(), f.r4(0f), 0xA0);
+        Limits limits = Limits.read(f);
         float startIn = f.r4(0f);
         float increment = f.r4(0f);
         var pins = f.u2Array(returnCount);
@@ -112,12 +87,7 @@ public final class StdfDecoder {
                 results,
                 text,
                 alarm,
-                opt,
-                resScale,
-                llmScale,
-                hlmScale,
-                lo,
-                hi,
+                limits,
                 startIn,
                 increment,
                 pins,

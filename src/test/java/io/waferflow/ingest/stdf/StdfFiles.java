@@ -46,11 +46,10 @@ final class StdfFiles {
     static final Wir WIR = new Wir(1, 255, 1_700_000_100L, "LOT-42-W03");
     static final Pir PIR = new Pir(1, 2);
     static final Ptr PTR_WITH_LIMITS =
-            new Ptr(1001, 1, 2, 0, 0, 1.25f, "vdd_core", "", 0x02, 0, -3, -3, 1.0f, 1.5f, "V");
-    static final Ptr PTR_WITHOUT_LIMITS =
-            new Ptr(1001, 1, 2, 0x80, 0, 1.75f, "vdd_core", "", null, 0, 0, 0, null, null, "");
+            new Ptr(1001, 1, 2, 0, 0, 1.25f, "vdd_core", "", new Limits(0x02, 0, -3, -3, 1.0f, 1.5f), "V");
+    static final Ptr PTR_WITHOUT_LIMITS = new Ptr(1001, 1, 2, 0x80, 0, 1.75f, "vdd_core", "", Limits.OMITTED, "");
     static final Ptr PTR_NO_LOW_LIMIT =
-            new Ptr(1002, 1, 2, 0x02, 0, -0.5f, "idd", "a1", 0x42, 2, 0, 1, null, 3.0e-3f, "A");
+            new Ptr(1002, 1, 2, 0x02, 0, -0.5f, "idd", "a1", new Limits(0x42, 2, 0, 1, null, 3.0e-3f), "A");
     static final Mpr MPR = new Mpr(
             2001,
             1,
@@ -61,12 +60,7 @@ final class StdfFiles {
             List.of(0.1f, -0.2f, 3.5e6f),
             "leak",
             "",
-            0x02,
-            0,
-            0,
-            0,
-            -1f,
-            1f,
+            new Limits(0x02, 0, 0, 0, -1f, 1f),
             0.5f,
             0.25f,
             List.of(7, 8, 9),

@@ -86,7 +86,7 @@ class StdfReaderTest {
 
         assertThat(d.get(0)).isEqualTo(new Prr(1, 3, 0, 10, 1, 65535, -32768, -32768, 0, "", ""));
         assertThat(d.get(1)).isEqualTo(new Wrr(2, 255, 0, 0, 4294967295L, 4294967295L, 4294967295L, 4294967295L, ""));
-        assertThat(d.get(2)).isEqualTo(new Ptr(9, 1, 3, 0, 0, 2.5f, "", "", null, 0, 0, 0, null, null, ""));
+        assertThat(d.get(2)).isEqualTo(new Ptr(9, 1, 3, 0, 0, 2.5f, "", "", Limits.OMITTED, ""));
         assertThat(d.get(3))
                 .isEqualTo(new Ftr(
                         9,
@@ -112,7 +112,7 @@ class StdfReaderTest {
                         ""));
         assertThat(d.get(4))
                 .isEqualTo(new Mir(5, 6, 1, 'P', ' ', ' ', 0, ' ', "", "", "", "", "", "", "", "", "", "", "", ""));
-        assertThat(d.get(5)).isEqualTo(new Ptr(9, 1, 3, 0, 0, 0f, "", "", null, 0, 0, 0, null, null, ""));
+        assertThat(d.get(5)).isEqualTo(new Ptr(9, 1, 3, 0, 0, 0f, "", "", Limits.OMITTED, ""));
     }
 
     @ParameterizedTest
