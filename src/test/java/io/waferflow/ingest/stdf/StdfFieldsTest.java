@@ -2,7 +2,7 @@ package io.waferflow.ingest.stdf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.waferflow.testing.StdfWriter;
+import io.waferflow.local.stdf.StdfWriter;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import org.junit.jupiter.params.ParameterizedTest;

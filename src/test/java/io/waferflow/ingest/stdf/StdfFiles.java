@@ -1,6 +1,6 @@
 package io.waferflow.ingest.stdf;
 
-import io.waferflow.testing.StdfWriter;
+import io.waferflow.local.stdf.StdfWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

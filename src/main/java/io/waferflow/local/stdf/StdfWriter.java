@@ -1,4 +1,4 @@
-package io.waferflow.testing;
+package io.waferflow.local.stdf;
 
 import io.waferflow.ingest.stdf.Ftr;
 import io.waferflow.ingest.stdf.Limits;
@@ -19,9 +19,10 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * A small STDF V4 writer for tests, written from the specification independently of the reader: a header (REC_LEN U2,
- * REC_TYP U1, REC_SUB U1) and the body in the chosen byte order. The FAR is written first, with the CPU_TYPE of that
- * order. {@link #record} writes any type (unknown ones, or bodies cut short to test omitted trailing fields).
+ * A small STDF V4 writer for tests and benchmarks (synthetic tester files), written from the specification
+ * independently of the reader: a header (REC_LEN U2, REC_TYP U1, REC_SUB U1) and the body in the chosen byte order. The
+ * FAR is written first, with the CPU_TYPE of that order. {@link #record} writes any type (unknown ones, or bodies cut
+ * short to test omitted trailing fields).
  */
 public final class StdfWriter {
 
