@@ -6,6 +6,7 @@ import io.waferflow.cli.BaselineCommand;
 import io.waferflow.cli.CommandRunner;
 import io.waferflow.cli.DriftCommand;
 import io.waferflow.cli.FeaturesCommand;
+import io.waferflow.cli.IngestCommand;
 import io.waferflow.cli.LineageCommand;
 import io.waferflow.cli.LocalOnlyCommand;
 import io.waferflow.cli.MaterializeCommand;
@@ -100,6 +101,7 @@ public final class WaferFlow {
         CommandLine cli = new CommandLine(new WaferFlow());
         for (Object command : List.of(
                 new FeaturesCommand(),
+                new IngestCommand(),
                 new MonitorCommand(),
                 new SavepointCommand(),
                 new VersionCommand(),

@@ -1,8 +1,10 @@
 package io.waferflow.cli;
 
+import io.waferflow.config.ConfigException;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
 import io.waferflow.ingest.KafkaInput;
+import io.waferflow.ingest.StdfInput;
 import io.waferflow.jobs.DefinitionCheck;
 import io.waferflow.jobs.FeaturesJob;
 import io.waferflow.jobs.FeaturesJobSinks;
@@ -10,10 +12,12 @@ import io.waferflow.jobs.JobEnvironment;
 import io.waferflow.lineage.FeaturesLineage;
 import io.waferflow.lineage.Lineage;
 import io.waferflow.lineage.LineageRun;
+import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.stores.online.ServingVersions;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
@@ -30,7 +34,7 @@ import picocli.CommandLine.Option;
 @CommandLine.Command(
         name = "features",
         description = {
-            "run the streaming feature job (Kafka -> wafer windows -> Redis + Parquet)",
+            "run the streaming feature job (Kafka or STDF files -> wafer windows -> Redis + Parquet)",
             "",
             "Runs the feature job: reads device test records from Kafka, computes per-wafer event-time window features,"
                     + " upserts them into Redis and writes Parquet under offline.root. With `flink run` it is "
@@ -74,6 +78,15 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
                     + " (for a client that cannot reach them while the cluster can)")
     private boolean noChecks;
 
+    @Option(
+            names = "--source",
+            paramLabel = "kafka|stdf:DIR",
+            defaultValue = "kafka",
+            description = "where device tests come from: kafka (kafka.input_topic; the default) or stdf:DIR, the STDF"
+                    + " files in DIR (a path or URI of a file system Flink reads), read in parallel and watched for"
+                    + " new ones (docs/stdf.md)")
+    private String sourceOption;
+
     @Mixin
     private ConfigOptions configOptions;
 
@@ -83,8 +96,13 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
         // Unresolved and with secrets masked: safe to log, and it says where each secret comes from.
         LOG.info("Configuration {}", raw);
         FeaturesJobConfig config = FeaturesJobConfig.from(raw);
+        String stdfDir = stdfDirectory(sourceOption);
         if (!noChecks) {
-            Preflight.kafka(config, true);
+            if (stdfDir == null) {
+                Preflight.kafka(config, true);
+            } else {
+                Preflight.kafkaOutputs(config);
+            }
             Preflight.redis(config);
             DefinitionCheck.verify(config, DefinitionCheck.Use.WRITE, DefinitionCheck.Use.WRITE)
                     .forEach(line -> System.out.println("waferflow features: " + line));
@@ -101,12 +119,17 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
         Optional<String> fromCli = StreamExecutionEnvironment.getExecutionEnvironment(flink)
                 .getConfiguration()
                 .getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
-        StartingState start =
-                StartingState.decide(config, Optional.ofNullable(fromSavepoint).or(() -> fromCli), fresh);
+        Optional<String> savepoint = Optional.ofNullable(fromSavepoint).or(() -> fromCli);
+        StartingState start = stdfDir == null
+                ? StartingState.decide(config, savepoint, fresh)
+                : StartingState.decideForFiles(config, savepoint, fresh, stdfDir);
         System.out.println("waferflow features: " + start.description());
         start.applyTo(flink);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        new FeaturesJob(config, KafkaInput.source(config), FeaturesJobSinks.production(config)).build(env);
+        Source<ParsedDeviceTest, ?, ?> source = stdfDir == null
+                ? KafkaInput.source(config)
+                : StdfInput.source(config, new org.apache.flink.core.fs.Path(stdfDir), true);
+        new FeaturesJob(config, source, FeaturesJobSinks.production(config)).build(env);
         claimServingVersion(config);
         boolean detached =
                 !env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true); // flink run -d
@@ -127,6 +150,17 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
                 return 0;
             });
         }
+    }
+
+    /** {@code stdf:DIR}: DIR as a URI; {@code kafka}: null. */
+    static String stdfDirectory(String source) {
+        if (source.equals("kafka")) {
+            return null;
+        }
+        if (source.startsWith("stdf:") && source.length() > "stdf:".length()) {
+            return FeaturesJobConfig.toUri(source.substring("stdf:".length()));
+        }
+        throw new ConfigException("--source", "is '" + source + "'", "write kafka or stdf:DIR (e.g. stdf:/data/stdf)");
     }
 
     /** The first version of a feature group to run becomes the one readers serve (see {@code waferflow version}). */

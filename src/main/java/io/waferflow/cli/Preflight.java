@@ -34,6 +34,21 @@ public final class Preflight {
         kafka(c, topics);
     }
 
+    /** The broker answers and the topics the job writes to exist (a job that reads no topic: STDF files). */
+    public static void kafkaOutputs(FeaturesJobConfig c) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        outputTopics(c, topics);
+        kafka(c, topics);
+    }
+
+    /** The broker answers and the topics {@code ingest stdf} writes to exist: the input and violation topics. */
+    public static void ingestKafka(FeaturesJobConfig c) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put("kafka.input_topic", c.inputTopic());
+        topics.put("kafka.violations_topic", c.violationsTopic());
+        kafka(c, topics);
+    }
+
     /** The broker answers and the monitor job's topics exist: predictions, actuals, and those it writes to. */
     public static void monitorKafka(FeaturesJobConfig c) {
         Map<String, String> topics = new LinkedHashMap<>();

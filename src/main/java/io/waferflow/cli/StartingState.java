@@ -29,6 +29,20 @@ public record StartingState(String restoreFrom, String description) {
      * @param fresh {@code --fresh}: start without state on purpose
      */
     public static StartingState decide(FeaturesJobConfig c, Optional<String> savepoint, boolean fresh) {
+        return decide(c, savepoint, fresh, null);
+    }
+
+    /**
+     * The same for a job reading the STDF files in {@code stdfDir} ({@code features --source stdf:DIR}): no checkpoint
+     * means a first start, which reads every file there (the source's state is what lists the files already read).
+     */
+    public static StartingState decideForFiles(
+            FeaturesJobConfig c, Optional<String> savepoint, boolean fresh, String stdfDir) {
+        return decide(c, savepoint, fresh, stdfDir);
+    }
+
+    private static StartingState decide(
+            FeaturesJobConfig c, Optional<String> savepoint, boolean fresh, String stdfDir) {
         if (savepoint.isPresent() && fresh) {
             throw new ConfigException(
                     "--fresh",
@@ -40,6 +54,12 @@ public record StartingState(String restoreFrom, String description) {
             return new StartingState(path, "starting from savepoint " + path);
         }
         String directory = JobEnvironment.checkpointsOf(c);
+        if (fresh && stdfDir != null) {
+            return new StartingState(
+                    null,
+                    "starting without state (--fresh), reading every STDF file in " + stdfDir + "; checkpoints go to "
+                            + directory);
+        }
         if (fresh) {
             return new StartingState(
                     null,
@@ -64,6 +84,9 @@ public record StartingState(String restoreFrom, String description) {
                             + "): " + k.path());
         }
         String none = unreadable != null ? unreadable : "no checkpoint under " + directory;
+        if (stdfDir != null) {
+            return new StartingState(null, none + ": starting without state, reading every STDF file in " + stdfDir);
+        }
         if (c.startingOffsets() != FeaturesJobConfig.StartingOffsets.COMMITTED) {
             return new StartingState(
                     null, none + ": starting without state, from kafka.starting_offsets=" + startingOffsets(c));

@@ -190,6 +190,13 @@ public final class FeaturesJobRun {
                 .execute(jobName);
     }
 
+    /** Runs the production graph on another bounded source (e.g. STDF files), without restarts. */
+    public static JobExecutionResult execute(
+            FeaturesJobConfig config, Source<ParsedDeviceTest, ?, ?> source, String jobName) throws Exception {
+        return environment(config, source, flinkConfiguration(config), FeaturesJobSinks.production(config))
+                .execute(jobName);
+    }
+
     /** Runs the graph as {@code waferflow backfill} does: batch execution, from {@code source} into {@code sinks}. */
     public static JobExecutionResult backfill(
             FeaturesJobConfig config, Source<ParsedDeviceTest, ?, ?> source, FeaturesJobSinks sinks, String jobName)
