@@ -55,6 +55,12 @@ public final class IngestCommand implements Command {
         this.err = err;
     }
 
+    /** Parses and runs as {@code waferflow ingest argv...}, printing to this command's streams. */
+    @Override
+    public int run(String... argv) throws Exception {
+        return CommandRunner.run(new CommandLine(this), out, err, argv);
+    }
+
     /** Ends a running {@code ingest stdf} after the file it is reading (and at once while it waits). */
     public void stop() {
         stop.countDown();

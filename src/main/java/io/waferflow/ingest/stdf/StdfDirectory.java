@@ -26,7 +26,7 @@ public final class StdfDirectory implements FileEnumerator {
 
     private final boolean settled;
     /** Per path, size and modification time at the previous listing (watching only). */
-    private final Map<Path, List<Long>> previous = new HashMap<>();
+    private Map<Path, List<Long>> previous = new HashMap<>();
 
     public StdfDirectory(boolean settled) {
         this.settled = settled;
@@ -34,17 +34,24 @@ public final class StdfDirectory implements FileEnumerator {
 
     @Override
     public Collection<FileSourceSplit> enumerateSplits(Path[] paths, int minDesiredSplits) throws IOException {
+        Map<Path, List<Long>> listing = new HashMap<>();
         List<FileStatus> files = new ArrayList<>();
         for (Path path : paths) {
             FileSystem fs = path.getFileSystem();
             FileStatus status = fs.getFileStatus(path);
             FileStatus[] listed = status.isDir() ? fs.listStatus(path) : new FileStatus[] {status};
             for (FileStatus f : listed == null ? new FileStatus[0] : listed) {
-                if (!f.isDir() && StdfFileNames.matches(f.getPath().getName()) && complete(f)) {
+                if (f.isDir() || !StdfFileNames.matches(f.getPath().getName())) {
+                    continue;
+                }
+                List<Long> look = List.of(f.getLen(), f.getModificationTime());
+                listing.put(f.getPath(), look);
+                if (!settled || look.equals(previous.get(f.getPath()))) {
                     files.add(f);
                 }
             }
         }
+        previous = listing;
         files.sort(Comparator.comparingLong(FileStatus::getModificationTime)
                 .thenComparing(f -> f.getPath().toString()));
         List<FileSourceSplit> splits = new ArrayList<>(files.size());
@@ -53,14 +60,5 @@ public final class StdfDirectory implements FileEnumerator {
                     f.getPath().toString(), f.getPath(), 0, f.getLen(), f.getModificationTime(), f.getLen()));
         }
         return splits;
-    }
-
-    private boolean complete(FileStatus f) {
-        if (!settled) {
-            return true;
-        }
-        List<Long> now = List.of(f.getLen(), f.getModificationTime());
-        List<Long> before = previous.put(f.getPath(), now);
-        return now.equals(before);
     }
 }
