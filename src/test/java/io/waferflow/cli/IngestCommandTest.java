@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ingest stdf} without Kafka: {@code --out -} prints one JSON line per part with what the file holds; a file
- * the blocking policy blocks prints none and makes the exit code {@link IngestCommand#BLOCKED}; {@code --follow}
- * ingests a file dropped into the directory and moves it to done/ (or rejected/ when blocked).
+ * {@code ingest stdf} without Kafka: {@code --out -} prints one JSON line per part with what the file holds; a file the
+ * blocking policy blocks prints none and makes the exit code {@link IngestCommand#BLOCKED}; {@code --follow} ingests a
+ * file dropped into the directory and moves it to done/ (or rejected/ when blocked).
  */
 @Timeout(120)
 class IngestCommandTest {

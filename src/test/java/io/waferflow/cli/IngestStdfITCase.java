@@ -25,8 +25,8 @@ import redis.clients.jedis.Jedis;
 /**
  * STDF files through Kafka to the feature rows: {@code ingest stdf} (in-process, against a real broker) publishes three
  * tester files of two wafers, one of them truncated; the production {@code features} graph reads the topic (bounded)
- * and its Redis hashes and Parquet rows equal what the test computes from the dies it wrote; the truncated file's
- * issue is on the violation topic, keyed by its wafer, as the job writes violations there.
+ * and its Redis hashes and Parquet rows equal what the test computes from the dies it wrote; the truncated file's issue
+ * is on the violation topic, keyed by its wafer, as the job writes violations there.
  */
 @Timeout(300)
 class IngestStdfITCase {
@@ -56,7 +56,9 @@ class IngestStdfITCase {
                 .run(argv.toArray(String[]::new));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
-        assertThat(SERVICES.readCommitted(name + "-in")).as("one message per part").hasSize(fixture.dies.size());
+        assertThat(SERVICES.readCommitted(name + "-in"))
+                .as("one message per part")
+                .hasSize(fixture.dies.size());
 
         FeaturesJobConfig config = SERVICES.config(tmp, name, StdfFixture.SETTINGS);
         FeaturesJobRun.execute(config, "stdf-through-kafka");

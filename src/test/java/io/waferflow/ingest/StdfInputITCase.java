@@ -43,9 +43,7 @@ class StdfInputITCase {
         FeaturesJobConfig config = SERVICES.config(tmp, name, StdfFixture.SETTINGS);
 
         FeaturesJobRun.execute(
-                config,
-                StdfInput.source(config, new org.apache.flink.core.fs.Path(dir.toUri()), false),
-                "stdf-files");
+                config, StdfInput.source(config, new org.apache.flink.core.fs.Path(dir.toUri()), false), "stdf-files");
 
         try (Jedis jedis = SERVICES.jedis()) {
             fixture.assertStores(tmp.resolve("data"), jedis, name);

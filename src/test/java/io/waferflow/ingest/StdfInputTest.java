@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The STDF file format as the file source drives it: every part of a file becomes the record the Kafka path would
- * parse, and a reader restored from the position checkpointed after any record emits exactly the records after it
- * (none twice, none lost), also across batch boundaries and for issues.
+ * parse, and a reader restored from the position checkpointed after any record emits exactly the records after it (none
+ * twice, none lost), also across batch boundaries and for issues.
  */
 class StdfInputTest {
 
@@ -35,8 +35,8 @@ class StdfInputTest {
     @TempDir
     Path tmp;
 
-    private final FeaturesJobConfig config = TestConfigs.features(
-            "stdf.block_on=none", "quality.event_time.max_future_skew=3650 d");
+    private final FeaturesJobConfig config =
+            TestConfigs.features("stdf.block_on=none", "quality.event_time.max_future_skew=3650 d");
 
     private StdfFileFormat format() {
         FeaturesJobConfig c = config;
@@ -91,7 +91,12 @@ class StdfInputTest {
             assertThat(List.of(got.waferId, got.lotId, got.eventTime, got.dieX, got.dieY, got.passFail, got.testTimeMs))
                     .as("part " + i)
                     .isEqualTo(List.of(
-                            want.wafer(), want.lot(), want.time(), want.x(), want.y(), want.pass() ? 1 : 0,
+                            want.wafer(),
+                            want.lot(),
+                            want.time(),
+                            want.x(),
+                            want.y(),
+                            want.pass() ? 1 : 0,
                             want.testTimeMs()));
             assertThat(got.parameters)
                     .as("part " + i)
@@ -114,8 +119,8 @@ class StdfInputTest {
                 readAll(format().createReader(new Configuration(), split(file)));
         List<String> expected = all.stream().map(r -> identity(r.getRecord())).toList();
 
-        for (int after : new int[] {0, 1, StdfFileFormat.BATCH - 1, StdfFileFormat.BATCH,
-            all.size() - 2, all.size() - 1}) {
+        for (int after :
+                new int[] {0, 1, StdfFileFormat.BATCH - 1, StdfFileFormat.BATCH, all.size() - 2, all.size() - 1}) {
             RecordAndPosition<ParsedDeviceTest> at = all.get(after);
             FileSourceSplit restored = split(file)
                     .updateWithCheckpointedPosition(new CheckpointedPosition(at.getOffset(), at.getRecordSkipCount()));

@@ -45,12 +45,12 @@ public final class StdfFixture {
     /** Writes the files into {@code dir}. */
     public static StdfFixture writeInto(Path dir) throws IOException {
         Files.createDirectories(dir);
-        StdfWaferFile a = StdfWaferFile.write("LS1", "WS1", "tester-1", T0 + 60_000, 0, 40, 8, 2, 11,
-                ByteOrder.LITTLE_ENDIAN);
-        StdfWaferFile b = StdfWaferFile.write("LS1", "WS2", "tester-2", T0 + 120_000, 0, 24, 8, 3, 12,
-                ByteOrder.BIG_ENDIAN);
-        StdfWaferFile c = StdfWaferFile.write("LS1", "WS2", "tester-2", T0 + 600_000, 24, 16, 8, 2, 13,
-                ByteOrder.LITTLE_ENDIAN);
+        StdfWaferFile a =
+                StdfWaferFile.write("LS1", "WS1", "tester-1", T0 + 60_000, 0, 40, 8, 2, 11, ByteOrder.LITTLE_ENDIAN);
+        StdfWaferFile b =
+                StdfWaferFile.write("LS1", "WS2", "tester-2", T0 + 120_000, 0, 24, 8, 3, 12, ByteOrder.BIG_ENDIAN);
+        StdfWaferFile c =
+                StdfWaferFile.write("LS1", "WS2", "tester-2", T0 + 600_000, 24, 16, 8, 2, 13, ByteOrder.LITTLE_ENDIAN);
         List<Path> files = List.of(
                 a.writeTo(dir.resolve("a.stdf")),
                 Files.write(dir.resolve("b.stdf.gz"), gzip(b.bytes())),
@@ -79,16 +79,20 @@ public final class StdfFixture {
                 ParquetFiles.rowsByWindow(offlineRoot.resolve("wafer_aggregates/version=v1"), "wafer_id"),
                 expected.rows,
                 "offline rows");
-        for (Map.Entry<String, ExpectedFeatures.Row> e : expected.newestPerWafer().entrySet()) {
+        for (Map.Entry<String, ExpectedFeatures.Row> e :
+                expected.newestPerWafer().entrySet()) {
             Map<String, String> hash = jedis.hgetAll(name + ":wafer_aggregates:v1:" + e.getKey());
             FeaturesJobRun.assertOnlineEqualsModel(hash, e.getValue(), "online " + e.getKey());
         }
         // What a user reads first, checked against the plain counts too.
         for (ExpectedFeatures.Row row : expected.rows.values()) {
-            List<TestDie> of = dies.stream().filter(d -> d.wafer().equals(row.wafer)).toList();
+            List<TestDie> of =
+                    dies.stream().filter(d -> d.wafer().equals(row.wafer)).toList();
             double yield = 100.0 * of.stream().filter(TestDie::pass).count() / of.size();
             double vddMean = of.stream().mapToDouble(TestDie::vdd).average().orElseThrow();
-            assertThat(row.features.get("yield_pct")).as(row.wafer + " yield_pct").isCloseTo(yield, within());
+            assertThat(row.features.get("yield_pct"))
+                    .as(row.wafer + " yield_pct")
+                    .isCloseTo(yield, within());
             assertThat(row.features.get("vdd_mean")).as(row.wafer + " vdd_mean").isCloseTo(vddMean, within());
         }
     }

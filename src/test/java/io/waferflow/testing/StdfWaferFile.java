@@ -19,11 +19,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One wafer's STDF file as a multi-site tester writes it, and the dies it holds as the test expects them ({@link
- * TestDie}s with the event time the contract defines). Parts are tested {@code sites} at a time: PIRs of every site,
- * then each test's PTRs site after site (VDD, IDD, FMAX, TEMPERATURE in the shipped schema's units; limits and units
- * only on a test's first PTR), then the PRRs. A site's clock starts at the WIR's START_T and each finished part adds
- * its TEST_T: a part's event time is its site's clock after its own test.
+ * One wafer's STDF file as a multi-site tester writes it, and the dies it holds as the test expects them
+ * ({@link TestDie}s with the event time the contract defines). Parts are tested {@code sites} at a time: PIRs of every
+ * site, then each test's PTRs site after site (VDD, IDD, FMAX, TEMPERATURE in the shipped schema's units; limits and
+ * units only on a test's first PTR), then the PRRs. A site's clock starts at the WIR's START_T and each finished part
+ * adds its TEST_T: a part's event time is its site's clock after its own test.
  *
  * <p>Every value is exactly representable as an STDF R4 (a float), so the test's doubles equal what the reader reads.
  */
@@ -53,9 +53,9 @@ public final class StdfWaferFile {
     }
 
     /**
-     * A wafer of {@code count} dies on a {@code columns}-wide grid starting at die number {@code firstDie} (so two files
-     * of one wafer can hold different dies), tested {@code sites} at a time from {@code startMillis} (whole seconds),
-     * values drawn from {@code seed}; about a fifth fail.
+     * A wafer of {@code count} dies on a {@code columns}-wide grid starting at die number {@code firstDie} (so two
+     * files of one wafer can hold different dies), tested {@code sites} at a time from {@code startMillis} (whole
+     * seconds), values drawn from {@code seed}; about a fifth fail.
      */
     public static StdfWaferFile write(
             String lot,
@@ -76,8 +76,8 @@ public final class StdfWaferFile {
         StdfWriter w = new StdfWriter(out, order);
         long start = startMillis / 1000;
         w.mir(new Mir(
-                start, start, 1, 'P', ' ', ' ', 65535, ' ', lot, "PART", tester, "J750", "prog", "r1", "", "op", "",
-                "", "", "25"));
+                start, start, 1, 'P', ' ', ' ', 65535, ' ', lot, "PART", tester, "J750", "prog", "r1", "", "op", "", "",
+                "", "25"));
         w.wir(new Wir(1, 255, start, wafer));
         long[] clocks = new long[sites];
         Arrays.fill(clocks, startMillis);
