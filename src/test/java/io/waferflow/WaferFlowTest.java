@@ -46,6 +46,7 @@ class WaferFlowTest {
                 .contains(
                         List.of("features"),
                         List.of("monitor"),
+                        List.of("ingest", "stdf"),
                         List.of("savepoint", "inspect"),
                         List.of("savepoint", "bootstrap"),
                         List.of("savepoint", "migrate"),

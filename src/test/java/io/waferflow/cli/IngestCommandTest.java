@@ -169,9 +169,9 @@ class IngestCommandTest {
     void helpNamesTheExitCodes() throws Exception {
         assertThat(command().run("stdf", "--help")).isZero();
         assertThat(stdout.toString(StandardCharsets.UTF_8))
-                .contains("--follow DIR")
-                .contains("--out FILE|-")
-                .contains("--speed tester|max")
+                .contains("--follow=DIR")
+                .contains("--out=FILE|-")
+                .contains("--speed=tester|max")
                 .contains("Exit codes: 0")
                 .contains(IngestCommand.BLOCKED + " every file read, at least one blocked");
     }
