@@ -3,6 +3,7 @@ package io.waferflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waferflow.cli.IngestCommand;
 import io.waferflow.cli.ShownCommandLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -83,6 +84,9 @@ class WaferFlowTest {
         assertThat(overview.out).contains("features", "savepoint", "alerts", "demo", "Exit codes");
         assertThat(run("features", "-h").out)
                 .contains("--from-savepoint=PATH", "--fresh", "--no-checks", "--config=FILE", "--set=KEY=VALUE");
+        assertThat(run("ingest", "stdf", "--help").out)
+                .contains("--follow=DIR", "--out=FILE|-", "--speed=tester|max", "--report=FILE", "--config=FILE")
+                .contains("Exit codes: 0", IngestCommand.BLOCKED + " every file read, at least one blocked");
         assertThat(run("monitor", "--help").out)
                 .contains("--from-savepoint=PATH", "--fresh", "--no-checks", "--config=FILE", "label_max_delay");
     }

@@ -165,17 +165,6 @@ class IngestCommandTest {
                 .hasMessageContaining("--follow");
     }
 
-    @Test
-    void helpNamesTheExitCodes() throws Exception {
-        assertThat(command().run("stdf", "--help")).isZero();
-        assertThat(stdout.toString(StandardCharsets.UTF_8))
-                .contains("--follow=DIR")
-                .contains("--out=FILE|-")
-                .contains("--speed=tester|max")
-                .contains("Exit codes: 0")
-                .contains(IngestCommand.BLOCKED + " every file read, at least one blocked");
-    }
-
     private static byte[] gzip(byte[] bytes) throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
