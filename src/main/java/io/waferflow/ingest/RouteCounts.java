@@ -1,5 +1,6 @@
 package io.waferflow.ingest;
 
+import io.waferflow.ingest.stdf.StdfRules;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.Severity;
@@ -7,12 +8,15 @@ import io.waferflow.model.Violation;
 import java.io.Serializable;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What a routing operator counts of each parsed message: {@code records_in}, then exactly one of {@code records_valid}
  * and {@code records_quarantined}; its violations by severity ({@code violations_<severity>}) and by rule
- * ({@code violation_rule_<rule>}, the parser rules). Counters of the operator that owns {@code counters}.
+ * ({@code violation_rule_<rule>}: the parser rules, and the STDF file rules for device tests). Counters of the operator
+ * that owns {@code counters}.
  */
 final class RouteCounts implements Serializable {
 
@@ -24,8 +28,13 @@ final class RouteCounts implements Serializable {
     private final Map<Severity, PipelineCounter> bySeverity = new EnumMap<>(Severity.class);
     private final Map<String, PipelineCounter> byRule = new HashMap<>();
 
+    /** The device tests' counts: their rules are the parser's and, for records read from STDF files, the file rules. */
     RouteCounts(PipelineCounters counters) {
-        this(counters, "");
+        this(
+                counters,
+                "",
+                Stream.concat(Violation.PARSER_RULES.stream(), StdfRules.all().stream())
+                        .toList());
     }
 
     /**
@@ -33,13 +42,17 @@ final class RouteCounts implements Serializable {
      * and actuals) keeps their counts apart, and apart from the device tests' when both jobs run in one (the demo).
      */
     RouteCounts(PipelineCounters counters, String prefix) {
+        this(counters, prefix, Violation.PARSER_RULES);
+    }
+
+    private RouteCounts(PipelineCounters counters, String prefix, List<String> rules) {
         in = counters.add(prefix + PipelineCounter.RECORDS_IN);
         valid = counters.add(prefix + PipelineCounter.RECORDS_VALID);
         quarantined = counters.add(prefix + PipelineCounter.RECORDS_QUARANTINED);
         for (Severity s : Severity.values()) {
             bySeverity.put(s, counters.add(prefix + PipelineCounter.violationsOfSeverity(s.name())));
         }
-        for (String rule : Violation.PARSER_RULES) {
+        for (String rule : rules) {
             byRule.put(rule, counters.add(prefix + PipelineCounter.violationsOfRule(rule)));
         }
     }
