@@ -136,6 +136,23 @@ class IngestCommandTest {
     }
 
     @Test
+    void testerSpeedTakesAsLongAsTheTesterDid() throws Exception {
+        StdfWaferFile w = wafer("W3", 10, 4);
+        Path file = w.writeTo(tmp.resolve("w3.stdf"));
+        long first = w.dies().stream().mapToLong(TestDie::time).min().orElseThrow();
+        long last = w.dies().stream().mapToLong(TestDie::time).max().orElseThrow();
+
+        long start = System.nanoTime();
+        int code = command().run("stdf", file.toString(), "--out", "-", "--speed", "tester");
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(code).isZero();
+        assertLinesAreDies(lines(stdout.toString(StandardCharsets.UTF_8)), w.dies());
+        assertThat(last - first).as("the fixture spans some event time").isGreaterThan(300);
+        assertThat(tookMillis).isGreaterThanOrEqualTo(last - first);
+    }
+
+    @Test
     void followIngestsADroppedFileAndMovesIt() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("drop"));
         Path out = tmp.resolve("parts.jsonl");

@@ -78,4 +78,37 @@ class IngestStdfITCase {
         assertThat(truncated.get(0).toString()).contains(fixture.truncatedFile());
         assertThat(truncated.get(0).get("severity").asText()).isEqualTo("CRITICAL");
     }
+
+    @Test
+    void aBlockedFilePublishesItsPartsAsViolationsOnly() throws Exception {
+        String name = "stdfb";
+        SERVICES.createTopics(name, 1);
+        StdfFixture fixture = StdfFixture.writeInto(tmp.resolve("stdf"));
+        Path truncated = fixture.files.get(2);
+
+        List<String> argv = new ArrayList<>(List.of("stdf", truncated.toString()));
+        argv.addAll(List.of("--config", TestConfigs.FEATURES_YAML.toString()));
+        // The shipped stdf.block_on: critical, which a truncated file is.
+        for (String s : SERVICES.settings(tmp, name)) {
+            argv.addAll(List.of("--set", s));
+        }
+        int code = new IngestCommand().run(argv.toArray(String[]::new));
+
+        assertThat(code).isEqualTo(IngestCommand.BLOCKED);
+        assertThat(SERVICES.readCommitted(name + "-in"))
+                .as("no part of a blocked file")
+                .isEmpty();
+        int blocked = 0;
+        for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted(name + "-violations")) {
+            JsonNode v = JSON.readTree(r.value());
+            if (v.get("rule").asText().equals("stdf_file_blocked")) {
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("WS2");
+                assertThat(v.get("quarantined").asBoolean()).isTrue();
+                blocked++;
+            }
+        }
+        assertThat(blocked)
+                .as("one violation per part the file would have published")
+                .isEqualTo(8);
+    }
 }
