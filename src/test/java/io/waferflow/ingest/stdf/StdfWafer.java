@@ -82,15 +82,28 @@ final class StdfWafer {
         return touchdowns.stream().flatMap(List::stream).toList();
     }
 
-    /** FAR, MIR, WIR, the touchdowns (sites in {@code siteOrder}'s shuffled order when given), WRR. */
+    /** MIR, then this wafer (sites in {@code siteOrder}'s shuffled order when given). */
     void write(StdfWriter w, Random siteOrder) {
         w.mir(mir());
+        writeWafer(w, siteOrder, null);
+    }
+
+    /**
+     * WIR, the touchdowns, WRR. With {@code spans}, each part's byte span is noted (needs {@code position}): the end of
+     * its PIR and the end of its PRR in the file, for tests that cut files.
+     */
+    void writeWafer(StdfWriter w, Random siteOrder, Spans spans) {
         w.wir(new Wir(1, 255, WIR_START, waferId));
         Map<Long, Boolean> defined = new HashMap<>();
         for (List<Part> td : touchdowns) {
             List<Part> order = new ArrayList<>(td);
             shuffle(order, siteOrder);
-            order.forEach(p -> w.pir(new Pir(p.head(), p.site())));
+            for (Part p : order) {
+                w.pir(new Pir(p.head(), p.site()));
+                if (spans != null) {
+                    spans.pirEnd.put(waferId + "/" + p.partId(), spans.position.getAsLong());
+                }
+            }
             shuffle(order, siteOrder);
             for (Part p : order) {
                 ptr(w, defined, p, 100, "VDD", p.vddVolts(), "V", 1.0f, 1.4f);
@@ -115,9 +128,23 @@ final class StdfWafer {
                         p.testMillis(),
                         p.partId(),
                         ""));
+                if (spans != null) {
+                    spans.prrEnd.put(waferId + "/" + p.partId(), spans.position.getAsLong());
+                }
             }
         }
         w.wrr(new Wrr(1, 255, WIR_START + 3600, parts().size(), 0, 0, 0, 0, waferId));
+    }
+
+    /** Where each part's records end in the file, by {@code wafer/part}. */
+    static final class Spans {
+        final java.util.function.LongSupplier position;
+        final Map<String, Long> pirEnd = new HashMap<>();
+        final Map<String, Long> prrEnd = new HashMap<>();
+
+        Spans(java.util.function.LongSupplier position) {
+            this.position = position;
+        }
     }
 
     static Mir mir() {
@@ -158,7 +185,7 @@ final class StdfWafer {
                 first ? units : ""));
     }
 
-    /** The fields each part reads back as, in file order of the PRRs... keyed by part id. */
+    /** The fields each part reads back as, by part id; event times from its site's clock (docs/stdf.md). */
     Map<String, Map<String, Object>> expected(String testerId) {
         Map<Integer, Long> clock = new HashMap<>();
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
