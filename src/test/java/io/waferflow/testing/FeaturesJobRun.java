@@ -193,7 +193,14 @@ public final class FeaturesJobRun {
     /** Runs the production graph on another bounded source (e.g. STDF files), without restarts. */
     public static JobExecutionResult execute(
             FeaturesJobConfig config, Source<ParsedDeviceTest, ?, ?> source, String jobName) throws Exception {
-        return environment(config, source, flinkConfiguration(config), FeaturesJobSinks.production(config))
+        return execute(config, source, flinkConfiguration(config), jobName);
+    }
+
+    /** The same, with the given Flink configuration (e.g. {@link #restarting}). */
+    public static JobExecutionResult execute(
+            FeaturesJobConfig config, Source<ParsedDeviceTest, ?, ?> source, Configuration flink, String jobName)
+            throws Exception {
+        return environment(config, source, flink, FeaturesJobSinks.production(config))
                 .execute(jobName);
     }
 
