@@ -36,6 +36,8 @@ public final class IngestCommand implements Command {
 
     /** Exit code: every file was read, and at least one was blocked by stdf.block_on. */
     public static final int BLOCKED = 3;
+    /** Exit code: stopped (Ctrl-C) before every file named was read, or failed. */
+    public static final int STOPPED = 1;
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -94,7 +96,8 @@ public final class IngestCommand implements Command {
                 "",
                 "Exit codes: 0 every file read and none blocked; " + BLOCKED + " every file read, at least one blocked"
                         + " (its parts are violations, the file is in DIR/rejected/ when watching); 1 failed (a file"
-                        + " could not be read, Kafka refused a record); 2 usage or configuration error.",
+                        + " could not be read, Kafka refused a record) or stopped before every PATH was read; 2 usage"
+                        + " or configuration error.",
                 "",
                 "Examples:",
                 "  waferflow ingest stdf lot42/*.stdf.gz",
@@ -159,7 +162,7 @@ public final class IngestCommand implements Command {
             for (Path file : files) {
                 StdfFileReport report = ingestion.ingest(file);
                 if (report == null) {
-                    return blocked ? BLOCKED : 0;
+                    return STOPPED;
                 }
                 blocked |= report.blocked();
             }
