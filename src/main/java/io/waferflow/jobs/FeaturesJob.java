@@ -97,11 +97,10 @@ public final class FeaturesJob {
         // The source parses (DeviceTestDeserializer), so it assigns event time and watermarks per Kafka partition.
         // Routing stays chained to the readers, so each partition's records and watermarks reach the keyed
         // operators through one channel, in order.
-        int readers = source instanceof org.apache.flink.connector.kafka.source.KafkaSource
-                ? KafkaInput.readers(config)
-                : config.parallelism();
+        boolean kafka = source instanceof org.apache.flink.connector.kafka.source.KafkaSource;
+        int readers = kafka ? KafkaInput.readers(config) : config.parallelism();
         SingleOutputStreamOperator<DeviceTest> parsed = env.fromSource(
-                        source, watermarks(config), "Device tests (Kafka)")
+                        source, watermarks(config), kafka ? "Device tests (Kafka)" : "Device tests (files)")
                 .uid(Uids.SOURCE)
                 .setParallelism(readers)
                 .process(new RouteDeviceTests())
