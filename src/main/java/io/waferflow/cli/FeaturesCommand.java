@@ -134,7 +134,7 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
         boolean detached =
                 !env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true); // flink run -d
         try (Lineage lineage = Lineage.open(config)) {
-            LineageRun run = lineage.start(FeaturesLineage.features(config, raw.fingerprint()));
+            LineageRun run = lineage.start(FeaturesLineage.features(config, raw.fingerprint(), stdfDir));
             return run.around(() -> {
                 JobClient job = env.executeAsync(config.jobName());
                 run.tag(LineageRun.FLINK_JOB_ID, job.getJobID().toString());

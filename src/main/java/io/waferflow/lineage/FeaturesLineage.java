@@ -29,7 +29,16 @@ public final class FeaturesLineage {
 
     /** The streaming {@code features} job: Kafka in; Redis, Parquet and the violations topic out. */
     public static LineageJob features(FeaturesJobConfig c, String configFingerprint) {
-        LineageDataset input = inputTopic(c);
+        return features(c, configFingerprint, null);
+    }
+
+    /**
+     * The same reading the STDF files in {@code stdfDirUri} ({@code features --source stdf:DIR}) instead of the input
+     * topic (null: the topic). The files' fields are those of the input contract the parts are converted to.
+     */
+    public static LineageJob features(FeaturesJobConfig c, String configFingerprint, String stdfDirUri) {
+        LineageDataset input =
+                stdfDirUri == null ? inputTopic(c) : LineageDataset.files(stdfDirUri, "", null, schemaFields(c));
         List<LineageDataset> outputs = new ArrayList<>();
         outputs.add(featureRows(c, redisKeys(c), input));
         outputs.add(featureRows(c, featureTable(c), input));
