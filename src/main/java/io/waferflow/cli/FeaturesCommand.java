@@ -145,6 +145,9 @@ public final class FeaturesCommand implements Command, Callable<Integer> {
                     return 0;
                 }
                 try (JobConsole console = new JobConsole(config, true, System.out)) {
+                    if (stdfDir != null) {
+                        console.readingFiles();
+                    }
                     console.follow(job, PROGRESS_EVERY);
                 }
                 return 0;

@@ -38,6 +38,8 @@ public final class JobConsole implements AutoCloseable {
     private final PrintStream out;
     private final Admin admin;
     private final Map<String, Boolean> answering = new HashMap<>();
+    /** Whether the job reads the input topic (false: STDF files), so that its consumer lag means something. */
+    private boolean readsTopic = true;
 
     /**
      * @param streaming the {@code features} job (writes Redis, commits offsets); false for a backfill, which reads a
@@ -48,6 +50,12 @@ public final class JobConsole implements AutoCloseable {
         this.streaming = streaming;
         this.out = out;
         this.admin = KafkaInput.admin(config);
+    }
+
+    /** For a job that reads files ({@code features --source stdf:DIR}): no consumer lag in the progress lines. */
+    public JobConsole readingFiles() {
+        readsTopic = false;
+        return this;
     }
 
     /** Prints progress until the job ends, then returns its result (or throws its failure). */
@@ -87,7 +95,7 @@ public final class JobConsole implements AutoCloseable {
                     p.quarantined,
                     p.tooLate,
                     p.duplicates,
-                    streaming ? " | lag " + lag() : ""));
+                    streaming && readsTopic ? " | lag " + lag() : ""));
         }
     }
 
