@@ -160,7 +160,7 @@ public final class IngestCommand implements Command {
             StdfIngestion ingestion = new StdfIngestion(c.stdf(), output, new TesterPace(paced, stop), err, reports);
             boolean blocked = false;
             for (Path file : files) {
-                StdfFileReport report = ingestion.ingest(file);
+                StdfFileReport report = stop.getCount() == 0 ? null : ingestion.ingest(file);
                 if (report == null) {
                     return STOPPED;
                 }
