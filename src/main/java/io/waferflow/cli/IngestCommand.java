@@ -142,7 +142,12 @@ public final class IngestCommand implements Command {
                     Duration poll,
             @Mixin ConfigOptions configOptions)
             throws Exception {
-        List<Path> files = files(paths == null ? List.of() : paths);
+        List<Path> files = new ArrayList<>(files(paths == null ? List.of() : paths));
+        if (follow != null) {
+            // The watch reads (and moves) the files in DIR itself: named as PATHs too, they would be read twice.
+            Path watched = follow.toAbsolutePath().normalize();
+            files.removeIf(f -> watched.equals(f.toAbsolutePath().normalize().getParent()));
+        }
         if (files.isEmpty() && follow == null) {
             throw new ConfigException(
                     "PATH", "names no STDF file", "give STDF files or directories holding some, or --follow DIR");
