@@ -153,6 +153,25 @@ class IngestCommandTest {
     }
 
     @Test
+    void stopEndsAPacedRunAtOnceAndSaysItDidNotFinish() throws Exception {
+        // One site: some 30 parts of 100-300 ms each, several seconds at tester speed.
+        StdfWaferFile w = StdfWaferFile.write("L7", "W4", "tester-3", T0, 0, 30, 6, 1, 9, ByteOrder.BIG_ENDIAN);
+        Path file = w.writeTo(tmp.resolve("w4.stdf"));
+        IngestCommand command = command();
+        Future<Integer> running =
+                background.submit(() -> command.run("stdf", file.toString(), "--out", "-", "--speed", "tester"));
+        Thread.sleep(500);
+
+        long stopped = System.nanoTime();
+        command.stop();
+        assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo(IngestCommand.STOPPED);
+        assertThat((System.nanoTime() - stopped) / 1_000_000).as("ms to stop").isLessThan(1_000);
+        List<JsonNode> published = lines(stdout.toString(StandardCharsets.UTF_8));
+        assertThat(published).isNotEmpty().hasSizeLessThan(w.dies().size());
+        assertLinesAreDies(published, w.dies().subList(0, published.size()));
+    }
+
+    @Test
     void followIngestsADroppedFileAndMovesIt() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("drop"));
         Path out = tmp.resolve("parts.jsonl");
