@@ -42,7 +42,7 @@ class StdfBlockingTest {
         List<String> complete = new ArrayList<>();
         int open = 0;
         for (StdfWafer.Part p : wafer.parts()) {
-            String key = "W7/" + p.partId();
+            String key = p.partId();
             if (spans.prrEnd.get(key) <= length) {
                 complete.add(p.partId());
             } else if (spans.pirEnd.get(key) <= length) {
