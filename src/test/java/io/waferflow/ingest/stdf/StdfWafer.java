@@ -91,7 +91,7 @@ final class StdfWafer {
 
     /** The Master Results Record (1/20) that ends a file, with FINISH_T only (the rest omitted). */
     static void mrr(StdfWriter w) {
-        w.record(1, 20, w.body().u4(WIR_START + 7200));
+        w.mrr(WIR_START + 7200);
     }
 
     /**
