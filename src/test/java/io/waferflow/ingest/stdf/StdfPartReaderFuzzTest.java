@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StdfPartReaderFuzzTest {
 
-    private static final int ROUNDS = 600;
+    private static final int ROUNDS = 1500;
     private static final StdfConfig NO_BLOCKING = StdfPartReaderTest.SHIPPED.withBlockOn(null);
 
     private record Written(byte[] file, Map<String, Map<String, Object>> expected, StdfWafer.Spans spans) {}
