@@ -65,6 +65,11 @@ final class PartAssembler {
         this.fileStem = dot > 0 ? name.substring(0, dot) : name;
     }
 
+    /** Mapped parameters no test of the file matched (their values are null in every part). */
+    java.util.List<String> unmatchedParameters() {
+        return tests.unmatched();
+    }
+
     void accept(StdfRecord r) {
         String name = RecordNames.of(r.type(), r.subtype());
         end = r.offset() + 4 + r.body().length;

@@ -61,6 +61,7 @@ class StdfPartReaderTest {
         assertThat(read.report().parts()).isEqualTo(100);
         assertThat(read.report().partsBySite()).containsOnlyKeys("h1s0", "h1s1", "h1s2", "h1s3");
         assertThat(read.report().wafers()).containsExactly("W01");
+        assertThat(read.report().unmatchedParameters()).isEmpty();
     }
 
     private static final Limits LIMITS = new Limits(0x0E, 0, 0, 0, 0f, 10f);
@@ -161,6 +162,14 @@ class StdfPartReaderTest {
         assertThat(List.copyOf(part.fields().keySet()).subList(11, 15))
                 .containsExactly("vdd", "idd", "frequency", "temperature");
         assertThat(only(file, SHIPPED).fields()).doesNotContainKey("t8").hasSize(15);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theReportNamesMappedParametersNoTestMatched() throws IOException {
+        byte[] file = onePart(w -> w.ptr(new Ptr(100, 1, 2, 0, 0, 1.2f, "VDD", "", LIMITS, "V")));
+        StdfFileReport report = read("f.stdf", file, SHIPPED).report();
+        assertThat(report.unmatchedParameters()).containsExactly("idd", "frequency", "temperature");
+        assertThat(report.toText()).contains("idd, frequency, temperature: check stdf.parameters");
     }
 
     @org.junit.jupiter.api.Test
