@@ -28,6 +28,8 @@ final class PartAssembler {
     private final String fileStem;
 
     private Mir mir;
+    private boolean mrrSeen;
+    private long end;
     private final Map<Integer, WaferScope> wafers = new HashMap<>();
     private WaferScope lastWafer;
     private int waferSerial;
@@ -63,9 +65,18 @@ final class PartAssembler {
         this.fileStem = dot > 0 ? name.substring(0, dot) : name;
     }
 
+    /** Mapped parameters no test of the file matched (their values are null in every part). */
+    java.util.List<String> unmatchedParameters() {
+        return tests.unmatched();
+    }
+
     void accept(StdfRecord r) {
         String name = RecordNames.of(r.type(), r.subtype());
-        report.record(name != null ? name : r.type() + "/" + r.subtype(), r.offset() + 4 + r.body().length);
+        end = r.offset() + 4 + r.body().length;
+        report.record(name != null ? name : r.type() + "/" + r.subtype(), end);
+        if (r.type() == 1 && r.subtype() == 20) {
+            mrrSeen = true; // the MRR: the tester finished the file
+        }
         StdfData d;
         try {
             d = StdfDecoder.decode(r);
@@ -100,11 +111,30 @@ final class PartAssembler {
     /** The stream broke at {@code e.offset()}: the issue, then the end of the file as far as it was read. */
     void truncated(StdfFormatException e) {
         issue(StdfRules.TRUNCATED, e.offset(), null, null, "", e.getMessage(), lastWafer);
-        end();
+        finish();
     }
 
-    /** The end of the file: parts left open, and the counted skips. */
+    /**
+     * The end of the stream. Without an MRR (the record a tester writes last) it is a truncation too: a file cut at a
+     * record boundary, or one still being written, looks whole otherwise.
+     */
     void end() {
+        if (!mrrSeen) {
+            issue(
+                    StdfRules.TRUNCATED,
+                    end,
+                    null,
+                    null,
+                    "",
+                    "the file ends at byte " + end + " without its MRR (1/20), the record a tester writes last: cut"
+                            + " at a record boundary, or still being written",
+                    lastWafer);
+        }
+        finish();
+    }
+
+    /** Parts left open, and the counted skips. */
+    private void finish() {
         for (OpenPart p : open.values()) {
             withoutPrr(p, "the file ended first");
         }

@@ -77,7 +77,12 @@ final class ReportBuilder {
         }
     }
 
-    StdfFileReport build(long fileBytes, boolean blockingApplied, Severity blockOn, StdfIssue blockedBy) {
+    StdfFileReport build(
+            long fileBytes,
+            List<String> unmatchedParameters,
+            boolean blockingApplied,
+            Severity blockOn,
+            StdfIssue blockedBy) {
         Map<String, StdfFileReport.RuleSummary> summaries = new LinkedHashMap<>();
         Map<Severity, Long> bySeverity = new EnumMap<>(Severity.class);
         List<String> recommendations = new ArrayList<>();
@@ -98,6 +103,7 @@ final class ReportBuilder {
                 new LinkedHashMap<>(partsBySite),
                 passed,
                 List.copyOf(wafers),
+                List.copyOf(unmatchedParameters),
                 summaries,
                 bySeverity,
                 blockingApplied,

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param quarantinedParts parts an issue stands for (without PRR, duplicate, without coordinates, blocked)
  * @param partsBySite complete parts by {@code h<head>s<site>}
  * @param passedParts complete parts whose PRR says passed
+ * @param unmatchedParameters mapped parameters ({@code stdf.parameters}) that no test of the file matched: null in
+ *     every part, so usually a mapping that does not fit this test program
  * @param blockingApplied false when the file was read once from a stream: no blocking policy then
  * @param blockOn the configured blocking severity (null: none)
  * @param blockedBy the rule that blocked the file, or null
@@ -36,6 +38,7 @@ public record StdfFileReport(
         Map<String, Long> partsBySite,
         long passedParts,
         List<String> wafers,
+        List<String> unmatchedParameters,
         Map<String, RuleSummary> issues,
         Map<Severity, Long> issuesBySeverity,
         boolean blockingApplied,
@@ -79,6 +82,11 @@ public record StdfFileReport(
                     .append(")\n");
         } else if (!blockingApplied) {
             s.append("  blocking not applied (the file was read once, from a stream)\n");
+        }
+        if (!unmatchedParameters.isEmpty()) {
+            s.append("  no test of the file matched the mapped parameter(s) ")
+                    .append(String.join(", ", unmatchedParameters))
+                    .append(": check stdf.parameters\n");
         }
         if (issues.isEmpty()) {
             s.append("  no issues\n");

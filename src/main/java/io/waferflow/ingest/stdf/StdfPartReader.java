@@ -123,7 +123,8 @@ public final class StdfPartReader implements Closeable {
         if (finalReport != null) {
             return finalReport;
         }
-        StdfFileReport r = report.build(source.bytes(), blockingApplied, config.blockOn(), blockedBy);
+        StdfFileReport r = report.build(
+                source.bytes(), assembler.unmatchedParameters(), blockingApplied, config.blockOn(), blockedBy);
         if (finished && pending.isEmpty()) {
             finalReport = r;
         }

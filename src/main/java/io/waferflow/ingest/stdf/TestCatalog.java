@@ -21,6 +21,8 @@ final class TestCatalog {
     private final Map<Long, TestDefaults> functional = new HashMap<>();
     /** Field names taken: the core fields, the mapped parameters and the kept tests so far. */
     private final Set<String> taken = new HashSet<>();
+    /** Mapped parameters some test of the file matched. */
+    private final Set<String> matched = new HashSet<>();
 
     TestCatalog(StdfConfig config) {
         this.config = config;
@@ -62,10 +64,18 @@ final class TestCatalog {
         return t;
     }
 
+    /** The mapped parameters no test of the file matched so far, in configuration order. */
+    java.util.List<String> unmatched() {
+        return config.parameters().keySet().stream()
+                .filter(p -> !matched.contains(p))
+                .toList();
+    }
+
     private String mappedKey(long number, String text) {
         for (Map.Entry<String, TestMapping> e : config.parameters().entrySet()) {
             TestMapping m = e.getValue();
             if (m.testNumber() != null ? m.testNumber() == number : m.testName().equals(text)) {
+                matched.add(e.getKey());
                 return e.getKey();
             }
         }

@@ -42,7 +42,7 @@ class StdfBlockingTest {
         List<String> complete = new ArrayList<>();
         int open = 0;
         for (StdfWafer.Part p : wafer.parts()) {
-            String key = "W7/" + p.partId();
+            String key = p.partId();
             if (spans.prrEnd.get(key) <= length) {
                 complete.add(p.partId());
             } else if (spans.pirEnd.get(key) <= length) {
@@ -79,6 +79,15 @@ class StdfBlockingTest {
         assertThat(report.publishedParts()).isZero();
         assertThat(report.quarantinedParts()).isEqualTo(cut.wholeParts().size() + cut.openParts());
         assertThat(report.toText()).contains("BLOCKED by stdf_truncated");
+        com.fasterxml.jackson.databind.JsonNode json =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toJson());
+        assertThat(json.get("blocked").asBoolean()).isTrue();
+        assertThat(json.get("blockedBy").asText()).isEqualTo(StdfRules.TRUNCATED);
+        assertThat(json.at("/issues/stdf_file_blocked/count").asLong())
+                .isEqualTo(cut.wholeParts().size());
+        assertThat(json.at("/issues/stdf_truncated/severity").asText()).isEqualTo("CRITICAL");
+        assertThat(json.at("/records/PRR").asLong()).isEqualTo(cut.wholeParts().size());
+        assertThat(json.at("/partsBySite/h1s0").asLong()).isPositive();
     }
 
     @Test

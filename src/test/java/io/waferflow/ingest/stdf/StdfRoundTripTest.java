@@ -39,6 +39,7 @@ class StdfRoundTripTest {
             byte[] file = StdfFiles.write(order, compression, w -> {
                 w.mir(StdfWafer.mir());
                 wafers.forEach(wafer -> wafer.writeWafer(w, siteOrder, null));
+                StdfWafer.mrr(w);
             });
 
             Read read = read("round" + round + ".stdf", file, StdfPartReaderTest.SHIPPED);

@@ -25,8 +25,12 @@ class StdfRulesTest {
     private static final StdfConfig NO_BLOCKING = StdfPartReaderTest.SHIPPED.withBlockOn(null);
     private static final Limits LIMITS = new Limits(0x0E, 0, 0, 0, 1.0f, 1.4f);
 
+    /** FAR, {@code records}, MRR. */
     private static byte[] file(Consumer<StdfWriter> records) throws IOException {
-        return StdfFiles.write(ByteOrder.LITTLE_ENDIAN, Compression.NONE, records);
+        return StdfFiles.write(ByteOrder.LITTLE_ENDIAN, Compression.NONE, w -> {
+            records.accept(w);
+            StdfWafer.mrr(w);
+        });
     }
 
     /** MIR and WIR of wafer W1, then {@code body}. */
@@ -59,7 +63,7 @@ class StdfRulesTest {
             part(w, 0, "A", 1, 1, 1.1f);
             part(w, 0, "B", 2, 1, 1.2f);
         });
-        byte[] cut = Arrays.copyOf(whole, whole.length - 3); // inside the last record, B's PRR
+        byte[] cut = Arrays.copyOf(whole, whole.length - 8 - 3); // inside B's PRR, before the 8-byte MRR
 
         Read read = read("cut.stdf", cut, NO_BLOCKING);
 
@@ -75,6 +79,19 @@ class StdfRulesTest {
         assertThat(truncated.offset()).isLessThan(cut.length).isGreaterThan(0);
         assertThat(truncated.message()).contains("REC_LEN");
         assertThat(read.report().stdfBytes()).isEqualTo(truncated.offset());
+    }
+
+    @Test
+    void aFileEndingWithoutItsMrrIsTruncatedAtItsEnd() throws IOException {
+        byte[] f = StdfFiles.write(ByteOrder.BIG_ENDIAN, Compression.NONE, w -> {
+            w.mir(StdfWafer.mir()).wir(new Wir(1, 255, StdfWafer.WIR_START, "W1"));
+            part(w, 0, "A", 1, 1, 1.1f);
+        });
+        Read read = read("f.stdf", f, NO_BLOCKING);
+        assertOnlyIssue(read, StdfRules.TRUNCATED, Severity.CRITICAL);
+        assertThat(read.issues().get(0).offset()).isEqualTo(f.length);
+        assertThat(read.issues().get(0).message()).contains("without its MRR");
+        assertThat(read.parts()).hasSize(1);
     }
 
     @Test

@@ -61,7 +61,7 @@ final class StdfWafer {
                 td.add(new Part(
                         1,
                         s,
-                        "P" + n,
+                        waferId + "-P" + n,
                         t,
                         s - 2,
                         passed ? 1 : 2 + r.nextInt(5),
@@ -82,10 +82,16 @@ final class StdfWafer {
         return touchdowns.stream().flatMap(List::stream).toList();
     }
 
-    /** MIR, then this wafer (sites in {@code siteOrder}'s shuffled order when given). */
+    /** MIR, then this wafer (sites in {@code siteOrder}'s shuffled order when given), then the MRR. */
     void write(StdfWriter w, Random siteOrder) {
         w.mir(mir());
         writeWafer(w, siteOrder, null);
+        mrr(w);
+    }
+
+    /** The Master Results Record (1/20) that ends a file, with FINISH_T only (the rest omitted). */
+    static void mrr(StdfWriter w) {
+        w.mrr(WIR_START + 7200);
     }
 
     /**
@@ -101,7 +107,7 @@ final class StdfWafer {
             for (Part p : order) {
                 w.pir(new Pir(p.head(), p.site()));
                 if (spans != null) {
-                    spans.pirEnd.put(waferId + "/" + p.partId(), spans.position.getAsLong());
+                    spans.pirEnd.put(p.partId(), spans.position.getAsLong());
                 }
             }
             shuffle(order, siteOrder);
@@ -129,14 +135,14 @@ final class StdfWafer {
                         p.partId(),
                         ""));
                 if (spans != null) {
-                    spans.prrEnd.put(waferId + "/" + p.partId(), spans.position.getAsLong());
+                    spans.prrEnd.put(p.partId(), spans.position.getAsLong());
                 }
             }
         }
         w.wrr(new Wrr(1, 255, WIR_START + 3600, parts().size(), 0, 0, 0, 0, waferId));
     }
 
-    /** Where each part's records end in the file, by {@code wafer/part}. */
+    /** Where each part's PIR and PRR end in the file, by part id. */
     static final class Spans {
         final java.util.function.LongSupplier position;
         final Map<String, Long> pirEnd = new HashMap<>();
