@@ -22,8 +22,8 @@ import java.util.Random;
  * One wafer's STDF file as a multi-site tester writes it, and the dies it holds as the test expects them
  * ({@link TestDie}s with the event time the contract defines). Parts are tested {@code sites} at a time: PIRs of every
  * site, then each test's PTRs site after site (VDD, IDD, FMAX, TEMPERATURE in the shipped schema's units; limits and
- * units only on a test's first PTR), then the PRRs. A site's clock starts at the WIR's START_T and each finished part
- * adds its TEST_T: a part's event time is its site's clock after its own test.
+ * units only on a test's first PTR), then the PRRs; WRR and MRR at the end. A site's clock starts at the WIR's START_T
+ * and each finished part adds its TEST_T: a part's event time is its site's clock after its own test.
  *
  * <p>Every value is exactly representable as an STDF R4 (a float), so the test's doubles equal what the reader reads.
  */
@@ -144,6 +144,8 @@ public final class StdfWaferFile {
             }
         }
         w.wrr(new Wrr(1, 255, start + 3600, count, 0, 0, good, Wrr.MISSING_COUNT, wafer));
+        // The MRR ends a complete file: without it the reader takes the file for one cut at a record boundary.
+        w.mrr(start + 3600);
         return new StdfWaferFile(out.toByteArray(), dies, prrEnds);
     }
 
