@@ -60,6 +60,7 @@ final class OfflineReportInputs {
     private final String group;
     private final String version;
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, String> whyChosen = new HashMap<>();
 
     OfflineReportInputs(Request q) {
         this.q = q;
@@ -166,15 +167,29 @@ final class OfflineReportInputs {
             return q.wafers();
         }
         Map<String, Double> yield = ReportData.yieldByWafer(windows);
+        // A wafer tested only in part (the stream ended, or began, mid-wafer) has a few edge dies and a noisy yield:
+        // the lowest yield is looked for among wafers with at least half the dies of the largest.
+        Map<String, Long> devices = new HashMap<>();
+        windows.forEach(w -> devices.merge(w.waferId(), w.deviceCount(), Long::sum));
+        long largest =
+                devices.values().stream().mapToLong(Long::longValue).max().orElse(0);
         List<String> chosen = new ArrayList<>();
         yield.entrySet().stream()
+                .filter(w -> 2 * devices.get(w.getKey()) >= largest)
                 .min(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                .ifPresent(w -> chosen.add(w.getKey()));
+                .ifPresent(w -> {
+                    chosen.add(w.getKey());
+                    whyChosen.put(w.getKey(), "lowest yield");
+                });
         windows.stream()
                 .max(Comparator.comparingLong(WaferWindow::windowEnd).thenComparing(WaferWindow::waferId))
                 .map(WaferWindow::waferId)
-                .filter(w -> !chosen.contains(w))
-                .ifPresent(chosen::add);
+                .ifPresent(w -> {
+                    if (!chosen.contains(w)) {
+                        chosen.add(w);
+                    }
+                    whyChosen.merge(w, "latest", (a, b) -> a + " and latest");
+                });
         return chosen;
     }
 
@@ -264,7 +279,7 @@ final class OfflineReportInputs {
     }
 
     private String why(String wafer) {
-        return q.wafers() != null && !q.wafers().isEmpty() ? "asked for" : "lowest yield or latest wafer";
+        return q.wafers() != null && !q.wafers().isEmpty() ? "asked for" : whyChosen.getOrDefault(wafer, "");
     }
 
     private WaferMap.Die die(Map<String, Object> row, int x, int y) {

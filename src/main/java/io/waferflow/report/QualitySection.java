@@ -8,7 +8,6 @@ import io.waferflow.model.Violation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -200,39 +199,66 @@ final class QualitySection {
         h.append("</table>\n");
     }
 
+    /** One wafer's findings: the most severe, how many of each kind. */
+    private static final class Findings {
+        Severity worst = Severity.LOW;
+        int violations;
+        int quarantined;
+        int events;
+        final Set<String> kinds = new TreeSet<>();
+
+        void add(Severity s, String kind, boolean event, boolean lost) {
+            quarantined += lost ? 1 : 0;
+            if (s != null && s.compareTo(worst) < 0) {
+                worst = s;
+            }
+            kinds.add(kind);
+            if (event) {
+                events++;
+            } else {
+                violations++;
+            }
+        }
+    }
+
+    /**
+     * The wafers with the most severe findings first, then those that lost the most records to quarantine (data gone
+     * from every feature), then those with the most findings.
+     */
     private static void worstWafers(ReportData r, StringBuilder h) {
-        Map<String, int[]> findings = new LinkedHashMap<>(); // violations, events
-        Map<String, Set<String>> kinds = new TreeMap<>();
+        Map<String, Findings> findings = new TreeMap<>();
         for (Violation x : r.violations()) {
             if (x.waferId != null) {
-                findings.computeIfAbsent(x.waferId, k -> new int[2])[0]++;
-                kinds.computeIfAbsent(x.waferId, k -> new TreeSet<>()).add(x.rule);
+                findings.computeIfAbsent(x.waferId, k -> new Findings()).add(x.severity, x.rule, false, x.quarantined);
             }
         }
         for (QualityEvent x : r.qualityEvents()) {
-            findings.computeIfAbsent(x.waferId, k -> new int[2])[1]++;
-            kinds.computeIfAbsent(x.waferId, k -> new TreeSet<>()).add(x.type);
+            findings.computeIfAbsent(x.waferId, k -> new Findings()).add(x.severity, x.type, true, false);
         }
         if (findings.isEmpty()) {
             return;
         }
         Map<String, Double> yield = ReportData.yieldByWafer(r.waferWindows());
-        h.append("<h3>Wafers with the most findings</h3><table id=\"worst-wafers\"><tr><th>wafer</th>"
-                + "<th>violations</th><th>quality events</th><th>kinds</th><th>yield (feature rows)</th></tr>");
+        h.append("<h3>Wafers with the most severe findings</h3><table id=\"worst-wafers\"><tr><th>wafer</th>"
+                + "<th>worst severity</th><th>violations</th><th>quarantined</th><th>quality events</th><th>kinds</th>"
+                + "<th>yield (feature rows)</th></tr>");
         findings.entrySet().stream()
-                .sorted(Comparator.comparingInt((Map.Entry<String, int[]> f) -> f.getValue()[1])
-                        .thenComparingInt(f -> f.getValue()[0])
-                        .reversed()
-                        .thenComparing(Map.Entry::getKey))
+                .sorted(Comparator.comparing((Map.Entry<String, Findings> f) -> f.getValue().worst)
+                        .thenComparing(f -> -f.getValue().quarantined)
+                        .thenComparing(f -> -(f.getValue().events + f.getValue().violations)))
                 .limit(WORST)
-                .forEach(f -> h.append("<tr><td>")
+                .forEach(f -> h.append("<tr class=\"worst-wafer\"><td>")
                         .append(esc(f.getKey()))
-                        .append("</td><td class=\"n\">")
-                        .append(f.getValue()[0])
-                        .append("</td><td class=\"n\">")
-                        .append(f.getValue()[1])
                         .append("</td><td>")
-                        .append(esc(String.join(", ", kinds.get(f.getKey()))))
+                        .append(f.getValue().worst.name().toLowerCase())
+                        .append("</td><td class=\"n\">")
+                        .append(f.getValue().violations)
+                        .append("</td><td class=\"n\">")
+                        .append(f.getValue().quarantined)
+                        .append("</td><td class=\"n\">")
+                        .append(f.getValue().events)
+                        .append("</td><td>")
+                        .append(esc(String.join(", ", f.getValue().kinds)))
                         .append("</td><td class=\"n\">")
                         .append(yield.containsKey(f.getKey()) ? Html.num(yield.get(f.getKey()), 1) + " %" : "–")
                         .append("</td></tr>"));
