@@ -21,9 +21,9 @@ final class DriftSection {
 
     static void render(ReportData r, StringBuilder h) {
         h.append("<section id=\"drift\"><h2>Drift</h2>\n");
-        h.append("<p class=\"how\">One chart per parametric test: PSI (solid) and the KS distance D (dashed) of each"
-                        + " drift window against the baseline, at the window's end. Background bands are the verdict bands"
-                        + " of PSI (stable below ")
+        h.append("<p class=\"how\">One chart per parametric test: PSI (solid) and the KS distance D (dashed) of"
+                        + " each drift window against the baseline, at the window's end. Background bands are the"
+                        + " verdict bands of PSI (stable below ")
                 .append(num(r.psiModerate(), 2))
                 .append(", moderate to ")
                 .append(num(r.psiDrift(), 2))

@@ -45,11 +45,17 @@ final class QualitySection {
                 .append(e.size())
                 .append(" wafer-window quality events.</p>\n");
         if (!v.isEmpty()) {
-            h.append(overTime(v)).append('\n');
+            violationsOverTime(v, h);
             table(h, "violations-by-rule", "rule", countBy(v, x -> x.rule), v, x -> x.rule);
             table(h, "violations-by-field", "field", countBy(v, x -> x.field), v, x -> x.field);
         }
         if (!e.isEmpty()) {
+            h.append(overTime(
+                            "events-chart",
+                            "quality events",
+                            e.stream().mapToLong(x -> x.windowEnd - 1).toArray(),
+                            e.stream().map(x -> x.type).toList()))
+                    .append('\n');
             eventTable(h, e);
         }
         worstWafers(r, h);
@@ -57,33 +63,36 @@ final class QualitySection {
         h.append("</section>\n");
     }
 
-    private static String overTime(List<Violation> v) {
-        long min = v.stream().mapToLong(QualitySection::time).min().orElseThrow();
-        long max = v.stream().mapToLong(QualitySection::time).max().orElseThrow();
+    /**
+     * Counts over time, stacked by kind: one bar per time bin.
+     *
+     * @param times each finding's event time
+     * @param kinds each finding's kind (rule, event type), in the order of {@code times}
+     */
+    static String overTime(String cssClass, String label, long[] times, List<String> kinds) {
+        long min = java.util.Arrays.stream(times).min().orElseThrow();
+        long max = java.util.Arrays.stream(times).max().orElseThrow();
         TimeBuckets b = TimeBuckets.covering(min, max);
-        Map<String, int[]> byRule = new TreeMap<>();
-        for (Violation x : v) {
-            byRule.computeIfAbsent(x.rule, k -> new int[b.count()])[b.of(time(x))]++;
+        Map<String, int[]> byKind = new TreeMap<>();
+        for (int i = 0; i < times.length; i++) {
+            byKind.computeIfAbsent(kinds.get(i), k -> new int[b.count()])[b.of(times[i])]++;
         }
         int[] total = new int[b.count()];
-        byRule.values().forEach(c -> {
+        byKind.values().forEach(c -> {
             for (int i = 0; i < c.length; i++) {
                 total[i] += c[i];
             }
         });
-        int top = 0;
-        for (int t : total) {
-            top = Math.max(top, t);
-        }
+        int top = java.util.Arrays.stream(total).max().orElse(1);
         TimeChart c = new TimeChart(b.start(), b.end(), top * 1.1);
         int[] stacked = new int[b.count()];
         List<TimeChart.Key> keys = new ArrayList<>();
         int k = 0;
-        for (Map.Entry<String, int[]> rule : byRule.entrySet()) {
+        for (Map.Entry<String, int[]> kind : byKind.entrySet()) {
             String color = COLORS[k++ % COLORS.length];
-            keys.add(new TimeChart.Key(color, rule.getKey()));
+            keys.add(new TimeChart.Key(color, kind.getKey()));
             for (int i = 0; i < b.count(); i++) {
-                int n = rule.getValue()[i];
+                int n = kind.getValue()[i];
                 if (n > 0) {
                     long start = b.start() + i * b.size();
                     c.bar(
@@ -92,21 +101,36 @@ final class QualitySection {
                             stacked[i],
                             stacked[i] + n,
                             color,
-                            rule.getKey() + ": " + n + " from " + Html.time(start));
+                            kind.getKey() + ": " + n + " from " + Html.time(start));
                     stacked[i] += n;
                 }
             }
         }
-        return c.svg(
-                "class=\"violations-chart\"",
-                "record violations over time by rule",
-                "violations per " + b.label(),
-                keys);
+        return c.svg("class=\"" + cssClass + "\"", label, label + " per " + b.label(), keys);
     }
 
-    /** A violation's time: its event time, else when it was observed (unparseable records have no event time). */
-    private static long time(Violation x) {
-        return x.eventTime != null ? x.eventTime : x.observedAt;
+    private static void violationsOverTime(List<Violation> v, StringBuilder h) {
+        // Records that could not be parsed have no event time: counted above, not placed on the event-time axis.
+        List<Violation> timed = v.stream().filter(x -> x.eventTime != null).toList();
+        if (!timed.isEmpty()) {
+            h.append(overTime(
+                            "violations-chart",
+                            "violations",
+                            timed.stream().mapToLong(x -> x.eventTime).toArray(),
+                            timed.stream()
+                                    .map(x -> x.rule + " (" + severity(x.severity) + ")")
+                                    .toList()))
+                    .append('\n');
+        }
+        if (timed.size() < v.size()) {
+            h.append("<p class=\"how\">")
+                    .append(v.size() - timed.size())
+                    .append(" violations of records without a readable event time are not on the chart.</p>\n");
+        }
+    }
+
+    private static String severity(Severity s) {
+        return s == null ? "?" : s.name().toLowerCase();
     }
 
     private static Map<String, Integer> countBy(List<Violation> v, Function<Violation, String> key) {

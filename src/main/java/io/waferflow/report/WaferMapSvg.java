@@ -48,7 +48,7 @@ final class WaferMapSvg {
             }
         }
         int span = Math.max(maxX - minX, maxY - minY) + 1;
-        double cell = Math.max(2, Math.min(24, (MAP - 20) / (double) span));
+        double cell = Math.max(2, Math.min(24, (MAP - 40) / (double) span));
         double size = cell * span;
         double ox = (MAP - size) / 2;
         double oy = (MAP - size) / 2;
@@ -73,7 +73,7 @@ final class WaferMapSvg {
                 .append("\" cy=\"")
                 .append(xy(MAP / 2.0))
                 .append("\" r=\"")
-                .append(xy(size / 2 * Math.sqrt(2) + 2))
+                .append(xy(size / 2 + cell * 0.8))
                 .append("\" fill=\"#f5f5f5\" stroke=\"#999\"/>");
         Map<Integer, Integer> binCounts = new TreeMap<>();
         for (Die d : map.dies()) {
