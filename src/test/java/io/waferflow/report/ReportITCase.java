@@ -173,6 +173,26 @@ class ReportITCase {
                             + " of " + dies.size() + " dies passed)");
         }
 
+        // A chosen wafer coloured by a parameter from the raw archive: the same cells, a value scale for a legend.
+        Path byVdd = html.resolveSibling("vdd.html");
+        assertThat(new OfflineReportCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                        .run(
+                                "--offline-root",
+                                tmp.resolve("data").toString(),
+                                "--wafers",
+                                lowest,
+                                "--color-by",
+                                "vdd",
+                                "--out",
+                                byVdd.toString()))
+                .isZero();
+        HeadlessChromium.Page vddPage = chromium.load(byVdd.toUri());
+        assertThat(vddPage.console()).isEmpty();
+        assertThat(vddPage.count("<svg class=\"wafer-map\"")).isEqualTo(1);
+        assertThat(cellsOf(vddPage.dom(), lowest))
+                .isEqualTo(model.dies.get(lowest).size());
+        assertThat(vddPage.dom()).contains("colour: vdd").contains(", vdd 1.");
+
         // The alert history: one row per episode on the topic.
         Set<String> episodes = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted("report-alerts")) {
