@@ -30,6 +30,20 @@ public record WaferMap(String waferId, String lotId, String why, String colorBy,
      * die has a tested neighbour.
      */
     public double neighbourYield() {
+        return neighbourYield(false);
+    }
+
+    /**
+     * The same over the failing dies only: about the yield when fails are scattered (random defects), far below it when
+     * they cluster (a scratch, an edge ring, a probe-card problem). Over all dies the average is close to the yield
+     * however the fails lie, since every die is counted as a neighbour about as often. NaN when no failing die has a
+     * tested neighbour.
+     */
+    public double neighbourYieldOfFailing() {
+        return neighbourYield(true);
+    }
+
+    private double neighbourYield(boolean failingOnly) {
         Map<Long, Boolean> byCell = new HashMap<>();
         for (Die d : dies) {
             byCell.put(cell(d.x, d.y), d.passed);
@@ -37,6 +51,9 @@ public record WaferMap(String waferId, String lotId, String why, String colorBy,
         double sum = 0;
         int counted = 0;
         for (Die d : dies) {
+            if (failingOnly && d.passed) {
+                continue;
+            }
             int tested = 0;
             int passed = 0;
             for (int dx = -1; dx <= 1; dx++) {

@@ -21,7 +21,9 @@ final class WaferMapSection {
         h.append("<p class=\"how\">One cell per tested die, at its die coordinates (x to the right, y downwards), its"
                 + " latest test from the raw archive; hover a cell for its result and bins. Yield is passed dies over"
                 + " tested dies; neighbour yield averages, over the dies, the pass rate of each die's tested"
-                + " 8-neighbours (low values with a high yield: clustered fails).</p>\n");
+                + " 8-neighbours (as the feature neighbor_yield_avg does per window). Around failing dies it is the"
+                + " same average over the failing dies only: close to the yield, the fails are scattered (random"
+                + " defects); far below it, they cluster (a scratch, an edge ring, a probe-card problem).</p>\n");
         if (r.maps().isEmpty()) {
             h.append("<p class=\"missing\">No wafer to draw: no feature rows or raw archive rows in this range.</p>");
         }
@@ -48,6 +50,8 @@ final class WaferMapSection {
                     .append(m.dies().size())
                     .append(" dies passed), neighbour yield <b>")
                     .append(num(m.neighbourYield(), 3))
+                    .append("</b>, around failing dies <b>")
+                    .append(num(m.neighbourYieldOfFailing(), 3))
                     .append("</b>; colour: ")
                     .append(esc(m.colorBy().replace('_', '/')))
                     .append("</p>\n");

@@ -60,6 +60,17 @@ class ReportPageTest {
         WaferMap map = new WaferMap("W", null, "", "pass_fail", dies);
         assertThat(map.yieldPct()).isCloseTo(100.0 * 8 / 9, within(1e-9));
         assertThat(map.neighbourYield()).isCloseTo((4 * 2 / 3.0 + 4 * 4 / 5.0 + 1) / 9, within(1e-12));
+        // The failing centre among passing dies: a scattered fail.
+        assertThat(map.neighbourYieldOfFailing()).isEqualTo(1.0);
+        // A failing edge column: its end dies see 2 passing neighbours of 3, its middle die 3 of 5.
+        List<Die> column = new ArrayList<>();
+        for (int x = 0; x < 3; x++) {
+            for (int y = 0; y < 3; y++) {
+                column.add(new Die(x, y, x != 0, null, null, Double.NaN));
+            }
+        }
+        WaferMap clustered = new WaferMap("W", null, "", "pass_fail", column);
+        assertThat(clustered.neighbourYieldOfFailing()).isCloseTo((2 / 3.0 + 3 / 5.0 + 2 / 3.0) / 3, within(1e-12));
     }
 
     @Test
