@@ -46,6 +46,7 @@ final class AlertSection {
             h.append("</section>\n");
             return;
         }
+        h.append(timeline(episodes)).append('\n');
         h.append("<table id=\"alert-history\"><tr><th>severity</th><th>alert</th><th>status</th><th>first seen</th>"
                 + "<th>last seen</th><th>duration</th><th>windows</th><th>title</th><th>runbook</th></tr>");
         for (Episode e : episodes) {
@@ -78,6 +79,45 @@ final class AlertSection {
                     .append("</td></tr>");
         }
         h.append("</table>\n</section>\n");
+    }
+
+    /** One bar per episode from first to last seen, coloured by severity, most severe at the top. */
+    static String timeline(List<Episode> episodes) {
+        long t0 = episodes.stream().mapToLong(e -> e.latest().firstSeen).min().orElseThrow();
+        long t1 = episodes.stream().mapToLong(e -> e.latest().lastSeen).max().orElseThrow();
+        // Room for a bar of a single window at the end of the range.
+        long pad = Math.max(60_000, (t1 - t0) / 50);
+        TimeChart c = new TimeChart(t0, t1 + pad, episodes.size());
+        for (int i = 0; i < episodes.size(); i++) {
+            Episode e = episodes.get(i);
+            Alert a = e.latest();
+            double top = episodes.size() - i;
+            c.bar(
+                    a.firstSeen,
+                    Math.max(a.lastSeen, a.firstSeen + pad / 2),
+                    top - 0.8,
+                    top - 0.1,
+                    color(e.severity()),
+                    (e.severity() == null ? "" : e.severity().name()) + " " + a.key + ": " + Html.time(a.firstSeen)
+                            + " – " + Html.time(a.lastSeen));
+        }
+        List<TimeChart.Key> keys = new ArrayList<>();
+        for (AlertSeverity s : AlertSeverity.values()) {
+            keys.add(new TimeChart.Key(color(s), s.name()));
+        }
+        return c.svg("class=\"alert-timeline\"", "alert episodes over time", "episodes", keys);
+    }
+
+    private static String color(AlertSeverity s) {
+        if (s == null) {
+            return "#777";
+        }
+        return switch (s) {
+            case P0 -> "#b71c1c";
+            case P1 -> "#e65100";
+            case P2 -> "#f9a825";
+            case P3 -> "#90a4ae";
+        };
     }
 
     /** The episodes, most severe first, then by first seen. */

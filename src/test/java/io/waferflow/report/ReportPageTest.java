@@ -86,6 +86,7 @@ class ReportPageTest {
         assertThat(html).doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
         // Two notifications of one episode: one row, the highest severity, first to last seen.
         assertThat(count(html, "<tr class=\"alert\"")).isEqualTo(1);
+        assertThat(count(html, "<svg class=\"alert-timeline\"")).isEqualTo(1);
         assertThat(html).contains("data-severity=\"P1\"").contains("<td class=\"n\">2 h</td>");
     }
 
