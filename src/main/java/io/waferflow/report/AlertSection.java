@@ -64,9 +64,9 @@ final class AlertSection {
                     .append(esc(a.key))
                     .append("</code></td><td>")
                     .append(a.status == null ? "" : esc(a.status.name().toLowerCase()))
-                    .append("</td><td>")
+                    .append("</td><td class=\"t\">")
                     .append(Html.time(a.firstSeen))
-                    .append("</td><td>")
+                    .append("</td><td class=\"t\">")
                     .append(Html.time(a.lastSeen))
                     .append("</td><td class=\"n\">")
                     .append(Html.duration(e.duration()))
@@ -87,7 +87,7 @@ final class AlertSection {
         long t1 = episodes.stream().mapToLong(e -> e.latest().lastSeen).max().orElseThrow();
         // Room for a bar of a single window at the end of the range.
         long pad = Math.max(60_000, (t1 - t0) / 50);
-        TimeChart c = new TimeChart(t0, t1 + pad, episodes.size());
+        TimeChart c = new TimeChart(t0, t1 + pad, episodes.size()).withoutValueTicks();
         for (int i = 0; i < episodes.size(); i++) {
             Episode e = episodes.get(i);
             Alert a = e.latest();

@@ -208,10 +208,10 @@ final class QualitySection {
                     .append(group.size())
                     .append("</td><td class=\"n\">")
                     .append(group.stream().map(x -> x.waferId).distinct().count())
-                    .append("</td><td>")
+                    .append("</td><td class=\"t\">")
                     .append(Html.time(
                             group.stream().mapToLong(x -> x.windowStart).min().orElseThrow()))
-                    .append("</td><td>")
+                    .append("</td><td class=\"t\">")
                     .append(Html.time(
                             group.stream().mapToLong(x -> x.windowEnd).max().orElseThrow()))
                     .append("</td><td class=\"n\">")

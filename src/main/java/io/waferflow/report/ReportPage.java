@@ -18,7 +18,7 @@ public final class ReportPage {
             + ".sev{font-weight:bold;padding:0 .3em;border-radius:3px;color:#fff;background:#777}.sev.P0{background:"
             + "#b71c1c}.sev.P1{background:#e65100}.sev.P2{background:#f9a825;color:#222}.sev.P3{background:#90a4ae}"
             + ".parameter,.wafer,.advice{margin-bottom:1.5em}figure{margin:.5em 0}svg{margin-right:8px}"
-            + "small{color:#666;font-weight:normal}";
+            + "small{color:#666;font-weight:normal}td.t{white-space:nowrap}";
 
     private ReportPage() {}
 

@@ -25,6 +25,7 @@ final class TimeChart {
     private final long t1;
     private final double yMax;
     private final StringBuilder body = new StringBuilder();
+    private boolean valueTicks = true;
 
     TimeChart(long t0, long t1, double yMax) {
         this.t0 = t0;
@@ -39,6 +40,12 @@ final class TimeChart {
     double y(double v) {
         double clipped = Math.max(0, Math.min(v, yMax));
         return TOP + (1 - clipped / yMax) * (HEIGHT - TOP - BOTTOM);
+    }
+
+    /** No numbers on the value axis (rows of a timeline are not amounts). */
+    TimeChart withoutValueTicks() {
+        valueTicks = false;
+        return this;
     }
 
     double plotWidth() {
@@ -156,7 +163,7 @@ final class TimeChart {
                 .append(HEIGHT - TOP - BOTTOM)
                 .append("\" fill=\"#fff\" stroke=\"#bbb\"/>");
         s.append(body);
-        for (double f : new double[] {0, 0.5, 1}) {
+        for (double f : valueTicks ? new double[] {0, 0.5, 1} : new double[0]) {
             double v = f * yMax;
             s.append("<text x=\"")
                     .append(LEFT - 4)

@@ -62,7 +62,7 @@ final class WaferMapSection {
                         + "<th>neighbor_yield_avg</th></tr>");
                 windows.stream()
                         .sorted(java.util.Comparator.comparingLong(WaferWindow::windowStart))
-                        .forEach(w -> h.append("<tr><td>")
+                        .forEach(w -> h.append("<tr><td class=\"t\">")
                                 .append(Html.time(w.windowStart()))
                                 .append(" – ")
                                 .append(Html.time(w.windowEnd()))
