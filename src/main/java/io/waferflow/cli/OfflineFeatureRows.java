@@ -30,8 +30,13 @@ final class OfflineFeatureRows {
      * version's directory, a date partition); hidden in-progress files are skipped.
      */
     static void read(Path input, Collection<String> features, Consumer<Row> each) throws IOException {
-        for (Path f : OfflineTableRows.files("--input", input)) {
-            OfflineTableRows.groups("--input", f, "an offline feature file", g -> each.accept(row(g, features)));
+        read("--input", input, features, each);
+    }
+
+    /** The same, naming {@code option} in errors. */
+    static void read(String option, Path input, Collection<String> features, Consumer<Row> each) throws IOException {
+        for (Path f : OfflineTableRows.files(option, input)) {
+            OfflineTableRows.groups(option, f, "an offline feature file", g -> each.accept(row(g, features)));
         }
     }
 

@@ -125,7 +125,7 @@ final class OfflineReportInputs {
         Map<String, OfflineFeatureRows.Row> newest = new HashMap<>();
         List<String> columns =
                 List.of(FeatureColumns.DEVICE_COUNT, FeatureColumns.YIELD_PCT, FeatureColumns.NEIGHBOR_YIELD_AVG);
-        OfflineFeatureRows.read(dir, columns, row -> {
+        OfflineFeatureRows.read("--offline-root", dir, columns, row -> {
             if (inRange(row.windowEnd() - 1)) {
                 newest.merge(
                         row.waferId() + "@" + row.windowStart(), row, (a, b) -> a.revision() >= b.revision() ? a : b);

@@ -193,6 +193,27 @@ class ReportITCase {
                 .isEqualTo(model.dies.get(lowest).size());
         assertThat(vddPage.dom()).contains("colour: vdd").contains(", vdd 1.");
 
+        // --from: only the drift windows ending after it.
+        List<Long> vddEnds = ParquetFiles.read(tmp.resolve("data/_drift")).stream()
+                .filter(r -> r.get("feature").toString().equals("vdd"))
+                .map(r -> (Long) r.get("window_end"))
+                .sorted()
+                .toList();
+        long from = vddEnds.get(1);
+        Path later = html.resolveSibling("later.html");
+        assertThat(new OfflineReportCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                        .run(
+                                "--offline-root",
+                                tmp.resolve("data").toString(),
+                                "--from",
+                                Instant.ofEpochMilli(from).toString(),
+                                "--out",
+                                later.toString()))
+                .isZero();
+        assertThat(Files.readString(later))
+                .contains("data-parameter=\"vdd\" data-windows=\""
+                        + vddEnds.stream().filter(e -> e > from).count() + "\"");
+
         // The alert history: one row per episode on the topic.
         Set<String> episodes = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : SERVICES.readCommitted("report-alerts")) {
