@@ -8,7 +8,7 @@ import static io.waferflow.report.Html.esc;
  */
 public final class ReportPage {
 
-    private static final String STYLE = "body{font-family:system-ui,sans-serif;margin:1.5em 2em;color:#222;"
+    static final String STYLE = "body{font-family:system-ui,sans-serif;margin:1.5em 2em;color:#222;"
             + "max-width:1300px}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}"
             + "nav a{margin-right:1em}table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;"
             + "padding:3px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}td.n{text-align:right}"

@@ -2,15 +2,33 @@ package io.waferflow.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -84,6 +102,221 @@ public final class HeadlessChromium {
                 "--window-size=" + width + "," + height,
                 "--hide-scrollbars",
                 url.toString());
+    }
+
+    /**
+     * Opens {@code url} in a page that stays open, driven over the DevTools protocol, for a page that changes while a
+     * person watches (the live page polls its server): the test evaluates expressions in it, waits for what a person
+     * would wait for, and reads every console message, uncaught exception and browser log entry (a failed request, a
+     * refused script) since the page opened.
+     */
+    public Session open(URI url, int width, int height) throws Exception {
+        Process p = new ProcessBuilder(
+                        chromium.toString(),
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--proxy-server=127.0.0.1:9",
+                        "--user-data-dir=" + work.resolve("profile-session"),
+                        "--remote-debugging-port=0",
+                        "--window-size=" + width + "," + height,
+                        "--hide-scrollbars",
+                        "about:blank")
+                .redirectErrorStream(true)
+                .start();
+        Session session;
+        try {
+            session = new Session(p);
+        } catch (Exception | AssertionError e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        try {
+            session.navigate(url);
+            return session;
+        } catch (Exception | AssertionError e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** A page open in Chromium ({@link #open}); closing it ends the browser. */
+    public static final class Session implements AutoCloseable {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final Duration ANSWER = Duration.ofSeconds(30);
+
+        private final Process process;
+        private final WebSocket socket;
+        private final AtomicInteger ids = new AtomicInteger();
+        private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+        private final List<String> console = new CopyOnWriteArrayList<>();
+
+        private Session(Process process) throws Exception {
+            this.process = process;
+            int port = devToolsPort(process);
+            HttpClient http = HttpClient.newHttpClient();
+            JsonNode targets = JSON.readTree(http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+            String page = null;
+            for (JsonNode t : targets) {
+                if ("page".equals(t.path("type").asText())) {
+                    page = t.path("webSocketDebuggerUrl").asText();
+                }
+            }
+            assertThat(page).as("a page target in " + targets).isNotNull();
+            this.socket = http.newWebSocketBuilder()
+                    .buildAsync(URI.create(page), new Listener())
+                    .get(ANSWER.toSeconds(), TimeUnit.SECONDS);
+            send("Runtime.enable", Map.of());
+            send("Log.enable", Map.of());
+            send("Page.enable", Map.of());
+        }
+
+        /** The port from Chromium's "DevTools listening on ws://127.0.0.1:PORT/..."; its output is drained after. */
+        private static int devToolsPort(Process p) throws IOException {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null) {
+                Matcher m = Pattern.compile("DevTools listening on ws://[^:]+:(\\d+)/")
+                        .matcher(line);
+                if (m.find()) {
+                    Thread drain = new Thread(
+                            () -> {
+                                try {
+                                    while (out.readLine() != null) {
+                                        // Chromium's own log: not the page's console (that comes over the protocol).
+                                    }
+                                } catch (IOException e) {
+                                    // the browser ended
+                                }
+                            },
+                            "chromium-output");
+                    drain.setDaemon(true);
+                    drain.start();
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            throw new AssertionError("chromium ended without a DevTools port");
+        }
+
+        private final class Listener implements WebSocket.Listener {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    String message = text.toString();
+                    text.setLength(0);
+                    take(message);
+                }
+                ws.request(1);
+                return null;
+            }
+        }
+
+        private void take(String message) {
+            try {
+                JsonNode m = JSON.readTree(message);
+                if (m.has("id")) {
+                    CompletableFuture<JsonNode> f = pending.remove(m.get("id").asInt());
+                    if (f != null) {
+                        f.complete(m);
+                    }
+                    return;
+                }
+                String method = m.path("method").asText();
+                JsonNode params = m.path("params");
+                switch (method) {
+                    case "Runtime.consoleAPICalled" ->
+                        console.add("console." + params.path("type").asText() + ": " + params.path("args"));
+                    case "Runtime.exceptionThrown" -> console.add("exception: " + params.path("exceptionDetails"));
+                    case "Log.entryAdded" ->
+                        console.add("log " + params.path("entry").path("level").asText() + ": "
+                                + params.path("entry").path("text").asText() + " "
+                                + params.path("entry").path("url").asText());
+                    default -> {}
+                }
+            } catch (IOException e) {
+                console.add("unreadable DevTools message: " + message);
+            }
+        }
+
+        /** Sends one DevTools command and returns its {@code result}; fails on an error answer. */
+        public JsonNode send(String method, Map<String, Object> params) throws Exception {
+            int id = ids.incrementAndGet();
+            CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+            pending.put(id, answer);
+            socket.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true)
+                    .get(ANSWER.toSeconds(), TimeUnit.SECONDS);
+            JsonNode m = answer.get(ANSWER.toSeconds(), TimeUnit.SECONDS);
+            assertThat(m.has("error")).as(method + ": " + m.path("error")).isFalse();
+            return m.path("result");
+        }
+
+        /** Loads {@code url} and waits until the document has loaded. */
+        public void navigate(URI url) throws Exception {
+            send("Page.navigate", Map.of("url", url.toString()));
+            await("document.readyState === 'complete' && location.href !== 'about:blank'", Duration.ofSeconds(30));
+        }
+
+        /** The value of a JavaScript expression in the page (a promise is awaited). */
+        public JsonNode evaluate(String expression) throws Exception {
+            JsonNode r = send(
+                    "Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+            assertThat(r.has("exceptionDetails"))
+                    .as(expression + ": " + r.path("exceptionDetails"))
+                    .isFalse();
+            return r.path("result").path("value");
+        }
+
+        /** Waits until {@code condition} (a JavaScript expression) is true in the page, checking every 100 ms. */
+        public void await(String condition, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!evaluate("!!(" + condition + ")").asBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not true within " + timeout + ": " + condition);
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        /** The page's DOM as it is now. */
+        public String dom() throws Exception {
+            return evaluate("document.documentElement.outerHTML").asText();
+        }
+
+        /** Saves what the page shows now (the whole page, not only the window) as a PNG. */
+        public void screenshot(Path png) throws Exception {
+            JsonNode r = send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
+            Files.createDirectories(png.toAbsolutePath().getParent());
+            Files.write(png, Base64.getDecoder().decode(r.path("data").asText()));
+        }
+
+        /** Every console message, uncaught exception and browser log entry since the page opened. */
+        public List<String> console() {
+            return List.copyOf(console);
+        }
+
+        @Override
+        public void close() {
+            if (socket != null) {
+                socket.abort();
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
     }
 
     private void run(Path log, Path out, String... args) throws IOException, InterruptedException {
