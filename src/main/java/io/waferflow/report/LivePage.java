@@ -28,17 +28,23 @@ public final class LivePage {
             + "#status.missing{color:#8a6d3b}";
 
     /** Polls every {@code pollMillis}; shows why a poll failed in the page, never in the console (no Redis is news). */
+    /**
+     * Polls every {@code every} ms, sending the tag of what it shows ({@code have}): an unchanged state comes back
+     * without HTML. Why a poll failed is shown in the page, never in the console (Redis away is news, not a bug).
+     */
     private static final String SCRIPT = "(function(){var every=%d;var live=document.getElementById('live');"
-            + "var status=document.getElementById('status');var polls=0;"
+            + "var status=document.getElementById('status');var polls=0;var have='';"
             + "var m=/(?:^#|&)token=([^&]*)/.exec(location.hash);var headers={};"
             + "if(m){headers.Authorization='Bearer '+decodeURIComponent(m[1]);}"
-            + "function poll(){fetch('" + STATE_PATH + "',{headers:headers,cache:'no-store'}).then(function(r){"
-            + "return r.json().then(function(s){if(!r.ok){throw new Error(s.error||('HTTP '+r.status));}return s;});"
-            + "}).then(function(s){live.innerHTML=s.html;polls++;live.setAttribute('data-polls',String(polls));"
-            + "status.className='';status.textContent='updated '+new Date(s.generated_at).toISOString()"
-            + ".replace('T',' ').substring(0,19)+' UTC, every '+(every/1000)+' s';}).catch(function(e){"
-            + "status.className='missing';status.textContent='cannot refresh: '+e.message;}).then(function(){"
-            + "setTimeout(poll,every);});}poll();})();";
+            + "function poll(){fetch('" + STATE_PATH + "?have='+encodeURIComponent(have),{headers:headers,"
+            + "cache:'no-store'}).then(function(r){return r.json().then(function(s){if(!r.ok){"
+            + "throw new Error(s.error||('HTTP '+r.status));}return s;});}).then(function(s){"
+            + "if(s.html!==undefined){live.innerHTML=s.html;have=s.tag;}polls++;"
+            + "live.setAttribute('data-polls',String(polls));status.className='';"
+            + "status.textContent='updated '+new Date(s.generated_at).toISOString().replace('T',' ').substring(0,19)"
+            + "+' UTC, every '+(every/1000)+' s';}).catch(function(e){status.className='missing';"
+            + "status.textContent='cannot refresh: '+e.message;}).then(function(){setTimeout(poll,every);});}"
+            + "poll();})();";
 
     private LivePage() {}
 
@@ -72,13 +78,12 @@ public final class LivePage {
     /** What {@code #live} shows: the latest wafers with their maps, the drift status per parameter, the open alerts. */
     public static String body(LiveData d, double psiModerate, double psiDrift) {
         StringBuilder h = new StringBuilder(32 * 1024);
+        // No read time here (the status line shows it): the HTML changes only when what it shows does.
         h.append("<p>Feature group <b>")
                 .append(esc(d.group()))
                 .append("</b>, version <b>")
                 .append(esc(d.version()))
-                .append("</b>, read ")
-                .append(esc(java.time.Instant.ofEpochMilli(d.generatedAt()).toString()))
-                .append(".</p>\n");
+                .append("</b>.</p>\n");
         if (!d.notes().isEmpty()) {
             h.append("<ul class=\"missing notes\">");
             d.notes().forEach(n -> h.append("<li>").append(esc(n)).append("</li>"));

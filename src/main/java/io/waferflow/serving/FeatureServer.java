@@ -180,11 +180,13 @@ public final class FeatureServer implements AutoCloseable {
                 requireMethod(method, "GET");
                 LiveState.Snapshot state = live.snapshot();
                 ex.getResponseHeaders().set("Cache-Control", "no-store");
-                send(
-                        ex,
-                        200,
-                        "application/json",
-                        JSON.writeValueAsBytes(Map.of("generated_at", state.generatedAt(), "html", state.html())));
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("generated_at", state.generatedAt());
+                answer.put("tag", state.tag());
+                if (!state.tag().equals(query(ex.getRequestURI().getRawQuery()).get("have"))) {
+                    answer.put("html", state.html()); // the page shows something else: send what to show
+                }
+                sendCompressible(ex, JSON.writeValueAsBytes(answer));
             } else if (path.equals("/v1/features")) {
                 endpoint = "features";
                 metrics.request(endpoint);
@@ -365,6 +367,27 @@ public final class FeatureServer implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A JSON answer, gzipped when the client takes it: the live page's wafer maps are hundreds of KB of repetitive SVG,
+     * a tenth of that compressed.
+     */
+    private static void sendCompressible(HttpExchange ex, byte[] body) throws IOException {
+        String accepted = ex.getRequestHeaders().getFirst("Accept-Encoding");
+        ex.getResponseHeaders().set("Vary", "Accept-Encoding");
+        if (body.length < 1024
+                || accepted == null
+                || !accepted.toLowerCase(Locale.ROOT).contains("gzip")) {
+            send(ex, 200, "application/json", body);
+            return;
+        }
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream(body.length / 8);
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+            gz.write(body);
+        }
+        ex.getResponseHeaders().set("Content-Encoding", "gzip");
+        send(ex, 200, "application/json", zipped.toByteArray());
     }
 
     private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {

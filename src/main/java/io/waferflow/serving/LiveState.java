@@ -68,6 +68,7 @@ final class LiveState implements AutoCloseable {
 
     private long readAt;
     private String html;
+    private String tag;
     private long generatedAt;
 
     LiveState(OnlineRows redis, ServedGroup group, FeaturesJobConfig config, OpenAlerts alerts) {
@@ -87,13 +88,19 @@ final class LiveState implements AutoCloseable {
         if (html == null || now - readAt >= MIN_AGE_MILLIS) {
             LiveData d = read(now);
             html = LivePage.body(d, psiModerate, psiDrift);
+            // The HTML holds no read time: an unchanged store gives the same tag, and a poll that has it gets no HTML.
+            tag = Integer.toHexString(html.hashCode()) + "-" + html.length();
             generatedAt = d.generatedAt();
             readAt = now;
         }
-        return new Snapshot(html, generatedAt);
+        return new Snapshot(html, tag, generatedAt);
     }
 
-    record Snapshot(String html, long generatedAt) {}
+    /**
+     * The page's HTML, a tag that changes when what it shows changes (not when only the read time does), and when it
+     * was read.
+     */
+    record Snapshot(String html, String tag, long generatedAt) {}
 
     LiveData read(long now) {
         List<String> notes = new ArrayList<>();

@@ -133,8 +133,7 @@ final class OpenAlerts implements AutoCloseable {
         closed = true;
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
-            c.wakeup();
+            c.wakeup(); // not an interrupt: that would cut the consumer's own close short (and log it as an error)
         }
-        thread.interrupt();
     }
 }

@@ -122,24 +122,53 @@ class LivePageITCase {
                     .as("console messages, exceptions and browser log entries")
                     .isEmpty();
 
-            // The page weighs little: the shell, and the state each poll fetches.
+            // What a poll costs: the state whole, gzipped, and when the page already shows it.
             HttpClient http = HttpClient.newHttpClient();
-            int shell = http.send(
-                            HttpRequest.newBuilder(URI.create(server.url() + "/ui"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofByteArray())
-                    .body()
-                    .length;
-            int state = http.send(
-                            HttpRequest.newBuilder(URI.create(server.url() + "/ui/state"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofByteArray())
-                    .body()
-                    .length;
+            int shell = get(http, server.url() + "/ui", Map.of()).body().length;
+            HttpResponse<byte[]> whole = get(http, server.url() + "/ui/state", Map.of());
+            String tag = JSON.readTree(whole.body()).get("tag").asText();
+            HttpResponse<byte[]> zipped = get(http, server.url() + "/ui/state", Map.of("Accept-Encoding", "gzip"));
+            assertThat(zipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            HttpResponse<byte[]> unchanged = get(http, server.url() + "/ui/state?have=" + tag, Map.of());
+            assertThat(JSON.readTree(unchanged.body()).has("html")).isFalse();
             System.out.printf(
-                    "live page: shell %d bytes, state %d bytes; first job run %d ms, whole test %d ms%n",
-                    shell, state, (firstRun - started) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+                    "live page: shell %d bytes; state %d bytes, %d gzipped, %d unchanged; first job run %d ms,"
+                            + " whole test %d ms%n",
+                    shell,
+                    whole.body().length,
+                    zipped.body().length,
+                    unchanged.body().length,
+                    (firstRun - started) / 1_000_000,
+                    (System.nanoTime() - started) / 1_000_000);
         }
+
+        // With a token: the shell (no data) loads without it, the state needs it, and the page sends it from the
+        // URL fragment, which never reaches a server or a log.
+        String token = "live-page-token-0123456789";
+        try (FeatureServer server =
+                FeatureServer.start(SERVICES.config(tmp, "live", concat(settingsOf, "serving.token=" + token)))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<byte[]> shell = get(http, server.url() + "/ui", Map.of());
+            assertThat(shell.statusCode()).isEqualTo(200);
+            assertThat(new String(shell.body(), java.nio.charset.StandardCharsets.UTF_8))
+                    .doesNotContain("WT01");
+            assertThat(get(http, server.url() + "/ui/state", Map.of()).statusCode())
+                    .isEqualTo(401);
+            assertThat(get(http, server.url() + "/ui/state", Map.of("Authorization", "Bearer " + token))
+                            .statusCode())
+                    .isEqualTo(200);
+            try (HeadlessChromium.Session page = new HeadlessChromium(tmp.resolve("chromium-token"))
+                    .open(URI.create(server.url() + "/ui#token=" + token), 1000, 800)) {
+                page.await("document.querySelectorAll('#live svg.wafer-map').length > 0", Duration.ofSeconds(20));
+                assertThat(page.console()).isEmpty();
+            }
+        }
+    }
+
+    private static HttpResponse<byte[]> get(HttpClient http, String url, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url));
+        headers.forEach(r::header);
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** Checks the wafers, drift and alerts the page shows against what the test wrote; the wafers shown. */
