@@ -24,7 +24,7 @@ public final class LivePage {
     public static final String STATE_PATH = "/ui/state";
 
     private static final String LIVE_STYLE = ".wafers{display:flex;flex-wrap:wrap;gap:1em}.wafers .wafer{border:1px"
-            + " solid #ddd;padding:.4em .8em}.wafers svg.wafer-map{width:400px;height:294px}#status{color:#555}"
+            + " solid #ddd;padding:.4em .8em}.wafers svg.wafer-map{width:456px;height:336px}#status{color:#555}"
             + "#status.missing{color:#8a6d3b}";
 
     /** Polls every {@code pollMillis}; shows why a poll failed in the page, never in the console (no Redis is news). */

@@ -41,7 +41,8 @@ final class LiveState implements AutoCloseable {
         OnlineKeys.LOT_ID,
         FeatureColumns.DEVICE_COUNT,
         FeatureColumns.YIELD_PCT,
-        FeatureColumns.NEIGHBOR_YIELD_AVG
+        FeatureColumns.NEIGHBOR_YIELD_AVG,
+        OnlineKeys.UPDATED_AT
     };
     private static final String[] DRIFT_FIELDS = {
         "verdict",
@@ -131,7 +132,9 @@ final class LiveState implements AutoCloseable {
                 }
             }
         }
+        // Newest window first; among wafers of one window (every tester's), the rows written last.
         rows.sort(Comparator.comparingLong((Object[] r) -> number(((String[]) r[1])[1]))
+                .thenComparingLong(r -> number(((String[]) r[1])[6]))
                 .reversed()
                 .thenComparing(r -> (String) r[0]));
         List<LiveData.Wafer> out = new ArrayList<>();
