@@ -81,8 +81,10 @@ final class ArchivedDies {
         try (Stream<Path> dirs = Files.list(archive)) {
             partitions = dirs.filter(Files::isDirectory).sorted().toList();
         }
+        List<Path> newest = partitions.subList(Math.max(0, partitions.size() - DATE_PARTITIONS), partitions.size());
+        read.removeIf(f -> !newest.contains(f.getParent())); // files of older days are not listed again
         int n = 0;
-        for (Path partition : partitions.subList(Math.max(0, partitions.size() - DATE_PARTITIONS), partitions.size())) {
+        for (Path partition : newest) {
             List<Path> files;
             try (Stream<Path> all = Files.list(partition)) {
                 files = all.filter(p -> {

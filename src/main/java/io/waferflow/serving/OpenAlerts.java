@@ -92,9 +92,12 @@ final class OpenAlerts implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                String was = problem;
                 problem = "the alert list may be stale: cannot read the alert topic " + topic + " (" + e.getMessage()
                         + ")";
-                LOG.warn("live page: cannot read the alert topic {}; retrying in {} ms", topic, RETRY_MILLIS, e);
+                if (!problem.equals(was)) { // once per cause, not every retry
+                    LOG.warn("live page: cannot read the alert topic {}; retrying every {} ms", topic, RETRY_MILLIS, e);
+                }
                 sleep();
             }
         }
