@@ -1,5 +1,6 @@
 package io.waferflow.cli;
 
+import io.waferflow.stores.offline.ParquetGroups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
@@ -62,15 +60,8 @@ final class OfflineTableRows {
      * @param what what the file should be ("an offline feature file"), for the error when it cannot be read
      */
     static void groups(String option, Path file, String what, Consumer<Group> each) throws IOException {
-        org.apache.hadoop.fs.Path path =
-                new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), path)
-                .withConf(new Configuration())
-                .build()) {
-            Group g;
-            while ((g = reader.read()) != null) {
-                each.accept(g);
-            }
+        try {
+            ParquetGroups.each(file, each);
         } catch (RuntimeException e) {
             throw new FeatureColumnsReader.BadInput(
                     option + ": " + file + " is not " + what + " that can be read (" + e.getMessage() + ")");

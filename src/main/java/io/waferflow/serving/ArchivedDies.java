@@ -3,6 +3,7 @@ package io.waferflow.serving;
 import io.waferflow.config.InputSchema;
 import io.waferflow.report.WaferMap;
 import io.waferflow.stores.offline.OfflineSinks;
+import io.waferflow.stores.offline.ParquetGroups;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,10 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.schema.GroupType;
 
 /**
@@ -97,7 +95,7 @@ final class ArchivedDies {
             }
             for (Path f : files) {
                 if (read.add(f)) {
-                    readFile(f);
+                    ParquetGroups.each(f, this::add);
                     n++;
                 }
             }
@@ -115,19 +113,6 @@ final class ArchivedDies {
         dies.forEach((cell, t) -> list.add(new WaferMap.Die(
                 (int) (cell >> 32), (int) (long) cell, t.passed(), t.hardBin(), t.softBin(), Double.NaN)));
         return new WaferMap(waferId, lots.get(waferId), why, "pass_fail", list);
-    }
-
-    private void readFile(Path file) throws IOException {
-        org.apache.hadoop.fs.Path path =
-                new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), path)
-                .withConf(new Configuration())
-                .build()) {
-            Group g;
-            while ((g = reader.read()) != null) {
-                add(g);
-            }
-        }
     }
 
     private void add(Group g) {
