@@ -194,7 +194,21 @@ final class ConfigKeys {
         if (defaults == null) {
             throw ConfigException.missing(key, source);
         }
-        return kindOf(type) == Kind.SECTION_MAP ? JsonNodeFactory.instance.objectNode() : defaults.deepCopy();
+        return kindOf(type) == Kind.SECTION_MAP ? JsonNodeFactory.instance.objectNode() : withoutTemplates(defaults);
+    }
+
+    /**
+     * A default section without its {@code "*"} entries: those are the defaults of each entry of a named-section map
+     * ({@code stdf.parameters}), not entries (a whole section left out has no entries).
+     */
+    private static JsonNode withoutTemplates(JsonNode defaults) {
+        JsonNode copy = defaults.deepCopy();
+        if (copy.isObject()) {
+            ObjectNode object = (ObjectNode) copy;
+            object.remove("*");
+            object.fields().forEachRemaining(f -> object.set(f.getKey(), withoutTemplates(f.getValue())));
+        }
+        return copy;
     }
 
     private JsonNode complete(JsonNode node, JavaType type, JsonNode defaults, String key, String source) {

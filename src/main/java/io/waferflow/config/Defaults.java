@@ -107,6 +107,12 @@ final class Defaults {
                 resolve_k: 2
                 cooldown: 2 h
                 escalate_after: 6 h
+            stdf:
+              parameters:
+                "*": {test_number: ~, test_name: ~, unit: "", pin: ~}
+              keep_all_tests: false
+              tester_id: node_name
+              block_on: critical
             lineage:
               enabled: true
               transport: file

@@ -30,7 +30,8 @@ public record FeaturesJobConfig(
         int parallelism,
         ServingConfig serving,
         LineageConfig lineage,
-        MonitorConfig monitor)
+        MonitorConfig monitor,
+        StdfConfig stdf)
         implements Serializable {
 
     /** Where a job without restored source state starts reading; TIMESTAMP: {@link #startingTimestamp}. */
@@ -52,6 +53,8 @@ public record FeaturesJobConfig(
                 drift.window().toMillis(),
                 wafers.cadence().toMillis(),
                 wafers.allowedLateness().toMillis()));
+        // The mapped parameters must be the schema's: checked here, where both sections are known.
+        stdf = stdf.checkedAgainst(schema);
     }
 
     /** {@code job}: the job's name, and its version, written into every offline row. */

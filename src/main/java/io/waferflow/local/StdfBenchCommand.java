@@ -1,6 +1,10 @@
 package io.waferflow.local;
 
 import io.waferflow.cli.Command;
+import io.waferflow.cli.ConfigOptions;
+import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.config.RawConfig;
+import io.waferflow.config.StdfConfig;
 import io.waferflow.local.stdf.StdfWaferGenerator;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -27,10 +31,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench stdf}: single-thread parse speed of STDF files. Writes one synthetic wafer ({@link StdfWaferGenerator})
  * in both byte orders, plain, gzip and bzip2, into a temporary directory, then times each reading pass
- * ({@link StdfParsePass}) over each file on this thread: one warm-up round, then {@code --runs} rounds alternating the
- * order. MB/s are of uncompressed STDF bytes per second of wall time; MB per CPU-second uses this thread's CPU time,
- * which other processes on a shared machine disturb less. One thread reads, so MB/s is per core (the JVM's GC and JIT
- * threads come on top).
+ * ({@link StdfParsePass}: records, typed records, parts with the configuration's {@code stdf:} section) over each file
+ * on this thread: one warm-up round, then {@code --runs} rounds alternating the order. MB/s are of uncompressed STDF
+ * bytes per second of wall time; MB per CPU-second uses this thread's CPU time, which other processes on a shared
+ * machine disturb less. One thread reads, so MB/s is per core (the JVM's GC and JIT threads come on top).
  */
 @CommandLine.Command(
         name = "stdf",
@@ -63,6 +67,12 @@ public final class StdfBenchCommand implements Command, Callable<Integer> {
 
     @Option(names = "--keep", paramLabel = "DIR", description = "write the files here and keep them")
     private Path keep;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "job configuration whose stdf: section the part passes use (default ${DEFAULT-VALUE})")
+    private String configFile = ConfigOptions.DEFAULT_FILE;
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private long checksums;
@@ -97,6 +107,8 @@ public final class StdfBenchCommand implements Command, Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("waferflow-stdf-bench");
         try {
+            StdfConfig config = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), List.of()))
+                    .stdf();
             List<Input> inputs = write(dir);
             List<StdfParsePass> passes = new ArrayList<>(EnumSet.allOf(StdfParsePass.class));
             System.out.printf(
@@ -118,7 +130,7 @@ public final class StdfBenchCommand implements Command, Callable<Integer> {
                 for (StdfParsePass pass : passes) {
                     List<Sample> list = new ArrayList<>();
                     samples.put(key(in, pass), list);
-                    cells.add(() -> list.add(time(pass, in)));
+                    cells.add(() -> list.add(time(pass, in, config)));
                 }
             }
             System.out.println("warm-up round ...");
@@ -171,14 +183,19 @@ public final class StdfBenchCommand implements Command, Callable<Integer> {
         return out;
     }
 
-    private Sample time(StdfParsePass pass, Input in) {
+    private Sample time(StdfParsePass pass, Input in, StdfConfig config) {
         try {
             long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
-            StdfParsePass.Result result = pass.run(in.path);
+            StdfParsePass.Result result = pass.run(in.path, config);
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
             checksums += result.checksum(); // a field the JIT must keep: the work cannot be dropped
+            if (result.parts() >= 0 && (result.parts() != parts || result.issues() != 0)) {
+                // The synthetic wafer is clean: anything else means the bench would time an error path.
+                throw new IllegalStateException(pass.label + " read " + result.parts() + " parts and " + result.issues()
+                        + " issues from " + in.path + ", expected " + parts + " parts, no issue");
+            }
             return new Sample(seconds, cpuSeconds, result.records());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -285,6 +285,14 @@ public final class StdfWriter {
         return record(15, 30, b);
     }
 
+    /**
+     * The Master Results Record (1/20) a tester writes last, with FINISH_T only (the rest omitted): a file without it
+     * is read as truncated (stdf_truncated).
+     */
+    public StdfWriter mrr(long finishTime) {
+        return record(1, 20, body().u4(finishTime));
+    }
+
     private static float orZero(Float f) {
         return f == null ? 0f : f;
     }
