@@ -12,6 +12,7 @@ import io.waferflow.cli.LocalOnlyCommand;
 import io.waferflow.cli.MaterializeCommand;
 import io.waferflow.cli.MonitorCommand;
 import io.waferflow.cli.OfflineCommand;
+import io.waferflow.cli.OfflineReportCommand;
 import io.waferflow.cli.RegistryCommand;
 import io.waferflow.cli.SavepointCommand;
 import io.waferflow.cli.ServeCommand;
@@ -114,7 +115,8 @@ public final class WaferFlow {
                 new MaterializeCommand(),
                 new RegistryCommand(),
                 new TrainingSetCommand(),
-                new LineageCommand())) {
+                new LineageCommand(),
+                new OfflineReportCommand())) {
             cli.addSubcommand(command);
         }
         for (Map.Entry<String, String> local : LOCAL_COMMANDS.entrySet()) {

@@ -70,6 +70,7 @@ class WaferFlowTest {
                         List.of("bench"),
                         List.of("bench", "serve"),
                         List.of("bench", "training-set"),
+                        List.of("bench", "stdf"),
                         List.of("drift-accuracy"));
         for (List<String> path : paths) {
             List<String> argv = new ArrayList<>(path);

@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
                     + " \"max_age\", \"version\"}) and GET /v1/features/{group}/{entity} from the Redis of the"
                     + " configuration, in the version the serving pointer names ('waferflow version'), with a status"
                     + " per feature (PRESENT, NULL, NOT_FOUND, STALE, DEFAULT). GET /health and GET /metrics"
-                    + " (Prometheus) too. Listens on serving.host:serving.port (127.0.0.1:8090); runs until Ctrl-C or"
+                    + " (Prometheus) too, and GET /ui: a live page of the latest wafers with their maps, the drift"
+                    + " status per parameter and the open alerts (with a token: /ui#token=<token>)."
+                    + " Listens on serving.host:serving.port (127.0.0.1:8090); runs until Ctrl-C or"
                     + " SIGTERM. README \"Serving features\" has examples."
         })
 public final class ServeCommand implements Command, Callable<Integer> {
@@ -84,6 +86,8 @@ public final class ServeCommand implements Command, Callable<Integer> {
         out.println("serving " + config.featureGroup() + " at " + server.url() + " from Redis "
                 + config.redisConnection() + (config.serving().token().isEmpty() ? "" : " (bearer token required)"));
         out.println("try: " + exampleCurl(server.url(), config.featureGroup(), "W0001"));
+        out.println("live page: " + server.url() + "/ui"
+                + (config.serving().token().isEmpty() ? "" : "#token=<token> (the token goes in the fragment)"));
         out.println("Ctrl-C stops");
         stopped.await();
         return 0;

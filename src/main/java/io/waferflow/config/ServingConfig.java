@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param host the address to listen on: loopback unless told otherwise, so a server is never exposed by accident
  * @param port the port; 0 picks a free one (tests, the demo)
- * @param token a bearer token every request but {@code /health} must carry; empty: none
+ * @param token a bearer token every request but {@code /health} and the live page's shell {@code /ui} (it holds no
+ *     data) must carry; empty: none
  * @param threads request threads (each holds at most one Redis connection while it answers)
  * @param maxEntities most entities one request may ask for (more: 413)
  * @param maxBodyBytes largest request body read (more: 413)

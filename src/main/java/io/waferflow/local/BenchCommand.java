@@ -56,7 +56,7 @@ import picocli.CommandLine.Option;
  */
 @CommandLine.Command(
         name = "bench",
-        subcommands = {ServeBenchCommand.class, TrainingSetBenchCommand.class},
+        subcommands = {ServeBenchCommand.class, TrainingSetBenchCommand.class, StdfBenchCommand.class},
         description = {
             "measure job throughput (F) against a single-threaded plain-Java baseline (B)",
             "",

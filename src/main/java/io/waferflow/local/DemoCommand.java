@@ -1,9 +1,11 @@
 package io.waferflow.local;
 
+import io.waferflow.cli.AlertsCommand;
 import io.waferflow.cli.Command;
 import io.waferflow.cli.ConfigOptions;
 import io.waferflow.cli.FeaturesCommand;
 import io.waferflow.cli.JobProgress;
+import io.waferflow.cli.OfflineReportCommand;
 import io.waferflow.cli.ServeCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RawConfig;
@@ -25,8 +27,11 @@ import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.serving.FeatureServer;
 import io.waferflow.stores.online.DriftMetricToRedis;
 import io.waferflow.stores.online.RedisClients;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -336,7 +341,8 @@ public final class DemoCommand implements Command, Callable<Integer> {
             // The feature API over the demo's Redis, as `waferflow serve` runs it.
             FeatureServer server = FeatureServer.start(config);
             started.add(0, server);
-            log("feature API " + server.url() + " (rows appear as windows close); e.g. the first wafer:");
+            log("feature API " + server.url() + " (rows appear as windows close); live page " + server.url()
+                    + "/ui (wafer maps, drift, open alerts); e.g. the first wafer:");
             log("  " + ServeCommand.exampleCurl(server.url(), config.featureGroup(), "WT01-000-01"));
             DemoModelLoop models = null;
             if (modelLoop) {
@@ -407,6 +413,7 @@ public final class DemoCommand implements Command, Callable<Integer> {
             if (alerts != null) {
                 Thread.sleep(1_000); // the final checkpoint's alerts: committed with the savepoint
             }
+            Path report = writeReport(config, configOptions, overrides, kafkaAddress, alertTopic, dataDir);
             printSummary(
                     new JobProgress(result.getAllAccumulatorResults()),
                     producer.sent(),
@@ -417,6 +424,9 @@ public final class DemoCommand implements Command, Callable<Integer> {
                     alerts == null ? "alert topic off" : alerts.summary(),
                     resumable,
                     models);
+            if (report != null) {
+                System.out.println("report               " + report + " (open it in a browser)");
+            }
             return 0;
         } finally {
             for (AutoCloseable c : started) {
@@ -426,6 +436,54 @@ public final class DemoCommand implements Command, Callable<Integer> {
                     log("could not stop " + c + ": " + e);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code waferflow report} over the demo's offline store, with the alerts of its topic, into {@code dataDir}: the
+     * run's pictures in one file. A report that cannot be written is a note, not a failed demo. The report's path, or
+     * null.
+     */
+    private static Path writeReport(
+            FeaturesJobConfig config,
+            ConfigOptions options,
+            List<String> overrides,
+            String kafkaAddress,
+            boolean alertTopic,
+            Path dataDir) {
+        Path report = dataDir.resolve("report.html");
+        try {
+            List<String> args = new ArrayList<>();
+            if (options.fileGiven()) {
+                args.addAll(List.of("--config", options.file().toString()));
+            }
+            for (String o : overrides) {
+                args.addAll(List.of("--set", o));
+            }
+            if (alertTopic) {
+                Path alerts = dataDir.resolve("alerts.jsonl");
+                try (PrintStream out = new PrintStream(Files.newOutputStream(alerts), true, StandardCharsets.UTF_8)) {
+                    int code = new AlertsCommand(out, System.err, Clock.systemUTC())
+                            .run(
+                                    "tail",
+                                    "--bootstrap",
+                                    kafkaAddress,
+                                    "--topic",
+                                    config.alerts().kafkaTopic(),
+                                    "--format",
+                                    "json");
+                    if (code == 0) {
+                        args.addAll(List.of("--alerts", alerts.toString()));
+                    }
+                }
+            }
+            args.addAll(List.of("--offline-root", dataDir.toString(), "--out", report.toString()));
+            log("writing the report: waferflow report --offline-root " + dataDir + " --out " + report);
+            int code = new OfflineReportCommand(System.out).run(args.toArray(new String[0]));
+            return code == 0 ? report : null;
+        } catch (Exception e) {
+            log("could not write the report: " + e);
+            return null;
         }
     }
 

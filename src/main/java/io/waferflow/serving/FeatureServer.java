@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.config.RedisConnection;
 import io.waferflow.config.ServingConfig;
+import io.waferflow.report.LivePage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/features/{group}/{entity}}: one entity ({@code ?version=&features=a,b&max_age=}).
  *   <li>{@code GET /health}: always answers (no token), and says whether Redis answers a PING.
  *   <li>{@code GET /metrics}: Prometheus text ({@link ServingMetrics}).
+ *   <li>{@code GET /ui}: the live page (latest wafers with their maps, drift per parameter, open alerts), a shell
+ *       without data that polls {@code GET /ui/state} ({@link LiveState}); the state needs the token, the shell not.
  * </ul>
  *
  * Each feature answer carries {@code Server-Timing: app;dur=<ms>}, the time the server spent on it. Redis unreachable:
@@ -45,6 +48,8 @@ public final class FeatureServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DISCARD_FACTOR = 8;
+    /** How often the live page asks for the state. */
+    static final long UI_POLL_MILLIS = 3_000;
 
     static {
         // The JDK server leaves Nagle's algorithm on by default: a small answer written as headers, then body would
@@ -63,8 +68,11 @@ public final class FeatureServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final byte[] expectedAuthorization;
+    /** The live page's state; null when started without a job configuration (no parameters, no offline root). */
+    private final LiveState live;
 
-    private FeatureServer(ServingConfig config, RedisConnection connection, ServedGroup group) throws IOException {
+    private FeatureServer(ServingConfig config, RedisConnection connection, ServedGroup group, FeaturesJobConfig job)
+            throws IOException {
         this.config = config;
         this.group = group;
         this.redis = new OnlineRows(connection, group.keyPrefix(), config.threads());
@@ -79,6 +87,7 @@ public final class FeatureServer implements AutoCloseable {
                 redis::roundTrips, cache == null ? () -> 0 : cache::hits, cache == null ? () -> 0 : cache::misses);
         this.expectedAuthorization =
                 config.token().isEmpty() ? null : ("Bearer " + config.token().value()).getBytes(StandardCharsets.UTF_8);
+        this.live = job == null ? null : new LiveState(redis, group, job, openAlerts(job));
         this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(config.threads(), r -> {
@@ -92,12 +101,18 @@ public final class FeatureServer implements AutoCloseable {
 
     /** Starts a server for the job configuration's feature group, Redis and {@code serving} section. */
     public static FeatureServer start(FeaturesJobConfig config) throws IOException {
-        return start(config.serving(), config.redisConnection(), ServedGroup.of(config));
+        return start(config.serving(), config.redisConnection(), ServedGroup.of(config), config);
     }
 
+    /** A server of features only: without a job configuration there is no live page ({@code /ui} answers 404). */
     public static FeatureServer start(ServingConfig config, RedisConnection redis, ServedGroup group)
             throws IOException {
-        FeatureServer s = new FeatureServer(config, redis, group);
+        return start(config, redis, group, null);
+    }
+
+    private static FeatureServer start(
+            ServingConfig config, RedisConnection redis, ServedGroup group, FeaturesJobConfig job) throws IOException {
+        FeatureServer s = new FeatureServer(config, redis, group, job);
         s.server.start();
         LOG.info(
                 "serving {} on {} (Redis {}, cache {})",
@@ -135,6 +150,20 @@ public final class FeatureServer implements AutoCloseable {
                 send(ex, 200, "application/json", health());
                 return;
             }
+            if (path.equals("/ui") && live != null) {
+                endpoint = "ui";
+                metrics.request(endpoint);
+                requireMethod(method, "GET");
+                // The shell holds no data (the state does, behind the token): a browser can load it without a header.
+                uiHeaders(ex);
+                send(
+                        ex,
+                        200,
+                        "text/html; charset=utf-8",
+                        LivePage.shell("WaferFlow live: " + group.name(), UI_POLL_MILLIS)
+                                .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             authorize(ex);
             if (path.equals("/metrics")) {
                 endpoint = "metrics";
@@ -145,6 +174,19 @@ public final class FeatureServer implements AutoCloseable {
                         200,
                         "text/plain; version=0.0.4; charset=utf-8",
                         metrics.text().getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals(LivePage.STATE_PATH) && live != null) {
+                endpoint = "ui_state";
+                metrics.request(endpoint);
+                requireMethod(method, "GET");
+                LiveState.Snapshot state = live.snapshot();
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("generated_at", state.generatedAt());
+                answer.put("tag", state.tag());
+                if (!state.tag().equals(query(ex.getRequestURI().getRawQuery()).get("have"))) {
+                    answer.put("html", state.html()); // the page shows something else: send what to show
+                }
+                sendCompressible(ex, JSON.writeValueAsBytes(answer));
             } else if (path.equals("/v1/features")) {
                 endpoint = "features";
                 metrics.request(endpoint);
@@ -170,7 +212,8 @@ public final class FeatureServer implements AutoCloseable {
             } else {
                 metrics.request(endpoint);
                 throw RequestError.notFound("no such endpoint " + path
-                        + "; use POST /v1/features, GET /v1/features/{group}/{entity}, GET /health or GET /metrics");
+                        + "; use POST /v1/features, GET /v1/features/{group}/{entity}, GET /health, GET /metrics"
+                        + (live == null ? "" : " or GET /ui"));
             }
         } catch (RequestError e) {
             metrics.error(e.kind());
@@ -207,6 +250,28 @@ public final class FeatureServer implements AutoCloseable {
         metrics.answered(request.entities().size(), rows.unavailable(), nanos);
         ex.getResponseHeaders().set("Server-Timing", String.format(Locale.ROOT, "app;dur=%.3f", nanos / 1e6));
         send(ex, 200, "application/json", body);
+    }
+
+    /**
+     * The live page may run its own inline script, style itself inline, show data: images and ask this server for the
+     * state; nothing else (no other script, even one smuggled past the escaping, no request elsewhere).
+     */
+    private static void uiHeaders(HttpExchange ex) {
+        ex.getResponseHeaders()
+                .set(
+                        "Content-Security-Policy",
+                        "default-src 'none'; script-src " + LivePage.scriptHash(UI_POLL_MILLIS)
+                                + "; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none';"
+                                + " form-action 'none'; frame-ancestors 'none'");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+    }
+
+    /** Open alerts from the job's alert topic, or null when it writes none (the page then says so). */
+    private static OpenAlerts openAlerts(FeaturesJobConfig job) {
+        String topic = job.alerts().kafkaTopic();
+        return topic.isEmpty() ? null : new OpenAlerts(job.kafkaClient(), topic);
     }
 
     private byte[] health() {
@@ -304,6 +369,27 @@ public final class FeatureServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A JSON answer, gzipped when the client takes it: the live page's wafer maps are hundreds of KB of repetitive SVG,
+     * a tenth of that compressed.
+     */
+    private static void sendCompressible(HttpExchange ex, byte[] body) throws IOException {
+        String accepted = ex.getRequestHeaders().getFirst("Accept-Encoding");
+        ex.getResponseHeaders().set("Vary", "Accept-Encoding");
+        if (body.length < 1024
+                || accepted == null
+                || !accepted.toLowerCase(Locale.ROOT).contains("gzip")) {
+            send(ex, 200, "application/json", body);
+            return;
+        }
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream(body.length / 8);
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+            gz.write(body);
+        }
+        ex.getResponseHeaders().set("Content-Encoding", "gzip");
+        send(ex, 200, "application/json", zipped.toByteArray());
+    }
+
     private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, body.length);
@@ -321,6 +407,9 @@ public final class FeatureServer implements AutoCloseable {
             threads.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (live != null) {
+            live.close();
         }
         redis.close();
     }

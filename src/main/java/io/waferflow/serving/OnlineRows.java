@@ -54,6 +54,15 @@ final class OnlineRows implements AutoCloseable {
         }
     }
 
+    /** Keys matching {@code pattern}, at most {@code max} ({@link RedisReader#scan}). */
+    java.util.Set<String> scan(String pattern, int max) {
+        try {
+            return redis.scan(pattern, max);
+        } catch (JedisException e) {
+            throw unavailableOr(e);
+        }
+    }
+
     /** The version the serving pointer names ({@code <prefix>:serving:<group>}, field {@code current}), if any. */
     Optional<String> servingVersion(String group) {
         return Optional.ofNullable(

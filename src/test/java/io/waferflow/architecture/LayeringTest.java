@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LayeringTest {
 
     /** The pipeline's stages: each may use the model, configuration and the support packages, never another stage. */
-    static final List<String> STAGES =
-            List.of("ingest", "quality", "features", "drift", "alerts", "stores", "derived", "training", "monitor");
+    static final List<String> STAGES = List.of(
+            "ingest", "quality", "features", "drift", "alerts", "stores", "derived", "training", "monitor", "report");
 
     /** A model type, or an array of one. */
     /** The model types that stay in a stage's package for savepoint compatibility (or arrays of them). */

@@ -1,15 +1,13 @@
 package io.waferflow.ingest.stdf;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * The names of the record types of STDF V4 and its V4-2007 additions. A type listed here but not decoded (MRR, HBR,
  * TSR, ...) is part of the format and skipped quietly; a type outside the list is an unknown record (an issue).
  */
 final class RecordNames {
 
-    private static final Map<Integer, String> NAMES = new HashMap<>();
+    /** Indexed by REC_TYP << 8 | REC_SUB: looked up once per record, so no boxing and no hash buckets. */
+    private static final String[] NAMES = new String[1 << 16];
 
     static {
         put(0, 10, "FAR");
@@ -49,12 +47,12 @@ final class RecordNames {
     private RecordNames() {}
 
     private static void put(int type, int subtype, String name) {
-        NAMES.put(type << 8 | subtype, name);
+        NAMES[type << 8 | subtype] = name;
     }
 
     /** The type's name, or null for a type outside the specification. */
     static String of(int type, int subtype) {
-        return NAMES.get(type << 8 | subtype);
+        return NAMES[(type & 0xFF) << 8 | (subtype & 0xFF)];
     }
 
     /** The name, or {@code type/subtype} for an unknown type. */

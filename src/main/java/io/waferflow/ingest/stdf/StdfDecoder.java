@@ -1,5 +1,7 @@
 package io.waferflow.ingest.stdf;
 
+import java.util.List;
+
 /** Decodes a raw record's body into its typed record; fields omitted at the end take the specification's defaults. */
 public final class StdfDecoder {
 
@@ -42,6 +44,13 @@ public final class StdfDecoder {
             case 15 << 8 | 10 -> ptr(f);
             case 15 << 8 | 15 -> mpr(f);
             case 15 << 8 | 20 -> ftr(f);
+            case 0 << 8 | 30 -> vur(r.body(), f);
+            case 1 << 8 | 90 -> psr(f);
+            case 1 << 8 | 91 -> nmr(f);
+            case 1 << 8 | 92 -> new Cnr(f.u2(), f.u4(), f.sn());
+            case 1 << 8 | 93 -> ssr(f);
+            case 1 << 8 | 94 -> cdr(f);
+            case 15 << 8 | 30 -> str(f);
             default -> new Unknown(r);
         };
     }
@@ -137,10 +146,55 @@ public final class StdfDecoder {
                 f.cn());
     }
 
-    /**
-     * A limit present in the body (read before its value) and not flagged invalid by OPT_FLAG's {@code invalidBits}.
-     */
-    private static Float limit(Integer opt, boolean present, float value, int invalidBits) {
-        return opt == null || !present || (opt & invalidBits) != 0 ? null : value;
+    /** One Cn (the V4-2007 document) when the body is exactly that, else a U1 count and that many Cn. */
+    private static Vur vur(byte[] body, StdfFields f) {
+        if (body.length > 0 && body.length == 1 + (body[0] & 0xFF)) {
+            return new Vur(List.of(f.cn()));
+        }
+        return new Vur(f.cnArray(f.u1()));
+    }
+
+    private static Psr psr(StdfFields f) {
+        int cont = f.u1();
+        int index = f.u2();
+        String name = f.cn();
+        int opt = f.u1();
+        int total = f.u2();
+        int local = f.u2();
+        List<Long> begin = f.u8Array(local);
+        List<Long> end = f.u8Array(local);
+        return new Psr(cont, index, name, opt, total, begin, end, f.cnArray(local));
+    }
+
+    private static Nmr nmr(StdfFields f) {
+        int cont = f.u1();
+        int total = f.u2();
+        int local = f.u2();
+        List<Integer> pins = f.u2Array(local);
+        return new Nmr(cont, total, pins, f.cnArray(local));
+    }
+
+    private static Ssr ssr(StdfFields f) {
+        String name = f.cn();
+        return new Ssr(name, f.u2Array(f.u2()));
+    }
+
+    private static Cdr cdr(StdfFields f) {
+        int cont = f.u1();
+        int index = f.u2();
+        String chain = f.cn();
+        long length = f.u4();
+        int scanIn = f.u2();
+        int scanOut = f.u2();
+        List<Integer> masters = f.u2Array(f.u1());
+        List<Integer> slaves = f.u2Array(f.u1());
+        int inversion = f.u1();
+        return new Cdr(cont, index, chain, length, scanIn, scanOut, masters, slaves, inversion, f.snArray(f.u2()));
+    }
+
+    private static Str str(StdfFields f) {
+        return new Str(
+                f.u1(), f.u4(), f.u1(), f.u1(), f.u2(), f.u1(), f.cn(), f.cn(), f.cn(), f.cn(), f.cn(), f.u1(), f.u1(),
+                f.dn(), f.dn(), f.u8(0), f.u4(), f.u4(), f.u8(0), f.u4());
     }
 }

@@ -80,6 +80,11 @@ public final class StdfFields {
         return has(4) ? (int) unsigned(4) : missing;
     }
 
+    /** U8, read as a signed long (values above 2^63 - 1 come out negative). */
+    public long u8(long missing) {
+        return has(8) ? unsigned(8) : missing;
+    }
+
     public float r4(float missing) {
         return has(4) ? Float.intBitsToFloat((int) unsigned(4)) : missing;
     }
@@ -99,6 +104,18 @@ public final class StdfFields {
             return "";
         }
         int n = (int) unsigned(1);
+        int len = Math.min(n, body.length - pos);
+        String s = new String(body, pos, len, StandardCharsets.ISO_8859_1);
+        pos += len;
+        return s;
+    }
+
+    /** Sn (V4-2007): a U2 length and that many characters; a count running past the body keeps what is there. */
+    public String sn() {
+        if (!has(2)) {
+            return "";
+        }
+        int n = (int) unsigned(2);
         int len = Math.min(n, body.length - pos);
         String s = new String(body, pos, len, StandardCharsets.ISO_8859_1);
         pos += len;
@@ -130,6 +147,33 @@ public final class StdfFields {
         List<Integer> out = new ArrayList<>(Math.min(k, body.length));
         for (int i = 0; i < k && has(2); i++) {
             out.add((int) unsigned(2));
+        }
+        return List.copyOf(out);
+    }
+
+    /** k×U8 (as signed longs), k given by an earlier count field. */
+    public List<Long> u8Array(int k) {
+        List<Long> out = new ArrayList<>(Math.min(k, body.length));
+        for (int i = 0; i < k && has(8); i++) {
+            out.add(unsigned(8));
+        }
+        return List.copyOf(out);
+    }
+
+    /** k×Cn, k given by an earlier count field; stops where the body ends. */
+    public List<String> cnArray(int k) {
+        List<String> out = new ArrayList<>(Math.min(k, body.length));
+        for (int i = 0; i < k && hasMore(); i++) {
+            out.add(cn());
+        }
+        return List.copyOf(out);
+    }
+
+    /** k×Sn, k given by an earlier count field; stops where the body ends. */
+    public List<String> snArray(int k) {
+        List<String> out = new ArrayList<>(Math.min(k, body.length));
+        for (int i = 0; i < k && hasMore(); i++) {
+            out.add(sn());
         }
         return List.copyOf(out);
     }

@@ -25,7 +25,11 @@ public final class StdfReader implements Closeable {
     private static final int FAR_SUBTYPE = 10;
 
     private final InputStream in;
-    private final byte[] header = new byte[4];
+    // Records are cut out of this buffer (one copy per body) instead of read through a BufferedInputStream: it holds a
+    // whole record at least (4 + 65,535 bytes), so every header and body is one bounds check and one arraycopy.
+    private final byte[] buf = new byte[1 << 17];
+    private int pos;
+    private int limit;
     private ByteOrder order;
     private long offset;
     private boolean done;
@@ -44,10 +48,10 @@ public final class StdfReader implements Closeable {
         buffered.reset();
         try {
             if (b0 == 0x1F && b1 == 0x8B) {
-                return new StdfReader(new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16));
+                return new StdfReader(new GZIPInputStream(buffered, 1 << 16));
             }
             if (b0 == 'B' && b1 == 'Z' && b2 == 'h') {
-                return new StdfReader(new BufferedInputStream(new BZip2CompressorInputStream(buffered, true), 1 << 16));
+                return new StdfReader(new BZip2CompressorInputStream(buffered, true));
             }
         } catch (IOException e) {
             throw new StdfFormatException(0, "unreadable compressed stream: " + e.getMessage(), e);
@@ -67,7 +71,7 @@ public final class StdfReader implements Closeable {
         }
         long at = offset;
         try {
-            int got = readUpTo(header, 4);
+            int got = Math.min(fill(4), 4);
             if (got == 0) {
                 done = true;
                 return null;
@@ -75,22 +79,26 @@ public final class StdfReader implements Closeable {
             if (got < 4) {
                 throw fail(at, "truncated record header: " + got + " of 4 bytes before the end");
             }
+            byte[] b = buf;
+            int p = pos;
             if (order == null) {
-                order = headerOrder(at);
+                order = headerOrder(at, b[p], b[p + 1]);
             }
             int len = order == ByteOrder.BIG_ENDIAN
-                    ? (header[0] & 0xFF) << 8 | (header[1] & 0xFF)
-                    : (header[1] & 0xFF) << 8 | (header[0] & 0xFF);
-            int type = header[2] & 0xFF;
-            int subtype = header[3] & 0xFF;
-            byte[] body = new byte[len];
-            int read = readUpTo(body, len);
-            if (read < len) {
+                    ? (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF)
+                    : (b[p + 1] & 0xFF) << 8 | (b[p] & 0xFF);
+            int type = b[p + 2] & 0xFF;
+            int subtype = b[p + 3] & 0xFF;
+            int available = fill(4 + len) - 4;
+            if (available < len) {
                 throw fail(
                         at,
-                        "record " + type + "/" + subtype + " declares REC_LEN " + len + " but only " + read
+                        "record " + type + "/" + subtype + " declares REC_LEN " + len + " but only " + available
                                 + " bytes remain (truncated body or impossible length)");
             }
+            p = pos;
+            byte[] body = java.util.Arrays.copyOfRange(buf, p + 4, p + 4 + len);
+            pos = p + 4 + len;
             offset = at + 4 + len;
             if (at == 0) {
                 checkFar(type, subtype, body);
@@ -104,11 +112,11 @@ public final class StdfReader implements Closeable {
         }
     }
 
-    private ByteOrder headerOrder(long at) throws StdfFormatException {
-        if (header[0] == 0 && header[1] == 2) {
+    private ByteOrder headerOrder(long at, byte b0, byte b1) throws StdfFormatException {
+        if (b0 == 0 && b1 == 2) {
             return ByteOrder.BIG_ENDIAN;
         }
-        if (header[0] == 2 && header[1] == 0) {
+        if (b0 == 2 && b1 == 0) {
             return ByteOrder.LITTLE_ENDIAN;
         }
         throw fail(at, "not STDF V4: the first record's REC_LEN is not 2 (a FAR) in either byte order");
@@ -141,16 +149,25 @@ public final class StdfReader implements Closeable {
         return new StdfFormatException(at, message, cause);
     }
 
-    private int readUpTo(byte[] buf, int len) throws IOException {
-        int n = 0;
-        while (n < len) {
-            int r = in.read(buf, n, len - n);
+    /**
+     * Makes {@code n} bytes from {@code pos} available in the buffer, reading more (after moving the rest to the front)
+     * as needed; returns how many are available, fewer than {@code n} only at the end of the stream.
+     */
+    private int fill(int n) throws IOException {
+        if (limit - pos >= n) {
+            return limit - pos;
+        }
+        System.arraycopy(buf, pos, buf, 0, limit - pos);
+        limit -= pos;
+        pos = 0;
+        while (limit < n) {
+            int r = in.read(buf, limit, buf.length - limit);
             if (r < 0) {
                 break;
             }
-            n += r;
+            limit += r;
         }
-        return n;
+        return limit;
     }
 
     @Override

@@ -1,12 +1,19 @@
 package io.waferflow.local.stdf;
 
+import io.waferflow.ingest.stdf.Cdr;
+import io.waferflow.ingest.stdf.Cnr;
 import io.waferflow.ingest.stdf.Ftr;
 import io.waferflow.ingest.stdf.Limits;
 import io.waferflow.ingest.stdf.Mir;
 import io.waferflow.ingest.stdf.Mpr;
+import io.waferflow.ingest.stdf.Nmr;
 import io.waferflow.ingest.stdf.Pir;
 import io.waferflow.ingest.stdf.Prr;
+import io.waferflow.ingest.stdf.Psr;
 import io.waferflow.ingest.stdf.Ptr;
+import io.waferflow.ingest.stdf.Ssr;
+import io.waferflow.ingest.stdf.Str;
+import io.waferflow.ingest.stdf.Vur;
 import io.waferflow.ingest.stdf.Wir;
 import io.waferflow.ingest.stdf.Wrr;
 import java.io.ByteArrayOutputStream;
@@ -179,6 +186,105 @@ public final class StdfWriter {
         return record(15, 20, b);
     }
 
+    /** One name: a single Cn, as the V4-2007 document lays it out; several: a U1 count and that many Cn. */
+    public StdfWriter vur(Vur v) {
+        Body b = body();
+        if (v.updateNames().size() == 1) {
+            b.cn(v.updateNames().get(0));
+        } else {
+            b.u1(v.updateNames().size());
+            v.updateNames().forEach(b::cn);
+        }
+        return record(0, 30, b);
+    }
+
+    /** Up to PAT_FILE: the optional arrays after it are left out. */
+    public StdfWriter psr(Psr p) {
+        Body b = body().u1(p.continuation())
+                .u2(p.index())
+                .cn(p.name())
+                .u1(p.optFlag())
+                .u2(p.totalCount())
+                .u2(p.patternBegin().size());
+        p.patternBegin().forEach(b::u8);
+        p.patternEnd().forEach(b::u8);
+        p.patternFiles().forEach(b::cn);
+        return record(1, 90, b);
+    }
+
+    public StdfWriter nmr(Nmr n) {
+        Body b =
+                body().u1(n.continuation()).u2(n.totalCount()).u2(n.pmrIndexes().size());
+        n.pmrIndexes().forEach(b::u2);
+        n.atpgNames().forEach(b::cn);
+        return record(1, 91, b);
+    }
+
+    public StdfWriter cnr(Cnr c) {
+        return record(1, 92, body().u2(c.chainNumber()).u4(c.bitPosition()).sn(c.cellName()));
+    }
+
+    public StdfWriter ssr(Ssr s) {
+        Body b = body().cn(s.name()).u2(s.chainIndexes().size());
+        s.chainIndexes().forEach(b::u2);
+        return record(1, 93, b);
+    }
+
+    public StdfWriter cdr(Cdr c) {
+        Body b = body().u1(c.continuation())
+                .u2(c.index())
+                .cn(c.chainName())
+                .u4(c.chainLength())
+                .u2(c.scanInPin())
+                .u2(c.scanOutPin())
+                .u1(c.masterClocks().size());
+        c.masterClocks().forEach(b::u2);
+        b.u1(c.slaveClocks().size());
+        c.slaveClocks().forEach(b::u2);
+        b.u1(c.inversion()).u2(c.cells().size());
+        c.cells().forEach(b::sn);
+        return record(1, 94, b);
+    }
+
+    /**
+     * The fields {@link Str} holds, then a complete but empty fail-data tail: COND_CNT and LIM_CNT 0, the nine size
+     * fields (CYC_SIZE 4, PMR_SIZE 2, the others 1), CAP_BGN 0 and the twelve array counts 0.
+     */
+    public StdfWriter str(Str s) {
+        Body b = body().u1(s.continuation())
+                .u4(s.testNumber())
+                .u1(s.head())
+                .u1(s.site())
+                .u2(s.psrRef())
+                .u1(s.testFlags())
+                .cn(s.logType())
+                .cn(s.testText())
+                .cn(s.alarmId())
+                .cn(s.programText())
+                .cn(s.resultText())
+                .u1(s.zValue())
+                .u1(s.fmuFlag())
+                .dn(s.maskMap())
+                .dn(s.failMap())
+                .u8(s.cycleCount())
+                .u4(s.totalFailCount())
+                .u4(s.totalLoggedCount())
+                .u8(s.cycleBase())
+                .u4(s.bitBase())
+                .u2(0)
+                .u2(0)
+                .u1(4)
+                .u1(2);
+        for (int i = 0; i < 7; i++) {
+            b.u1(1);
+        }
+        b.u2(0);
+        for (int i = 0; i < 12; i++) {
+            b.u2(0);
+        }
+        return record(15, 30, b);
+    }
+
     /**
      * The Master Results Record (1/20) a tester writes last, with FINISH_T only (the rest omitted): a file without it
      * is read as truncated (stdf_truncated).
@@ -220,6 +326,10 @@ public final class StdfWriter {
             return unsigned(v, 4);
         }
 
+        public Body u8(long v) {
+            return unsigned(v, 8);
+        }
+
         public Body r4(float v) {
             return unsigned(Float.floatToRawIntBits(v), 4);
         }
@@ -245,6 +355,14 @@ public final class StdfWriter {
         public Body cn(String s) {
             byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
             u1(b.length);
+            bytes.writeBytes(b);
+            return this;
+        }
+
+        /** Sn (V4-2007): a U2 length and the characters. */
+        public Body sn(String s) {
+            byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+            u2(b.length);
             bytes.writeBytes(b);
             return this;
         }

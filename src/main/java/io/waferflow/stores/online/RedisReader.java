@@ -3,8 +3,10 @@ package io.waferflow.stores.online;
 import io.waferflow.config.RedisConnection;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
@@ -13,6 +15,8 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolAbstract;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.ScanParams;
+import redis.clients.jedis.ScanResult;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
@@ -101,6 +105,42 @@ public final class RedisReader implements AutoCloseable {
             }
         }
         return redirected;
+    }
+
+    /**
+     * Keys matching {@code pattern} ({@code SCAN ... MATCH}), at most {@code max} of them; in a cluster every node is
+     * scanned (a replica's keys are its master's: the set drops the repeats). SCAN does not block the server as
+     * {@code KEYS} does; its cost grows with the keys held, so callers scan seldom (the live page: once per refresh).
+     */
+    public Set<String> scan(String pattern, int max) {
+        Set<String> keys = new LinkedHashSet<>();
+        if (cluster == null) {
+            try (Jedis jedis = pool.getResource()) {
+                scan(jedis, pattern, max, keys);
+            }
+            return keys;
+        }
+        for (JedisPool node : cluster.getClusterNodes().values()) {
+            try (Jedis jedis = node.getResource()) {
+                scan(jedis, pattern, max, keys);
+            }
+        }
+        return keys;
+    }
+
+    private void scan(Jedis jedis, String pattern, int max, Set<String> keys) {
+        ScanParams params = new ScanParams().match(pattern).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            roundTrips.increment();
+            for (String k : page.getResult()) {
+                if (keys.size() < max) {
+                    keys.add(k);
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START) && keys.size() < max);
     }
 
     /** Whether Redis answers a PING: the server, or in a cluster every node the client knows (none known: no). */
