@@ -1,8 +1,7 @@
 package io.waferflow.drift;
 
 import io.waferflow.model.NamedInSavepoints;
-import io.waferflow.sketch.QuantileSketches;
-import io.waferflow.sketch.ReproducibleKll;
+import io.waferflow.model.ReproducibleKll;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.datasketches.kll.KllDoublesSketch;
@@ -36,8 +35,10 @@ public class Distribution implements Serializable {
     /** {@link KllDoublesSketch#toByteArray()} of the values; null when empty. */
     public byte[] sketch;
 
-    /** Values per distribution kept exactly (the same bound as the wafer windows' quantiles). */
-    public static final int EXACT_VALUES = QuantileSketches.EXACT_VALUES;
+    /**
+     * Values per distribution kept exactly (the same bound as the wafer windows' quantiles, {@code QuantileSketches}).
+     */
+    public static final int EXACT_VALUES = 1024;
 
     public Distribution() {}
 
@@ -117,7 +118,7 @@ public class Distribution implements Serializable {
      * True when the sketch holds every value (rank error 0): at most {@link #EXACT_VALUES}, or state from 0.1.0 ≤ k.
      */
     public boolean isExact() {
-        return sketch == null || !kll(QuantileSketches.DEFAULT_K).isEstimationMode();
+        return sketch == null || !KllDoublesSketch.heapify(Memory.wrap(sketch)).isEstimationMode();
     }
 
     /** An exact sketch's values in ascending order (each item has weight 1 outside estimation mode). */

@@ -1,5 +1,6 @@
 package io.waferflow.sketch;
 
+import io.waferflow.model.ReproducibleKll;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.datasketches.kll.KllDoublesSketch;

@@ -98,6 +98,7 @@ class ReproducibleDistributionTest {
         Distribution d = Distribution.ofValues(normal(6, Distribution.EXACT_VALUES + 1, 0), K);
         assertThat(d.isExact()).isFalse();
         assertThat(d.kll(K).getK()).isEqualTo(K);
+        assertThat(Distribution.EXACT_VALUES).isEqualTo(QuantileSketches.EXACT_VALUES);
         assertThat(Distribution.ofValues(normal(6, Distribution.EXACT_VALUES, 0), K).sketch.length)
                 .as("bytes at the bound")
                 .isLessThan(8_400);

@@ -1,4 +1,4 @@
-package io.waferflow.sketch;
+package io.waferflow.model;
 
 import java.lang.reflect.Field;
 import java.util.Random;
