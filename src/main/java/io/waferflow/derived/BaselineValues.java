@@ -12,9 +12,10 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * A drift baseline (per parameter, its {@link Distribution}: what {@code io.waferflow.drift.BaselineFile} holds in
  * {@code features}) as the values derived features read: {@code baseline.<parameter>.<statistic>} for each of
  * {@link BaselineStatistics#NAMES}. {@code mean}, {@code std} (sample), {@code min}, {@code max} and {@code count} are
- * exact; {@code p50} and {@code p95} come from the baseline's KLL sketch (rank error about 1.65 % at k = 200), the same
- * way the window features' quantiles do. A statistic the distribution cannot give (an empty one, the std of one value)
- * is left out, and derived features that read it are null.
+ * exact; {@code p50} and {@code p95} come from the baseline's KLL sketch: exact up to {@link Distribution#EXACT_VALUES}
+ * values, rank error about 1.65 % at k = 200 beyond, the same way the window features' quantiles do. A statistic the
+ * distribution cannot give (an empty one, the std of one value) is left out, and derived features that read it are
+ * null.
  *
  * <p>{@link Distribution} is one of the model types kept in the drift package for savepoint compatibility, so this
  * stage may read it; the caller ({@code cli}, the server) loads the file with the drift stage.

@@ -1,5 +1,6 @@
 package io.waferflow.sketch;
 
+import io.waferflow.model.ReproducibleKll;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.datasketches.kll.KllDoublesSketch;
@@ -13,11 +14,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * The quantiles of each parametric test in one wafer window: the values themselves while there are at most
  * {@link #EXACT_VALUES} of them, then a mergeable KLL sketch (Apache DataSketches {@link KllDoublesSketch}, size k).
  *
- * <p>Why not a sketch from the start: KLL compacts at random (DataSketches draws from one unseeded, JVM-wide
- * generator), so a sketch past k values gives slightly different quantiles each time the same values go through it — in
- * a replay after failover, in a backfill. Kept exactly, a window's p50 and p95 are the true nearest-rank quantiles and
- * come out the same in every run; a wafer window rarely holds more than a thousand values of a parameter. Beyond that
- * the state stays a few KB whatever the count, at the sketch's rank error {@link #rankError(int)}.
+ * <p>Why not a sketch from the start: kept exactly, a window's p50 and p95 are the true nearest-rank quantiles; a wafer
+ * window rarely holds more than a thousand values of a parameter. Beyond that the state stays a few KB whatever the
+ * count, at the sketch's rank error {@link #rankError(int)}. The sketch compacts through {@link ReproducibleKll}, so
+ * the same values in the same order give the same sketch and quantiles in every run, replay and backfill.
  *
  * <p>Serialized by {@link QuantileSketchesSerializer} (never Kryo): a sketch as DataSketches' compact bytes, exact
  * values as doubles. On the heap state backend the live objects are updated in place.
@@ -62,11 +62,11 @@ public final class QuantileSketches {
             return;
         }
         if (sketches[i] != null) {
-            sketches[i].update(value);
+            ReproducibleKll.update(sketches[i], value);
             return;
         }
         if (sizes[i] == EXACT_VALUES) {
-            sketch(i).update(value);
+            ReproducibleKll.update(sketch(i), value);
             return;
         }
         if (sizes[i] == values[i].length) {
@@ -96,10 +96,10 @@ public final class QuantileSketches {
             } else if (other.sketches[i] == null) {
                 KllDoublesSketch mine = sketch(i);
                 for (int v = 0; v < other.sizes[i]; v++) {
-                    mine.update(other.values[i][v]);
+                    ReproducibleKll.update(mine, other.values[i][v]);
                 }
             } else {
-                sketch(i).merge(other.sketches[i]);
+                ReproducibleKll.merge(sketch(i), other.sketches[i]);
             }
         }
     }
@@ -107,11 +107,7 @@ public final class QuantileSketches {
     /** Turns parameter i's exact values into a sketch (once), and returns it. */
     private KllDoublesSketch sketch(int i) {
         if (sketches[i] == null) {
-            KllDoublesSketch s = KllDoublesSketch.newHeapInstance(k);
-            for (int v = 0; v < sizes[i]; v++) {
-                s.update(values[i][v]);
-            }
-            sketches[i] = s;
+            sketches[i] = ReproducibleKll.of(values[i], 0, sizes[i], k);
             values[i] = null;
             sizes[i] = 0;
         }
@@ -119,18 +115,15 @@ public final class QuantileSketches {
     }
 
     /**
-     * Parameter i's values as a KLL sketch of size k (for a drift {@code Distribution}): a new sketch built from the
-     * exact values, or a copy of the live one.
+     * Parameter i's values as a KLL sketch (for a drift {@code Distribution}): while exact, a sketch of size
+     * {@link #EXACT_VALUES} that holds every value (never in estimation mode, so drift statistics use ε = 0); otherwise
+     * a copy of the live sketch of size k.
      */
     public KllDoublesSketch toSketch(int i) {
         if (sketches[i] != null) {
             return KllDoublesSketch.heapify(Memory.wrap(sketches[i].toByteArray()));
         }
-        KllDoublesSketch s = KllDoublesSketch.newHeapInstance(k);
-        for (int v = 0; v < sizes[i]; v++) {
-            s.update(values[i][v]);
-        }
-        return s;
+        return ReproducibleKll.of(values[i], 0, sizes[i], EXACT_VALUES);
     }
 
     public long count(int i) {
