@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reads its file again and skips the parts emitted before the checkpoint, and every part ends counted once:
  * {@code records_in} equals the parts written, no duplicate is dropped, and the Parquet rows equal the plain
  * computation. Parts are parsed slowly (1 ms each) so checkpoints fall inside files; the failure is thrown by the
- * parser once, on the first attempt.
+ * parser once, on the first attempt, after a checkpoint has completed while the readers were in their files.
  */
 @Timeout(300)
 class StdfInputFailoverITCase {
@@ -66,16 +66,25 @@ class StdfInputFailoverITCase {
     @TempDir
     Path tmp;
 
-    /** The job's parser, slowed down, failing once on its {@link #FAIL_AT}th part of all readers. */
+    /**
+     * The job's parser, slowed down, failing once at its {@link #FAIL_AT}th part of all readers, but only after a
+     * checkpoint has completed since that part: the reader waits for it (readers parse in their fetcher threads, so the
+     * checkpoint goes on meanwhile). A failure before any completed checkpoint would restart from nothing and test no
+     * restore, which a fixed count alone allowed on a loaded machine.
+     */
     static StdfFileFormat.PartParser slowFailingParser(
             InputSchema schema,
             QualityConfig quality,
             SharedReference<AtomicLong> parsed,
-            SharedReference<AtomicBoolean> failed) {
+            SharedReference<AtomicBoolean> failed,
+            SharedReference<LogCapture> log) {
         StdfFileFormat.PartParser parser = StdfInput.parser(schema, quality);
         return (json, observedAt) -> {
-            if (parsed.get().incrementAndGet() >= FAIL_AT && failed.get().compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure in the middle of a file");
+            if (parsed.get().incrementAndGet() >= FAIL_AT && !failed.get().get()) {
+                awaitCheckpointAfter(completedCheckpoints(log.get()), log.get());
+                if (failed.get().compareAndSet(false, true)) {
+                    throw new IllegalStateException("injected failure in the middle of a file");
+                }
             }
             try {
                 Thread.sleep(1);
@@ -84,6 +93,24 @@ class StdfInputFailoverITCase {
             }
             return parser.parse(json, observedAt);
         };
+    }
+
+    private static long completedCheckpoints(LogCapture log) {
+        return log.events().stream()
+                .filter(e -> e.contains("Completed checkpoint"))
+                .count();
+    }
+
+    private static void awaitCheckpointAfter(long completed, LogCapture log) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (completedCheckpoints(log) <= completed && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Test
@@ -103,18 +130,26 @@ class StdfInputFailoverITCase {
                 SERVICES.config(tmp, name, "feature_group.window.size=1 h", "checkpointing.interval=200 ms");
         SharedReference<AtomicLong> parsed = shared.add(new AtomicLong());
         SharedReference<AtomicBoolean> failed = shared.add(new AtomicBoolean());
-        InputSchema schema = config.schema();
-        QualityConfig quality = config.quality();
-        FileSource<ParsedDeviceTest> source = FileSource.forBulkFileFormat(
-                        new StdfFileFormat(config.stdf(), () -> slowFailingParser(schema, quality, parsed, failed)),
-                        new org.apache.flink.core.fs.Path(dir.toUri()))
-                .setFileEnumerator(() -> new StdfDirectory(false))
-                .setSplitAssigner(OldestFileFirst::new)
-                .build();
-
         JobExecutionResult result;
         List<String> skips = new ArrayList<>();
-        try (LogCapture log = LogCapture.start(Level.WARN, Map.of("io.waferflow.ingest.stdf", Level.INFO))) {
+        try (LogCapture log = LogCapture.start(
+                Level.WARN,
+                Map.of(
+                        "io.waferflow.ingest.stdf",
+                        Level.INFO,
+                        "org.apache.flink.runtime.checkpoint.CheckpointCoordinator",
+                        Level.INFO))) {
+            SharedReference<LogCapture> checkpoints = shared.add(log);
+            InputSchema schema = config.schema();
+            QualityConfig quality = config.quality();
+            FileSource<ParsedDeviceTest> source = FileSource.forBulkFileFormat(
+                            new StdfFileFormat(
+                                    config.stdf(),
+                                    () -> slowFailingParser(schema, quality, parsed, failed, checkpoints)),
+                            new org.apache.flink.core.fs.Path(dir.toUri()))
+                    .setFileEnumerator(() -> new StdfDirectory(false))
+                    .setSplitAssigner(OldestFileFirst::new)
+                    .build();
             result = FeaturesJobRun.execute(
                     config, source, FeaturesJobRun.restarting(config, 1, Duration.ofMillis(100)), "stdf-failover");
             for (String event : log.events()) {

@@ -296,7 +296,9 @@ final class PartAssembler {
                     p.x() == Prr.MISSING_COORDINATE ? InputSchema.DIE_X : InputSchema.DIE_Y,
                     "part '" + deviceId + "' has no die " + (p.x() == Prr.MISSING_COORDINATE ? "X" : "Y")
                             + " in its PRR",
-                    wafer);
+                    wafer,
+                    deviceId,
+                    eventTime);
             return;
         }
         if (!p.partId().isEmpty() && !wafer.firstPart(p.partId())) {
@@ -306,7 +308,9 @@ final class PartAssembler {
                     p,
                     InputSchema.DEVICE_ID,
                     "part id '" + deviceId + "' was already seen on wafer '" + wafer.waferId + "'",
-                    wafer);
+                    wafer,
+                    deviceId,
+                    eventTime);
             return;
         }
         LinkedHashMap<String, Object> fields = new LinkedHashMap<>();
@@ -330,7 +334,9 @@ final class PartAssembler {
                     "",
                     "part '" + deviceId + "' at (" + p.x() + ", " + p.y() + ") withheld: the file is blocked by "
                             + blockedBy.rule() + " (" + blockedBy.severity() + ") at byte " + blockedBy.offset(),
-                    wafer);
+                    wafer,
+                    deviceId,
+                    eventTime);
             return;
         }
         report.published();
@@ -388,11 +394,31 @@ final class PartAssembler {
                 p.wafer);
     }
 
-    private void quarantine(String rule, long offset, Prr p, String field, String message, WaferScope wafer) {
+    /** A part that is not published: the issue stands for it, with its device id and event time. */
+    private void quarantine(
+            String rule,
+            long offset,
+            Prr p,
+            String field,
+            String message,
+            WaferScope wafer,
+            String deviceId,
+            long eventTime) {
         report.quarantined();
         Severity severity = rule.equals(StdfRules.FILE_BLOCKED) ? blockedBy.severity() : StdfRules.severity(rule);
         emit(new StdfIssue(
-                rule, severity, file, offset, p.head(), p.site(), field, message, wafer.waferId, wafer.lotId));
+                rule,
+                severity,
+                file,
+                offset,
+                p.head(),
+                p.site(),
+                field,
+                message,
+                wafer.waferId,
+                wafer.lotId,
+                deviceId,
+                eventTime));
     }
 
     private void issue(
@@ -407,7 +433,9 @@ final class PartAssembler {
                 field,
                 message,
                 wafer == null ? null : wafer.waferId,
-                wafer == null ? lotIdOrNull() : wafer.lotId));
+                wafer == null ? lotIdOrNull() : wafer.lotId,
+                null,
+                null));
     }
 
     private void emit(StdfIssue issue) {
@@ -446,7 +474,9 @@ final class PartAssembler {
                     "no WIR with a WAFER_ID before the first part: wafer id '" + id + "' taken from the "
                             + (mir != null && !mir.sublotId().isEmpty() ? "MIR's SBLOT_ID" : "file name"),
                     id,
-                    lotId()));
+                    lotId(),
+                    null,
+                    null));
         }
         return id;
     }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each {@link StdfPart} becomes its JSON (the bytes {@code ingest stdf} publishes to the input topic) parsed by the
  * job's own rules ({@link PartParser}, given by the caller: {@code DeviceTestDeserializer}), so a file read here and
  * the same file published to Kafka give the same records and violations. Each {@link StdfIssue} becomes a quarantined
- * record that carries its violation and nothing else (no event time, so it moves no watermark and counts in no wafer
- * window; it does count in {@code records_in} and {@code records_quarantined}).
+ * record that carries its violation ({@link #quarantined}): it counts in {@code records_in} and
+ * {@code records_quarantined}, and, when it stands for a part, in that part's wafer window's quarantine rate.
  *
  * <p>Position: the reader cannot seek into a file (a part's state starts at its PIR, wherever that is), so the
  * checkpointed position is {@link CheckpointedPosition#NO_OFFSET} and the number of items already emitted; a restore
@@ -159,18 +159,26 @@ public final class StdfFileFormat implements BulkFormat<ParsedDeviceTest, FileSo
         }
     }
 
-    /** An issue as a quarantined record carrying its violation: identity as far as the issue knows it, no time. */
+    /**
+     * An issue as a quarantined record carrying its violation, with the identity the issue knows. One that stands for a
+     * part (a blocked file's part, a duplicate) has the part's event time: it counts in its wafer window's quarantine
+     * rate when that time is plausible, i.e. not after the file was closed ({@code observedAt}); any other issue has no
+     * time, moves no watermark and counts in no window.
+     */
     static ParsedDeviceTest quarantined(StdfIssue issue, long observedAt) {
+        Long time = issue.eventTime();
+        boolean timed = time != null && time > 0 && time <= observedAt && issue.waferId() != null;
         DeviceTest record = new DeviceTest();
-        record.eventTime = Long.MIN_VALUE;
+        record.eventTime = timed ? time : Long.MIN_VALUE;
         record.waferId = issue.waferId();
         record.lotId = issue.lotId();
+        record.deviceId = issue.deviceId();
         record.parameters = new double[0];
         ParsedDeviceTest parsed = new ParsedDeviceTest();
         parsed.record = record;
         parsed.violations = new Violation[] {issue.toViolation(observedAt)};
         parsed.quarantined = true;
-        parsed.attributable = false;
+        parsed.attributable = timed;
         return parsed;
     }
 }

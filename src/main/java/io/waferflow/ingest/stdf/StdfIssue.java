@@ -6,7 +6,9 @@ import io.waferflow.model.Violation;
 /**
  * A file-level data-quality finding of an STDF file ({@link StdfRules}): where in the file (uncompressed byte offset,
  * head and site when it concerns one), which field (a schema parameter or test field, or empty), what is wrong, and the
- * wafer and lot it belongs to as far as they are known.
+ * wafer and lot it belongs to as far as they are known. An issue that stands for one part (a blocked file's part, a
+ * duplicate part, a part without coordinates) also has the part's device id and event time: the job then counts it in
+ * its wafer window's quarantine rate; other issues have neither (null).
  */
 public record StdfIssue(
         String rule,
@@ -18,7 +20,9 @@ public record StdfIssue(
         String field,
         String message,
         String waferId,
-        String lotId)
+        String lotId,
+        String deviceId,
+        Long eventTime)
         implements StdfItem {
 
     public StdfIssue {
@@ -33,6 +37,8 @@ public record StdfIssue(
         Violation v = new Violation(rule, field, where() + ": " + message, StdfRules.recommendation(rule), severity);
         v.waferId = waferId;
         v.lotId = lotId;
+        v.deviceId = deviceId;
+        v.eventTime = eventTime;
         v.observedAt = observedAt;
         v.quarantined = severity.quarantines();
         return v;

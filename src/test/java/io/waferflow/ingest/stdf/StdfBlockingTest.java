@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,14 @@ class StdfBlockingTest {
             assertThat(i.message()).contains("blocked by stdf_truncated");
             assertThat(i.waferId()).isEqualTo("W7");
         });
+        // each stands for its part: the part's device id and event time (its site's clock), as the wafer was written
+        Map<String, Map<String, Object>> written = cut.wafer().expected(StdfWafer.NODE);
+        assertThat(blocked).extracting(StdfIssue::deviceId).containsExactlyInAnyOrderElementsOf(cut.wholeParts());
+        assertThat(blocked)
+                .allSatisfy(i -> assertThat(i.eventTime())
+                        .isEqualTo(written.get(i.deviceId()).get("event_time")));
+        assertThat(read.issues().stream().filter(i -> !i.rule().equals(StdfRules.FILE_BLOCKED)))
+                .allSatisfy(i -> assertThat(i.eventTime()).isNull());
         // besides the blocked parts: the truncation itself and the parts it cut off (PIR read, PRR not)
         assertThat(read.issues().stream().filter(i -> !i.rule().equals(StdfRules.FILE_BLOCKED)))
                 .extracting(StdfIssue::rule)
@@ -142,5 +151,52 @@ class StdfBlockingTest {
                 .hasSize(6)
                 .allSatisfy(i -> assertThat(i.severity()).isEqualTo(Severity.HIGH));
         assertThat(high.report().blockedBy()).isEqualTo(StdfRules.DUPLICATE_PART);
+    }
+
+    @Test
+    void theFileSourceCountsABlockedPartInItsWaferWindowButNotAFileLevelIssue() {
+        long closed = 1_800_000_000_000L;
+        StdfIssue part = new StdfIssue(
+                StdfRules.FILE_BLOCKED,
+                Severity.CRITICAL,
+                "w7.stdf",
+                900,
+                1,
+                2,
+                "",
+                "withheld",
+                "W7",
+                "L7",
+                "P17",
+                closed - 60_000);
+        StdfIssue file = new StdfIssue(
+                StdfRules.TRUNCATED, Severity.CRITICAL, "w7.stdf", 4000, null, null, "", "cut", "W7", "L7", null, null);
+        StdfIssue future = new StdfIssue(
+                StdfRules.FILE_BLOCKED,
+                Severity.CRITICAL,
+                "w7.stdf",
+                900,
+                1,
+                2,
+                "",
+                "withheld",
+                "W7",
+                "L7",
+                "P18",
+                closed + 1);
+
+        io.waferflow.model.ParsedDeviceTest counted = StdfFileFormat.quarantined(part, closed);
+        assertThat(counted.quarantined).isTrue();
+        assertThat(counted.attributable).isTrue();
+        assertThat(counted.eventTimeForWatermarks()).isEqualTo(closed - 60_000);
+        assertThat(counted.record.deviceId).isEqualTo("P17");
+        assertThat(counted.violations[0].deviceId).isEqualTo("P17");
+        assertThat(counted.violations[0].eventTime).isEqualTo(closed - 60_000);
+
+        assertThat(StdfFileFormat.quarantined(file, closed).attributable).isFalse();
+        assertThat(StdfFileFormat.quarantined(file, closed).eventTimeForWatermarks())
+                .isEqualTo(Long.MIN_VALUE);
+        // a part time after the file was closed is not plausible: quarantined, but it moves no watermark
+        assertThat(StdfFileFormat.quarantined(future, closed).attributable).isFalse();
     }
 }

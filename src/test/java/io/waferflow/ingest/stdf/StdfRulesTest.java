@@ -241,7 +241,7 @@ class StdfRulesTest {
     @Test
     void anIssueBecomesAViolationNamingTheFileAndOffset() {
         StdfIssue issue = new StdfIssue(
-                StdfRules.TRUNCATED, Severity.CRITICAL, "a.stdf", 1234, null, null, "", "cut", "W1", "L1");
+                StdfRules.TRUNCATED, Severity.CRITICAL, "a.stdf", 1234, null, null, "", "cut", "W1", "L1", null, null);
         Violation v = issue.toViolation(99);
         assertThat(v.rule).isEqualTo(StdfRules.TRUNCATED);
         assertThat(v.severity).isEqualTo(Severity.CRITICAL);
