@@ -49,6 +49,7 @@ class ModelDriftITCase {
     private static final long START = Instant.parse("2026-12-04T00:00:00Z").toEpochMilli();
     private static final int WINDOWS = 8;
     private static final int PER_WINDOW = 400;
+
     private static final int SHIFT_FROM = 4;
     private static final String[] INPUTS = {"vdd_mean", "idd_mean", "temp_mean"};
     private static final double[] MEAN = {1.20, 0.0021, 25};
@@ -80,6 +81,8 @@ class ModelDriftITCase {
                 .collect(Collectors.groupingBy(m -> m.feature, Collectors.toMap(m -> m.windowStart, m -> m, (a, b) -> {
                     throw new AssertionError("two metrics for one feature and window: " + a + " / " + b);
                 })));
+        List<String> noise = new ArrayList<>();
+        int judgedStable = 0;
         List<String> features = new ArrayList<>();
         for (String version : List.of("1", "2")) {
             features.add("yield_class/" + version + ":prediction");
@@ -100,9 +103,22 @@ class ModelDriftITCase {
                         .toArray();
                 double mean = Arrays.stream(values).sum() / values.length;
                 assertThat(m.currentMean).as(m.toString()).isCloseTo(mean, within(1e-9 * Math.abs(mean)));
-                assertThat(m.verdict).as(m.toString()).isEqualTo(expected(feature, w));
+                DriftVerdict expected = expected(feature, w);
+                if (expected == DriftVerdict.STABLE && m.verdict == DriftVerdict.MODERATE) {
+                    // Up to 1,024 values a side the statistics are exact, so an unshifted window can be judged moderate
+                    // as often as KS rejects at alpha on equal distributions; never drift.
+                    noise.add(m.toString());
+                } else {
+                    assertThat(m.verdict).as(m.toString()).isEqualTo(expected);
+                }
+                judgedStable += expected == DriftVerdict.STABLE ? 1 : 0;
             }
         }
+        assertThat(noise.size())
+                .as(
+                        "unshifted windows judged moderate (alpha %s of %s windows): %s",
+                        config.drift().alpha(), judgedStable, noise)
+                .isLessThanOrEqualTo((int) Math.ceil(config.drift().alpha() * judgedStable));
     }
 
     /** Windows 0 and 1 form the 500-value reference (400, then 800 values); then drift only where a shift was made. */
