@@ -58,28 +58,19 @@ enum StdfParsePass {
     PARTS("StdfPartReader (parts)") {
         @Override
         Result run(Path file, StdfConfig config) throws IOException {
-            try (InputStream in = Files.newInputStream(file);
-                    StdfPartReader reader = StdfPartReader.open(file.toString(), in, config.withKeepAllTests(false))) {
-                return parts(reader, false);
-            }
+            return onePass(file, config, false, false);
         }
     },
     PARTS_ALL_TESTS("+ keep_all_tests") {
         @Override
         Result run(Path file, StdfConfig config) throws IOException {
-            try (InputStream in = Files.newInputStream(file);
-                    StdfPartReader reader = StdfPartReader.open(file.toString(), in, config.withKeepAllTests(true))) {
-                return parts(reader, false);
-            }
+            return onePass(file, config, true, false);
         }
     },
     PARTS_JSON("+ keep_all_tests + JSON") {
         @Override
         Result run(Path file, StdfConfig config) throws IOException {
-            try (InputStream in = Files.newInputStream(file);
-                    StdfPartReader reader = StdfPartReader.open(file.toString(), in, config.withKeepAllTests(true))) {
-                return parts(reader, true);
-            }
+            return onePass(file, config, true, true);
         }
     },
     PARTS_BLOCKING("parts, block_on: critical") {
@@ -93,6 +84,18 @@ enum StdfParsePass {
             }
         }
     };
+
+    /**
+     * The part reader over one stream (no blocking policy): mapped parameters only, or every test, with or without
+     * JSON.
+     */
+    private static Result onePass(Path file, StdfConfig config, boolean keepAllTests, boolean json) throws IOException {
+        try (InputStream in = Files.newInputStream(file);
+                StdfPartReader reader =
+                        StdfPartReader.open(file.toString(), in, config.withKeepAllTests(keepAllTests))) {
+            return parts(reader, json);
+        }
+    }
 
     final String label;
 
