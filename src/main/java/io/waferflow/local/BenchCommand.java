@@ -84,7 +84,7 @@ public final class BenchCommand implements Command, Callable<Integer> {
 
     @Option(
             names = "--online-writes",
-            description = "instead, measure the online store's row writes alone: per field, per row and pipelined")
+            description = "instead, measure the online store's row writes alone: per field, per row, pipelined, packed")
     private boolean onlineWrites;
 
     @Option(

@@ -26,6 +26,7 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.savepoints.SavepointInspection;
 import io.waferflow.serving.FeatureServer;
 import io.waferflow.stores.online.DriftMetricToRedis;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.stores.online.RedisClients;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -599,7 +600,7 @@ public final class DemoCommand implements Command, Callable<Integer> {
                         savepoint);
             }
             if (example != null) {
-                Map<String, String> hash = jedis.hgetAll(example);
+                Map<String, String> hash = PackedFeatures.flatten(jedis.hgetAll(example));
                 System.out.println("example online row   " + example);
                 for (String f : List.of(
                         "device_count",

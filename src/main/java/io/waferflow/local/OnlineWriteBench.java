@@ -4,20 +4,29 @@ import io.waferflow.local.services.LocalRedis;
 import io.waferflow.model.FeatureColumns;
 import io.waferflow.stores.online.FeatureRowToRedis;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.RedisHashWrite;
 import io.waferflow.stores.online.RedisStore;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import redis.clients.jedis.Jedis;
 
 /**
  * {@code bench --online-writes}: one writer thread against a local redis-server on loopback, writing feature rows of
- * the job's shape (4 parameters: 43 fields) three ways, alternating, and printing rows/s (median) and round trips per
- * row of each: one HSET per field and an EXPIRE (what Bahir's sink did: 44 round trips a row), one script call per row
- * (unpipelined), and the job's writer, {@link RedisStore#writeAll}, in batches of {@code batchRows}.
+ * the job's shape (4 parameters: 38 features and 7 metadata fields) four ways, alternating, and printing rows/s
+ * (median) and round trips per row of each: one HSET per field and an EXPIRE (what Bahir's sink did: 46 round trips a
+ * row), one script call per row (unpipelined), and the job's writer, {@link RedisStore#writeAll}, in batches of
+ * {@code batchRows}, with a hash field per feature (the layout before packing) and with the features packed into one
+ * field ({@link PackedFeatures}: the layout the job writes).
  */
 final class OnlineWriteBench {
 
@@ -33,6 +42,7 @@ final class OnlineWriteBench {
 
     void run() throws Exception {
         List<RedisHashWrite> input = rows(rows);
+        List<RedisHashWrite> packed = packed(input);
         // The per-field path is ~40 times slower: fewer rows keep its runs as short as the others'.
         List<RedisHashWrite> perFieldInput = input.subList(0, Math.max(1, rows / 40));
         System.out.printf(
@@ -43,7 +53,8 @@ final class OnlineWriteBench {
                 Runtime.getRuntime().availableProcessors());
         List<Double> perField = new ArrayList<>();
         List<Double> perRow = new ArrayList<>();
-        List<Double> batched = new ArrayList<>();
+        List<Cost> batched = new ArrayList<>();
+        List<Cost> batchedPacked = new ArrayList<>();
         try (LocalRedis redis = LocalRedis.start();
                 RedisStore store = RedisStore.connect(redis.connection());
                 Jedis jedis = RedisClients.jedis(redis.connection())) {
@@ -54,13 +65,16 @@ final class OnlineWriteBench {
                 jedis.flushAll();
                 double b = perRow(store, input);
                 jedis.flushAll();
-                double c = batched(store, input);
+                Cost c = batched(store, jedis, input);
+                jedis.flushAll();
+                Cost d = batched(store, jedis, packed);
                 perField.add(a);
                 perRow.add(b);
                 batched.add(c);
+                batchedPacked.add(d);
                 System.out.printf(
-                        "run %d: per field %,.0f rows/s   script per row %,.0f rows/s   pipelined %,.0f rows/s%n",
-                        run, a, b, c);
+                        "run %d: per field %,.0f rows/s   script per row %,.0f   pipelined %,.0f   pipelined packed %,.0f%n",
+                        run, a, b, c.rowsPerSecond, d.rowsPerSecond);
             }
         }
         int fields = input.get(0).fields.length;
@@ -70,10 +84,54 @@ final class OnlineWriteBench {
         System.out.printf(
                 "  pipelined, %4d per batch  %,10.0f   %.4f (%.1fx per-field, %.1fx per-row)%n",
                 batchRows,
-                median(batched),
+                median(rowsPerSecond(batched)),
                 1.0 / batchRows,
-                median(batched) / median(perField),
-                median(batched) / median(perRow));
+                median(rowsPerSecond(batched)) / median(perField),
+                median(rowsPerSecond(batched)) / median(perRow));
+        System.out.printf(
+                "  ... features packed       %,10.0f   %.4f (%.1fx pipelined with a field per feature)%n",
+                median(rowsPerSecond(batchedPacked)),
+                1.0 / batchRows,
+                median(rowsPerSecond(batchedPacked)) / median(rowsPerSecond(batched)));
+        System.out.printf("%nwhat a pipelined row costs (median µs; rows/s one core of each could take):%n");
+        for (var path :
+                List.of(Map.entry("a field per feature", batched), Map.entry("features packed", batchedPacked))) {
+            double client =
+                    median(path.getValue().stream().map(Cost::clientMicros).toList());
+            double server =
+                    median(path.getValue().stream().map(Cost::redisMicros).toList());
+            System.out.printf(
+                    "  %-20s writer thread CPU %5.2f (%,9.0f/s)   Redis, the row script %5.2f (%,9.0f/s)%n",
+                    path.getKey(), client, 1e6 / client, server, 1e6 / server);
+        }
+    }
+
+    /**
+     * One pipelined path's run: rows/s on the wall clock, and per row the writer thread's CPU time and Redis's own time
+     * in the row script ({@code INFO commandstats}): on a shared machine the wall clock moves with the load, these
+     * less, and the slower of the two bounds what one writer and one Redis core can take.
+     */
+    record Cost(double rowsPerSecond, double clientMicros, double redisMicros) {}
+
+    private static List<Double> rowsPerSecond(List<Cost> costs) {
+        return costs.stream().map(Cost::rowsPerSecond).toList();
+    }
+
+    /** The same rows as the job writes them: the features packed into one field, then the metadata. */
+    private static List<RedisHashWrite> packed(List<RedisHashWrite> perField) {
+        int features = COLUMNS.size();
+        String[] openings = PackedFeatures.openings(COLUMNS.names());
+        List<RedisHashWrite> out = new ArrayList<>(perField.size());
+        for (RedisHashWrite w : perField) {
+            String[] fields = new String[1 + w.fields.length - features];
+            String[] values = new String[fields.length];
+            fields[0] = OnlineKeys.FEATURES;
+            values[0] = PackedFeatures.pack(openings, Arrays.copyOf(w.values, features));
+            System.arraycopy(w.fields, features, fields, 1, fields.length - 1);
+            System.arraycopy(w.values, features, values, 1, fields.length - 1);
+            out.add(new RedisHashWrite(w.key, fields, values, w.ttlSeconds, w.windowEnd));
+        }
+        return out;
     }
 
     private static double perField(Jedis jedis, List<RedisHashWrite> input) {
@@ -95,17 +153,30 @@ final class OnlineWriteBench {
         return input.size() / ((System.nanoTime() - start) / 1e9);
     }
 
-    private double batched(RedisStore store, List<RedisHashWrite> input) {
+    private Cost batched(RedisStore store, Jedis jedis, List<RedisHashWrite> input) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        jedis.configResetStat();
+        long cpu = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int from = 0; from < input.size(); from += batchRows) {
             store.writeAll(input.subList(from, Math.min(input.size(), from + batchRows)));
         }
-        return input.size() / ((System.nanoTime() - start) / 1e9);
+        long wall = System.nanoTime() - start;
+        cpu = threads.getCurrentThreadCpuTime() - cpu;
+        return new Cost(input.size() / (wall / 1e9), cpu / 1e3 / input.size(), scriptMicros(jedis) / input.size());
     }
 
-    /** Rows like the features job's: every feature of 4 parameters, then the row's metadata. */
+    /** Redis's time in EVALSHA since the last {@code CONFIG RESETSTAT}, in µs ({@code INFO commandstats}). */
+    private static double scriptMicros(Jedis jedis) {
+        Matcher m = Pattern.compile("cmdstat_evalsha:calls=\\d+,usec=(\\d+)").matcher(jedis.info("commandstats"));
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static final FeatureColumns COLUMNS = new FeatureColumns(List.of("vdd", "idd", "freq", "temp"));
+
+    /** Rows like the features job's, a hash field per feature: every feature of 4 parameters, then the metadata. */
     private static List<RedisHashWrite> rows(int n) {
-        FeatureColumns columns = new FeatureColumns(List.of("vdd", "idd", "freq", "temp"));
+        FeatureColumns columns = COLUMNS;
         String[] metadata = FeatureRowToRedis.METADATA_FIELDS.toArray(String[]::new);
         Random random = new Random(42);
         List<RedisHashWrite> out = new ArrayList<>(n);

@@ -8,6 +8,7 @@ import io.waferflow.local.services.LocalRedis;
 import io.waferflow.serving.FeatureServer;
 import io.waferflow.serving.ServedGroup;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.stores.online.RedisClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -160,13 +161,16 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
         long now = System.currentTimeMillis();
         try (Jedis jedis = RedisClients.jedis(config.redisConnection())) {
             Pipeline p = jedis.pipelined();
+            List<String> features = group.features();
+            String[] openings = PackedFeatures.openings(features);
             for (int w = 0; w < wafers; w++) {
                 Map<String, String> row = new HashMap<>();
-                List<String> features = group.features();
-                row.put(features.get(0), Integer.toString(600 + random.nextInt(200)));
+                String[] values = new String[features.size()];
+                values[0] = Integer.toString(600 + random.nextInt(200));
                 for (int f = 1; f < features.size(); f++) {
-                    row.put(features.get(f), Double.toString(random.nextDouble() * 100));
+                    values[f] = Double.toString(random.nextDouble() * 100);
                 }
+                row.put(OnlineKeys.FEATURES, PackedFeatures.pack(openings, values));
                 row.put(OnlineKeys.LOT_ID, "L" + w / 25);
                 row.put(OnlineKeys.WINDOW_START, Long.toString(now - 300_000));
                 row.put(OnlineKeys.WINDOW_END, Long.toString(now));

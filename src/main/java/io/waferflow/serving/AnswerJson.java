@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.PackedFeatures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +71,7 @@ final class AnswerJson {
                         status = FeatureStatus.DEFAULT;
                         g.writeNumber(defaults[f]);
                     } else if ((status == FeatureStatus.PRESENT || status == FeatureStatus.STALE)
-                            && isJsonNumber(stored)) {
+                            && PackedFeatures.isJsonNumber(stored)) {
                         g.writeNumber(stored);
                     } else {
                         if (status == FeatureStatus.PRESENT || status == FeatureStatus.STALE) {
@@ -124,7 +125,9 @@ final class AnswerJson {
     private static java.util.function.Function<String, Double> storedIn(String[] row, ServedGroup group) {
         return feature -> {
             String stored = row[group.position(feature)];
-            return stored == null || stored.isEmpty() || !isJsonNumber(stored) ? null : Double.valueOf(stored);
+            return stored == null || stored.isEmpty() || !PackedFeatures.isJsonNumber(stored)
+                    ? null
+                    : Double.valueOf(stored);
         };
     }
 
@@ -186,60 +189,13 @@ final class AnswerJson {
         }
     }
 
-    /**
-     * Whether a stored value is a number in JSON's grammar ({@code -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?}), so it can
-     * be written as is. Java writes doubles so ({@code 93.5}, {@code 1.0E-5}); NaN and Infinity are not.
-     */
-    static boolean isJsonNumber(String s) {
-        int n = s.length();
-        int i = 0;
-        if (i < n && s.charAt(i) == '-') {
-            i++;
-        }
-        int intStart = i;
-        while (i < n && isDigit(s.charAt(i))) {
-            i++;
-        }
-        int intDigits = i - intStart;
-        if (intDigits == 0 || (intDigits > 1 && s.charAt(intStart) == '0')) {
-            return false;
-        }
-        if (i < n && s.charAt(i) == '.') {
-            int fracStart = ++i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == fracStart) {
-                return false;
-            }
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int expStart = i;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == expStart) {
-                return false;
-            }
-        }
-        return i == n;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
     private static Long asLong(String text) {
         if (text == null || text.isEmpty() || text.length() > 18) {
             return null;
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (!isDigit(c) && !(i == 0 && c == '-' && text.length() > 1)) {
+            if ((c < '0' || c > '9') && !(i == 0 && c == '-' && text.length() > 1)) {
                 return null;
             }
         }

@@ -36,7 +36,7 @@ final class FeatureLookup {
         this.pointer = pointer;
         this.cache = cache;
         this.baseline = baseline;
-        this.fields = group.storedFields().toArray(new String[0]);
+        this.fields = group.readFields();
     }
 
     Rows find(FeatureRequest request) {
@@ -63,7 +63,7 @@ final class FeatureLookup {
             keys.add(OnlineKeys.key(group.keyPrefix(), group.name(), version, entity));
         }
         if (cache == null) {
-            return redis.read(keys, fields);
+            return read(keys);
         }
         List<String[]> rows = new ArrayList<>(keys.size());
         List<String> missing = new ArrayList<>();
@@ -78,11 +78,23 @@ final class FeatureLookup {
         }
         if (!missing.isEmpty()) {
             long readNanos = System.nanoTime();
-            List<String[]> read = redis.read(missing, fields);
+            List<String[]> read = read(missing);
             for (int m = 0; m < missing.size(); m++) {
                 rows.set(missingAt.get(m), read.get(m));
                 cache.put(missing.get(m), read.get(m), readNanos);
             }
+        }
+        return rows;
+    }
+
+    /**
+     * The rows of {@code keys} from Redis in one round trip (one per master), unpacked ({@link ServedGroup#unpack}).
+     */
+    private List<String[]> read(List<String> keys) {
+        List<String[]> read = redis.read(keys, fields);
+        List<String[]> rows = new ArrayList<>(read.size());
+        for (String[] r : read) {
+            rows.add(group.unpack(r));
         }
         return rows;
     }

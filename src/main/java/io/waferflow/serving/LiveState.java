@@ -9,6 +9,7 @@ import io.waferflow.report.LiveData;
 import io.waferflow.report.LivePage;
 import io.waferflow.stores.online.DriftMetricToRedis;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.PackedFeatures;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,14 +37,12 @@ final class LiveState implements AutoCloseable {
 
     private static final int BATCH = 1_000;
     private static final String[] ROW_FIELDS = {
-        OnlineKeys.WINDOW_START,
-        OnlineKeys.WINDOW_END,
-        OnlineKeys.LOT_ID,
-        FeatureColumns.DEVICE_COUNT,
-        FeatureColumns.YIELD_PCT,
-        FeatureColumns.NEIGHBOR_YIELD_AVG,
-        OnlineKeys.UPDATED_AT
+        OnlineKeys.WINDOW_START, OnlineKeys.WINDOW_END, OnlineKeys.LOT_ID, OnlineKeys.FEATURES, OnlineKeys.UPDATED_AT
     };
+    /** The features a wafer's card shows, unpacked from its row, by position. */
+    private static final Map<String, Integer> SHOWN =
+            Map.of(FeatureColumns.DEVICE_COUNT, 0, FeatureColumns.YIELD_PCT, 1, FeatureColumns.NEIGHBOR_YIELD_AVG, 2);
+
     private static final String[] DRIFT_FIELDS = {
         "verdict",
         OnlineKeys.WINDOW_START,
@@ -134,7 +133,7 @@ final class LiveState implements AutoCloseable {
         }
         // Newest window first; among wafers of one window (every tester's), the rows written last.
         rows.sort(Comparator.comparingLong((Object[] r) -> number(((String[]) r[1])[1]))
-                .thenComparingLong(r -> number(((String[]) r[1])[6]))
+                .thenComparingLong(r -> number(((String[]) r[1])[4]))
                 .reversed()
                 .thenComparing(r -> (String) r[0]));
         List<LiveData.Wafer> out = new ArrayList<>();
@@ -142,14 +141,18 @@ final class LiveState implements AutoCloseable {
         for (Object[] r : rows.subList(0, Math.min(WAFERS, rows.size()))) {
             String wafer = (String) r[0];
             String[] v = (String[]) r[1];
+            String[] shown = new String[SHOWN.size()];
+            if (v[3] != null) {
+                PackedFeatures.unpack(v[3], SHOWN, shown);
+            }
             out.add(new LiveData.Wafer(
                     wafer,
                     v[2],
                     number(v[0]),
                     number(v[1]),
-                    number(v[3]),
-                    decimal(v[4]),
-                    decimal(v[5]),
+                    number(shown[0]),
+                    decimal(shown[1]),
+                    decimal(shown[2]),
                     dies == null ? null : dies.map(wafer, "latest")));
         }
         return out;

@@ -8,6 +8,7 @@ import io.waferflow.derived.DerivedFeatures;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.model.FeatureColumns;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.PackedFeatures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +27,10 @@ public final class ServedGroup {
 
     private final String name;
     private final List<String> features;
-    /** The hash fields the server reads: every feature, then the row's metadata. */
+    /** A row as the server holds it: every feature, then the row's metadata. */
     private final List<String> storedFields;
+    /** The hash fields the server reads ({@code HMGET}): the packed features, then the row's metadata. */
+    private final String[] readFields;
 
     private final Map<String, Integer> position = new HashMap<>();
     /** Feature names as JSON, encoded once (they are written for every entity of every answer). */
@@ -65,6 +68,10 @@ public final class ServedGroup {
         List<String> stored = new ArrayList<>(features);
         stored.addAll(METADATA);
         this.storedFields = List.copyOf(stored);
+        List<String> read = new ArrayList<>();
+        read.add(OnlineKeys.FEATURES);
+        read.addAll(METADATA);
+        this.readFields = read.toArray(new String[0]);
         this.jsonNames = new SerializedString[features.size()];
         for (int i = 0; i < features.size(); i++) {
             position.put(features.get(i), i);
@@ -130,9 +137,28 @@ public final class ServedGroup {
         return jsonNames[position];
     }
 
-    /** The fields read per row ({@code HMGET}): the features, then {@link #METADATA}. */
+    /** A row as the server holds it (and caches it): the features, then {@link #METADATA}. */
     List<String> storedFields() {
         return storedFields;
+    }
+
+    /** The hash fields read per row ({@code HMGET}): {@link OnlineKeys#FEATURES}, then {@link #METADATA}. */
+    String[] readFields() {
+        return readFields.clone();
+    }
+
+    /**
+     * A row as read ({@link #readFields}) as the server holds it ({@link #storedFields}): the packed features unpacked
+     * into their positions (a feature the row lacks stays null), the metadata after them. A missing hash (all nulls)
+     * stays all nulls.
+     */
+    String[] unpack(String[] read) {
+        String[] row = new String[storedFields.size()];
+        if (read[0] != null) {
+            PackedFeatures.unpack(read[0], position, row);
+        }
+        System.arraycopy(read, 1, row, features.size(), METADATA.size());
+        return row;
     }
 
     /** Where a metadata field is in {@link #storedFields}. */

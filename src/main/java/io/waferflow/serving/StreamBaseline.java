@@ -2,6 +2,7 @@ package io.waferflow.serving;
 
 import io.waferflow.derived.DerivedFeatures;
 import io.waferflow.stores.online.DriftMetricToRedis;
+import io.waferflow.stores.online.PackedFeatures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,7 +59,7 @@ final class StreamBaseline {
         for (int i = 0; i < parameters.size(); i++) {
             String[] h = hashes.get(i);
             for (int f = 0; f < FIELDS.length; f++) {
-                if (h[f] != null && AnswerJson.isJsonNumber(h[f])) {
+                if (h[f] != null && PackedFeatures.isJsonNumber(h[f])) {
                     baseline.put("baseline." + parameters.get(i) + "." + STATISTICS[f], Double.valueOf(h[f]));
                 }
             }

@@ -8,6 +8,7 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.stores.offline.RawArchiveWriteSupport;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LateArrivals;
@@ -177,7 +178,7 @@ class BackfillITCase {
         try (Jedis jedis = SERVICES.jedis()) {
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 Map<String, Object> online = new HashMap<>();
-                jedis.hgetAll("late-live:wafer_aggregates:v1:" + want.wafer)
+                PackedFeatures.flatten(jedis.hgetAll("late-live:wafer_aggregates:v1:" + want.wafer))
                         .forEach((f, v) -> online.put(f, v.isEmpty() ? null : parsedNumber(v)));
                 assertThat(online.get("window_start")).as(want.wafer).isEqualTo((double) want.windowStart);
                 FeaturesJobRun.assertFeatures(online, want);

@@ -12,6 +12,7 @@ import io.waferflow.model.FeatureColumns;
 import io.waferflow.stores.offline.FeatureRowAvro;
 import io.waferflow.stores.offline.ParquetBulkWriterFactory;
 import io.waferflow.stores.online.FeatureRowToRedis;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.RedisHashWrite;
 import io.waferflow.testing.RedisServerProcess;
@@ -170,13 +171,31 @@ class MaterializeCommandTest {
             hash.put(w.fields[i], w.values[i]);
         }
         hash.remove("updated_at");
-        return hash;
+        return PackedFeatures.flatten(hash);
     }
 
     private static Map<String, String> withoutWriteTime(Map<String, String> hash) {
         Map<String, String> copy = new HashMap<>(hash);
         copy.remove("updated_at");
         return copy;
+    }
+
+    @Test
+    void aRowOfTheSameWindowWrittenAFieldPerFeatureByRelease010IsRewrittenPacked() throws Exception {
+        WaferFeatures w1 = row("W1", END_1, 0, 91);
+        write("part-a-0.parquet", "0.1.0", w1);
+        // What 0.1.0 wrote for the same window: a hash field per feature, no packed features.
+        Map<String, String> perField = new HashMap<>(asTheJobWrites(w1, "0.1.0"));
+        jedis.hset("mct:wafer_aggregates:v1:W1", perField);
+
+        assertThat(materialize("--version", "v1")).containsPattern("written +1 ");
+
+        assertThat(jedis.hget("mct:wafer_aggregates:v1:W1", "features"))
+                .as("packed now")
+                .startsWith("{\"device_count\":");
+        assertThat(withoutWriteTime(PackedFeatures.flatten(jedis.hgetAll("mct:wafer_aggregates:v1:W1"))))
+                .isEqualTo(perField);
+        assertThat(materialize("--version", "v1")).as("a second run").containsPattern("written +0 ");
     }
 
     @Test
@@ -192,7 +211,7 @@ class MaterializeCommandTest {
         // Redis holds a newer window of W3 than the offline store.
         jedis.hset(
                 "mct:wafer_aggregates:v1:W3",
-                Map.of("window_end", Long.toString(END_3), "revision", "0", "yield_pct", "-1.0"));
+                Map.of("window_end", Long.toString(END_3), "revision", "0", "features", "{\"yield_pct\":-1.0}"));
 
         long before = System.currentTimeMillis();
         String report = materialize("--version", "v1");
@@ -206,7 +225,7 @@ class MaterializeCommandTest {
                 .containsPattern("skipped by --since +0 ")
                 .contains("note: Redis names no version of wafer_aggregates to serve (mct:serving:wafer_aggregates is"
                         + " gone); readers need one: bin/waferflow version switch v1 --group wafer_aggregates");
-        Map<String, String> got1 = jedis.hgetAll("mct:wafer_aggregates:v1:W1");
+        Map<String, String> got1 = PackedFeatures.flatten(jedis.hgetAll("mct:wafer_aggregates:v1:W1"));
         assertThat(withoutWriteTime(got1)).isEqualTo(asTheJobWrites(w1, "0.2.0"));
         // The same, spelled out: W1's newest window, the version of the job that wrote its file, nulls empty.
         assertThat(got1)
@@ -225,11 +244,11 @@ class MaterializeCommandTest {
                 .as("updated_at: when materialize wrote the row")
                 .isBetween(before, after);
         assertThat(jedis.ttl("mct:wafer_aggregates:v1:W1")).isBetween(3500L, 3600L);
-        assertThat(withoutWriteTime(jedis.hgetAll("mct:wafer_aggregates:v1:W2")))
+        assertThat(withoutWriteTime(PackedFeatures.flatten(jedis.hgetAll("mct:wafer_aggregates:v1:W2"))))
                 .isEqualTo(asTheJobWrites(w2, "0.1.0"));
-        assertThat(jedis.hget("mct:wafer_aggregates:v1:W3", "yield_pct"))
+        assertThat(jedis.hget("mct:wafer_aggregates:v1:W3", "features"))
                 .as("a newer row in Redis stays")
-                .isEqualTo("-1.0");
+                .isEqualTo("{\"yield_pct\":-1.0}");
 
         jedis.hset("mct:serving:wafer_aggregates", "current", "v1");
         assertThat(materialize("--version", "v1"))
@@ -251,14 +270,17 @@ class MaterializeCommandTest {
                 rows.add(row(String.format("C%02d", w), END_2, 0, 60 + w));
             }
             write("part-a-0.parquet", "0.2.0", rows.toArray(new WaferFeatures[0]));
-            reader.hset("mct:wafer_aggregates:v1:C07", Map.of("window_end", Long.toString(END_3), "revision", "0"));
+            reader.hset(
+                    "mct:wafer_aggregates:v1:C07",
+                    Map.of("window_end", Long.toString(END_3), "revision", "0", "features", "{}"));
 
             assertThat(materialize("--version", "v1"))
                     .containsPattern("entities +30 ")
                     .containsPattern("written +29 ")
                     .containsPattern("kept +1 +Redis holds the same window \\(0\\) or a newer one \\(1\\)");
             for (WaferFeatures r : rows) {
-                Map<String, String> stored = reader.hgetAll("mct:wafer_aggregates:v1:" + r.waferId);
+                Map<String, String> stored =
+                        PackedFeatures.flatten(reader.hgetAll("mct:wafer_aggregates:v1:" + r.waferId));
                 if (r.waferId.equals("C07")) {
                     assertThat(stored).as("a newer row stays").containsEntry("window_end", Long.toString(END_3));
                 } else {

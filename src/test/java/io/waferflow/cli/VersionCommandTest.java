@@ -47,7 +47,7 @@ class VersionCommandTest {
             assertThatThrownBy(() -> run("switch", "v2"))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("has no features of group wafer_aggregates online");
-            jedis.hset("wf:wafer_aggregates:v2:W0001", "yield_pct", "91.5");
+            jedis.hset("wf:wafer_aggregates:v2:W0001", "features", "{\"yield_pct\":91.5}");
             assertThat(run("switch", "v2"))
                     .contains("serving v2 (was v1)")
                     .contains("note: Configuration key 'feature_group.version': version 'v2' of wafer_aggregates is not"

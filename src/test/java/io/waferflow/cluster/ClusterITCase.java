@@ -3,6 +3,7 @@ package io.waferflow.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.BuildSettings;
 import io.waferflow.testing.DashboardMetricNames;
 import io.waferflow.testing.ExpectedFeatures;
@@ -177,8 +178,10 @@ class ClusterITCase {
 
             try (Jedis jedis = SERVICES.jedis()) {
                 for (int w = 0; w < 8; w++) {
-                    Map<String, String> want = new TreeMap<>(jedis.hgetAll("reference:wafer_aggregates:v1:WC" + w));
-                    Map<String, String> got = new TreeMap<>(jedis.hgetAll("cluster:wafer_aggregates:v1:WC" + w));
+                    Map<String, String> want = new TreeMap<>(
+                            PackedFeatures.flatten(jedis.hgetAll("reference:wafer_aggregates:v1:WC" + w)));
+                    Map<String, String> got =
+                            new TreeMap<>(PackedFeatures.flatten(jedis.hgetAll("cluster:wafer_aggregates:v1:WC" + w)));
                     want.remove("updated_at");
                     got.remove("updated_at");
                     assertThat(got).as("WC" + w).isNotEmpty().isEqualTo(want);

@@ -8,6 +8,7 @@ import io.waferflow.ingest.KafkaInput;
 import io.waferflow.jobs.FeaturesJobSinks;
 import io.waferflow.savepoints.HistoryBootstrap;
 import io.waferflow.savepoints.SavepointInspection;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.ExpectedFeatures.Arrival;
 import io.waferflow.testing.ExpectedFeatures.Windows;
@@ -207,9 +208,11 @@ class HistoryBootstrapITCase {
         try (Jedis jedis = SERVICES.jedis()) {
             for (ExpectedFeatures.Row last : model.newestPerWafer().values()) {
                 String wafer = last.wafer;
-                Map<String, String> fullHash = new TreeMap<>(jedis.hgetAll("full:wafer_aggregates:v1:" + wafer));
+                Map<String, String> fullHash =
+                        new TreeMap<>(PackedFeatures.flatten(jedis.hgetAll("full:wafer_aggregates:v1:" + wafer)));
                 FeaturesJobRun.assertOnlineEqualsModel(fullHash, last, "full run online " + wafer);
-                Map<String, String> bootHash = new TreeMap<>(jedis.hgetAll("boot:wafer_aggregates:v1:" + wafer));
+                Map<String, String> bootHash =
+                        new TreeMap<>(PackedFeatures.flatten(jedis.hgetAll("boot:wafer_aggregates:v1:" + wafer)));
                 fullHash.remove("updated_at");
                 bootHash.remove("updated_at");
                 if (firingAfterCut.contains(wafer)) {

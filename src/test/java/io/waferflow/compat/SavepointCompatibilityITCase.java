@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
@@ -202,7 +203,8 @@ class SavepointCompatibilityITCase {
         }
         try (Jedis jedis = SERVICES.jedis()) {
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
-                Map<String, String> online = jedis.hgetAll("compat:wafer_aggregates:v1:" + want.wafer);
+                Map<String, String> online =
+                        PackedFeatures.flatten(jedis.hgetAll("compat:wafer_aggregates:v1:" + want.wafer));
                 assertThat(online.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
                 for (Map.Entry<String, Double> f : want.features.entrySet()) {
                     String what = want.wafer + " online " + f.getKey();

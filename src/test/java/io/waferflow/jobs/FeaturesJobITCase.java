@@ -11,6 +11,7 @@ import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.model.DeviceTest;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
@@ -207,7 +208,7 @@ class FeaturesJobITCase {
             assertThat(jedis.keys("it:wafer_aggregates:v1:*")).hasSize(3);
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 String key = "it:wafer_aggregates:v1:" + want.wafer;
-                Map<String, String> hash = jedis.hgetAll(key);
+                Map<String, String> hash = PackedFeatures.flatten(jedis.hgetAll(key));
                 assertThat(hash.get("window_start")).isEqualTo(Long.toString(want.windowStart));
                 assertThat(hash.get("window_end")).isEqualTo(Long.toString(want.windowEnd));
                 assertThat(hash.get("feature_version")).isEqualTo("v1");

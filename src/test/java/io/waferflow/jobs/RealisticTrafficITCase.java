@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.WaferTrafficGenerator;
 import io.waferflow.metrics.PipelineCounter;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.ExpectedFeatures.Arrival;
 import io.waferflow.testing.ExpectedFeatures.Windows;
@@ -181,7 +182,8 @@ class RealisticTrafficITCase {
         // Online: each wafer's newest window, as its last firing left it.
         try (Jedis jedis = SERVICES.jedis()) {
             for (ExpectedFeatures.Row want : model.newestPerWafer().values()) {
-                Map<String, String> hash = jedis.hgetAll(name + ":wafer_aggregates:v1:" + want.wafer);
+                Map<String, String> hash =
+                        PackedFeatures.flatten(jedis.hgetAll(name + ":wafer_aggregates:v1:" + want.wafer));
                 assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
                 assertThat(hash.get("revision")).as(want.wafer).isEqualTo(Integer.toString(want.revision));
                 Map<String, Object> values = new HashMap<>();

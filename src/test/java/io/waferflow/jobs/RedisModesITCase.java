@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.waferflow.config.FeaturesJobConfig;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.stores.online.RedisHashWrite;
 import io.waferflow.stores.online.RedisStore;
@@ -98,7 +99,7 @@ class RedisModesITCase {
             Map<String, ExpectedFeatures.Row> newest = expected.newestPerWafer();
             assertThat(newest).hasSize(12);
             for (ExpectedFeatures.Row want : newest.values()) {
-                assertRow(reader.hgetAll("cluster:wafer_aggregates:v1:" + want.wafer), want);
+                assertRow(PackedFeatures.flatten(reader.hgetAll("cluster:wafer_aggregates:v1:" + want.wafer)), want);
             }
             long rows = 0;
             for (RedisServerProcess master : redis.servers()) {
@@ -126,7 +127,8 @@ class RedisModesITCase {
             RedisServerProcess replica = redis.servers().get(1);
             try (Jedis reader = new Jedis(master.host(), master.port())) {
                 for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
-                    assertRow(reader.hgetAll("sentinel:wafer_aggregates:v1:" + want.wafer), want);
+                    assertRow(
+                            PackedFeatures.flatten(reader.hgetAll("sentinel:wafer_aggregates:v1:" + want.wafer)), want);
                 }
             }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.waferflow.cli.JobProgress;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
@@ -129,7 +130,8 @@ class RedisOutageITCase {
             assertThat(progress.quarantined).isZero();
             try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
                 for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
-                    Map<String, String> row = jedis.hgetAll("ro:wafer_aggregates:v1:" + want.wafer);
+                    Map<String, String> row =
+                            PackedFeatures.flatten(jedis.hgetAll("ro:wafer_aggregates:v1:" + want.wafer));
                     assertThat(row.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
                     assertThat(Double.parseDouble(row.get("device_count")))
                             .as(want.wafer)

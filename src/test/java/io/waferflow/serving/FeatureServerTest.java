@@ -56,9 +56,7 @@ class FeatureServerTest {
         long now = System.currentTimeMillis();
         Map<String, String> present = s.writeRow("v1", "status-present", 1, now - 60_000);
         s.writeRow("v1", "status-null", 2, now - 60_000);
-        try (Jedis jedis = s.jedis()) {
-            jedis.hset(s.key("v1", "status-null"), "vdd_std", ""); // how the job stores a null feature
-        }
+        s.nullFeature("v1", "status-null", "vdd_std"); // how the job stores a null feature
         Map<String, String> old = s.writeRow("v1", "status-stale", 3, now - 3_600_000);
 
         FeatureClient.Answer a = s.client()
@@ -104,9 +102,7 @@ class FeatureServerTest {
         long now = System.currentTimeMillis();
         Map<String, String> row = s.writeRow("v1", "derived-present", 6, now);
         s.writeRow("v1", "derived-null", 7, now);
-        try (Jedis jedis = s.jedis()) {
-            jedis.hset(s.key("v1", "derived-null"), "vdd_mean", "");
-        }
+        s.nullFeature("v1", "derived-null", "vdd_mean"); // how the job stores a null feature
         FeatureClient.Answer a = s.client()
                 .features(FeatureClient.Request.of(
                                 ServingFixture.GROUP, List.of("derived-present", "derived-null", "derived-missing"))
@@ -161,9 +157,7 @@ class FeatureServerTest {
         long now = System.currentTimeMillis();
         Map<String, String> row = s.writeRow("v1", "default-present", 4, now);
         s.writeRow("v1", "default-stale", 5, now - 7_200_000);
-        try (Jedis jedis = s.jedis()) {
-            jedis.hset(s.key("v1", "default-present"), "vdd_std", "");
-        }
+        s.nullFeature("v1", "default-present", "vdd_std"); // how the job stores a null feature
         FeatureClient.Answer a = s.client()
                 .features(FeatureClient.Request.of(
                                 ServingFixture.GROUP, List.of("default-present", "default-missing", "default-stale"))

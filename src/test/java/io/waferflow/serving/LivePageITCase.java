@@ -10,6 +10,7 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.WaferTrafficGenerator;
 import io.waferflow.model.AlertJson;
 import io.waferflow.stores.online.DriftMetricToRedis;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.HeadlessChromium;
 import io.waferflow.testing.LocalServices;
@@ -184,7 +185,8 @@ class LivePageITCase {
             assertThat(w.getValue())
                     .as("cells of " + w.getKey() + " = dies the test wrote for it")
                     .isEqualTo(model.dies.get(w.getKey()).size());
-            Map<String, String> row = SERVICES.jedis().hgetAll("live:wafer_aggregates:v1:" + w.getKey());
+            Map<String, String> row =
+                    PackedFeatures.flatten(SERVICES.jedis().hgetAll("live:wafer_aggregates:v1:" + w.getKey()));
             assertThat(dom)
                     .as("the yield Redis holds for " + w.getKey())
                     .contains("data-wafer=\"" + w.getKey() + "\">yield <b>"

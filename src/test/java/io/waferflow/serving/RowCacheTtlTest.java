@@ -36,7 +36,7 @@ class RowCacheTtlTest {
             Thread writer = new Thread(() -> {
                 try (Jedis jedis = s.jedis()) {
                     for (int i = 1; writing.get(); i++) {
-                        jedis.hset(s.key("v1", "W1"), "yield_pct", Integer.toString(i));
+                        jedis.hset(s.key("v1", "W1"), "features", "{\"yield_pct\":" + i + "}");
                         written.put(System.nanoTime(), i);
                         Thread.sleep(3);
                     }

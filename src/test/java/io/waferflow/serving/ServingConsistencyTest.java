@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waferflow.serving.FeatureClient.EntityFeatures;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.stores.online.RedisHashWrite;
 import io.waferflow.stores.online.RedisStore;
 import io.waferflow.testing.RedisServerProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,21 +127,22 @@ class ServingConsistencyTest {
     /** Window {@code k} of a wafer: every feature holds {@code k}, the window ends at {@code T0 + k} minutes. */
     private static RedisHashWrite row(ServingFixture s, List<String> features, String wafer, long k) {
         long windowEnd = T0 + k * WINDOW;
-        String[] fields = new String[features.size() + 4];
-        String[] values = new String[fields.length];
-        for (int f = 0; f < features.size(); f++) {
-            fields[f] = features.get(f);
-            values[f] = Long.toString(k);
-        }
-        int m = features.size();
-        fields[m] = OnlineKeys.WINDOW_START;
-        values[m] = Long.toString(windowEnd - WINDOW);
-        fields[m + 1] = OnlineKeys.WINDOW_END;
-        values[m + 1] = Long.toString(windowEnd);
-        fields[m + 2] = OnlineKeys.REVISION;
-        values[m + 2] = Long.toString(k % 7);
-        fields[m + 3] = OnlineKeys.FEATURE_VERSION;
-        values[m + 3] = "v1";
+        String[] featureValues = new String[features.size()];
+        Arrays.fill(featureValues, Long.toString(k));
+        String[] fields = {
+            OnlineKeys.FEATURES,
+            OnlineKeys.WINDOW_START,
+            OnlineKeys.WINDOW_END,
+            OnlineKeys.REVISION,
+            OnlineKeys.FEATURE_VERSION
+        };
+        String[] values = {
+            PackedFeatures.pack(PackedFeatures.openings(features), featureValues),
+            Long.toString(windowEnd - WINDOW),
+            Long.toString(windowEnd),
+            Long.toString(k % 7),
+            "v1"
+        };
         return new RedisHashWrite(s.key("v1", wafer), fields, values, 600, windowEnd);
     }
 }

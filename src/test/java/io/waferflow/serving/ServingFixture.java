@@ -3,6 +3,7 @@ package io.waferflow.serving;
 import io.waferflow.TestConfigs;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.stores.online.RedisClients;
 import io.waferflow.testing.RedisServerProcess;
 import io.waferflow.testing.RedisTopology;
@@ -70,10 +71,32 @@ final class ServingFixture {
         row.put(OnlineKeys.FEATURE_VERSION, version);
         row.put(OnlineKeys.JOB_VERSION, "test");
         row.put(OnlineKeys.UPDATED_AT, Long.toString(System.currentTimeMillis()));
-        try (Jedis jedis = RedisClients.jedisForKey(config.redisConnection(), key(version, entity))) {
-            jedis.hset(key(version, entity), row);
-        }
+        store(version, entity, row);
         return row;
+    }
+
+    /** Stores a feature of a row {@link #writeRow} wrote as the job stores a feature without a value. */
+    void nullFeature(String version, String entity, String feature) {
+        Map<String, String> row;
+        try (Jedis jedis = RedisClients.jedisForKey(config.redisConnection(), key(version, entity))) {
+            row = new HashMap<>(PackedFeatures.flatten(jedis.hgetAll(key(version, entity))));
+        }
+        row.put(feature, OnlineKeys.NULL);
+        store(version, entity, row);
+    }
+
+    /** A row (every feature and the metadata, by name) as the job stores it: the features packed, the metadata. */
+    private void store(String version, String entity, Map<String, String> row) {
+        List<String> features = features();
+        String[] values = new String[features.size()];
+        Map<String, String> hash = new HashMap<>(row);
+        for (int f = 0; f < values.length; f++) {
+            values[f] = hash.remove(features.get(f));
+        }
+        hash.put(OnlineKeys.FEATURES, PackedFeatures.pack(PackedFeatures.openings(features), values));
+        try (Jedis jedis = RedisClients.jedisForKey(config.redisConnection(), key(version, entity))) {
+            jedis.hset(key(version, entity), hash);
+        }
     }
 
     String key(String version, String entity) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.local.services.EmbeddedKafka;
 import io.waferflow.local.services.LocalRedis;
+import io.waferflow.stores.online.PackedFeatures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,7 +146,8 @@ public final class LocalServices
     public void assertOnline(String name, Collection<ExpectedFeatures.Row> newest, String... features) {
         try (Jedis jedis = jedis()) {
             for (ExpectedFeatures.Row want : newest) {
-                Map<String, String> hash = jedis.hgetAll(name + ":wafer_aggregates:v1:" + want.wafer);
+                Map<String, String> hash =
+                        PackedFeatures.flatten(jedis.hgetAll(name + ":wafer_aggregates:v1:" + want.wafer));
                 assertThat(hash.get("window_end")).as(want.wafer).isEqualTo(Long.toString(want.windowEnd));
                 for (String f : features) {
                     assertThat(Double.parseDouble(hash.get(f)))

@@ -2,6 +2,7 @@ package io.waferflow.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.waferflow.stores.online.PackedFeatures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -81,7 +82,8 @@ public final class StdfFixture {
                 "offline rows");
         for (Map.Entry<String, ExpectedFeatures.Row> e :
                 expected.newestPerWafer().entrySet()) {
-            Map<String, String> hash = jedis.hgetAll(name + ":wafer_aggregates:v1:" + e.getKey());
+            Map<String, String> hash =
+                    PackedFeatures.flatten(jedis.hgetAll(name + ":wafer_aggregates:v1:" + e.getKey()));
             FeaturesJobRun.assertOnlineEqualsModel(hash, e.getValue(), "online " + e.getKey());
         }
         // What a user reads first, checked against the plain counts too.

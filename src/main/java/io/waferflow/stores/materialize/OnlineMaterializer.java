@@ -33,8 +33,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * older than the stored one (window end, then revision). So it is safe beside a running job: if the job writes a newer
  * window first, that stays; the job's later windows overwrite the materialized one as they always would. Before
  * writing, the stored window and revision are read ({@link RedisReader}: {@link #BATCH} keys per pipelined round trip,
- * in a cluster one per master) so a row Redis already holds is not rewritten, and a second run writes nothing. Works in
- * every {@code redis.mode}.
+ * in a cluster one per master) so a row Redis already holds is not rewritten, and a second run writes nothing; a row an
+ * earlier release wrote a field per feature (no packed {@code features} field) is rewritten in the packed layout. Works
+ * in every {@code redis.mode}.
  *
  * <p>{@code updated_at} says, as for every row, when the row was written to Redis: by materialize, at the time it
  * wrote. How old the values are is {@code window_end}. The TTL ({@code redis.ttl}) counts from that write too.
@@ -145,10 +146,12 @@ public final class OnlineMaterializer {
     private static List<Held> held(RedisReader reader, List<RedisHashWrite> batch) {
         List<String> keys = new ArrayList<>(batch.size());
         batch.forEach(w -> keys.add(w.key));
-        List<String[]> stored = reader.read(keys, OnlineKeys.WINDOW_END, OnlineKeys.REVISION);
+        List<String[]> stored = reader.read(keys, OnlineKeys.WINDOW_END, OnlineKeys.REVISION, OnlineKeys.FEATURES);
         List<Held> held = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            held.add(compare(parse(stored.get(i)[0]), parse(stored.get(i)[1]), batch.get(i)));
+            String[] s = stored.get(i);
+            // A row without packed features was written per field, before packing: rewritten as the job writes now.
+            held.add(s[2] == null ? Held.OLDER_OR_NONE : compare(parse(s[0]), parse(s[1]), batch.get(i)));
         }
         return held;
     }

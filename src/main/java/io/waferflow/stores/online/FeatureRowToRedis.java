@@ -6,15 +6,16 @@ import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /**
- * A feature row as its Redis hash: every feature (a full value, never an increment, so a replay after failover rewrites
- * the same values), then the row's metadata. Stateless; an older window is held back upstream (in the finalizer's
- * state) and refused by the write itself ({@link RedisStore#WRITE_ROW}).
+ * A feature row as its Redis hash: every feature packed into one field ({@link PackedFeatures}: full values, never
+ * increments, so a replay after failover rewrites the same values), then the row's metadata, a field each. Stateless;
+ * an older window is held back upstream (in the finalizer's state) and refused by the write itself
+ * ({@link RedisStore#WRITE_ROW}).
  */
 public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWrite> {
 
     private static final long serialVersionUID = 1L;
 
-    /** The row's metadata fields, after its features, in the order {@link #map} writes them. */
+    /** The row's metadata fields, after its packed features, in the order {@link #map} writes them. */
     public static final List<String> METADATA_FIELDS = List.of(
             OnlineKeys.LOT_ID,
             OnlineKeys.WINDOW_START,
@@ -27,6 +28,9 @@ public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWr
     private static final String[] METADATA = METADATA_FIELDS.toArray(String[]::new);
 
     private final FeatureColumns columns;
+    /** Each feature's opening in the packed object ({@link PackedFeatures#openings}). */
+    private final String[] openings;
+
     private final String keyPrefix;
     private final String featureGroup;
     private final String featureVersion;
@@ -42,6 +46,7 @@ public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWr
             int ttlSeconds) {
         this.jobVersion = jobVersion;
         this.columns = columns;
+        this.openings = PackedFeatures.openings(columns.names());
         this.keyPrefix = keyPrefix;
         this.featureGroup = featureGroup;
         this.featureVersion = featureVersion;
@@ -50,21 +55,22 @@ public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWr
 
     @Override
     public RedisHashWrite map(WaferFeatures f) {
-        int n = columns.size();
-        String[] fields = new String[n + METADATA.length];
-        String[] values = new String[fields.length];
-        for (int c = 0; c < n; c++) {
-            fields[c] = columns.names().get(c);
-            values[c] = c == 0 ? Long.toString(f.deviceCount) : OnlineKeys.format(columns.value(f, c));
+        String[] features = new String[columns.size()];
+        for (int c = 0; c < features.length; c++) {
+            features[c] = c == 0 ? Long.toString(f.deviceCount) : OnlineKeys.format(columns.value(f, c));
         }
-        System.arraycopy(METADATA, 0, fields, n, METADATA.length);
-        values[n] = f.lotId;
-        values[n + 1] = Long.toString(f.windowStart);
-        values[n + 2] = Long.toString(f.windowEnd);
-        values[n + 3] = Integer.toString(f.revision);
-        values[n + 4] = featureVersion;
-        values[n + 5] = jobVersion;
-        values[n + 6] = Long.toString(System.currentTimeMillis());
+        String[] fields = new String[1 + METADATA.length];
+        String[] values = new String[fields.length];
+        fields[0] = OnlineKeys.FEATURES;
+        values[0] = PackedFeatures.pack(openings, features);
+        System.arraycopy(METADATA, 0, fields, 1, METADATA.length);
+        values[1] = f.lotId;
+        values[2] = Long.toString(f.windowStart);
+        values[3] = Long.toString(f.windowEnd);
+        values[4] = Integer.toString(f.revision);
+        values[5] = featureVersion;
+        values[6] = jobVersion;
+        values[7] = Long.toString(System.currentTimeMillis());
         return new RedisHashWrite(
                 OnlineKeys.key(keyPrefix, featureGroup, featureVersion, f.waferId),
                 fields,

@@ -6,6 +6,9 @@ package io.waferflow.stores.online;
  */
 public final class OnlineKeys {
 
+    /** The row's features, packed into one field ({@link PackedFeatures}). */
+    public static final String FEATURES = "features";
+
     public static final String LOT_ID = "lot_id";
     public static final String WINDOW_START = "window_start";
     public static final String WINDOW_END = "window_end";

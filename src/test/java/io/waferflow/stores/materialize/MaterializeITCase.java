@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.waferflow.cli.MaterializeCommand;
 import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.jobs.FeaturesJobSinks;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.FeaturesJobRun;
 import io.waferflow.testing.LocalServices;
@@ -87,7 +88,7 @@ class MaterializeITCase {
     private static void assertMaterialized(
             Jedis jedis, String name, ExpectedFeatures.Row want, FeaturesJobConfig config, long since) {
         String key = key(name, want.wafer);
-        Map<String, String> hash = jedis.hgetAll(key);
+        Map<String, String> hash = PackedFeatures.flatten(jedis.hgetAll(key));
         FeaturesJobRun.assertOnlineEqualsModel(hash, want, key);
         assertThat(hash.get("lot_id")).as(key).isEqualTo(want.lot);
         assertThat(hash.get("feature_version")).as(key).isEqualTo("v1");
@@ -124,7 +125,7 @@ class MaterializeITCase {
         try (Jedis jedis = SERVICES.jedis()) {
             Map<String, Map<String, String>> byTheJob = new TreeMap<>();
             for (String wafer : newest.keySet()) {
-                byTheJob.put(wafer, jedis.hgetAll(key("mat", wafer)));
+                byTheJob.put(wafer, PackedFeatures.flatten(jedis.hgetAll(key("mat", wafer))));
             }
             jedis.flushAll();
 
@@ -140,7 +141,7 @@ class MaterializeITCase {
                     .startsWith("sha256:");
             for (ExpectedFeatures.Row want : newest.values()) {
                 assertMaterialized(jedis, "mat", want, config, start);
-                assertThat(withoutWriteTime(jedis.hgetAll(key("mat", want.wafer))))
+                assertThat(withoutWriteTime(PackedFeatures.flatten(jedis.hgetAll(key("mat", want.wafer)))))
                         .as("the row the job wrote, but for the write time")
                         .isEqualTo(withoutWriteTime(byTheJob.get(want.wafer)));
             }
@@ -154,9 +155,9 @@ class MaterializeITCase {
             // A newer window of WM0 than the offline store's (as a job running ahead would write it) stays.
             String wm0 = key("mat", "WM0");
             jedis.hset(wm0, "window_end", Long.toString(newest.get("WM0").windowEnd + MINUTE));
-            jedis.hset(wm0, "yield_pct", "-1.0");
+            jedis.hset(wm0, "features", "{\"yield_pct\":-1.0}");
             assertThat(materialize("mat")).containsPattern("written +0 ").containsPattern("or a newer one \\(1\\)");
-            assertThat(jedis.hget(wm0, "yield_pct")).isEqualTo("-1.0");
+            assertThat(jedis.hget(wm0, "features")).isEqualTo("{\"yield_pct\":-1.0}");
 
             // --since: only the wafers whose newest window ended at or after WM3's.
             jedis.flushAll();
@@ -257,7 +258,7 @@ class MaterializeITCase {
 
             for (ExpectedFeatures.Row want : expected.newestPerWafer().values()) {
                 FeaturesJobRun.assertOnlineEqualsModel(
-                        jedis.hgetAll(key("matrun", want.wafer)), want, "end " + want.wafer);
+                        PackedFeatures.flatten(jedis.hgetAll(key("matrun", want.wafer))), want, "end " + want.wafer);
             }
             FeaturesJobRun.assertRowsEqualModel(
                     ParquetFiles.rowsByWindow(offline, "wafer_id"), expected.rows, "offline rows");
