@@ -22,11 +22,12 @@ import redis.clients.jedis.Jedis;
 
 /**
  * {@code bench --online-writes}: one writer thread against a local redis-server on loopback, writing feature rows of
- * the job's shape (4 parameters: 38 features and 7 metadata fields) four ways, alternating, and printing rows/s
+ * the job's shape (4 parameters: 38 features and 7 metadata fields) five ways, alternating, and printing rows/s
  * (median) and round trips per row of each: one HSET per field and an EXPIRE (what Bahir's sink did: 46 round trips a
- * row), one script call per row (unpipelined), and the job's writer, {@link RedisStore#writeAll}, in batches of
- * {@code batchRows}, with a hash field per feature (the layout before packing) and with the features packed into one
- * field ({@link PackedFeatures}: the layout the job writes).
+ * row), one script call per row (unpipelined), and {@link RedisStore#writeAll} in batches of {@code batchRows}: with a
+ * hash field per feature (the layout before packing), one row a script call; with the features packed into one field
+ * ({@link PackedFeatures}), one row a call (as in a cluster); and packed, {@link RedisStore#ROWS_PER_CALL} rows a call
+ * (the job's writer outside a cluster).
  */
 final class OnlineWriteBench {
 
@@ -55,6 +56,7 @@ final class OnlineWriteBench {
         List<Double> perRow = new ArrayList<>();
         List<Cost> batched = new ArrayList<>();
         List<Cost> batchedPacked = new ArrayList<>();
+        List<Cost> batchedPackedOne = new ArrayList<>();
         try (LocalRedis redis = LocalRedis.start();
                 RedisStore store = RedisStore.connect(redis.connection());
                 Jedis jedis = RedisClients.jedis(redis.connection())) {
@@ -65,16 +67,20 @@ final class OnlineWriteBench {
                 jedis.flushAll();
                 double b = perRow(store, input);
                 jedis.flushAll();
-                Cost c = batched(store, jedis, input);
+                Cost c = batched(store, jedis, input, 1);
                 jedis.flushAll();
-                Cost d = batched(store, jedis, packed);
+                Cost d = batched(store, jedis, packed, 1);
+                jedis.flushAll();
+                Cost e = batched(store, jedis, packed, RedisStore.ROWS_PER_CALL);
                 perField.add(a);
                 perRow.add(b);
                 batched.add(c);
-                batchedPacked.add(d);
+                batchedPackedOne.add(d);
+                batchedPacked.add(e);
                 System.out.printf(
-                        "run %d: per field %,.0f rows/s   script per row %,.0f   pipelined %,.0f   pipelined packed %,.0f%n",
-                        run, a, b, c.rowsPerSecond, d.rowsPerSecond);
+                        "run %d: per field %,.0f rows/s   script per row %,.0f   pipelined %,.0f   packed %,.0f"
+                                + "   packed, %d rows a call %,.0f%n",
+                        run, a, b, c.rowsPerSecond, d.rowsPerSecond, RedisStore.ROWS_PER_CALL, e.rowsPerSecond);
             }
         }
         int fields = input.get(0).fields.length;
@@ -90,12 +96,20 @@ final class OnlineWriteBench {
                 median(rowsPerSecond(batched)) / median(perRow));
         System.out.printf(
                 "  ... features packed       %,10.0f   %.4f (%.1fx pipelined with a field per feature)%n",
+                median(rowsPerSecond(batchedPackedOne)),
+                1.0 / batchRows,
+                median(rowsPerSecond(batchedPackedOne)) / median(rowsPerSecond(batched)));
+        System.out.printf(
+                "  ... %2d rows a script call %,10.0f   %.4f (%.1fx packed, one row a call: the job's writer)%n",
+                RedisStore.ROWS_PER_CALL,
                 median(rowsPerSecond(batchedPacked)),
                 1.0 / batchRows,
-                median(rowsPerSecond(batchedPacked)) / median(rowsPerSecond(batched)));
+                median(rowsPerSecond(batchedPacked)) / median(rowsPerSecond(batchedPackedOne)));
         System.out.printf("%nwhat a pipelined row costs (median µs; rows/s one core of each could take):%n");
-        for (var path :
-                List.of(Map.entry("a field per feature", batched), Map.entry("features packed", batchedPacked))) {
+        for (var path : List.of(
+                Map.entry("a field per feature", batched),
+                Map.entry("packed", batchedPackedOne),
+                Map.entry("packed, " + RedisStore.ROWS_PER_CALL + " a call", batchedPacked))) {
             double client =
                     median(path.getValue().stream().map(Cost::clientMicros).toList());
             double server =
@@ -153,13 +167,13 @@ final class OnlineWriteBench {
         return input.size() / ((System.nanoTime() - start) / 1e9);
     }
 
-    private Cost batched(RedisStore store, Jedis jedis, List<RedisHashWrite> input) {
+    private Cost batched(RedisStore store, Jedis jedis, List<RedisHashWrite> input, int rowsPerCall) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         jedis.configResetStat();
         long cpu = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int from = 0; from < input.size(); from += batchRows) {
-            store.writeAll(input.subList(from, Math.min(input.size(), from + batchRows)));
+            store.writeAll(input.subList(from, Math.min(input.size(), from + batchRows)), rowsPerCall);
         }
         long wall = System.nanoTime() - start;
         cpu = threads.getCurrentThreadCpuTime() - cpu;

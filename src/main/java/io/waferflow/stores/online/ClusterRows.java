@@ -6,8 +6,8 @@ import redis.clients.jedis.JedisCluster;
 
 /**
  * A batch of rows written to a Redis Cluster: grouped by the master that holds their key's slot ({@link KeysByMaster}),
- * each group sent to its master in one pipelined round trip ({@link RowScript}): one round trip per master per batch.
- * The row script touches only its own key, so it runs on any node. A row whose slot moved since the client learnt the
+ * each group sent to its master in one pipelined round trip ({@link RowScript}, one row a script call: the keys of a
+ * call must share a slot): one round trip per master per batch. A row whose slot moved since the client learnt the
  * slots (a resharding, a failover) is written once more through {@link JedisCluster}, which follows the redirection and
  * learns the new slots.
  */
@@ -24,7 +24,7 @@ final class ClusterRows {
             for (KeysByMaster.Group group : byMaster.groups()) {
                 List<RedisHashWrite> mine = group.of(rows);
                 boolean[] mineWritten = new boolean[mine.size()];
-                List<Integer> redirected = RowScript.writeAll(group.master(), mine, mineWritten);
+                List<Integer> redirected = RowScript.writeAll(group.master(), mine, 1, mineWritten);
                 for (int m = 0; m < mine.size(); m++) {
                     written[group.positions().get(m)] = mineWritten[m];
                 }
@@ -34,8 +34,8 @@ final class ClusterRows {
         // After the batch's connections are back: the cluster client takes its own from the same pools.
         for (int i : moved) {
             RedisHashWrite w = rows.get(i);
-            Object answer = cluster.eval(RowScript.WRITE_ROW, List.of(w.key), RowScript.arguments(w));
-            written[i] = Long.valueOf(1).equals(answer);
+            Object answer = cluster.eval(RowScript.WRITE_ROWS, List.of(w.key), RowScript.arguments(w));
+            written[i] = Long.valueOf(1).equals(((List<?>) answer).get(0));
         }
         return written;
     }

@@ -9,7 +9,7 @@ import org.apache.flink.api.common.functions.MapFunction;
  * A feature row as its Redis hash: every feature packed into one field ({@link PackedFeatures}: full values, never
  * increments, so a replay after failover rewrites the same values), then the row's metadata, a field each. Stateless;
  * an older window is held back upstream (in the finalizer's state) and refused by the write itself
- * ({@link RedisStore#WRITE_ROW}).
+ * ({@link RowScript#WRITE_ROWS}).
  */
 public class FeatureRowToRedis implements MapFunction<WaferFeatures, RedisHashWrite> {
 

@@ -20,6 +20,9 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class RedisStore implements AutoCloseable {
 
+    /** Rows per script call outside a cluster ({@link RowScript#ROWS_PER_CALL}). */
+    public static final int ROWS_PER_CALL = RowScript.ROWS_PER_CALL;
+
     private static final java.util.regex.Pattern TRANSIENT =
             java.util.regex.Pattern.compile("(READONLY|LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\\b");
 
@@ -68,25 +71,34 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /**
-     * Writes rows in one pipelined round trip (in a cluster, one per master that holds some of them): one
-     * {@link RowScript#WRITE_ROW} call per row, sent together, answered together. Each row is atomic on its own; the
-     * batch is not (it need not be: rows are full upserts of distinct keys). An empty batch PINGs.
+     * Writes rows in one pipelined round trip (in a cluster, one per master that holds some of them):
+     * {@link RowScript#WRITE_ROWS} calls of up to {@link RowScript#ROWS_PER_CALL} rows (in a cluster, one row a call),
+     * sent together, answered together. Each row is atomic on its own; the batch is not (it need not be: rows are full
+     * upserts of distinct keys). An empty batch PINGs.
      *
      * @return per row, in order: true if written, false if Redis holds a newer row of its key, which stays
      * @throws JedisException if Redis is unreachable or refuses (see {@link #isOutage}); then any of the rows may or
      *     may not have been written, and writing them all again is safe
      */
     public boolean[] writeAll(List<RedisHashWrite> rows) {
+        return writeAll(rows, RowScript.ROWS_PER_CALL);
+    }
+
+    /**
+     * {@link #writeAll(List)} with at most {@code rowsPerCall} rows a script call outside a cluster (the benchmark
+     * compares).
+     */
+    public boolean[] writeAll(List<RedisHashWrite> rows, int rowsPerCall) {
         try {
-            return writeAllOnce(rows);
+            return writeAllOnce(rows, rowsPerCall);
         } catch (JedisConnectionException deadConnection) {
             // The pooled connection may have died with a Redis that has restarted since: once more on a new one
             // before calling it an outage. Safe: the rows are full upserts.
-            return writeAllOnce(rows);
+            return writeAllOnce(rows, rowsPerCall);
         }
     }
 
-    private boolean[] writeAllOnce(List<RedisHashWrite> rows) {
+    private boolean[] writeAllOnce(List<RedisHashWrite> rows, int rowsPerCall) {
         if (connection.mode() == RedisConnection.Mode.CLUSTER) {
             if (cluster == null) {
                 cluster = RedisClients.cluster(connection, poolConfig);
@@ -108,7 +120,7 @@ public final class RedisStore implements AutoCloseable {
                 jedis.ping();
             }
             boolean[] written = new boolean[rows.size()];
-            if (!RowScript.writeAll(jedis, rows, written).isEmpty()) {
+            if (!RowScript.writeAll(jedis, rows, rowsPerCall, written).isEmpty()) {
                 throw new IllegalStateException("Redis " + connection + " redirected a write (MOVED): it is a node of a"
                         + " cluster; set redis.mode: cluster");
             }
