@@ -169,6 +169,37 @@ class DriftGroupsTest {
         assertThat(DriftGroups.describe("lot_id=L3")).isEqualTo("lot L3");
     }
 
+    /**
+     * What one group of one parameter keeps (docs/drift-and-alerts.md, "State bytes per group"): in the group detector
+     * its baseline and its open drift window, each a {@link Distribution} (largest at the exact bound, 1,024 values),
+     * and its label in the cap's state. Measured with the serializers the state backend uses.
+     */
+    @Test
+    void stateBytesPerGroupStayBounded() throws Exception {
+        var config = new org.apache.flink.api.common.ExecutionConfig().getSerializerConfig();
+        var baselines = org.apache.flink.api.common.typeinfo.TypeInformation.of(Baseline.class)
+                .createSerializer(config);
+        var distributions = org.apache.flink.api.common.typeinfo.TypeInformation.of(Distribution.class)
+                .createSerializer(config);
+        java.util.Random random = new java.util.Random(19);
+        Map<Integer, Long> bytesAt = new TreeMap<>();
+        for (int n : new int[] {600, 1024, 1025, 100_000}) {
+            double[] values = random.doubles(n).map(v -> 1.2 + 0.02 * v).toArray();
+            Baseline b = new Baseline();
+            b.distribution = Distribution.ofValues(values, 200);
+            b.id = "stream:2026-11-27T08:00:00Z..2026-11-27T09:00:00Z";
+            b.complete = true;
+            var out = new org.apache.flink.core.memory.DataOutputSerializer(1 << 16);
+            baselines.serialize(b, out);
+            distributions.serialize(Distribution.ofValues(values, 200), out);
+            bytesAt.put(n, (long) out.length());
+        }
+        System.out.println("drift state bytes per group and parameter (baseline + open window) by values: " + bytesAt);
+        assertThat(bytesAt.get(1024)).as("at the exact bound").isLessThan(17_000);
+        assertThat(bytesAt.get(100_000)).as("sketched, k = 200").isLessThan(10_000);
+        assertThat(bytesAt.get(100_000)).isLessThan(bytesAt.get(1024));
+    }
+
     private static Map<String, AlertSignal> judge(List<DriftMetric> window) throws Exception {
         try (var signals = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new DriftSignals(true, 0.05, 3)),
