@@ -134,6 +134,9 @@ class DriftGroupsTest {
         assertThat(t2.context.driftGroup).isEqualTo("tester_id=T2");
         assertThat(t2.context.feature).isEqualTo("vdd");
         assertThat(t2.context.title).startsWith("vdd drifting on tester T2 only: drift");
+        assertThat(io.waferflow.model.AlertFacts.numbers(t2.context))
+                .as("what the log, Slack and alerts tail show")
+                .contains(new io.waferflow.model.AlertFacts.Fact("feature", "vdd on tester_id=T2"));
         assertThat(t2.context.fdrThreshold).as("2nd smallest p ≤ 2/6 · 0.05").isEqualTo(1e-3);
         assertThat(signals.get("drift:vdd:tester_id=T3").active)
                 .as("not a discovery among 6 tests")
