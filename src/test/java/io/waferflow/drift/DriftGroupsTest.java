@@ -184,23 +184,28 @@ class DriftGroupsTest {
                 .createSerializer(config);
         var distributions = org.apache.flink.api.common.typeinfo.TypeInformation.of(Distribution.class)
                 .createSerializer(config);
+        int k = io.waferflow.TestConfigs.features().drift().sketchK();
         java.util.Random random = new java.util.Random(19);
         Map<Integer, Long> bytesAt = new TreeMap<>();
         for (int n : new int[] {600, 1024, 1025, 100_000}) {
             double[] values = random.doubles(n).map(v -> 1.2 + 0.02 * v).toArray();
             Baseline b = new Baseline();
-            b.distribution = Distribution.ofValues(values, 200);
+            b.distribution = Distribution.ofValues(values, k);
             b.id = "stream:2026-11-27T08:00:00Z..2026-11-27T09:00:00Z";
             b.complete = true;
             var out = new org.apache.flink.core.memory.DataOutputSerializer(1 << 16);
             baselines.serialize(b, out);
-            distributions.serialize(Distribution.ofValues(values, 200), out);
+            distributions.serialize(Distribution.ofValues(values, k), out);
             bytesAt.put(n, (long) out.length());
         }
-        System.out.println("drift state bytes per group and parameter (baseline + open window) by values: " + bytesAt);
-        assertThat(bytesAt.get(1024)).as("at the exact bound").isLessThan(17_000);
-        assertThat(bytesAt.get(100_000)).as("sketched, k = 200").isLessThan(10_000);
-        assertThat(bytesAt.get(100_000)).isLessThan(bytesAt.get(1024));
+        System.out.println("drift state bytes per group and parameter (baseline + open window), k = " + k
+                + ", by values a side: " + bytesAt);
+        assertThat(bytesAt.get(1024)).as("at the exact bound, whatever k").isLessThan(17_000);
+        int sketch = org.apache.datasketches.kll.KllSketch.getMaxSerializedSizeBytes(
+                k, 100_000, org.apache.datasketches.kll.KllSketch.SketchType.DOUBLES_SKETCH, false);
+        assertThat(bytesAt.get(100_000))
+                .as("sketched: two KLL sketches of k " + k + " and their moments")
+                .isLessThan(2L * sketch + 1_000);
     }
 
     private static Map<String, AlertSignal> judge(List<DriftMetric> window) throws Exception {
