@@ -34,6 +34,8 @@ class SerializationTest {
                 Violation.class,
                 WaferWindowAccumulator.class,
                 WaferWindowSummary.class,
+                io.waferflow.features.GroupAccumulator.class,
+                io.waferflow.features.GroupDistributions.class,
                 WaferFeatures.class,
                 RedisHashWrite.class,
                 StoreStatus.class,
@@ -97,5 +99,34 @@ class SerializationTest {
         assertThat(back.sketches.count(1)).as("nulls are not counted").isEqualTo(500);
         assertThat(QuantileSketchesSerializer.INSTANCE.copy(acc.sketches).quantile(0, 0.5))
                 .isEqualTo(acc.sketches.quantile(0, 0.5));
+    }
+
+    @Test
+    void accumulatorRoundTripsWithItsDriftGroups() throws Exception {
+        WaferWindowAggregator agg =
+                new WaferWindowAggregator(1, QuantileSketches.DEFAULT_K).withGroups(java.util.List.of("tester_id"), 4);
+        WaferWindowAccumulator acc = agg.createAccumulator();
+        for (int i = 0; i < 300; i++) {
+            DeviceTest d = new DeviceTest();
+            d.waferId = "W";
+            d.lotId = "L";
+            d.testerId = "T" + i % 3;
+            d.passFail = 1;
+            d.parameters = new double[] {i};
+            agg.add(d, acc);
+        }
+        ExecutionConfig config = new ExecutionConfig();
+        config.disableGenericTypes();
+        TypeSerializer<WaferWindowAccumulator> serializer =
+                TypeInformation.of(WaferWindowAccumulator.class).createSerializer(config.getSerializerConfig());
+        DataOutputSerializer out = new DataOutputSerializer(4096);
+        serializer.serialize(acc, out);
+        WaferWindowAccumulator back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        assertThat(back.groups)
+                .extracting(g -> g.group)
+                .containsExactly("tester_id=T0", "tester_id=T1", "tester_id=T2");
+        assertThat(back.groups[1].count[0]).isEqualTo(100);
+        assertThat(back.groups[1].sketches.quantile(0, 0.5)).isEqualTo(acc.groups[1].sketches.quantile(0, 0.5));
     }
 }

@@ -44,6 +44,9 @@ public class Alert {
 
     // Drift context (NaN when not a drift alert).
     public String feature;
+    /** The drift group of a {@code drift_group} alert ({@code tester_id=T07}); null otherwise. */
+    public String driftGroup;
+
     public double baselineMean = Double.NaN;
     public double baselineStd = Double.NaN;
     public double currentMean = Double.NaN;

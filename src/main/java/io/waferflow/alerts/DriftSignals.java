@@ -2,9 +2,13 @@ package io.waferflow.alerts;
 
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.DriftVerdict;
+import io.waferflow.model.DriftGroups;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -21,6 +25,11 @@ import org.apache.flink.util.Collector;
  * all features tested in that window; otherwise the verdict alone decides. Every feature gets an observation (held or
  * clear), so the policy sees clear windows explicitly. One more observation, {@code drift:*}, holds when at least
  * {@code severalFeatures} features drift in the window (P1 in SPEC 5).
+ *
+ * <p>Drift groups ({@code drift.group_by}): a group's metric is one more test of the window, in the same
+ * Benjamini–Hochberg family as the overall ones, and its condition is {@code drift:<feature>:<field>=<value>} (type
+ * {@code drift_group}, P2), whose alert names the group and says whether the feature drifts overall too ("vdd drifting
+ * on tester T07 only"). A feature counts once toward {@code drift:*}, whether it drifts overall or in a group.
  */
 public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertSignal> {
 
@@ -29,6 +38,7 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
     public static final String POLICY = "drift";
     public static final String TYPE = "drift";
     public static final String TYPE_MULTIPLE = "drift_multiple";
+    public static final String TYPE_GROUP = "drift_group";
 
     private final boolean fdr;
     private final double q;
@@ -67,18 +77,31 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
             return;
         }
         double threshold = fdr ? BenjaminiHochberg.threshold(testedPValues(metrics), q) : Double.NaN;
-        List<String> drifting = new ArrayList<>();
+        Set<String> driftingOverall = new HashSet<>();
+        for (DriftMetric m : metrics) {
+            if (m.driftGroup == null && active(m, threshold)) {
+                driftingOverall.add(m.feature);
+            }
+        }
+        Set<String> drifting = new TreeSet<>(driftingOverall);
         DriftMetric any = metrics.get(0);
         for (DriftMetric m : metrics) {
-            boolean flagged = m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT;
-            boolean active = flagged && (!fdr || m.ksPValueConservative <= threshold);
-            if (active) {
-                drifting.add(m.feature);
+            boolean active = active(m, threshold);
+            if (m.driftGroup == null) {
+                out.collect(featureSignal(m, active, threshold));
+            } else {
+                if (active) {
+                    drifting.add(m.feature);
+                }
+                out.collect(groupSignal(m, active, threshold, driftingOverall.contains(m.feature)));
             }
-            out.collect(featureSignal(m, active, threshold));
         }
-        drifting.sort(null);
-        out.collect(multipleSignal(any, drifting));
+        out.collect(multipleSignal(any, new ArrayList<>(drifting)));
+    }
+
+    private boolean active(DriftMetric m, double threshold) {
+        boolean flagged = m.verdict == DriftVerdict.MODERATE || m.verdict == DriftVerdict.DRIFT;
+        return flagged && (!fdr || m.ksPValueConservative <= threshold);
     }
 
     private static double[] testedPValues(List<DriftMetric> metrics) {
@@ -114,6 +137,57 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
                 fdr ? String.format(Locale.ROOT, " (Benjamini–Hochberg threshold %.3g at q %.2f)", threshold, q) : "",
                 m.nCurrent,
                 m.nBaseline);
+        return signal(a, active, m);
+    }
+
+    /** A drift group's test: the group named in key, title and message, and whether the feature drifts overall. */
+    private AlertSignal groupSignal(DriftMetric m, boolean active, double threshold, boolean overallToo) {
+        String who = DriftGroups.describe(m.driftGroup);
+        Alert a = new Alert();
+        a.type = TYPE_GROUP;
+        a.key = TYPE + ":" + m.feature + ":" + m.driftGroup;
+        a.subject = m.feature;
+        a.severity = AlertSeverity.P2;
+        withStatistics(a, m);
+        a.driftGroup = m.driftGroup;
+        a.fdrThreshold = fdr ? threshold : Double.NaN;
+        a.title = String.format(
+                Locale.ROOT,
+                "%s drifting on %s%s: %s, PSI %.3f, KS D %.3f",
+                m.feature,
+                who,
+                overallToo ? " (and overall)" : " only",
+                m.verdict.label(),
+                m.psi,
+                m.ksD);
+        a.message = String.format(
+                Locale.ROOT,
+                "%s on %s: mean %.6g ± %.4g now vs %.6g ± %.4g in its baseline (%+.2f baseline σ); PSI %.3f; "
+                        + "KS D %.4f, p %.3g beyond sketch error%s; %d values vs %d in the baseline. %s",
+                m.feature,
+                who,
+                m.currentMean,
+                m.currentStd,
+                m.baselineMean,
+                m.baselineStd,
+                m.shiftSigma,
+                m.psi,
+                m.ksD,
+                m.ksPValueConservative,
+                fdr
+                        ? String.format(
+                                Locale.ROOT,
+                                " (Benjamini–Hochberg threshold %.3g at q %.2f, over all tests of the window, groups"
+                                        + " included)",
+                                threshold,
+                                q)
+                        : "",
+                m.nCurrent,
+                m.nBaseline,
+                overallToo
+                        ? m.feature + " also drifts over all " + DriftGroups.field(m.driftGroup) + " values."
+                        : m.feature + " over all " + DriftGroups.field(m.driftGroup)
+                                + " values does not drift in this window: look at this one first.");
         return signal(a, active, m);
     }
 

@@ -70,7 +70,11 @@ final class OfflineReportInputs {
 
     ReportData read() throws IOException {
         List<WaferWindow> windows = waferWindows();
-        List<DriftMetric> drift = rows(OfflineSinks.DRIFT, "drift metrics", DriftMetric.class, m -> m.windowEnd - 1);
+        // The report charts each parameter overall; rows of drift groups (drift.group_by) are not its subject.
+        List<DriftMetric> drift =
+                rows(OfflineSinks.DRIFT, "drift metrics", DriftMetric.class, m -> m.windowEnd - 1).stream()
+                        .filter(m -> m.driftGroup == null)
+                        .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
         List<Violation> violations = rows(
                 OfflineSinks.QUARANTINE,
                 "violations",

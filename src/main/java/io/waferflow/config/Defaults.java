@@ -31,6 +31,8 @@ final class Defaults {
               registry: ""
             drift:
               enabled: true
+              group_by: []
+              max_groups: 32
               baseline:
                 file: ""
             alerts:

@@ -2,11 +2,17 @@ package io.waferflow.config;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Drift detection settings ({@code drift.*}, SPEC 4 "PSI", "KS", "Sketches", "Baselines"): the drift window, the sketch
  * size, the verdict thresholds and where each feature's baseline comes from. The drift stage reads a baseline file;
  * here it is only required when drift reads one.
+ *
+ * @param groupBy input fields each parameter is also judged by, one group per value ({@code tester_id}); empty: overall
+ *     only. Checked against the schema by {@link FeaturesJobConfig}.
+ * @param maxGroups groups per parameter and field at most; the values seen after the cap is reached are judged together
+ *     as {@code <field>=(other)}
  */
 public record DriftConfig(
         boolean enabled,
@@ -17,7 +23,9 @@ public record DriftConfig(
         double psiDrift,
         int minBaseline,
         int minCurrent,
-        Baseline baseline)
+        Baseline baseline,
+        List<String> groupBy,
+        int maxGroups)
         implements Serializable {
 
     public enum BaselineFrom {
@@ -42,6 +50,11 @@ public record DriftConfig(
         }
         Check.between("min_baseline", minBaseline, 1, Integer.MAX_VALUE);
         Check.between("min_current", minCurrent, 1, Integer.MAX_VALUE);
+        groupBy = groupBy == null ? List.of() : List.copyOf(groupBy);
+        if (groupBy.stream().distinct().count() < groupBy.size()) {
+            throw InvalidValue.at("group_by", "names a field twice: " + groupBy, "list each field once");
+        }
+        Check.between("max_groups", maxGroups, 1, 1024);
         if (enabled && baseline.from() == BaselineFrom.FILE && baseline.file().isEmpty()) {
             throw InvalidValue.at(
                     "baseline.file",
@@ -59,6 +72,26 @@ public record DriftConfig(
         public Baseline {
             Check.between("records", records, 1, Integer.MAX_VALUE);
         }
+    }
+
+    /** The same settings without grouping (drift per parameter only). */
+    public DriftConfig withoutGroups() {
+        return new DriftConfig(
+                enabled,
+                window,
+                sketchK,
+                alpha,
+                psiModerate,
+                psiDrift,
+                minBaseline,
+                minCurrent,
+                baseline,
+                List.of(),
+                maxGroups);
+    }
+
+    public boolean grouped() {
+        return enabled && !groupBy.isEmpty();
     }
 
     /** The verdict thresholds. */

@@ -2,6 +2,7 @@ package io.waferflow.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.waferflow.model.DriftGroups;
 import io.waferflow.model.FeatureColumns;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -55,6 +56,25 @@ public record FeaturesJobConfig(
                 wafers.allowedLateness().toMillis()));
         // The mapped parameters must be the schema's: checked here, where both sections are known.
         stdf = stdf.checkedAgainst(schema);
+        checkDriftGroups(drift, schema);
+    }
+
+    /** Each {@code drift.group_by} field must be declared by the schema and carried by the records to drift. */
+    private static void checkDriftGroups(DriftConfig drift, InputSchema schema) {
+        for (String field : drift.groupBy()) {
+            if (schema.field(field) == null) {
+                throw new ConfigException(
+                        "drift.group_by",
+                        "names '" + field + "', which the input schema does not declare",
+                        "group by a field of schema.fields: " + String.join(", ", DriftGroups.GROUPABLE));
+            }
+            if (!DriftGroups.GROUPABLE.contains(field)) {
+                throw new ConfigException(
+                        "drift.group_by",
+                        "names '" + field + "', which records do not carry to drift detection",
+                        "group by " + String.join(" or ", DriftGroups.GROUPABLE));
+            }
+        }
     }
 
     /** {@code job}: the job's name, and its version, written into every offline row. */

@@ -4,6 +4,7 @@ import io.waferflow.config.DriftConfig;
 import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
+import io.waferflow.model.DriftGroups;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.WaferParameterWindow;
 import java.time.Instant;
@@ -39,6 +40,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Output: one {@link DriftMetric} per feature and drift window (verdict insufficient_data while the baseline forms);
  * on {@link #QUALITY_EVENTS} the per-wafer checks of {@link WaferDistributionRules}.
+ *
+ * <p>Drift groups ({@code drift.group_by}) run through a second instance keyed by {@link DriftGroups#detectorKey}
+ * (parameter and group): each group then has its own state as a feature has, its baseline formed from its own first
+ * drift windows (a file baseline: the parameter's), and its metrics carry the group.
  */
 public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWindow, DriftMetric>
         implements CountingFunction {
@@ -136,9 +141,12 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     @Override
     public void processElement(WaferParameterWindow w, Context ctx, Collector<DriftMetric> out) throws Exception {
         Baseline b = baselineOf(ctx.getCurrentKey());
-        for (QualityEvent e : waferRules.check(w, b)) {
-            qualityEvents.inc();
-            ctx.output(QUALITY_EVENTS, e);
+        // The per-wafer checks are the overall detector's: a group's would report the same wafer again.
+        if (w.group == null) {
+            for (QualityEvent e : waferRules.check(w, b)) {
+                qualityEvents.inc();
+                ctx.output(QUALITY_EVENTS, e);
+            }
         }
         if (w.distribution == null || w.distribution.isEmpty()) {
             return;
@@ -170,8 +178,8 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
             return;
         }
         open.remove(end);
-        String feature = ctx.getCurrentKey();
-        Baseline b = baselineOf(feature);
+        String feature = DriftGroups.featureOf(ctx.getCurrentKey());
+        Baseline b = baselineOf(ctx.getCurrentKey());
         DriftMetric m;
         if (rollingWindows > 0) {
             m = compare(feature, b, current);
@@ -190,6 +198,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
             baseline.update(b);
             m = forming(feature, b, current);
         }
+        m.driftGroup = DriftGroups.groupOf(ctx.getCurrentKey());
         m.windowStart = start;
         m.windowEnd = end;
         metricsOut.inc();
@@ -226,13 +235,16 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         baseline.update(b);
     }
 
-    /** The feature's baseline: from state, else from the baseline file, else a new one to build from the stream. */
-    private Baseline baselineOf(String feature) throws Exception {
+    /**
+     * The key's baseline: from state, else from the baseline file (a group: its parameter's), else a new one to build
+     * from the stream.
+     */
+    private Baseline baselineOf(String key) throws Exception {
         Baseline b = baseline.value();
         if (b == null) {
             b = new Baseline();
             if (fileBaselines != null) {
-                b.distribution = fileBaselines.get(feature).copy();
+                b.distribution = fileBaselines.get(DriftGroups.featureOf(key)).copy();
                 b.id = fileBaselineId;
                 b.complete = true;
                 baseline.update(b);

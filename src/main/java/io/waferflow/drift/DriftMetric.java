@@ -11,6 +11,12 @@ import io.waferflow.model.NamedInSavepoints;
 public class DriftMetric {
 
     public String feature;
+    /**
+     * The group judged ({@code tester_id=T07}, {@code drift.group_by}); null for the parameter overall. Added after
+     * release 0.1.0: restored metrics have none.
+     */
+    public String driftGroup;
+
     public long windowStart;
     public long windowEnd;
     /** Where the baseline came from: {@code stream:<start>..<end>} or {@code file:<name>}. */
@@ -50,7 +56,7 @@ public class DriftMetric {
     public String toString() {
         return String.format(
                 "%s [%d, %d) %s psi=%.4f D=%.4f p=%.3g n=%d/%d shift=%.2fσ",
-                feature,
+                driftGroup == null ? feature : feature + "@" + driftGroup,
                 windowStart,
                 windowEnd,
                 verdict == null ? "?" : verdict.label(),

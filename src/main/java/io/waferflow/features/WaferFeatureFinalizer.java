@@ -60,6 +60,8 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private final List<String> parameterNames;
     /** Only windows starting at a multiple of this feed drift (sliding windows: the size); 0 for all. */
     private final long driftTileMs;
+    /** Whether summaries carry drift groups' distributions ({@code drift.group_by}), emitted like the overall ones. */
+    private final boolean driftGroups;
 
     private transient MapState<Integer, long[]> dieHistory;
     /** Release 0.1.0's die map, restored from its savepoints: moved into {@link #dieHistory} on the first firing. */
@@ -70,6 +72,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private transient MapState<Long, WaferFeatures> pending;
     private transient ValueState<Long> quietDeadline;
     private transient MapState<Long, Distribution[]> pendingDistributions;
+    /** Only with drift groups. */
+    private transient MapState<Long, GroupDistributions[]> pendingGroupDistributions;
+
     private final PipelineCounters counters = new PipelineCounters();
     private final PipelineCounter onlineRows = counters.add(PipelineCounter.ONLINE_ROWS);
     private final PipelineCounter staleSkipped = counters.add(PipelineCounter.ONLINE_STALE_SKIPPED);
@@ -93,11 +98,34 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
             boolean mergingWindows,
             List<String> parameterNames,
             long driftTileMs) {
+        this(allowedLatenessMs, quietTimeoutMs, mergingWindows, parameterNames, driftTileMs, false);
+    }
+
+    private WaferFeatureFinalizer(
+            long allowedLatenessMs,
+            long quietTimeoutMs,
+            boolean mergingWindows,
+            List<String> parameterNames,
+            long driftTileMs,
+            boolean driftGroups) {
         this.allowedLatenessMs = allowedLatenessMs;
         this.quietTimeoutMs = quietTimeoutMs;
         this.mergingWindows = mergingWindows;
         this.parameterNames = parameterNames == null ? null : List.copyOf(parameterNames);
         this.driftTileMs = driftTileMs;
+        this.driftGroups = driftGroups;
+    }
+
+    /**
+     * The same, also emitting each final window's drift-group distributions ({@link WaferWindowAggregator#withGroups}),
+     * one {@link WaferParameterWindow} per group and parameter with its {@code group} set, after the overall ones.
+     */
+    public WaferFeatureFinalizer withDriftGroups() {
+        if (parameterNames == null) {
+            throw new IllegalStateException("drift groups need the drift distributions");
+        }
+        return new WaferFeatureFinalizer(
+                allowedLatenessMs, quietTimeoutMs, mergingWindows, parameterNames, driftTileMs, true);
     }
 
     /** Die → its {@link DieHistory}: test stamps ({@link DieKeys}), ascending. Shared with savepoint tools. */
@@ -134,6 +162,12 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         return new MapStateDescriptor<>("pending-distributions", Types.LONG, TypeInformation.of(Distribution[].class));
     }
 
+    /** Window start → its drift groups' distributions, until it is final (only with drift groups). */
+    public static MapStateDescriptor<Long, GroupDistributions[]> pendingGroupDistributionsDescriptor() {
+        return new MapStateDescriptor<>(
+                "pending-group-distributions", Types.LONG, TypeInformation.of(GroupDistributions[].class));
+    }
+
     public static ValueStateDescriptor<Long> quietDeadlineDescriptor() {
         return new ValueStateDescriptor<>("quiet-deadline", Types.LONG);
     }
@@ -147,6 +181,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         quietDeadline = getRuntimeContext().getState(quietDeadlineDescriptor());
         pendingDistributions = getRuntimeContext().getMapState(pendingDistributionsDescriptor());
+        if (driftGroups) {
+            pendingGroupDistributions = getRuntimeContext().getMapState(pendingGroupDistributionsDescriptor());
+        }
     }
 
     @Override
@@ -169,6 +206,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         pendingDies.put(f.windowStart, windowDies);
         if (parameterNames != null && s.distributions != null && tilesTime(f)) {
             pendingDistributions.put(f.windowStart, s.distributions);
+            if (driftGroups && s.groupDistributions != null) {
+                pendingGroupDistributions.put(f.windowStart, s.groupDistributions);
+            }
         }
         ctx.timerService().registerEventTimeTimer(finalTime(f));
 
@@ -310,6 +350,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
             pending.remove(start);
             pendingDies.remove(start);
             pendingDistributions.remove(start);
+            if (driftGroups) {
+                pendingGroupDistributions.remove(start);
+            }
         }
         return revision;
     }
@@ -345,6 +388,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
             pending.remove(start);
             pendingDies.remove(start);
             pendingDistributions.remove(start);
+            if (driftGroups) {
+                pendingGroupDistributions.remove(start);
+            }
         }
         if (waferQuiet) {
             dieHistory.clear();
@@ -353,6 +399,9 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
             newestOnlineEnd.clear();
             pending.clear();
             pendingDistributions.clear();
+            if (driftGroups) {
+                pendingGroupDistributions.clear();
+            }
             quietDeadline.clear();
             expired.inc();
         }
@@ -377,6 +426,24 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
             w.deviceCount = f.deviceCount;
             w.distribution = distributions[i];
             ctx.output(DISTRIBUTIONS, w);
+        }
+        GroupDistributions[] groups = driftGroups ? pendingGroupDistributions.get(f.windowStart) : null;
+        if (groups == null) {
+            return;
+        }
+        for (GroupDistributions g : groups) {
+            for (int i = 0; i < g.distributions.length; i++) {
+                WaferParameterWindow w = new WaferParameterWindow();
+                w.feature = parameterNames.get(i);
+                w.group = g.group;
+                w.waferId = f.waferId;
+                w.lotId = f.lotId;
+                w.windowStart = f.windowStart;
+                w.windowEnd = f.windowEnd;
+                w.deviceCount = f.deviceCount;
+                w.distribution = g.distributions[i];
+                ctx.output(DISTRIBUTIONS, w);
+            }
         }
     }
 }

@@ -35,6 +35,11 @@ public class WaferWindowAccumulator {
     public int[] dieKeys;
     /** {@link DieKeys#stamp(long, boolean)} of each test in the window. */
     public long[] dieStamps;
+    /**
+     * Per drift group seen in the window ({@code drift.group_by}), its values; null without grouping (and in state
+     * written before grouping existed).
+     */
+    public GroupAccumulator[] groups;
 
     public WaferWindowAccumulator() {}
 }

@@ -3,14 +3,20 @@ package io.waferflow.features;
 import io.waferflow.config.InputSchema;
 import io.waferflow.drift.Distribution;
 import io.waferflow.model.DeviceTest;
+import io.waferflow.model.DriftGroups;
 import io.waferflow.sketch.QuantileSketches;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
  * Incremental aggregation of a wafer window: each record updates counts, Welford moments, min/max and a KLL sketch per
  * parameter in O(parameters), so a window's state does not grow with its record count (apart from 12 bytes per die for
  * neighbour yield). {@link #merge} combines partial aggregates exactly (Chan et al.) for session windows.
+ *
+ * <p>With drift groups ({@link #withGroups}) each record also updates its groups' moments and sketches (one group per
+ * grouping field: its value), so the window's state holds the sketches once more per group it saw, at most
+ * {@code maxGroups} per field plus the field's {@code (other)} group.
  */
 public class WaferWindowAggregator
         implements AggregateFunction<DeviceTest, WaferWindowAccumulator, WaferWindowSummary> {
@@ -24,20 +30,35 @@ public class WaferWindowAggregator
     private final int parameters;
     private final int sketchK;
     private final boolean withDistributions;
+    /** Drift grouping fields; empty when drift is per parameter only. */
+    private final List<String> groupFields;
+
+    private final int maxGroups;
 
     public WaferWindowAggregator(int parameters, int sketchK) {
-        this(parameters, sketchK, false);
+        this(parameters, sketchK, false, List.of(), 0);
     }
 
-    private WaferWindowAggregator(int parameters, int sketchK, boolean withDistributions) {
+    private WaferWindowAggregator(
+            int parameters, int sketchK, boolean withDistributions, List<String> groupFields, int maxGroups) {
         this.parameters = parameters;
         this.sketchK = sketchK;
         this.withDistributions = withDistributions;
+        this.groupFields = List.copyOf(groupFields);
+        this.maxGroups = maxGroups;
     }
 
     /** The same, also putting each parameter's {@link Distribution} (sketch and moments) in the summary, for drift. */
     public WaferWindowAggregator withDistributions() {
-        return new WaferWindowAggregator(parameters, sketchK, true);
+        return new WaferWindowAggregator(parameters, sketchK, true, groupFields, maxGroups);
+    }
+
+    /**
+     * The same with distributions, also per drift group: each value of each of {@code fields} (at most
+     * {@code maxGroups} per field in a window, later values in the field's {@code (other)} group).
+     */
+    public WaferWindowAggregator withGroups(List<String> fields, int maxGroups) {
+        return new WaferWindowAggregator(parameters, sketchK, true, fields, maxGroups);
     }
 
     public static WaferWindowAggregator forSchema(InputSchema schema, int sketchK) {
@@ -58,6 +79,9 @@ public class WaferWindowAggregator
         acc.flagged = new long[parameters];
         acc.dieKeys = new int[INITIAL_DIES];
         acc.dieStamps = new long[INITIAL_DIES];
+        if (!groupFields.isEmpty()) {
+            acc.groups = new GroupAccumulator[0];
+        }
         return acc;
     }
 
@@ -106,8 +130,49 @@ public class WaferWindowAggregator
             }
             acc.sketches.update(i, x);
         }
+        for (String field : groupFields) {
+            String value = DriftGroups.valueOf(r, field);
+            if (value != null) {
+                slot(acc, field, DriftGroups.label(field, value)).add(values);
+            }
+        }
         appendDie(acc, DieKeys.key(r.dieX, r.dieY), DieKeys.stamp(r.eventTime, r.passed()));
         return acc;
+    }
+
+    /** The window's accumulator of a group, new if need be: the field's (other) group once it has maxGroups. */
+    private GroupAccumulator slot(WaferWindowAccumulator acc, String field, String group) {
+        GroupAccumulator found = find(acc, group);
+        if (found != null) {
+            return found;
+        }
+        int ofField = 0;
+        for (GroupAccumulator g : acc.groups) {
+            if (DriftGroups.field(g.group).equals(field) && !DriftGroups.isOther(g.group)) {
+                ofField++;
+            }
+        }
+        if (ofField >= maxGroups) {
+            String other = DriftGroups.label(field, DriftGroups.OTHER);
+            found = find(acc, other);
+            if (found != null) {
+                return found;
+            }
+            group = other;
+        }
+        GroupAccumulator g = GroupAccumulator.create(group, parameters, sketchK);
+        acc.groups = Arrays.copyOf(acc.groups, acc.groups.length + 1);
+        acc.groups[acc.groups.length - 1] = g;
+        return g;
+    }
+
+    private static GroupAccumulator find(WaferWindowAccumulator acc, String group) {
+        for (GroupAccumulator g : acc.groups) {
+            if (g.group.equals(group)) {
+                return g;
+            }
+        }
+        return null;
     }
 
     private static void appendDie(WaferWindowAccumulator acc, int key, long stamp) {
@@ -150,6 +215,20 @@ public class WaferWindowAggregator
                 s.distributions[i] = Distribution.of(acc.sketches.toSketch(i), acc.count[i], acc.mean[i], acc.m2[i]);
             }
         }
+        if (acc.groups != null) {
+            s.groupDistributions = new GroupDistributions[acc.groups.length];
+            for (int g = 0; g < acc.groups.length; g++) {
+                GroupAccumulator group = acc.groups[g];
+                GroupDistributions d = new GroupDistributions();
+                d.group = group.group;
+                d.distributions = new Distribution[parameters];
+                for (int i = 0; i < parameters; i++) {
+                    d.distributions[i] =
+                            Distribution.of(group.sketches.toSketch(i), group.count[i], group.mean[i], group.m2[i]);
+                }
+                s.groupDistributions[g] = d;
+            }
+        }
         s.dieKeys = Arrays.copyOf(acc.dieKeys, acc.dieCount);
         s.dieStamps = Arrays.copyOf(acc.dieStamps, acc.dieCount);
         return s;
@@ -181,6 +260,15 @@ public class WaferWindowAggregator
             a.max[i] = Math.max(a.max[i], b.max[i]);
         }
         a.sketches.merge(b.sketches);
+        if (a.groups != null && b.groups != null) {
+            for (GroupAccumulator g : b.groups) {
+                GroupAccumulator into = find(a, g.group);
+                if (into == null) {
+                    into = slot(a, DriftGroups.field(g.group), g.group);
+                }
+                into.merge(g);
+            }
+        }
         for (int d = 0; d < b.dieCount; d++) {
             appendDie(a, b.dieKeys[d], b.dieStamps[d]);
         }

@@ -13,6 +13,8 @@ public class WaferWindowSummary {
     public WaferFeatures features;
     /** Per parameter, its values' sketch and moments, when drift detection is on (else null). */
     public Distribution[] distributions;
+    /** Per drift group seen in the window, its distributions, when drift groups are on (else null). */
+    public GroupDistributions[] groupDistributions;
     /** The window's dies (packed x/y) and, for each, the event time of its latest test. */
     public int[] dieKeys;
 

@@ -13,6 +13,7 @@ import io.waferflow.config.WindowSpec;
 import io.waferflow.config.registry.FeatureDefinitions;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.drift.DriftDetector;
+import io.waferflow.drift.DriftGroupCap;
 import io.waferflow.drift.DriftMetric;
 import io.waferflow.drift.DriftVerdict;
 import io.waferflow.drift.WaferDistributionRules;
@@ -27,10 +28,12 @@ import io.waferflow.ingest.EventTimeWatermarks;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.model.DeviceTest;
+import io.waferflow.model.DriftGroups;
 import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.StoreStatus;
 import io.waferflow.model.Violation;
+import io.waferflow.model.WaferParameterWindow;
 import io.waferflow.quality.DropDuplicates;
 import io.waferflow.quality.TooLateToViolation;
 import io.waferflow.sketch.QuantileSketches;
@@ -64,6 +67,7 @@ import org.apache.flink.util.OutputTag;
  * final windows' distributions ─ keyBy parameter ─ drift (PSI, KS vs baseline) ─┬─ drift metrics (Parquet, Redis)
  *                                                                               ├─ drift events (alerting)
  *                                                                               └─ wafer shift / IQR quality events
+ *   └ (drift.group_by) per group ─ keyBy parameter, field ─ cap ─ keyBy parameter, group ─ drift ─┘ (metrics, events)
  *
  * quality events ─ observations ─┬─ keyBy alert key ─ alert policy ─ alerts (Kafka, webhook, log)
  * drift metrics ─ keyBy window ─ Benjamini-Hochberg ─┘
@@ -156,12 +160,35 @@ public final class FeaturesJob {
         DataStream<StoreStatus> stores = sinks.write(JobOutput.ONLINE, online);
         DataStream<DriftMetric> driftMetrics = null;
         if (config.drift().enabled()) {
-            SingleOutputStreamOperator<DriftMetric> drift = online.getSideOutput(WaferFeatureFinalizer.DISTRIBUTIONS)
+            DataStream<WaferParameterWindow> distributions = online.getSideOutput(WaferFeatureFinalizer.DISTRIBUTIONS);
+            DataStream<WaferParameterWindow> groups = null;
+            if (config.drift().grouped()) {
+                groups = distributions
+                        .filter(w -> w.group != null)
+                        .uid(Uids.DRIFT_GROUP_INPUTS)
+                        .name("Drift group distributions");
+                distributions = distributions
+                        .filter(w -> w.group == null)
+                        .uid(Uids.DRIFT_OVERALL_INPUTS)
+                        .name("Overall distributions");
+            }
+            SingleOutputStreamOperator<DriftMetric> overall = distributions
                     .keyBy(w -> w.feature)
                     .process(driftDetector(config))
                     .uid(Uids.DRIFT_DETECTOR)
                     .name("Drift per feature (PSI, KS)");
-            qualityEvents = qualityEvents.union(drift.getSideOutput(DriftDetector.QUALITY_EVENTS));
+            qualityEvents = qualityEvents.union(overall.getSideOutput(DriftDetector.QUALITY_EVENTS));
+            DataStream<DriftMetric> drift = overall;
+            if (groups != null) {
+                drift = overall.union(groups.keyBy(DriftGroupCap::key)
+                        .process(new DriftGroupCap(config.drift().maxGroups()))
+                        .uid(Uids.DRIFT_GROUP_CAP)
+                        .name("Drift groups per parameter (cap, the rest as other)")
+                        .keyBy(w -> DriftGroups.detectorKey(w.feature, w.group))
+                        .process(driftDetector(config))
+                        .uid(Uids.DRIFT_GROUP_DETECTOR)
+                        .name("Drift per feature and group (PSI, KS)"));
+            }
             driftMetrics = drift;
             stores = StoreHook.union(stores, sinks.write(JobOutput.DRIFT_METRICS, drift));
             sinks.write(
@@ -227,6 +254,9 @@ public final class FeaturesJob {
 
     private static WaferWindowAggregator aggregator(FeaturesJobConfig c) {
         WaferWindowAggregator a = WaferWindowAggregator.forSchema(c.schema(), QuantileSketches.DEFAULT_K);
+        if (c.drift().grouped()) {
+            return a.withGroups(c.drift().groupBy(), c.drift().maxGroups());
+        }
         return c.drift().enabled() ? a.withDistributions() : a;
     }
 
@@ -239,7 +269,9 @@ public final class FeaturesJob {
             return new WaferFeatureFinalizer(lateness, quiet, merging);
         }
         long tile = w.type() == WindowSpec.Type.SLIDING ? w.size().toMillis() : 0;
-        return new WaferFeatureFinalizer(lateness, quiet, merging, c.schema().parameterNames(), tile);
+        WaferFeatureFinalizer f =
+                new WaferFeatureFinalizer(lateness, quiet, merging, c.schema().parameterNames(), tile);
+        return c.drift().grouped() ? f.withDriftGroups() : f;
     }
 
     private static DriftDetector driftDetector(FeaturesJobConfig c) {

@@ -91,6 +91,8 @@ public final class ModelDrift {
                 d.psiDrift(),
                 reference,
                 m.predictionDrift().minCurrent(),
-                new DriftConfig.Baseline(DriftConfig.BaselineFrom.STREAM_RECORDS, reference, m.window(), ""));
+                new DriftConfig.Baseline(DriftConfig.BaselineFrom.STREAM_RECORDS, reference, m.window(), ""),
+                java.util.List.of(),
+                d.maxGroups());
     }
 }

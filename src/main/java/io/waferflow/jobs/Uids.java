@@ -32,6 +32,11 @@ public final class Uids {
     public static final String WAFER_QUALITY = "wafer-quality-rules";
     public static final String QUALITY_EVENT_SINK = "quality-event-parquet-sink";
     public static final String DRIFT_DETECTOR = "drift-detector";
+    // Drift groups (drift.group_by), only in a job that groups.
+    public static final String DRIFT_OVERALL_INPUTS = "drift-overall-inputs";
+    public static final String DRIFT_GROUP_INPUTS = "drift-group-inputs";
+    public static final String DRIFT_GROUP_CAP = "drift-group-cap";
+    public static final String DRIFT_GROUP_DETECTOR = "drift-group-detector";
     public static final String DRIFT_SINK = "drift-metric-parquet-sink";
     public static final String DRIFT_REDIS_FIELDS = "drift-redis-fields";
     public static final String DRIFT_REDIS_WRITER = "drift-redis-writer";

@@ -47,6 +47,8 @@ public final class PipelineCounter implements Serializable {
     public static final String ALERTS_SUPPRESSED = "alerts_suppressed";
     /** Wafer-window distributions that reached the drift detector after their drift window was judged. */
     public static final String DRIFT_LATE_INPUTS = "drift_late_inputs";
+    /** Wafer-window distributions of a drift group judged as its field's {@code (other)} group (beyond the cap). */
+    public static final String DRIFT_GROUP_WINDOWS_OTHER = "drift_group_windows_other";
 
     /** Model monitoring: predictions joined with their actual. */
     public static final String PREDICTIONS_LABELED = "predictions_labeled";

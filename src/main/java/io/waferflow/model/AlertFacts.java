@@ -26,7 +26,8 @@ public final class AlertFacts {
         if (a.features != null && !a.features.isBlank()) {
             facts.add(new Fact("features", a.features));
         } else if (a.feature != null && !a.feature.isBlank()) {
-            facts.add(new Fact("feature", a.feature));
+            // A drift group shares the fact: Slack shows at most 10, and a group alert has every other one too.
+            facts.add(new Fact("feature", a.driftGroup == null ? a.feature : a.feature + " on " + a.driftGroup));
         }
         if (Double.isFinite(a.baselineMean)) {
             facts.add(new Fact("baseline", meanStd(a.baselineMean, a.baselineStd, a.nBaseline)));

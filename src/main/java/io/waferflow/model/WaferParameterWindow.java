@@ -9,6 +9,9 @@ import io.waferflow.drift.Distribution;
 public class WaferParameterWindow {
 
     public String feature;
+    /** The drift group these values belong to ({@code tester_id=T07}); null for all the wafer window's values. */
+    public String group;
+
     public String waferId;
     public String lotId;
     public long windowStart;

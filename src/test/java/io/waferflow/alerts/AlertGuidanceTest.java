@@ -14,6 +14,7 @@ class AlertGuidanceTest {
         assertThat(AlertGuidance.types())
                 .containsExactlyInAnyOrder(
                         "drift",
+                        "drift_group",
                         "drift_multiple",
                         "range_violations",
                         "distribution_shift",

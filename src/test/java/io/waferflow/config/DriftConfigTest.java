@@ -44,4 +44,30 @@ class DriftConfigTest {
         assertThatThrownBy(() -> TestConfigs.features("quality.wafer.mean_shift_sigma=0"))
                 .hasMessageContaining("'quality.wafer.mean_shift_sigma'");
     }
+
+    @Test
+    void groupsAreOffByDefaultAndMustBeFieldsTheRecordsCarry() {
+        DriftConfig d = TestConfigs.features().drift();
+        assertThat(d.groupBy()).isEmpty();
+        assertThat(d.grouped()).isFalse();
+        assertThat(d.maxGroups()).isEqualTo(32);
+        DriftConfig grouped = TestConfigs.features("drift.group_by=[tester_id]").drift();
+        assertThat(grouped.groupBy()).containsExactly("tester_id");
+        assertThat(grouped.grouped()).isTrue();
+        assertThat(TestConfigs.features("drift.group_by=[tester_id]", "drift.enabled=false")
+                        .drift()
+                        .grouped())
+                .isFalse();
+
+        assertThatThrownBy(() -> TestConfigs.features("drift.group_by=[probe_card]"))
+                .hasMessageContaining("'drift.group_by'")
+                .hasMessageContaining("does not declare")
+                .hasMessageContaining("tester_id");
+        assertThatThrownBy(() -> TestConfigs.features("drift.group_by=[vdd]"))
+                .hasMessageContaining("'drift.group_by'")
+                .hasMessageContaining("do not carry");
+        assertThatThrownBy(() -> TestConfigs.features("drift.group_by=[tester_id, tester_id]"))
+                .hasMessageContaining("'drift.group_by'");
+        assertThatThrownBy(() -> TestConfigs.features("drift.max_groups=0")).hasMessageContaining("'drift.max_groups'");
+    }
 }

@@ -61,6 +61,7 @@ class AlertJsonTest {
                         "window_start",
                         "window_end",
                         "feature",
+                        "drift_group",
                         "baseline_mean",
                         "baseline_std",
                         "current_mean",

@@ -118,6 +118,12 @@ class SchemaRowsTest {
         assertThat(r.get("ks_p_value_conservative")).isEqualTo(0.01);
         assertThat((Double) r.get("ks_d_lower")).isNaN();
         assertThat(r.get("exact")).isEqualTo(true);
+        assertThat(r.get("drift_group"))
+                .as("an overall metric has no drift group")
+                .isNull();
+
+        m.driftGroup = "tester_id=T07";
+        assertThat(row("drift_metric", m).get("drift_group")).isEqualTo("tester_id=T07");
     }
 
     @Test
