@@ -16,9 +16,11 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  *
  * <p>Exact while small: up to {@link #EXACT_VALUES} values the sketch is a KLL sketch of that size, which holds every
  * value with weight 1 (never in estimation mode), so quantiles are the true ones and drift statistics use ε = 0. Past
- * the bound, the values go into a sketch of the configured k. Same compact-bytes format either way, so the state schema
- * (and state written by 0.1.0, all k-sized sketches) is unchanged; at the bound a distribution is about 8.3 KB. Updates
- * and merges go through {@link ReproducibleKll}: the same values in the same order give the same bytes.
+ * the bound, the values go into a sketch of the configured k, which itself holds every value up to k (with the shipped
+ * {@code drift.sketch_k} of 1,536, a distribution is exact up to 1,536 values). Same compact-bytes format either way,
+ * so the state schema (and state written by 0.1.0, all k-sized sketches) is unchanged; at the bound a distribution is
+ * about 8.3 KB. Updates and merges go through {@link ReproducibleKll}: the same values in the same order give the same
+ * bytes.
  */
 @NamedInSavepoints
 public class Distribution implements Serializable {
