@@ -21,6 +21,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.jobgraph.JobType;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 import org.apache.flink.util.Collector;
@@ -186,7 +187,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
             // Every input with an earlier timestamp has arrived: a wafer window whose merge time is earlier than this
             // one's timestamp has all its predecessors in the canonical order (their timestamps are ≤ their merge
             // times, which are ≤ its own).
-            mergePending(ctx.timestamp() - 1);
+            mergePending(ctx.timestamp() - 1, ctx.timerService());
         }
         long mergeAt = mergeTime(w);
         List<WaferParameterWindow> waiting = pending.get(mergeAt);
@@ -219,7 +220,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     /**
      * Merges the pending wafer windows whose merge time is ≤ {@code upTo} into their drift windows, in canonical order.
      */
-    private void mergePending(long upTo) throws Exception {
+    private void mergePending(long upTo, TimerService timers) throws Exception {
         List<Long> due = new ArrayList<>();
         List<WaferParameterWindow> ready = new ArrayList<>();
         for (Map.Entry<Long, List<WaferParameterWindow>> e : pending.entries()) {
@@ -244,6 +245,11 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         }
         for (Map.Entry<Long, Distribution> e : touched.entrySet()) {
             open.put(e.getKey(), e.getValue());
+            // Registered on arrival already; again for pending state restored by savepoint migrate, which has no
+            // drift window size to register it with.
+            if (judgeTime(e.getKey()) > timers.currentWatermark()) {
+                timers.registerEventTimeTimer(judgeTime(e.getKey()));
+            }
         }
     }
 
@@ -255,7 +261,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftMetric> out) throws Exception {
         long end = timestamp + 1 - waferLatenessMs;
         long start = end - config.window().toMillis();
-        mergePending(timestamp);
+        mergePending(timestamp, ctx.timerService());
         Distribution current = open.get(end);
         if (current == null) {
             return;
