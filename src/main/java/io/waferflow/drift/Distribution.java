@@ -106,11 +106,14 @@ public class Distribution implements Serializable {
         }
         long total = n + other.n;
         double delta = other.mean - mean;
-        Distribution d = of(
-                merged,
-                total,
-                mean + delta * other.n / total,
-                m2 + other.m2 + delta * delta * ((double) n * other.n / total));
+        // Into an empty distribution the moments are copied: (mean · n) / n can differ from mean in the last bit.
+        Distribution d = n == 0
+                ? of(merged, total, other.mean, other.m2)
+                : of(
+                        merged,
+                        total,
+                        mean + delta * other.n / total,
+                        m2 + other.m2 + delta * delta * ((double) n * other.n / total));
         d.min = n == 0 ? other.min : Math.min(min, other.min);
         d.max = n == 0 ? other.max : Math.max(max, other.max);
         return d;
