@@ -22,8 +22,8 @@ final class FeatureOptions {
     @Option(
             names = "--k",
             paramLabel = "K",
-            description = "KLL sketch parameter, 8 to 65535 (default ${DEFAULT-VALUE}, as the streaming job)")
-    private int k = 200;
+            description = "KLL sketch parameter, 8 to 65535 (default ${DEFAULT-VALUE}, the shipped drift.sketch_k)")
+    private int k = 1536;
 
     /** Trimmed, duplicates dropped, order kept; empty when not given. */
     public List<String> features() {

@@ -16,9 +16,11 @@ import org.apache.datasketches.quantilescommon.DoublesSortedView;
  *
  * <p>Exact while small: up to {@link #EXACT_VALUES} values the sketch is a KLL sketch of that size, which holds every
  * value with weight 1 (never in estimation mode), so quantiles are the true ones and drift statistics use ε = 0. Past
- * the bound, the values go into a sketch of the configured k. Same compact-bytes format either way, so the state schema
- * (and state written by 0.1.0, all k-sized sketches) is unchanged; at the bound a distribution is about 8.3 KB. Updates
- * and merges go through {@link ReproducibleKll}: the same values in the same order give the same bytes.
+ * the bound, the values go into a sketch of the configured k, which itself holds every value up to k (with the shipped
+ * {@code drift.sketch_k} of 1,536, a distribution is exact up to 1,536 values). Same compact-bytes format either way,
+ * so the state schema (and state written by 0.1.0, all k-sized sketches) is unchanged; at the bound a distribution is
+ * about 8.3 KB. Updates and merges go through {@link ReproducibleKll}: the same values in the same order give the same
+ * bytes.
  */
 @NamedInSavepoints
 public class Distribution implements Serializable {
@@ -104,11 +106,14 @@ public class Distribution implements Serializable {
         }
         long total = n + other.n;
         double delta = other.mean - mean;
-        Distribution d = of(
-                merged,
-                total,
-                mean + delta * other.n / total,
-                m2 + other.m2 + delta * delta * ((double) n * other.n / total));
+        // Into an empty distribution the moments are copied: (mean · n) / n can differ from mean in the last bit.
+        Distribution d = n == 0
+                ? of(merged, total, other.mean, other.m2)
+                : of(
+                        merged,
+                        total,
+                        mean + delta * other.n / total,
+                        m2 + other.m2 + delta * delta * ((double) n * other.n / total));
         d.min = n == 0 ? other.min : Math.min(min, other.min);
         d.max = n == 0 ? other.max : Math.max(max, other.max);
         return d;

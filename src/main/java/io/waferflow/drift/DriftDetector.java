@@ -8,6 +8,10 @@ import io.waferflow.model.DriftGroups;
 import io.waferflow.model.QualityEvent;
 import io.waferflow.model.WaferParameterWindow;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,7 +21,10 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.jobgraph.JobType;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -29,6 +36,15 @@ import org.apache.flink.util.OutputTag;
  * end; the drift window is judged when the watermark passes its end plus the wafer windows' allowed lateness, that is,
  * once every wafer window that ends in it is final. Records are never keyed by parameter one by one: the per-record
  * work (sketch updates) happens in the wafer windows, which this operator reuses.
+ *
+ * <p>Merge order: wafer windows reach this operator in an order that timing decides (two upstream subtasks' network
+ * buffers), and merging is not order-independent (a mean's last bit, KLL compaction). So an arriving wafer window waits
+ * in {@link #pendingWaferWindowsDescriptor()} until every wafer window that ends no later than it has arrived (the
+ * watermark passes its end plus the lateness: each is emitted by then), and is merged then, in the order (window end,
+ * window start, lot, wafer): the same input gives the same drift window, bit for bit, in every run, restore and
+ * backfill. Pending state is small in streaming (the wafer windows between their emission and the next watermark); in a
+ * batch run (backfill), whose keyed input is sorted by timestamp and whose watermark only comes at the end, a wafer
+ * window is merged as soon as an input with a later timestamp than its merge time arrives.
  *
  * <p>State per feature: the baseline ({@link Baseline}) and the open drift windows (end → merged distribution). A
  * stream baseline is built from the first drift windows; a file baseline is loaded on the feature's first input. Both
@@ -72,6 +88,10 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     private transient MapState<Long, Distribution> open;
     /** Only with a rolling reference. */
     private transient MapState<Long, Distribution> rolling;
+    /** Merge time (wafer window end − 1 + lateness) → wafer windows waiting to be merged in canonical order. */
+    private transient MapState<Long, List<WaferParameterWindow>> pending;
+    /** Batch execution: keyed input sorted by timestamp, one watermark at the end. */
+    private transient boolean sortedInput;
 
     public DriftDetector(
             DriftConfig config,
@@ -118,6 +138,15 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
         return new MapStateDescriptor<>("drift-open-windows", Types.LONG, TypeInformation.of(Distribution.class));
     }
 
+    /**
+     * Wafer windows not yet merged into their drift window: merge time (window end − 1 + lateness) → the wafer windows
+     * (issue 19; new in 0.2, so state from 0.1.0 restores without it).
+     */
+    public static MapStateDescriptor<Long, List<WaferParameterWindow>> pendingWaferWindowsDescriptor() {
+        return new MapStateDescriptor<>(
+                "drift-pending-wafer-windows", Types.LONG, Types.LIST(TypeInformation.of(WaferParameterWindow.class)));
+    }
+
     /** Rolling reference: drift window end → its distribution, for the last N judged windows. */
     public static MapStateDescriptor<Long, Distribution> rollingWindowsDescriptor() {
         return new MapStateDescriptor<>("drift-rolling-windows", Types.LONG, TypeInformation.of(Distribution.class));
@@ -132,6 +161,8 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     public void open(OpenContext openContext) {
         baseline = getRuntimeContext().getState(baselineDescriptor());
         open = getRuntimeContext().getMapState(openWindowsDescriptor());
+        pending = getRuntimeContext().getMapState(pendingWaferWindowsDescriptor());
+        sortedInput = getRuntimeContext() instanceof StreamingRuntimeContext c && c.getJobType() == JobType.BATCH;
         if (rollingWindows > 0) {
             rolling = getRuntimeContext().getMapState(rollingWindowsDescriptor());
         }
@@ -160,9 +191,74 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
             lateInputs.inc();
             return;
         }
-        Distribution so = open.get(end);
-        open.put(end, (so == null ? new Distribution() : so).merge(w.distribution, config.sketchK()));
+        if (sortedInput && ctx.timestamp() != null) {
+            // Every input with an earlier timestamp has arrived: a wafer window whose merge time is earlier than this
+            // one's timestamp has all its predecessors in the canonical order (their timestamps are ≤ their merge
+            // times, which are ≤ its own).
+            mergePending(ctx.timestamp() - 1, ctx.timerService());
+        }
+        long mergeAt = mergeTime(w);
+        List<WaferParameterWindow> waiting = pending.get(mergeAt);
+        if (waiting == null) {
+            waiting = new ArrayList<>();
+        }
+        waiting.add(w);
+        pending.put(mergeAt, waiting);
+        ctx.timerService().registerEventTimeTimer(mergeAt);
         ctx.timerService().registerEventTimeTimer(judgeAt);
+    }
+
+    /**
+     * When a wafer window can be merged: the watermark has passed its end plus the lateness, so every wafer window that
+     * ends no later (emitted when final, at the latest at its own such time) has arrived.
+     */
+    private long mergeTime(WaferParameterWindow w) {
+        return w.windowEnd - 1 + waferLatenessMs;
+    }
+
+    /** Canonical merge order of wafer windows: end, start, lot, wafer, then the distribution itself. */
+    private static final Comparator<WaferParameterWindow> MERGE_ORDER = Comparator.<WaferParameterWindow>comparingLong(
+                    w -> w.windowEnd)
+            .thenComparingLong(w -> w.windowStart)
+            .thenComparing(w -> w.lotId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(w -> w.waferId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparingLong(w -> w.distribution.n)
+            .thenComparing(w -> w.distribution.sketch, Arrays::compare);
+
+    /**
+     * Merges the pending wafer windows whose merge time is ≤ {@code upTo} into their drift windows, in canonical order.
+     */
+    private void mergePending(long upTo, TimerService timers) throws Exception {
+        List<Long> due = new ArrayList<>();
+        List<WaferParameterWindow> ready = new ArrayList<>();
+        for (Map.Entry<Long, List<WaferParameterWindow>> e : pending.entries()) {
+            if (e.getKey() <= upTo) {
+                due.add(e.getKey());
+                ready.addAll(e.getValue());
+            }
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        for (Long t : due) {
+            pending.remove(t);
+        }
+        ready.sort(MERGE_ORDER);
+        long size = config.window().toMillis();
+        Map<Long, Distribution> touched = new TreeMap<>();
+        for (WaferParameterWindow w : ready) {
+            long end = Math.floorDiv(w.windowEnd - 1, size) * size + size;
+            Distribution so = touched.containsKey(end) ? touched.get(end) : open.get(end);
+            touched.put(end, (so == null ? new Distribution() : so).merge(w.distribution, config.sketchK()));
+        }
+        for (Map.Entry<Long, Distribution> e : touched.entrySet()) {
+            open.put(e.getKey(), e.getValue());
+            // Registered on arrival already; again for pending state restored by savepoint migrate, which has no
+            // drift window size to register it with.
+            if (judgeTime(e.getKey()) > timers.currentWatermark()) {
+                timers.registerEventTimeTimer(judgeTime(e.getKey()));
+            }
+        }
     }
 
     private long judgeTime(long driftWindowEnd) {
@@ -173,6 +269,7 @@ public class DriftDetector extends KeyedProcessFunction<String, WaferParameterWi
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftMetric> out) throws Exception {
         long end = timestamp + 1 - waferLatenessMs;
         long start = end - config.window().toMillis();
+        mergePending(timestamp, ctx.timerService());
         Distribution current = open.get(end);
         if (current == null) {
             return;

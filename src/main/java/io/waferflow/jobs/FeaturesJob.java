@@ -253,11 +253,14 @@ public final class FeaturesJob {
     }
 
     private static WaferWindowAggregator aggregator(FeaturesJobConfig c) {
-        WaferWindowAggregator a = WaferWindowAggregator.forSchema(c.schema(), QuantileSketches.DEFAULT_K);
-        if (c.drift().grouped()) {
-            return a.withGroups(c.drift().groupBy(), c.drift().maxGroups());
+        if (!c.drift().enabled()) {
+            return WaferWindowAggregator.forSchema(c.schema(), QuantileSketches.DEFAULT_K);
         }
-        return c.drift().enabled() ? a.withDistributions() : a;
+        // The wafer windows' sketches become the drift distributions: a smaller k there would set the merged drift
+        // sketch's accuracy (KLL keeps the smaller k of a merge), so they use drift.sketch_k when it is larger.
+        int k = Math.max(QuantileSketches.DEFAULT_K, c.drift().sketchK());
+        WaferWindowAggregator a = WaferWindowAggregator.forSchema(c.schema(), k);
+        return c.drift().grouped() ? a.withGroups(c.drift().groupBy(), c.drift().maxGroups()) : a.withDistributions();
     }
 
     private static WaferFeatureFinalizer finalizer(FeaturesJobConfig c) {

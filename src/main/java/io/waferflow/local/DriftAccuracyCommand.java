@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
  * {@link DriftStatistics#compare} twice on them: on {@link StepCdf#exact} of all values and on {@link StepCdf#of} the
  * KLL sketches of a {@link Distribution} (what the streaming detector does). Trials run on a thread pool; each draws
  * from its own generator seeded by (seed, case, n, trial), so the samples do not depend on the thread count. The KLL
- * sketches' compaction coin flips come from DataSketches' own unseeded generator, so sketch-side numbers vary slightly
- * from run to run.
+ * sketches compact through {@code ReproducibleKll}, so a re-run prints the same tables. The default k is the shipped
+ * {@code drift.sketch_k}.
  */
 @CommandLine.Command(
         name = "drift-accuracy",
@@ -104,8 +104,8 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
     @Option(
             names = "--k",
             paramLabel = "K",
-            description = "KLL parameter (default ${DEFAULT-VALUE}, as the streaming" + " job)")
-    private int k = 200;
+            description = "KLL parameter (default ${DEFAULT-VALUE}, the shipped drift.sketch_k)")
+    private int k = 1536;
 
     @Option(names = "--seed", paramLabel = "S", description = "base seed (default ${DEFAULT-VALUE})")
     private long seed = 1;
@@ -125,7 +125,7 @@ public final class DriftAccuracyCommand implements Command, Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         positive("--trials", trials, 1000);
-        positive("--k", k, 200);
+        positive("--k", k, 1536);
         positive("--threads", threads, 2);
         String command = "bin/waferflow "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs());

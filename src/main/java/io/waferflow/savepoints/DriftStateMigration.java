@@ -6,6 +6,7 @@ import io.waferflow.drift.DriftDetector;
 import io.waferflow.jobs.Uids;
 import io.waferflow.metrics.PipelineCount;
 import io.waferflow.metrics.PipelineCounters;
+import io.waferflow.model.WaferParameterWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class DriftStateMigration {
         public String feature;
         public Baseline baseline;
         public Map<Long, Distribution> openWindows = new HashMap<>();
+        /** Wafer windows not yet merged into their drift window, by merge time (state since issue 19). */
+        public Map<Long, List<WaferParameterWindow>> pendingWaferWindows = new HashMap<>();
 
         public FeatureState() {}
     }
@@ -84,6 +87,12 @@ public final class DriftStateMigration {
             s.baseline.distribution = resketch(s.baseline.distribution, sketchK);
         }
         s.openWindows.replaceAll((end, d) -> resketch(d, sketchK));
+        for (List<WaferParameterWindow> waiting : s.pendingWaferWindows.values()) {
+            for (WaferParameterWindow w : waiting) {
+                w.feature = s.feature;
+                w.distribution = resketch(w.distribution, sketchK);
+            }
+        }
         return s;
     }
 
@@ -101,11 +110,13 @@ public final class DriftStateMigration {
 
         private transient ValueState<Baseline> baseline;
         private transient MapState<Long, Distribution> open;
+        private transient MapState<Long, List<WaferParameterWindow>> pending;
 
         @Override
         public void open(Configuration parameters) {
             baseline = getRuntimeContext().getState(DriftDetector.baselineDescriptor());
             open = getRuntimeContext().getMapState(DriftDetector.openWindowsDescriptor());
+            pending = getRuntimeContext().getMapState(DriftDetector.pendingWaferWindowsDescriptor());
         }
 
         @Override
@@ -115,6 +126,9 @@ public final class DriftStateMigration {
             s.baseline = baseline.value();
             for (Map.Entry<Long, Distribution> e : open.entries()) {
                 s.openWindows.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<Long, List<WaferParameterWindow>> e : pending.entries()) {
+                s.pendingWaferWindows.put(e.getKey(), new ArrayList<>(e.getValue()));
             }
             out.collect(s);
         }
@@ -147,11 +161,13 @@ public final class DriftStateMigration {
 
         private transient ValueState<Baseline> baseline;
         private transient MapState<Long, Distribution> open;
+        private transient MapState<Long, List<WaferParameterWindow>> pending;
 
         @Override
         public void open(Configuration parameters) {
             baseline = getRuntimeContext().getState(DriftDetector.baselineDescriptor());
             open = getRuntimeContext().getMapState(DriftDetector.openWindowsDescriptor());
+            pending = getRuntimeContext().getMapState(DriftDetector.pendingWaferWindowsDescriptor());
         }
 
         @Override
@@ -162,6 +178,11 @@ public final class DriftStateMigration {
             open.putAll(s.openWindows);
             for (Long end : s.openWindows.keySet()) {
                 ctx.timerService().registerEventTimeTimer(end - 1 + waferLatenessMs);
+            }
+            // A pending wafer window's timer is its merge time; its drift window's judging timer comes back too.
+            for (Map.Entry<Long, List<WaferParameterWindow>> e : s.pendingWaferWindows.entrySet()) {
+                pending.put(e.getKey(), e.getValue());
+                ctx.timerService().registerEventTimeTimer(e.getKey());
             }
         }
     }

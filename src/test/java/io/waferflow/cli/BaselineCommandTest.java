@@ -57,7 +57,7 @@ class BaselineCommandTest {
         BaselineFile baseline = BaselineFile.read(file);
         assertThat(baseline.features.keySet()).containsExactlyInAnyOrder("vdd", "temperature");
         assertThat(baseline.source).isEqualTo(dir.resolve("history.jsonl").toString());
-        assertThat(baseline.k).isEqualTo(200);
+        assertThat(baseline.k).as("--k default: the shipped drift.sketch_k").isEqualTo(1536);
         Distribution d = baseline.features.get("vdd");
         assertThat(d.n).isEqualTo(3000);
         assertThat(d.mean).isCloseTo(mean(vdd), within(1e-12));

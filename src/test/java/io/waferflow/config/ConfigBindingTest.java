@@ -87,7 +87,7 @@ class ConfigBindingTest {
                 .as("the printed configuration is what was written")
                 .doesNotContain("max_string_chars", "raw_archive");
         assertThatThrownBy(() ->
-                        FeaturesJobConfig.from(RawConfig.parse(shippedYaml().replace("  sketch_k: 200\n", ""))))
+                        FeaturesJobConfig.from(RawConfig.parse(shippedYaml().replace("  sketch_k: 1536\n", ""))))
                 .as("a key without a default is required")
                 .hasMessageContaining("'drift.sketch_k'")
                 .hasMessageContaining("is missing in <inline>")

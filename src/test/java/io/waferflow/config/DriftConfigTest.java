@@ -13,7 +13,7 @@ class DriftConfigTest {
     void shippedDefaultsAreTheSpecsThresholds() {
         DriftConfig d = TestConfigs.features().drift();
         assertThat(d.enabled()).isTrue();
-        assertThat(d.sketchK()).isEqualTo(200);
+        assertThat(d.sketchK()).as("PSI within 0.02 of exact (issue 19)").isEqualTo(1536);
         assertThat(d.rule().alpha).isEqualTo(0.05);
         assertThat(d.rule().psiModerate).isEqualTo(0.1);
         assertThat(d.rule().psiDrift).isEqualTo(0.25);
