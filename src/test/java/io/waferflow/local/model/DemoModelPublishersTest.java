@@ -8,6 +8,7 @@ import io.waferflow.config.FeaturesJobConfig;
 import io.waferflow.serving.FeatureClient;
 import io.waferflow.serving.FeatureServer;
 import io.waferflow.stores.online.OnlineKeys;
+import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.testing.LocalServices;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -74,11 +75,15 @@ class DemoModelPublishersTest {
 
     private static void writeRow(
             FeaturesJobConfig c, String wafer, long windowEnd, double[] inputs, double flaggedPct) {
-        Map<String, String> row = new HashMap<>();
+        List<String> features = new ArrayList<>(YieldModelTraining.INPUTS);
+        features.add("dq_devices_flagged_pct");
+        String[] values = new String[features.size()];
         for (int j = 0; j < inputs.length; j++) {
-            row.put(YieldModelTraining.INPUTS.get(j), Double.toString(inputs[j]));
+            values[j] = Double.toString(inputs[j]);
         }
-        row.put("dq_devices_flagged_pct", Double.toString(flaggedPct));
+        values[inputs.length] = Double.toString(flaggedPct);
+        Map<String, String> row = new HashMap<>();
+        row.put(OnlineKeys.FEATURES, PackedFeatures.pack(PackedFeatures.openings(features), values));
         row.put(OnlineKeys.LOT_ID, "L1");
         row.put(OnlineKeys.WINDOW_START, Long.toString(windowEnd - FIVE_MIN));
         row.put(OnlineKeys.WINDOW_END, Long.toString(windowEnd));
