@@ -40,6 +40,9 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
     public static final String TYPE_MULTIPLE = "drift_multiple";
     public static final String TYPE_GROUP = "drift_group";
 
+    /** A group's Benjamini–Hochberg clause says the family it was tested in. */
+    private static final String GROUP_FDR_SCOPE = ", over all tests of the window, groups included";
+
     private final boolean fdr;
     private final double q;
     private final int severalFeatures;
@@ -121,22 +124,7 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
         a.fdrThreshold = fdr ? threshold : Double.NaN;
         a.title = String.format(
                 Locale.ROOT, "%s drifting: %s, PSI %.3f, KS D %.3f", m.feature, m.verdict.label(), m.psi, m.ksD);
-        a.message = String.format(
-                Locale.ROOT,
-                "%s: mean %.6g ± %.4g now vs %.6g ± %.4g in the baseline (%+.2f baseline σ); PSI %.3f; KS D %.4f, "
-                        + "p %.3g beyond sketch error%s; %d values vs %d in the baseline",
-                m.feature,
-                m.currentMean,
-                m.currentStd,
-                m.baselineMean,
-                m.baselineStd,
-                m.shiftSigma,
-                m.psi,
-                m.ksD,
-                m.ksPValueConservative,
-                fdr ? String.format(Locale.ROOT, " (Benjamini–Hochberg threshold %.3g at q %.2f)", threshold, q) : "",
-                m.nCurrent,
-                m.nBaseline);
+        a.message = statistics(m.feature, "the baseline", m, threshold, "");
         return signal(a, active, m);
     }
 
@@ -160,35 +148,40 @@ public class DriftSignals extends KeyedProcessFunction<Long, DriftMetric, AlertS
                 m.verdict.label(),
                 m.psi,
                 m.ksD);
-        a.message = String.format(
+        a.message = statistics(m.feature + " on " + who, "its baseline", m, threshold, GROUP_FDR_SCOPE) + ". "
+                + (overallToo
+                        ? m.feature + " also drifts over all " + DriftGroups.field(m.driftGroup) + " values."
+                        : m.feature + " over all " + DriftGroups.field(m.driftGroup)
+                                + " values does not drift in this window: look at this one first.");
+        return signal(a, active, m);
+    }
+
+    /**
+     * The sentence of a drift test's numbers: mean ± std now against {@code baseline}, σ shift, PSI, KS D and its
+     * conservative p, the Benjamini–Hochberg clause when false-discovery control is on ({@code fdrScope} says over
+     * which tests), and the counts.
+     */
+    private String statistics(String subject, String baseline, DriftMetric m, double threshold, String fdrScope) {
+        return String.format(
                 Locale.ROOT,
-                "%s on %s: mean %.6g ± %.4g now vs %.6g ± %.4g in its baseline (%+.2f baseline σ); PSI %.3f; "
-                        + "KS D %.4f, p %.3g beyond sketch error%s; %d values vs %d in the baseline. %s",
-                m.feature,
-                who,
+                "%s: mean %.6g ± %.4g now vs %.6g ± %.4g in %s (%+.2f baseline σ); PSI %.3f; KS D %.4f, "
+                        + "p %.3g beyond sketch error%s; %d values vs %d in the baseline",
+                subject,
                 m.currentMean,
                 m.currentStd,
                 m.baselineMean,
                 m.baselineStd,
+                baseline,
                 m.shiftSigma,
                 m.psi,
                 m.ksD,
                 m.ksPValueConservative,
                 fdr
                         ? String.format(
-                                Locale.ROOT,
-                                " (Benjamini–Hochberg threshold %.3g at q %.2f, over all tests of the window, groups"
-                                        + " included)",
-                                threshold,
-                                q)
+                                Locale.ROOT, " (Benjamini–Hochberg threshold %.3g at q %.2f%s)", threshold, q, fdrScope)
                         : "",
                 m.nCurrent,
-                m.nBaseline,
-                overallToo
-                        ? m.feature + " also drifts over all " + DriftGroups.field(m.driftGroup) + " values."
-                        : m.feature + " over all " + DriftGroups.field(m.driftGroup)
-                                + " values does not drift in this window: look at this one first.");
-        return signal(a, active, m);
+                m.nBaseline);
     }
 
     /** The drift test's feature and numbers, into an alert's drift context (feature and model drift alike). */
