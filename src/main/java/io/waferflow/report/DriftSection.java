@@ -52,26 +52,18 @@ final class DriftSection {
             } else {
                 DriftMetric last = rows.get(rows.size() - 1);
                 h.append("<p class=\"latest\">Latest window ")
-                        .append(Html.time(last.windowStart))
-                        .append(" – ")
-                        .append(Html.time(last.windowEnd))
-                        .append(": <span class=\"verdict ")
-                        .append(verdict(last))
-                        .append("\">")
-                        .append(verdict(last))
-                        .append("</span>, PSI ")
+                        .append(window(last))
+                        .append(": ")
+                        .append(verdictLabel(last))
+                        .append(", PSI ")
                         .append(num(last.psi, 3))
                         .append(", KS D ")
                         .append(num(last.ksD, 3))
                         .append(" (p ")
                         .append(Html.p(last.ksPValueConservative))
                         .append(" after sketch error), mean ")
-                        .append(num(last.baselineMean, 4))
-                        .append(" → ")
-                        .append(num(last.currentMean, 4))
-                        .append(" (")
-                        .append(num(last.shiftSigma, 2))
-                        .append(" σ), n ")
+                        .append(meanShift(last))
+                        .append(", n ")
                         .append(last.nBaseline)
                         .append(" baseline / ")
                         .append(last.nCurrent)
@@ -97,9 +89,8 @@ final class DriftSection {
         c.line(t, rows.stream().mapToDouble(m -> m.psi).toArray(), PSI, false);
         c.line(t, rows.stream().mapToDouble(m -> m.ksD).toArray(), KS_D, true);
         for (DriftMetric m : rows) {
-            String title = Html.time(m.windowStart) + " – " + Html.time(m.windowEnd) + ": " + verdict(m) + ", PSI "
-                    + num(m.psi, 3) + ", KS D " + num(m.ksD, 3) + ", p " + Html.p(m.ksPValueConservative) + ", n "
-                    + m.nCurrent;
+            String title = window(m) + ": " + verdict(m) + ", PSI " + num(m.psi, 3) + ", KS D " + num(m.ksD, 3) + ", p "
+                    + Html.p(m.ksPValueConservative) + ", n " + m.nCurrent;
             c.point(m.windowEnd, m.psi, color(m.verdict), title);
         }
         return c.svg(
@@ -150,6 +141,22 @@ final class DriftSection {
 
     static String verdict(DriftMetric m) {
         return m.verdict == null ? "unknown" : m.verdict.label();
+    }
+
+    /** A window's verdict as a label the page colours by its class: the report and the live page alike. */
+    static String verdictLabel(DriftMetric m) {
+        String v = esc(verdict(m));
+        return "<span class=\"verdict " + v + "\">" + v + "</span>";
+    }
+
+    /** The mean's move from baseline to current and its size in baseline σ: "1.2346 → 1.3000 (-2.50 σ)". */
+    static String meanShift(DriftMetric m) {
+        return num(m.baselineMean, 4) + " → " + num(m.currentMean, 4) + " (" + num(m.shiftSigma, 2) + " σ)";
+    }
+
+    /** A drift window's start and end, to the minute. */
+    static String window(DriftMetric m) {
+        return Html.time(m.windowStart) + " – " + Html.time(m.windowEnd);
     }
 
     static String color(DriftVerdict v) {

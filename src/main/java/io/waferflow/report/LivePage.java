@@ -164,29 +164,20 @@ public final class LivePage {
                 h.append("<td class=\"verdict insufficient_data\">no window yet</td><td colspan=\"6\"></td></tr>");
                 continue;
             }
-            String verdict = DriftSection.verdict(m);
-            h.append("<td><span class=\"verdict ")
-                    .append(esc(verdict))
-                    .append("\">")
-                    .append(esc(verdict))
-                    .append("</span></td><td class=\"n\">")
+            h.append("<td>")
+                    .append(DriftSection.verdictLabel(m))
+                    .append("</td><td class=\"n\">")
                     .append(num(m.psi, 3))
                     .append("</td><td class=\"n\">")
                     .append(num(m.ksD, 3))
                     .append("</td><td class=\"n\">")
                     .append(Html.p(m.ksPValueConservative))
                     .append("</td><td class=\"n\">")
-                    .append(num(m.baselineMean, 4))
-                    .append(" → ")
-                    .append(num(m.currentMean, 4))
-                    .append(" (")
-                    .append(num(m.shiftSigma, 2))
-                    .append(" σ)</td><td class=\"n\">")
+                    .append(DriftSection.meanShift(m))
+                    .append("</td><td class=\"n\">")
                     .append(m.nCurrent)
                     .append("</td><td class=\"t\">")
-                    .append(Html.time(m.windowStart))
-                    .append(" – ")
-                    .append(Html.time(m.windowEnd))
+                    .append(DriftSection.window(m))
                     .append("</td></tr>");
         }
         h.append("</table></section>\n");
