@@ -119,21 +119,8 @@ final class DistributionChart {
     }
 
     private StringBuilder open(String kind, String parameter, String label) {
-        return new StringBuilder("<svg class=\"")
-                .append(kind)
-                .append("\" data-parameter=\"")
-                .append(esc(parameter))
-                .append("\" width=\"")
-                .append(WIDTH)
-                .append("\" height=\"")
-                .append(HEIGHT)
-                .append("\" viewBox=\"0 0 ")
-                .append(WIDTH)
-                .append(' ')
-                .append(HEIGHT)
-                .append("\" role=\"img\" aria-label=\"")
-                .append(esc(label))
-                .append("\"><rect x=\"")
+        return Html.svgOpen("class=\"" + kind + "\" data-parameter=\"" + esc(parameter) + "\"", WIDTH, HEIGHT, label)
+                .append("<rect x=\"")
                 .append(PAD)
                 .append("\" y=\"")
                 .append(PAD)

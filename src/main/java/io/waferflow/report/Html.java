@@ -47,6 +47,28 @@ final class Html {
         return v != 0 && v < 0.001 ? String.format(Locale.ROOT, "%.1e", v) : String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /**
+     * The opening {@code <svg>} tag of a chart or map: its size, a viewBox of the same size, and its label for screen
+     * readers (escaped here).
+     *
+     * @param attributes the element's own attributes (already escaped), e.g. {@code class="cdf"}
+     */
+    static StringBuilder svgOpen(String attributes, int width, int height, String label) {
+        return new StringBuilder("<svg ")
+                .append(attributes)
+                .append(" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
+                .append("\" role=\"img\" aria-label=\"")
+                .append(esc(label))
+                .append("\">");
+    }
+
     /** An SVG coordinate. */
     static String xy(double v) {
         return String.format(Locale.ROOT, "%.1f", v);

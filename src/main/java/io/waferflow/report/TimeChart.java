@@ -139,20 +139,7 @@ final class TimeChart {
      * @param yLabel what the value axis shows
      */
     String svg(String attributes, String label, String yLabel, List<Key> keys) {
-        StringBuilder s = new StringBuilder();
-        s.append("<svg ")
-                .append(attributes)
-                .append(" width=\"")
-                .append(WIDTH)
-                .append("\" height=\"")
-                .append(HEIGHT)
-                .append("\" viewBox=\"0 0 ")
-                .append(WIDTH)
-                .append(' ')
-                .append(HEIGHT)
-                .append("\" role=\"img\" aria-label=\"")
-                .append(esc(label))
-                .append("\">");
+        StringBuilder s = Html.svgOpen(attributes, WIDTH, HEIGHT, label);
         s.append("<rect x=\"")
                 .append(LEFT)
                 .append("\" y=\"")

@@ -5,6 +5,7 @@ import static io.waferflow.report.Html.xy;
 
 import io.waferflow.report.WaferMap.Die;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -52,22 +53,12 @@ final class WaferMapSvg {
         double size = cell * span;
         double ox = (MAP - size) / 2;
         double oy = (MAP - size) / 2;
-        StringBuilder s = new StringBuilder();
-        s.append("<svg class=\"wafer-map\" data-wafer=\"")
-                .append(esc(map.waferId()))
-                .append("\" data-dies=\"")
-                .append(map.dies().size())
-                .append("\" width=\"")
-                .append(MAP + LEGEND)
-                .append("\" height=\"")
-                .append(MAP)
-                .append("\" viewBox=\"0 0 ")
-                .append(MAP + LEGEND)
-                .append(' ')
-                .append(MAP)
-                .append("\" role=\"img\" aria-label=\"wafer map of ")
-                .append(esc(map.waferId()))
-                .append("\">");
+        StringBuilder s = Html.svgOpen(
+                "class=\"wafer-map\" data-wafer=\"" + esc(map.waferId()) + "\" data-dies=\""
+                        + map.dies().size() + "\"",
+                MAP + LEGEND,
+                MAP,
+                "wafer map of " + Objects.toString(map.waferId(), ""));
         s.append("<circle cx=\"")
                 .append(xy(MAP / 2.0))
                 .append("\" cy=\"")
