@@ -28,31 +28,13 @@ enum StdfParsePass {
     RECORDS("StdfReader (records)") {
         @Override
         Result run(Path file, StdfConfig config) throws IOException {
-            long records = 0;
-            long check = 0;
-            try (InputStream in = Files.newInputStream(file);
-                    StdfReader reader = StdfReader.open(in)) {
-                for (StdfRecord r = reader.next(); r != null; r = reader.next()) {
-                    records++;
-                    check += r.body().length + r.subtype();
-                }
-            }
-            return new Result(records, -1, 0, check);
+            return eachRecord(file, r -> r.body().length + r.subtype());
         }
     },
     DECODED("+ StdfDecoder (typed)") {
         @Override
         Result run(Path file, StdfConfig config) throws IOException {
-            long records = 0;
-            long check = 0;
-            try (InputStream in = Files.newInputStream(file);
-                    StdfReader reader = StdfReader.open(in)) {
-                for (StdfRecord r = reader.next(); r != null; r = reader.next()) {
-                    records++;
-                    check += checksum(StdfDecoder.decode(r));
-                }
-            }
-            return new Result(records, -1, 0, check);
+            return eachRecord(file, r -> checksum(StdfDecoder.decode(r)));
         }
     },
     PARTS("StdfPartReader (parts)") {
@@ -141,5 +123,20 @@ enum StdfParsePass {
             return f.failCount();
         }
         return 1;
+    }
+
+    /** The record layer alone: every record of the file, each folded into the checksum by {@code check}. */
+    private static Result eachRecord(Path file, java.util.function.ToLongFunction<StdfRecord> check)
+            throws IOException {
+        long records = 0;
+        long sum = 0;
+        try (InputStream in = Files.newInputStream(file);
+                StdfReader reader = StdfReader.open(in)) {
+            for (StdfRecord r = reader.next(); r != null; r = reader.next()) {
+                records++;
+                sum += check.applyAsLong(r);
+            }
+        }
+        return new Result(records, -1, 0, sum);
     }
 }
