@@ -56,7 +56,12 @@ import picocli.CommandLine.Option;
  */
 @CommandLine.Command(
         name = "bench",
-        subcommands = {ServeBenchCommand.class, TrainingSetBenchCommand.class, StdfBenchCommand.class},
+        subcommands = {
+            ScaleBenchCommand.class,
+            ServeBenchCommand.class,
+            TrainingSetBenchCommand.class,
+            StdfBenchCommand.class
+        },
         description = {
             "measure job throughput (F) against a single-threaded plain-Java baseline (B)",
             "",
@@ -130,20 +135,9 @@ public final class BenchCommand implements Command, Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 LocalRedis redis = LocalRedis.start()) {
             String topic = "bench-device-tests";
-            kafka.createTopic(topic, parallelism);
-            kafka.createTopic(baseViolationsTopic(), parallelism);
-            kafka.createTopic("bench-alerts", parallelism);
+            List<String> base = new ArrayList<>(localServices(kafka, redis, topic, parallelism));
+            base.add("checkpointing.interval=10 s");
             produce(kafka.bootstrapServers(), topic, input);
-            List<String> base = List.of(
-                    "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
-                    "kafka.input_topic=" + topic,
-                    "kafka.violations_topic=" + baseViolationsTopic(),
-                    "alerts.sinks.kafka_topic=bench-alerts",
-                    "kafka.starting_offsets=earliest",
-                    "redis.host=" + redis.host(),
-                    "redis.port=" + redis.port(),
-                    "checkpointing.interval=10 s",
-                    "parallelism=" + parallelism);
             FeaturesJobConfig baseConfig = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), base));
 
             List<Variant> variants = new ArrayList<>(List.of(Variant.FULL));
@@ -155,6 +149,7 @@ public final class BenchCommand implements Command, Callable<Integer> {
             }
             List<Double> b = new ArrayList<>();
             Map<Variant, List<Double>> f = new java.util.EnumMap<>(Variant.class);
+            Map<Variant, List<Double>> steady = new java.util.EnumMap<>(Variant.class);
             for (int run = 1; run <= runs; run++) {
                 double bRate = baseline(baseConfig, input);
                 b.add(bRate);
@@ -166,9 +161,13 @@ public final class BenchCommand implements Command, Callable<Integer> {
                     java.util.Collections.reverse(order);
                 }
                 for (Variant v : order) {
-                    double fRate = flink(base, configFile, work.resolve("run" + run + v), run, records, v);
+                    FeaturesRun fRun = flink(base, configFile, work.resolve("run" + run + v), run, records, v);
+                    double fRate = records / fRun.seconds();
                     f.computeIfAbsent(v, k -> new ArrayList<>()).add(fRate);
-                    line.append(String.format("   %s %,.0f rec/s (%.2f of B)", v.label, fRate, fRate / bRate));
+                    steady.computeIfAbsent(v, k -> new ArrayList<>()).add(fRun.steadyRate());
+                    line.append(String.format(
+                            "   %s %,.0f rec/s (%.2f of B; steady %,.0f, %.2f of B)",
+                            v.label, fRate, fRate / bRate, fRun.steadyRate(), fRun.steadyRate() / bRate));
                 }
                 System.out.println(line);
             }
@@ -176,8 +175,10 @@ public final class BenchCommand implements Command, Callable<Integer> {
             System.out.printf("%nmedian of %d runs: B %,.0f rec/s%n", runs, mb);
             for (Variant v : variants) {
                 double mf = median(f.get(v));
+                double ms = median(steady.get(v));
                 System.out.printf(
-                        "  %-28s %,.0f rec/s   %s/B %.2f%n", v.label, mf, v == Variant.FULL ? "F" : "", mf / mb);
+                        "  %-30s %,9.0f rec/s   %s/B %.2f   steady %,9.0f rec/s   %s/B %.2f%n",
+                        v.label, mf, v == Variant.FULL ? "F" : "", mf / mb, ms, v == Variant.FULL ? "F" : "", ms / mb);
             }
             if (f.containsKey(Variant.NO_DRIFT)) {
                 // Per-run ratios: each pair ran back to back, so machine noise hits both alike.
@@ -243,8 +244,8 @@ public final class BenchCommand implements Command, Callable<Integer> {
         }
     }
 
-    private static double flink(List<String> base, String configFile, Path dir, int run, int records, Variant variant)
-            throws Exception {
+    private static FeaturesRun flink(
+            List<String> base, String configFile, Path dir, int run, int records, Variant variant) throws Exception {
         List<String> overrides = new ArrayList<>(base);
         overrides.add("kafka.group_id=bench-" + run);
         overrides.add("offline.root=" + dir.resolve("data"));
@@ -253,8 +254,6 @@ public final class BenchCommand implements Command, Callable<Integer> {
         FeaturesJobConfig c = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), overrides));
         Configuration flink = JobEnvironment.flinkConfiguration(c);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
-        env.setParallelism(c.parallelism());
         FeaturesJobSinks sinks = FeaturesJobSinks.production(c);
         if (variant == Variant.NO_REDIS || variant == Variant.NO_REDIS_NO_RAW) {
             sinks = sinks.with(
@@ -266,23 +265,44 @@ public final class BenchCommand implements Command, Callable<Integer> {
                     JobOutput.RAW_ARCHIVE,
                     valid -> valid.sinkTo(new DiscardingSink<>()).uid("bench-discard-raw"));
         }
+        return runFeatures(c, flink, sinks, "bench-" + run, records, variant.label + " run " + run);
+    }
+
+    /**
+     * A features job's run: its net runtime (from scheduling to the end, without the MiniCluster's own start-up) and
+     * its steady rate ({@link JobSamples#steadyRate}: without the deployment of its tasks and the wait for a final
+     * checkpoint, which the runtime holds and which do not grow with the input).
+     */
+    record FeaturesRun(double seconds, double steadyRate) {}
+
+    /**
+     * Runs the features job, reading its bounded Kafka input to the end, on a local MiniCluster, sampling it
+     * ({@link JobSamples}); fails unless it read {@code records}.
+     */
+    static FeaturesRun runFeatures(
+            FeaturesJobConfig c, Configuration flink, FeaturesJobSinks sinks, String name, int records, String label)
+            throws Exception {
+        JobSamples.start(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        env.setParallelism(c.parallelism());
         new FeaturesJob(c, KafkaInput.boundedToLatest(c), sinks).build(env);
         long start = System.nanoTime();
-        JobExecutionResult result = env.execute("bench-" + run);
+        JobExecutionResult result = env.execute(name);
         double wall = (System.nanoTime() - start) / 1e9;
-        // The job's own runtime, from scheduling to the end: the local MiniCluster's start-up is not the job's.
         double seconds = result.getNetRuntime() / 1e3;
+        double steady = JobSamples.steadyRate(records);
         System.out.printf(
-                "  %s run %d: job runtime %.1f s, wall time with MiniCluster start-up %.1f s%n",
-                variant.label, run, seconds, wall);
+                "  %s: job runtime %.1f s (%,.0f rec/s), steady %,.0f rec/s, wall time with MiniCluster start-up"
+                        + " %.1f s%n",
+                label, seconds, records / seconds, steady, wall);
         long in = new JobProgress(result.getAllAccumulatorResults()).recordsIn;
         if (in != records) {
             throw new IllegalStateException("the job read " + in + " of " + records + " records");
         }
-        return records / seconds;
+        return new FeaturesRun(seconds, steady);
     }
 
-    private static void produce(String bootstrap, String topic, List<byte[]> input) {
+    static void produce(String bootstrap, String topic, List<byte[]> input) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -297,9 +317,28 @@ public final class BenchCommand implements Command, Callable<Integer> {
         }
     }
 
-    private static String baseViolationsTopic() {
-        return "bench-violations";
+    /**
+     * The overrides that point a bench's job at its local Kafka (creating the input topic, and the violation and alert
+     * topics) and redis-server, at {@code parallelism}, reading the input from its start.
+     */
+    static List<String> localServices(EmbeddedKafka kafka, LocalRedis redis, String inputTopic, int parallelism)
+            throws Exception {
+        for (String topic : List.of(inputTopic, VIOLATIONS_TOPIC, ALERTS_TOPIC)) {
+            kafka.createTopic(topic, parallelism); // does nothing for an existing topic
+        }
+        return List.of(
+                "kafka.bootstrap_servers=" + kafka.bootstrapServers(),
+                "kafka.input_topic=" + inputTopic,
+                "kafka.violations_topic=" + VIOLATIONS_TOPIC,
+                "alerts.sinks.kafka_topic=" + ALERTS_TOPIC,
+                "kafka.starting_offsets=earliest",
+                "redis.host=" + redis.host(),
+                "redis.port=" + redis.port(),
+                "parallelism=" + parallelism);
     }
+
+    private static final String VIOLATIONS_TOPIC = "bench-violations";
+    private static final String ALERTS_TOPIC = "bench-alerts";
 
     static double median(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();

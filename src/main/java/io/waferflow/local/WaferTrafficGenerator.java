@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -69,6 +70,12 @@ public final class WaferTrafficGenerator {
          * 0: none kept.
          */
         public long windowMillis = 0;
+        /**
+         * Parametric tests per record beyond the four of the schema ({@code vdd}, {@code idd}, {@code frequency},
+         * {@code temperature}): fields {@code p0001}, {@code p0002}, ... drawn from N(100, 10)
+         * ({@link #parameterName}).
+         */
+        public int extraParameters = 0;
     }
 
     /** Soft bin of a die that failed only the Vdd limits. */
@@ -81,6 +88,10 @@ public final class WaferTrafficGenerator {
     private final Random random;
     private final List<int[]> dieOrder;
     private final Tester[] testers;
+    /** The testers by the event time of their next test (then by number): the next record's tester is the head. */
+    private final PriorityQueue<Tester> byClock =
+            new PriorityQueue<>(Comparator.comparingLong((Tester t) -> t.clock).thenComparingInt(t -> t.number));
+
     private final ArrayDeque<Delayed> delayed = new ArrayDeque<>();
     private byte[] swapped;
     private byte[] previous;
@@ -103,6 +114,7 @@ public final class WaferTrafficGenerator {
     }
 
     private static final class Tester {
+        int number;
         String id;
         long clock;
         int wafersDone;
@@ -129,11 +141,13 @@ public final class WaferTrafficGenerator {
         this.testers = new Tester[settings.testers];
         for (int i = 0; i < testers.length; i++) {
             Tester t = new Tester();
+            t.number = i;
             t.id = String.format("T%02d", i + 1);
             // Stagger the testers so their wafers start at different times.
             t.clock = settings.startMillis + i * 7_000L;
             startWafer(t);
             testers[i] = t;
+            byClock.add(t);
         }
     }
 
@@ -222,18 +236,15 @@ public final class WaferTrafficGenerator {
      */
     private Tester earliestTester() {
         while (true) {
-            Tester best = testers[0];
-            for (Tester t : testers) {
-                if (t.clock < best.clock) {
-                    best = t;
-                }
-            }
+            Tester best = byClock.peek();
             if (best.nextDie < dieOrder.size()) {
                 return best;
             }
+            byClock.poll();
             best.wafersDone++;
             best.clock += 45_000; // unload, load and align the next wafer
             startWafer(best);
+            byClock.add(best);
         }
     }
 
@@ -242,11 +253,7 @@ public final class WaferTrafficGenerator {
      * or swapped excepted).
      */
     public long frontier() {
-        long min = Long.MAX_VALUE;
-        for (Tester t : testers) {
-            min = Math.min(min, t.clock);
-        }
-        return min;
+        return byClock.peek().clock;
     }
 
     /**
@@ -281,7 +288,9 @@ public final class WaferTrafficGenerator {
                 ? clamp(120 + 15 * random.nextGaussian(), 20, 480)
                 : clamp(60 + 10 * random.nextGaussian(), 15, 480);
         long eventTime = t.clock;
+        byClock.remove(t); // the head: its clock moves on
         t.clock += Math.round(testTime) + 40; // index time between dies
+        byClock.add(t);
         boolean drifted = s.driftAfterWafers >= 0 && t.wafersDone >= s.driftAfterWafers;
         // The die's true supply voltage, drawn before a record can turn out malformed: the outcome counts either way.
         double vdd = VDD_MEAN + (drifted ? s.driftVolts : 0) + VDD_STD * random.nextGaussian();
@@ -324,6 +333,14 @@ public final class WaferTrafficGenerator {
                 pass ? 1 : 5,
                 pass ? 1 : works ? VDD_LIMIT_SOFT_BIN : 50 + random.nextInt(10),
                 t.id);
+        if (s.extraParameters > 0) {
+            StringBuilder more = new StringBuilder(json.length() + 20 * s.extraParameters);
+            more.append(json, 0, json.length() - 1);
+            for (int p = 1; p <= s.extraParameters; p++) {
+                more.append(",\"").append(parameterName(p)).append("\":").append(fmt(100 + 10 * random.nextGaussian()));
+            }
+            json = more.append('}').toString();
+        }
         previous = json.getBytes(StandardCharsets.UTF_8);
         return previous;
     }
@@ -391,6 +408,11 @@ public final class WaferTrafficGenerator {
 
     private static double clamp(double v, double lo, double hi) {
         return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** The name of the {@code p}-th extra parameter (from 1): {@code p0001}. */
+    public static String parameterName(int p) {
+        return String.format(Locale.ROOT, "p%04d", p);
     }
 
     private static String fmt(double v) {
