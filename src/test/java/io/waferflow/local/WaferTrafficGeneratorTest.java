@@ -43,6 +43,23 @@ class WaferTrafficGeneratorTest {
     }
 
     @Test
+    void extraParametersFollowTheSchemasOwnInEveryRecord() throws Exception {
+        WaferTrafficGenerator.Settings s = clean();
+        s.extraParameters = 3;
+        WaferTrafficGenerator g = new WaferTrafficGenerator(s);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int i = 0; i < 1_000; i++) {
+            var record = json.readTree(g.next());
+            assertThat(record.has("vdd")).isTrue();
+            for (String p : List.of("p0001", "p0002", "p0003")) {
+                assertThat(record.get(p).isNumber()).as("%s of record %d", p, i).isTrue();
+                assertThat(record.get(p).asDouble()).isBetween(0.0, 200.0);
+            }
+            assertThat(record.has("p0004")).isFalse();
+        }
+    }
+
+    @Test
     void sameSeedSameBytes() {
         WaferTrafficGenerator a = new WaferTrafficGenerator(new WaferTrafficGenerator.Settings());
         WaferTrafficGenerator b = new WaferTrafficGenerator(new WaferTrafficGenerator.Settings());
