@@ -57,6 +57,7 @@ import picocli.CommandLine.Option;
 @CommandLine.Command(
         name = "bench",
         subcommands = {
+            LatencyBenchCommand.class,
             ScaleBenchCommand.class,
             ServeBenchCommand.class,
             TrainingSetBenchCommand.class,
@@ -345,7 +346,7 @@ public final class BenchCommand implements Command, Callable<Integer> {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static void deleteRecursively(Path dir) throws Exception {
+    static void deleteRecursively(Path dir) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

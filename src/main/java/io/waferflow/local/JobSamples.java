@@ -1,5 +1,6 @@
 package io.waferflow.local;
 
+import io.waferflow.metrics.OnlineWriteMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -19,7 +21,8 @@ import org.apache.flink.metrics.reporter.Scheduled;
  * What a benchmark's local job did while it ran, from its own metrics, polled every {@link #POLL} by a metric reporter
  * in the MiniCluster: the checkpoints it completed ({@code numberOfCompletedCheckpoints}, {@code lastCheckpointSize},
  * {@code lastCheckpointFullSize}, {@code lastCheckpointDuration}) and how many records its sources had emitted at each
- * poll ({@code numRecordsOut} of every operator named {@code Source: ...}).
+ * poll ({@code numRecordsOut} of every operator named {@code Source: ...}), and the values of each online writer's
+ * {@code feature_delay_ms} histogram as last seen.
  *
  * <p>The second gives a job's <i>steady</i> rate ({@link #steadyRate}): a bounded job's net runtime also holds the
  * deployment of its tasks (seconds for the features job's ~30 subtasks on 2 cores) and, after its sources end, the wait
@@ -41,6 +44,7 @@ public final class JobSamples {
 
     private static List<Checkpoint> checkpoints = new ArrayList<>();
     private static List<Progress> progress = new ArrayList<>();
+    private static Map<Histogram, long[]> delays = new java.util.IdentityHashMap<>();
 
     private JobSamples() {}
 
@@ -48,6 +52,7 @@ public final class JobSamples {
     public static synchronized void start(Configuration flink) {
         checkpoints = new ArrayList<>();
         progress = new ArrayList<>();
+        delays = new java.util.IdentityHashMap<>();
         flink.setString("metrics.reporter.bench_samples.factory.class", Factory.class.getName());
         flink.setString("metrics.reporter.bench_samples.interval", POLL);
     }
@@ -73,6 +78,18 @@ public final class JobSamples {
         return Double.NaN;
     }
 
+    /**
+     * Each row's delay from its window's end to Redis, in ms ({@link OnlineWriteMetrics#DELAY}), as the writers'
+     * histograms last held them (their last 10,000 rows each).
+     */
+    public static synchronized long[] featureDelays() {
+        return delays.values().stream().flatMapToLong(java.util.Arrays::stream).toArray();
+    }
+
+    private static synchronized void keep(Histogram h) {
+        delays.put(h, h.getStatistics().getValues());
+    }
+
     private static synchronized void add(Checkpoint c) {
         checkpoints.add(c);
     }
@@ -94,6 +111,7 @@ public final class JobSamples {
 
         private final Map<String, Gauge<?>> gauges = new ConcurrentHashMap<>();
         private final Map<Counter, Boolean> sources = new ConcurrentHashMap<>();
+        private final Map<Histogram, Boolean> histograms = new ConcurrentHashMap<>();
         private long seen;
         private long emitted;
 
@@ -105,7 +123,9 @@ public final class JobSamples {
 
         @Override
         public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
-            if (metric instanceof Gauge<?> g && CHECKPOINT_GAUGES.contains(name)) {
+            if (metric instanceof Histogram h && name.equals(OnlineWriteMetrics.DELAY)) {
+                histograms.put(h, true);
+            } else if (metric instanceof Gauge<?> g && CHECKPOINT_GAUGES.contains(name)) {
                 gauges.put(name, g);
             } else if (metric instanceof Counter c
                     && name.equals("numRecordsOut")
@@ -120,6 +140,9 @@ public final class JobSamples {
         public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
             report();
             gauges.remove(name, metric);
+            if (metric instanceof Histogram h) {
+                histograms.remove(h);
+            }
             if (metric instanceof Counter c && sources.remove(c) != null) {
                 emitted += c.getCount(); // a finished source's records stay counted
             }
@@ -132,6 +155,7 @@ public final class JobSamples {
                 records += c.getCount();
             }
             add(new Progress(System.nanoTime(), records));
+            histograms.keySet().forEach(JobSamples::keep);
             long count = value("numberOfCompletedCheckpoints");
             if (count > seen) {
                 seen = count;

@@ -184,6 +184,8 @@ public final class ScaleBenchCommand implements Command, Callable<Integer> {
     private void generate(Point p) {
         WaferTrafficGenerator.Settings settings = new WaferTrafficGenerator.Settings();
         settings.testers = p.wafers;
+        // Every tester starts within the first minute of event time, so all of them have a wafer in flight early on.
+        settings.testerStaggerMillis = Math.min(settings.testerStaggerMillis, 60_000 / p.wafers);
         settings.extraParameters = p.parameters - SCHEMA_PARAMETERS;
         WaferTrafficGenerator generator = new WaferTrafficGenerator(settings);
         p.input = new ArrayList<>();

@@ -76,6 +76,8 @@ public final class WaferTrafficGenerator {
          * ({@link #parameterName}).
          */
         public int extraParameters = 0;
+        /** How much later each tester starts than the one before it (its first wafer's first test). */
+        public long testerStaggerMillis = 7_000;
     }
 
     /** Soft bin of a die that failed only the Vdd limits. */
@@ -144,7 +146,7 @@ public final class WaferTrafficGenerator {
             t.number = i;
             t.id = String.format("T%02d", i + 1);
             // Stagger the testers so their wafers start at different times.
-            t.clock = settings.startMillis + i * 7_000L;
+            t.clock = settings.startMillis + i * settings.testerStaggerMillis;
             startWafer(t);
             testers[i] = t;
             byClock.add(t);
