@@ -57,7 +57,7 @@ final class AnswerJson {
             for (int i = 0; i < entities.size(); i++) {
                 StoredRow row = rows.unavailable() ? null : rows.rows().get(i);
                 boolean found = row != null && row.found();
-                boolean stale = found && isStale(row.windowEnd(), request, nowMillis);
+                boolean stale = found && isStale(row, request, nowMillis);
                 g.writeStartObject();
                 g.writeStringField("entity", entities.get(i));
                 g.writeObjectFieldStart("values");
@@ -137,17 +137,18 @@ final class AnswerJson {
     }
 
     /** A row whose window ended longer ago than max_age; one without a readable window end cannot prove it is fresh. */
-    private static boolean isStale(Long windowEnd, FeatureRequest request, long nowMillis) {
+    private static boolean isStale(StoredRow row, FeatureRequest request, long nowMillis) {
         if (request.maxAge() == null) {
             return false;
         }
-        return windowEnd == null || nowMillis - windowEnd > request.maxAge().toMillis();
+        return !row.hasWindowEnd()
+                || nowMillis - row.windowEnd() > request.maxAge().toMillis();
     }
 
     private static void metadata(JsonGenerator g, StoredRow row) throws IOException {
-        longField(g, OnlineKeys.WINDOW_START, row == null ? null : row.windowStart());
-        longField(g, OnlineKeys.WINDOW_END, row == null ? null : row.windowEnd());
-        longField(g, OnlineKeys.REVISION, row == null ? null : row.revision());
+        longField(g, OnlineKeys.WINDOW_START, row != null && row.hasWindowStart(), row == null ? 0 : row.windowStart());
+        longField(g, OnlineKeys.WINDOW_END, row != null && row.hasWindowEnd(), row == null ? 0 : row.windowEnd());
+        longField(g, OnlineKeys.REVISION, row != null && row.hasRevision(), row == null ? 0 : row.revision());
         String version = row == null ? null : row.featureVersion();
         if (version == null) {
             g.writeNullField(OnlineKeys.FEATURE_VERSION);
@@ -156,12 +157,12 @@ final class AnswerJson {
         }
     }
 
-    private static void longField(JsonGenerator g, String name, Long v) throws IOException {
+    private static void longField(JsonGenerator g, String name, boolean present, long v) throws IOException {
         g.writeFieldName(name);
-        if (v == null) {
-            g.writeNull();
-        } else {
+        if (present) {
             g.writeNumber(v);
+        } else {
+            g.writeNull();
         }
     }
 }

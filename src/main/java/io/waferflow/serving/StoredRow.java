@@ -149,19 +149,30 @@ final class StoredRow {
                 : null;
     }
 
-    /** {@code window_start}, or null when absent or not a whole number. */
-    Long windowStart() {
-        return (missingLongs & 1) != 0 ? null : windowStart;
+    /** Whether {@code window_start} is there as a whole number ({@link #windowStart} is its value). */
+    boolean hasWindowStart() {
+        return (missingLongs & 1) == 0;
     }
 
-    /** {@code window_end}, or null when absent or not a whole number. */
-    Long windowEnd() {
-        return (missingLongs & 2) != 0 ? null : windowEnd;
+    boolean hasWindowEnd() {
+        return (missingLongs & 2) == 0;
     }
 
-    /** {@code revision}, or null when absent or not a whole number. */
-    Long revision() {
-        return (missingLongs & 4) != 0 ? null : revision;
+    boolean hasRevision() {
+        return (missingLongs & 4) == 0;
+    }
+
+    /** {@code window_start}; 0 unless {@link #hasWindowStart}. */
+    long windowStart() {
+        return windowStart;
+    }
+
+    long windowEnd() {
+        return windowEnd;
+    }
+
+    long revision() {
+        return revision;
     }
 
     /** {@code feature_version} as stored, or null. */
