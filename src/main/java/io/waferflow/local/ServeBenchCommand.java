@@ -83,6 +83,12 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
     private int warmup = 2_000;
 
     @Option(
+            names = "--server-warmup",
+            paramLabel = "DURATION",
+            description = "unmeasured requests after each server start, all batch sizes (default ${DEFAULT-VALUE})")
+    private Duration serverWarmup = Duration.ofSeconds(10);
+
+    @Option(
             names = "--batches",
             paramLabel = "SIZES",
             split = ",",
@@ -191,10 +197,22 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
                 overrides.add("serving.cache.ttl=" + cacheTtl.toMillis() + " ms");
                 try (AutoCloseable server = inProcess ? inProcess(overrides) : inChild(overrides, jvm, gcLog)) {
                     Target target = (Target) server;
+                    // A new server JVM interprets and compiles its code for seconds: without this, the first
+                    // scenarios after each start measured the JIT (and its threads' CPU), not the server.
+                    for (int batch : batches) {
+                        run(
+                                target,
+                                group,
+                                batch,
+                                clients,
+                                Integer.MAX_VALUE,
+                                serverWarmup.dividedBy(batches.size()),
+                                null);
+                    }
                     for (int batch : batches) {
                         for (int n : clients == 1 ? List.of(1) : List.of(1, clients)) {
-                            run(target, group, batch, n, warmup, null);
-                            Result r = run(target, group, batch, n, requests, cache ? "on" : "off");
+                            run(target, group, batch, n, warmup, timeLimit, null);
+                            Result r = run(target, group, batch, n, requests, timeLimit, cache ? "on" : "off");
                             print(r);
                         }
                     }
@@ -321,14 +339,16 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
     /**
      * A closed loop of {@code n} clients until {@code count} answers or the time limit; {@code label} null: warm-up.
      */
-    private Result run(Target server, ServedGroup group, int batch, int n, int count, String label) throws Exception {
+    private Result run(Target server, ServedGroup group, int batch, int n, int count, Duration limit, String label)
+            throws Exception {
         byte[][] ids = quotedIds();
         byte[] head = ("{\"feature_group\":\"" + group.name() + "\",\"entities\":[").getBytes(StandardCharsets.UTF_8);
         AtomicLong issued = new AtomicLong();
-        long[] serverNanos = new long[count];
-        long[] clientNanos = new long[count];
+        boolean measured = label != null;
+        long[] serverNanos = new long[measured ? count : 0];
+        long[] clientNanos = new long[measured ? count : 0];
         int[] errors = new int[n];
-        long deadline = System.nanoTime() + timeLimit.toNanos();
+        long deadline = System.nanoTime() + limit.toNanos();
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         Object gcMark = server.markGc();
@@ -350,8 +370,10 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
                                 body(body, head, ids, batch, random);
                                 long sent = System.nanoTime();
                                 LoopbackHttpConnection.Answer a = c.post(body.toByteArray());
-                                clientNanos[(int) i] = System.nanoTime() - sent;
-                                serverNanos[(int) i] = (long) (a.serverMillis() * 1e6);
+                                if (measured) {
+                                    clientNanos[(int) i] = System.nanoTime() - sent;
+                                    serverNanos[(int) i] = (long) (a.serverMillis() * 1e6);
+                                }
                                 if (a.status() != 200) {
                                     errors[client]++;
                                 }
@@ -373,7 +395,7 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a client failed", failures.get(0));
         }
-        int answers = (int) Math.min(issued.get(), count);
+        int answers = measured ? (int) Math.min(issued.get(), count) : 0;
         // Requests issued after the deadline were never sent: keep the answered ones only.
         long[] s = Arrays.stream(serverNanos, 0, answers)
                 .filter(v -> v > 0)
