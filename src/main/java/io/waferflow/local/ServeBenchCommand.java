@@ -10,13 +10,18 @@ import io.waferflow.serving.ServedGroup;
 import io.waferflow.stores.online.OnlineKeys;
 import io.waferflow.stores.online.PackedFeatures;
 import io.waferflow.stores.online.RedisClients;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -28,21 +33,25 @@ import redis.clients.jedis.Pipeline;
 
 /**
  * {@code bench serve}: latency and throughput of {@code waferflow serve}. Writes {@code --wafers} full feature rows
- * into a real redis-server, starts the feature server in this JVM on loopback, and runs bounded closed loops: each of
- * {@code C} clients sends a request, waits for the answer, sends the next, until {@code --requests} answers or the time
- * limit. Batches of 1, 10 and 100 random wafers × all features, cache off and on, at 1 client and at {@code --clients}.
- * Server time comes from each answer's {@code Server-Timing} (measured in the server); client time is from sending the
- * request to having read the whole answer.
+ * into a real redis-server, starts the feature server in a JVM of its own on loopback ({@link ServeBenchServer}; with
+ * {@code --in-process}, in this JVM as before), and runs bounded closed loops: each of {@code C} clients sends a
+ * request, waits for the answer, sends the next, until {@code --requests} answers or the time limit. Batches of 1, 10
+ * and 100 random wafers × all features, cache off and on, at 1 client and at {@code --clients}. Server time comes from
+ * each answer's {@code Server-Timing} (measured in the server); client time is from sending the request to having read
+ * the whole answer. Per scenario it also prints the server JVM's GC pauses (from its {@code -Xlog:gc} file), the server
+ * process's CPU time per answer and the load average, so one run gives the whole table.
  */
 @CommandLine.Command(
         name = "serve",
         description = {
             "measure the feature API (waferflow serve): latency percentiles and requests/s",
             "",
-            "Writes --wafers rows into a local redis-server, starts the server on loopback and runs closed-loop"
-                    + " clients (batches of 1, 10 and 100 wafers x all features, cache off and on, 1 client and"
-                    + " --clients), each scenario bounded by --requests and --time-limit. Prints p50/p95/p99/p99.9"
-                    + " of the server's own time and of the time the client saw, and requests/s."
+            "Writes --wafers rows into a local redis-server, starts the server in its own JVM on loopback and runs"
+                    + " closed-loop clients in this one (batches of 1, 10 and 100 wafers x all features, cache off"
+                    + " and on, 1 client and --clients), each scenario bounded by --requests and --time-limit."
+                    + " Prints p50/p95/p99/p99.9 of the server's own time and of the time the client saw,"
+                    + " requests/s, the server JVM's GC pauses (count / mean / max ms), its CPU time per answer and"
+                    + " the load average."
         })
 public final class ServeBenchCommand implements Command, Callable<Integer> {
 
@@ -74,6 +83,12 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
     private int warmup = 2_000;
 
     @Option(
+            names = "--server-warmup",
+            paramLabel = "DURATION",
+            description = "unmeasured requests after each server start, all batch sizes (default ${DEFAULT-VALUE})")
+    private Duration serverWarmup = Duration.ofSeconds(10);
+
+    @Option(
             names = "--batches",
             paramLabel = "SIZES",
             split = ",",
@@ -93,6 +108,17 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
     private Integer serverThreads;
 
     @Option(
+            names = "--in-process",
+            description = "run the server in this JVM, beside the clients (the bench before issue 13 part 2)")
+    private boolean inProcess;
+
+    @Option(
+            names = "--server-jvm-options",
+            paramLabel = "OPTIONS",
+            description = "options of the server's JVM, space-separated (e.g. \"-Xmx1g -XX:+UseParallelGC\")")
+    private String serverJvmOptions = "";
+
+    @Option(
             names = "--config",
             paramLabel = "FILE",
             description = "job configuration: the feature group (default ${DEFAULT-VALUE})")
@@ -107,7 +133,22 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
             int errors,
             double seconds,
             long[] server,
-            long[] client) {}
+            long[] client,
+            GcPauses gc,
+            double serverCpuMicrosPerAnswer,
+            double load) {}
+
+    /** The server a run measures: its port, and its GC pauses and CPU time since a mark. */
+    private interface Target {
+        int port();
+
+        Object markGc() throws IOException;
+
+        GcPauses gcSince(Object mark) throws IOException;
+
+        /** The server process's CPU time so far (ns); -1 when unknown (in this JVM: the clients' would count). */
+        long cpuNanos();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -120,15 +161,25 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
             FeaturesJobConfig config = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), base));
             ServedGroup group = ServedGroup.of(config);
             writeRows(config, group);
+            Path gcLog = Files.createTempFile("serve-bench-gc", ".log");
+            List<String> jvm = serverJvmOptions.isBlank()
+                    ? List.of()
+                    : List.of(serverJvmOptions.trim().split("\\s+"));
             System.out.printf(
-                    "%,d wafers x %d features in redis-server %s; %d cores, Java %s; server in this JVM on loopback%n",
+                    "%,d wafers x %d features in redis-server %s; %d cores, Java %s; load average %.2f%n"
+                            + "server on loopback %s%n",
                     wafers,
                     group.features().size(),
                     redis.address(),
                     Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"));
+                    System.getProperty("java.version"),
+                    load(),
+                    inProcess
+                            ? "in this JVM (GC: this JVM's, clients included; no longest pause)"
+                            : "in its own JVM" + (jvm.isEmpty() ? "" : " (" + String.join(" ", jvm) + ")")
+                                    + "; its GC log " + gcLog);
             System.out.printf(
-                    "%-5s %5s %7s %8s %7s %9s | %-36s | %-36s%n",
+                    "%-5s %5s %7s %8s %6s %9s | %-36s | %-36s | %-18s | %9s | %5s%n",
                     "cache",
                     "batch",
                     "clients",
@@ -136,24 +187,109 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
                     "errors",
                     "req/s",
                     "server ms p50 / p95 / p99 / p99.9",
-                    "client ms p50 / p95 / p99 / p99.9");
+                    "client ms p50 / p95 / p99 / p99.9",
+                    "GC n / mean / max",
+                    "CPU us/req",
+                    "load");
             for (boolean cache : List.of(false, true)) {
                 List<String> overrides = new ArrayList<>(base);
                 overrides.add("serving.cache.enabled=" + cache);
                 overrides.add("serving.cache.ttl=" + cacheTtl.toMillis() + " ms");
-                FeaturesJobConfig c = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), overrides));
-                try (FeatureServer server = FeatureServer.start(c)) {
+                try (AutoCloseable server = inProcess ? inProcess(overrides) : inChild(overrides, jvm, gcLog)) {
+                    Target target = (Target) server;
+                    // A new server JVM interprets and compiles its code for seconds: without this, the first
+                    // scenarios after each start measured the JIT (and its threads' CPU), not the server.
+                    for (int batch : batches) {
+                        run(
+                                target,
+                                group,
+                                batch,
+                                clients,
+                                Integer.MAX_VALUE,
+                                serverWarmup.dividedBy(batches.size()),
+                                null);
+                    }
                     for (int batch : batches) {
                         for (int n : clients == 1 ? List.of(1) : List.of(1, clients)) {
-                            run(server, group, batch, n, warmup, null);
-                            Result r = run(server, group, batch, n, requests, cache ? "on" : "off");
+                            run(target, group, batch, n, warmup, timeLimit, null);
+                            Result r = run(target, group, batch, n, requests, timeLimit, cache ? "on" : "off");
                             print(r);
                         }
                     }
                 }
             }
+            Files.deleteIfExists(gcLog);
         }
         return 0;
+    }
+
+    /** The server in this JVM (the bench before issue 13 part 2): its GC counts are this JVM's, clients included. */
+    private AutoCloseable inProcess(List<String> overrides) throws IOException {
+        FeaturesJobConfig c = FeaturesJobConfig.from(RawConfig.load(Path.of(configFile), overrides));
+        FeatureServer server = FeatureServer.start(c.serving(), c.redisConnection(), ServedGroup.of(c));
+        class InProcess implements Target, AutoCloseable {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public Object markGc() {
+                return GcPauses.ofThisJvm();
+            }
+
+            @Override
+            public GcPauses gcSince(Object mark) {
+                return GcPauses.ofThisJvm().minus((GcPauses) mark);
+            }
+
+            @Override
+            public long cpuNanos() {
+                return -1;
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        }
+        return new InProcess();
+    }
+
+    /** The server in a JVM of its own ({@link ServeBenchServer}): its GC pauses from its log, its CPU from /proc. */
+    private AutoCloseable inChild(List<String> overrides, List<String> jvm, Path gcLog) throws IOException {
+        ServeBenchServer server = ServeBenchServer.start(configFile, overrides, jvm, gcLog);
+        class Child implements Target, AutoCloseable {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public Object markGc() throws IOException {
+                return GcPauses.markLog(gcLog);
+            }
+
+            @Override
+            public GcPauses gcSince(Object mark) throws IOException {
+                return GcPauses.fromLog((GcPauses.LogMark) mark);
+            }
+
+            @Override
+            public long cpuNanos() {
+                return server.cpuNanos();
+            }
+
+            @Override
+            public void close() throws IOException {
+                server.close();
+            }
+        }
+        return new Child();
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private void writeRows(FeaturesJobConfig config, ServedGroup group) {
@@ -191,24 +327,39 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
         return String.format("WB%06d", w);
     }
 
+    /** Each wafer's id as a quoted JSON string, made once: the clients build no strings per request. */
+    private byte[][] quotedIds() {
+        byte[][] ids = new byte[wafers][];
+        for (int w = 0; w < wafers; w++) {
+            ids[w] = ("\"" + wafer(w) + "\"").getBytes(StandardCharsets.UTF_8);
+        }
+        return ids;
+    }
+
     /**
      * A closed loop of {@code n} clients until {@code count} answers or the time limit; {@code label} null: warm-up.
      */
-    private Result run(FeatureServer server, ServedGroup group, int batch, int n, int count, String label)
+    private Result run(Target server, ServedGroup group, int batch, int n, int count, Duration limit, String label)
             throws Exception {
+        byte[][] ids = quotedIds();
+        byte[] head = ("{\"feature_group\":\"" + group.name() + "\",\"entities\":[").getBytes(StandardCharsets.UTF_8);
         AtomicLong issued = new AtomicLong();
-        long[] serverNanos = new long[count];
-        long[] clientNanos = new long[count];
+        boolean measured = label != null;
+        long[] serverNanos = new long[measured ? count : 0];
+        long[] clientNanos = new long[measured ? count : 0];
         int[] errors = new int[n];
-        long deadline = System.nanoTime() + timeLimit.toNanos();
+        long deadline = System.nanoTime() + limit.toNanos();
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Object gcMark = server.markGc();
+        long cpuBefore = server.cpuNanos();
         long start = System.nanoTime();
         for (int t = 0; t < n; t++) {
             int client = t;
             Thread thread = new Thread(
                     () -> {
                         SplittableRandom random = new SplittableRandom(1000 + client);
+                        ByteArrayOutputStream body = new ByteArrayOutputStream(64 + batch * 12);
                         try (LoopbackHttpConnection c =
                                 new LoopbackHttpConnection("127.0.0.1", server.port(), "/v1/features")) {
                             while (System.nanoTime() < deadline) {
@@ -216,11 +367,13 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
                                 if (i >= count) {
                                     break;
                                 }
-                                byte[] body = body(group.name(), batch, random);
+                                body(body, head, ids, batch, random);
                                 long sent = System.nanoTime();
-                                LoopbackHttpConnection.Answer a = c.post(body);
-                                clientNanos[(int) i] = System.nanoTime() - sent;
-                                serverNanos[(int) i] = (long) (a.serverMillis() * 1e6);
+                                LoopbackHttpConnection.Answer a = c.post(body.toByteArray());
+                                if (measured) {
+                                    clientNanos[(int) i] = System.nanoTime() - sent;
+                                    serverNanos[(int) i] = (long) (a.serverMillis() * 1e6);
+                                }
                                 if (a.status() != 200) {
                                     errors[client]++;
                                 }
@@ -237,10 +390,12 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
             thread.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        long cpuAfter = server.cpuNanos();
+        GcPauses gc = server.gcSince(gcMark);
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a client failed", failures.get(0));
         }
-        int answers = (int) Math.min(issued.get(), count);
+        int answers = measured ? (int) Math.min(issued.get(), count) : 0;
         // Requests issued after the deadline were never sent: keep the answered ones only.
         long[] s = Arrays.stream(serverNanos, 0, answers)
                 .filter(v -> v > 0)
@@ -250,25 +405,28 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
                 .filter(v -> v > 0)
                 .sorted()
                 .toArray();
-        return new Result(label, batch, n, c.length, Arrays.stream(errors).sum(), seconds, s, c);
+        double cpuMicros =
+                cpuBefore < 0 || cpuAfter < 0 || c.length == 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1e3 / c.length;
+        return new Result(label, batch, n, c.length, Arrays.stream(errors).sum(), seconds, s, c, gc, cpuMicros, load());
     }
 
-    private byte[] body(String group, int batch, SplittableRandom random) {
-        StringBuilder b = new StringBuilder(64 + batch * 12)
-                .append("{\"feature_group\":\"")
-                .append(group)
-                .append("\",\"entities\":[");
+    /** A request for {@code batch} random wafers, into {@code body} (reset first). */
+    private void body(ByteArrayOutputStream body, byte[] head, byte[][] ids, int batch, SplittableRandom random) {
+        body.reset();
+        body.writeBytes(head);
         for (int i = 0; i < batch; i++) {
-            b.append(i == 0 ? "\"" : ",\"")
-                    .append(wafer(random.nextInt(wafers)))
-                    .append('"');
+            if (i > 0) {
+                body.write(',');
+            }
+            body.writeBytes(ids[random.nextInt(wafers)]);
         }
-        return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        body.write(']');
+        body.write('}');
     }
 
     private static void print(Result r) {
         System.out.printf(
-                "%-5s %5d %7d %,8d %7d %,9.0f | %-36s | %-36s%n",
+                "%-5s %5d %7d %,8d %6d %,9.0f | %-36s | %-36s | %-18s | %9s | %5.2f%n",
                 r.cache(),
                 r.batch(),
                 r.clients(),
@@ -276,7 +434,12 @@ public final class ServeBenchCommand implements Command, Callable<Integer> {
                 r.errors(),
                 r.answers() / r.seconds(),
                 percentiles(r.server()),
-                percentiles(r.client()));
+                percentiles(r.client()),
+                r.gc().text(),
+                Double.isNaN(r.serverCpuMicrosPerAnswer())
+                        ? "-"
+                        : String.format(Locale.ROOT, "%.0f", r.serverCpuMicrosPerAnswer()),
+                r.load());
     }
 
     private static String percentiles(long[] sorted) {

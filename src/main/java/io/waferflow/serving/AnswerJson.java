@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.waferflow.stores.online.OnlineKeys;
-import io.waferflow.stores.online.PackedFeatures;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 
@@ -36,7 +35,9 @@ final class AnswerJson {
 
     private AnswerJson() {}
 
-    static byte[] write(ServedGroup group, FeatureRequest request, FeatureLookup.Rows rows, long nowMillis) {
+    /** Writes the answer into {@code out} (the server's buffer of the thread, reused: no copy of the answer). */
+    static void write(
+            ServedGroup group, FeatureRequest request, FeatureLookup.Rows rows, long nowMillis, OutputStream out) {
         List<String> features = request.features();
         int[] positions = new int[features.size()];
         Double[] defaults = new Double[features.size()];
@@ -44,9 +45,6 @@ final class AnswerJson {
             positions[f] = group.position(features.get(f));
             defaults[f] = request.defaults().get(features.get(f));
         }
-        int windowEnd = group.metadataPosition(OnlineKeys.WINDOW_END);
-        ByteArrayOutputStream out =
-                new ByteArrayOutputStream(256 + request.entities().size() * 48 * positions.length);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("feature_group", group.name());
@@ -57,22 +55,22 @@ final class AnswerJson {
             List<String> derived = request.derived();
             FeatureStatus[] derivedStatuses = new FeatureStatus[derived.size()];
             for (int i = 0; i < entities.size(); i++) {
-                String[] row = rows.unavailable() ? null : rows.rows().get(i);
-                boolean found = row != null && isRow(row);
-                boolean stale = found && isStale(row[windowEnd], request, nowMillis);
+                StoredRow row = rows.unavailable() ? null : rows.rows().get(i);
+                boolean found = row != null && row.found();
+                boolean stale = found && isStale(row, request, nowMillis);
                 g.writeStartObject();
                 g.writeStringField("entity", entities.get(i));
                 g.writeObjectFieldStart("values");
                 for (int f = 0; f < positions.length; f++) {
-                    String stored = found ? row[positions[f]] : null;
-                    FeatureStatus status = status(row, found, stale, stored);
+                    StoredRow.Kind kind = found ? row.kind(positions[f]) : StoredRow.Kind.ABSENT;
+                    FeatureStatus status = status(row, stale, kind);
                     g.writeFieldName(group.jsonName(positions[f]));
                     if (defaults[f] != null && status != FeatureStatus.PRESENT) {
                         status = FeatureStatus.DEFAULT;
                         g.writeNumber(defaults[f]);
                     } else if ((status == FeatureStatus.PRESENT || status == FeatureStatus.STALE)
-                            && PackedFeatures.isJsonNumber(stored)) {
-                        g.writeNumber(stored);
+                            && kind == StoredRow.Kind.NUMBER) {
+                        g.writeRawValue(row.text(), row.start(positions[f]), row.length(positions[f]));
                     } else {
                         if (status == FeatureStatus.PRESENT || status == FeatureStatus.STALE) {
                             status = FeatureStatus.NULL; // not a number (the job never writes one): no value
@@ -106,7 +104,7 @@ final class AnswerJson {
                     g.writeString(STATUS[derivedStatuses[d].ordinal()]);
                 }
                 g.writeEndObject();
-                metadata(g, group, found ? row : null);
+                metadata(g, found ? row : null);
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -114,60 +112,44 @@ final class AnswerJson {
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
-        return out.toByteArray();
     }
 
     /**
-     * A stored feature of the row as a derived feature's input: its number, or null where it is null or absent. Derived
-     * values are computed from the stored text, as {@code offline derive} computes them from the same doubles in
-     * Parquet (the job writes each double's shortest round-trip form, so both read the same double).
+     * A stored feature of the row as a derived feature's input: its number, or null where it is null, absent or not a
+     * number. Derived values are computed from the stored text, as {@code offline derive} computes them from the same
+     * doubles in Parquet (the job writes each double's shortest round-trip form, so both read the same double).
      */
-    private static java.util.function.Function<String, Double> storedIn(String[] row, ServedGroup group) {
-        return feature -> {
-            String stored = row[group.position(feature)];
-            return stored == null || stored.isEmpty() || !PackedFeatures.isJsonNumber(stored)
-                    ? null
-                    : Double.valueOf(stored);
-        };
+    private static java.util.function.Function<String, Double> storedIn(StoredRow row, ServedGroup group) {
+        return feature -> row.number(group.position(feature));
     }
 
-    /** A hash exists when any of the fields read is there (HMGET answers all nulls for a missing key). */
-    private static boolean isRow(String[] row) {
-        for (String v : row) {
-            if (v != null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static FeatureStatus status(String[] row, boolean found, boolean stale, String stored) {
+    private static FeatureStatus status(StoredRow row, boolean stale, StoredRow.Kind kind) {
         if (row == null) {
             return FeatureStatus.UNAVAILABLE;
         }
-        if (!found || stored == null) {
+        if (kind == StoredRow.Kind.ABSENT) {
             return FeatureStatus.NOT_FOUND;
         }
-        if (stored.equals(OnlineKeys.NULL)) {
+        if (kind == StoredRow.Kind.NULL) {
             return FeatureStatus.NULL;
         }
         return stale ? FeatureStatus.STALE : FeatureStatus.PRESENT;
     }
 
     /** A row whose window ended longer ago than max_age; one without a readable window end cannot prove it is fresh. */
-    private static boolean isStale(String windowEnd, FeatureRequest request, long nowMillis) {
+    private static boolean isStale(StoredRow row, FeatureRequest request, long nowMillis) {
         if (request.maxAge() == null) {
             return false;
         }
-        Long end = asLong(windowEnd);
-        return end == null || nowMillis - end > request.maxAge().toMillis();
+        return !row.hasWindowEnd()
+                || nowMillis - row.windowEnd() > request.maxAge().toMillis();
     }
 
-    private static void metadata(JsonGenerator g, ServedGroup group, String[] row) throws IOException {
-        longField(g, OnlineKeys.WINDOW_START, value(row, group, OnlineKeys.WINDOW_START));
-        longField(g, OnlineKeys.WINDOW_END, value(row, group, OnlineKeys.WINDOW_END));
-        longField(g, OnlineKeys.REVISION, value(row, group, OnlineKeys.REVISION));
-        String version = value(row, group, OnlineKeys.FEATURE_VERSION);
+    private static void metadata(JsonGenerator g, StoredRow row) throws IOException {
+        longField(g, OnlineKeys.WINDOW_START, row != null && row.hasWindowStart(), row == null ? 0 : row.windowStart());
+        longField(g, OnlineKeys.WINDOW_END, row != null && row.hasWindowEnd(), row == null ? 0 : row.windowEnd());
+        longField(g, OnlineKeys.REVISION, row != null && row.hasRevision(), row == null ? 0 : row.revision());
+        String version = row == null ? null : row.featureVersion();
         if (version == null) {
             g.writeNullField(OnlineKeys.FEATURE_VERSION);
         } else {
@@ -175,30 +157,12 @@ final class AnswerJson {
         }
     }
 
-    private static String value(String[] row, ServedGroup group, String field) {
-        return row == null ? null : row[group.metadataPosition(field)];
-    }
-
-    private static void longField(JsonGenerator g, String name, String text) throws IOException {
-        Long v = asLong(text);
+    private static void longField(JsonGenerator g, String name, boolean present, long v) throws IOException {
         g.writeFieldName(name);
-        if (v == null) {
-            g.writeNull();
-        } else {
+        if (present) {
             g.writeNumber(v);
+        } else {
+            g.writeNull();
         }
-    }
-
-    private static Long asLong(String text) {
-        if (text == null || text.isEmpty() || text.length() > 18) {
-            return null;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if ((c < '0' || c > '9') && !(i == 0 && c == '-' && text.length() > 1)) {
-                return null;
-            }
-        }
-        return Long.parseLong(text);
     }
 }

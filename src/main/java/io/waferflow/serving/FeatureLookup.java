@@ -14,10 +14,10 @@ import java.util.List;
 final class FeatureLookup {
 
     /**
-     * The rows of a request's entities in request order, each the values of {@link ServedGroup#storedFields} (all null:
-     * no row), or none at all while Redis is away.
+     * The rows of a request's entities in request order ({@link StoredRow#ABSENT}: no row), or none at all while Redis
+     * is away.
      */
-    record Rows(String version, List<String[]> rows, boolean unavailable, DerivedFeatures derived) {}
+    record Rows(String version, List<StoredRow> rows, boolean unavailable, DerivedFeatures derived) {}
 
     private final ServedGroup group;
     private final OnlineRows redis;
@@ -45,7 +45,7 @@ final class FeatureLookup {
             if (version == null) {
                 version = pointer.current();
             }
-            List<String[]> rows = rows(version, request.entities());
+            List<StoredRow> rows = rows(version, request.entities());
             DerivedFeatures derived =
                     baseline == null || request.derived().isEmpty() ? group.derived() : baseline.derivedFor(version);
             return new Rows(version, rows, false, derived);
@@ -57,19 +57,19 @@ final class FeatureLookup {
         }
     }
 
-    private List<String[]> rows(String version, List<String> entities) {
+    private List<StoredRow> rows(String version, List<String> entities) {
         List<String> keys = new ArrayList<>(entities.size());
         for (String entity : entities) {
             keys.add(OnlineKeys.key(group.keyPrefix(), group.name(), version, entity));
         }
         if (cache == null) {
-            return read(keys);
+            return read(keys, version);
         }
-        List<String[]> rows = new ArrayList<>(keys.size());
+        List<StoredRow> rows = new ArrayList<>(keys.size());
         List<String> missing = new ArrayList<>();
         List<Integer> missingAt = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            String[] row = cache.get(keys.get(i));
+            StoredRow row = cache.get(keys.get(i));
             rows.add(row);
             if (row == null) {
                 missing.add(keys.get(i));
@@ -78,7 +78,7 @@ final class FeatureLookup {
         }
         if (!missing.isEmpty()) {
             long readNanos = System.nanoTime();
-            List<String[]> read = read(missing);
+            List<StoredRow> read = read(missing, version);
             for (int m = 0; m < missing.size(); m++) {
                 rows.set(missingAt.get(m), read.get(m));
                 cache.put(missing.get(m), read.get(m), readNanos);
@@ -90,11 +90,11 @@ final class FeatureLookup {
     /**
      * The rows of {@code keys} from Redis in one round trip (one per master), unpacked ({@link ServedGroup#unpack}).
      */
-    private List<String[]> read(List<String> keys) {
+    private List<StoredRow> read(List<String> keys, String version) {
         List<String[]> read = redis.read(keys, fields);
-        List<String[]> rows = new ArrayList<>(read.size());
+        List<StoredRow> rows = new ArrayList<>(read.size());
         for (String[] r : read) {
-            rows.add(group.unpack(r));
+            rows.add(group.unpack(r, version));
         }
         return rows;
     }

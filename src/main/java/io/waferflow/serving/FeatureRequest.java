@@ -167,7 +167,11 @@ public record FeatureRequest(
                         "entities[" + i + "] is " + id.getNodeType().name().toLowerCase()
                                 + ", not a string: wafer ids are strings, e.g. \"W0001\"");
             }
-            ids.add(checkId(id.textValue(), "entities[" + i + "]"));
+            String text = id.textValue();
+            if (text.isEmpty() || text.length() > MAX_ID_CHARS) {
+                checkId(text, "entities[" + i + "]"); // the message names the entry (built only when refused)
+            }
+            ids.add(text);
         }
         return ids;
     }

@@ -95,8 +95,12 @@ final class OpenAlerts implements AutoCloseable {
                 String was = problem;
                 problem = "the alert list may be stale: cannot read the alert topic " + topic + " (" + e.getMessage()
                         + ")";
-                if (!problem.equals(was)) { // once per cause, not every retry
-                    LOG.warn("live page: cannot read the alert topic {}; retrying every {} ms", topic, RETRY_MILLIS, e);
+                if (!problem.equals(was)) { // once per cause, not every retry; one line (a broker down is no bug)
+                    LOG.warn(
+                            "live page: cannot read the alert topic {} ({}); retrying every {} ms",
+                            topic,
+                            e.getMessage(),
+                            RETRY_MILLIS);
                 }
                 sleep();
             }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class RowCache {
 
     /** A row as read, and when the read that returned it was sent ({@link System#nanoTime()}). */
-    record Row(String[] fields, long readNanos) {}
+    record Row(StoredRow row, long readNanos) {}
 
     private final Cache<String, Row> cache;
     private final LongAdder hits = new LongAdder();
@@ -45,18 +45,18 @@ final class RowCache {
     }
 
     /** The row if it was read less than {@code ttl} ago, else null; counted as a hit or a miss. */
-    String[] get(String key) {
+    StoredRow get(String key) {
         Row row = cache.getIfPresent(key);
         if (row == null) {
             misses.increment();
             return null;
         }
         hits.increment();
-        return row.fields();
+        return row.row();
     }
 
-    void put(String key, String[] fields, long readNanos) {
-        cache.put(key, new Row(fields, readNanos));
+    void put(String key, StoredRow row, long readNanos) {
+        cache.put(key, new Row(row, readNanos));
     }
 
     long hits() {

@@ -8,7 +8,6 @@ import io.waferflow.derived.DerivedFeatures;
 import io.waferflow.drift.BaselineFile;
 import io.waferflow.model.FeatureColumns;
 import io.waferflow.stores.online.OnlineKeys;
-import io.waferflow.stores.online.PackedFeatures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +26,6 @@ public final class ServedGroup {
 
     private final String name;
     private final List<String> features;
-    /** A row as the server holds it: every feature, then the row's metadata. */
-    private final List<String> storedFields;
     /** The hash fields the server reads ({@code HMGET}): the packed features, then the row's metadata. */
     private final String[] readFields;
 
@@ -65,9 +62,6 @@ public final class ServedGroup {
             List<String> streamBaselineParameters) {
         this.name = name;
         this.features = List.copyOf(features);
-        List<String> stored = new ArrayList<>(features);
-        stored.addAll(METADATA);
-        this.storedFields = List.copyOf(stored);
         List<String> read = new ArrayList<>();
         read.add(OnlineKeys.FEATURES);
         read.addAll(METADATA);
@@ -128,7 +122,7 @@ public final class ServedGroup {
         return position.containsKey(feature);
     }
 
-    /** Where a feature is in {@link #storedFields} (and {@link #features}). */
+    /** Where a feature is in {@link #features}. */
     int position(String feature) {
         return position.get(feature);
     }
@@ -137,33 +131,18 @@ public final class ServedGroup {
         return jsonNames[position];
     }
 
-    /** A row as the server holds it (and caches it): the features, then {@link #METADATA}. */
-    List<String> storedFields() {
-        return storedFields;
-    }
-
     /** The hash fields read per row ({@code HMGET}): {@link OnlineKeys#FEATURES}, then {@link #METADATA}. */
     String[] readFields() {
         return readFields.clone();
     }
 
     /**
-     * A row as read ({@link #readFields}) as the server holds it ({@link #storedFields}): the packed features unpacked
-     * into their positions (a feature the row lacks stays null), the metadata after them. A missing hash (all nulls)
-     * stays all nulls.
+     * A row as read ({@link #readFields}) as the server holds it: the packed features unpacked into their positions (a
+     * feature the row lacks is absent), the metadata beside them ({@link StoredRow}). A missing hash (all nulls) is
+     * {@link StoredRow#ABSENT}. {@code version}: the version read (an equal {@code feature_version} shares its string).
      */
-    String[] unpack(String[] read) {
-        String[] row = new String[storedFields.size()];
-        if (read[0] != null) {
-            PackedFeatures.unpack(read[0], position, row);
-        }
-        System.arraycopy(read, 1, row, features.size(), METADATA.size());
-        return row;
-    }
-
-    /** Where a metadata field is in {@link #storedFields}. */
-    int metadataPosition(String field) {
-        return features.size() + METADATA.indexOf(field);
+    StoredRow unpack(String[] read, String version) {
+        return StoredRow.of(read, position, features.size(), version);
     }
 
     /** The version served when the serving pointer names none ({@code feature_group.version}). */

@@ -444,6 +444,14 @@ class FeatureServerTest {
         assertThat(JSON.readTree(r.body()).get("redis").asText()).isEqualTo("up");
     }
 
+    @Test
+    void serverTimingIsMillisecondsWithThreeDecimals() {
+        assertThat(FeatureServer.serverTiming(1_234_567)).isEqualTo("app;dur=1.235");
+        assertThat(FeatureServer.serverTiming(999)).isEqualTo("app;dur=0.001");
+        assertThat(FeatureServer.serverTiming(0)).isEqualTo("app;dur=0.000");
+        assertThat(FeatureServer.serverTiming(12_000_400_000L)).isEqualTo("app;dur=12000.400");
+    }
+
     static long metric(String text, String sample) {
         return text.lines()
                 .filter(l -> l.startsWith(sample + " "))

@@ -25,6 +25,7 @@ import java.util.function.BiConsumer;
 public final class PackedFeatures {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final char[] NO_CHARS = new char[0];
 
     private PackedFeatures() {}
 
@@ -77,6 +78,45 @@ public final class PackedFeatures {
         });
     }
 
+    /** A packed row's value as characters, seen by {@link #unpack(String, Map, ValueText)}. */
+    @FunctionalInterface
+    public interface ValueText {
+        /**
+         * The feature at {@code position} has the text {@code chars[offset, offset + length)}; empty (as
+         * {@link OnlineKeys#NULL}) for a feature without a value. The characters are valid only during the call.
+         */
+        void accept(int position, char[] chars, int offset, int length);
+    }
+
+    /**
+     * {@link #unpack(String, Map, String[])} without a String per value: each feature whose name {@code positions} maps
+     * is given to {@code out} with its position, in the packed order; features not named there are skipped.
+     *
+     * @throws IllegalArgumentException if {@code packed} is not a packed row
+     */
+    public static void unpack(String packed, Map<String, Integer> positions, ValueText out) {
+        try (JsonParser p = JSON.createParser(packed)) {
+            expect(p.nextToken() == JsonToken.START_OBJECT, packed);
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                Integer at = positions.get(p.currentName());
+                JsonToken value = p.nextToken();
+                expect(value != null && value.isScalarValue(), packed);
+                if (at == null) {
+                    continue;
+                }
+                if (value == JsonToken.VALUE_NULL) {
+                    out.accept(at, NO_CHARS, 0, 0);
+                } else {
+                    out.accept(at, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                }
+            }
+            expect(t == JsonToken.END_OBJECT, packed);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a packed feature row: " + abbreviated(packed), e);
+        }
+    }
+
     /**
      * A row's hash as the flat map of every field it describes: its metadata fields as stored and each packed feature
      * ({@link OnlineKeys#NULL} where it has no value), the packed field itself left out. For tools and tests that look
@@ -102,8 +142,13 @@ public final class PackedFeatures {
      * be written as is. Java writes doubles so ({@code 93.5}, {@code 1.0E-5}); NaN and Infinity are not.
      */
     public static boolean isJsonNumber(String s) {
-        int n = s.length();
-        int i = 0;
+        return isJsonNumber(s, 0, s.length());
+    }
+
+    /** {@link #isJsonNumber(String)} of {@code s}'s characters from {@code from} to {@code to} (exclusive). */
+    public static boolean isJsonNumber(CharSequence s, int from, int to) {
+        int n = to;
+        int i = from;
         if (i < n && s.charAt(i) == '-') {
             i++;
         }
