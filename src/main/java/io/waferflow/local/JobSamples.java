@@ -45,6 +45,11 @@ public final class JobSamples {
     private static List<Checkpoint> checkpoints = new ArrayList<>();
     private static List<Progress> progress = new ArrayList<>();
     private static Map<Histogram, long[]> delays = new java.util.IdentityHashMap<>();
+    /**
+     * Which job's reporter may add samples: a MiniCluster's reporter can poll once more after its job has ended and the
+     * next one started, and would add the ended job's counts to the next job's samples.
+     */
+    private static long generation;
 
     private JobSamples() {}
 
@@ -53,7 +58,9 @@ public final class JobSamples {
         checkpoints = new ArrayList<>();
         progress = new ArrayList<>();
         delays = new java.util.IdentityHashMap<>();
+        generation++;
         flink.setString("metrics.reporter.bench_samples.factory.class", Factory.class.getName());
+        flink.setString("metrics.reporter.bench_samples.generation", Long.toString(generation));
         flink.setString("metrics.reporter.bench_samples.interval", POLL);
     }
 
@@ -86,16 +93,22 @@ public final class JobSamples {
         return delays.values().stream().flatMapToLong(java.util.Arrays::stream).toArray();
     }
 
-    private static synchronized void keep(Histogram h) {
-        delays.put(h, h.getStatistics().getValues());
+    private static synchronized void keep(long of, Histogram h) {
+        if (of == generation) {
+            delays.put(h, h.getStatistics().getValues());
+        }
     }
 
-    private static synchronized void add(Checkpoint c) {
-        checkpoints.add(c);
+    private static synchronized void add(long of, Checkpoint c) {
+        if (of == generation) {
+            checkpoints.add(c);
+        }
     }
 
-    private static synchronized void add(Progress p) {
-        progress.add(p);
+    private static synchronized void add(long of, Progress p) {
+        if (of == generation) {
+            progress.add(p);
+        }
     }
 
     /** Creates the reporter; named in the configuration by {@link #start}. */
@@ -114,9 +127,12 @@ public final class JobSamples {
         private final Map<Histogram, Boolean> histograms = new ConcurrentHashMap<>();
         private long seen;
         private long emitted;
+        private long of;
 
         @Override
-        public void open(MetricConfig config) {}
+        public void open(MetricConfig config) {
+            of = Long.parseLong(config.getString("generation", "-1"));
+        }
 
         @Override
         public void close() {}
@@ -154,13 +170,17 @@ public final class JobSamples {
             for (Counter c : sources.keySet()) {
                 records += c.getCount();
             }
-            add(new Progress(System.nanoTime(), records));
-            histograms.keySet().forEach(JobSamples::keep);
+            add(of, new Progress(System.nanoTime(), records));
+            histograms.keySet().forEach(h -> keep(of, h));
             long count = value("numberOfCompletedCheckpoints");
             if (count > seen) {
                 seen = count;
-                add(new Checkpoint(
-                        value("lastCheckpointSize"), value("lastCheckpointFullSize"), value("lastCheckpointDuration")));
+                add(
+                        of,
+                        new Checkpoint(
+                                value("lastCheckpointSize"),
+                                value("lastCheckpointFullSize"),
+                                value("lastCheckpointDuration")));
             }
         }
 
