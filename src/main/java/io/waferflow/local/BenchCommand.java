@@ -320,7 +320,7 @@ public final class BenchCommand implements Command, Callable<Integer> {
 
     /**
      * The overrides that point a bench's job at its local Kafka (creating the input topic, and the violation and alert
-     * topics) and redis-server, at {@code parallelism}, reading the input from its start.
+     * topics) and redis-server, at {@code parallelism}, reading the input from its start, alerts not logged.
      */
     static List<String> localServices(EmbeddedKafka kafka, LocalRedis redis, String inputTopic, int parallelism)
             throws Exception {
@@ -332,6 +332,8 @@ public final class BenchCommand implements Command, Callable<Integer> {
                 "kafka.input_topic=" + inputTopic,
                 "kafka.violations_topic=" + VIOLATIONS_TOPIC,
                 "alerts.sinks.kafka_topic=" + ALERTS_TOPIC,
+                // The generated data's data-quality alerts would fill the console between the bench's lines.
+                "alerts.sinks.log=false",
                 "kafka.starting_offsets=earliest",
                 "redis.host=" + redis.host(),
                 "redis.port=" + redis.port(),
