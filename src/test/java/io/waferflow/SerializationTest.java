@@ -30,6 +30,7 @@ class SerializationTest {
     @ValueSource(
             classes = {
                 DeviceTest.class,
+                io.waferflow.model.DeviceTestBatch.class,
                 ParsedDeviceTest.class,
                 Violation.class,
                 WaferWindowAccumulator.class,

@@ -3,6 +3,7 @@ package io.waferflow.features;
 import io.waferflow.config.InputSchema;
 import io.waferflow.drift.Distribution;
 import io.waferflow.model.DeviceTest;
+import io.waferflow.model.DeviceTestBatch;
 import io.waferflow.model.DriftGroups;
 import io.waferflow.sketch.QuantileSketches;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ import org.apache.flink.api.common.functions.AggregateFunction;
  * {@code maxGroups} per field plus the field's {@code (other)} group.
  */
 public class WaferWindowAggregator
-        implements AggregateFunction<DeviceTest, WaferWindowAccumulator, WaferWindowSummary> {
+        implements AggregateFunction<DeviceTestBatch, WaferWindowAccumulator, WaferWindowSummary> {
 
     private static final long serialVersionUID = 1L;
 
@@ -85,7 +86,15 @@ public class WaferWindowAggregator
         return acc;
     }
 
+    /** Adds the batch's tests one by one, in order ({@link WindowBatches}): the same as adding each on its own. */
     @Override
+    public WaferWindowAccumulator add(DeviceTestBatch batch, WaferWindowAccumulator acc) {
+        for (DeviceTest t : batch.tests) {
+            add(t, acc);
+        }
+        return acc;
+    }
+
     public WaferWindowAccumulator add(DeviceTest r, WaferWindowAccumulator acc) {
         if (acc.lotId == null) {
             acc.lotId = r.lotId;

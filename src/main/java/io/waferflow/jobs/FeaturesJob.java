@@ -24,10 +24,12 @@ import io.waferflow.features.WaferFeatures;
 import io.waferflow.features.WaferQualityRules;
 import io.waferflow.features.WaferWindowAggregator;
 import io.waferflow.features.WaferWindowSummary;
+import io.waferflow.features.WindowBatches;
 import io.waferflow.ingest.EventTimeWatermarks;
 import io.waferflow.ingest.KafkaInput;
 import io.waferflow.ingest.RouteDeviceTests;
 import io.waferflow.model.DeviceTest;
+import io.waferflow.model.DeviceTestBatch;
 import io.waferflow.model.DriftGroups;
 import io.waferflow.model.ParsedDeviceTest;
 import io.waferflow.model.QualityEvent;
@@ -79,7 +81,10 @@ import org.apache.flink.util.OutputTag;
  */
 public final class FeaturesJob {
 
-    public static final OutputTag<DeviceTest> TOO_LATE = new OutputTag<>("too-late") {};
+    public static final OutputTag<DeviceTestBatch> TOO_LATE = new OutputTag<>("too-late") {};
+
+    /** {@link WindowBatches}' memory bound: values (parameters and one per test) held per subtask, ~8 MB. */
+    static final long MAX_BATCHED_VALUES = 1_000_000;
 
     private final FeaturesJobConfig config;
     private final Source<ParsedDeviceTest, ?, ?> source;
@@ -127,8 +132,13 @@ public final class FeaturesJob {
                 .uid(Uids.DROP_DUPLICATES)
                 .name("Drop duplicates");
 
+        SingleOutputStreamOperator<DeviceTestBatch> batches = unique.transform(
+                        "Tests batched per wafer window",
+                        TypeInformation.of(DeviceTestBatch.class),
+                        new WindowBatches(assigner(window), MAX_BATCHED_VALUES))
+                .uid(Uids.WINDOW_BATCHES);
         SingleOutputStreamOperator<WaferWindowSummary> windows = DataStreamUtils.reinterpretAsKeyedStream(
-                        unique, record -> record.waferId, Types.STRING)
+                        batches, batch -> batch.waferId, Types.STRING)
                 .window(assigner(window))
                 .allowedLateness(window.allowedLateness())
                 .sideOutputLateData(TOO_LATE)

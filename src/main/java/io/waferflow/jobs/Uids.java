@@ -11,6 +11,9 @@ public final class Uids {
     public static final String RESTORED_WATERMARK = "restored-watermark";
     public static final String ROUTE = "route-device-tests";
     public static final String DROP_DUPLICATES = "drop-duplicate-device-tests";
+    /** Stateless: the wafer's tests in batches for the window operator (added after release 0.1.0). */
+    public static final String WINDOW_BATCHES = "wafer-window-batches";
+
     public static final String WAFER_WINDOW = "wafer-window-aggregates";
     public static final String WAFER_FINALIZER = "wafer-feature-finalizer";
     public static final String TOO_LATE = "too-late-to-quarantine";

@@ -4,6 +4,7 @@ import io.waferflow.metrics.CountingFunction;
 import io.waferflow.metrics.PipelineCounter;
 import io.waferflow.metrics.PipelineCounters;
 import io.waferflow.model.DeviceTest;
+import io.waferflow.model.DeviceTestBatch;
 import io.waferflow.model.Severity;
 import io.waferflow.model.Violation;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.apache.flink.util.Collector;
  * store any more; it is quarantined as a {@code too_late} violation, with the record's values as payload so it can be
  * replayed into the input topic, and counted (the counts are its only state).
  */
-public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violation> implements CountingFunction {
+public class TooLateToViolation extends RichFlatMapFunction<DeviceTestBatch, Violation> implements CountingFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -40,10 +41,15 @@ public class TooLateToViolation extends RichFlatMapFunction<DeviceTest, Violatio
     }
 
     @Override
-    public void flatMap(DeviceTest d, Collector<Violation> out) {
-        if (d.quarantined) {
-            return; // a quarantine marker: its record is quarantined and counted already
+    public void flatMap(DeviceTestBatch batch, Collector<Violation> out) {
+        for (DeviceTest d : batch.tests) {
+            if (!d.quarantined) { // a quarantine marker's record is quarantined and counted already
+                quarantine(d, out);
+            }
         }
+    }
+
+    private void quarantine(DeviceTest d, Collector<Violation> out) {
         tooLate.inc();
         quarantined.inc();
         highViolations.inc();

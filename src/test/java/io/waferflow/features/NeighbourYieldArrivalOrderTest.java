@@ -3,7 +3,7 @@ package io.waferflow.features;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waferflow.metrics.PipelineCounter;
-import io.waferflow.model.DeviceTest;
+import io.waferflow.model.DeviceTestBatch;
 import io.waferflow.model.FeatureColumns;
 import io.waferflow.testing.ExpectedFeatures;
 import io.waferflow.testing.ExpectedFeatures.Arrival;
@@ -39,7 +39,7 @@ class NeighbourYieldArrivalOrderTest {
     private static final long LATENESS = 3 * MIN;
     private static final long BOUND = 5_000;
     private static final long MAX_DELAY = 150_000;
-    private static final OutputTag<DeviceTest> TOO_LATE = new OutputTag<>("too-late") {};
+    private static final OutputTag<DeviceTestBatch> TOO_LATE = new OutputTag<>("too-late") {};
 
     /**
      * What the finalizer wrote: offline rows by wafer@start, and what an online store holding the newest would hold.
@@ -114,7 +114,7 @@ class NeighbourYieldArrivalOrderTest {
             finalizer.open();
             long maxSeen = Long.MIN_VALUE;
             for (TestDie d : order) {
-                window.processElement(new StreamRecord<>(d.deviceTest(), d.time()));
+                window.processElement(new StreamRecord<>(DeviceTestBatch.of(d.deviceTest()), d.time()));
                 maxSeen = Math.max(maxSeen, d.time());
                 window.processWatermark(new Watermark(maxSeen - BOUND - 1));
                 forward(window, finalizer);
@@ -154,7 +154,7 @@ class NeighbourYieldArrivalOrderTest {
     }
 
     private static void forward(
-            KeyedOneInputStreamOperatorTestHarness<String, DeviceTest, WaferWindowSummary> window,
+            KeyedOneInputStreamOperatorTestHarness<String, DeviceTestBatch, WaferWindowSummary> window,
             KeyedOneInputStreamOperatorTestHarness<String, WaferWindowSummary, WaferFeatures> finalizer)
             throws Exception {
         Object o;

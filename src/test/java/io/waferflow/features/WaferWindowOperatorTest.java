@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.waferflow.model.DeviceTest;
+import io.waferflow.model.DeviceTestBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,9 +34,9 @@ class WaferWindowOperatorTest {
 
     private static final long MIN = 60_000;
     private static final long LATENESS = 30_000;
-    private static final OutputTag<DeviceTest> TOO_LATE = new OutputTag<>("too-late") {};
+    private static final OutputTag<DeviceTestBatch> TOO_LATE = new OutputTag<>("too-late") {};
 
-    private KeyedOneInputStreamOperatorTestHarness<String, DeviceTest, WaferWindowSummary> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, DeviceTestBatch, WaferWindowSummary> harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -47,11 +48,12 @@ class WaferWindowOperatorTest {
      * The job's wafer window operator with tumbling windows (taken from a graph built as the job builds it), in a
      * harness not yet opened.
      */
-    static KeyedOneInputStreamOperatorTestHarness<String, DeviceTest, WaferWindowSummary> tumblingWindow(
-            long sizeMs, long latenessMs, OutputTag<DeviceTest> tooLate) throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, DeviceTestBatch, WaferWindowSummary> tumblingWindow(
+            long sizeMs, long latenessMs, OutputTag<DeviceTestBatch> tooLate) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SingleOutputStreamOperator<WaferWindowSummary> windowed = env.fromData(parsed("W", 0, 0, 0, true, 1.2, 50, 100))
-                .keyBy(d -> d.waferId)
+        SingleOutputStreamOperator<WaferWindowSummary> windowed = env.fromData(
+                        DeviceTestBatch.of(parsed("W", 0, 0, 0, true, 1.2, 50, 100)))
+                .keyBy(b -> b.waferId)
                 .window(TumblingEventTimeWindows.of(Duration.ofMillis(sizeMs)))
                 .allowedLateness(Duration.ofMillis(latenessMs))
                 .sideOutputLateData(tooLate)
@@ -61,10 +63,10 @@ class WaferWindowOperatorTest {
                         new StampWindow());
         Transformation<WaferWindowSummary> t = windowed.getTransformation();
         @SuppressWarnings("unchecked")
-        OneInputStreamOperator<DeviceTest, WaferWindowSummary> operator =
-                (OneInputStreamOperator<DeviceTest, WaferWindowSummary>)
-                        ((OneInputTransformation<DeviceTest, WaferWindowSummary>) t).getOperator();
-        return new KeyedOneInputStreamOperatorTestHarness<>(operator, d -> d.waferId, Types.STRING);
+        OneInputStreamOperator<DeviceTestBatch, WaferWindowSummary> operator =
+                (OneInputStreamOperator<DeviceTestBatch, WaferWindowSummary>)
+                        ((OneInputTransformation<DeviceTestBatch, WaferWindowSummary>) t).getOperator();
+        return new KeyedOneInputStreamOperatorTestHarness<>(operator, b -> b.waferId, Types.STRING);
     }
 
     @AfterEach
@@ -72,8 +74,9 @@ class WaferWindowOperatorTest {
         harness.close();
     }
 
+    /** One test in a batch of its own, as {@link WindowBatches} sends a test that no other test of its wafer joins. */
     private void send(DeviceTest d) throws Exception {
-        harness.processElement(new StreamRecord<>(d, d.eventTime));
+        harness.processElement(new StreamRecord<>(DeviceTestBatch.of(d), d.eventTime));
     }
 
     private List<WaferWindowSummary> fired() {
@@ -137,8 +140,8 @@ class WaferWindowOperatorTest {
         harness.processWatermark(new Watermark(MIN - 1 + LATENESS));
         send(parsed("W", 45_000, 2, 0, true, 1.10, 40, 100)); // too late
         assertThat(fired()).hasSize(2);
-        ConcurrentLinkedQueue<StreamRecord<DeviceTest>> late = harness.getSideOutput(TOO_LATE);
-        assertThat(late).extracting(r -> r.getValue().eventTime).containsExactly(45_000L);
+        ConcurrentLinkedQueue<StreamRecord<DeviceTestBatch>> late = harness.getSideOutput(TOO_LATE);
+        assertThat(late).extracting(r -> r.getValue().tests[0].eventTime).containsExactly(45_000L);
     }
 
     @Test

@@ -40,6 +40,7 @@ class JobGraphTest {
                         Uids.SOURCE,
                         Uids.ROUTE,
                         Uids.DROP_DUPLICATES,
+                        Uids.WINDOW_BATCHES,
                         Uids.WAFER_WINDOW,
                         Uids.WAFER_FINALIZER,
                         Uids.TOO_LATE,
