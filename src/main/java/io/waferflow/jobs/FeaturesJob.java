@@ -40,10 +40,12 @@ import io.waferflow.quality.DropDuplicates;
 import io.waferflow.quality.TooLateToViolation;
 import io.waferflow.sketch.QuantileSketches;
 import java.util.Map;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -135,7 +137,11 @@ public final class FeaturesJob {
         SingleOutputStreamOperator<DeviceTestBatch> batches = unique.transform(
                         "Tests batched per wafer window",
                         TypeInformation.of(DeviceTestBatch.class),
-                        new WindowBatches(assigner(window), MAX_BATCHED_VALUES))
+                        new WindowBatches(
+                                assigner(window),
+                                MAX_BATCHED_VALUES,
+                                env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+                                        != RuntimeExecutionMode.STREAMING))
                 .uid(Uids.WINDOW_BATCHES);
         SingleOutputStreamOperator<WaferWindowSummary> windows = DataStreamUtils.reinterpretAsKeyedStream(
                         batches, batch -> batch.waferId, Types.STRING)

@@ -37,7 +37,7 @@ class WindowBatchesTest {
 
     private static OneInputStreamOperatorTestHarness<DeviceTest, DeviceTestBatch> harness(
             WindowAssigner<Object, TimeWindow> assigner, long maxValues) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new WindowBatches(assigner, maxValues));
+        var h = new OneInputStreamOperatorTestHarness<>(new WindowBatches(assigner, maxValues, false));
         h.open();
         return h;
     }
@@ -87,6 +87,20 @@ class WindowBatchesTest {
             send(h, "A", 13);
             h.processWatermark(new Watermark(9));
             assertThat(output(h)).containsExactly("A[8]@8", "A[12]@12", "A[9]@9", "A[13]@13", "W9");
+        }
+    }
+
+    @Test
+    void aTestOfAWindowThatHasFiredGoesOnAloneAsTheWindowFiresAgainForEachOne() throws Exception {
+        try (var h = harness(TUMBLING_10, 1_000)) {
+            send(h, "A", 12);
+            h.processWatermark(new Watermark(9)); // [0, 10) has fired
+            send(h, "A", 13);
+            send(h, "A", 5); // late: A's open batch of [10, 20) first, then the late test alone
+            send(h, "A", 6);
+            send(h, "A", 14);
+            h.processWatermark(new Watermark(15));
+            assertThat(output(h)).containsExactly("A[12]@12", "W9", "A[13]@13", "A[5]@5", "A[6]@6", "A[14]@14", "W15");
         }
     }
 
