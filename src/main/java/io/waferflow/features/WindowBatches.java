@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.assigners.MergingWindowAssigner;
@@ -55,6 +56,8 @@ public class WindowBatches extends AbstractStreamOperator<DeviceTestBatch>
         this.assigner = assigner;
         this.maxBufferedValues = maxBufferedValues;
         this.oneTestPerBatch = assigner instanceof MergingWindowAssigner || batchExecution;
+        // Chained to the duplicate check and the window operator: a task of its own would ship every test once more.
+        setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     /** A wafer's open batch: its tests so far, the windows they share, and the first test's timestamp. */

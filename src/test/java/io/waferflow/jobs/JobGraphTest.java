@@ -51,6 +51,11 @@ class JobGraphTest {
                         Uids.RESTORED_WATERMARK);
         JobGraph jobGraph = streamGraph.getJobGraph();
         assertThat(jobGraph.getNumberOfVertices()).isPositive();
+        // The keyed stage is one task: a test is shipped once, from the source to its wafer's subtask.
+        assertThat(jobGraph.getVertices())
+                .extracting(JobVertex::getName)
+                .anySatisfy(name -> assertThat(name)
+                        .contains("Drop duplicates -> Tests batched per wafer window -> Wafer window aggregates"));
         for (JobVertex v : jobGraph.getVertices()) {
             assertThat(v.getOperatorIDs()).isNotEmpty();
         }
