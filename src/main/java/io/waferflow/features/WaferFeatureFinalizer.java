@@ -8,6 +8,7 @@ import io.waferflow.model.WaferParameterWindow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -74,6 +75,14 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private transient MapState<Long, Distribution[]> pendingDistributions;
     /** Only with drift groups. */
     private transient MapState<Long, GroupDistributions[]> pendingGroupDistributions;
+
+    /**
+     * The wafer's die histories during one firing ({@link #memoKey} → history), read from state in one pass: its
+     * neighbour yields look up each window die's 8 neighbours, about 3,000 lookups per window of some 400 dies, which
+     * cost a hash lookup each in the heap backend's map (whose die keys crowd into few buckets, see {@link #memoKey})
+     * and a get each on RocksDB. Filled and emptied within {@link #processElement}; never outlives a key.
+     */
+    private transient Map<Integer, long[]> firingHistories;
 
     private final PipelineCounters counters = new PipelineCounters();
     private final PipelineCounter onlineRows = counters.add(PipelineCounter.ONLINE_ROWS);
@@ -180,6 +189,7 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
         newestOnlineEnd = getRuntimeContext().getState(newestOnlineEndDescriptor());
         pending = getRuntimeContext().getMapState(pendingDescriptor());
         quietDeadline = getRuntimeContext().getState(quietDeadlineDescriptor());
+        firingHistories = new HashMap<>();
         pendingDistributions = getRuntimeContext().getMapState(pendingDistributionsDescriptor());
         if (driftGroups) {
             pendingGroupDistributions = getRuntimeContext().getMapState(pendingGroupDistributionsDescriptor());
@@ -194,6 +204,18 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     @Override
     public void processElement(WaferWindowSummary s, Context ctx, Collector<WaferFeatures> out) throws Exception {
         migrateLegacyDieMap();
+        firingHistories.clear();
+        for (Map.Entry<Integer, long[]> e : dieHistory.entries()) {
+            firingHistories.put(memoKey(e.getKey()), e.getValue());
+        }
+        try {
+            fire(s, ctx, out);
+        } finally {
+            firingHistories.clear();
+        }
+    }
+
+    private void fire(WaferWindowSummary s, Context ctx, Collector<WaferFeatures> out) throws Exception {
         NewTests added = mergeIntoDieHistory(s, horizon(ctx.timerService().currentWatermark()));
         int[] windowDies = distinctSorted(s.dieKeys);
         WaferFeatures f = s.features;
@@ -252,24 +274,46 @@ public class WaferFeatureFinalizer extends KeyedProcessFunction<String, WaferWin
     private NewTests mergeIntoDieHistory(WaferWindowSummary s, long horizon) throws Exception {
         NewTests added = new NewTests();
         for (int i = 0; i < s.dieKeys.length; i++) {
-            long[] history = dieHistory.get(s.dieKeys[i]);
+            long[] history = history(s.dieKeys[i]);
             if (!DieHistory.contains(history, s.dieStamps[i])) {
                 added.add(s.dieKeys[i], DieHistory.time(s.dieStamps[i]));
             }
             long[] next = DieHistory.add(history, s.dieStamps[i], horizon);
             if (next != history) {
                 dieHistory.put(s.dieKeys[i], next);
+                firingHistories.put(memoKey(s.dieKeys[i]), next);
             }
         }
         return added;
     }
 
     private Long latestStampBefore(int die, long end) throws Exception {
-        return DieHistory.latestBefore(dieHistory.get(die), end);
+        return DieHistory.latestBefore(history(die), end);
+    }
+
+    /** The die's history as this firing left it; null if the die has no test. */
+    private long[] history(int die) {
+        return firingHistories.get(memoKey(die));
+    }
+
+    /**
+     * A die key scrambled one-to-one (an odd multiplier): {@link DieKeys#key} puts x in the high half, which
+     * {@link HashMap} folds onto y, so a wafer's ~700 dies would share some 32 buckets.
+     */
+    private static Integer memoKey(int die) {
+        return die * 0x9E3779B1;
     }
 
     private static int[] distinctSorted(int[] dies) {
-        return Arrays.stream(dies).distinct().sorted().toArray();
+        int[] sorted = dies.clone();
+        Arrays.sort(sorted);
+        int distinct = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (i == 0 || sorted[i] != sorted[i - 1]) {
+                sorted[distinct++] = sorted[i];
+            }
+        }
+        return distinct == sorted.length ? sorted : Arrays.copyOf(sorted, distinct);
     }
 
     /**

@@ -83,6 +83,13 @@ public final class WaferTrafficGenerator {
     /** Soft bin of a die that failed only the Vdd limits. */
     public static final int VDD_LIMIT_SOFT_BIN = 60;
 
+    /**
+     * How much later than the record it swaps with a swapped-in test may be. The next test of the floor can be up to a
+     * wafer change (45 s) ahead when every other tester is between wafers; a live sender, which sends a record once the
+     * clock reaches {@link #frontier()}, would then send it that far in the future of its event time.
+     */
+    static final long MAX_SWAP_MILLIS = 1_000;
+
     private static final double VDD_MEAN = 1.2;
     private static final double VDD_STD = 0.02;
 
@@ -219,13 +226,16 @@ public final class WaferTrafficGenerator {
         if (!delayed.isEmpty() && delayed.peekFirst().releaseAt <= t.clock) {
             return delayed.pollFirst().payload;
         }
+        long eventTime = t.clock;
         byte[] payload = nextFrom(t);
         generated++;
         if (s.lateRecordRate > 0 && random.nextDouble() < s.lateRecordRate) {
             delayed.addLast(new Delayed(t.clock + s.lateDelayMillis, payload));
             return next();
         }
-        if (s.outOfOrderRate > 0 && random.nextDouble() < s.outOfOrderRate) {
+        if (s.outOfOrderRate > 0
+                && random.nextDouble() < s.outOfOrderRate
+                && earliestTester().clock - eventTime <= MAX_SWAP_MILLIS) {
             swapped = payload;
             return nextFrom(earliestTester());
         }
@@ -252,10 +262,12 @@ public final class WaferTrafficGenerator {
 
     /**
      * The event time before which no new test will be generated: the earliest tester clock (records held back as late
-     * or swapped excepted).
+     * or swapped excepted). A tester that has just finished its wafer loads its next one first, so a live sender that
+     * waits for the clock to reach this does not get the next test early: with the other testers between wafers it can
+     * be up to a wafer change (45 s) later than the finished tester's clock.
      */
     public long frontier() {
-        return byClock.peek().clock;
+        return earliestTester().clock;
     }
 
     /**

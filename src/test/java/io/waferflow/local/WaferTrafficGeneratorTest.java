@@ -43,6 +43,31 @@ class WaferTrafficGeneratorTest {
     }
 
     @Test
+    void aLiveSenderNeverGetsARecordFromFurtherAheadThanASwap() {
+        // Testers that change wafers together: at the end of each round every other tester is 45 s ahead, loading.
+        WaferTrafficGenerator.Settings s = new WaferTrafficGenerator.Settings();
+        s.testers = 20;
+        s.testerStaggerMillis = 0;
+        s.waferDiameter = 6;
+        s.outOfOrderRate = 0.5;
+        WaferTrafficGenerator g = new WaferTrafficGenerator(s);
+        List<Violation> violations = new ArrayList<>();
+        long latest = Long.MIN_VALUE;
+        for (int i = 0; i < 20 * g.diesPerWafer() * 20; i++) {
+            long clock = g.frontier(); // a live sender sends next() once the wall clock reaches this
+            DeviceTest d = parser.parse(g.next(), Long.MAX_VALUE / 2, violations);
+            assertThat(d.eventTime)
+                    .as("record %d: event time after the sender's clock", i)
+                    .isLessThanOrEqualTo(clock + WaferTrafficGenerator.MAX_SWAP_MILLIS);
+            latest = Math.max(latest, d.eventTime);
+        }
+        assertThat(violations).isEmpty();
+        assertThat(latest - s.startMillis)
+                .as("20 rounds of wafers and wafer changes")
+                .isGreaterThan(19 * 45_000L);
+    }
+
+    @Test
     void extraParametersFollowTheSchemasOwnInEveryRecord() throws Exception {
         WaferTrafficGenerator.Settings s = clean();
         s.extraParameters = 3;

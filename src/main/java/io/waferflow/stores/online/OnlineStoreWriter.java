@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Batches.</b> Rows collect in memory (a newer row of a key replaces its older one) and go to Redis in one
  * pipelined round trip ({@link RedisStore#writeAll}) when {@code batchRows} have collected, {@link #LINGER} after the
- * first row of a batch at the latest, and before every checkpoint barrier ({@link #prepareSnapshotPreBarrier}). So a
- * row waits at most 100 ms, and a checkpoint never completes with a row only in memory: what a failure loses from the
- * batch came after the last checkpoint and is replayed from it.
+ * first row of a batch at the latest, on every watermark (it follows the rows of the windows it fired), and before
+ * every checkpoint barrier ({@link #prepareSnapshotPreBarrier}). So a row waits at most 100 ms, and a checkpoint never
+ * completes with a row only in memory: what a failure loses from the batch came after the last checkpoint and is
+ * replayed from it.
  *
  * <p><b>Outages.</b> A batch that cannot be written because Redis does not answer moves to keyed state (the newest row
  * per key), and a processing-time timer per key retries it. While Redis is away the writer does not try every row: it
@@ -161,6 +163,17 @@ public class OnlineStoreWriter extends AbstractStreamOperator<StoreStatus>
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    /**
+     * A watermark comes after the rows of every window it fired (upstream emits a firing's rows before forwarding the
+     * watermark that caused it): write them now instead of after the linger, so the last rows of a window end's burst
+     * do not wait up to {@link #LINGER}.
+     */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * When the writer sends its batch to a real redis-server: when the batch is full, 100 ms after its first row, and
- * before a checkpoint barrier, so no row is only in memory when a checkpoint completes.
+ * When the writer sends its batch to a real redis-server: when the batch is full, 100 ms after its first row, on a
+ * watermark, and before a checkpoint barrier, so no row is only in memory when a checkpoint completes.
  */
 class OnlineStoreWriterTest {
 
@@ -95,6 +95,20 @@ class OnlineStoreWriterTest {
         assertThat(rows()).isZero();
         harness.setProcessingTime(1_100);
         assertThat(rows()).as("both rows, 100 ms after the first").isEqualTo(2);
+    }
+
+    @Test
+    void aWatermarkWritesTheRowsOfTheWindowsItFiredWithoutWaitingForTheLinger() throws Exception {
+        send("W1", 60_000);
+        send("W2", 60_000);
+        harness.processWatermark(60_000 + 10_000 - 1);
+        assertThat(rows())
+                .as("written at the watermark, the processing time still that of the first row")
+                .isEqualTo(2);
+        assertThat(harness.getOutput())
+                .as("the watermark goes on after the rows")
+                .last()
+                .isEqualTo(new org.apache.flink.streaming.api.watermark.Watermark(69_999));
     }
 
     @Test
