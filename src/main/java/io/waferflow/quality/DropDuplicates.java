@@ -21,9 +21,9 @@ import org.apache.flink.util.OutputTag;
  * Quarantines exact duplicates: a second record of the same (wafer, device, event time), as a re-uploaded file or a
  * producer retry delivers it. A retest of a die (same device, new event time) is not a duplicate and goes on.
  *
- * <p>State (keyed by wafer): the (device, event time) pairs seen, and the wafer's latest event time (rounded up to the
- * minute). Cleared by an event-time timer once the wafer has been quiet for {@code quietTimeout}; the timer is kept to
- * one per wafer and checked at most once per minute of event time, not one per record.
+ * <p>State (keyed by wafer): the (device, event time) pairs seen, and the wafer's latest event time. Cleared by an
+ * event-time timer once the wafer has been quiet for {@code quietTimeout}; the timer is kept to one per wafer and
+ * checked at most once per minute of event time, not one per record.
  */
 public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, DeviceTest> implements CountingFunction {
 
@@ -88,13 +88,10 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
         seen.put(identity, Boolean.TRUE);
         Long latest = latestEventTime.value();
         if (latest == null || d.eventTime > latest) {
-            // Kept rounded up to the timer's granularity: written once a minute of event time, not once a test
-            // (a state write per test is what RocksDB charges for); the wafer is forgotten at most a minute later.
-            latestEventTime.update(roundUp(d.eventTime));
+            latestEventTime.update(d.eventTime);
         }
-        // The cleanup timer exists whenever the latest event time does (both are set here and cleared together).
-        if (latest == null && cleanupTimer.value() == null) {
-            scheduleCleanup(ctx.timerService(), roundUp(d.eventTime));
+        if (cleanupTimer.value() == null) {
+            scheduleCleanup(ctx.timerService(), Math.max(d.eventTime, latest == null ? d.eventTime : latest));
         }
         windowed.inc();
         out.collect(d);
@@ -110,10 +107,6 @@ public class DropDuplicates extends KeyedProcessFunction<String, DeviceTest, Dev
         } else {
             scheduleCleanup(ctx.timerService(), latest);
         }
-    }
-
-    private static long roundUp(long eventTime) {
-        return Math.floorDiv(eventTime + TIMER_GRANULARITY_MS - 1, TIMER_GRANULARITY_MS) * TIMER_GRANULARITY_MS;
     }
 
     private void scheduleCleanup(org.apache.flink.streaming.api.TimerService timers, long latest) throws Exception {
