@@ -19,7 +19,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 /**
  * Hands the window operator a wafer's tests in batches, so that a window's state is read and written once per batch
  * rather than once per test: with RocksDB every access deserializes and serializes the whole accumulator (its exact
- * quantile buffers and die list, tens of kilobytes), which made the job 17 times slower than on the heap backend.
+ * quantile buffers and die list, tens of kilobytes); batches doubled the job's rate on RocksDB (BENCHMARKS.md).
  *
  * <p>A batch is a run of consecutive tests of one wafer that the assigner puts in the same windows; a test in other
  * windows sends its wafer's open batch on first. Each window therefore still receives its tests one by one in arrival
@@ -47,10 +47,9 @@ public class WindowBatches extends AbstractStreamOperator<DeviceTestBatch>
     private transient long watermark;
 
     /**
-     * @param batchExecution batch execution (a backfill): one test per batch. Its state backend holds only the current
-     *     wafer's state, in heap, so batches would save nothing there; and with batches the backfill's sketched
-     *     quantiles differed in their last bits from the streaming runs' (DriftReproducibilityITCase), for a reason not
-     *     found.
+     * @param batchExecution batch execution (a backfill): one test per batch. Its state backend keeps only the current
+     *     wafer's state, in heap, and forgets it (firing its timers) when the next wafer's tests begin, so batches save
+     *     nothing there, and a batch still open when its wafer's input ends would reach a wafer already forgotten.
      */
     public WindowBatches(WindowAssigner<Object, TimeWindow> assigner, long maxBufferedValues, boolean batchExecution) {
         this.assigner = assigner;
